@@ -1,0 +1,282 @@
+package io.keysmith;
+
+import io.keysmith.config.ConfigException;
+import io.keysmith.config.KeysmithConfig;
+import io.keysmith.db.DatabaseTarget;
+import io.keysmith.db.EmbeddedPostgres;
+import io.keysmith.db.Migrations;
+import io.keysmith.http.ApiVerticle;
+import io.keysmith.http.Contract;
+import io.keysmith.http.Routes;
+import io.keysmith.keys.KeyFormatHandlers;
+import io.keysmith.keys.ServerSecret;
+import io.keysmith.ops.HealthHandlers;
+import io.keysmith.ops.ManagementVerticle;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: configuration, then the database, then repositories, services and handlers, then the HTTP
+ * servers. Everything the server is made of is wired here and nowhere else.
+ */
+public final class Keysmith {
+    private static final Logger LOG = LoggerFactory.getLogger(Keysmith.class);
+
+    private final Vertx vertx;
+    private final KeysmithConfig config;
+    private final EmbeddedPostgres embedded;
+    private final Pool pool;
+    private final AtomicInteger httpPort;
+    private final AtomicInteger managementPort;
+
+    private Keysmith(
+            Vertx vertx,
+            KeysmithConfig config,
+            EmbeddedPostgres embedded,
+            Pool pool,
+            AtomicInteger httpPort,
+            AtomicInteger managementPort) {
+        this.vertx = vertx;
+        this.config = config;
+        this.embedded = embedded;
+        this.pool = pool;
+        this.httpPort = httpPort;
+        this.managementPort = managementPort;
+    }
+
+    /**
+     * Starts a server; {@code overrides} are dotted settings that win over every other source (tests). The result
+     * is a plain {@link CompletableFuture}: a failed start closes Vert.x, whose own futures cannot complete then.
+     */
+    public static CompletableFuture<Keysmith> start(JsonObject overrides) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions()
+                        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true))
+                        .setFileSystemOptions(new FileSystemOptions()
+                                .setFileCacheDir(
+                                        Path.of(System.getProperty("java.io.tmpdir"), "keysmith-vertx-cache")
+                                                .toString())))
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .build();
+        CompletableFuture<Keysmith> result = new CompletableFuture<>();
+        AtomicReference<PreparedDatabase> prepared = new AtomicReference<>();
+        KeysmithConfig.load(vertx, overrides)
+                .compose(config -> vertx.executeBlocking(() -> prepareDatabase(config), false)
+                        .compose(db -> {
+                            prepared.set(db);
+                            return wire(vertx, config, registry, db);
+                        }))
+                .onSuccess(result::complete)
+                .onFailure(e -> offEventLoop(() -> {
+                    vertx.close().toCompletionStage().toCompletableFuture().exceptionally(x -> null).join();
+                    if (prepared.get() != null && prepared.get().embedded() != null) {
+                        prepared.get().embedded().close();
+                    }
+                    result.completeExceptionally(e);
+                }));
+        return result;
+    }
+
+    private static void offEventLoop(Runnable r) {
+        Thread t = new Thread(r, "keysmith-stop");
+        t.start();
+    }
+
+    /** Runs the migrations alone and stops: the deployment Job's one-shot command. */
+    public static Future<Void> migrateOnly(JsonObject overrides) {
+        Vertx vertx = Vertx.vertx();
+        return KeysmithConfig.load(vertx, overrides)
+                .compose(config -> vertx.executeBlocking(
+                        () -> {
+                            PreparedDatabase db = prepareDatabase(withMigration(config));
+                            if (db.embedded() != null) {
+                                db.embedded().close();
+                            }
+                            return null;
+                        },
+                        false))
+                .<Void>mapEmpty()
+                .eventually(vertx::close);
+    }
+
+    private static KeysmithConfig withMigration(KeysmithConfig c) {
+        return new KeysmithConfig(
+                c.httpHost(), c.httpPort(), c.managementPort(), c.bodyLimitBytes(), c.accessLog(), c.dataDir(),
+                c.databaseUrl(), c.migrationUrl(), c.appUser(), c.appPassword(), c.poolSize(), true, c.secret(),
+                c.trustedProxies(), c.instances(), c.shutdownGraceSeconds());
+    }
+
+    private record PreparedDatabase(EmbeddedPostgres embedded, DatabaseTarget target, ServerSecret secret) {}
+
+    /** Blocking: starts the embedded PostgreSQL when no URL is set, creates the app role and migrates. */
+    private static PreparedDatabase prepareDatabase(KeysmithConfig config) {
+        ServerSecret secret;
+        if (config.secret().isPresent()) {
+            secret = ServerSecret.parse(config.secret().get());
+        } else if (config.embeddedDatabase()) {
+            secret = ServerSecret.loadOrCreate(config.dataDir().resolve("secret"));
+        } else {
+            throw new ConfigException(
+                    "Missing setting KEYSMITH_SECRET (secret): required when KEYSMITH_DATABASE_URL is set, so every "
+                            + "replica hashes keys with the same secret");
+        }
+        String appPassword = config.appPassword().orElseGet(() -> derivedPassword(secret, config.appUser()));
+        EmbeddedPostgres embedded = null;
+        DatabaseTarget target;
+        if (config.embeddedDatabase()) {
+            embedded = EmbeddedPostgres.start(config.dataDir());
+            PgConnectOptions owner = new PgConnectOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(embedded.port())
+                    .setDatabase(EmbeddedPostgres.DATABASE)
+                    .setUser(EmbeddedPostgres.SUPERUSER)
+                    .setPassword(embedded.password());
+            target = DatabaseTarget.of(
+                    owner, config.appUser(), appPassword, "embedded PostgreSQL at 127.0.0.1:" + embedded.port());
+        } else {
+            PgConnectOptions url = config.databaseUrl().get();
+            PgConnectOptions owner = config.migrationUrl().orElse(url);
+            target = DatabaseTarget.of(
+                    owner,
+                    config.appUser(),
+                    appPassword,
+                    "external PostgreSQL at " + url.getHost() + ":" + url.getPort() + "/" + url.getDatabase());
+        }
+        LOG.info("Database: {}", target);
+        try {
+            if (config.migrateOnStart()) {
+                Migrations.run(target);
+            }
+        } catch (RuntimeException e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+        return new PreparedDatabase(embedded, target, secret);
+    }
+
+    /** The application role's password, unless configured: derived from the server secret, so no extra secret. */
+    static String derivedPassword(ServerSecret secret, String role) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.current().key(), "HmacSHA256"));
+            byte[] out = mac.doFinal(("keysmith database role " + role).getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Future<Keysmith> wire(
+            Vertx vertx, KeysmithConfig config, PrometheusMeterRegistry registry, PreparedDatabase db) {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+
+        Pool pool = PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(config.poolSize()).setName("keysmith"))
+                .connectingTo(db.target().app())
+                .using(vertx)
+                .build();
+
+        HealthHandlers health = new HealthHandlers(pool);
+        Routes.Handlers handlers = new Routes.Handlers(health, new KeyFormatHandlers());
+
+        AtomicInteger httpPort = new AtomicInteger();
+        AtomicInteger managementPort = new AtomicInteger();
+        int instances = config.instances() > 0 ? config.instances() : Runtime.getRuntime().availableProcessors();
+        Keysmith app = new Keysmith(vertx, config, db.embedded(), pool, httpPort, managementPort);
+        return Contract.load(vertx)
+                .compose(contract -> {
+                    ApiVerticle.Setup setup = new ApiVerticle.Setup(
+                            config.httpHost(),
+                            config.httpPort(),
+                            config.bodyLimitBytes(),
+                            config.accessLog(),
+                            config.shutdownGraceSeconds(),
+                            contract,
+                            handlers,
+                            httpPort);
+                    return vertx.deployVerticle(
+                            () -> new ApiVerticle(setup), new DeploymentOptions().setInstances(instances));
+                })
+                .compose(id -> vertx.deployVerticle(new ManagementVerticle(
+                        config.httpHost(), config.managementPort(), registry, health, managementPort)))
+                .map(id -> {
+                    LOG.info(
+                            "Keysmith is ready: open http://localhost:{}/ (metrics on port {})",
+                            httpPort.get(),
+                            managementPort.get());
+                    return app;
+                })
+                .recover(e -> pool.close().transform(x -> Future.failedFuture(e)));
+    }
+
+    public int httpPort() {
+        return httpPort.get();
+    }
+
+    public int managementPort() {
+        return managementPort.get();
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public KeysmithConfig config() {
+        return config;
+    }
+
+    /**
+     * Graceful stop: servers stop accepting and finish in-flight requests (undeploy), then the pool closes, then
+     * Vert.x, then the embedded database shuts down with a checkpoint.
+     */
+    public CompletableFuture<Void> stop() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
+                .transform(x -> pool.close())
+                .onComplete(x -> offEventLoop(() -> {
+                    vertx.close().toCompletionStage().toCompletableFuture().exceptionally(e -> null).join();
+                    if (embedded != null) {
+                        embedded.close();
+                    }
+                    done.complete(null);
+                }));
+        return done;
+    }
+}

@@ -1,0 +1,108 @@
+package io.keysmith.config;
+
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting of the server, validated once at start. Sources, later winning: {@code keysmith-defaults.yaml} on
+ * the classpath, an optional file ({@code KEYSMITH_CONFIG_FILE}), {@code KEYSMITH_*} environment variables, and
+ * programmatic overrides (tests).
+ */
+public record KeysmithConfig(
+        String httpHost,
+        int httpPort,
+        int managementPort,
+        long bodyLimitBytes,
+        boolean accessLog,
+        Path dataDir,
+        Optional<PgConnectOptions> databaseUrl,
+        Optional<PgConnectOptions> migrationUrl,
+        String appUser,
+        Optional<String> appPassword,
+        int poolSize,
+        boolean migrateOnStart,
+        Optional<String> secret,
+        List<Cidr> trustedProxies,
+        int instances,
+        int shutdownGraceSeconds) {
+
+    public static Future<KeysmithConfig> load(Vertx vertx, JsonObject overrides) {
+        ConfigRetrieverOptions options = new ConfigRetrieverOptions()
+                .setIncludeDefaultStores(false)
+                .addStore(new ConfigStoreOptions()
+                        .setType("file")
+                        .setFormat("yaml")
+                        .setConfig(new JsonObject().put("path", "keysmith-defaults.yaml")));
+        String file = Optional.ofNullable(overrides.getString("config.file"))
+                .orElse(System.getenv("KEYSMITH_CONFIG_FILE"));
+        if (file != null && !file.isBlank()) {
+            options.addStore(new ConfigStoreOptions()
+                    .setType("file")
+                    .setFormat(file.endsWith(".json") ? "json" : "yaml")
+                    .setOptional(false)
+                    .setConfig(new JsonObject().put("path", file)));
+        }
+        options.addStore(new ConfigStoreOptions().setType("env").setConfig(new JsonObject().put("raw-data", true)));
+        ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
+        return retriever
+                .getConfig()
+                .recover(e -> Future.failedFuture(new ConfigException("Cannot read configuration"
+                        + (file == null ? "" : " file KEYSMITH_CONFIG_FILE=" + file) + ": " + e.getMessage())))
+                .map(json -> from(Settings.of(json, overrides)))
+                .onComplete(x -> retriever.close());
+    }
+
+    static KeysmithConfig from(Settings s) {
+        s.oneOf("log.format", "text", "json"); // read by logback.xml; checked here so a typo stops start-up
+        return new KeysmithConfig(
+                s.string("http.host"),
+                s.integer("http.port", 0, 65535),
+                s.integer("management.port", 0, 65535),
+                s.integer("http.body.limit", 1024, 64 * 1024 * 1024),
+                s.bool("http.access.log"),
+                Path.of(s.string("data.dir")).toAbsolutePath().normalize(),
+                s.optional("database.url").map(u -> pgUri("database.url", u)),
+                s.optional("database.migration.url").map(u -> pgUri("database.migration.url", u)),
+                identifier(s, "database.app.user"),
+                s.optional("database.app.password"),
+                s.integer("database.pool.size", 1, 200),
+                s.bool("database.migrate"),
+                s.optional("secret"),
+                s.cidrs("trusted.proxies"),
+                s.integer("instances", 0, 256),
+                s.integer("shutdown.grace.seconds", 0, 600));
+    }
+
+    public boolean embeddedDatabase() {
+        return databaseUrl.isEmpty();
+    }
+
+    private static PgConnectOptions pgUri(String key, String uri) {
+        try {
+            if (!uri.startsWith("postgresql://") && !uri.startsWith("postgres://")) {
+                throw new IllegalArgumentException();
+            }
+            return PgConnectOptions.fromUri(uri);
+        } catch (RuntimeException e) {
+            // never echo the value: it may carry a password
+            throw ConfigException.invalid(
+                    key, null, "must be a URL like postgresql://user:password@host:5432/keysmith");
+        }
+    }
+
+    private static String identifier(Settings s, String key) {
+        String v = s.string(key);
+        if (!v.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw ConfigException.invalid(key, v, "must be a lower-case PostgreSQL identifier");
+        }
+        return v;
+    }
+}

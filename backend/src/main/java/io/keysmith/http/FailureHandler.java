@@ -1,0 +1,89 @@
+package io.keysmith.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where failures become responses: every error leaves as problem+json. Unexpected exceptions are
+ * logged with an error id that the 500 body repeats, so support can find the log line; the body itself carries no
+ * internals.
+ */
+public final class FailureHandler implements Handler<RoutingContext> {
+    private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+    public static final String PROBLEM_JSON = "application/problem+json";
+
+    @Override
+    public void handle(RoutingContext rc) {
+        HttpServerResponse response = rc.response();
+        if (response.headWritten()) {
+            response.reset(); // too late for a problem body: cut the stream rather than send a half response
+            return;
+        }
+        send(rc, toProblem(rc));
+    }
+
+    public static void send(RoutingContext rc, ApiProblem problem) {
+        HttpServerResponse response = rc.response();
+        response.setStatusCode(problem.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        response.end(problem.toJson(rc.request().path()).toBuffer());
+    }
+
+    static ApiProblem toProblem(RoutingContext rc) {
+        Throwable failure = rc.failure();
+        if (failure instanceof ApiProblem p) {
+            return p;
+        }
+        int status = failure instanceof HttpException h ? h.getStatusCode() : rc.statusCode();
+        return switch (status) {
+            case 400 -> ApiProblem.badRequest("The request could not be read", null);
+            case 401 -> new ApiProblem(401, "unauthenticated", "Authentication required", null, null);
+            case 403 -> new ApiProblem(403, "forbidden", "Forbidden", null, null);
+            case 404 -> ApiProblem.notFound("No resource at " + rc.request().path());
+            case 405 -> new ApiProblem(
+                    405,
+                    "method-not-allowed",
+                    "Method not allowed",
+                    rc.request().method() + " is not allowed on " + rc.request().path(),
+                    null);
+            case 413 -> new ApiProblem(
+                    413,
+                    "payload-too-large",
+                    "Payload too large",
+                    "The request body is larger than the server accepts",
+                    null);
+            case 415 -> unsupportedMediaType();
+            case 503 -> ApiProblem.unavailable("The service is temporarily unavailable");
+            default -> {
+                if (status >= 400 && status < 500) {
+                    yield new ApiProblem(status, "client-error", "Client error", null, null);
+                }
+                String errorId = UUID.randomUUID().toString();
+                LOG.error(
+                        "Unexpected failure {} on {} {}",
+                        errorId,
+                        rc.request().method(),
+                        rc.request().path(),
+                        failure);
+                yield new ApiProblem(
+                        500,
+                        "internal",
+                        "Internal server error",
+                        "Something went wrong on our side; quote error id " + errorId + " to support",
+                        null);
+            }
+        };
+    }
+
+    static ApiProblem unsupportedMediaType() {
+        return new ApiProblem(
+                415, "unsupported-media-type", "Unsupported media type", "The body must be application/json", null);
+    }
+}

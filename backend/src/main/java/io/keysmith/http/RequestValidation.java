@@ -1,0 +1,321 @@
+package io.keysmith.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.Validator;
+import io.vertx.openapi.contract.Location;
+import io.vertx.openapi.contract.MediaType;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Parameter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Validates requests against the contract with validators compiled once per operation at start (ADR 0004).
+ * vertx-openapi 5.0.7 builds a new schema validator for every request and runs it on a worker thread, which cost 80%
+ * of a small POST's throughput here; this keeps the same schemas, compiled once, on the event loop, and writes our
+ * own problem detail naming the field. The parsed body and typed parameters are handed to the handler as
+ * {@link Input} so nothing is parsed twice.
+ */
+public final class RequestValidation {
+    public static final String INPUT = "keysmith.input";
+
+    /** The request as the contract describes it: typed parameters and the parsed JSON body (or null). */
+    public record Input(Map<String, Object> path, Map<String, Object> query, Object body) {
+        public JsonObject bodyObject() {
+            return (JsonObject) body;
+        }
+
+        public String pathString(String name) {
+            return (String) path.get(name);
+        }
+    }
+
+    private record ParameterCheck(Parameter parameter, String type, String itemType, Validator validator) {}
+
+    private final OpenAPIContract contract;
+
+    public RequestValidation(OpenAPIContract contract) {
+        this.contract = contract;
+    }
+
+    public static Input input(RoutingContext rc) {
+        return rc.get(INPUT);
+    }
+
+    /** A handler that validates requests of one operation; built once, at router construction. */
+    public Handler<RoutingContext> forOperation(String operationId) {
+        Operation op = contract.operation(operationId);
+        List<ParameterCheck> checks = new ArrayList<>();
+        for (Parameter p : op.getParameters()) {
+            if (p.getIn() == Location.COOKIE) {
+                continue; // cookies are read by the authentication handlers
+            }
+            JsonSchema schema = p.getSchema();
+            String type = schemaType(schema);
+            String itemType = "array".equals(type) ? schemaType(asSchema(schema.get("items"))) : null;
+            checks.add(new ParameterCheck(p, type, itemType, contract.getSchemaRepository().validator(schema)));
+        }
+        boolean bodyRequired = op.getRequestBody() != null && op.getRequestBody().isRequired();
+        MediaType json = op.getRequestBody() == null ? null : op.getRequestBody().getContent().get("application/json");
+        Validator bodyValidator = json == null ? null : contract.getSchemaRepository().validator(json.getSchema());
+        return rc -> {
+            Map<String, Object> path = new HashMap<>(4);
+            Map<String, Object> query = new HashMap<>(4);
+            for (ParameterCheck check : checks) {
+                Object value = parameterValue(rc, check);
+                if (value == null) {
+                    if (check.parameter().isRequired()) {
+                        throw ApiProblem.badRequest(
+                                "Parameter '" + check.parameter().getName() + "' is required",
+                                check.parameter().getName());
+                    }
+                    continue;
+                }
+                OutputUnit result = check.validator().validate(value);
+                if (!result.getValid()) {
+                    throw ApiProblem.badRequest(
+                            "Parameter '" + check.parameter().getName() + "' " + describe(result),
+                            check.parameter().getName());
+                }
+                (check.parameter().getIn() == Location.PATH ? path : query)
+                        .put(check.parameter().getName(), value);
+            }
+            Object body = null;
+            if (bodyValidator != null) {
+                body = parseBody(rc, bodyRequired);
+                if (body != null) {
+                    OutputUnit result = bodyValidator.validate(body);
+                    if (!result.getValid()) {
+                        String field = firstLocation(result);
+                        throw ApiProblem.badRequest(
+                                (field.isEmpty() ? "The body " : "Field '" + field + "' ") + describe(result),
+                                field.isEmpty() ? null : field);
+                    }
+                }
+            }
+            rc.put(INPUT, new Input(path, query, body));
+            rc.next();
+        };
+    }
+
+    private static Object parseBody(RoutingContext rc, boolean required) {
+        Buffer raw = rc.body() == null ? null : rc.body().buffer();
+        if (raw == null || raw.length() == 0) {
+            if (required) {
+                throw ApiProblem.badRequest("A JSON body is required", null);
+            }
+            return null;
+        }
+        String contentType = rc.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (contentType == null || !isJson(contentType)) {
+            throw FailureHandler.unsupportedMediaType();
+        }
+        try {
+            Object value = Json.decodeValue(raw);
+            if (value instanceof Map<?, ?> || value instanceof List<?>) {
+                return value instanceof Map<?, ?> m ? new JsonObject(cast(m)) : new JsonArray((List<?>) value);
+            }
+            return value;
+        } catch (DecodeException e) {
+            throw ApiProblem.badRequest("The body is not valid JSON", null);
+        }
+    }
+
+    private static boolean isJson(String contentType) {
+        String mime = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        return mime.equals("application/json") || (mime.startsWith("application/") && mime.endsWith("+json"));
+    }
+
+    private static Object parameterValue(RoutingContext rc, ParameterCheck check) {
+        Parameter p = check.parameter();
+        List<String> raw;
+        switch (p.getIn()) {
+            case PATH -> {
+                String v = rc.pathParam(p.getName());
+                raw = v == null ? List.of() : List.of(v);
+            }
+            case HEADER -> raw = rc.request().headers().getAll(p.getName());
+            default -> {
+                MultiMap params = rc.queryParams();
+                raw = params.getAll(p.getName());
+            }
+        }
+        if (raw.isEmpty()) {
+            return null;
+        }
+        if ("array".equals(check.type())) {
+            JsonArray items = new JsonArray();
+            for (String r : raw) {
+                for (String part : p.isExplode() ? List.of(r) : List.of(r.split(",", -1))) {
+                    items.add(coerce(part, check.itemType(), p.getName()));
+                }
+            }
+            return items;
+        }
+        if (raw.size() > 1) {
+            throw ApiProblem.badRequest("Parameter '" + p.getName() + "' must be given once", p.getName());
+        }
+        return coerce(raw.get(0), check.type(), p.getName());
+    }
+
+    private static Object coerce(String raw, String type, String name) {
+        if (type == null) {
+            return raw;
+        }
+        try {
+            return switch (type) {
+                case "integer" -> Long.parseLong(raw);
+                case "number" -> Double.parseDouble(raw);
+                case "boolean" -> {
+                    if (!raw.equals("true") && !raw.equals("false")) {
+                        throw new NumberFormatException();
+                    }
+                    yield Boolean.parseBoolean(raw);
+                }
+                default -> raw;
+            };
+        } catch (NumberFormatException e) {
+            throw ApiProblem.badRequest("Parameter '" + name + "' must be " + article(type) + " " + type, name);
+        }
+    }
+
+    private static String article(String type) {
+        return type.startsWith("i") ? "an" : "a";
+    }
+
+    private static String schemaType(JsonSchema schema) {
+        if (schema == null) {
+            return null;
+        }
+        Object t = schema.get("type");
+        return t instanceof String s ? s : null;
+    }
+
+    private static JsonSchema asSchema(Object o) {
+        if (o instanceof JsonSchema s) {
+            return s;
+        }
+        if (o instanceof JsonObject j) {
+            return JsonSchema.of(j);
+        }
+        return null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Map<?, ?> m) {
+        return (Map<String, Object>) m;
+    }
+
+    /**
+     * The most specific error, the one a person can act on: deepest in the instance, then deepest in the schema
+     * (vertx-json-schema also reports the enclosing "properties" and "additionalProperties" keywords for a bad
+     * property; those say less).
+     */
+    private static OutputUnit deepest(OutputUnit unit) {
+        List<OutputUnit> all = new ArrayList<>();
+        collect(unit, all);
+        OutputUnit best = unit;
+        for (OutputUnit e : all) {
+            int byInstance = Integer.compare(location(e).length(), location(best).length());
+            int bySpecificity = Boolean.compare(!isContainerKeyword(e), !isContainerKeyword(best));
+            int bySchema = Integer.compare(keywordLength(e), keywordLength(best));
+            if (best == unit
+                    || byInstance > 0
+                    || (byInstance == 0 && (bySpecificity > 0 || (bySpecificity == 0 && bySchema > 0)))) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
+    private static void collect(OutputUnit unit, List<OutputUnit> out) {
+        if (unit.getErrors() != null) {
+            for (OutputUnit e : unit.getErrors()) {
+                out.add(e);
+                collect(e, out);
+            }
+        }
+    }
+
+    private static final java.util.Set<String> CONTAINER_KEYWORDS = java.util.Set.of(
+            "properties", "additionalProperties", "unevaluatedProperties", "items", "prefixItems", "allOf", "anyOf",
+            "oneOf", "$ref");
+
+    /** Keywords that only say "something inside failed"; a genuine extra property has nothing more specific. */
+    private static boolean isContainerKeyword(OutputUnit u) {
+        String k = u.getKeywordLocation() == null ? "" : u.getKeywordLocation();
+        return CONTAINER_KEYWORDS.contains(k.substring(k.lastIndexOf('/') + 1));
+    }
+
+    private static int keywordLength(OutputUnit u) {
+        return u.getKeywordLocation() == null ? 0 : u.getKeywordLocation().length();
+    }
+
+    private static String location(OutputUnit u) {
+        String loc = u.getInstanceLocation();
+        if (loc == null) {
+            return "";
+        }
+        return loc.startsWith("#") ? loc.substring(1) : loc;
+    }
+
+    private static String firstLocation(OutputUnit result) {
+        OutputUnit e = deepest(result);
+        String loc = location(e);
+        String field = loc.startsWith("/") ? loc.substring(1).replace('/', '.') : loc;
+        if (e.getKeywordLocation() != null && e.getKeywordLocation().endsWith("/required")) {
+            String missing = quoted(e.getError() == null ? "" : e.getError());
+            if (!missing.isEmpty()) {
+                String name = missing.substring(3, missing.length() - 1);
+                return field.isEmpty() ? name : field + "." + name;
+            }
+        }
+        return field;
+    }
+
+    /**
+     * Our own wording per keyword: vertx-json-schema's messages are misleading for some keywords (stack.md), and a
+     * person should read what to change.
+     */
+    private static String describe(OutputUnit result) {
+        OutputUnit e = deepest(result);
+        String keywordLocation = e.getKeywordLocation() == null ? "" : e.getKeywordLocation();
+        String keyword = keywordLocation.substring(keywordLocation.lastIndexOf('/') + 1);
+        String message = e.getError() == null ? "" : e.getError();
+        return switch (keyword) {
+            case "required" -> "is missing a required property" + quoted(message);
+            case "additionalProperties", "unevaluatedProperties" -> "has a property that is not allowed"
+                    + quoted(message);
+            case "minLength" -> "is too short";
+            case "maxLength" -> "is too long";
+            case "minimum", "exclusiveMinimum" -> "is too small";
+            case "maximum", "exclusiveMaximum" -> "is too large";
+            case "minItems" -> "has too few items";
+            case "maxItems" -> "has too many items";
+            case "pattern" -> "has the wrong format";
+            case "format" -> "is not a valid " + message.replaceAll(".*format ", "").replace("\"", "");
+            case "enum", "const" -> "is not one of the allowed values";
+            case "type" -> "has the wrong type" + (message.isEmpty() ? "" : " (" + message + ")");
+            default -> "does not match the contract" + (message.isEmpty() ? "" : ": " + message);
+        };
+    }
+
+    private static String quoted(String message) {
+        int a = message.indexOf('"');
+        int b = a < 0 ? -1 : message.indexOf('"', a + 1);
+        return b > a ? ": '" + message.substring(a + 1, b) + "'" : "";
+    }
+}

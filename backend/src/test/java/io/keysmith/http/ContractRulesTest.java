@@ -1,0 +1,105 @@
+package io.keysmith.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keysmith.keys.KeyFormatHandlers;
+import io.keysmith.ops.HealthHandlers;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Rules every operation of openapi.yaml must keep; a new operation that breaks one fails the build. */
+@DisplayName("The contract's rules")
+class ContractRulesTest {
+    private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
+    private static final Set<String> SCHEMES = Set.of("session", "keyBasic", "keyBearer");
+    private static final Pattern PERMISSION = Pattern.compile("public|authenticated|[a-z][a-z-]*:[a-z][a-z-]*");
+
+    record Op(String id, String method, String path, JsonObject spec) {}
+
+    static JsonObject contract() throws IOException {
+        try (InputStream in = ContractRulesTest.class.getClassLoader().getResourceAsStream(Contract.PATH)) {
+            assertThat(in).as("openapi.yaml is packaged from the repository root").isNotNull();
+            return Contract.raw(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    static List<Op> operations() throws IOException {
+        List<Op> ops = new ArrayList<>();
+        JsonObject paths = contract().getJsonObject("paths");
+        for (String path : paths.fieldNames()) {
+            JsonObject item = paths.getJsonObject(path);
+            for (String method : item.fieldNames()) {
+                if (METHODS.contains(method)) {
+                    JsonObject op = item.getJsonObject(method);
+                    ops.add(new Op(op.getString("operationId"), method, path, op));
+                }
+            }
+        }
+        return ops;
+    }
+
+    @Test
+    void isOpenApi31() throws IOException {
+        assertThat(contract().getString("openapi")).startsWith("3.1");
+    }
+
+    @Test
+    void everyOperation_isBoundInTheRouteTable_andNothingElseIs() throws IOException {
+        Set<String> bound = Routes.boundOperationIds(
+                new Routes.Handlers(new HealthHandlers(null), new KeyFormatHandlers()));
+        Set<String> declared = new HashSet<>();
+        operations().forEach(op -> declared.add(op.id()));
+        assertThat(bound).as("route table vs openapi.yaml").containsExactlyInAnyOrderElementsOf(declared);
+    }
+
+    @Test
+    void everyOperation_declaresItsSecurity() throws IOException {
+        for (Op op : operations()) {
+            assertThat(op.spec().containsKey("security"))
+                    .as("%s %s declares `security` (session, keyBasic/keyBearer, or [] for public)", op.method(), op.path())
+                    .isTrue();
+            JsonArray security = op.spec().getJsonArray("security");
+            for (Object requirement : security) {
+                assertThat(((JsonObject) requirement).fieldNames()).as(op.id()).isSubsetOf(SCHEMES);
+            }
+        }
+    }
+
+    @Test
+    void everyOperation_declaresItsPermission_consistentWithItsSecurity() throws IOException {
+        for (Op op : operations()) {
+            String permission = op.spec().getString("x-permission");
+            assertThat(permission).as("%s declares x-permission", op.id()).isNotBlank();
+            assertThat(permission).as(op.id()).matches(PERMISSION);
+            boolean isPublic = op.spec().getJsonArray("security").isEmpty();
+            assertThat(isPublic).as("%s: x-permission public <=> security []", op.id()).isEqualTo(permission.equals("public"));
+        }
+    }
+
+    @Test
+    void everyOperation_hasAUniqueId_aTag_andErrorsAsProblemJson() throws IOException {
+        Set<String> ids = new HashSet<>();
+        for (Op op : operations()) {
+            assertThat(ids.add(op.id())).as("unique operationId %s", op.id()).isTrue();
+            assertThat(op.spec().getJsonArray("tags")).as(op.id()).isNotEmpty();
+            JsonObject responses = op.spec().getJsonObject("responses");
+            for (String status : responses.fieldNames()) {
+                if (status.startsWith("4") || status.startsWith("5")) {
+                    String text = responses.getValue(status).toString();
+                    assertThat(text).as("%s %s is problem+json", op.id(), status)
+                            .containsAnyOf("application/problem+json", "#/components/responses/");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.keysmith.support;
+
+import io.keysmith.Keysmith;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** A real Keysmith server on random ports, on its own database of the shared test PostgreSQL. */
+public final class TestServer implements AutoCloseable {
+    /** A fixed secret so every test server agrees on the application role's derived password. */
+    public static final String TEST_SECRET = "v1:dGVzdC1zZWNyZXQtdGVzdC1zZWNyZXQtdGVzdC1zZWNyZXQtdGVzdA==";
+
+    public final Keysmith app;
+    public final PgConnectOptions database;
+
+    private TestServer(Keysmith app, PgConnectOptions database) {
+        this.app = app;
+        this.database = database;
+    }
+
+    public static TestServer start(String name) {
+        return start(PostgresFixture.get().newDatabase(name), new JsonObject());
+    }
+
+    public static TestServer start(PgConnectOptions database, JsonObject extra) {
+        JsonObject overrides = new JsonObject()
+                .put("http.port", 0)
+                .put("management.port", 0)
+                .put("http.host", "127.0.0.1")
+                .put("instances", 1)
+                .put("database.url", PostgresFixture.uri(database))
+                .put("secret", TEST_SECRET)
+                .put("shutdown.grace.seconds", 2)
+                .put("data.dir", Path.of(System.getProperty("keysmith.test.dir", "target/test-data"), "server")
+                        .toAbsolutePath()
+                        .toString())
+                .mergeIn(extra);
+        try {
+            return new TestServer(Keysmith.start(overrides).get(60, TimeUnit.SECONDS), database);
+        } catch (Exception e) {
+            throw new IllegalStateException("Test server did not start", e);
+        }
+    }
+
+    public int port() {
+        return app.httpPort();
+    }
+
+    public int managementPort() {
+        return app.managementPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        app.stop().get(30, TimeUnit.SECONDS);
+    }
+}
