@@ -1,6 +1,24 @@
 package io.keysmith;
 
+import io.keysmith.audit.AuditHandlers;
+import io.keysmith.audit.AuditRepository;
+import io.keysmith.auth.OperatorAuthentication;
+import io.keysmith.auth.PasswordHasher;
+import io.keysmith.auth.SessionAuthentication;
+import io.keysmith.auth.SessionHandlers;
+import io.keysmith.auth.SessionService;
+import io.keysmith.auth.SignInService;
+import io.keysmith.auth.SignInThrottle;
 import io.keysmith.config.ConfigException;
+import io.keysmith.db.Db;
+import io.keysmith.http.ClientAddress;
+import io.keysmith.organizations.OrganizationHandlers;
+import io.keysmith.organizations.OrganizationRepository;
+import io.keysmith.organizations.OrganizationService;
+import io.keysmith.users.UserHandlers;
+import io.keysmith.users.UserRepository;
+import io.keysmith.users.UserService;
+import java.time.Duration;
 import io.keysmith.config.KeysmithConfig;
 import io.keysmith.db.DatabaseTarget;
 import io.keysmith.db.EmbeddedPostgres;
@@ -91,7 +109,7 @@ public final class Keysmith {
         CompletableFuture<Keysmith> result = new CompletableFuture<>();
         AtomicReference<PreparedDatabase> prepared = new AtomicReference<>();
         KeysmithConfig.load(vertx, overrides)
-                .compose(config -> vertx.executeBlocking(() -> prepareDatabase(config), false)
+                .compose(config -> vertx.executeBlocking(() -> prepareDatabase(config, config.migrateOnStart()), false)
                         .compose(db -> {
                             prepared.set(db);
                             return wire(vertx, config, registry, db);
@@ -118,7 +136,7 @@ public final class Keysmith {
         return KeysmithConfig.load(vertx, overrides)
                 .compose(config -> vertx.executeBlocking(
                         () -> {
-                            PreparedDatabase db = prepareDatabase(withMigration(config));
+                            PreparedDatabase db = prepareDatabase(config, true);
                             if (db.embedded() != null) {
                                 db.embedded().close();
                             }
@@ -129,17 +147,10 @@ public final class Keysmith {
                 .eventually(vertx::close);
     }
 
-    private static KeysmithConfig withMigration(KeysmithConfig c) {
-        return new KeysmithConfig(
-                c.httpHost(), c.httpPort(), c.managementPort(), c.bodyLimitBytes(), c.accessLog(), c.dataDir(),
-                c.databaseUrl(), c.migrationUrl(), c.appUser(), c.appPassword(), c.poolSize(), true, c.secret(),
-                c.trustedProxies(), c.instances(), c.shutdownGraceSeconds());
-    }
-
     private record PreparedDatabase(EmbeddedPostgres embedded, DatabaseTarget target, ServerSecret secret) {}
 
     /** Blocking: starts the embedded PostgreSQL when no URL is set, creates the app role and migrates. */
-    private static PreparedDatabase prepareDatabase(KeysmithConfig config) {
+    private static PreparedDatabase prepareDatabase(KeysmithConfig config, boolean migrate) {
         ServerSecret secret;
         if (config.secret().isPresent()) {
             secret = ServerSecret.parse(config.secret().get());
@@ -174,7 +185,7 @@ public final class Keysmith {
         }
         LOG.info("Database: {}", target);
         try {
-            if (config.migrateOnStart()) {
+            if (migrate) {
                 Migrations.run(target);
             }
         } catch (RuntimeException e) {
@@ -213,8 +224,33 @@ public final class Keysmith {
                 .using(vertx)
                 .build();
 
+        Db database = new Db(pool);
+        ClientAddress client = new ClientAddress(config.trustedProxies(), config.publicUrl());
+        AuditRepository auditRepository = new AuditRepository();
+        UserRepository userRepository = new UserRepository();
+        OrganizationRepository organizationRepository = new OrganizationRepository();
+        PasswordHasher hasher = new PasswordHasher(vertx, config.passwordHashingThreads());
+        SessionService sessions = new SessionService(database, db.secret(),
+                Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionAbsoluteHours()));
+        SignInThrottle throttle = new SignInThrottle(pool, config.signInLimitPerAccount(),
+                config.signInLimitPerAddress(), Duration.ofSeconds(config.signInWindowSeconds()));
+        SignInService signIn = new SignInService(
+                database, hasher, sessions, throttle, userRepository, organizationRepository, auditRepository);
+        UserService users = new UserService(database, userRepository, auditRepository);
+        OrganizationService organizations = new OrganizationService(database, config.signUpEnabled(), hasher,
+                organizationRepository, users, sessions, signIn, auditRepository);
+
         HealthHandlers health = new HealthHandlers(pool);
-        Routes.Handlers handlers = new Routes.Handlers(health, new KeyFormatHandlers());
+        SessionHandlers sessionHandlers = new SessionHandlers(signIn, sessions, client);
+        Routes.Handlers handlers = new Routes.Handlers(
+                health,
+                new KeyFormatHandlers(),
+                sessionHandlers,
+                new OrganizationHandlers(organizations, sessionHandlers, client),
+                new UserHandlers(users, client),
+                new AuditHandlers(database, auditRepository));
+        Routes.Security security = new Routes.Security(new SessionAuthentication(sessions), sessions,
+                new OperatorAuthentication(config.operatorToken().orElse("")));
 
         AtomicInteger httpPort = new AtomicInteger();
         AtomicInteger managementPort = new AtomicInteger();
@@ -230,6 +266,7 @@ public final class Keysmith {
                             config.shutdownGraceSeconds(),
                             contract,
                             handlers,
+                            security,
                             httpPort);
                     return vertx.deployVerticle(
                             () -> new ApiVerticle(setup), new DeploymentOptions().setInstances(instances));

@@ -32,7 +32,16 @@ public record KeysmithConfig(
         Optional<String> secret,
         List<Cidr> trustedProxies,
         int instances,
-        int shutdownGraceSeconds) {
+        int shutdownGraceSeconds,
+        String publicUrl,
+        boolean signUpEnabled,
+        Optional<String> operatorToken,
+        int sessionIdleMinutes,
+        int sessionAbsoluteHours,
+        int signInLimitPerAccount,
+        int signInLimitPerAddress,
+        int signInWindowSeconds,
+        int passwordHashingThreads) {
 
     public static Future<KeysmithConfig> load(Vertx vertx, JsonObject overrides) {
         ConfigRetrieverOptions options = new ConfigRetrieverOptions()
@@ -78,7 +87,21 @@ public record KeysmithConfig(
                 s.optional("secret"),
                 s.cidrs("trusted.proxies"),
                 s.integer("instances", 0, 256),
-                s.integer("shutdown.grace.seconds", 0, 600));
+                s.integer("shutdown.grace.seconds", 0, 600),
+                s.optional("public.url").map(u -> url("public.url", u)).orElse(""),
+                s.bool("signup.enabled"),
+                s.optional("operator.token").map(t -> {
+                    if (t.length() < 24) {
+                        throw ConfigException.invalid("operator.token", null, "must be at least 24 characters");
+                    }
+                    return t;
+                }),
+                s.integer("session.idle.minutes", 1, 7 * 24 * 60),
+                s.integer("session.absolute.hours", 1, 24 * 30),
+                s.integer("signin.throttle.account", 1, 1000),
+                s.integer("signin.throttle.address", 1, 100000),
+                s.integer("signin.throttle.window.seconds", 1, 86400),
+                s.integer("password.hashing.threads", 1, 64));
     }
 
     public boolean embeddedDatabase() {
@@ -96,6 +119,13 @@ public record KeysmithConfig(
             throw ConfigException.invalid(
                     key, null, "must be a URL like postgresql://user:password@host:5432/keysmith");
         }
+    }
+
+    private static String url(String key, String value) {
+        if (!value.matches("https?://[^\\s/]+(/\\S*)?")) {
+            throw ConfigException.invalid(key, value, "must be an http(s) URL such as https://keys.example.com");
+        }
+        return value;
     }
 
     private static String identifier(Settings s, String key) {

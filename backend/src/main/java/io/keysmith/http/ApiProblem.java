@@ -13,6 +13,7 @@ public final class ApiProblem extends RuntimeException {
     private final String type;
     private final String title;
     private final String field;
+    private int retryAfterSeconds;
 
     public ApiProblem(int status, String type, String title, String detail, String field) {
         super(detail, null, false, false); // no stack trace: these are expected outcomes, not bugs
@@ -36,6 +37,16 @@ public final class ApiProblem extends RuntimeException {
 
     public static ApiProblem unavailable(String detail) {
         return new ApiProblem(503, "unavailable", "Service unavailable", detail, null);
+    }
+
+    /** Sent as the Retry-After header (429, 503). */
+    public ApiProblem retryAfter(int seconds) {
+        this.retryAfterSeconds = seconds;
+        return this;
+    }
+
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public int status() {

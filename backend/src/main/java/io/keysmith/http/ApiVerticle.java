@@ -22,6 +22,7 @@ public final class ApiVerticle extends VerticleBase {
             int shutdownGraceSeconds,
             OpenAPIContract contract,
             Routes.Handlers handlers,
+            Routes.Security security,
             AtomicInteger actualPort) {}
 
     private final Setup setup;
@@ -39,7 +40,7 @@ public final class ApiVerticle extends VerticleBase {
         }
         root.route().handler(SecurityHeaders::apply);
         root.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(setup.bodyLimit()));
-        root.route("/*").subRouter(Routes.build(vertx, setup.contract(), setup.handlers()));
+        root.route("/*").subRouter(Routes.build(vertx, setup.contract(), setup.handlers(), setup.security()));
         new WebApp(vertx).mount(root);
         // an /api request no operation took: 405 if the contract has the path, else 404 (the SPA's GET routes would
         // otherwise make every unknown path a 405)

@@ -33,6 +33,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
         response.setStatusCode(problem.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        if (problem.retryAfterSeconds() > 0) {
+            response.putHeader("Retry-After", Integer.toString(problem.retryAfterSeconds()));
+        }
         response.end(problem.toJson(rc.request().path()).toBuffer());
     }
 
@@ -40,6 +43,10 @@ public final class FailureHandler implements Handler<RoutingContext> {
         Throwable failure = rc.failure();
         if (failure instanceof ApiProblem p) {
             return p;
+        }
+        if (isDatabaseUnavailable(failure)) {
+            LOG.warn("Database unavailable on {} {}: {}", rc.request().method(), rc.request().path(), failure.toString());
+            return ApiProblem.unavailable("The database is unreachable; try again shortly").retryAfter(5);
         }
         int status = failure instanceof HttpException h ? h.getStatusCode() : rc.statusCode();
         return switch (status) {
@@ -80,6 +87,23 @@ public final class FailureHandler implements Handler<RoutingContext> {
                         null);
             }
         };
+    }
+
+    /** Connection failures (SQLSTATE classes 08 and 57P) mean the database is away, not that we have a bug. */
+    static boolean isDatabaseUnavailable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.net.ConnectException
+                    || c instanceof io.vertx.sqlclient.ClosedConnectionException
+                    || c instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+                return true;
+            }
+            if (c instanceof io.vertx.pgclient.PgException pg
+                    && pg.getSqlState() != null
+                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static ApiProblem unsupportedMediaType() {

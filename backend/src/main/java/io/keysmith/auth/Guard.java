@@ -1,0 +1,46 @@
+package io.keysmith.auth;
+
+import io.keysmith.http.ApiProblem;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authorization.PermissionBasedAuthorization;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Per operation, from the contract: the caller must hold the operation's {@code x-permission} (vertx-auth's
+ * {@link PermissionBasedAuthorization} against the authorizations the authentication provider attached), and a
+ * state change made with the session cookie must carry the session's CSRF token in {@code X-CSRF-Token}.
+ */
+public final class Guard {
+    public static final String CSRF_HEADER = "X-CSRF-Token";
+
+    private Guard() {}
+
+    public static Handler<RoutingContext> forOperation(JsonObject operation, HttpMethod method, SessionService sessions) {
+        String permission = operation.getString("x-permission");
+        JsonArray security = operation.getJsonArray("security", new JsonArray());
+        boolean sessionScheme = security.stream().anyMatch(r -> ((JsonObject) r).containsKey("session"));
+        boolean stateChange = !(method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS);
+        boolean needsPermission = !permission.equals("public") && !permission.equals("authenticated");
+        PermissionBasedAuthorization required = needsPermission ? PermissionBasedAuthorization.create(permission) : null;
+        return rc -> {
+            User user = rc.user();
+            if (sessionScheme && stateChange && user != null) {
+                String sessionToken = user.attributes().getString("sessionToken");
+                if (sessionToken != null
+                        && !Tokens.constantTimeEquals(rc.request().getHeader(CSRF_HEADER), sessions.csrfToken(sessionToken))) {
+                    throw new ApiProblem(403, "csrf-token-missing", "Forbidden",
+                            "State changes with the session cookie need the X-CSRF-Token header from GET /api/v1/me", null);
+                }
+            }
+            if (required != null && (user == null || !required.match(user))) {
+                throw new ApiProblem(403, "permission-missing", "Forbidden",
+                        "This needs the permission '" + permission + "'", null);
+            }
+            rc.next();
+        };
+    }
+}

@@ -1,0 +1,73 @@
+package io.keysmith.auth;
+
+import io.keysmith.http.ClientAddress;
+import io.keysmith.http.RequestValidation;
+import io.keysmith.http.Responses;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+
+/** HTTP side of sign-in, sign-out, /me and invitations; the session travels in an HttpOnly, SameSite cookie. */
+public final class SessionHandlers {
+    private final SignInService signIn;
+    private final SessionService sessions;
+    private final ClientAddress client;
+
+    public SessionHandlers(SignInService signIn, SessionService sessions, ClientAddress client) {
+        this.signIn = signIn;
+        this.sessions = sessions;
+        this.client = client;
+    }
+
+    public void signIn(RoutingContext rc) {
+        JsonObject body = RequestValidation.input(rc).bodyObject();
+        String org = body.getString("organizationId");
+        signIn.signIn(body.getString("email"), body.getString("password"), org == null ? null : UUID.fromString(org), client.address(rc))
+                .onSuccess(outcome -> {
+                    if (outcome.sessionToken() == null) {
+                        Responses.ok(rc, new JsonObject().put("status", "CHOOSE_ORGANIZATION").put("organizations", outcome.organizations()));
+                    } else {
+                        setCookie(rc, outcome.sessionToken());
+                        Responses.ok(rc, new JsonObject().put("status", "SIGNED_IN").put("me", outcome.me()));
+                    }
+                })
+                .onFailure(rc::fail);
+    }
+
+    public void signOut(RoutingContext rc) {
+        signIn.signOut(Caller.of(rc), client.address(rc))
+                .onSuccess(x -> {
+                    rc.response().addCookie(cookie(rc, "").setMaxAge(0));
+                    rc.response().setStatusCode(204).end();
+                })
+                .onFailure(rc::fail);
+    }
+
+    public void me(RoutingContext rc) {
+        signIn.me(Caller.of(rc)).onSuccess(me -> Responses.ok(rc, me)).onFailure(rc::fail);
+    }
+
+    public void acceptInvitation(RoutingContext rc) {
+        JsonObject body = RequestValidation.input(rc).bodyObject();
+        signIn.acceptInvitation(body.getString("token"), body.getString("password"), client.address(rc))
+                .onSuccess(outcome -> {
+                    setCookie(rc, outcome.sessionToken());
+                    Responses.ok(rc, outcome.me());
+                })
+                .onFailure(rc::fail);
+    }
+
+    public void setCookie(RoutingContext rc, String token) {
+        rc.response().addCookie(cookie(rc, token).setMaxAge(sessions.absoluteLifetime().toSeconds()));
+    }
+
+    private Cookie cookie(RoutingContext rc, String value) {
+        return Cookie.cookie(SessionService.COOKIE, value)
+                .setPath("/")
+                .setHttpOnly(true)
+                .setSameSite(CookieSameSite.STRICT)
+                .setSecure(client.isHttps(rc));
+    }
+}

@@ -1,0 +1,108 @@
+package io.keysmith.auth;
+
+import io.keysmith.db.Db;
+import io.keysmith.keys.ServerSecret;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Server-side sessions in PostgreSQL, so any replica serves any request and ending one (sign-out, deactivation)
+ * takes effect everywhere at once. Only the SHA-256 of the session id is stored. Idle and absolute expiry; the
+ * last-seen time is written at most once a minute, not on every request. The CSRF token is an HMAC of the session
+ * id with the server secret: nothing to store, and useless without the cookie.
+ */
+public final class SessionService {
+    public static final String COOKIE = "ks_session";
+
+    public record Session(UUID organizationId, UUID userId, String accessLevel) {}
+
+    private final Db db;
+    private final ServerSecret secret;
+    private final Duration idle;
+    private final Duration absolute;
+
+    public SessionService(Db db, ServerSecret secret, Duration idle, Duration absolute) {
+        this.db = db;
+        this.secret = secret;
+        this.idle = idle;
+        this.absolute = absolute;
+    }
+
+    public Duration absoluteLifetime() {
+        return absolute;
+    }
+
+    /** Creates a session inside the caller's tenant transaction; returns the token for the cookie. */
+    public Future<String> create(SqlConnection conn, UUID organizationId, UUID userId) {
+        String token = Tokens.random();
+        return conn.preparedQuery(
+                        "INSERT INTO sessions (id_hash, organization_id, user_id, expires_at) VALUES ($1, $2, $3, $4)")
+                .execute(Tuple.of(
+                        Buffer.buffer(Tokens.sha256(token)),
+                        organizationId,
+                        userId,
+                        OffsetDateTime.now(ZoneOffset.UTC).plus(absolute)))
+                .map(token);
+    }
+
+    public Future<Session> find(String token) {
+        if (token == null || token.length() < 20 || token.length() > 100) {
+            return Future.succeededFuture(null);
+        }
+        Buffer hash = Buffer.buffer(Tokens.sha256(token));
+        return db.pool()
+                .preparedQuery("SELECT * FROM ks_session($1)")
+                .execute(Tuple.of(hash))
+                .compose(rows -> {
+                    if (rows.size() == 0) {
+                        return Future.succeededFuture(null);
+                    }
+                    Row r = rows.iterator().next();
+                    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+                    OffsetDateTime lastSeen = r.getOffsetDateTime("last_seen_at");
+                    if (lastSeen.plus(idle).isBefore(now)) {
+                        return Future.succeededFuture(null); // idle too long
+                    }
+                    Session s = new Session(r.getUUID("organization_id"), r.getUUID("user_id"), r.getString("access_level"));
+                    if (lastSeen.plusMinutes(1).isAfter(now)) {
+                        return Future.succeededFuture(s);
+                    }
+                    return db.inOrganization(s.organizationId(), c -> c.preparedQuery(
+                                            "UPDATE sessions SET last_seen_at = now() WHERE id_hash = $1")
+                                    .execute(Tuple.of(hash)))
+                            .map(s);
+                });
+    }
+
+    public Future<Void> end(SqlConnection conn, String token) {
+        return conn.preparedQuery("DELETE FROM sessions WHERE id_hash = $1")
+                .execute(Tuple.of(Buffer.buffer(Tokens.sha256(token))))
+                .mapEmpty();
+    }
+
+    public static Future<Void> endAllOf(SqlConnection conn, UUID userId) {
+        return conn.preparedQuery("DELETE FROM sessions WHERE user_id = $1").execute(Tuple.of(userId)).mapEmpty();
+    }
+
+    public String csrfToken(String sessionToken) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.current().key(), "HmacSHA256"));
+            byte[] out = mac.doFinal(("csrf:" + sessionToken).getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.keysmith.auth;
+
+import io.keysmith.audit.AuditEvent;
+import io.keysmith.audit.AuditRepository;
+import io.keysmith.db.Db;
+import io.keysmith.http.ApiProblem;
+import io.keysmith.organizations.OrganizationRepository;
+import io.keysmith.users.UserRepository;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Sign-in, sign-out, accepting invitations. The password is checked before anything about organizations is
+ * revealed; a person in several organizations then chooses one. Failures are throttled and audited.
+ */
+public final class SignInService {
+
+    /** A successful sign-in (session token for the cookie and the /me body) or a choice of organizations. */
+    public record Outcome(String sessionToken, JsonObject me, JsonArray organizations) {}
+
+    private record Candidate(UUID organizationId, String organizationName, UUID userId, String passwordHash) {}
+
+    private final Db db;
+    private final PasswordHasher hasher;
+    private final SessionService sessions;
+    private final SignInThrottle throttle;
+    private final UserRepository users;
+    private final OrganizationRepository organizations;
+    private final AuditRepository audit;
+
+    public SignInService(
+            Db db,
+            PasswordHasher hasher,
+            SessionService sessions,
+            SignInThrottle throttle,
+            UserRepository users,
+            OrganizationRepository organizations,
+            AuditRepository audit) {
+        this.db = db;
+        this.hasher = hasher;
+        this.sessions = sessions;
+        this.throttle = throttle;
+        this.users = users;
+        this.organizations = organizations;
+        this.audit = audit;
+    }
+
+    public Future<Outcome> signIn(String email, String password, UUID chosen, String source) {
+        return throttle.check(email, source)
+                .compose(x -> db.withoutOrganization(c -> c.preparedQuery("SELECT * FROM ks_sign_in_candidates($1)")
+                        .execute(Tuple.of(email.trim()))))
+                .compose(rows -> {
+                    List<Candidate> candidates = new ArrayList<>();
+                    for (Row r : rows) {
+                        candidates.add(new Candidate(r.getUUID("organization_id"), r.getString("organization_name"),
+                                r.getUUID("user_id"), r.getString("password_hash")));
+                    }
+                    return matching(candidates, password).compose(matches -> matches.isEmpty()
+                            ? throttle.failed(email, source)
+                                    .compose(x -> auditFailure(candidates, source))
+                                    .compose(x -> Future.<List<Candidate>>failedFuture(invalid()))
+                            : Future.succeededFuture(matches));
+                })
+                .compose(matches -> {
+                    List<Candidate> pick = chosen == null
+                            ? matches
+                            : matches.stream().filter(m -> m.organizationId().equals(chosen)).toList();
+                    if (pick.isEmpty()) {
+                        return Future.failedFuture(invalid());
+                    }
+                    if (pick.size() > 1) {
+                        JsonArray orgs = new JsonArray();
+                        pick.forEach(m -> orgs.add(new JsonObject()
+                                .put("id", m.organizationId().toString())
+                                .put("name", m.organizationName())));
+                        return Future.succeededFuture(new Outcome(null, null, orgs));
+                    }
+                    Candidate m = pick.get(0);
+                    return throttle.succeeded(email).compose(x -> db.inOrganization(m.organizationId(), c -> sessions
+                            .create(c, m.organizationId(), m.userId())
+                            .compose(token -> audit.append(c, m.organizationId(),
+                                            AuditEvent.by(m.userId(), "session.signed-in", "user", m.userId(), source))
+                                    .compose(y -> me(c, m.userId(), token))
+                                    .map(me -> new Outcome(token, me, null)))));
+                });
+    }
+
+    /** A failed sign-in is recorded in each organization where the e-mail belongs (never the password). */
+    private Future<Void> auditFailure(List<Candidate> candidates, String source) {
+        return Future.all(candidates.stream()
+                        .map(c -> db.inOrganization(c.organizationId(), conn -> audit.append(conn, c.organizationId(),
+                                AuditEvent.by(null, "session.sign-in-failed", "user", c.userId(), source))))
+                        .toList())
+                .mapEmpty();
+    }
+
+    /** Every candidate is checked (a decoy when there is none), so timing does not tell whether an e-mail exists. */
+    private Future<List<Candidate>> matching(List<Candidate> candidates, String password) {
+        if (candidates.isEmpty()) {
+            return hasher.verify(password, null).map(x -> List.of());
+        }
+        List<Future<Boolean>> checks = candidates.stream().map(c -> hasher.verify(password, c.passwordHash())).toList();
+        return Future.all(checks).map(all -> {
+            List<Candidate> ok = new ArrayList<>();
+            for (int i = 0; i < candidates.size(); i++) {
+                if (checks.get(i).result()) {
+                    ok.add(candidates.get(i));
+                }
+            }
+            return ok;
+        });
+    }
+
+    public Future<Void> signOut(Caller caller, String source) {
+        return db.inOrganization(caller.organizationId(), c -> sessions.end(c, caller.sessionToken())
+                .compose(x -> audit.append(c, caller.organizationId(),
+                        AuditEvent.by(caller.userId(), "session.signed-out", "user", caller.userId(), source))));
+    }
+
+    public Future<JsonObject> me(Caller caller) {
+        return db.inOrganization(caller.organizationId(), c -> me(c, caller.userId(), caller.sessionToken()));
+    }
+
+    public Future<JsonObject> me(SqlConnection c, UUID userId, String sessionToken) {
+        return organizations.current(c).compose(org -> users.find(c, userId).map(user -> new JsonObject()
+                .put("user", user)
+                .put("organization", org)
+                .put("permissions", new JsonArray(Permissions.of(user.getString("accessLevel"))))
+                .put("csrfToken", sessions.csrfToken(sessionToken))));
+    }
+
+    /** Sets the password from a one-time invitation or reset token, ends older sessions, and signs in. */
+    public Future<Outcome> acceptInvitation(String token, String password, String source) {
+        byte[] hash = Tokens.sha256(token);
+        return db.withoutOrganization(c -> users.findToken(c, hash)).compose(row -> {
+            if (row == null) {
+                return Future.failedFuture(ApiProblem.notFound("This link is not valid: it was used, replaced or has expired"));
+            }
+            UUID org = row.getUUID("organization_id");
+            UUID userId = row.getUUID("user_id");
+            String purpose = row.getString("purpose");
+            return hasher.hash(password).compose(passwordHash -> db.inOrganization(org, c -> users.consumeToken(c, hash)
+                    .compose(consumed -> consumed
+                            ? Future.succeededFuture()
+                            : Future.failedFuture(ApiProblem.notFound("This link was just used")))
+                    .compose(x -> users.setPassword(c, userId, passwordHash))
+                    .compose(x -> SessionService.endAllOf(c, userId))
+                    .compose(x -> audit.append(c, org, AuditEvent.by(userId,
+                            purpose.equals("INVITATION") ? "user.invitation-accepted" : "user.password-reset", "user", userId, source)))
+                    .compose(x -> sessions.create(c, org, userId))
+                    .compose(session -> me(c, userId, session).map(me -> new Outcome(session, me, null)))));
+        });
+    }
+
+    private static ApiProblem invalid() {
+        return new ApiProblem(401, "invalid-credentials", "Sign-in failed", "The e-mail or password is wrong", null);
+    }
+}

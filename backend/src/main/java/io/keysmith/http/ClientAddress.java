@@ -1,0 +1,83 @@
+package io.keysmith.http;
+
+import io.keysmith.config.Cidr;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * The client's address and scheme. {@code X-Forwarded-For/Proto} are believed only when the direct peer is a
+ * trusted proxy ({@code KEYSMITH_TRUSTED_PROXIES}); the client is then the right-most forwarded address that is not
+ * itself a trusted proxy. Used by throttling, audit records and the cookie's Secure flag.
+ */
+public final class ClientAddress {
+    private final List<Cidr> trusted;
+    private final String publicUrl;
+
+    public ClientAddress(List<Cidr> trusted, String publicUrl) {
+        this.trusted = trusted;
+        this.publicUrl = publicUrl == null ? "" : publicUrl.replaceAll("/+$", "");
+    }
+
+    /** Where links we hand out point: KEYSMITH_PUBLIC_URL, else the scheme and host this request came to. */
+    public String publicBase(RoutingContext rc) {
+        if (!publicUrl.isEmpty()) {
+            return publicUrl;
+        }
+        String host = rc.request().authority() == null ? "localhost" : rc.request().authority().toString();
+        return (isHttps(rc) ? "https://" : "http://") + host;
+    }
+
+    public String address(RoutingContext rc) {
+        SocketAddress peer = rc.request().remoteAddress();
+        String direct = peer == null ? "unknown" : peer.hostAddress();
+        if (!isTrusted(direct)) {
+            return direct;
+        }
+        String forwarded = rc.request().getHeader("X-Forwarded-For");
+        if (forwarded == null) {
+            return direct;
+        }
+        String[] hops = forwarded.split(",");
+        for (int i = hops.length - 1; i >= 0; i--) {
+            String hop = hops[i].trim();
+            if (!hop.isEmpty() && !isTrusted(hop)) {
+                return isIp(hop) ? hop : direct;
+            }
+        }
+        return direct;
+    }
+
+    public boolean isHttps(RoutingContext rc) {
+        SocketAddress peer = rc.request().remoteAddress();
+        if (peer != null && isTrusted(peer.hostAddress())) {
+            String proto = rc.request().getHeader("X-Forwarded-Proto");
+            if (proto != null) {
+                return proto.trim().equalsIgnoreCase("https");
+            }
+        }
+        return rc.request().isSSL();
+    }
+
+    private boolean isTrusted(String ip) {
+        if (trusted.isEmpty() || !isIp(ip)) {
+            return false;
+        }
+        try {
+            InetAddress a = InetAddress.getByAddress(Cidr.literalAddress(ip));
+            return trusted.stream().anyMatch(c -> c.contains(a));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static boolean isIp(String s) {
+        try {
+            Cidr.literalAddress(s);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.keysmith.users;
+
+import io.keysmith.audit.AuditEvent;
+import io.keysmith.audit.AuditRepository;
+import io.keysmith.auth.Caller;
+import io.keysmith.auth.SessionService;
+import io.keysmith.auth.Tokens;
+import io.keysmith.db.Db;
+import io.keysmith.http.ApiProblem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * The rules about users: who may become or stop being an Account Owner, that an organization always keeps an
+ * active one, that deactivation ends every session at once, and that every change is audited in its transaction.
+ */
+public final class UserService {
+    public static final Duration INVITATION_LIFETIME = Duration.ofDays(7);
+    public static final Duration RESET_LIFETIME = Duration.ofHours(24);
+
+    /** A one-time link and when it expires; the token travels in the fragment, never to a server log. */
+    public record Link(String url, OffsetDateTime expiresAt) {
+        public JsonObject toJson() {
+            return new JsonObject().put("url", url).put("expiresAt", expiresAt.toInstant().toString());
+        }
+    }
+
+    private final Db db;
+    private final UserRepository users;
+    private final AuditRepository audit;
+
+    public UserService(Db db, UserRepository users, AuditRepository audit) {
+        this.db = db;
+        this.users = users;
+        this.audit = audit;
+    }
+
+    public Future<JsonArray> list(Caller caller, String status, String kind, String q, String cursor, int limit) {
+        OffsetDateTime afterCreated = null;
+        UUID afterId = null;
+        if (cursor != null) {
+            String[] parts = cursor.split("\\|");
+            try {
+                afterCreated = OffsetDateTime.parse(parts[0]);
+                afterId = UUID.fromString(parts[1]);
+            } catch (RuntimeException e) {
+                throw ApiProblem.badRequest("Parameter 'after' is not a cursor this server issued", "after");
+            }
+        }
+        OffsetDateTime ac = afterCreated;
+        UUID ai = afterId;
+        return db.inOrganization(caller.organizationId(), c -> users.list(c, status, kind, q, ac, ai, limit));
+    }
+
+    public Future<JsonObject> get(Caller caller, UUID id) {
+        return db.inOrganization(caller.organizationId(), c -> users.find(c, id)).map(UserService::found);
+    }
+
+    /** Creates the user and a one-time invitation link to set a password. */
+    public Future<JsonObject> create(Caller caller, JsonObject body, String linkBase, String source) {
+        String level = body.getString("accessLevel", "EMPLOYEE");
+        if ("ACCOUNT_OWNER".equals(level) && !caller.isAccountOwner()) {
+            return Future.failedFuture(onlyOwners());
+        }
+        return db.inOrganization(caller.organizationId(), c -> users.insert(
+                                c,
+                                caller.organizationId(),
+                                body.getString("email").trim(),
+                                body.getString("firstName").trim(),
+                                body.getString("lastName").trim(),
+                                body.getString("kind"),
+                                level,
+                                null)
+                        .compose(user -> issueLink(c, caller.organizationId(), UUID.fromString(user.getString("id")),
+                                        "INVITATION", linkBase)
+                                .compose(link -> audit.append(c, caller.organizationId(), AuditEvent.by(
+                                                        caller.userId(), "user.created", "user", user.getString("id"), source)
+                                                .with("kind", user.getString("kind"))
+                                                .with("accessLevel", level))
+                                        .map(x -> new JsonObject().put("user", user).put("invitation", link.toJson())))))
+                .recover(UserService::conflictOnDuplicateEmail);
+    }
+
+    public Future<JsonObject> update(Caller caller, UUID id, JsonObject changes, String source) {
+        return db.inOrganization(caller.organizationId(), c -> users.findForUpdate(c, id).map(UserService::found).compose(user -> {
+                    String from = user.getString("accessLevel");
+                    String to = changes.getString("accessLevel", from);
+                    Future<Void> ownerRules = Future.succeededFuture();
+                    if (!from.equals(to) && ("ACCOUNT_OWNER".equals(from) || "ACCOUNT_OWNER".equals(to))) {
+                        if (!caller.isAccountOwner()) {
+                            return Future.failedFuture(onlyOwners());
+                        }
+                        if ("ACCOUNT_OWNER".equals(from)) {
+                            ownerRules = keepsAnOwner(c, id, user);
+                        }
+                    }
+                    return ownerRules
+                            .compose(x -> users.update(c, id, changes))
+                            .compose(updated -> audit.append(c, caller.organizationId(), AuditEvent.by(
+                                                    caller.userId(), "user.updated", "user", id, source)
+                                            .with("fields", new JsonArray(changes.fieldNames().stream().sorted().toList())))
+                                    .map(updated));
+                }))
+                .recover(UserService::conflictOnDuplicateEmail);
+    }
+
+    /** Deactivation ends the user's sessions in the same transaction: every replica refuses them at once. */
+    public Future<JsonObject> deactivate(Caller caller, UUID id, String source) {
+        return db.inOrganization(caller.organizationId(), c -> users.findForUpdate(c, id).map(UserService::found).compose(user -> {
+            if ("ACCOUNT_OWNER".equals(user.getString("accessLevel")) && !caller.isAccountOwner()) {
+                return Future.failedFuture(onlyOwners());
+            }
+            return keepsAnOwner(c, id, user)
+                    .compose(x -> users.setStatus(c, id, "DEACTIVATED"))
+                    .compose(updated -> SessionService.endAllOf(c, id)
+                            .compose(x -> audit.append(c, caller.organizationId(),
+                                    AuditEvent.by(caller.userId(), "user.deactivated", "user", id, source)))
+                            .map(updated));
+        }));
+    }
+
+    public Future<JsonObject> reactivate(Caller caller, UUID id, String source) {
+        return db.inOrganization(caller.organizationId(), c -> users.findForUpdate(c, id).map(UserService::found).compose(user -> users
+                .setStatus(c, id, "ACTIVE")
+                .compose(updated -> audit.append(c, caller.organizationId(),
+                                AuditEvent.by(caller.userId(), "user.reactivated", "user", id, source))
+                        .map(updated))));
+    }
+
+    public Future<JsonObject> passwordReset(Caller caller, UUID id, String linkBase, String source) {
+        return db.inOrganization(caller.organizationId(), c -> users.find(c, id).map(UserService::found).compose(user -> issueLink(
+                        c, caller.organizationId(), id, "PASSWORD_RESET", linkBase)
+                .compose(link -> audit.append(c, caller.organizationId(),
+                                AuditEvent.by(caller.userId(), "user.password-reset-issued", "user", id, source))
+                        .map(x -> link.toJson()))));
+    }
+
+    /** For sign-up and operator-created organizations: the first user, inside the creating transaction. */
+    public Future<JsonObject> createOwner(SqlConnection c, UUID org, JsonObject person, String passwordHash) {
+        return users.insert(c, org, person.getString("email").trim(), person.getString("firstName").trim(),
+                person.getString("lastName").trim(), "EMPLOYEE", "ACCOUNT_OWNER", passwordHash);
+    }
+
+    public Future<Link> issueLink(SqlConnection c, UUID org, UUID userId, String purpose, String linkBase) {
+        String token = Tokens.random();
+        Duration lifetime = purpose.equals("INVITATION") ? INVITATION_LIFETIME : RESET_LIFETIME;
+        OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(lifetime);
+        return users.insertToken(c, org, userId, Tokens.sha256(token), purpose, expires)
+                .map(x -> new Link(linkBase + "/accept-invitation#token=" + token, expires));
+    }
+
+    private Future<Void> keepsAnOwner(SqlConnection c, UUID id, JsonObject user) {
+        if (!"ACCOUNT_OWNER".equals(user.getString("accessLevel")) || !"ACTIVE".equals(user.getString("status"))) {
+            return Future.succeededFuture();
+        }
+        return users.otherActiveOwners(c, id).compose(n -> n > 0
+                ? Future.succeededFuture()
+                : Future.failedFuture(ApiProblem.conflict(
+                        "last-account-owner", "The organization must keep at least one active Account Owner")));
+    }
+
+    private static JsonObject found(JsonObject user) {
+        if (user == null) {
+            throw ApiProblem.notFound("No such user");
+        }
+        return user;
+    }
+
+    private static ApiProblem onlyOwners() {
+        return new ApiProblem(403, "forbidden", "Forbidden",
+                "Only an Account Owner may grant or remove the Account Owner access level", null);
+    }
+
+    static <T> Future<T> conflictOnDuplicateEmail(Throwable e) {
+        if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+            return Future.failedFuture(ApiProblem.conflict("email-taken", "A user with this e-mail already exists in the organization"));
+        }
+        return Future.failedFuture(e);
+    }
+}
