@@ -28,7 +28,13 @@ final class WebApp {
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
                 .end(contract));
-        root.get("/docs").handler(rc -> rc.redirect("/docs/"));
+        root.get("/docs").handler(rc -> {
+            if (rc.request().path().equals("/docs")) { // vert.x also matches "/docs/" here
+                rc.redirect("/docs/");
+            } else {
+                rc.next();
+            }
+        });
         root.route("/assets/*").handler(rc -> {
             rc.response().putHeader(HttpHeaders.CACHE_CONTROL, IMMUTABLE);
             rc.next();
