@@ -1,5 +1,9 @@
 package io.keysmith;
 
+import io.keysmith.accesslevels.AccessLevelHandlers;
+import io.keysmith.accesslevels.AccessLevelRepository;
+import io.keysmith.accesslevels.AccessLevelService;
+import io.keysmith.accesslevels.PermissionCatalog;
 import io.keysmith.audit.AuditHandlers;
 import io.keysmith.audit.AuditRepository;
 import io.keysmith.auth.OperatorAuthentication;
@@ -15,6 +19,9 @@ import io.keysmith.http.ClientAddress;
 import io.keysmith.organizations.OrganizationHandlers;
 import io.keysmith.organizations.OrganizationRepository;
 import io.keysmith.organizations.OrganizationService;
+import io.keysmith.people.PeopleHandlers;
+import io.keysmith.people.PeopleRepository;
+import io.keysmith.people.PeopleService;
 import io.keysmith.users.UserHandlers;
 import io.keysmith.users.UserRepository;
 import io.keysmith.users.UserService;
@@ -223,41 +230,49 @@ public final class Keysmith {
                 .connectingTo(db.target().app())
                 .using(vertx)
                 .build();
-
-        Db database = new Db(pool);
-        ClientAddress client = new ClientAddress(config.trustedProxies(), config.publicUrl());
-        AuditRepository auditRepository = new AuditRepository();
-        UserRepository userRepository = new UserRepository();
-        OrganizationRepository organizationRepository = new OrganizationRepository();
-        PasswordHasher hasher = new PasswordHasher(vertx, config.passwordHashingThreads());
-        SessionService sessions = new SessionService(database, db.secret(),
-                Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionAbsoluteHours()));
-        SignInThrottle throttle = new SignInThrottle(pool, config.signInLimitPerAccount(),
-                config.signInLimitPerAddress(), Duration.ofSeconds(config.signInWindowSeconds()));
-        SignInService signIn = new SignInService(
-                database, hasher, sessions, throttle, userRepository, organizationRepository, auditRepository);
-        UserService users = new UserService(database, userRepository, auditRepository);
-        OrganizationService organizations = new OrganizationService(database, config.signUpEnabled(), hasher,
-                organizationRepository, users, sessions, signIn, auditRepository);
-
-        HealthHandlers health = new HealthHandlers(pool);
-        SessionHandlers sessionHandlers = new SessionHandlers(signIn, sessions, client);
-        Routes.Handlers handlers = new Routes.Handlers(
-                health,
-                new KeyFormatHandlers(),
-                sessionHandlers,
-                new OrganizationHandlers(organizations, sessionHandlers, client),
-                new UserHandlers(users, client),
-                new AuditHandlers(database, auditRepository));
-        Routes.Security security = new Routes.Security(new SessionAuthentication(sessions), sessions,
-                new OperatorAuthentication(config.operatorToken().orElse("")));
-
         AtomicInteger httpPort = new AtomicInteger();
         AtomicInteger managementPort = new AtomicInteger();
         int instances = config.instances() > 0 ? config.instances() : Runtime.getRuntime().availableProcessors();
         Keysmith app = new Keysmith(vertx, config, db.embedded(), pool, httpPort, managementPort);
         return Contract.load(vertx)
                 .compose(contract -> {
+                    PermissionCatalog catalog = PermissionCatalog.from(contract.getRawContract());
+                    // repositories
+                    Db database = new Db(pool);
+                    AuditRepository auditRepository = new AuditRepository();
+                    UserRepository userRepository = new UserRepository();
+                    OrganizationRepository organizationRepository = new OrganizationRepository();
+                    AccessLevelRepository accessLevelRepository = new AccessLevelRepository();
+                    PeopleRepository peopleRepository = new PeopleRepository();
+                    // services
+                    ClientAddress client = new ClientAddress(config.trustedProxies(), config.publicUrl());
+                    PasswordHasher hasher = new PasswordHasher(vertx, config.passwordHashingThreads());
+                    SessionService sessions = new SessionService(database, db.secret(),
+                            Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionAbsoluteHours()));
+                    SignInThrottle throttle = new SignInThrottle(pool, config.signInLimitPerAccount(),
+                            config.signInLimitPerAddress(), Duration.ofSeconds(config.signInWindowSeconds()));
+                    SignInService signIn = new SignInService(database, hasher, sessions, throttle, userRepository,
+                            organizationRepository, accessLevelRepository, auditRepository);
+                    UserService users = new UserService(database, userRepository, accessLevelRepository, auditRepository);
+                    OrganizationService organizations = new OrganizationService(database, config.signUpEnabled(), hasher,
+                            organizationRepository, users, sessions, signIn, auditRepository);
+                    AccessLevelService accessLevels =
+                            new AccessLevelService(database, accessLevelRepository, auditRepository, catalog);
+                    PeopleService people = new PeopleService(database, peopleRepository, auditRepository);
+                    // handlers
+                    HealthHandlers health = new HealthHandlers(pool);
+                    SessionHandlers sessionHandlers = new SessionHandlers(signIn, sessions, client);
+                    Routes.Handlers handlers = new Routes.Handlers(
+                            health,
+                            new KeyFormatHandlers(),
+                            sessionHandlers,
+                            new OrganizationHandlers(organizations, sessionHandlers, client),
+                            new UserHandlers(users, client),
+                            new AuditHandlers(database, auditRepository),
+                            new AccessLevelHandlers(accessLevels, catalog, client),
+                            new PeopleHandlers(people, client));
+                    Routes.Security security = new Routes.Security(new SessionAuthentication(sessions), sessions,
+                            new OperatorAuthentication(config.operatorToken().orElse("")));
                     ApiVerticle.Setup setup = new ApiVerticle.Setup(
                             config.httpHost(),
                             config.httpPort(),
@@ -268,11 +283,10 @@ public final class Keysmith {
                             handlers,
                             security,
                             httpPort);
-                    return vertx.deployVerticle(
-                            () -> new ApiVerticle(setup), new DeploymentOptions().setInstances(instances));
+                    return vertx.deployVerticle(() -> new ApiVerticle(setup), new DeploymentOptions().setInstances(instances))
+                            .compose(id -> vertx.deployVerticle(new ManagementVerticle(
+                                    config.httpHost(), config.managementPort(), registry, health, managementPort)));
                 })
-                .compose(id -> vertx.deployVerticle(new ManagementVerticle(
-                        config.httpHost(), config.managementPort(), registry, health, managementPort)))
                 .map(id -> {
                     LOG.info(
                             "Keysmith is ready: open http://localhost:{}/ (metrics on port {})",

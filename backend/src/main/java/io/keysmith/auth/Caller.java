@@ -6,8 +6,8 @@ import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
-/** Who is calling, as established by an authentication provider: organization, user, access level. */
-public record Caller(UUID organizationId, UUID userId, String accessLevel, String sessionToken) {
+/** Who is calling, as established by an authentication provider: organization, user, and current rights. */
+public record Caller(UUID organizationId, UUID userId, Rights rights, String sessionToken) {
 
     public static Caller of(RoutingContext rc) {
         User user = rc.user();
@@ -18,11 +18,11 @@ public record Caller(UUID organizationId, UUID userId, String accessLevel, Strin
         return new Caller(
                 UUID.fromString(p.getString("organizationId")),
                 UUID.fromString(p.getString("userId")),
-                p.getString("accessLevel"),
+                Rights.fromJson(p.getJsonObject("rights")),
                 user.attributes().getString("sessionToken"));
     }
 
     public boolean isAccountOwner() {
-        return "ACCOUNT_OWNER".equals(accessLevel);
+        return rights.isAccountOwner();
     }
 }

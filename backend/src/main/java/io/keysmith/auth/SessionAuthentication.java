@@ -29,9 +29,9 @@ public final class SessionAuthentication implements AuthenticationProvider {
                     new JsonObject()
                             .put("organizationId", s.organizationId().toString())
                             .put("userId", s.userId().toString())
-                            .put("accessLevel", s.accessLevel()),
+                            .put("rights", s.rights().toJson()),
                     new JsonObject().put("sessionToken", token.getToken()));
-            user.authorizations().put(Permissions.PROVIDER, Permissions.authorizations(s.accessLevel()));
+            user.authorizations().put(Permissions.PROVIDER, Permissions.authorizations(s.rights().permissions()));
             return Future.succeededFuture(user);
         });
     }

@@ -4,6 +4,8 @@ import io.keysmith.db.Db;
 import io.keysmith.keys.ServerSecret;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -25,7 +27,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class SessionService {
     public static final String COOKIE = "ks_session";
 
-    public record Session(UUID organizationId, UUID userId, String accessLevel) {}
+    public record Session(UUID organizationId, UUID userId, Rights rights) {}
 
     private final Db db;
     private final ServerSecret secret;
@@ -74,7 +76,12 @@ public final class SessionService {
                     if (lastSeen.plus(idle).isBefore(now)) {
                         return Future.succeededFuture(null); // idle too long
                     }
-                    Session s = new Session(r.getUUID("organization_id"), r.getUUID("user_id"), r.getString("access_level"));
+                    Object fields = r.getValue("field_rights");
+                    Session s = new Session(r.getUUID("organization_id"), r.getUUID("user_id"), Rights.fromJson(new JsonObject()
+                            .put("builtin", r.getString("builtin"))
+                            .put("recordScope", r.getString("record_scope"))
+                            .put("fieldRights", fields instanceof JsonObject j ? j : new JsonObject())
+                            .put("permissions", new JsonArray(java.util.Arrays.asList(r.getArrayOfStrings("permissions"))))));
                     if (lastSeen.plusMinutes(1).isAfter(now)) {
                         return Future.succeededFuture(s);
                     }

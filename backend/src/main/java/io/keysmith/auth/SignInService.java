@@ -1,5 +1,6 @@
 package io.keysmith.auth;
 
+import io.keysmith.accesslevels.AccessLevelRepository;
 import io.keysmith.audit.AuditEvent;
 import io.keysmith.audit.AuditRepository;
 import io.keysmith.db.Db;
@@ -33,6 +34,7 @@ public final class SignInService {
     private final SignInThrottle throttle;
     private final UserRepository users;
     private final OrganizationRepository organizations;
+    private final AccessLevelRepository levels;
     private final AuditRepository audit;
 
     public SignInService(
@@ -42,6 +44,7 @@ public final class SignInService {
             SignInThrottle throttle,
             UserRepository users,
             OrganizationRepository organizations,
+            AccessLevelRepository levels,
             AuditRepository audit) {
         this.db = db;
         this.hasher = hasher;
@@ -49,11 +52,12 @@ public final class SignInService {
         this.throttle = throttle;
         this.users = users;
         this.organizations = organizations;
+        this.levels = levels;
         this.audit = audit;
     }
 
     public Future<Outcome> signIn(String email, String password, UUID chosen, String source) {
-        return throttle.check(email, source)
+        return throttle.reserve(email, source)
                 .compose(x -> db.withoutOrganization(c -> c.preparedQuery("SELECT * FROM ks_sign_in_candidates($1)")
                         .execute(Tuple.of(email.trim()))))
                 .compose(rows -> {
@@ -63,9 +67,7 @@ public final class SignInService {
                                 r.getUUID("user_id"), r.getString("password_hash")));
                     }
                     return matching(candidates, password).compose(matches -> matches.isEmpty()
-                            ? throttle.failed(email, source)
-                                    .compose(x -> auditFailure(candidates, source))
-                                    .compose(x -> Future.<List<Candidate>>failedFuture(invalid()))
+                            ? auditFailure(candidates, source).compose(x -> Future.<List<Candidate>>failedFuture(invalid()))
                             : Future.succeededFuture(matches));
                 })
                 .compose(matches -> {
@@ -80,10 +82,10 @@ public final class SignInService {
                         pick.forEach(m -> orgs.add(new JsonObject()
                                 .put("id", m.organizationId().toString())
                                 .put("name", m.organizationName())));
-                        return Future.succeededFuture(new Outcome(null, null, orgs));
+                        return throttle.succeeded(email, source).map(x -> new Outcome(null, null, orgs));
                     }
                     Candidate m = pick.get(0);
-                    return throttle.succeeded(email).compose(x -> db.inOrganization(m.organizationId(), c -> sessions
+                    return throttle.succeeded(email, source).compose(x -> db.inOrganization(m.organizationId(), c -> sessions
                             .create(c, m.organizationId(), m.userId())
                             .compose(token -> audit.append(c, m.organizationId(),
                                             AuditEvent.by(m.userId(), "session.signed-in", "user", m.userId(), source))
@@ -129,11 +131,15 @@ public final class SignInService {
     }
 
     public Future<JsonObject> me(SqlConnection c, UUID userId, String sessionToken) {
-        return organizations.current(c).compose(org -> users.find(c, userId).map(user -> new JsonObject()
-                .put("user", user)
-                .put("organization", org)
-                .put("permissions", new JsonArray(Permissions.of(user.getString("accessLevel"))))
-                .put("csrfToken", sessions.csrfToken(sessionToken))));
+        return organizations.current(c).compose(org -> users.find(c, userId).compose(user -> levels
+                .find(c, UUID.fromString(user.getJsonObject("accessLevel").getString("id")))
+                .map(level -> new JsonObject()
+                        .put("user", user)
+                        .put("organization", org)
+                        .put("permissions", level.getJsonArray("permissions"))
+                        .put("recordScope", level.getString("recordScope"))
+                        .put("fieldRights", level.getJsonObject("fieldRights"))
+                        .put("csrfToken", sessions.csrfToken(sessionToken)))));
     }
 
     /** Sets the password from a one-time invitation or reset token, ends older sessions, and signs in. */

@@ -125,6 +125,9 @@ public final class RequestValidation {
         }
         try {
             Object value = Json.decodeValue(raw);
+            if (value == null) {
+                throw ApiProblem.badRequest("The body has the wrong type: null is not allowed here", null);
+            }
             if (value instanceof Map<?, ?> || value instanceof List<?>) {
                 return value instanceof Map<?, ?> m ? new JsonObject(cast(m)) : new JsonArray((List<?>) value);
             }

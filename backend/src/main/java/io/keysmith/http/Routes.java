@@ -1,5 +1,6 @@
 package io.keysmith.http;
 
+import io.keysmith.accesslevels.AccessLevelHandlers;
 import io.keysmith.audit.AuditHandlers;
 import io.keysmith.auth.Guard;
 import io.keysmith.auth.OperatorAuthentication;
@@ -9,6 +10,7 @@ import io.keysmith.auth.SessionService;
 import io.keysmith.keys.KeyFormatHandlers;
 import io.keysmith.ops.HealthHandlers;
 import io.keysmith.organizations.OrganizationHandlers;
+import io.keysmith.people.PeopleHandlers;
 import io.keysmith.users.UserHandlers;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.APIKeyHandler;
@@ -36,7 +38,9 @@ public final class Routes {
             SessionHandlers sessions,
             OrganizationHandlers organizations,
             UserHandlers users,
-            AuditHandlers audit) {}
+            AuditHandlers audit,
+            AccessLevelHandlers accessLevels,
+            PeopleHandlers people) {}
 
     /** How callers prove who they are, per security scheme of the contract. */
     public record Security(
@@ -63,6 +67,17 @@ public final class Routes {
         t.put("reactivateUser", h.users()::reactivate);
         t.put("createPasswordReset", h.users()::passwordReset);
         t.put("listAuditEvents", h.audit()::list);
+        t.put("getPermissionCatalog", h.accessLevels()::catalog);
+        t.put("listAccessLevels", h.accessLevels()::list);
+        t.put("createAccessLevel", h.accessLevels()::create);
+        t.put("getAccessLevel", h.accessLevels()::get);
+        t.put("updateAccessLevel", h.accessLevels()::update);
+        t.put("deleteAccessLevel", h.accessLevels()::delete);
+        t.put("listPeople", h.people()::list);
+        t.put("createPerson", h.people()::create);
+        t.put("getPerson", h.people()::get);
+        t.put("updatePerson", h.people()::update);
+        t.put("deletePerson", h.people()::delete);
         return t;
     }
 

@@ -1,8 +1,10 @@
 package io.keysmith.users;
 
+import io.keysmith.accesslevels.AccessLevelRepository;
 import io.keysmith.audit.AuditEvent;
 import io.keysmith.audit.AuditRepository;
 import io.keysmith.auth.Caller;
+import io.keysmith.auth.Rights;
 import io.keysmith.auth.SessionService;
 import io.keysmith.auth.Tokens;
 import io.keysmith.db.Db;
@@ -34,11 +36,13 @@ public final class UserService {
 
     private final Db db;
     private final UserRepository users;
+    private final AccessLevelRepository levels;
     private final AuditRepository audit;
 
-    public UserService(Db db, UserRepository users, AuditRepository audit) {
+    public UserService(Db db, UserRepository users, AccessLevelRepository levels, AuditRepository audit) {
         this.db = db;
         this.users = users;
+        this.levels = levels;
         this.audit = audit;
     }
 
@@ -65,43 +69,44 @@ public final class UserService {
 
     /** Creates the user and a one-time invitation link to set a password. */
     public Future<JsonObject> create(Caller caller, JsonObject body, String linkBase, String source) {
-        String level = body.getString("accessLevel", "EMPLOYEE");
-        if ("ACCOUNT_OWNER".equals(level) && !caller.isAccountOwner()) {
-            return Future.failedFuture(onlyOwners());
-        }
-        return db.inOrganization(caller.organizationId(), c -> users.insert(
+        UUID levelId = body.getString("accessLevelId") == null ? null : UUID.fromString(body.getString("accessLevelId"));
+        return db.inOrganization(caller.organizationId(), c -> (levelId == null
+                                ? Future.<JsonObject>succeededFuture(null)
+                                : assignable(c, caller, levelId))
+                        .compose(level -> users.insert(
                                 c,
                                 caller.organizationId(),
                                 body.getString("email").trim(),
                                 body.getString("firstName").trim(),
                                 body.getString("lastName").trim(),
                                 body.getString("kind"),
-                                level,
-                                null)
+                                levelId,
+                                "EMPLOYEE",
+                                null))
                         .compose(user -> issueLink(c, caller.organizationId(), UUID.fromString(user.getString("id")),
                                         "INVITATION", linkBase)
                                 .compose(link -> audit.append(c, caller.organizationId(), AuditEvent.by(
                                                         caller.userId(), "user.created", "user", user.getString("id"), source)
                                                 .with("kind", user.getString("kind"))
-                                                .with("accessLevel", level))
+                                                .with("accessLevelId", user.getJsonObject("accessLevel").getString("id")))
                                         .map(x -> new JsonObject().put("user", user).put("invitation", link.toJson())))))
                 .recover(UserService::conflictOnDuplicateEmail);
     }
 
     public Future<JsonObject> update(Caller caller, UUID id, JsonObject changes, String source) {
         return db.inOrganization(caller.organizationId(), c -> users.findForUpdate(c, id).map(UserService::found).compose(user -> {
-                    String from = user.getString("accessLevel");
-                    String to = changes.getString("accessLevel", from);
-                    Future<Void> ownerRules = Future.succeededFuture();
-                    if (!from.equals(to) && ("ACCOUNT_OWNER".equals(from) || "ACCOUNT_OWNER".equals(to))) {
-                        if (!caller.isAccountOwner()) {
+                    String fromId = user.getJsonObject("accessLevel").getString("id");
+                    String toId = changes.getString("accessLevelId", fromId);
+                    Future<Void> levelRules = Future.succeededFuture();
+                    if (!fromId.equals(toId)) {
+                        boolean wasOwner = isOwner(user);
+                        if (wasOwner && !caller.isAccountOwner()) {
                             return Future.failedFuture(onlyOwners());
                         }
-                        if ("ACCOUNT_OWNER".equals(from)) {
-                            ownerRules = keepsAnOwner(c, id, user);
-                        }
+                        levelRules = assignable(c, caller, UUID.fromString(toId))
+                                .compose(level -> wasOwner ? keepsAnOwner(c, id, user) : Future.succeededFuture());
                     }
-                    return ownerRules
+                    return levelRules
                             .compose(x -> users.update(c, id, changes))
                             .compose(updated -> audit.append(c, caller.organizationId(), AuditEvent.by(
                                                     caller.userId(), "user.updated", "user", id, source)
@@ -114,7 +119,7 @@ public final class UserService {
     /** Deactivation ends the user's sessions in the same transaction: every replica refuses them at once. */
     public Future<JsonObject> deactivate(Caller caller, UUID id, String source) {
         return db.inOrganization(caller.organizationId(), c -> users.findForUpdate(c, id).map(UserService::found).compose(user -> {
-            if ("ACCOUNT_OWNER".equals(user.getString("accessLevel")) && !caller.isAccountOwner()) {
+            if (isOwner(user) && !caller.isAccountOwner()) {
                 return Future.failedFuture(onlyOwners());
             }
             return keepsAnOwner(c, id, user)
@@ -135,8 +140,11 @@ public final class UserService {
     }
 
     public Future<JsonObject> passwordReset(Caller caller, UUID id, String linkBase, String source) {
-        return db.inOrganization(caller.organizationId(), c -> users.find(c, id).map(UserService::found).compose(user -> issueLink(
-                        c, caller.organizationId(), id, "PASSWORD_RESET", linkBase)
+        return db.inOrganization(caller.organizationId(), c -> users.find(c, id).map(UserService::found).compose(user -> (isOwner(user)
+                                && !caller.isAccountOwner()
+                        // a reset link is a way into the account: owners' accounts are reset by owners only
+                        ? Future.<Link>failedFuture(onlyOwners())
+                        : issueLink(c, caller.organizationId(), id, "PASSWORD_RESET", linkBase))
                 .compose(link -> audit.append(c, caller.organizationId(),
                                 AuditEvent.by(caller.userId(), "user.password-reset-issued", "user", id, source))
                         .map(x -> link.toJson()))));
@@ -145,7 +153,7 @@ public final class UserService {
     /** For sign-up and operator-created organizations: the first user, inside the creating transaction. */
     public Future<JsonObject> createOwner(SqlConnection c, UUID org, JsonObject person, String passwordHash) {
         return users.insert(c, org, person.getString("email").trim(), person.getString("firstName").trim(),
-                person.getString("lastName").trim(), "EMPLOYEE", "ACCOUNT_OWNER", passwordHash);
+                person.getString("lastName").trim(), "EMPLOYEE", null, "ACCOUNT_OWNER", passwordHash);
     }
 
     public Future<Link> issueLink(SqlConnection c, UUID org, UUID userId, String purpose, String linkBase) {
@@ -156,8 +164,33 @@ public final class UserService {
                 .map(x -> new Link(linkBase + "/accept-invitation#token=" + token, expires));
     }
 
+    /**
+     * An access level the caller may give someone: it exists in the organization, the Account Owner level only
+     * from an Account Owner, and nothing beyond the caller's own rights (no escalation through assignment).
+     */
+    private Future<JsonObject> assignable(SqlConnection c, Caller caller, UUID levelId) {
+        return levels.find(c, levelId).compose(level -> {
+            if (level == null) {
+                return Future.failedFuture(ApiProblem.badRequest("Field 'accessLevelId' names no access level", "accessLevelId"));
+            }
+            if ("ACCOUNT_OWNER".equals(level.getString("builtin")) && !caller.isAccountOwner()) {
+                return Future.failedFuture(onlyOwners());
+            }
+            String missing = caller.rights().firstNotCovered(Rights.fromJson(level));
+            if (missing != null) {
+                return Future.failedFuture(new ApiProblem(403, "escalation", "Forbidden",
+                        "You cannot assign an access level granting " + missing + ", which you do not hold", null));
+            }
+            return Future.succeededFuture(level);
+        });
+    }
+
+    private static boolean isOwner(JsonObject user) {
+        return "ACCOUNT_OWNER".equals(user.getJsonObject("accessLevel").getString("builtin"));
+    }
+
     private Future<Void> keepsAnOwner(SqlConnection c, UUID id, JsonObject user) {
-        if (!"ACCOUNT_OWNER".equals(user.getString("accessLevel")) || !"ACTIVE".equals(user.getString("status"))) {
+        if (!isOwner(user) || !"ACTIVE".equals(user.getString("status"))) {
             return Future.succeededFuture();
         }
         return users.otherActiveOwners(c, id).compose(n -> n > 0

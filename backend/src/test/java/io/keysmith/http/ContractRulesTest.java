@@ -2,7 +2,10 @@ package io.keysmith.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keysmith.accesslevels.AccessLevelHandlers;
+import io.keysmith.accesslevels.PermissionCatalog;
 import io.keysmith.audit.AuditHandlers;
+import io.keysmith.people.PeopleHandlers;
 import io.keysmith.auth.SessionHandlers;
 import io.keysmith.keys.KeyFormatHandlers;
 import io.keysmith.organizations.OrganizationHandlers;
@@ -66,7 +69,9 @@ class ContractRulesTest {
                         new SessionHandlers(null, null, null),
                         new OrganizationHandlers(null, null, null),
                         new UserHandlers(null, null),
-                        new AuditHandlers(null, null)));
+                        new AuditHandlers(null, null),
+                        new AccessLevelHandlers(null, null, null),
+                        new PeopleHandlers(null, null)));
         Set<String> declared = new HashSet<>();
         operations().forEach(op -> declared.add(op.id()));
         assertThat(bound).as("route table vs openapi.yaml").containsExactlyInAnyOrderElementsOf(declared);
@@ -111,5 +116,49 @@ class ContractRulesTest {
                 }
             }
         }
+    }
+
+    @Test
+    void everyPermission_isInTheCatalog_andEveryCatalogEntryIsUsedOrDeclaredForLater() throws IOException {
+        JsonObject contract = contract();
+        Set<String> catalog = new HashSet<>();
+        for (Object g : contract.getJsonArray("x-permission-catalog")) {
+            JsonObject group = (JsonObject) g;
+            assertThat(group.getString("title")).isNotBlank();
+            group.getJsonObject("permissions").forEach(e -> {
+                assertThat(e.getKey()).as("permission name").matches(PERMISSION).startsWith(group.getString("resource") + ":");
+                assertThat((String) e.getValue()).as("title of %s", e.getKey()).isNotBlank();
+                catalog.add(e.getKey());
+            });
+        }
+        Set<String> used = new HashSet<>();
+        for (Op op : operations()) {
+            String p = op.spec().getString("x-permission");
+            if (!p.equals("public") && !p.equals("authenticated")) {
+                assertThat(catalog).as("%s's x-permission %s is in x-permission-catalog", op.id(), p).contains(p);
+                used.add(p);
+            }
+        }
+        // permissions the next issues' operations use (keys, policies, partners) are declared ahead of them
+        Set<String> declaredAhead = Set.of("keys:create-own", "keys:manage-all", "policies:manage", "partners:manage");
+        Set<String> unused = new HashSet<>(catalog);
+        unused.removeAll(used);
+        assertThat(unused).as("catalog entries no operation uses").isSubsetOf(declaredAhead);
+    }
+
+    @Test
+    void theCatalog_servesGrantablePermissions_andPersonFieldsWithSensitivity() throws IOException {
+        PermissionCatalog catalog = PermissionCatalog.from(contract());
+        assertThat(catalog.isGrantable("people:read")).isTrue();
+        assertThat(catalog.isGrantable("platform:manage-organizations")).isFalse();
+        assertThat(catalog.fields()).extracting(PermissionCatalog.Field::name)
+                .contains("firstName", "salary", "dateOfBirth", "nationalId", "homeAddress")
+                .doesNotContain("id", "userId");
+        assertThat(catalog.fields()).filteredOn(PermissionCatalog.Field::sensitive).extracting(PermissionCatalog.Field::name)
+                .containsExactlyInAnyOrder("salary", "dateOfBirth", "nationalId", "homeAddress");
+        JsonObject fieldRights = contract().getJsonObject("components").getJsonObject("schemas")
+                .getJsonObject("FieldRights").getJsonObject("properties");
+        assertThat(fieldRights.fieldNames()).as("FieldRights names exactly the person fields")
+                .containsExactlyInAnyOrderElementsOf(catalog.fieldsByName().keySet());
     }
 }

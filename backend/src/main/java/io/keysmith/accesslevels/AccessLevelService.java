@@ -1,0 +1,126 @@
+package io.keysmith.accesslevels;
+
+import io.keysmith.audit.AuditEvent;
+import io.keysmith.audit.AuditRepository;
+import io.keysmith.auth.Caller;
+import io.keysmith.auth.Rights;
+import io.keysmith.db.Db;
+import io.keysmith.http.ApiProblem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Custom access levels and their rules: only catalog permissions, no escalation (a level can grant nothing its
+ * editor does not hold), built-ins never edited or deleted, a level in use never deleted. Changes apply on the
+ * next request of every member (sessions read the level live) and are audited with what changed.
+ */
+public final class AccessLevelService {
+    private final Db db;
+    private final AccessLevelRepository levels;
+    private final AuditRepository audit;
+    private final PermissionCatalog catalog;
+
+    public AccessLevelService(Db db, AccessLevelRepository levels, AuditRepository audit, PermissionCatalog catalog) {
+        this.db = db;
+        this.levels = levels;
+        this.audit = audit;
+        this.catalog = catalog;
+    }
+
+    public Future<JsonArray> list(Caller caller) {
+        return db.inOrganization(caller.organizationId(), levels::list);
+    }
+
+    public Future<JsonObject> get(Caller caller, UUID id) {
+        return db.inOrganization(caller.organizationId(), c -> levels.find(c, id)).map(AccessLevelService::found);
+    }
+
+    public Future<JsonObject> create(Caller caller, JsonObject body, String source) {
+        Rights wanted = check(caller, body);
+        return db.inOrganization(caller.organizationId(), c -> levels.insert(c, caller.organizationId(), body)
+                        .compose(level -> audit.append(c, caller.organizationId(), AuditEvent.by(
+                                                caller.userId(), "access-level.created", "access-level", level.getString("id"), source)
+                                        .with("name", level.getString("name"))
+                                        .with("after", summary(wanted)))
+                                .map(level)))
+                .recover(AccessLevelService::duplicateName);
+    }
+
+    public Future<JsonObject> update(Caller caller, UUID id, JsonObject body, String source) {
+        Rights wanted = check(caller, body);
+        return db.inOrganization(caller.organizationId(), c -> levels.findForUpdate(c, id).map(AccessLevelService::found)
+                        .compose(before -> {
+                            if (!before.getBoolean("editable")) {
+                                return Future.failedFuture(builtin());
+                            }
+                            return levels.update(c, id, body).compose(after -> audit.append(c, caller.organizationId(),
+                                            AuditEvent.by(caller.userId(), "access-level.updated", "access-level", id, source)
+                                                    .with("name", after.getString("name"))
+                                                    .with("before", summary(Rights.fromJson(before)))
+                                                    .with("after", summary(wanted)))
+                                    .map(after));
+                        }))
+                .recover(AccessLevelService::duplicateName);
+    }
+
+    public Future<Void> delete(Caller caller, UUID id, String source) {
+        return db.inOrganization(caller.organizationId(), c -> levels.findForUpdate(c, id).map(AccessLevelService::found)
+                .compose(level -> {
+                    if (!level.getBoolean("editable")) {
+                        return Future.failedFuture(builtin());
+                    }
+                    if (level.getInteger("userCount") > 0) {
+                        return Future.failedFuture(ApiProblem.conflict("access-level-in-use",
+                                "Move its " + level.getInteger("userCount") + " user(s) to another access level first"));
+                    }
+                    return levels.delete(c, id).compose(x -> audit.append(c, caller.organizationId(),
+                            AuditEvent.by(caller.userId(), "access-level.deleted", "access-level", id, source)
+                                    .with("name", level.getString("name"))));
+                }));
+    }
+
+    /** Rejects unknown permissions and anything the caller does not hold; returns the level's rights. */
+    private Rights check(Caller caller, JsonObject body) {
+        for (Object p : body.getJsonArray("permissions")) {
+            if (!catalog.isGrantable((String) p)) {
+                throw ApiProblem.badRequest("Permission '" + p + "' is not in the permission catalog", "permissions");
+            }
+        }
+        Rights wanted = Rights.fromJson(body);
+        String missing = caller.rights().firstNotCovered(wanted);
+        if (missing != null) {
+            throw new ApiProblem(403, "escalation", "Forbidden",
+                    "You cannot grant " + missing + ": your own access level does not hold it", null);
+        }
+        return wanted;
+    }
+
+    private static JsonObject summary(Rights r) {
+        return new JsonObject()
+                .put("recordScope", r.recordScope())
+                .put("permissions", new JsonArray(new java.util.ArrayList<>(new TreeSet<>(r.permissions()))))
+                .put("fieldRights", new JsonObject(new java.util.TreeMap<String, Object>(r.fieldRights())));
+    }
+
+    private static JsonObject found(JsonObject level) {
+        if (level == null) {
+            throw ApiProblem.notFound("No such access level");
+        }
+        return level;
+    }
+
+    private static ApiProblem builtin() {
+        return ApiProblem.conflict("builtin-access-level", "Built-in access levels cannot be changed or deleted");
+    }
+
+    private static <T> Future<T> duplicateName(Throwable e) {
+        if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+            return Future.failedFuture(ApiProblem.conflict("name-taken", "An access level with this name already exists"));
+        }
+        return Future.failedFuture(e);
+    }
+}

@@ -1,0 +1,76 @@
+package io.keysmith.auth;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What an access level grants, read live on every request: operation permissions, which people records (all or
+ * only one's own), and per person field NONE / VIEW / EDIT. {@link #covers} is the no-escalation rule: nobody grants
+ * what they do not hold.
+ */
+public record Rights(String builtin, String recordScope, Map<String, String> fieldRights, Set<String> permissions) {
+    public static final List<String> LEVELS = List.of("NONE", "VIEW", "EDIT");
+
+    public static Rights fromJson(JsonObject j) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        j.getJsonObject("fieldRights", new JsonObject()).forEach(e -> fields.put(e.getKey(), String.valueOf(e.getValue())));
+        Set<String> perms = new TreeSet<>();
+        j.getJsonArray("permissions", new JsonArray()).forEach(p -> perms.add((String) p));
+        return new Rights(j.getString("builtin"), j.getString("recordScope", "OWN"), fields, perms);
+    }
+
+    public JsonObject toJson() {
+        return new JsonObject()
+                .put("builtin", builtin)
+                .put("recordScope", recordScope)
+                .put("fieldRights", new JsonObject(new LinkedHashMap<>(fieldRights)))
+                .put("permissions", new JsonArray(List.copyOf(permissions)));
+    }
+
+    public boolean has(String permission) {
+        return permissions.contains(permission);
+    }
+
+    public boolean allRecords() {
+        return "ALL".equals(recordScope);
+    }
+
+    public boolean isAccountOwner() {
+        return "ACCOUNT_OWNER".equals(builtin);
+    }
+
+    public String field(String name) {
+        return fieldRights.getOrDefault(name, "NONE");
+    }
+
+    public boolean canView(String field) {
+        return !field(field).equals("NONE");
+    }
+
+    public boolean canEdit(String field) {
+        return field(field).equals("EDIT");
+    }
+
+    /** The first thing {@code other} grants that this does not hold, or null when this covers it entirely. */
+    public String firstNotCovered(Rights other) {
+        for (String p : other.permissions) {
+            if (!permissions.contains(p)) {
+                return "permission '" + p + "'";
+            }
+        }
+        if (other.allRecords() && !allRecords()) {
+            return "record scope ALL";
+        }
+        for (var e : other.fieldRights.entrySet()) {
+            if (LEVELS.indexOf(e.getValue()) > LEVELS.indexOf(field(e.getKey()))) {
+                return e.getValue() + " on field '" + e.getKey() + "'";
+            }
+        }
+        return null;
+    }
+}

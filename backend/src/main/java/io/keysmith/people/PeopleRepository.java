@@ -1,0 +1,128 @@
+package io.keysmith.people;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * All SQL of people records. Column names come only from the fixed map below, never from the request; values are
+ * always bind parameters.
+ */
+public final class PeopleRepository {
+    /** API field -> column. */
+    static final Map<String, String> COLUMNS = new LinkedHashMap<>();
+
+    static {
+        COLUMNS.put("userId", "user_id");
+        COLUMNS.put("firstName", "first_name");
+        COLUMNS.put("lastName", "last_name");
+        COLUMNS.put("workEmail", "work_email");
+        COLUMNS.put("jobTitle", "job_title");
+        COLUMNS.put("department", "department");
+        COLUMNS.put("managerId", "manager_id");
+        COLUMNS.put("hireDate", "hire_date");
+        COLUMNS.put("employmentStatus", "employment_status");
+        COLUMNS.put("location", "location");
+        COLUMNS.put("salary", "salary");
+        COLUMNS.put("dateOfBirth", "date_of_birth");
+        COLUMNS.put("nationalId", "national_id");
+        COLUMNS.put("homeAddress", "home_address");
+    }
+
+    private static final String SELECT = "SELECT id, " + String.join(", ", COLUMNS.values()) + " FROM people";
+
+    /**
+     * A page by (last name, first name, id) after the record {@code afterId}: the cursor is a record id, so it
+     * reveals no value the caller may not view.
+     */
+    public Future<JsonArray> list(SqlConnection conn, UUID ownUserId, String department, String status, UUID afterId, int limit) {
+        return conn.preparedQuery(SELECT
+                        + " WHERE ($1::uuid IS NULL OR user_id = $1) AND ($2::text IS NULL OR department = $2)"
+                        + " AND ($3::text IS NULL OR employment_status = $3)"
+                        + " AND ($4::uuid IS NULL OR (last_name, first_name, id) >"
+                        + " (SELECT p.last_name, p.first_name, p.id FROM people p WHERE p.id = $4))"
+                        + " ORDER BY last_name, first_name, id LIMIT $5")
+                .execute(Tuple.from(new Object[] {ownUserId, department, status, afterId, limit}))
+                .map(rows -> {
+                    JsonArray out = new JsonArray();
+                    rows.forEach(r -> out.add(toJson(r)));
+                    return out;
+                });
+    }
+
+    public Future<JsonObject> find(SqlConnection conn, UUID id, boolean forUpdate) {
+        return conn.preparedQuery(SELECT + " WHERE id = $1" + (forUpdate ? " FOR UPDATE" : "")).execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
+    }
+
+    public Future<JsonObject> insert(SqlConnection conn, UUID org, JsonObject fields) {
+        List<String> cols = new ArrayList<>(List.of("organization_id"));
+        List<Object> values = new ArrayList<>(List.of(org));
+        fields.forEach(e -> {
+            cols.add(COLUMNS.get(e.getKey()));
+            values.add(toDb(e.getKey(), e.getValue()));
+        });
+        StringBuilder params = new StringBuilder();
+        for (int i = 1; i <= cols.size(); i++) {
+            params.append(i == 1 ? "$" : ", $").append(i);
+        }
+        return conn.preparedQuery("INSERT INTO people (" + String.join(", ", cols) + ") VALUES (" + params + ") RETURNING id")
+                .execute(Tuple.from(values))
+                .compose(rows -> find(conn, rows.iterator().next().getUUID("id"), false));
+    }
+
+    public Future<JsonObject> update(SqlConnection conn, UUID id, JsonObject fields) {
+        List<Object> values = new ArrayList<>(List.of(id));
+        StringBuilder set = new StringBuilder("version = version + 1, updated_at = now()");
+        fields.forEach(e -> {
+            values.add(toDb(e.getKey(), e.getValue()));
+            set.append(", ").append(COLUMNS.get(e.getKey())).append(" = $").append(values.size());
+        });
+        return conn.preparedQuery("UPDATE people SET " + set + " WHERE id = $1").execute(Tuple.from(values))
+                .compose(x -> find(conn, id, false));
+    }
+
+    public Future<Boolean> delete(SqlConnection conn, UUID id) {
+        return conn.preparedQuery("DELETE FROM people WHERE id = $1").execute(Tuple.of(id)).map(r -> r.rowCount() == 1);
+    }
+
+    private static Object toDb(String field, Object value) {
+        if (value == null) {
+            return null;
+        }
+        return switch (field) {
+            case "userId", "managerId" -> UUID.fromString((String) value);
+            case "hireDate", "dateOfBirth" -> LocalDate.parse((String) value);
+            case "salary" -> new BigDecimal(value.toString());
+            default -> value;
+        };
+    }
+
+    static JsonObject toJson(Row r) {
+        JsonObject j = new JsonObject().put("id", r.getUUID("id").toString());
+        COLUMNS.forEach((field, column) -> {
+            Object v = r.getValue(column);
+            if (v == null) {
+                return;
+            }
+            if (v instanceof io.vertx.sqlclient.data.Numeric n) {
+                j.put(field, n.doubleValue());
+            } else if (v instanceof BigDecimal b) {
+                j.put(field, b.doubleValue());
+            } else {
+                j.put(field, v.toString());
+            }
+        });
+        return j;
+    }
+}

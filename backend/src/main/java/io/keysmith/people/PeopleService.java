@@ -1,0 +1,142 @@
+package io.keysmith.people;
+
+import io.keysmith.audit.AuditEvent;
+import io.keysmith.audit.AuditRepository;
+import io.keysmith.auth.Caller;
+import io.keysmith.auth.Rights;
+import io.keysmith.db.Db;
+import io.keysmith.http.ApiProblem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import java.util.UUID;
+
+/**
+ * Field-level rights on people records. Reads show only the fields the caller may view (absent, not null); a write
+ * touching a field the caller may not edit is refused naming the field, before anything changes. Record scope OWN
+ * reaches only the record linked to the caller's user. Audit records name changed fields, never values.
+ */
+public final class PeopleService {
+    private final Db db;
+    private final PeopleRepository people;
+    private final AuditRepository audit;
+
+    public PeopleService(Db db, PeopleRepository people, AuditRepository audit) {
+        this.db = db;
+        this.people = people;
+        this.audit = audit;
+    }
+
+    public Future<JsonArray> list(Caller caller, String department, String status, UUID after, int limit) {
+        Rights rights = caller.rights();
+        UUID own = rights.allRecords() ? null : caller.userId();
+        return db.inOrganization(caller.organizationId(), c -> people.list(c, own, department, status, after, limit))
+                .map(rows -> {
+                    JsonArray out = new JsonArray();
+                    rows.forEach(r -> out.add(visible(rights, (JsonObject) r)));
+                    return out;
+                });
+    }
+
+    /** What the caller may see of a record: the fields they may view, nothing else (absent, not null). */
+    public static JsonObject visible(Rights rights, JsonObject person) {
+        JsonObject v = new JsonObject().put("id", person.getString("id"));
+        if (person.containsKey("userId") && rights.allRecords()) {
+            v.put("userId", person.getString("userId"));
+        }
+        person.forEach(e -> {
+            if (!e.getKey().equals("id") && !e.getKey().equals("userId") && rights.canView(e.getKey())) {
+                v.put(e.getKey(), e.getValue());
+            }
+        });
+        return v;
+    }
+
+    public Future<JsonObject> get(Caller caller, UUID id) {
+        return db.inOrganization(caller.organizationId(), c -> people.find(c, id, false))
+                .map(p -> visible(caller.rights(), reachable(caller, p)));
+    }
+
+    public Future<JsonObject> create(Caller caller, JsonObject body, String source) {
+        Rights rights = caller.rights();
+        if (!rights.allRecords()) {
+            return Future.failedFuture(new ApiProblem(403, "record-scope", "Forbidden",
+                    "Your access level reaches only your own record", null));
+        }
+        for (String required : new String[] {"firstName", "lastName"}) {
+            if (body.getValue(required) == null) {
+                return Future.failedFuture(ApiProblem.badRequest("Field '" + required + "' is required", required));
+            }
+        }
+        checkEditable(rights, body);
+        return db.inOrganization(caller.organizationId(), c -> people.insert(c, caller.organizationId(), body)
+                        .compose(p -> audit.append(c, caller.organizationId(), AuditEvent.by(
+                                                caller.userId(), "person.created", "person", p.getString("id"), source)
+                                        .with("fields", fieldNames(body)))
+                                .map(x -> visible(rights, p))))
+                .recover(PeopleService::references);
+    }
+
+    public Future<JsonObject> update(Caller caller, UUID id, JsonObject body, String source) {
+        Rights rights = caller.rights();
+        return db.inOrganization(caller.organizationId(), c -> people.find(c, id, true).compose(p -> {
+                    reachable(caller, p);
+                    checkEditable(rights, body);
+                    if (body.isEmpty()) {
+                        return Future.succeededFuture(visible(rights, p));
+                    }
+                    return people.update(c, id, body).compose(after -> audit.append(c, caller.organizationId(),
+                                    AuditEvent.by(caller.userId(), "person.updated", "person", id, source)
+                                            .with("fields", fieldNames(body)))
+                            .map(x -> visible(rights, after)));
+                }))
+                .recover(PeopleService::references);
+    }
+
+    public Future<Void> delete(Caller caller, UUID id, String source) {
+        return db.inOrganization(caller.organizationId(), c -> people.find(c, id, true).compose(p -> {
+            reachable(caller, p);
+            if (!caller.rights().allRecords()) {
+                return Future.failedFuture(new ApiProblem(403, "record-scope", "Forbidden",
+                        "Your access level reaches only your own record", null));
+            }
+            return people.delete(c, id).compose(x -> audit.append(c, caller.organizationId(),
+                    AuditEvent.by(caller.userId(), "person.deleted", "person", id, source)));
+        })).recover(PeopleService::references);
+    }
+
+    /** Another organization's record and a record outside the caller's scope are both simply not there. */
+    private static JsonObject reachable(Caller caller, JsonObject p) {
+        if (p == null || (!caller.rights().allRecords() && !caller.userId().toString().equals(p.getString("userId")))) {
+            throw ApiProblem.notFound("No such person");
+        }
+        return p;
+    }
+
+    private static void checkEditable(Rights rights, JsonObject body) {
+        for (String field : body.fieldNames()) {
+            boolean allowed = field.equals("userId") ? rights.allRecords() && rights.has("users:manage") : rights.canEdit(field);
+            if (!allowed) {
+                throw new ApiProblem(403, "field-not-editable", "Forbidden",
+                        "You may not edit the field '" + field + "'", field);
+            }
+        }
+    }
+
+    private static JsonArray fieldNames(JsonObject body) {
+        return new JsonArray(body.fieldNames().stream().sorted().toList());
+    }
+
+    /** A manager or user id from elsewhere (or nowhere) violates a foreign key: say which field. */
+    private static <T> Future<T> references(Throwable e) {
+        if (e instanceof PgException pg && "23503".equals(pg.getSqlState())) {
+            String field = pg.getMessage() != null && pg.getMessage().contains("manager") ? "managerId" : "userId";
+            return Future.failedFuture(ApiProblem.badRequest("Field '" + field + "' names no record of this organization", field));
+        }
+        if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+            return Future.failedFuture(ApiProblem.conflict("user-has-record", "That user is already linked to another record"));
+        }
+        return Future.failedFuture(e);
+    }
+}

@@ -1,0 +1,218 @@
+package io.keysmith.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keysmith.support.Api;
+import io.keysmith.support.Api.Session;
+import io.keysmith.support.ContractOperations;
+import io.keysmith.support.ContractOperations.Op;
+import io.keysmith.support.DbProbe;
+import io.keysmith.support.PostgresFixture;
+import io.keysmith.support.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Generated from openapi.yaml: every write operation with a JSON body refuses malformed JSON, a body of the wrong
+ * type, a body missing a required property and a body with an unknown property, with 400 problem+json naming the
+ * problem, and stores nothing. Every write operation needs a valid body fixture here, or the build fails.
+ */
+@ExtendWith(VertxExtension.class)
+@DisplayName("Every write operation refuses bad input with 400 and stores nothing")
+class BadInputIT {
+    private static final String OPERATOR_TOKEN = "operator-token-for-bad-input-tests-0123456789";
+
+    private static TestServer server;
+    private static Api api;
+    private static DbProbe db;
+    private static Session admin;
+    private static String userId;
+
+    /** operationId -> a valid body (fresh on every call, so e-mails do not collide). */
+    private static final Map<String, Supplier<JsonObject>> BODIES = Map.of(
+            "checkKeyFormat", () -> new JsonObject().put("key", "ksk_candidate"),
+            "signUp", () -> new JsonObject()
+                    .put("organizationName", "Bad Input Org")
+                    .put("firstName", "Bob")
+                    .put("lastName", "Tables")
+                    .put("email", Api.uniqueEmail("signup"))
+                    .put("password", Api.PASSWORD),
+            "createOrganizationAsOperator", () -> new JsonObject()
+                    .put("organizationName", "Operator Org")
+                    .put("owner", new JsonObject()
+                            .put("firstName", "Olga")
+                            .put("lastName", "Operator")
+                            .put("email", Api.uniqueEmail("operator-owner"))),
+            "signIn", () -> new JsonObject().put("email", Api.uniqueEmail("nobody")).put("password", "whatever-password"),
+            "acceptInvitation", () -> new JsonObject()
+                    .put("token", "not-a-real-token-0123456789abcdef")
+                    .put("password", Api.PASSWORD),
+            "createUser", () -> new JsonObject()
+                    .put("email", Api.uniqueEmail("created"))
+                    .put("firstName", "Carl")
+                    .put("lastName", "Created")
+                    .put("kind", "EMPLOYEE")
+                    .put("accessLevel", "EMPLOYEE"),
+            "updateUser", () -> new JsonObject().put("firstName", "Renamed").put("kind", "NON_EMPLOYEE"));
+
+    /** Path parameter -> the id to use (an object of the admin's organization). */
+    private static final Map<String, Supplier<String>> PATH_IDS = Map.of("userId", () -> userId);
+
+    @BeforeAll
+    static void start(Vertx vertx) {
+        server = TestServer.start(PostgresFixture.get().newDatabase("bad_input"),
+                new JsonObject().put("operator.token", OPERATOR_TOKEN));
+        api = new Api(vertx, server.port());
+        db = new DbProbe(server.database.getDatabase());
+        admin = api.signUp("Bad Input Admin Org", Api.uniqueEmail("bad-input-admin"));
+        userId = api.createUser(admin, Api.uniqueEmail("bad-input-user"), "EMPLOYEE", null)
+                .getJsonObject("user")
+                .getString("id");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    private static List<Op> writeOperationsWithJsonBodies() {
+        return ContractOperations.all().stream().filter(Op::isWrite).filter(op -> op.jsonBodySchema() != null).toList();
+    }
+
+    @Test
+    @DisplayName("every write operation with a JSON body has a valid body fixture, and every path parameter an id")
+    void everyWriteOperation_hasAFixture() {
+        List<Op> ops = writeOperationsWithJsonBodies();
+        assertThat(ops).isNotEmpty();
+        List<String> missing = new ArrayList<>();
+        for (Op op : ops) {
+            if (!BODIES.containsKey(op.id())) {
+                missing.add(op.id() + ": no valid body fixture");
+            }
+            op.pathParameters().stream().filter(p -> !PATH_IDS.containsKey(p))
+                    .forEach(p -> missing.add(op.id() + ": no id for {" + p + "}"));
+            if (!op.securitySchemes().isEmpty() && !op.securitySchemes().contains("session")
+                    && !op.securitySchemes().contains("operator")) {
+                missing.add(op.id() + ": no way to authenticate " + op.securitySchemes());
+            }
+        }
+        assertThat(missing).as("write operations without a bad-input fixture").isEmpty();
+    }
+
+    @TestFactory
+    @DisplayName("malformed JSON, a JSON array, a missing required property and an unknown property are each 400")
+    Stream<DynamicTest> badBodies_are400_andStoreNothing() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Op op : writeOperationsWithJsonBodies()) {
+            String name = op.method().toUpperCase() + " " + op.path() + " (" + op.id() + ")";
+            if (!BODIES.containsKey(op.id())) {
+                tests.add(DynamicTest.dynamicTest(name + " has no fixture", () -> {
+                    throw new AssertionError(op.id() + " has no body fixture");
+                }));
+                continue;
+            }
+            Map<String, Supplier<Object>> cases = new LinkedHashMap<>();
+            cases.put("malformed JSON", () -> BODIES.get(op.id()).get().encode().replaceFirst("}$", ""));
+            cases.put("a truncated document", () -> "{\"");
+            cases.put("a JSON array", () -> new JsonArray().add(BODIES.get(op.id()).get()));
+            cases.put("a JSON string", () -> "\"just a string\"");
+            cases.put("JSON null", () -> "null");
+            JsonObject schema = op.jsonBodySchema();
+            JsonArray required = schema.getJsonArray("required", new JsonArray());
+            if (required.isEmpty()) {
+                assertThat(schema.getInteger("minProperties", 0))
+                        .as("%s: a body with no required property must at least need one (minProperties)", op.id())
+                        .isPositive();
+                cases.put("an empty object (minProperties)", JsonObject::new);
+            }
+            for (Object property : required) {
+                cases.put("no '" + property + "'", () -> {
+                    JsonObject body = BODIES.get(op.id()).get();
+                    assertThat(body.containsKey((String) property)).as("fixture of %s has %s", op.id(), property).isTrue();
+                    body.remove((String) property);
+                    return body;
+                });
+            }
+            cases.put("an unknown property", () -> BODIES.get(op.id()).get().put("isAdmin", true));
+            cases.forEach((what, body) -> tests.add(DynamicTest.dynamicTest(name + " with " + what, () -> {
+                JsonObject problem = assertRefused(op, body.get());
+                if (what.equals("an unknown property")) {
+                    assertThat(problem.getString("field")).isEqualTo("isAdmin");
+                    assertThat(problem.getString("detail")).contains("isAdmin");
+                } else if (what.startsWith("no '")) {
+                    assertThat(problem.getString("detail")).contains(what.substring(4, what.length() - 1));
+                }
+            })));
+        }
+        return tests.stream();
+    }
+
+    @TestFactory
+    @DisplayName("the valid fixtures themselves pass validation (so the refusals above are about the bad part)")
+    Stream<DynamicTest> validFixtures_passValidation() {
+        return writeOperationsWithJsonBodies().stream()
+                .filter(op -> BODIES.containsKey(op.id()))
+                .map(op -> DynamicTest.dynamicTest(op.id(), () -> {
+                    HttpResponse<Buffer> r = call(op, BODIES.get(op.id()).get());
+                    assertThat(r.statusCode()).as("%s with its fixture: %s", op.id(), r.bodyAsString())
+                            .isNotIn(400, 413, 415)
+                            .isLessThan(500);
+                    if (!op.securitySchemes().isEmpty()) {
+                        assertThat(r.statusCode()).as("%s is authenticated: %s", op.id(), r.bodyAsString())
+                                .isNotIn(401, 403);
+                    }
+                }));
+    }
+
+    private static HttpResponse<Buffer> call(Op op, Object body) {
+        String path = op.pathWith(p -> PATH_IDS.get(p).get());
+        HttpMethod method = HttpMethod.valueOf(op.method().toUpperCase());
+        if (op.securitySchemes().contains("session")) {
+            return api.call(method, path, admin, body);
+        }
+        if (op.securitySchemes().contains("operator")) {
+            return api.call(method, path, null, body, Map.of("Authorization", "Bearer " + OPERATOR_TOKEN));
+        }
+        return api.call(method, path, null, body);
+    }
+
+    private static JsonObject assertRefused(Op op, Object body) {
+        String org = admin.organizationId();
+        long users = db.users(org);
+        long audit = db.auditEvents(org);
+        long allUsers = db.count("SELECT count(*) FROM users");
+        long organizations = db.count("SELECT count(*) FROM organizations");
+        long allAudit = db.count("SELECT count(*) FROM audit_events");
+        String userState = db.userState(userId);
+
+        HttpResponse<Buffer> r = call(op, body);
+
+        JsonObject problem = Api.problem(r, 400);
+        assertThat(problem.getString("detail")).as("detail of %s", r.bodyAsString()).isNotBlank();
+        assertThat(db.users(org)).as("users of the admin's organization").isEqualTo(users);
+        assertThat(db.auditEvents(org)).as("audit events of the admin's organization").isEqualTo(audit);
+        assertThat(db.count("SELECT count(*) FROM users")).as("users anywhere").isEqualTo(allUsers);
+        assertThat(db.count("SELECT count(*) FROM organizations")).as("organizations").isEqualTo(organizations);
+        assertThat(db.count("SELECT count(*) FROM audit_events")).as("audit events anywhere").isEqualTo(allAudit);
+        assertThat(db.userState(userId)).as("the user the path names").isEqualTo(userState);
+        return problem;
+    }
+}

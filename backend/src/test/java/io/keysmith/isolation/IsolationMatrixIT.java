@@ -1,0 +1,169 @@
+package io.keysmith.isolation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keysmith.support.Api;
+import io.keysmith.support.Api.Session;
+import io.keysmith.support.ContractOperations;
+import io.keysmith.support.ContractOperations.Op;
+import io.keysmith.support.DbProbe;
+import io.keysmith.support.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Generated from openapi.yaml: every operation that takes an id in its path, called by organization B with
+ * organization A's ids, answers 404 (never 403: another organization's objects do not exist for B) and changes
+ * nothing of A's. The fixtures are explicit; an id-taking operation without one fails the build.
+ */
+@ExtendWith(VertxExtension.class)
+@DisplayName("Organization B cannot see or touch organization A's objects through any id-taking operation")
+class IsolationMatrixIT {
+    private static TestServer server;
+    private static Api api;
+    private static DbProbe db;
+    private static Session a;
+    private static Session b;
+    private static String aUserId;
+
+    /** Path parameter name -> A's ids to try with B's session (each one is a real object of A). */
+    private static final Map<String, Supplier<List<String>>> A_IDS = Map.of(
+            "userId", () -> List.of(aUserId, a.userId()));
+
+    /** operationId -> a valid request body, for operations that take one. */
+    private static final Map<String, JsonObject> BODIES = Map.of(
+            "updateUser", new JsonObject()
+                    .put("firstName", "Mallory")
+                    .put("email", "mallory@example.com")
+                    .put("accessLevel", "EMPLOYEE"));
+
+    @BeforeAll
+    static void start(Vertx vertx) {
+        server = TestServer.start("isolation_matrix");
+        api = new Api(vertx, server.port());
+        db = new DbProbe(server.database.getDatabase());
+        a = api.signUp("Organization A", Api.uniqueEmail("owner-a"));
+        b = api.signUp("Organization B", Api.uniqueEmail("owner-b"));
+        aUserId = api.createUser(a, Api.uniqueEmail("employee-a"), "EMPLOYEE", "FULL_ADMIN")
+                .getJsonObject("user")
+                .getString("id");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    private static List<Op> idTakingOperations() {
+        return ContractOperations.all().stream().filter(Op::hasPathParameters).toList();
+    }
+
+    @Test
+    @DisplayName("every id-taking operation of the contract has a fixture (new operations cannot slip by)")
+    void everyIdTakingOperation_hasAFixture() {
+        List<Op> ops = idTakingOperations();
+        assertThat(ops).as("the contract has id-taking operations").isNotEmpty();
+        List<String> missing = new ArrayList<>();
+        for (Op op : ops) {
+            for (String p : op.pathParameters()) {
+                if (!A_IDS.containsKey(p)) {
+                    missing.add(op.id() + ": path parameter {" + p + "} has no id of organization A");
+                }
+            }
+            if (op.jsonBodySchema() != null && !BODIES.containsKey(op.id())) {
+                missing.add(op.id() + ": takes a request body but has no valid body fixture");
+            }
+        }
+        assertThat(missing).as("operations without an isolation fixture").isEmpty();
+    }
+
+    @TestFactory
+    @DisplayName("B's session with A's ids or an unknown id gets 404 problem+json, and A's objects are unchanged")
+    Stream<DynamicTest> everyIdTakingOperation_is404ForAnotherOrganizationsIds() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Op op : idTakingOperations()) {
+            for (String p : op.pathParameters()) {
+                if (!A_IDS.containsKey(p)) {
+                    tests.add(DynamicTest.dynamicTest(op.id() + " has no fixture", () -> {
+                        throw new AssertionError(op.id() + ": no fixture for {" + p + "}");
+                    }));
+                }
+            }
+            if (!op.pathParameters().stream().allMatch(A_IDS::containsKey)) {
+                continue;
+            }
+            // every combination is overkill with one parameter per path today; try each of A's ids in every slot
+            int variants = op.pathParameters().stream().mapToInt(p -> A_IDS.get(p).get().size()).max().orElse(0);
+            for (int i = 0; i < variants; i++) {
+                int index = i;
+                Map<String, String> ids = new LinkedHashMap<>();
+                for (String p : op.pathParameters()) {
+                    List<String> candidates = A_IDS.get(p).get();
+                    ids.put(p, candidates.get(Math.min(index, candidates.size() - 1)));
+                }
+                tests.add(DynamicTest.dynamicTest(
+                        op.method().toUpperCase() + " " + op.path() + " with A's " + ids, () -> assertIsolated(op, ids)));
+            }
+            Map<String, String> random = new LinkedHashMap<>();
+            op.pathParameters().forEach(p -> random.put(p, UUID.randomUUID().toString()));
+            tests.add(DynamicTest.dynamicTest(
+                    op.method().toUpperCase() + " " + op.path() + " with a random id", () -> assertIsolated(op, random)));
+        }
+        return tests.stream();
+    }
+
+    private static void assertIsolated(Op op, Map<String, String> ids) {
+        Map<String, String> before = snapshotOfA();
+        long bAuditBefore = db.auditEvents(b.organizationId());
+
+        String path = op.pathWith(ids::get);
+        HttpResponse<Buffer> r = api.call(HttpMethod.valueOf(op.method().toUpperCase()), path, b, BODIES.get(op.id()));
+
+        JsonObject problem = Api.problem(r, 404);
+        assertThat(r.bodyAsString()).as("the answer reveals nothing of A's").doesNotContain(a.email());
+        assertThat(problem.getString("type")).endsWith("/not-found");
+        assertThat(snapshotOfA()).as("A's objects after %s %s", op.method(), path).isEqualTo(before);
+        assertThat(db.auditEvents(b.organizationId())).as("nothing audited in B either").isEqualTo(bAuditBefore);
+    }
+
+    /** A's users as A's owner sees them through the API and as stored, and A's audit count. */
+    private static Map<String, String> snapshotOfA() {
+        Map<String, String> s = new LinkedHashMap<>();
+        for (String id : List.of(aUserId, a.userId())) {
+            HttpResponse<Buffer> r = api.get("/api/v1/users/" + id, a);
+            assertThat(r.statusCode()).as("A can read its own user").isEqualTo(200);
+            s.put("api:" + id, r.bodyAsJsonObject().encode());
+            s.put("db:" + id, db.userState(id));
+        }
+        s.put("audit", Long.toString(db.auditEvents(a.organizationId())));
+        s.put("users", Long.toString(db.users(a.organizationId())));
+        return s;
+    }
+
+    @Test
+    @DisplayName("A's own session still works on the same ids (the fixture ids are real)")
+    void theFixtureIds_areRealObjectsOfA() {
+        assertThat(api.get("/api/v1/users/" + aUserId, a).statusCode()).isEqualTo(200);
+        assertThat(api.get("/api/v1/users/" + aUserId, b).statusCode()).isEqualTo(404);
+        assertThat(api.get("/api/v1/me", a).bodyAsJsonObject().getJsonObject("organization").getString("id"))
+                .isNotEqualTo(b.organizationId());
+    }
+}

@@ -1,0 +1,200 @@
+package io.keysmith.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keysmith.http.ApiProblem;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A Keysmith API client for tests: signs up, signs in, and calls operations with a session cookie and its CSRF token,
+ * the way the admin SPA does. Blocking helpers for tests that read top to bottom; {@link #request} for concurrency.
+ */
+public final class Api {
+    public static final String COOKIE = "ks_session";
+    public static final String PASSWORD = "correct horse battery staple";
+
+    /** A signed-in browser: the session cookie's value, the CSRF token and the /me it was given. */
+    public record Session(String cookie, String csrf, JsonObject me) {
+        public String userId() {
+            return me.getJsonObject("user").getString("id");
+        }
+
+        public String organizationId() {
+            return me.getJsonObject("organization").getString("id");
+        }
+
+        public String email() {
+            return me.getJsonObject("user").getString("email");
+        }
+    }
+
+    private final WebClient client;
+    private final int port;
+
+    public Api(Vertx vertx, int port) {
+        this.client = WebClient.create(vertx, new WebClientOptions()
+                .setDefaultHost("127.0.0.1")
+                .setFollowRedirects(false),
+                new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+        this.port = port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** A request carrying the session's cookie and, always, its CSRF token. */
+    public HttpRequest<Buffer> request(HttpMethod method, String path, Session session) {
+        HttpRequest<Buffer> req = client.request(method, port, "127.0.0.1", path);
+        if (session != null) {
+            req.putHeader("Cookie", COOKIE + "=" + session.cookie());
+            if (session.csrf() != null) {
+                req.putHeader("X-CSRF-Token", session.csrf());
+            }
+        }
+        return req;
+    }
+
+    /** {@code body}: null, a JsonObject / JsonArray, or a raw String sent as application/json. */
+    public HttpResponse<Buffer> call(HttpMethod method, String path, Session session, Object body) {
+        return call(method, path, session, body, Map.of());
+    }
+
+    public HttpResponse<Buffer> call(
+            HttpMethod method, String path, Session session, Object body, Map<String, String> headers) {
+        HttpRequest<Buffer> req = request(method, path, session);
+        headers.forEach(req::putHeader);
+        return send(req, body).await();
+    }
+
+    public static Future<HttpResponse<Buffer>> send(HttpRequest<Buffer> req, Object body) {
+        if (body == null) {
+            return req.send();
+        }
+        String text = body instanceof JsonObject o ? o.encode() : body instanceof JsonArray a ? a.encode() : body.toString();
+        return req.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(text));
+    }
+
+    public HttpResponse<Buffer> get(String path, Session session) {
+        return call(HttpMethod.GET, path, session, null);
+    }
+
+    public HttpResponse<Buffer> post(String path, Session session, Object body) {
+        return call(HttpMethod.POST, path, session, body);
+    }
+
+    public HttpResponse<Buffer> signUpResponse(String organization, String email, String password, Map<String, String> headers) {
+        return call(HttpMethod.POST, "/api/v1/signup", null, new JsonObject()
+                .put("organizationName", organization)
+                .put("firstName", "Ada")
+                .put("lastName", "Owner")
+                .put("email", email)
+                .put("password", password), headers);
+    }
+
+    public Session signUp(String organization, String email) {
+        return signUp(organization, email, PASSWORD);
+    }
+
+    public Session signUp(String organization, String email, String password) {
+        HttpResponse<Buffer> r = signUpResponse(organization, email, password, Map.of());
+        assertThat(r.statusCode()).as("sign-up of %s: %s", organization, r.bodyAsString()).isEqualTo(201);
+        return session(r, r.bodyAsJsonObject());
+    }
+
+    public HttpResponse<Buffer> signIn(String email, String password, String organizationId) {
+        JsonObject body = new JsonObject().put("email", email).put("password", password);
+        if (organizationId != null) {
+            body.put("organizationId", organizationId);
+        }
+        return post("/api/v1/session", null, body);
+    }
+
+    /** Signs in expecting a single organization (or the chosen one). */
+    public Session signInOk(String email, String password, String organizationId) {
+        HttpResponse<Buffer> r = signIn(email, password, organizationId);
+        assertThat(r.statusCode()).as("sign-in of %s: %s", email, r.bodyAsString()).isEqualTo(200);
+        JsonObject body = r.bodyAsJsonObject();
+        assertThat(body.getString("status")).isEqualTo("SIGNED_IN");
+        return session(r, body.getJsonObject("me"));
+    }
+
+    /** Creates a user as {@code admin}; the answer is the UserWithLink body. */
+    public JsonObject createUser(Session admin, String email, String kind, String accessLevel) {
+        JsonObject body = new JsonObject()
+                .put("email", email)
+                .put("firstName", "Grace")
+                .put("lastName", "User")
+                .put("kind", kind);
+        if (accessLevel != null) {
+            body.put("accessLevel", accessLevel);
+        }
+        HttpResponse<Buffer> r = post("/api/v1/users", admin, body);
+        assertThat(r.statusCode()).as("create user %s: %s", email, r.bodyAsString()).isEqualTo(201);
+        return r.bodyAsJsonObject();
+    }
+
+    public HttpResponse<Buffer> accept(String token, String password) {
+        return post("/api/v1/invitations/accept", null, new JsonObject().put("token", token).put("password", password));
+    }
+
+    /** Creates a user and has them accept the invitation: a signed-in session of the new user. */
+    public Session createSignedInUser(Session admin, String email, String accessLevel) {
+        JsonObject created = createUser(admin, email, "EMPLOYEE", accessLevel);
+        HttpResponse<Buffer> r = accept(token(created.getJsonObject("invitation").getString("url")), PASSWORD);
+        assertThat(r.statusCode()).as("accept invitation: %s", r.bodyAsString()).isEqualTo(200);
+        return session(r, r.bodyAsJsonObject());
+    }
+
+    /** The session the response's Set-Cookie started, with the CSRF token of its Me. */
+    public static Session session(HttpResponse<Buffer> r, JsonObject me) {
+        String cookie = cookieValue(r);
+        assertThat(cookie).as("session cookie set").isNotBlank();
+        return new Session(cookie, me.getString("csrfToken"), me);
+    }
+
+    public static String setCookieHeader(HttpResponse<Buffer> r) {
+        return r.cookies().stream().filter(c -> c.startsWith(COOKIE + "=")).findFirst().orElse(null);
+    }
+
+    public static String cookieValue(HttpResponse<Buffer> r) {
+        String header = setCookieHeader(r);
+        if (header == null) {
+            return null;
+        }
+        return header.substring(COOKIE.length() + 1).split(";", 2)[0];
+    }
+
+    /** The one-time token of an invitation or password-reset link (it travels in the fragment). */
+    public static String token(String url) {
+        int at = url.indexOf("#token=");
+        assertThat(at).as("link %s carries #token=", url).isGreaterThan(0);
+        return url.substring(at + "#token=".length());
+    }
+
+    public static String uniqueEmail(String who) {
+        return who + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    }
+
+    /** Asserts an RFC 9457 problem with the status and returns its body. */
+    public static JsonObject problem(HttpResponse<Buffer> r, int status) {
+        assertThat(r.statusCode()).as("status of %s", r.bodyAsString()).isEqualTo(status);
+        assertThat(r.getHeader("content-type")).as("content type").startsWith("application/problem+json");
+        JsonObject body = r.bodyAsJsonObject();
+        assertThat(body.getString("type")).startsWith(ApiProblem.TYPE_BASE);
+        assertThat(body.getString("title")).isNotBlank();
+        assertThat(body.getInteger("status")).isEqualTo(status);
+        return body;
+    }
+}
