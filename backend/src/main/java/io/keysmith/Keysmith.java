@@ -15,6 +15,7 @@ import io.keysmith.auth.SignInService;
 import io.keysmith.auth.SignInThrottle;
 import io.keysmith.config.ConfigException;
 import io.keysmith.db.Db;
+import io.keysmith.demo.DemoSeed;
 import io.keysmith.http.ClientAddress;
 import io.keysmith.organizations.OrganizationHandlers;
 import io.keysmith.organizations.OrganizationRepository;
@@ -194,6 +195,9 @@ public final class Keysmith {
         try {
             if (migrate) {
                 Migrations.run(target);
+            }
+            if (config.demo()) {
+                DemoSeed.run(target, config.dataDir());
             }
         } catch (RuntimeException e) {
             if (embedded != null) {

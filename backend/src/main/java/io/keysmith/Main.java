@@ -22,9 +22,10 @@ public final class Main {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "migrate" -> migrateOnly = true;
+                case "--demo" -> overrides.put("demo", true);
                 case "--config" -> overrides.put("config.file", args[++i]);
                 case "--help", "-h" -> {
-                    System.out.println("usage: keysmith [migrate] [--config FILE]   (settings: see README.md)");
+                    System.out.println("usage: keysmith [migrate] [--config FILE] [--demo]   (settings: see README.md)");
                     return;
                 }
                 default -> fail("Unknown argument '" + args[i] + "' (try --help)");

@@ -41,7 +41,8 @@ public final class PasswordHasher {
         return workers.executeBlocking(() -> verifyNow(password, stored == null ? decoy : stored) && stored != null, false);
     }
 
-    static String hashNow(String password) {
+    /** Blocking: for start-up work such as the demo seed, never on an event loop. */
+    public static String hashNow(String password) {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
         byte[] out = derive(password, salt, MEMORY_KIB, ITERATIONS, PARALLELISM);

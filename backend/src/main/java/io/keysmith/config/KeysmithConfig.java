@@ -41,7 +41,8 @@ public record KeysmithConfig(
         int signInLimitPerAccount,
         int signInLimitPerAddress,
         int signInWindowSeconds,
-        int passwordHashingThreads) {
+        int passwordHashingThreads,
+        boolean demo) {
 
     public static Future<KeysmithConfig> load(Vertx vertx, JsonObject overrides) {
         ConfigRetrieverOptions options = new ConfigRetrieverOptions()
@@ -101,7 +102,8 @@ public record KeysmithConfig(
                 s.integer("signin.throttle.account", 1, 1000),
                 s.integer("signin.throttle.address", 1, 100000),
                 s.integer("signin.throttle.window.seconds", 1, 86400),
-                s.integer("password.hashing.threads", 1, 64));
+                s.integer("password.hashing.threads", 1, 64),
+                s.bool("demo"));
     }
 
     public boolean embeddedDatabase() {
