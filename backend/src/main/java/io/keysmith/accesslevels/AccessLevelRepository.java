@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.keysmith.db.Tenant;
 import io.vertx.sqlclient.Tuple;
 import java.util.Arrays;
 import java.util.UUID;
@@ -12,45 +12,47 @@ import java.util.UUID;
 /** All SQL of access levels. */
 public final class AccessLevelRepository {
     private static final String SELECT = "SELECT a.id, a.name, a.description, a.builtin, a.record_scope, a.field_rights,"
-            + " a.permissions, (SELECT count(*) FROM users u WHERE u.access_level_id = a.id) AS user_count"
-            + " FROM access_levels a";
+            + " a.permissions, (SELECT count(*) FROM users u WHERE u.organization_id = a.organization_id AND u.access_level_id = a.id) AS user_count"
+            + " FROM access_levels a WHERE a.organization_id = $1";
 
-    public Future<JsonArray> list(SqlConnection conn) {
-        return conn.query(SELECT + " ORDER BY a.builtin IS NULL, a.name").execute().map(rows -> {
+    public Future<JsonArray> list(Tenant t) {
+        return t.conn().preparedQuery(SELECT + " ORDER BY a.builtin IS NULL, a.name").execute(Tuple.of(t.org())).map(rows -> {
             JsonArray out = new JsonArray();
             rows.forEach(r -> out.add(toJson(r)));
             return out;
         });
     }
 
-    public Future<JsonObject> find(SqlConnection conn, UUID id) {
-        return conn.preparedQuery(SELECT + " WHERE a.id = $1").execute(Tuple.of(id))
+    public Future<JsonObject> find(Tenant t, UUID id) {
+        return t.conn().preparedQuery(SELECT + " AND a.id = $2").execute(Tuple.of(t.org(), id))
                 .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
     }
 
-    public Future<JsonObject> findForUpdate(SqlConnection conn, UUID id) {
-        return conn.preparedQuery(SELECT + " WHERE a.id = $1 FOR UPDATE OF a").execute(Tuple.of(id))
+    public Future<JsonObject> findForUpdate(Tenant t, UUID id) {
+        return t.conn().preparedQuery(SELECT + " AND a.id = $2 FOR UPDATE OF a").execute(Tuple.of(t.org(), id))
                 .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
     }
 
-    public Future<JsonObject> insert(SqlConnection conn, UUID org, JsonObject body) {
-        return conn.preparedQuery("INSERT INTO access_levels (organization_id, name, description, record_scope, field_rights,"
+    public Future<JsonObject> insert(Tenant t, JsonObject body) {
+        return t.conn().preparedQuery("INSERT INTO access_levels (organization_id, name, description, record_scope, field_rights,"
                         + " permissions) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-                .execute(Tuple.from(new Object[] {org, body.getString("name").trim(), body.getString("description", ""),
+                .execute(Tuple.from(new Object[] {t.org(), body.getString("name").trim(), body.getString("description", ""),
                     body.getString("recordScope"), body.getJsonObject("fieldRights"), permissions(body)}))
-                .compose(rows -> find(conn, rows.iterator().next().getUUID("id")));
+                .compose(rows -> find(t, rows.iterator().next().getUUID("id")));
     }
 
-    public Future<JsonObject> update(SqlConnection conn, UUID id, JsonObject body) {
-        return conn.preparedQuery("UPDATE access_levels SET name = $2, description = $3, record_scope = $4, field_rights = $5,"
-                        + " permissions = $6, version = version + 1, updated_at = now() WHERE id = $1")
-                .execute(Tuple.from(new Object[] {id, body.getString("name").trim(), body.getString("description", ""),
+    public Future<JsonObject> update(Tenant t, UUID id, JsonObject body) {
+        return t.conn().preparedQuery("UPDATE access_levels SET name = $3, description = $4, record_scope = $5,"
+                        + " field_rights = $6, permissions = $7, version = version + 1, updated_at = now()"
+                        + " WHERE organization_id = $1 AND id = $2")
+                .execute(Tuple.from(new Object[] {t.org(), id, body.getString("name").trim(), body.getString("description", ""),
                     body.getString("recordScope"), body.getJsonObject("fieldRights"), permissions(body)}))
-                .compose(x -> find(conn, id));
+                .compose(x -> find(t, id));
     }
 
-    public Future<Boolean> delete(SqlConnection conn, UUID id) {
-        return conn.preparedQuery("DELETE FROM access_levels WHERE id = $1 AND builtin IS NULL").execute(Tuple.of(id))
+    public Future<Boolean> delete(Tenant t, UUID id) {
+        return t.conn().preparedQuery("DELETE FROM access_levels WHERE organization_id = $1 AND id = $2 AND builtin IS NULL")
+                .execute(Tuple.of(t.org(), id))
                 .map(r -> r.rowCount() == 1);
     }
 

@@ -5,6 +5,7 @@ import io.keysmith.audit.AuditRepository;
 import io.keysmith.auth.Caller;
 import io.keysmith.auth.Rights;
 import io.keysmith.db.Db;
+import io.keysmith.db.Tenant;
 import io.keysmith.http.ApiProblem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -41,8 +42,8 @@ public final class AccessLevelService {
 
     public Future<JsonObject> create(Caller caller, JsonObject body, String source) {
         Rights wanted = check(caller, body);
-        return db.inOrganization(caller.organizationId(), c -> levels.insert(c, caller.organizationId(), body)
-                        .compose(level -> audit.append(c, caller.organizationId(), AuditEvent.by(
+        return db.inOrganization(caller.organizationId(), c -> levels.insert(c, body)
+                        .compose(level -> audit.append(c, AuditEvent.by(
                                                 caller.userId(), "access-level.created", "access-level", level.getString("id"), source)
                                         .with("name", level.getString("name"))
                                         .with("after", summary(wanted)))
@@ -57,8 +58,7 @@ public final class AccessLevelService {
                             if (!before.getBoolean("editable")) {
                                 return Future.failedFuture(builtin());
                             }
-                            return levels.update(c, id, body).compose(after -> audit.append(c, caller.organizationId(),
-                                            AuditEvent.by(caller.userId(), "access-level.updated", "access-level", id, source)
+                            return levels.update(c, id, body).compose(after -> audit.append(c, AuditEvent.by(caller.userId(), "access-level.updated", "access-level", id, source)
                                                     .with("name", after.getString("name"))
                                                     .with("before", summary(Rights.fromJson(before)))
                                                     .with("after", summary(wanted)))
@@ -77,8 +77,7 @@ public final class AccessLevelService {
                         return Future.failedFuture(ApiProblem.conflict("access-level-in-use",
                                 "Move its " + level.getInteger("userCount") + " user(s) to another access level first"));
                     }
-                    return levels.delete(c, id).compose(x -> audit.append(c, caller.organizationId(),
-                            AuditEvent.by(caller.userId(), "access-level.deleted", "access-level", id, source)
+                    return levels.delete(c, id).compose(x -> audit.append(c, AuditEvent.by(caller.userId(), "access-level.deleted", "access-level", id, source)
                                     .with("name", level.getString("name"))));
                 }));
     }

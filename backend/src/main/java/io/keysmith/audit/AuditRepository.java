@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.keysmith.db.Tenant;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
@@ -12,14 +12,14 @@ import java.util.UUID;
 public final class AuditRepository {
 
     /** Appends inside the caller's transaction, so the record commits (or not) with the change it describes. */
-    public Future<Void> append(SqlConnection conn, UUID organizationId, AuditEvent e) {
-        return conn.preparedQuery(
+    public Future<Void> append(Tenant t, AuditEvent e) {
+        return t.conn().preparedQuery(
                         """
                         INSERT INTO audit_events (organization_id, actor_user_id, actor_label, action, target_type,
                                                   target_id, source_address, details)
                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""")
                 .execute(Tuple.from(new Object[] {
-                    organizationId,
+                    t.org(),
                     e.actorUserId(),
                     e.actorLabel(),
                     e.action(),
@@ -32,18 +32,19 @@ public final class AuditRepository {
     }
 
     /** Newest first; {@code beforeId} is the keyset cursor. */
-    public Future<JsonArray> list(SqlConnection conn, String action, UUID actor, Long beforeId, int limit) {
-        return conn.preparedQuery(
+    public Future<JsonArray> list(Tenant t, String action, UUID actor, Long beforeId, int limit) {
+        return t.conn().preparedQuery(
                         """
                         SELECT id, occurred_at, actor_user_id, actor_label, action, target_type, target_id,
                                source_address, details
                           FROM audit_events
-                         WHERE ($1::text IS NULL OR action = $1)
-                           AND ($2::uuid IS NULL OR actor_user_id = $2)
-                           AND ($3::bigint IS NULL OR id < $3)
+                         WHERE organization_id = $1
+                           AND ($2::text IS NULL OR action = $2)
+                           AND ($3::uuid IS NULL OR actor_user_id = $3)
+                           AND ($4::bigint IS NULL OR id < $4)
                          ORDER BY id DESC
-                         LIMIT $4""")
-                .execute(Tuple.of(action, actor, beforeId, limit))
+                         LIMIT $5""")
+                .execute(Tuple.of(t.org(), action, actor, beforeId, limit))
                 .map(rows -> {
                     JsonArray out = new JsonArray();
                     rows.forEach(r -> out.add(toJson(r)));

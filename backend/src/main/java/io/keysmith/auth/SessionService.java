@@ -1,13 +1,13 @@
 package io.keysmith.auth;
 
 import io.keysmith.db.Db;
+import io.keysmith.db.Tenant;
 import io.keysmith.keys.ServerSecret;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,13 +46,13 @@ public final class SessionService {
     }
 
     /** Creates a session inside the caller's tenant transaction; returns the token for the cookie. */
-    public Future<String> create(SqlConnection conn, UUID organizationId, UUID userId) {
+    public Future<String> create(Tenant t, UUID userId) {
         String token = Tokens.random();
-        return conn.preparedQuery(
+        return t.conn().preparedQuery(
                         "INSERT INTO sessions (id_hash, organization_id, user_id, expires_at) VALUES ($1, $2, $3, $4)")
                 .execute(Tuple.of(
                         Buffer.buffer(Tokens.sha256(token)),
-                        organizationId,
+                        t.org(),
                         userId,
                         OffsetDateTime.now(ZoneOffset.UTC).plus(absolute)))
                 .map(token);
@@ -85,21 +85,23 @@ public final class SessionService {
                     if (lastSeen.plusMinutes(1).isAfter(now)) {
                         return Future.succeededFuture(s);
                     }
-                    return db.inOrganization(s.organizationId(), c -> c.preparedQuery(
-                                            "UPDATE sessions SET last_seen_at = now() WHERE id_hash = $1")
-                                    .execute(Tuple.of(hash)))
+                    return db.inOrganization(s.organizationId(), t -> t.conn().preparedQuery(
+                                            "UPDATE sessions SET last_seen_at = now() WHERE organization_id = $1 AND id_hash = $2")
+                                    .execute(Tuple.of(t.org(), hash)))
                             .map(s);
                 });
     }
 
-    public Future<Void> end(SqlConnection conn, String token) {
-        return conn.preparedQuery("DELETE FROM sessions WHERE id_hash = $1")
-                .execute(Tuple.of(Buffer.buffer(Tokens.sha256(token))))
+    public Future<Void> end(Tenant t, String token) {
+        return t.conn().preparedQuery("DELETE FROM sessions WHERE organization_id = $1 AND id_hash = $2")
+                .execute(Tuple.of(t.org(), Buffer.buffer(Tokens.sha256(token))))
                 .mapEmpty();
     }
 
-    public static Future<Void> endAllOf(SqlConnection conn, UUID userId) {
-        return conn.preparedQuery("DELETE FROM sessions WHERE user_id = $1").execute(Tuple.of(userId)).mapEmpty();
+    public static Future<Void> endAllOf(Tenant t, UUID userId) {
+        return t.conn().preparedQuery("DELETE FROM sessions WHERE organization_id = $1 AND user_id = $2")
+                .execute(Tuple.of(t.org(), userId))
+                .mapEmpty();
     }
 
     public String csrfToken(String sessionToken) {

@@ -4,6 +4,7 @@ import io.keysmith.accesslevels.AccessLevelRepository;
 import io.keysmith.audit.AuditEvent;
 import io.keysmith.audit.AuditRepository;
 import io.keysmith.db.Db;
+import io.keysmith.db.Tenant;
 import io.keysmith.http.ApiProblem;
 import io.keysmith.organizations.OrganizationRepository;
 import io.keysmith.users.UserRepository;
@@ -11,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,9 +86,8 @@ public final class SignInService {
                     }
                     Candidate m = pick.get(0);
                     return throttle.succeeded(email, source).compose(x -> db.inOrganization(m.organizationId(), c -> sessions
-                            .create(c, m.organizationId(), m.userId())
-                            .compose(token -> audit.append(c, m.organizationId(),
-                                            AuditEvent.by(m.userId(), "session.signed-in", "user", m.userId(), source))
+                            .create(c, m.userId())
+                            .compose(token -> audit.append(c, AuditEvent.by(m.userId(), "session.signed-in", "user", m.userId(), source))
                                     .compose(y -> me(c, m.userId(), token))
                                     .map(me -> new Outcome(token, me, null)))));
                 });
@@ -97,8 +96,7 @@ public final class SignInService {
     /** A failed sign-in is recorded in each organization where the e-mail belongs (never the password). */
     private Future<Void> auditFailure(List<Candidate> candidates, String source) {
         return Future.all(candidates.stream()
-                        .map(c -> db.inOrganization(c.organizationId(), conn -> audit.append(conn, c.organizationId(),
-                                AuditEvent.by(null, "session.sign-in-failed", "user", c.userId(), source))))
+                        .map(c -> db.inOrganization(c.organizationId(), conn -> audit.append(conn, AuditEvent.by(null, "session.sign-in-failed", "user", c.userId(), source))))
                         .toList())
                 .mapEmpty();
     }
@@ -122,15 +120,14 @@ public final class SignInService {
 
     public Future<Void> signOut(Caller caller, String source) {
         return db.inOrganization(caller.organizationId(), c -> sessions.end(c, caller.sessionToken())
-                .compose(x -> audit.append(c, caller.organizationId(),
-                        AuditEvent.by(caller.userId(), "session.signed-out", "user", caller.userId(), source))));
+                .compose(x -> audit.append(c, AuditEvent.by(caller.userId(), "session.signed-out", "user", caller.userId(), source))));
     }
 
     public Future<JsonObject> me(Caller caller) {
         return db.inOrganization(caller.organizationId(), c -> me(c, caller.userId(), caller.sessionToken()));
     }
 
-    public Future<JsonObject> me(SqlConnection c, UUID userId, String sessionToken) {
+    public Future<JsonObject> me(Tenant c, UUID userId, String sessionToken) {
         return organizations.current(c).compose(org -> users.find(c, userId).compose(user -> levels
                 .find(c, UUID.fromString(user.getJsonObject("accessLevel").getString("id")))
                 .map(level -> new JsonObject()
@@ -158,9 +155,9 @@ public final class SignInService {
                             : Future.failedFuture(ApiProblem.notFound("This link was just used")))
                     .compose(x -> users.setPassword(c, userId, passwordHash))
                     .compose(x -> SessionService.endAllOf(c, userId))
-                    .compose(x -> audit.append(c, org, AuditEvent.by(userId,
+                    .compose(x -> audit.append(c, AuditEvent.by(userId,
                             purpose.equals("INVITATION") ? "user.invitation-accepted" : "user.password-reset", "user", userId, source)))
-                    .compose(x -> sessions.create(c, org, userId))
+                    .compose(x -> sessions.create(c, userId))
                     .compose(session -> me(c, userId, session).map(me -> new Outcome(session, me, null)))));
         });
     }

@@ -23,8 +23,9 @@ public final class Db {
         return pool;
     }
 
-    public <T> Future<T> inOrganization(UUID organizationId, Function<SqlConnection, Future<T>> work) {
-        return pool.withTransaction(conn -> setOrganization(conn, organizationId).compose(x -> work.apply(conn)));
+    public <T> Future<T> inOrganization(UUID organizationId, Function<Tenant, Future<T>> work) {
+        return pool.withTransaction(
+                conn -> setOrganization(conn, organizationId).compose(x -> work.apply(new Tenant(conn, organizationId))));
     }
 
     /** Switches the tenant inside a transaction that began without one (sign-up creates the organization first). */

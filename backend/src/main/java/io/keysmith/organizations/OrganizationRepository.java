@@ -2,6 +2,7 @@ package io.keysmith.organizations;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.keysmith.db.Tenant;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -18,8 +19,8 @@ public final class OrganizationRepository {
     }
 
     /** The organization of the current tenant transaction. */
-    public Future<JsonObject> current(SqlConnection conn) {
-        return conn.query("SELECT id, name FROM organizations").execute().map(rows -> {
+    public Future<JsonObject> current(Tenant t) {
+        return t.conn().preparedQuery("SELECT id, name FROM organizations WHERE id = $1").execute(Tuple.of(t.org())).map(rows -> {
             Row r = rows.iterator().next();
             return new JsonObject().put("id", r.getUUID("id").toString()).put("name", r.getString("name"));
         });

@@ -6,6 +6,7 @@ import io.keysmith.auth.PasswordHasher;
 import io.keysmith.auth.SessionService;
 import io.keysmith.auth.SignInService;
 import io.keysmith.db.Db;
+import io.keysmith.db.Tenant;
 import io.keysmith.http.ApiProblem;
 import io.keysmith.users.UserService;
 import io.vertx.core.Future;
@@ -50,14 +51,14 @@ public final class OrganizationService {
         }
         return hasher.hash(body.getString("password")).compose(hash -> db.withoutOrganization(c -> organizations
                 .create(c, body.getString("organizationName").trim())
-                .compose(org -> Db.setOrganization(c, org)
-                        .compose(x -> users.createOwner(c, org, body, hash))
+                .compose(org -> Db.setOrganization(c, org).map(x -> new Tenant(c, org)))
+                .compose(t -> users.createOwner(t, body, hash)
                         .compose(owner -> {
                             UUID ownerId = UUID.fromString(owner.getString("id"));
-                            return audit.append(c, org, AuditEvent.by(ownerId, "organization.created", "organization", org, source)
+                            return audit.append(t, AuditEvent.by(ownerId, "organization.created", "organization", t.org(), source)
                                             .with("via", "sign-up"))
-                                    .compose(x -> sessions.create(c, org, ownerId))
-                                    .compose(token -> signIn.me(c, ownerId, token)
+                                    .compose(x -> sessions.create(t, ownerId))
+                                    .compose(token -> signIn.me(t, ownerId, token)
                                             .map(me -> new SignInService.Outcome(token, me, null)));
                         }))));
     }
@@ -66,13 +67,13 @@ public final class OrganizationService {
         JsonObject person = body.getJsonObject("owner");
         return db.withoutOrganization(c -> organizations
                 .create(c, body.getString("organizationName").trim())
-                .compose(org -> Db.setOrganization(c, org)
-                        .compose(x -> users.createOwner(c, org, person, null))
-                        .compose(owner -> users.issueLink(c, org, UUID.fromString(owner.getString("id")), "INVITATION", linkBase)
-                                .compose(link -> audit.append(c, org, AuditEvent.by(null, "organization.created", "organization", org, source)
+                .compose(org -> Db.setOrganization(c, org).map(x -> new Tenant(c, org)))
+                .compose(t -> users.createOwner(t, person, null)
+                        .compose(owner -> users.issueLink(t, UUID.fromString(owner.getString("id")), "INVITATION", linkBase)
+                                .compose(link -> audit.append(t, AuditEvent.by(null, "organization.created", "organization", t.org(), source)
                                                 .label("operator")
                                                 .with("via", "operator"))
-                                        .compose(x -> organizations.current(c))
+                                        .compose(x -> organizations.current(t))
                                         .map(orgJson -> new JsonObject()
                                                 .put("organization", orgJson)
                                                 .put("owner", owner)

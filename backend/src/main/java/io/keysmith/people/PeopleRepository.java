@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.keysmith.db.Tenant;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -39,20 +39,21 @@ public final class PeopleRepository {
         COLUMNS.put("homeAddress", "home_address");
     }
 
-    private static final String SELECT = "SELECT id, " + String.join(", ", COLUMNS.values()) + " FROM people";
+    private static final String SELECT =
+            "SELECT id, " + String.join(", ", COLUMNS.values()) + " FROM people WHERE organization_id = $1";
 
     /**
      * A page by (last name, first name, id) after the record {@code afterId}: the cursor is a record id, so it
      * reveals no value the caller may not view.
      */
-    public Future<JsonArray> list(SqlConnection conn, UUID ownUserId, String department, String status, UUID afterId, int limit) {
-        return conn.preparedQuery(SELECT
-                        + " WHERE ($1::uuid IS NULL OR user_id = $1) AND ($2::text IS NULL OR department = $2)"
-                        + " AND ($3::text IS NULL OR employment_status = $3)"
-                        + " AND ($4::uuid IS NULL OR (last_name, first_name, id) >"
-                        + " (SELECT p.last_name, p.first_name, p.id FROM people p WHERE p.id = $4))"
-                        + " ORDER BY last_name, first_name, id LIMIT $5")
-                .execute(Tuple.from(new Object[] {ownUserId, department, status, afterId, limit}))
+    public Future<JsonArray> list(Tenant t, UUID ownUserId, String department, String status, UUID afterId, int limit) {
+        return t.conn().preparedQuery(SELECT
+                        + " AND ($2::uuid IS NULL OR user_id = $2) AND ($3::text IS NULL OR department = $3)"
+                        + " AND ($4::text IS NULL OR employment_status = $4)"
+                        + " AND ($5::uuid IS NULL OR (last_name, first_name, id) >"
+                        + " (SELECT p.last_name, p.first_name, p.id FROM people p WHERE p.organization_id = $1 AND p.id = $5))"
+                        + " ORDER BY last_name, first_name, id LIMIT $6")
+                .execute(Tuple.from(new Object[] {t.org(), ownUserId, department, status, afterId, limit}))
                 .map(rows -> {
                     JsonArray out = new JsonArray();
                     rows.forEach(r -> out.add(toJson(r)));
@@ -60,14 +61,15 @@ public final class PeopleRepository {
                 });
     }
 
-    public Future<JsonObject> find(SqlConnection conn, UUID id, boolean forUpdate) {
-        return conn.preparedQuery(SELECT + " WHERE id = $1" + (forUpdate ? " FOR UPDATE" : "")).execute(Tuple.of(id))
+    public Future<JsonObject> find(Tenant t, UUID id, boolean forUpdate) {
+        return t.conn().preparedQuery(SELECT + " AND id = $2" + (forUpdate ? " FOR UPDATE" : ""))
+                .execute(Tuple.of(t.org(), id))
                 .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
     }
 
-    public Future<JsonObject> insert(SqlConnection conn, UUID org, JsonObject fields) {
+    public Future<JsonObject> insert(Tenant t, JsonObject fields) {
         List<String> cols = new ArrayList<>(List.of("organization_id"));
-        List<Object> values = new ArrayList<>(List.of(org));
+        List<Object> values = new ArrayList<>(List.of(t.org()));
         fields.forEach(e -> {
             cols.add(COLUMNS.get(e.getKey()));
             values.add(toDb(e.getKey(), e.getValue()));
@@ -76,24 +78,27 @@ public final class PeopleRepository {
         for (int i = 1; i <= cols.size(); i++) {
             params.append(i == 1 ? "$" : ", $").append(i);
         }
-        return conn.preparedQuery("INSERT INTO people (" + String.join(", ", cols) + ") VALUES (" + params + ") RETURNING id")
+        return t.conn().preparedQuery("INSERT INTO people (" + String.join(", ", cols) + ") VALUES (" + params + ") RETURNING id")
                 .execute(Tuple.from(values))
-                .compose(rows -> find(conn, rows.iterator().next().getUUID("id"), false));
+                .compose(rows -> find(t, rows.iterator().next().getUUID("id"), false));
     }
 
-    public Future<JsonObject> update(SqlConnection conn, UUID id, JsonObject fields) {
-        List<Object> values = new ArrayList<>(List.of(id));
+    public Future<JsonObject> update(Tenant t, UUID id, JsonObject fields) {
+        List<Object> values = new ArrayList<>(List.of(t.org(), id));
         StringBuilder set = new StringBuilder("version = version + 1, updated_at = now()");
         fields.forEach(e -> {
             values.add(toDb(e.getKey(), e.getValue()));
             set.append(", ").append(COLUMNS.get(e.getKey())).append(" = $").append(values.size());
         });
-        return conn.preparedQuery("UPDATE people SET " + set + " WHERE id = $1").execute(Tuple.from(values))
-                .compose(x -> find(conn, id, false));
+        return t.conn().preparedQuery("UPDATE people SET " + set + " WHERE organization_id = $1 AND id = $2")
+                .execute(Tuple.from(values))
+                .compose(x -> find(t, id, false));
     }
 
-    public Future<Boolean> delete(SqlConnection conn, UUID id) {
-        return conn.preparedQuery("DELETE FROM people WHERE id = $1").execute(Tuple.of(id)).map(r -> r.rowCount() == 1);
+    public Future<Boolean> delete(Tenant t, UUID id) {
+        return t.conn().preparedQuery("DELETE FROM people WHERE organization_id = $1 AND id = $2")
+                .execute(Tuple.of(t.org(), id))
+                .map(r -> r.rowCount() == 1);
     }
 
     private static Object toDb(String field, Object value) {

@@ -5,6 +5,7 @@ import io.keysmith.audit.AuditRepository;
 import io.keysmith.auth.Caller;
 import io.keysmith.auth.Rights;
 import io.keysmith.db.Db;
+import io.keysmith.db.Tenant;
 import io.keysmith.http.ApiProblem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -70,8 +71,8 @@ public final class PeopleService {
             }
         }
         checkEditable(rights, body);
-        return db.inOrganization(caller.organizationId(), c -> people.insert(c, caller.organizationId(), body)
-                        .compose(p -> audit.append(c, caller.organizationId(), AuditEvent.by(
+        return db.inOrganization(caller.organizationId(), c -> people.insert(c, body)
+                        .compose(p -> audit.append(c, AuditEvent.by(
                                                 caller.userId(), "person.created", "person", p.getString("id"), source)
                                         .with("fields", fieldNames(body)))
                                 .map(x -> visible(rights, p))))
@@ -86,8 +87,7 @@ public final class PeopleService {
                     if (body.isEmpty()) {
                         return Future.succeededFuture(visible(rights, p));
                     }
-                    return people.update(c, id, body).compose(after -> audit.append(c, caller.organizationId(),
-                                    AuditEvent.by(caller.userId(), "person.updated", "person", id, source)
+                    return people.update(c, id, body).compose(after -> audit.append(c, AuditEvent.by(caller.userId(), "person.updated", "person", id, source)
                                             .with("fields", fieldNames(body)))
                             .map(x -> visible(rights, after)));
                 }))
@@ -101,8 +101,7 @@ public final class PeopleService {
                 return Future.failedFuture(new ApiProblem(403, "record-scope", "Forbidden",
                         "Your access level reaches only your own record", null));
             }
-            return people.delete(c, id).compose(x -> audit.append(c, caller.organizationId(),
-                    AuditEvent.by(caller.userId(), "person.deleted", "person", id, source)));
+            return people.delete(c, id).compose(x -> audit.append(c, AuditEvent.by(caller.userId(), "person.deleted", "person", id, source)));
         })).recover(PeopleService::references);
     }
 

@@ -8,12 +8,12 @@ import io.keysmith.auth.Rights;
 import io.keysmith.auth.SessionService;
 import io.keysmith.auth.Tokens;
 import io.keysmith.db.Db;
+import io.keysmith.db.Tenant;
 import io.keysmith.http.ApiProblem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -75,7 +75,6 @@ public final class UserService {
                                 : assignable(c, caller, levelId))
                         .compose(level -> users.insert(
                                 c,
-                                caller.organizationId(),
                                 body.getString("email").trim(),
                                 body.getString("firstName").trim(),
                                 body.getString("lastName").trim(),
@@ -83,9 +82,8 @@ public final class UserService {
                                 levelId,
                                 "EMPLOYEE",
                                 null))
-                        .compose(user -> issueLink(c, caller.organizationId(), UUID.fromString(user.getString("id")),
-                                        "INVITATION", linkBase)
-                                .compose(link -> audit.append(c, caller.organizationId(), AuditEvent.by(
+                        .compose(user -> issueLink(c, UUID.fromString(user.getString("id")), "INVITATION", linkBase)
+                                .compose(link -> audit.append(c, AuditEvent.by(
                                                         caller.userId(), "user.created", "user", user.getString("id"), source)
                                                 .with("kind", user.getString("kind"))
                                                 .with("accessLevelId", user.getJsonObject("accessLevel").getString("id")))
@@ -108,7 +106,7 @@ public final class UserService {
                     }
                     return levelRules
                             .compose(x -> users.update(c, id, changes))
-                            .compose(updated -> audit.append(c, caller.organizationId(), AuditEvent.by(
+                            .compose(updated -> audit.append(c, AuditEvent.by(
                                                     caller.userId(), "user.updated", "user", id, source)
                                             .with("fields", new JsonArray(changes.fieldNames().stream().sorted().toList())))
                                     .map(updated));
@@ -125,8 +123,7 @@ public final class UserService {
             return keepsAnOwner(c, id, user)
                     .compose(x -> users.setStatus(c, id, "DEACTIVATED"))
                     .compose(updated -> SessionService.endAllOf(c, id)
-                            .compose(x -> audit.append(c, caller.organizationId(),
-                                    AuditEvent.by(caller.userId(), "user.deactivated", "user", id, source)))
+                            .compose(x -> audit.append(c, AuditEvent.by(caller.userId(), "user.deactivated", "user", id, source)))
                             .map(updated));
         }));
     }
@@ -134,8 +131,7 @@ public final class UserService {
     public Future<JsonObject> reactivate(Caller caller, UUID id, String source) {
         return db.inOrganization(caller.organizationId(), c -> users.findForUpdate(c, id).map(UserService::found).compose(user -> users
                 .setStatus(c, id, "ACTIVE")
-                .compose(updated -> audit.append(c, caller.organizationId(),
-                                AuditEvent.by(caller.userId(), "user.reactivated", "user", id, source))
+                .compose(updated -> audit.append(c, AuditEvent.by(caller.userId(), "user.reactivated", "user", id, source))
                         .map(updated))));
     }
 
@@ -144,23 +140,22 @@ public final class UserService {
                                 && !caller.isAccountOwner()
                         // a reset link is a way into the account: owners' accounts are reset by owners only
                         ? Future.<Link>failedFuture(onlyOwners())
-                        : issueLink(c, caller.organizationId(), id, "PASSWORD_RESET", linkBase))
-                .compose(link -> audit.append(c, caller.organizationId(),
-                                AuditEvent.by(caller.userId(), "user.password-reset-issued", "user", id, source))
+                        : issueLink(c, id, "PASSWORD_RESET", linkBase))
+                .compose(link -> audit.append(c, AuditEvent.by(caller.userId(), "user.password-reset-issued", "user", id, source))
                         .map(x -> link.toJson()))));
     }
 
     /** For sign-up and operator-created organizations: the first user, inside the creating transaction. */
-    public Future<JsonObject> createOwner(SqlConnection c, UUID org, JsonObject person, String passwordHash) {
-        return users.insert(c, org, person.getString("email").trim(), person.getString("firstName").trim(),
+    public Future<JsonObject> createOwner(Tenant c, JsonObject person, String passwordHash) {
+        return users.insert(c, person.getString("email").trim(), person.getString("firstName").trim(),
                 person.getString("lastName").trim(), "EMPLOYEE", null, "ACCOUNT_OWNER", passwordHash);
     }
 
-    public Future<Link> issueLink(SqlConnection c, UUID org, UUID userId, String purpose, String linkBase) {
+    public Future<Link> issueLink(Tenant c, UUID userId, String purpose, String linkBase) {
         String token = Tokens.random();
         Duration lifetime = purpose.equals("INVITATION") ? INVITATION_LIFETIME : RESET_LIFETIME;
         OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(lifetime);
-        return users.insertToken(c, org, userId, Tokens.sha256(token), purpose, expires)
+        return users.insertToken(c, userId, Tokens.sha256(token), purpose, expires)
                 .map(x -> new Link(linkBase + "/accept-invitation#token=" + token, expires));
     }
 
@@ -168,7 +163,7 @@ public final class UserService {
      * An access level the caller may give someone: it exists in the organization, the Account Owner level only
      * from an Account Owner, and nothing beyond the caller's own rights (no escalation through assignment).
      */
-    private Future<JsonObject> assignable(SqlConnection c, Caller caller, UUID levelId) {
+    private Future<JsonObject> assignable(Tenant c, Caller caller, UUID levelId) {
         return levels.find(c, levelId).compose(level -> {
             if (level == null) {
                 return Future.failedFuture(ApiProblem.badRequest("Field 'accessLevelId' names no access level", "accessLevelId"));
@@ -189,7 +184,7 @@ public final class UserService {
         return "ACCOUNT_OWNER".equals(user.getJsonObject("accessLevel").getString("builtin"));
     }
 
-    private Future<Void> keepsAnOwner(SqlConnection c, UUID id, JsonObject user) {
+    private Future<Void> keepsAnOwner(Tenant c, UUID id, JsonObject user) {
         if (!isOwner(user) || !"ACTIVE".equals(user.getString("status"))) {
             return Future.succeededFuture();
         }
