@@ -25,6 +25,7 @@ import io.keysmith.people.PeopleRepository;
 import io.keysmith.people.PeopleService;
 import io.keysmith.users.UserHandlers;
 import io.keysmith.users.UserRepository;
+import io.keysmith.users.LinkMailer;
 import io.keysmith.users.UserService;
 import java.time.Duration;
 import io.keysmith.config.KeysmithConfig;
@@ -257,7 +258,9 @@ public final class Keysmith {
                             config.signInLimitPerAddress(), Duration.ofSeconds(config.signInWindowSeconds()));
                     SignInService signIn = new SignInService(database, hasher, sessions, throttle, userRepository,
                             organizationRepository, accessLevelRepository, auditRepository);
-                    UserService users = new UserService(database, userRepository, accessLevelRepository, auditRepository);
+                    LinkMailer mailer = LinkMailer.create(vertx, config.smtp());
+                    UserService users = new UserService(database, userRepository, accessLevelRepository,
+                            organizationRepository, auditRepository, mailer);
                     OrganizationService organizations = new OrganizationService(database, config.signUpEnabled(), hasher,
                             organizationRepository, users, sessions, signIn, auditRepository);
                     AccessLevelService accessLevels =

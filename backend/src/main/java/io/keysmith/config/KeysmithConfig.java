@@ -42,7 +42,8 @@ public record KeysmithConfig(
         int signInLimitPerAddress,
         int signInWindowSeconds,
         int passwordHashingThreads,
-        boolean demo) {
+        boolean demo,
+        io.keysmith.users.LinkMailer.Settings smtp) {
 
     public static Future<KeysmithConfig> load(Vertx vertx, JsonObject overrides) {
         ConfigRetrieverOptions options = new ConfigRetrieverOptions()
@@ -103,7 +104,14 @@ public record KeysmithConfig(
                 s.integer("signin.throttle.address", 1, 100000),
                 s.integer("signin.throttle.window.seconds", 1, 86400),
                 s.integer("password.hashing.threads", 1, 64),
-                s.bool("demo"));
+                s.bool("demo"),
+                new io.keysmith.users.LinkMailer.Settings(
+                        s.optional("smtp.host").orElse(""),
+                        s.integer("smtp.port", 1, 65535),
+                        s.optional("smtp.username").orElse(""),
+                        s.optional("smtp.password").orElse(""),
+                        s.string("smtp.from"),
+                        s.oneOf("smtp.starttls", "optional", "required", "disabled")));
     }
 
     public boolean embeddedDatabase() {

@@ -77,6 +77,10 @@ public final class OrganizationService {
                                         .map(orgJson -> new JsonObject()
                                                 .put("organization", orgJson)
                                                 .put("owner", owner)
-                                                .put("invitation", link.toJson()))))));
+                                                .put("invitation", link.toJson()))))))
+                .compose(created -> users.mailed(created.getJsonObject("owner"),
+                                created.getJsonObject("organization").getString("name"),
+                                UserService.Link.fromJson(created.getJsonObject("invitation")), false)
+                        .map(link -> created.put("invitation", link)));
     }
 }

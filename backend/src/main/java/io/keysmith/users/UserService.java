@@ -4,6 +4,7 @@ import io.keysmith.accesslevels.AccessLevelRepository;
 import io.keysmith.audit.AuditEvent;
 import io.keysmith.audit.AuditRepository;
 import io.keysmith.auth.Caller;
+import io.keysmith.organizations.OrganizationRepository;
 import io.keysmith.auth.Rights;
 import io.keysmith.auth.SessionService;
 import io.keysmith.auth.Tokens;
@@ -32,18 +33,33 @@ public final class UserService {
         public JsonObject toJson() {
             return new JsonObject().put("url", url).put("expiresAt", expiresAt.toInstant().toString());
         }
+
+        public static Link fromJson(JsonObject j) {
+            return new Link(j.getString("url"), OffsetDateTime.parse(j.getString("expiresAt")));
+        }
     }
 
     private final Db db;
     private final UserRepository users;
     private final AccessLevelRepository levels;
+    private final OrganizationRepository organizations;
     private final AuditRepository audit;
+    private final LinkMailer mailer;
 
-    public UserService(Db db, UserRepository users, AccessLevelRepository levels, AuditRepository audit) {
+    public UserService(Db db, UserRepository users, AccessLevelRepository levels, OrganizationRepository organizations,
+            AuditRepository audit, LinkMailer mailer) {
         this.db = db;
         this.users = users;
         this.levels = levels;
+        this.organizations = organizations;
         this.audit = audit;
+        this.mailer = mailer;
+    }
+
+    /** After the transaction committed: mail the link if SMTP is configured, and say so in the answer. */
+    public Future<JsonObject> mailed(JsonObject user, String organization, Link link, boolean reset) {
+        return mailer.send(user.getString("email"), user.getString("firstName"), organization, link, reset)
+                .map(sent -> link.toJson().put("emailed", sent));
     }
 
     public Future<JsonArray> list(Caller caller, String status, String kind, String q, String cursor, int limit) {
@@ -87,8 +103,11 @@ public final class UserService {
                                                         caller.userId(), "user.created", "user", user.getString("id"), source)
                                                 .with("kind", user.getString("kind"))
                                                 .with("accessLevelId", user.getJsonObject("accessLevel").getString("id")))
-                                        .map(x -> new JsonObject().put("user", user).put("invitation", link.toJson())))))
-                .recover(UserService::conflictOnDuplicateEmail);
+                                        .compose(x -> organizations.current(c))
+                                        .map(org -> new Object[] {user, link, org.getString("name")}))))
+                .recover(UserService::conflictOnDuplicateEmail)
+                .compose(r -> mailed((JsonObject) r[0], (String) r[2], (Link) r[1], false)
+                        .map(link -> new JsonObject().put("user", r[0]).put("invitation", link)));
     }
 
     public Future<JsonObject> update(Caller caller, UUID id, JsonObject changes, String source) {
@@ -142,7 +161,9 @@ public final class UserService {
                         ? Future.<Link>failedFuture(onlyOwners())
                         : issueLink(c, id, "PASSWORD_RESET", linkBase))
                 .compose(link -> audit.append(c, AuditEvent.by(caller.userId(), "user.password-reset-issued", "user", id, source))
-                        .map(x -> link.toJson()))));
+                        .compose(x -> organizations.current(c))
+                        .map(org -> new Object[] {user, link, org.getString("name")}))))
+                .compose(r -> mailed((JsonObject) r[0], (String) r[2], (Link) r[1], true));
     }
 
     /** For sign-up and operator-created organizations: the first user, inside the creating transaction. */
