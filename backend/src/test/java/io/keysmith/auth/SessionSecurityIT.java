@@ -50,6 +50,11 @@ class SessionSecurityIT {
         behindProxy.close();
     }
 
+    /** The built-in of a User's access level (null for a custom level). */
+    private static String builtinOf(JsonObject user) {
+        return user.getJsonObject("accessLevel").getString("builtin");
+    }
+
     private static JsonObject newUserBody(String email) {
         return new JsonObject().put("email", email).put("firstName", "Eve").put("lastName", "Csrf").put("kind", "EMPLOYEE");
     }
@@ -166,35 +171,37 @@ class SessionSecurityIT {
         Session owner = api.signUp("Owner Rules Org", uniqueEmail("rules-owner"));
         JsonObject c1 = problem(api.post("/api/v1/users/" + owner.userId() + "/deactivate", owner, null), 409);
         assertThat(c1.getString("type")).endsWith("/last-account-owner");
+        String ownerLevel = api.accessLevelId(owner, "ACCOUNT_OWNER");
+        String adminLevel = api.accessLevelId(owner, "FULL_ADMIN");
         JsonObject c2 = problem(api.call(HttpMethod.PATCH, "/api/v1/users/" + owner.userId(), owner,
-                new JsonObject().put("accessLevel", "FULL_ADMIN")), 409);
+                new JsonObject().put("accessLevelId", adminLevel)), 409);
         assertThat(c2.getString("type")).endsWith("/last-account-owner");
-        assertThat(api.get("/api/v1/users/" + owner.userId(), owner).bodyAsJsonObject().getString("accessLevel"))
-                .isEqualTo("ACCOUNT_OWNER");
+        assertThat(builtinOf(api.get("/api/v1/users/" + owner.userId(), owner).bodyAsJsonObject())).isEqualTo("ACCOUNT_OWNER");
         assertThat(api.get("/api/v1/me", owner).statusCode()).isEqualTo(200);
 
         Session admin = api.createSignedInUser(owner, uniqueEmail("rules-admin"), "FULL_ADMIN");
         long users = db.users(owner.organizationId());
-        problem(api.post("/api/v1/users", admin, newUserBody(uniqueEmail("wannabe")).put("accessLevel", "ACCOUNT_OWNER")), 403);
+        problem(api.post("/api/v1/users", admin, newUserBody(uniqueEmail("wannabe")).put("accessLevelId", ownerLevel)), 403);
         assertThat(db.users(owner.organizationId())).isEqualTo(users);
         problem(api.call(HttpMethod.PATCH, "/api/v1/users/" + admin.userId(), admin,
-                new JsonObject().put("accessLevel", "ACCOUNT_OWNER")), 403);
+                new JsonObject().put("accessLevelId", ownerLevel)), 403);
         String employee = api.createUser(admin, uniqueEmail("rules-employee"), "EMPLOYEE", null).getJsonObject("user").getString("id");
         problem(api.call(HttpMethod.PATCH, "/api/v1/users/" + employee, admin,
-                new JsonObject().put("accessLevel", "ACCOUNT_OWNER")), 403);
+                new JsonObject().put("accessLevelId", ownerLevel)), 403);
         problem(api.post("/api/v1/users/" + owner.userId() + "/deactivate", admin, null), 403);
-        assertThat(api.get("/api/v1/users/" + admin.userId(), owner).bodyAsJsonObject().getString("accessLevel"))
-                .isEqualTo("FULL_ADMIN");
+        assertThat(builtinOf(api.get("/api/v1/users/" + admin.userId(), owner).bodyAsJsonObject())).isEqualTo("FULL_ADMIN");
+        assertThat(builtinOf(api.get("/api/v1/users/" + employee, owner).bodyAsJsonObject())).isEqualTo("EMPLOYEE");
 
         // with a second owner, the first may step down
         assertThat(api.call(HttpMethod.PATCH, "/api/v1/users/" + admin.userId(), owner,
-                new JsonObject().put("accessLevel", "ACCOUNT_OWNER")).statusCode()).isEqualTo(200);
+                new JsonObject().put("accessLevelId", ownerLevel)).statusCode()).isEqualTo(200);
         assertThat(api.call(HttpMethod.PATCH, "/api/v1/users/" + owner.userId(), owner,
-                new JsonObject().put("accessLevel", "FULL_ADMIN")).statusCode()).isEqualTo(200);
+                new JsonObject().put("accessLevelId", adminLevel)).statusCode()).isEqualTo(200);
+        assertThat(builtinOf(api.get("/api/v1/users/" + owner.userId(), admin).bodyAsJsonObject())).isEqualTo("FULL_ADMIN");
     }
 
     @Test
-    @DisplayName("an EMPLOYEE gets 403 naming the permission on GET /api/v1/users")
+    @DisplayName("an EMPLOYEE gets 403 naming the permission on GET /api/v1/users (and holds only the Employee permissions)")
     void anEmployee_isForbidden_namingThePermission() {
         Session owner = api.signUp("Employee Org", uniqueEmail("emp-owner"));
         Session employee = api.createSignedInUser(owner, uniqueEmail("emp"), "EMPLOYEE");
@@ -202,7 +209,12 @@ class SessionSecurityIT {
         assertThat(p.getString("detail")).contains("users:read");
         JsonObject audit = problem(api.get("/api/v1/audit-events", employee), 403);
         assertThat(audit.getString("detail")).contains("audit:read");
-        assertThat(api.get("/api/v1/me", employee).bodyAsJsonObject().getJsonArray("permissions")).isEmpty();
+        JsonObject me = api.get("/api/v1/me", employee).bodyAsJsonObject();
+        assertThat(me.getJsonArray("permissions").getList())
+                .containsExactlyInAnyOrder("people:read", "people:update", "keys:create-own");
+        assertThat(me.getString("recordScope")).isEqualTo("OWN");
+        assertThat(me.getJsonObject("fieldRights").getString("homeAddress")).isEqualTo("EDIT");
+        assertThat(me.getJsonObject("fieldRights").getString("salary")).isEqualTo("VIEW");
     }
 
     @Test
@@ -325,7 +337,7 @@ class SessionSecurityIT {
             // demonstrate the consequence: the Full Admin becomes the Account Owner
             HttpResponse<Buffer> taken = api.accept(Api.token(link.bodyAsJsonObject().getString("url")), "the admin's own password");
             assertThat(taken.statusCode() == 200
-                            && "ACCOUNT_OWNER".equals(taken.bodyAsJsonObject().getJsonObject("user").getString("accessLevel")))
+                            && "ACCOUNT_OWNER".equals(builtinOf(taken.bodyAsJsonObject().getJsonObject("user"))))
                     .as("a Full Admin signed in as the Account Owner through a reset link they issued").isFalse();
         }
         problem(link, 403);

@@ -158,6 +158,43 @@ class TwoReplicasIT {
     }
 
     @Test
+    @DisplayName("a user's access level (an object) is the same on both replicas, and shrinking it via replica 1 applies on replica 2's next request")
+    void accessLevelChangesOnReplicaOne_applyOnReplicaTwo() throws Exception {
+        Session owner = signUp(one, "Rights Replica Org", email("replica-rights-owner"));
+        JsonObject body = new JsonObject().put("name", "Readers").put("recordScope", "ALL")
+                .put("fieldRights", new JsonObject().put("firstName", "VIEW").put("lastName", "VIEW"))
+                .put("permissions", new io.vertx.core.json.JsonArray().add("people:read").add("users:read"));
+        Reply level = call(one, "POST", "/api/v1/access-levels", owner, body);
+        assertThat(level.status()).as(level.body()).isEqualTo(201);
+        String levelId = level.json().getString("id");
+        Reply created = call(one, "POST", "/api/v1/users", owner, new JsonObject()
+                .put("email", email("replica-reader")).put("firstName", "Rea").put("lastName", "Der").put("kind", "EMPLOYEE")
+                .put("accessLevelId", levelId));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().getJsonObject("user").getJsonObject("accessLevel").getString("id")).isEqualTo(levelId);
+        String url = created.json().getJsonObject("invitation").getString("url");
+        Reply accepted = call(two, "POST", "/api/v1/invitations/accept", null, new JsonObject()
+                .put("token", url.substring(url.indexOf("#token=") + "#token=".length())).put("password", PASSWORD));
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
+        Session reader = new Session(accepted.cookie(), accepted.json().getString("csrfToken"), accepted.json());
+        assertThat(call(two, "GET", "/api/v1/users/" + reader.userId(), owner, null).json()
+                .getJsonObject("accessLevel").getString("name")).isEqualTo("Readers");
+        assertThat(call(two, "GET", "/api/v1/people", reader, null).status()).isEqualTo(200);
+        assertThat(call(two, "GET", "/api/v1/users", reader, null).status()).isEqualTo(200);
+
+        Reply shrunk = call(one, "PUT", "/api/v1/access-levels/" + levelId, owner,
+                body.copy().put("permissions", new io.vertx.core.json.JsonArray().add("users:read")));
+        assertThat(shrunk.status()).as(shrunk.body()).isEqualTo(200);
+
+        Reply after = call(two, "GET", "/api/v1/people", reader, null);
+        assertThat(after.status()).as(after.body()).isEqualTo(403);
+        assertThat(after.body()).contains("people:read");
+        assertThat(call(two, "GET", "/api/v1/users", reader, null).status()).as("what the level still grants").isEqualTo(200);
+        assertThat(call(two, "GET", "/api/v1/me", reader, null).json().getJsonArray("permissions").getList())
+                .containsExactly("users:read");
+    }
+
+    @Test
     @DisplayName("sign-in failures count across replicas: 3 on one and 2 on the other, then either answers 429")
     void signInThrottling_countsAcrossReplicas() throws Exception {
         String email = email("replica-throttle");

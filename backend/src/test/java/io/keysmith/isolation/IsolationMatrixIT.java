@@ -43,17 +43,29 @@ class IsolationMatrixIT {
     private static Session a;
     private static Session b;
     private static String aUserId;
+    private static String aLevelId;
+    private static String aBuiltinLevelId;
+    private static String aPersonId;
+    private static String aLinkedPersonId;
 
     /** Path parameter name -> A's ids to try with B's session (each one is a real object of A). */
     private static final Map<String, Supplier<List<String>>> A_IDS = Map.of(
-            "userId", () -> List.of(aUserId, a.userId()));
+            "userId", () -> List.of(aUserId, a.userId()),
+            "accessLevelId", () -> List.of(aLevelId, aBuiltinLevelId),
+            "personId", () -> List.of(aPersonId, aLinkedPersonId));
 
-    /** operationId -> a valid request body, for operations that take one. */
-    private static final Map<String, JsonObject> BODIES = Map.of(
-            "updateUser", new JsonObject()
+    /** operationId -> a valid request body (valid for B: B's own ids), for operations that take one. */
+    private static final Map<String, Supplier<JsonObject>> BODIES = Map.of(
+            "updateUser", () -> new JsonObject()
                     .put("firstName", "Mallory")
                     .put("email", "mallory@example.com")
-                    .put("accessLevel", "EMPLOYEE"));
+                    .put("accessLevelId", api.accessLevelId(b, "EMPLOYEE")),
+            "updateAccessLevel", () -> Api.accessLevelBody("Mallory's level", "ALL",
+                    Map.of("salary", "EDIT", "nationalId", "VIEW"), "people:read", "people:update", "audit:read"),
+            "updatePerson", () -> new JsonObject()
+                    .put("firstName", "Mallory")
+                    .put("salary", 1)
+                    .put("homeAddress", "Mallory's place"));
 
     @BeforeAll
     static void start(Vertx vertx) {
@@ -65,6 +77,13 @@ class IsolationMatrixIT {
         aUserId = api.createUser(a, Api.uniqueEmail("employee-a"), "EMPLOYEE", "FULL_ADMIN")
                 .getJsonObject("user")
                 .getString("id");
+        aLevelId = api.createAccessLevel(a, Api.accessLevelBody("Payroll", "ALL",
+                Map.of("firstName", "VIEW", "lastName", "VIEW", "salary", "EDIT"), "people:read", "people:update")).getString("id");
+        aBuiltinLevelId = api.accessLevelId(a, "EMPLOYEE");
+        aPersonId = api.createPerson(a, new JsonObject().put("firstName", "Alice").put("lastName", "Payroll")
+                .put("salary", 98765.43).put("nationalId", "A-SECRET-1").put("homeAddress", "1 A Street")).getString("id");
+        aLinkedPersonId = api.createPerson(a, new JsonObject().put("firstName", "Aaron").put("lastName", "Linked")
+                .put("userId", aUserId).put("department", "Engineering")).getString("id");
     }
 
     @AfterAll
@@ -135,10 +154,12 @@ class IsolationMatrixIT {
         long bAuditBefore = db.auditEvents(b.organizationId());
 
         String path = op.pathWith(ids::get);
-        HttpResponse<Buffer> r = api.call(HttpMethod.valueOf(op.method().toUpperCase()), path, b, BODIES.get(op.id()));
+        Supplier<JsonObject> body = BODIES.get(op.id());
+        HttpResponse<Buffer> r = api.call(HttpMethod.valueOf(op.method().toUpperCase()), path, b, body == null ? null : body.get());
 
         JsonObject problem = Api.problem(r, 404);
-        assertThat(r.bodyAsString()).as("the answer reveals nothing of A's").doesNotContain(a.email());
+        assertThat(r.bodyAsString()).as("the answer reveals nothing of A's").doesNotContain(a.email())
+                .doesNotContain("98765").doesNotContain("A-SECRET-1").doesNotContain("Payroll");
         assertThat(problem.getString("type")).endsWith("/not-found");
         assertThat(snapshotOfA()).as("A's objects after %s %s", op.method(), path).isEqualTo(before);
         assertThat(db.auditEvents(b.organizationId())).as("nothing audited in B either").isEqualTo(bAuditBefore);
@@ -153,8 +174,22 @@ class IsolationMatrixIT {
             s.put("api:" + id, r.bodyAsJsonObject().encode());
             s.put("db:" + id, db.userState(id));
         }
+        for (String id : List.of(aLevelId, aBuiltinLevelId)) {
+            HttpResponse<Buffer> r = api.get("/api/v1/access-levels/" + id, a);
+            assertThat(r.statusCode()).as("A can read its own access level").isEqualTo(200);
+            s.put("api:" + id, r.bodyAsJsonObject().encode());
+            s.put("db:" + id, db.rowState("access_levels", id));
+        }
+        for (String id : List.of(aPersonId, aLinkedPersonId)) {
+            HttpResponse<Buffer> r = api.get("/api/v1/people/" + id, a);
+            assertThat(r.statusCode()).as("A can read its own person").isEqualTo(200);
+            s.put("api:" + id, r.bodyAsJsonObject().encode());
+            s.put("db:" + id, db.rowState("people", id));
+        }
         s.put("audit", Long.toString(db.auditEvents(a.organizationId())));
         s.put("users", Long.toString(db.users(a.organizationId())));
+        s.put("accessLevels", Long.toString(db.accessLevels(a.organizationId())));
+        s.put("people", Long.toString(db.people(a.organizationId())));
         return s;
     }
 
@@ -163,6 +198,14 @@ class IsolationMatrixIT {
     void theFixtureIds_areRealObjectsOfA() {
         assertThat(api.get("/api/v1/users/" + aUserId, a).statusCode()).isEqualTo(200);
         assertThat(api.get("/api/v1/users/" + aUserId, b).statusCode()).isEqualTo(404);
+        assertThat(api.get("/api/v1/access-levels/" + aLevelId, a).statusCode()).isEqualTo(200);
+        assertThat(api.get("/api/v1/access-levels/" + aLevelId, b).statusCode()).isEqualTo(404);
+        assertThat(api.get("/api/v1/people/" + aPersonId, a).bodyAsJsonObject().getDouble("salary")).isEqualTo(98765.43);
+        assertThat(api.get("/api/v1/people/" + aPersonId, b).statusCode()).isEqualTo(404);
+        // B's lists hold none of A's access levels or people either
+        String bLevels = api.get("/api/v1/access-levels", b).bodyAsString();
+        assertThat(bLevels).doesNotContain(aLevelId).doesNotContain(aBuiltinLevelId).doesNotContain("Payroll");
+        assertThat(api.get("/api/v1/people", b).bodyAsJsonObject().getJsonArray("items")).isEmpty();
         assertThat(api.get("/api/v1/me", a).bodyAsJsonObject().getJsonObject("organization").getString("id"))
                 .isNotEqualTo(b.organizationId());
     }

@@ -41,6 +41,10 @@ class PooledConnectionIT {
     private static Session b;
     private static final Set<String> aUsers = new HashSet<>();
     private static final Set<String> bUsers = new HashSet<>();
+    private static final Set<String> aLevels = new HashSet<>();
+    private static final Set<String> bLevels = new HashSet<>();
+    private static final Set<String> aPeople = new HashSet<>();
+    private static final Set<String> bPeople = new HashSet<>();
 
     @BeforeAll
     static void start(Vertx vertx) {
@@ -54,7 +58,13 @@ class PooledConnectionIT {
         for (int i = 0; i < 3; i++) {
             aUsers.add(api.createUser(a, Api.uniqueEmail("pool-a-" + i), "EMPLOYEE", null).getJsonObject("user").getString("id"));
             bUsers.add(api.createUser(b, Api.uniqueEmail("pool-b-" + i), "NON_EMPLOYEE", null).getJsonObject("user").getString("id"));
+            aPeople.add(api.createPerson(a, new JsonObject().put("firstName", "Ann" + i).put("lastName", "Pool")).getString("id"));
+            bPeople.add(api.createPerson(b, new JsonObject().put("firstName", "Ben" + i).put("lastName", "Pool")).getString("id"));
         }
+        api.createAccessLevel(a, Api.accessLevelBody("Pool A level", "OWN", java.util.Map.of(), "people:read"));
+        api.createAccessLevel(b, Api.accessLevelBody("Pool B level", "ALL", java.util.Map.of(), "users:read"));
+        api.accessLevels(a).forEach(l -> aLevels.add(((JsonObject) l).getString("id")));
+        api.accessLevels(b).forEach(l -> bLevels.add(((JsonObject) l).getString("id")));
     }
 
     @AfterAll
@@ -75,7 +85,11 @@ class PooledConnectionIT {
                 new Call(b, "/api/v1/audit-events"),
                 new Call(a, "/api/v1/audit-events"),
                 new Call(a, "/api/v1/users/" + a.userId()),
-                new Call(b, "/api/v1/users/" + b.userId()));
+                new Call(b, "/api/v1/users/" + b.userId()),
+                new Call(a, "/api/v1/access-levels"),
+                new Call(b, "/api/v1/people"),
+                new Call(b, "/api/v1/access-levels"),
+                new Call(a, "/api/v1/people"));
         AtomicInteger crossOrganization = new AtomicInteger();
         AtomicInteger ok = new AtomicInteger();
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -108,7 +122,9 @@ class PooledConnectionIT {
     private static int crossings(Call call, JsonObject body) {
         boolean isA = call.session() == a;
         Set<String> own = isA ? aUsers : bUsers;
-        Set<String> other = isA ? bUsers : aUsers;
+        Set<String> other = new HashSet<>(isA ? bUsers : aUsers);
+        other.addAll(isA ? bLevels : aLevels);
+        other.addAll(isA ? bPeople : aPeople);
         String ownOrg = call.session().organizationId();
         String otherOrg = (isA ? b : a).organizationId();
         int n = 0;
@@ -128,6 +144,17 @@ class PooledConnectionIT {
             }
             for (int i = 0; i < items.size(); i++) {
                 if (!own.contains(items.getJsonObject(i).getString("id"))) {
+                    n++;
+                }
+            }
+        } else if (call.path().equals("/api/v1/access-levels") || call.path().equals("/api/v1/people")) {
+            Set<String> mine = call.path().endsWith("people") ? (isA ? aPeople : bPeople) : (isA ? aLevels : bLevels);
+            var items = body.getJsonArray("items");
+            if (items.size() != mine.size()) {
+                n++;
+            }
+            for (int i = 0; i < items.size(); i++) {
+                if (!mine.contains(items.getJsonObject(i).getString("id"))) {
                     n++;
                 }
             }

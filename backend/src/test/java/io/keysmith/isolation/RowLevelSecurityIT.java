@@ -9,6 +9,7 @@ import io.keysmith.support.Api.Session;
 import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.TestServer;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -36,6 +37,8 @@ class RowLevelSecurityIT {
     /** Table -> the column naming its organization. */
     private static final Map<String, String> TENANT_TABLES = Map.of(
             "users", "organization_id",
+            "access_levels", "organization_id",
+            "people", "organization_id",
             "sessions", "organization_id",
             "invitations", "organization_id",
             "audit_events", "organization_id",
@@ -55,6 +58,10 @@ class RowLevelSecurityIT {
         b = api.signUp("RLS B", Api.uniqueEmail("rls-b"));
         api.createUser(a, Api.uniqueEmail("rls-a-invited"), "NON_EMPLOYEE", null); // an invitation row of A
         api.createUser(b, Api.uniqueEmail("rls-b-invited"), "NON_EMPLOYEE", null);
+        for (Session s : List.of(a, b)) { // a custom access level and a person record of each
+            api.createAccessLevel(s, Api.accessLevelBody("RLS level", "OWN", Map.of("firstName", "VIEW"), "people:read"));
+            api.createPerson(s, new JsonObject().put("firstName", "Rita").put("lastName", "Rls").put("salary", 4242));
+        }
     }
 
     @AfterAll
@@ -136,6 +143,19 @@ class RowLevelSecurityIT {
                 ps.setObject(1, java.util.UUID.fromString(a.organizationId()));
                 assertThat(ps.executeUpdate()).as("A's sessions deleted as B").isZero();
             }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE people SET salary = 1 WHERE organization_id = ?")) {
+                ps.setObject(1, java.util.UUID.fromString(a.organizationId()));
+                assertThat(ps.executeUpdate()).as("A's people updated as B").isZero();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE access_levels SET permissions = ARRAY['audit:read'] WHERE organization_id = ?")) {
+                ps.setObject(1, java.util.UUID.fromString(a.organizationId()));
+                assertThat(ps.executeUpdate()).as("A's access levels updated as B").isZero();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM people WHERE organization_id = ?")) {
+                ps.setObject(1, java.util.UUID.fromString(a.organizationId()));
+                assertThat(ps.executeUpdate()).as("A's people deleted as B").isZero();
+            }
             c.commit();
             // set_config(..., true) lasts only until the transaction ends: the next one starts without a tenant
             assertThat(count(c, "SELECT count(*) FROM users")).as("users visible after the transaction").isZero();
@@ -145,18 +165,32 @@ class RowLevelSecurityIT {
                 ps.setString(1, b.organizationId());
                 ps.executeQuery().close();
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_events (organization_id, action) VALUES (?, 'forged')")) {
-                ps.setObject(1, java.util.UUID.fromString(a.organizationId()));
-                assertThatThrownBy(ps::executeUpdate)
-                        .as("inserting a row for A while B is set")
-                        .isInstanceOf(SQLException.class)
-                        .hasMessageContaining("row-level security");
+            for (String insert : List.of("INSERT INTO audit_events (organization_id, action) VALUES (?, 'forged')",
+                    "INSERT INTO people (organization_id, first_name, last_name) VALUES (?, 'Forged', 'Person')",
+                    "INSERT INTO access_levels (organization_id, name, record_scope) VALUES (?, 'Forged', 'ALL')")) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("SAVEPOINT attempt");
+                }
+                try (PreparedStatement ps = c.prepareStatement(insert)) {
+                    ps.setObject(1, java.util.UUID.fromString(a.organizationId()));
+                    assertThatThrownBy(ps::executeUpdate)
+                            .as("inserting a row for A while B is set: %s", insert)
+                            .isInstanceOf(SQLException.class)
+                            .hasMessageContaining("row-level security");
+                }
+                try (Statement st = c.createStatement()) {
+                    st.execute("ROLLBACK TO SAVEPOINT attempt");
+                }
             }
             c.rollback();
         }
         try (Connection owner = PostgresFixture.get().ownerConnection(database)) {
             assertThat(count(owner, "SELECT count(*) FROM users WHERE organization_id = ? AND first_name = 'Mallory'", a.organizationId()))
                     .isZero();
+            assertThat(count(owner, "SELECT count(*) FROM people WHERE organization_id = ? AND salary = 4242", a.organizationId()))
+                    .as("A's person untouched").isEqualTo(1);
+            assertThat(count(owner, "SELECT count(*) FROM access_levels WHERE organization_id = ? AND 'audit:read' = ALL(permissions)",
+                    a.organizationId())).as("A's access levels untouched").isZero();
         }
     }
 
@@ -183,7 +217,7 @@ class RowLevelSecurityIT {
                     tables.add(rs.getString(1));
                 }
             }
-            assertThat(tables).as("organization-owned tables").contains("users", "sessions", "invitations", "audit_events");
+            assertThat(tables).as("organization-owned tables").contains("users", "sessions", "invitations", "audit_events", "access_levels", "people");
             tables.add("organizations");
             for (String table : tables) {
                 try (PreparedStatement ps = owner.prepareStatement("SELECT c.relrowsecurity, c.relforcerowsecurity,"

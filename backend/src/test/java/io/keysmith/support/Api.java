@@ -130,7 +130,10 @@ public final class Api {
         return session(r, body.getJsonObject("me"));
     }
 
-    /** Creates a user as {@code admin}; the answer is the UserWithLink body. */
+    /**
+     * Creates a user as {@code admin}; the answer is the UserWithLink body. {@code accessLevel}: null (the default,
+     * the built-in Employee level), a built-in ("ACCOUNT_OWNER", "FULL_ADMIN", "EMPLOYEE"), a level's name or its id.
+     */
     public JsonObject createUser(Session admin, String email, String kind, String accessLevel) {
         JsonObject body = new JsonObject()
                 .put("email", email)
@@ -138,18 +141,82 @@ public final class Api {
                 .put("lastName", "User")
                 .put("kind", kind);
         if (accessLevel != null) {
-            body.put("accessLevel", accessLevel);
+            body.put("accessLevelId", accessLevelId(admin, accessLevel));
         }
         HttpResponse<Buffer> r = post("/api/v1/users", admin, body);
         assertThat(r.statusCode()).as("create user %s: %s", email, r.bodyAsString()).isEqualTo(201);
         return r.bodyAsJsonObject();
     }
 
+    /** The organization's access levels as {@code session} sees them (needs access-levels:read). */
+    public JsonArray accessLevels(Session session) {
+        HttpResponse<Buffer> r = get("/api/v1/access-levels", session);
+        assertThat(r.statusCode()).as("list access levels: %s", r.bodyAsString()).isEqualTo(200);
+        return r.bodyAsJsonObject().getJsonArray("items");
+    }
+
+    /** The id of a level named by its id, its built-in ("FULL_ADMIN") or its name ("Full Admin", "Auditors"). */
+    public String accessLevelId(Session session, String level) {
+        if (isUuid(level)) {
+            return level;
+        }
+        for (Object o : accessLevels(session)) {
+            JsonObject l = (JsonObject) o;
+            if (level.equals(l.getString("builtin")) || level.equalsIgnoreCase(l.getString("name"))) {
+                return l.getString("id");
+            }
+        }
+        throw new AssertionError("no access level " + level);
+    }
+
+    /** An access-level body: all of {@code permissions}, the scope, and the field rights given as name -> right. */
+    public static JsonObject accessLevelBody(String name, String recordScope, Map<String, String> fieldRights, String... permissions) {
+        return new JsonObject()
+                .put("name", name)
+                .put("recordScope", recordScope)
+                .put("fieldRights", new JsonObject(new java.util.LinkedHashMap<>(fieldRights)))
+                .put("permissions", new JsonArray(java.util.List.of(permissions)));
+    }
+
+    /** Creates a custom access level as {@code admin}; the answer is the AccessLevel. */
+    public JsonObject createAccessLevel(Session admin, JsonObject body) {
+        HttpResponse<Buffer> r = post("/api/v1/access-levels", admin, body);
+        assertThat(r.statusCode()).as("create access level %s: %s", body.getString("name"), r.bodyAsString()).isEqualTo(201);
+        return r.bodyAsJsonObject();
+    }
+
+    /** Creates a person record as {@code admin}; the answer is the Person. */
+    public JsonObject createPerson(Session admin, JsonObject body) {
+        HttpResponse<Buffer> r = post("/api/v1/people", admin, body);
+        assertThat(r.statusCode()).as("create person: %s", r.bodyAsString()).isEqualTo(201);
+        return r.bodyAsJsonObject();
+    }
+
+    public HttpResponse<Buffer> patch(String path, Session session, Object body) {
+        return call(HttpMethod.PATCH, path, session, body);
+    }
+
+    public HttpResponse<Buffer> put(String path, Session session, Object body) {
+        return call(HttpMethod.PUT, path, session, body);
+    }
+
+    public HttpResponse<Buffer> delete(String path, Session session) {
+        return call(HttpMethod.DELETE, path, session, null);
+    }
+
+    private static boolean isUuid(String s) {
+        try {
+            return s.length() == 36 && UUID.fromString(s) != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     public HttpResponse<Buffer> accept(String token, String password) {
         return post("/api/v1/invitations/accept", null, new JsonObject().put("token", token).put("password", password));
     }
 
-    /** Creates a user and has them accept the invitation: a signed-in session of the new user. */
+    /** Creates a user and has them accept the invitation: a signed-in session of the new user (level as in createUser). */
     public Session createSignedInUser(Session admin, String email, String accessLevel) {
         JsonObject created = createUser(admin, email, "EMPLOYEE", accessLevel);
         HttpResponse<Buffer> r = accept(token(created.getJsonObject("invitation").getString("url")), PASSWORD);

@@ -63,6 +63,22 @@ public final class DbProbe {
                 userId, userId, userId);
     }
 
+    /** One row of an organization-owned table with an id column, as comparable text (null when there is none). */
+    public String rowState(String table, String id) {
+        if (!table.matches("[a-z_]+")) {
+            throw new IllegalArgumentException(table);
+        }
+        return text("SELECT to_jsonb(t)::text FROM " + table + " t WHERE t.id = ?", id);
+    }
+
+    public long people(String organizationId) {
+        return count("SELECT count(*) FROM people WHERE organization_id = ?", organizationId);
+    }
+
+    public long accessLevels(String organizationId) {
+        return count("SELECT count(*) FROM access_levels WHERE organization_id = ?", organizationId);
+    }
+
     private static boolean isUuid(String s) {
         try {
             return s.length() == 36 && UUID.fromString(s) != null;
