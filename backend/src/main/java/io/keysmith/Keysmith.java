@@ -35,7 +35,16 @@ import io.keysmith.db.Migrations;
 import io.keysmith.http.ApiVerticle;
 import io.keysmith.http.Contract;
 import io.keysmith.http.Routes;
+import io.keysmith.keys.ApiTypes;
+import io.keysmith.keys.KeyAuthHandler;
+import io.keysmith.keys.KeyAuthentication;
 import io.keysmith.keys.KeyFormatHandlers;
+import io.keysmith.keys.KeyHandlers;
+import io.keysmith.keys.KeyHasher;
+import io.keysmith.keys.KeyRepository;
+import io.keysmith.keys.KeyService;
+import io.keysmith.partners.PartnerHandlers;
+import io.keysmith.partners.PartnerRepository;
 import io.keysmith.keys.ServerSecret;
 import io.keysmith.ops.HealthHandlers;
 import io.keysmith.ops.ManagementVerticle;
@@ -266,6 +275,14 @@ public final class Keysmith {
                     AccessLevelService accessLevels =
                             new AccessLevelService(database, accessLevelRepository, auditRepository, catalog);
                     PeopleService people = new PeopleService(database, peopleRepository, auditRepository);
+                    ApiTypes apiTypes = ApiTypes.from(contract.getRawContract());
+                    KeyRepository keyRepository = new KeyRepository();
+                    KeyHasher keyHasher = new KeyHasher(db.secret());
+                    KeyService keys = new KeyService(database, keyRepository, userRepository, accessLevelRepository,
+                            auditRepository, keyHasher, apiTypes, catalog);
+                    KeyAuthentication keyAuthentication = new KeyAuthentication(database, keyRepository, keyHasher, apiTypes,
+                            Duration.ofSeconds(config.keyCacheTtlSeconds()));
+                    SessionAuthentication sessionAuthentication = new SessionAuthentication(sessions);
                     // handlers
                     HealthHandlers health = new HealthHandlers(pool);
                     SessionHandlers sessionHandlers = new SessionHandlers(signIn, sessions, client);
@@ -277,9 +294,12 @@ public final class Keysmith {
                             new UserHandlers(users, client),
                             new AuditHandlers(database, auditRepository),
                             new AccessLevelHandlers(accessLevels, catalog, client),
-                            new PeopleHandlers(people, client));
-                    Routes.Security security = new Routes.Security(new SessionAuthentication(sessions), sessions,
-                            new OperatorAuthentication(config.operatorToken().orElse("")));
+                            new PeopleHandlers(people, client),
+                            new KeyHandlers(keys, apiTypes, client),
+                            new PartnerHandlers(database, new PartnerRepository(), auditRepository, catalog, client));
+                    Routes.Security security = new Routes.Security(sessionAuthentication, sessions,
+                            new OperatorAuthentication(config.operatorToken().orElse("")),
+                            new KeyAuthHandler(keyAuthentication, sessionAuthentication, client, config.keyFailuresPerMinute()));
                     ApiVerticle.Setup setup = new ApiVerticle.Setup(
                             config.httpHost(),
                             config.httpPort(),
@@ -290,7 +310,8 @@ public final class Keysmith {
                             handlers,
                             security,
                             httpPort);
-                    return vertx.deployVerticle(() -> new ApiVerticle(setup), new DeploymentOptions().setInstances(instances))
+                    return keyAuthentication.listen(vertx, db.target().app())
+                            .compose(x -> vertx.deployVerticle(() -> new ApiVerticle(setup), new DeploymentOptions().setInstances(instances)))
                             .compose(id -> vertx.deployVerticle(new ManagementVerticle(
                                     config.httpHost(), config.managementPort(), registry, health, managementPort)));
                 })

@@ -26,8 +26,14 @@ public final class Guard {
         boolean stateChange = !(method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS);
         boolean needsPermission = !permission.equals("public") && !permission.equals("authenticated");
         PermissionBasedAuthorization required = needsPermission ? PermissionBasedAuthorization.create(permission) : null;
+        JsonArray tags = operation.getJsonArray("tags", new JsonArray());
         return rc -> {
             User user = rc.user();
+            JsonArray keyTags = user == null ? null : user.attributes().getJsonArray("apiTags");
+            if (keyTags != null && tags.stream().noneMatch(keyTags::contains)) {
+                throw new ApiProblem(403, "outside-api-type", "Forbidden",
+                        "This key's API type does not include this operation", null);
+            }
             if (sessionScheme && stateChange && user != null) {
                 String sessionToken = user.attributes().getString("sessionToken");
                 if (sessionToken != null

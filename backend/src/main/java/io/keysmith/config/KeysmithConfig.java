@@ -43,7 +43,9 @@ public record KeysmithConfig(
         int signInWindowSeconds,
         int passwordHashingThreads,
         boolean demo,
-        io.keysmith.users.LinkMailer.Settings smtp) {
+        io.keysmith.users.LinkMailer.Settings smtp,
+        int keyCacheTtlSeconds,
+        int keyFailuresPerMinute) {
 
     public static Future<KeysmithConfig> load(Vertx vertx, JsonObject overrides) {
         ConfigRetrieverOptions options = new ConfigRetrieverOptions()
@@ -111,7 +113,9 @@ public record KeysmithConfig(
                         s.optional("smtp.username").orElse(""),
                         s.optional("smtp.password").orElse(""),
                         s.string("smtp.from"),
-                        s.oneOf("smtp.starttls", "optional", "required", "disabled")));
+                        s.oneOf("smtp.starttls", "optional", "required", "disabled")),
+                s.integer("key.cache.ttl.seconds", 1, 3600),
+                s.integer("key.failures.per.minute", 1, 1_000_000));
     }
 
     public boolean embeddedDatabase() {

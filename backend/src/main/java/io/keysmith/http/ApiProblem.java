@@ -14,6 +14,7 @@ public final class ApiProblem extends RuntimeException {
     private final String title;
     private final String field;
     private int retryAfterSeconds;
+    private String challenge;
 
     public ApiProblem(int status, String type, String title, String detail, String field) {
         super(detail, null, false, false); // no stack trace: these are expected outcomes, not bugs
@@ -43,6 +44,16 @@ public final class ApiProblem extends RuntimeException {
     public ApiProblem retryAfter(int seconds) {
         this.retryAfterSeconds = seconds;
         return this;
+    }
+
+    /** Sent as WWW-Authenticate (401), only when the request used that scheme. */
+    public ApiProblem challenge(String value) {
+        this.challenge = value;
+        return this;
+    }
+
+    public String challenge() {
+        return challenge;
     }
 
     public int retryAfterSeconds() {

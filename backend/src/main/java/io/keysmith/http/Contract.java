@@ -25,7 +25,7 @@ public final class Contract {
     public static Future<OpenAPIContract> load(Vertx vertx) {
         return vertx.fileSystem().readFile(PATH).compose(buffer -> {
             JsonObject raw = raw(buffer.toString());
-            return OpenAPIContract.from(vertx, aliasProblemJson(raw.copy()));
+            return OpenAPIContract.from(vertx, moveSecurity(aliasProblemJson(raw.copy())));
         });
     }
 
@@ -56,6 +56,25 @@ public final class Contract {
             return d.toInstant().toString();
         }
         return v;
+    }
+
+    /**
+     * The server authenticates each operation itself, from its declared security (Routes): vertx-openapi's router
+     * would otherwise chain its own handlers in front (an empty chain for schemes it has no handler for). The
+     * declaration moves to {@code x-security} in the server's copy; the file keeps it for clients.
+     */
+    private static JsonObject moveSecurity(JsonObject contract) {
+        contract.remove("security");
+        contract.getJsonObject("paths").forEach(path -> {
+            if (path.getValue() instanceof JsonObject item) {
+                item.forEach(m -> {
+                    if (m.getValue() instanceof JsonObject op && op.containsKey("operationId") && op.containsKey("security")) {
+                        op.put("x-security", op.remove("security"));
+                    }
+                });
+            }
+        });
+        return contract;
     }
 
     private static JsonObject aliasProblemJson(JsonObject node) {

@@ -33,6 +33,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
         response.setStatusCode(problem.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        if (problem.challenge() != null) {
+            response.putHeader("WWW-Authenticate", problem.challenge());
+        }
         if (problem.retryAfterSeconds() > 0) {
             response.putHeader("Retry-After", Integer.toString(problem.retryAfterSeconds()));
         }
@@ -43,6 +46,20 @@ public final class FailureHandler implements Handler<RoutingContext> {
         Throwable failure = rc.failure();
         if (failure instanceof ApiProblem p) {
             return p;
+        }
+        if (failure instanceof HttpException h && h.getCause() instanceof ApiProblem p) {
+            return p; // authentication handlers wrap what our authenticators say
+        }
+        if (failure instanceof HttpException h && h.getStatusCode() == 401 && h.getCause() != null
+                && !(h.getCause() instanceof ApiProblem)) {
+            failure = h.getCause(); // an authenticator's own failure (database down, a bug) is not a 401
+            if (isDatabaseUnavailable(failure)) {
+                return ApiProblem.unavailable("The database is unreachable; try again shortly").retryAfter(5);
+            }
+            String errorId = UUID.randomUUID().toString();
+            LOG.error("Unexpected failure {} while authenticating {} {}", errorId, rc.request().method(), rc.request().path(), failure);
+            return new ApiProblem(500, "internal", "Internal server error",
+                    "Something went wrong on our side; quote error id " + errorId + " to support", null);
         }
         if (isDatabaseUnavailable(failure)) {
             LOG.warn("Database unavailable on {} {}: {}", rc.request().method(), rc.request().path(), failure.toString());

@@ -7,9 +7,12 @@ import io.keysmith.auth.OperatorAuthentication;
 import io.keysmith.auth.SessionAuthentication;
 import io.keysmith.auth.SessionHandlers;
 import io.keysmith.auth.SessionService;
+import io.keysmith.keys.KeyAuthHandler;
 import io.keysmith.keys.KeyFormatHandlers;
+import io.keysmith.keys.KeyHandlers;
 import io.keysmith.ops.HealthHandlers;
 import io.keysmith.organizations.OrganizationHandlers;
+import io.keysmith.partners.PartnerHandlers;
 import io.keysmith.people.PeopleHandlers;
 import io.keysmith.users.UserHandlers;
 import io.vertx.core.json.JsonObject;
@@ -40,11 +43,13 @@ public final class Routes {
             UserHandlers users,
             AuditHandlers audit,
             AccessLevelHandlers accessLevels,
-            PeopleHandlers people) {}
+            PeopleHandlers people,
+            KeyHandlers keys,
+            PartnerHandlers partners) {}
 
     /** How callers prove who they are, per security scheme of the contract. */
     public record Security(
-            SessionAuthentication session, SessionService sessions, OperatorAuthentication operator) {}
+            SessionAuthentication session, SessionService sessions, OperatorAuthentication operator, KeyAuthHandler keys) {}
 
     private Routes() {}
 
@@ -78,6 +83,21 @@ public final class Routes {
         t.put("getPerson", h.people()::get);
         t.put("updatePerson", h.people()::update);
         t.put("deletePerson", h.people()::delete);
+        t.put("listApiTypes", h.keys()::apiTypes);
+        t.put("listMyApiKeys", h.keys()::listMine);
+        t.put("createApiKey", h.keys()::create);
+        t.put("listOrganizationApiKeys", h.keys()::listAll);
+        t.put("getApiKey", h.keys()::get);
+        t.put("updateApiKey", h.keys()::update);
+        t.put("disableApiKey", h.keys()::disable);
+        t.put("enableApiKey", h.keys()::enable);
+        t.put("revokeApiKey", h.keys()::revoke);
+        t.put("rotateApiKey", h.keys()::rotate);
+        t.put("transferApiKey", h.keys()::transfer);
+        t.put("listPartners", h.partners()::list);
+        t.put("createPartner", h.partners()::create);
+        t.put("getOrganizationPolicies", h.keys()::policies);
+        t.put("updateOrganizationPolicies", h.keys()::savePolicies);
         return t;
     }
 
@@ -104,7 +124,9 @@ public final class Routes {
         }
         RequestValidation validation = new RequestValidation(contract);
         RouterBuilder rb = RouterBuilder.create(vertx, contract);
-        rb.security("session").apiKeyHandler(APIKeyHandler.create(security.session()));
+        // Authentication per operation, from its security declaration, by our handlers: vertx-openapi's would chain a
+        // session handler in front of every "session or key" operation and answer 401 before a key is looked at.
+        Handler<RoutingContext> sessionAuth = APIKeyHandler.create(security.session()).cookie(SessionService.COOKIE);
         // RouterBuilder's public API offers Basic, Digest and JWT handlers for http schemes only, so the operator's
         // opaque bearer token is authenticated by our own handler on the routes that declare it
         Handler<RoutingContext> operatorAuth =
@@ -116,11 +138,21 @@ public final class Routes {
                 throw new IllegalStateException("Route table names " + operationId + ", which openapi.yaml lacks");
             }
             Operation op = route.getOperation();
-            JsonObject spec = paths.getJsonObject(op.getOpenAPIPath()).getJsonObject(op.getHttpMethod().name().toLowerCase());
+            JsonObject raw = paths.getJsonObject(op.getOpenAPIPath()).getJsonObject(op.getHttpMethod().name().toLowerCase());
+            JsonObject spec = raw.copy().put("security", raw.getJsonArray("x-security", new io.vertx.core.json.JsonArray()));
             boolean operator = spec.getJsonArray("security").stream()
                     .anyMatch(r -> ((JsonObject) r).containsKey("operator"));
+            boolean keys = spec.getJsonArray("security").stream()
+                    .anyMatch(r -> ((JsonObject) r).containsKey("keyBasic") || ((JsonObject) r).containsKey("keyBearer"));
+            boolean session = spec.getJsonArray("security").stream().anyMatch(r -> ((JsonObject) r).containsKey("session"));
+            route.setDoSecurity(false); // no handlers are registered with the builder: it adds none
             if (operator) {
-                route.setDoSecurity(false).addHandler(operatorAuth);
+                route.addHandler(operatorAuth);
+            } else if (keys) {
+                // one handler for "session or key", so a key failure never answers with a session challenge
+                route.addHandler(security.keys().forOperation(session, spec.getJsonArray("tags").getString(0)));
+            } else if (session) {
+                route.addHandler(sessionAuth);
             }
             // authentication runs first (RouterBuilder adds it from the contract's security), then:
             route.setDoValidation(false)

@@ -1,0 +1,109 @@
+package io.keysmith.keys;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.keysmith.auth.SessionAuthentication;
+import io.keysmith.auth.SessionService;
+import io.keysmith.http.ApiProblem;
+import io.keysmith.http.ClientAddress;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
+import io.vertx.core.http.Cookie;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Authentication for operations the contract opens to keys (keyBasic / keyBearer) and usually to the session too.
+ * A key goes in {@code Authorization} only: as the Basic user name (any password) or as a Bearer token; a key in the
+ * query string is refused. Failures say nothing about whether a key exists, are throttled per source address, and
+ * challenge with {@code WWW-Authenticate: Basic} only requests that used Basic (so no browser pops a login dialog
+ * over the SPA).
+ */
+public final class KeyAuthHandler {
+    private static final Set<String> KEY_PARAMS = Set.of("key", "api_key", "apikey", "access_token", "token", "api-key");
+
+    private final KeyAuthentication keys;
+    private final SessionAuthentication sessions;
+    private final ClientAddress client;
+    private final int failuresPerMinute;
+    private final Cache<String, AtomicInteger> failures =
+            Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(1)).maximumSize(100_000).build();
+
+    public KeyAuthHandler(KeyAuthentication keys, SessionAuthentication sessions, ClientAddress client, int failuresPerMinute) {
+        this.keys = keys;
+        this.sessions = sessions;
+        this.client = client;
+        this.failuresPerMinute = failuresPerMinute;
+    }
+
+    public Handler<RoutingContext> forOperation(boolean allowsSession, String operationTag) {
+        // vertx-web's SimpleAuthenticationHandler installs the user we resolve; our problems pass through as failures
+        return SimpleAuthenticationHandler.create().authenticate(rc -> {
+            try {
+                return authenticate(rc, allowsSession, operationTag);
+            } catch (ApiProblem p) {
+                return Future.failedFuture(p);
+            }
+        });
+    }
+
+    private Future<User> authenticate(RoutingContext rc, boolean allowsSession, String operationTag) {
+        for (var e : rc.queryParams()) {
+            if (KEY_PARAMS.contains(e.getKey().toLowerCase(Locale.ROOT)) || e.getValue().startsWith(KeyFormat.PREFIX)) {
+                throw unauthenticated("Send the API key in the Authorization header, never in the URL", false);
+            }
+        }
+        String address = client.address(rc);
+        String header = rc.request().getHeader("Authorization");
+        if (header == null) {
+            Cookie cookie = rc.request().getCookie(SessionService.COOKIE);
+            if (allowsSession && cookie != null) {
+                return sessions.authenticate(new TokenCredentials(cookie.getValue()))
+                        .recover(e -> Future.failedFuture(unauthenticated(null, false)));
+            }
+            throw unauthenticated("Send an API key as HTTP Basic (key as user name) or as a Bearer token", false);
+        }
+        AtomicInteger failed = failures.getIfPresent(address);
+        if (failed != null && failed.get() >= failuresPerMinute) {
+            throw new ApiProblem(429, "too-many-requests", "Too many failed authentications",
+                    "Too many invalid API keys from this address; try again in a minute", null).retryAfter(60);
+        }
+        boolean basic = header.regionMatches(true, 0, "Basic ", 0, 6);
+        String key = basic ? basicUser(header.substring(6).trim())
+                : header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        if (key == null) {
+            return fail(address, basic);
+        }
+        return keys.authenticate(key, address, operationTag)
+                .compose(outcome -> outcome.user() == null ? fail(address, basic) : Future.succeededFuture(outcome.user()));
+    }
+
+    private Future<User> fail(String address, boolean basic) {
+        failures.get(address, a -> new AtomicInteger()).incrementAndGet();
+        return Future.failedFuture(unauthenticated(null, basic));
+    }
+
+    private static String basicUser(String encoded) {
+        try {
+            String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? decoded : decoded.substring(0, colon);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static ApiProblem unauthenticated(String detail, boolean basic) {
+        ApiProblem p = new ApiProblem(401, "unauthenticated", "Authentication required",
+                detail == null ? "The credentials are not valid" : detail, null);
+        return basic ? p.challenge("Basic realm=\"keysmith\", charset=\"UTF-8\"") : p;
+    }
+}

@@ -1,0 +1,200 @@
+package io.keysmith.keys;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.keysmith.auth.Permissions;
+import io.keysmith.auth.Rights;
+import io.keysmith.config.Cidr;
+import io.keysmith.db.Db;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Row;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a presented key into the caller it acts for. A key's effective rights are its API type's permissions ∩ its
+ * own (SCOPED) permissions ∩ its owner's current access level, and its field rights never exceed the owner's.
+ *
+ * <p>Verdicts are cached by key hash, so a repeat request touches no database. Every change to a key, a user or an
+ * access level announces its organization through LISTEN/NOTIFY (delivered at COMMIT) and every replica drops that
+ * organization's entries; a TTL bounds staleness if a notification is lost; while the notification connection is
+ * down the cache is bypassed, and it is flushed when the connection is back (notifications sent meanwhile are lost).
+ * Expiry and the rotation grace period are checked on every request, cached or not.
+ */
+public final class KeyAuthentication {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyAuthentication.class);
+    public static final String CHANNEL = "keysmith_keys";
+
+    /** What a key may do, as of its last load. {@code null} fields on a miss. */
+    record Verdict(UUID org, UUID keyId, UUID owner, String apiType, String status, String ownerStatus,
+            OffsetDateTime expiresAt, OffsetDateTime graceUntil, List<Cidr> allowlist, Rights rights) {}
+
+    /** Why a presented key did not authenticate; never said to the client beyond "not valid". */
+    public enum Failure { MALFORMED, UNKNOWN, DISABLED, REVOKED, EXPIRED, OWNER_INACTIVE, ADDRESS }
+
+    public record Outcome(User user, Failure failure) {}
+
+    private final Db db;
+    private final KeyRepository keys;
+    private final KeyHasher hasher;
+    private final ApiTypes apiTypes;
+    private final Cache<String, Optional<Verdict>> cache;
+    private volatile boolean notificationsUp;
+
+    public KeyAuthentication(Db db, KeyRepository keys, KeyHasher hasher, ApiTypes apiTypes, Duration ttl) {
+        this.db = db;
+        this.keys = keys;
+        this.hasher = hasher;
+        this.apiTypes = apiTypes;
+        this.cache = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(ttl).build();
+    }
+
+    /** Listens for key changes on a dedicated connection that reconnects by itself. */
+    public Future<Void> listen(Vertx vertx, PgConnectOptions options) {
+        PgSubscriber subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 100L);
+        subscriber.channel(CHANNEL)
+                .handler(org -> cache.asMap().entrySet().removeIf(e -> e.getValue().isEmpty()
+                        || e.getValue().get().org().toString().equals(org)))
+                .subscribeHandler(v -> {
+                    cache.invalidateAll(); // anything may have changed while we were not listening
+                    notificationsUp = true;
+                    LOG.info("Listening for key changes");
+                });
+        subscriber.closeHandler(v -> {
+            notificationsUp = false;
+            LOG.warn("Key-change notifications are down: the key cache is bypassed until they are back");
+        });
+        return subscriber.connect();
+    }
+
+    public Future<Outcome> authenticate(String key, String clientAddress, String operationTag) {
+        if (!KeyFormat.isWellFormed(key)) {
+            return Future.succeededFuture(new Outcome(null, Failure.MALFORMED)); // no database for noise
+        }
+        ServerSecret.Version current = hasher.secret().current();
+        String cacheKey = HexFormat.of().formatHex(hasher.hash(key, current));
+        Optional<Verdict> cached = notificationsUp ? cache.getIfPresent(cacheKey) : null;
+        Future<Optional<Verdict>> verdict = cached != null ? Future.succeededFuture(cached) : load(key, 0).map(v -> {
+            if (notificationsUp) {
+                cache.put(cacheKey, v);
+            }
+            return v;
+        });
+        return verdict.map(v -> decide(v.orElse(null), clientAddress, operationTag));
+    }
+
+    /** Tries the current secret version, then older ones (keys hashed before a secret rotation). */
+    private Future<Optional<Verdict>> load(String key, int index) {
+        List<ServerSecret.Version> versions = hasher.secret().versions();
+        if (index >= versions.size()) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        return db.withoutOrganization(c -> keys.byHash(c, hasher.hash(key, versions.get(index))))
+                .compose(row -> row == null ? load(key, index + 1) : Future.succeededFuture(Optional.of(verdict(row))));
+    }
+
+    private Outcome decide(Verdict v, String clientAddress, String operationTag) {
+        if (v == null) {
+            return new Outcome(null, Failure.UNKNOWN);
+        }
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        if (v.status().equals("REVOKED")) {
+            return new Outcome(null, Failure.REVOKED);
+        }
+        if (v.status().equals("DISABLED")) {
+            return new Outcome(null, Failure.DISABLED);
+        }
+        if (!v.ownerStatus().equals("ACTIVE")) {
+            return new Outcome(null, Failure.OWNER_INACTIVE);
+        }
+        if ((v.expiresAt() != null && !v.expiresAt().isAfter(now)) || (v.graceUntil() != null && !v.graceUntil().isAfter(now))) {
+            return new Outcome(null, Failure.EXPIRED);
+        }
+        if (!v.allowlist().isEmpty() && !allowed(v.allowlist(), clientAddress)) {
+            return new Outcome(null, Failure.ADDRESS);
+        }
+        ApiTypes.ApiType type = apiTypes.get(v.apiType());
+        User user = User.create(
+                new JsonObject()
+                        .put("organizationId", v.org().toString())
+                        .put("userId", v.owner().toString())
+                        .put("rights", v.rights().toJson()),
+                new JsonObject()
+                        .put("keyId", v.keyId().toString())
+                        .put("apiTags", new JsonArray(type == null ? List.of() : List.copyOf(type.tags()))));
+        user.authorizations().put(Permissions.PROVIDER, Permissions.authorizations(v.rights().permissions()));
+        return new Outcome(user, null);
+    }
+
+    private static boolean allowed(List<Cidr> allowlist, String address) {
+        try {
+            var a = java.net.InetAddress.getByAddress(Cidr.literalAddress(address));
+            return allowlist.stream().anyMatch(c -> c.contains(a));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private Verdict verdict(Row r) {
+        Rights owner = rights(r.getString("owner_builtin"), r.getString("owner_scope"), r.getValue("owner_field_rights"),
+                r.getArrayOfStrings("owner_permissions"));
+        ApiTypes.ApiType type = apiTypes.get(r.getString("api_type"));
+        Set<String> typePermissions = type == null ? Set.of() : type.permissions();
+        Set<String> permissions = new TreeSet<>();
+        Map<String, String> fields = new LinkedHashMap<>();
+        if ("INHERIT".equals(r.getString("permission_mode"))) {
+            permissions.addAll(owner.permissions());
+            fields.putAll(owner.fieldRights());
+        } else {
+            for (String p : r.getArrayOfStrings("key_permissions")) {
+                if (owner.has(p)) {
+                    permissions.add(p);
+                }
+            }
+            Object keyFields = r.getValue("key_field_rights");
+            if (keyFields instanceof JsonObject kf) {
+                kf.forEach(e -> {
+                    String wanted = String.valueOf(e.getValue());
+                    String held = owner.field(e.getKey());
+                    fields.put(e.getKey(), Rights.LEVELS.indexOf(wanted) <= Rights.LEVELS.indexOf(held) ? wanted : held);
+                });
+            }
+        }
+        permissions.retainAll(typePermissions); // a key never calls outside its API type
+        List<Cidr> allowlist = new ArrayList<>();
+        for (String c : r.getArrayOfStrings("ip_allowlist")) {
+            allowlist.add(Cidr.parse(c));
+        }
+        return new Verdict(r.getUUID("organization_id"), r.getUUID("key_id"), r.getUUID("owner_user_id"), r.getString("api_type"),
+                r.getString("status"), r.getString("owner_status"), r.getOffsetDateTime("expires_at"),
+                r.getOffsetDateTime("grace_until"), allowlist,
+                new Rights(null, owner.recordScope(), fields, permissions));
+    }
+
+    private static Rights rights(String builtin, String scope, Object fields, String[] permissions) {
+        Map<String, String> f = new LinkedHashMap<>();
+        if (fields instanceof JsonObject j) {
+            j.forEach(e -> f.put(e.getKey(), String.valueOf(e.getValue())));
+        }
+        return new Rights(builtin, scope, f, new TreeSet<>(Arrays.asList(permissions)));
+    }
+}

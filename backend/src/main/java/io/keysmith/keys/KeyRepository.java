@@ -1,0 +1,209 @@
+package io.keysmith.keys;
+
+import io.keysmith.db.Tenant;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.UUID;
+
+/** All SQL of API keys and organization key policies; every statement scoped by organization. */
+public final class KeyRepository {
+    private static final String SELECT = "SELECT k.id, k.name, k.description, k.api_type, k.partner_id, k.owner_user_id,"
+            + " u.first_name || ' ' || u.last_name AS owner_name, u.status AS owner_status, k.created_by, k.created_at,"
+            + " k.last_used_at, k.expires_at, k.status, k.hint, k.permission_mode, k.permissions, k.field_rights,"
+            + " k.ip_allowlist, k.rate_limit_per_minute, k.previous_valid_until"
+            + " FROM api_keys k JOIN users u ON u.organization_id = k.organization_id AND u.id = k.owner_user_id"
+            + " WHERE k.organization_id = $1";
+
+    /** A new key; the caller supplies only the hash and hint of the secret, never the secret. */
+    public Future<JsonObject> insert(Tenant t, UUID owner, UUID createdBy, JsonObject body, byte[] hash, int version, String hint) {
+        return t.conn().preparedQuery("INSERT INTO api_keys (organization_id, owner_user_id, created_by, name, description,"
+                        + " api_type, partner_id, permission_mode, permissions, field_rights, expires_at, ip_allowlist,"
+                        + " rate_limit_per_minute, secret_hash, secret_version, hint)"
+                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id")
+                .execute(Tuple.from(new Object[] {
+                    t.org(), owner, createdBy, body.getString("name").trim(), body.getString("description", ""),
+                    body.getString("apiType"), uuid(body.getString("partnerId")), body.getString("permissionMode"),
+                    strings(body.getJsonArray("permissions")), body.getJsonObject("fieldRights", new JsonObject()),
+                    time(body.getString("expiresAt")), strings(body.getJsonArray("ipAllowlist")),
+                    body.getInteger("rateLimitPerMinute"), Buffer.buffer(hash), version, hint
+                }))
+                .compose(rows -> find(t, rows.iterator().next().getUUID("id"), false));
+    }
+
+    public Future<JsonObject> find(Tenant t, UUID id, boolean forUpdate) {
+        return t.conn().preparedQuery(SELECT + " AND k.id = $2" + (forUpdate ? " FOR UPDATE OF k" : ""))
+                .execute(Tuple.of(t.org(), id))
+                .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
+    }
+
+    /** Keys by creation; filters are optional. {@code afterId} is the keyset cursor (a key id). */
+    public Future<JsonArray> list(Tenant t, UUID owner, String status, UUID partner, String apiType, String q, UUID afterId, int limit) {
+        String prefix = q == null ? null : q.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return t.conn().preparedQuery(SELECT
+                        + " AND ($2::uuid IS NULL OR k.owner_user_id = $2)"
+                        + " AND ($3::text IS NULL OR CASE WHEN k.status <> 'ACTIVE' THEN k.status"
+                        + "      WHEN u.status <> 'ACTIVE' THEN 'OWNER_INACTIVE'"
+                        + "      WHEN k.expires_at <= now() THEN 'EXPIRED' ELSE 'ACTIVE' END = $3)"
+                        + " AND ($4::uuid IS NULL OR k.partner_id = $4) AND ($5::text IS NULL OR k.api_type = $5)"
+                        + " AND ($6::text IS NULL OR lower(k.name) LIKE $6 OR lower(k.hint) LIKE $6)"
+                        + " AND ($7::uuid IS NULL OR (k.created_at, k.id) > (SELECT c.created_at, c.id FROM api_keys c"
+                        + "      WHERE c.organization_id = $1 AND c.id = $7))"
+                        + " ORDER BY k.created_at, k.id LIMIT $8")
+                .execute(Tuple.from(new Object[] {t.org(), owner, status, partner, apiType, prefix, afterId, limit}))
+                .map(rows -> {
+                    JsonArray out = new JsonArray();
+                    rows.forEach(r -> out.add(toJson(r)));
+                    return out;
+                });
+    }
+
+    public Future<JsonObject> update(Tenant t, UUID id, JsonObject c) {
+        boolean clearExpiry = c.containsKey("expiresAt") && c.getValue("expiresAt") == null;
+        return t.conn().preparedQuery("UPDATE api_keys SET name = COALESCE($3, name), description = COALESCE($4, description),"
+                        + " permission_mode = COALESCE($5, permission_mode), permissions = COALESCE($6, permissions),"
+                        + " field_rights = COALESCE($7, field_rights),"
+                        + " expires_at = CASE WHEN $8 THEN NULL ELSE COALESCE($9, expires_at) END,"
+                        + " ip_allowlist = COALESCE($10, ip_allowlist), version = version + 1, updated_at = now()"
+                        + " WHERE organization_id = $1 AND id = $2")
+                .execute(Tuple.from(new Object[] {
+                    t.org(), id, c.getString("name"), c.getString("description"), c.getString("permissionMode"),
+                    c.containsKey("permissions") ? strings(c.getJsonArray("permissions")) : null, c.getJsonObject("fieldRights"),
+                    clearExpiry, clearExpiry ? null : time(c.getString("expiresAt")),
+                    c.containsKey("ipAllowlist") ? strings(c.getJsonArray("ipAllowlist")) : null
+                }))
+                .compose(x -> find(t, id, false));
+    }
+
+    public Future<JsonObject> setStatus(Tenant t, UUID id, String status) {
+        return t.conn().preparedQuery("UPDATE api_keys SET status = $3, previous_hash = CASE WHEN $3 = 'REVOKED' THEN NULL"
+                        + " ELSE previous_hash END, version = version + 1, updated_at = now()"
+                        + " WHERE organization_id = $1 AND id = $2")
+                .execute(Tuple.of(t.org(), id, status))
+                .compose(x -> find(t, id, false));
+    }
+
+    /** The old secret stays valid until {@code graceUntil}; a grace of zero drops it at once. */
+    public Future<JsonObject> rotate(Tenant t, UUID id, byte[] hash, int version, String hint, OffsetDateTime graceUntil) {
+        return t.conn().preparedQuery("UPDATE api_keys SET previous_hash = CASE WHEN $6::timestamptz > now() THEN secret_hash END,"
+                        + " previous_version = secret_version, previous_valid_until = $6,"
+                        + " secret_hash = $3, secret_version = $4, hint = $5, version = version + 1, updated_at = now()"
+                        + " WHERE organization_id = $1 AND id = $2")
+                .execute(Tuple.from(new Object[] {t.org(), id, Buffer.buffer(hash), version, hint, graceUntil}))
+                .compose(x -> find(t, id, false));
+    }
+
+    public Future<JsonObject> transfer(Tenant t, UUID id, UUID owner) {
+        return t.conn().preparedQuery("UPDATE api_keys SET owner_user_id = $3, version = version + 1, updated_at = now()"
+                        + " WHERE organization_id = $1 AND id = $2")
+                .execute(Tuple.of(t.org(), id, owner))
+                .compose(x -> find(t, id, false));
+    }
+
+    /** The organization's own partners and the platform-wide ones; never another organization's. */
+    public Future<Boolean> partnerVisible(Tenant t, UUID partner) {
+        return t.conn().preparedQuery("SELECT 1 FROM partners WHERE id = $2 AND (organization_id IS NULL OR organization_id = $1)")
+                .execute(Tuple.of(t.org(), partner))
+                .map(rows -> rows.size() == 1);
+    }
+
+    public Future<JsonObject> policies(Tenant t) {
+        return t.conn().preparedQuery("SELECT max_key_lifetime_days, expiry_required, allowed_ip_ranges"
+                        + " FROM organization_policies WHERE organization_id = $1")
+                .execute(Tuple.of(t.org()))
+                .map(rows -> {
+                    JsonObject p = new JsonObject().put("maxKeyLifetimeDays", null).put("expiryRequired", false)
+                            .put("allowedIpRanges", new JsonArray());
+                    if (rows.size() == 1) {
+                        Row r = rows.iterator().next();
+                        p.put("maxKeyLifetimeDays", r.getInteger("max_key_lifetime_days"))
+                                .put("expiryRequired", r.getBoolean("expiry_required"))
+                                .put("allowedIpRanges", new JsonArray(Arrays.asList(r.getArrayOfStrings("allowed_ip_ranges"))));
+                    }
+                    return p;
+                });
+    }
+
+    public Future<JsonObject> savePolicies(Tenant t, JsonObject p) {
+        return t.conn().preparedQuery("INSERT INTO organization_policies (organization_id, max_key_lifetime_days, expiry_required,"
+                        + " allowed_ip_ranges) VALUES ($1, $2, $3, $4) ON CONFLICT (organization_id) DO UPDATE SET"
+                        + " max_key_lifetime_days = $2, expiry_required = $3, allowed_ip_ranges = $4, updated_at = now()")
+                .execute(Tuple.of(t.org(), p.getInteger("maxKeyLifetimeDays"), p.getBoolean("expiryRequired"),
+                        strings(p.getJsonArray("allowedIpRanges"))))
+                .compose(x -> policies(t));
+    }
+
+    /** Before the organization is known: the key whose secret hashes to {@code hash} (SECURITY DEFINER). */
+    public Future<Row> byHash(SqlConnection conn, byte[] hash) {
+        return conn.preparedQuery("SELECT * FROM ks_key_by_hash($1)")
+                .execute(Tuple.of(Buffer.buffer(hash)))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+    }
+
+    private static UUID uuid(String s) {
+        return s == null ? null : UUID.fromString(s);
+    }
+
+    private static OffsetDateTime time(String s) {
+        return s == null ? null : OffsetDateTime.parse(s);
+    }
+
+    private static String[] strings(JsonArray a) {
+        return a == null ? new String[0] : a.stream().map(String::valueOf).toArray(String[]::new);
+    }
+
+    static String status(String stored, String ownerStatus, OffsetDateTime expiresAt) {
+        if (!stored.equals("ACTIVE")) {
+            return stored;
+        }
+        if (!"ACTIVE".equals(ownerStatus)) {
+            return "OWNER_INACTIVE";
+        }
+        if (expiresAt != null && !expiresAt.isAfter(OffsetDateTime.now(ZoneOffset.UTC))) {
+            return "EXPIRED";
+        }
+        return "ACTIVE";
+    }
+
+    static JsonObject toJson(Row r) {
+        Object fields = r.getValue("field_rights");
+        JsonObject j = new JsonObject()
+                .put("id", r.getUUID("id").toString())
+                .put("name", r.getString("name"))
+                .put("description", r.getString("description"))
+                .put("apiType", r.getString("api_type"))
+                .put("owner", new JsonObject().put("id", r.getUUID("owner_user_id").toString()).put("name", r.getString("owner_name")))
+                .put("createdBy", r.getUUID("created_by").toString())
+                .put("createdAt", r.getOffsetDateTime("created_at").toInstant().toString())
+                .put("status", status(r.getString("status"), r.getString("owner_status"), r.getOffsetDateTime("expires_at")))
+                .put("hint", r.getString("hint"))
+                .put("permissionMode", r.getString("permission_mode"))
+                .put("permissions", new JsonArray(Arrays.asList(r.getArrayOfStrings("permissions"))))
+                .put("fieldRights", fields instanceof JsonObject f ? f : new JsonObject())
+                .put("ipAllowlist", new JsonArray(Arrays.asList(r.getArrayOfStrings("ip_allowlist"))));
+        if (r.getUUID("partner_id") != null) {
+            j.put("partnerId", r.getUUID("partner_id").toString());
+        }
+        if (r.getOffsetDateTime("last_used_at") != null) {
+            j.put("lastUsedAt", r.getOffsetDateTime("last_used_at").toInstant().toString());
+        }
+        if (r.getOffsetDateTime("expires_at") != null) {
+            j.put("expiresAt", r.getOffsetDateTime("expires_at").toInstant().toString());
+        }
+        if (r.getInteger("rate_limit_per_minute") != null) {
+            j.put("rateLimitPerMinute", r.getInteger("rate_limit_per_minute"));
+        }
+        OffsetDateTime grace = r.getOffsetDateTime("previous_valid_until");
+        if (grace != null && grace.isAfter(OffsetDateTime.now(ZoneOffset.UTC))) {
+            j.put("previousSecretValidUntil", grace.toInstant().toString());
+        }
+        return j;
+    }
+}

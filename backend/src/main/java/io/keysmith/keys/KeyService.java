@@ -1,0 +1,306 @@
+package io.keysmith.keys;
+
+import io.keysmith.accesslevels.AccessLevelRepository;
+import io.keysmith.accesslevels.PermissionCatalog;
+import io.keysmith.audit.AuditEvent;
+import io.keysmith.audit.AuditRepository;
+import io.keysmith.auth.Caller;
+import io.keysmith.auth.Rights;
+import io.keysmith.config.Cidr;
+import io.keysmith.db.Db;
+import io.keysmith.db.Tenant;
+import io.keysmith.http.ApiProblem;
+import io.keysmith.users.UserRepository;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The rules of API keys: a key never exceeds its owner (scoped permissions and field rights must be within the
+ * owner's, and are intersected again live at every use); only "manage ALL" touches other people's keys; policies
+ * (expiry, lifetime, IP ranges) hold on create, update and rotate; revoked is final; the secret is returned by
+ * create and rotate only and stored as an HMAC. Every change is audited, never with the secret.
+ */
+public final class KeyService {
+    public static final String MANAGE_ALL = "keys:manage-all";
+    public static final String CREATE_OWN = "keys:create-own";
+
+    private final Db db;
+    private final KeyRepository keys;
+    private final UserRepository users;
+    private final AccessLevelRepository levels;
+    private final AuditRepository audit;
+    private final KeyHasher hasher;
+    private final ApiTypes apiTypes;
+    private final PermissionCatalog catalog;
+
+    public KeyService(Db db, KeyRepository keys, UserRepository users, AccessLevelRepository levels, AuditRepository audit,
+            KeyHasher hasher, ApiTypes apiTypes, PermissionCatalog catalog) {
+        this.db = db;
+        this.keys = keys;
+        this.users = users;
+        this.levels = levels;
+        this.audit = audit;
+        this.hasher = hasher;
+        this.apiTypes = apiTypes;
+        this.catalog = catalog;
+    }
+
+    public Future<JsonObject> create(Caller caller, JsonObject body, String source) {
+        UUID owner = body.getString("ownerUserId") == null ? caller.userId() : UUID.fromString(body.getString("ownerUserId"));
+        if (!owner.equals(caller.userId()) && !caller.rights().has(MANAGE_ALL)) {
+            return Future.failedFuture(forbidden("Creating a key for another user needs 'manage ALL organization API credentials'"));
+        }
+        ApiTypes.ApiType type = apiTypes.get(body.getString("apiType"));
+        if (type == null) {
+            return Future.failedFuture(ApiProblem.badRequest("Field 'apiType' names no API type", "apiType"));
+        }
+        String secret = KeyFormat.generate();
+        ServerSecret.Version version = hasher.secret().current();
+        UUID partner = body.getString("partnerId") == null ? null : UUID.fromString(body.getString("partnerId"));
+        return db.inOrganization(caller.organizationId(), t -> (partner == null ? Future.succeededFuture(true) : keys.partnerVisible(t, partner))
+                        .compose(seen -> seen ? activeOwnerRights(t, owner)
+                                : Future.failedFuture(ApiProblem.badRequest("Field 'partnerId' names no partner", "partnerId")))
+                        .compose(ownerRights -> checkGrant(body, ownerRights, type))
+                        .compose(x -> checkPolicies(t, body))
+                        .compose(x -> keys.insert(t, owner, caller.userId(), body, hasher.hash(secret, version), version.id(),
+                                KeyFormat.hint(secret)))
+                        .compose(key -> audit.append(t, AuditEvent.by(caller.userId(), "api-key.created", "api-key", key.getString("id"), source)
+                                        .with("name", key.getString("name"))
+                                        .with("ownerUserId", owner.toString())
+                                        .with("apiType", type.name())
+                                        .with("permissionMode", key.getString("permissionMode"))
+                                        .with("permissions", key.getJsonArray("permissions")))
+                                .map(x -> new JsonObject().put("key", key).put("secret", secret))))
+                .recover(KeyService::unknownReference);
+    }
+
+    public Future<JsonArray> listMine(Caller caller, UUID after, int limit) {
+        return db.inOrganization(caller.organizationId(), t -> keys.list(t, caller.userId(), null, null, null, null, after, limit));
+    }
+
+    public Future<JsonArray> listAll(Caller caller, UUID owner, String status, UUID partner, String apiType, String q, UUID after, int limit) {
+        return db.inOrganization(caller.organizationId(), t -> keys.list(t, owner, status, partner, apiType, q, after, limit));
+    }
+
+    public Future<JsonObject> get(Caller caller, UUID id) {
+        return db.inOrganization(caller.organizationId(), t -> keys.find(t, id, false)).map(k -> visible(caller, k));
+    }
+
+    public Future<JsonObject> update(Caller caller, UUID id, JsonObject changes, String source) {
+        return change(caller, id, "api-key.updated", source, (t, key) -> {
+            JsonObject merged = key.copy().mergeIn(changes);
+            UUID owner = UUID.fromString(key.getJsonObject("owner").getString("id"));
+            return ownerRights(t, owner)
+                    .compose(ownerRights -> checkGrant(merged, ownerRights, apiTypes.get(key.getString("apiType"))))
+                    .compose(x -> checkPolicies(t, merged))
+                    .compose(x -> keys.update(t, id, changes))
+                    .map(after -> new Change(after, new JsonObject().put("fields", new JsonArray(changes.fieldNames().stream().sorted().toList()))
+                            .put("permissions", after.getJsonArray("permissions"))));
+        });
+    }
+
+    public Future<JsonObject> setStatus(Caller caller, UUID id, String status, String source) {
+        String action = switch (status) {
+            case "DISABLED" -> "api-key.disabled";
+            case "ACTIVE" -> "api-key.enabled";
+            default -> "api-key.revoked";
+        };
+        return change(caller, id, action, source, (t, key) -> keys.setStatus(t, id, status).map(after -> new Change(after, new JsonObject())));
+    }
+
+    public Future<JsonObject> rotate(Caller caller, UUID id, int graceSeconds, String source) {
+        String secret = KeyFormat.generate();
+        ServerSecret.Version version = hasher.secret().current();
+        JsonObject[] result = new JsonObject[1];
+        return change(caller, id, "api-key.rotated", source, (t, key) -> checkPolicies(t, key).compose(x -> {
+                    OffsetDateTime graceUntil = OffsetDateTime.now(ZoneOffset.UTC).plus(Duration.ofSeconds(graceSeconds));
+                    if (key.getString("expiresAt") != null) {
+                        OffsetDateTime expires = OffsetDateTime.parse(key.getString("expiresAt"));
+                        graceUntil = graceUntil.isAfter(expires) ? expires : graceUntil; // never past the key's expiry
+                    }
+                    return keys.rotate(t, id, hasher.hash(secret, version), version.id(), KeyFormat.hint(secret), graceUntil)
+                            .map(after -> new Change(after, new JsonObject().put("gracePeriodSeconds", graceSeconds)));
+                }))
+                .map(key -> new JsonObject().put("key", key).put("secret", secret));
+    }
+
+    public Future<JsonObject> transfer(Caller caller, UUID id, UUID newOwner, String source) {
+        return change(caller, id, "api-key.transferred", source, (t, key) -> activeOwnerRights(t, newOwner)
+                .compose(ownerRights -> checkGrant(key, ownerRights, apiTypes.get(key.getString("apiType"))))
+                .compose(x -> keys.transfer(t, id, newOwner))
+                .map(after -> new Change(after, new JsonObject()
+                        .put("fromUserId", key.getJsonObject("owner").getString("id"))
+                        .put("toUserId", newOwner.toString()))));
+    }
+
+    public Future<JsonObject> policies(Caller caller) {
+        return db.inOrganization(caller.organizationId(), keys::policies);
+    }
+
+    public Future<JsonObject> savePolicies(Caller caller, JsonObject p, String source) {
+        for (Object cidr : p.getJsonArray("allowedIpRanges")) {
+            parseCidr((String) cidr, "allowedIpRanges");
+        }
+        return db.inOrganization(caller.organizationId(), t -> keys.savePolicies(t, p).compose(saved -> audit.append(t,
+                        AuditEvent.by(caller.userId(), "policy.changed", "organization", caller.organizationId(), source)
+                                .with("policies", saved))
+                .map(saved)));
+    }
+
+    private record Change(JsonObject key, JsonObject details) {}
+
+    private interface ChangeFn {
+        Future<Change> apply(Tenant t, JsonObject key);
+    }
+
+    /** Loads the key for update, applies the ownership rules and "revoked is final", runs the change, audits it. */
+    private Future<JsonObject> change(Caller caller, UUID id, String action, String source, ChangeFn fn) {
+        return db.inOrganization(caller.organizationId(), t -> keys.find(t, id, true).compose(key -> {
+                    visible(caller, key);
+                    if (action.equals("api-key.transferred") && !caller.rights().has(MANAGE_ALL)) {
+                        return Future.failedFuture(forbidden("Transferring keys needs 'manage ALL organization API credentials'"));
+                    }
+                    if ("REVOKED".equals(key.getString("status"))) {
+                        return Future.failedFuture(ApiProblem.conflict("api-key-revoked", "A revoked key cannot be changed"));
+                    }
+                    return fn.apply(t, key).compose(c -> audit.append(t, AuditEvent.by(caller.userId(), action, "api-key", id, source)
+                                    .with("name", c.key().getString("name"))
+                                    .with("change", c.details()))
+                            .map(c.key()));
+                }))
+                .recover(KeyService::unknownReference);
+    }
+
+    /** Own keys, or every key with "manage ALL"; anything else does not exist for the caller. */
+    private static JsonObject visible(Caller caller, JsonObject key) {
+        if (key == null || (!caller.rights().has(MANAGE_ALL)
+                && !caller.userId().toString().equals(key.getJsonObject("owner").getString("id")))) {
+            throw ApiProblem.notFound("No such API key");
+        }
+        return key;
+    }
+
+    private Future<Rights> ownerRights(Tenant t, UUID owner) {
+        return users.find(t, owner).compose(user -> {
+            if (user == null) {
+                return Future.failedFuture(ApiProblem.badRequest("Field 'ownerUserId' names no user", "ownerUserId"));
+            }
+            return levels.find(t, UUID.fromString(user.getJsonObject("accessLevel").getString("id")))
+                    .map(level -> Rights.fromJson(level))
+                    .map(r -> new Rights(r.builtin(), r.recordScope(), r.fieldRights(), r.permissions()));
+        });
+    }
+
+    private Future<Rights> activeOwnerRights(Tenant t, UUID owner) {
+        return users.find(t, owner).compose(user -> {
+            if (user == null) {
+                return Future.failedFuture(ApiProblem.badRequest("Field 'ownerUserId' names no user", "ownerUserId"));
+            }
+            if (!"ACTIVE".equals(user.getString("status"))) {
+                return Future.failedFuture(ApiProblem.conflict("owner-inactive", "The owner is deactivated"));
+            }
+            return ownerRights(t, owner);
+        });
+    }
+
+    /**
+     * A key never exceeds its owner: a SCOPED key's permissions and field rights must be held by the owner (and
+     * must be permissions the key's API type uses); the owner must be allowed to have keys at all.
+     */
+    private Future<Void> checkGrant(JsonObject key, Rights owner, ApiTypes.ApiType type) {
+        if (!owner.has(CREATE_OWN) && !owner.has(MANAGE_ALL)) {
+            return Future.failedFuture(forbidden("The key's owner may not hold API keys (no 'create own API keys' permission)"));
+        }
+        if (!"SCOPED".equals(key.getString("permissionMode"))) {
+            return Future.succeededFuture();
+        }
+        for (Object p : key.getJsonArray("permissions", new JsonArray())) {
+            if (!catalog.isGrantable((String) p)) {
+                return Future.failedFuture(ApiProblem.badRequest("Permission '" + p + "' is not in the permission catalog", "permissions"));
+            }
+            if (!type.permissions().contains(p)) {
+                return Future.failedFuture(ApiProblem.badRequest(
+                        "Permission '" + p + "' is outside the API type " + type.title(), "permissions"));
+            }
+        }
+        Rights wanted = Rights.fromJson(new JsonObject()
+                .put("recordScope", "OWN")
+                .put("fieldRights", key.getJsonObject("fieldRights", new JsonObject()))
+                .put("permissions", key.getJsonArray("permissions", new JsonArray())));
+        String missing = owner.firstNotCovered(wanted);
+        if (missing != null) {
+            return Future.failedFuture(new ApiProblem(403, "escalation", "Forbidden",
+                    "A key cannot hold " + missing + ": its owner does not", null));
+        }
+        return Future.succeededFuture();
+    }
+
+    private Future<Void> checkPolicies(Tenant t, JsonObject key) {
+        return keys.policies(t).compose(p -> {
+            String expires = key.getString("expiresAt");
+            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            if (expires != null && !OffsetDateTime.parse(expires).isAfter(now)) {
+                return Future.failedFuture(ApiProblem.badRequest("Field 'expiresAt' must be in the future", "expiresAt"));
+            }
+            if (p.getBoolean("expiryRequired") && expires == null) {
+                return Future.failedFuture(policy("The organization requires every key to have an expiry", "expiresAt"));
+            }
+            Integer maxDays = p.getInteger("maxKeyLifetimeDays");
+            if (maxDays != null && (expires == null || OffsetDateTime.parse(expires).isAfter(now.plusDays(maxDays)))) {
+                return Future.failedFuture(policy("Keys may live at most " + maxDays + " days: set 'expiresAt' within that", "expiresAt"));
+            }
+            List<Cidr> allowed = p.getJsonArray("allowedIpRanges").stream().map(c -> parseCidr((String) c, "allowedIpRanges")).toList();
+            JsonArray allowlist = key.getJsonArray("ipAllowlist", new JsonArray());
+            if (!allowed.isEmpty() && allowlist.isEmpty()) {
+                return Future.failedFuture(policy("The organization requires an IP allowlist within its allowed ranges", "ipAllowlist"));
+            }
+            for (Object o : allowlist) {
+                Cidr c = parseCidr((String) o, "ipAllowlist");
+                if (!allowed.isEmpty() && allowed.stream().noneMatch(a -> within(c, a))) {
+                    return Future.failedFuture(policy("IP range " + o + " is outside the organization's allowed ranges", "ipAllowlist"));
+                }
+            }
+            return Future.succeededFuture();
+        });
+    }
+
+    private static boolean within(Cidr inner, Cidr outer) {
+        try {
+            return inner.prefixLength() >= outer.prefixLength()
+                    && outer.contains(InetAddress.getByAddress(inner.network()));
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static Cidr parseCidr(String s, String field) {
+        try {
+            return Cidr.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest("Field '" + field + "': " + e.getMessage(), field);
+        }
+    }
+
+    private static ApiProblem policy(String detail, String field) {
+        return new ApiProblem(400, "policy-violation", "Against the organization's key policy", detail, field);
+    }
+
+    private static ApiProblem forbidden(String detail) {
+        return new ApiProblem(403, "forbidden", "Forbidden", detail, null);
+    }
+
+    private static <T> Future<T> unknownReference(Throwable e) {
+        if (e instanceof PgException pg && "23503".equals(pg.getSqlState())) {
+            return Future.failedFuture(ApiProblem.badRequest("Field 'partnerId' names no partner", "partnerId"));
+        }
+        return Future.failedFuture(e);
+    }
+}
