@@ -28,6 +28,11 @@ public final class AccessLevelRepository {
                 .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
     }
 
+    public Future<JsonObject> builtin(Tenant t, String builtin) {
+        return t.conn().preparedQuery(SELECT + " AND a.builtin = $2").execute(Tuple.of(t.org(), builtin))
+                .map(rows -> toJson(rows.iterator().next()));
+    }
+
     public Future<JsonObject> findForUpdate(Tenant t, UUID id) {
         return t.conn().preparedQuery(SELECT + " AND a.id = $2 FOR UPDATE OF a").execute(Tuple.of(t.org(), id))
                 .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));

@@ -79,7 +79,11 @@ public final class AccessLevelService {
                     }
                     return levels.delete(c, id).compose(x -> audit.append(c, AuditEvent.by(caller.userId(), "access-level.deleted", "access-level", id, source)
                                     .with("name", level.getString("name"))));
-                }));
+                }))
+                .recover(e -> e instanceof PgException pg && "23503".equals(pg.getSqlState())
+                        // a user was given the level while we deleted it
+                        ? Future.failedFuture(ApiProblem.conflict("access-level-in-use", "The access level is in use"))
+                        : Future.failedFuture(e));
     }
 
     /** Rejects unknown permissions and anything the caller does not hold; returns the level's rights. */

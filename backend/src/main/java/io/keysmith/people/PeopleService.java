@@ -31,6 +31,13 @@ public final class PeopleService {
 
     public Future<JsonArray> list(Caller caller, String department, String status, UUID after, int limit) {
         Rights rights = caller.rights();
+        // filtering on a field is reading it: which records match would reveal the hidden values
+        for (String[] filter : new String[][] {{"department", department}, {"employmentStatus", status}}) {
+            if (filter[1] != null && !rights.canView(filter[0])) {
+                return Future.failedFuture(new ApiProblem(403, "field-not-viewable", "Forbidden",
+                        "You may not filter on the field '" + filter[0] + "': you cannot view it", filter[0]));
+            }
+        }
         UUID own = rights.allRecords() ? null : caller.userId();
         return db.inOrganization(caller.organizationId(), c -> people.list(c, own, department, status, after, limit))
                 .map(rows -> {

@@ -87,7 +87,7 @@ public final class UserService {
     public Future<JsonObject> create(Caller caller, JsonObject body, String linkBase, String source) {
         UUID levelId = body.getString("accessLevelId") == null ? null : UUID.fromString(body.getString("accessLevelId"));
         return db.inOrganization(caller.organizationId(), c -> (levelId == null
-                                ? Future.<JsonObject>succeededFuture(null)
+                                ? levels.builtin(c, "EMPLOYEE").compose(l -> assignable(c, caller, UUID.fromString(l.getString("id"))))
                                 : assignable(c, caller, levelId))
                         .compose(level -> users.insert(
                                 c,
@@ -112,6 +112,17 @@ public final class UserService {
 
     public Future<JsonObject> update(Caller caller, UUID id, JsonObject changes, String source) {
         return db.inOrganization(caller.organizationId(), c -> users.findForUpdate(c, id).map(UserService::found).compose(user -> {
+                    if (changes.containsKey("email") && !caller.userId().equals(id)) {
+                        // the e-mail receives reset links: changing it is a way into the account
+                        Future<Void> check = stronger(c, caller, user, "change the e-mail of");
+                        return check.compose(x -> update(c, caller, id, user, changes, source));
+                    }
+                    return update(c, caller, id, user, changes, source);
+                }))
+                .recover(UserService::conflictOnDuplicateEmail);
+    }
+
+    private Future<JsonObject> update(Tenant c, Caller caller, UUID id, JsonObject user, JsonObject changes, String source) {
                     String fromId = user.getJsonObject("accessLevel").getString("id");
                     String toId = changes.getString("accessLevelId", fromId);
                     Future<Void> levelRules = Future.succeededFuture();
@@ -129,8 +140,6 @@ public final class UserService {
                                                     caller.userId(), "user.updated", "user", id, source)
                                             .with("fields", new JsonArray(changes.fieldNames().stream().sorted().toList())))
                                     .map(updated));
-                }))
-                .recover(UserService::conflictOnDuplicateEmail);
     }
 
     /** Deactivation ends the user's sessions in the same transaction: every replica refuses them at once. */
@@ -155,14 +164,14 @@ public final class UserService {
     }
 
     public Future<JsonObject> passwordReset(Caller caller, UUID id, String linkBase, String source) {
-        return db.inOrganization(caller.organizationId(), c -> users.find(c, id).map(UserService::found).compose(user -> (isOwner(user)
-                                && !caller.isAccountOwner()
-                        // a reset link is a way into the account: owners' accounts are reset by owners only
-                        ? Future.<Link>failedFuture(onlyOwners())
-                        : issueLink(c, id, "PASSWORD_RESET", linkBase))
-                .compose(link -> audit.append(c, AuditEvent.by(caller.userId(), "user.password-reset-issued", "user", id, source))
-                        .compose(x -> organizations.current(c))
-                        .map(org -> new Object[] {user, link, org.getString("name")}))))
+        return db.inOrganization(caller.organizationId(), c -> users.find(c, id).map(UserService::found).compose(user ->
+                        // a reset link is a way into the account: only for accounts holding nothing the caller lacks
+                        stronger(c, caller, user, "reset the password of")
+                                .compose(x -> issueLink(c, id, "PASSWORD_RESET", linkBase))
+                                .compose(link -> audit.append(c, AuditEvent.by(
+                                                caller.userId(), "user.password-reset-issued", "user", id, source))
+                                        .compose(x -> organizations.current(c))
+                                        .map(org -> new Object[] {user, link, org.getString("name")}))))
                 .compose(r -> mailed((JsonObject) r[0], (String) r[2], (Link) r[1], true));
     }
 
@@ -198,6 +207,20 @@ public final class UserService {
                         "You cannot assign an access level granting " + missing + ", which you do not hold", null));
             }
             return Future.succeededFuture(level);
+        });
+    }
+
+    /** Refuses acting on an account whose access level holds something the caller does not (no escalation). */
+    private Future<Void> stronger(Tenant c, Caller caller, JsonObject user, String what) {
+        if (isOwner(user) && !caller.isAccountOwner()) {
+            return Future.failedFuture(onlyOwners());
+        }
+        return levels.find(c, UUID.fromString(user.getJsonObject("accessLevel").getString("id"))).compose(level -> {
+            String missing = caller.rights().firstNotCovered(Rights.fromJson(level));
+            return missing == null
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(new ApiProblem(403, "escalation", "Forbidden",
+                            "You cannot " + what + " a user whose access level grants " + missing + ", which you do not hold", null));
         });
     }
 
