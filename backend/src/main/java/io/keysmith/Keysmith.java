@@ -295,7 +295,7 @@ public final class Keysmith {
                             new AuditHandlers(database, auditRepository),
                             new AccessLevelHandlers(accessLevels, catalog, client),
                             new PeopleHandlers(people, client),
-                            new KeyHandlers(keys, apiTypes, client),
+                            new KeyHandlers(keys, apiTypes, client, keyAuthentication),
                             new PartnerHandlers(database, new PartnerRepository(), auditRepository, catalog, client));
                     Routes.Security security = new Routes.Security(sessionAuthentication, sessions,
                             new OperatorAuthentication(config.operatorToken().orElse("")),

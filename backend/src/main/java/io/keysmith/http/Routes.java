@@ -84,6 +84,7 @@ public final class Routes {
         t.put("updatePerson", h.people()::update);
         t.put("deletePerson", h.people()::delete);
         t.put("listApiTypes", h.keys()::apiTypes);
+        t.put("verifyApiKey", h.keys()::verify);
         t.put("listMyApiKeys", h.keys()::listMine);
         t.put("createApiKey", h.keys()::create);
         t.put("listOrganizationApiKeys", h.keys()::listAll);

@@ -53,6 +53,23 @@ public final class KeyAuthentication {
 
     public record Outcome(User user, Failure failure) {}
 
+    /** A gateway's question: what is this key, as of now (expiry checked), without acting as it. */
+    public record Verification(Failure failure, UUID org, UUID keyId, UUID owner, String apiType, Set<String> permissions) {}
+
+    public Future<Verification> verify(String key) {
+        if (!KeyFormat.isWellFormed(key)) {
+            return Future.succeededFuture(new Verification(Failure.MALFORMED, null, null, null, null, Set.of()));
+        }
+        return verdictFor(key).map(o -> {
+            Verdict v = o.orElse(null);
+            Outcome outcome = decide(v, null, null);
+            if (outcome.user() == null) {
+                return new Verification(outcome.failure(), v == null ? null : v.org(), null, null, null, Set.of());
+            }
+            return new Verification(null, v.org(), v.keyId(), v.owner(), v.apiType(), v.rights().permissions());
+        });
+    }
+
     private final Db db;
     private final KeyRepository keys;
     private final KeyHasher hasher;
@@ -90,16 +107,19 @@ public final class KeyAuthentication {
         if (!KeyFormat.isWellFormed(key)) {
             return Future.succeededFuture(new Outcome(null, Failure.MALFORMED)); // no database for noise
         }
+        return verdictFor(key).map(v -> decide(v.orElse(null), clientAddress, operationTag));
+    }
+
+    private Future<Optional<Verdict>> verdictFor(String key) {
         ServerSecret.Version current = hasher.secret().current();
         String cacheKey = HexFormat.of().formatHex(hasher.hash(key, current));
         Optional<Verdict> cached = notificationsUp ? cache.getIfPresent(cacheKey) : null;
-        Future<Optional<Verdict>> verdict = cached != null ? Future.succeededFuture(cached) : load(key, 0).map(v -> {
+        return cached != null ? Future.succeededFuture(cached) : load(key, 0).map(v -> {
             if (notificationsUp) {
                 cache.put(cacheKey, v);
             }
             return v;
         });
-        return verdict.map(v -> decide(v.orElse(null), clientAddress, operationTag));
     }
 
     /** Tries the current secret version, then older ones (keys hashed before a secret rotation). */
@@ -129,7 +149,7 @@ public final class KeyAuthentication {
         if ((v.expiresAt() != null && !v.expiresAt().isAfter(now)) || (v.graceUntil() != null && !v.graceUntil().isAfter(now))) {
             return new Outcome(null, Failure.EXPIRED);
         }
-        if (!v.allowlist().isEmpty() && !allowed(v.allowlist(), clientAddress)) {
+        if (clientAddress != null && !v.allowlist().isEmpty() && !allowed(v.allowlist(), clientAddress)) {
             return new Outcome(null, Failure.ADDRESS);
         }
         ApiTypes.ApiType type = apiTypes.get(v.apiType());

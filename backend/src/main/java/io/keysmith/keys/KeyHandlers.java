@@ -17,10 +17,35 @@ public final class KeyHandlers {
     private final ApiTypes apiTypes;
     private final ClientAddress client;
 
-    public KeyHandlers(KeyService keys, ApiTypes apiTypes, ClientAddress client) {
+    private final KeyAuthentication authentication;
+
+    public KeyHandlers(KeyService keys, ApiTypes apiTypes, ClientAddress client, KeyAuthentication authentication) {
         this.keys = keys;
         this.apiTypes = apiTypes;
         this.client = client;
+        this.authentication = authentication;
+    }
+
+    /** For gateways: the verdict on another key of the gateway's own organization; never reveals other organizations. */
+    public void verify(RoutingContext rc) {
+        Caller gateway = Caller.of(rc);
+        JsonObject body = body(rc);
+        String permission = body.getString("permission");
+        authentication.verify(body.getString("key")).onSuccess(v -> {
+            JsonObject answer = new JsonObject();
+            if (v.failure() != null || !gateway.organizationId().equals(v.org())) {
+                String code = v.failure() == null || v.failure() == KeyAuthentication.Failure.MALFORMED
+                                || v.failure() == KeyAuthentication.Failure.UNKNOWN
+                                || !gateway.organizationId().equals(v.org())
+                        ? "INVALID" : v.failure().name();
+                Responses.ok(rc, answer.put("valid", false).put("code", code));
+                return;
+            }
+            boolean allowed = permission == null || v.permissions().contains(permission);
+            Responses.ok(rc, answer.put("valid", allowed).put("code", allowed ? "VALID" : "FORBIDDEN")
+                    .put("keyId", v.keyId().toString()).put("ownerUserId", v.owner().toString())
+                    .put("apiType", v.apiType()).put("permissions", new JsonArray(java.util.List.copyOf(v.permissions()))));
+        }).onFailure(rc::fail);
     }
 
     public void apiTypes(RoutingContext rc) {
