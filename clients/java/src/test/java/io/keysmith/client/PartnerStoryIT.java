@@ -1,0 +1,184 @@
+package io.keysmith.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.keysmith.client.api.AccessLevelsApi;
+import io.keysmith.client.api.KeysApi;
+import io.keysmith.client.api.OrganizationsApi;
+import io.keysmith.client.api.PartnersApi;
+import io.keysmith.client.api.PeopleApi;
+import io.keysmith.client.api.UsersApi;
+import io.keysmith.client.model.AccessLevel;
+import io.keysmith.client.model.AccessLevelWrite;
+import io.keysmith.client.model.AcceptInvitationRequest;
+import io.keysmith.client.model.ApiKeyCreate;
+import io.keysmith.client.model.ApiKeyUpdate;
+import io.keysmith.client.model.ApiKeyWithSecret;
+import io.keysmith.client.model.FieldRight;
+import io.keysmith.client.model.FieldRights;
+import io.keysmith.client.model.Me;
+import io.keysmith.client.model.Partner;
+import io.keysmith.client.model.PermissionMode;
+import io.keysmith.client.model.Person;
+import io.keysmith.client.model.PersonCreate;
+import io.keysmith.client.model.PersonPage;
+import io.keysmith.client.model.RecordScope;
+import io.keysmith.client.model.SignUpRequest;
+import io.keysmith.client.model.UserCreate;
+import io.keysmith.client.model.UserKind;
+import io.keysmith.client.model.UserWithLink;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.CookieManager;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The seeds' story end to end, as partners live it: with the Java client generated from openapi.yaml, against the
+ * packaged server (embedded PostgreSQL). An admin makes a custom access level with only the fields the partner
+ * needs, a non-employee user on it, and a key for that user issued to a partner (created empty, permissions saved
+ * afterwards); the partner's client lists people and sees only those fields; the admin disables the key; 401.
+ */
+@DisplayName("A partner integrates through the generated Java client")
+class PartnerStoryIT {
+    private static Process server;
+    private static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "keysmith-client-it");
+        int port = freePort();
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m", "-jar", System.getProperty("keysmith.jar"))
+                .redirectErrorStream(true)
+                .redirectOutput(data.resolve("server.log").toFile());
+        pb.environment().put("KEYSMITH_DATA_DIR", data.toString());
+        pb.environment().put("KEYSMITH_HTTP_PORT", Integer.toString(port));
+        pb.environment().put("KEYSMITH_MANAGEMENT_PORT", Integer.toString(freePort()));
+        pb.environment().put("KEYSMITH_HTTP_HOST", "127.0.0.1");
+        server = pb.start();
+        base = "http://127.0.0.1:" + port;
+        HttpClient probe = HttpClient.newHttpClient();
+        for (int i = 0; i < 1200; i++) {
+            try {
+                if (probe.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // starting
+            }
+            assertThat(server.isAlive()).as("server running: %s", Files.readString(data.resolve("server.log"))).isTrue();
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("server did not become ready");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.destroy();
+        server.waitFor(60, TimeUnit.SECONDS);
+    }
+
+    /** The admin SPA's way: a cookie jar, and the CSRF token on every state change. */
+    private static ApiClient session(String[] csrf) {
+        ApiClient client = new ApiClient();
+        client.updateBaseUri(base);
+        client.setHttpClientBuilder(HttpClient.newBuilder().cookieHandler(new CookieManager()));
+        client.setRequestInterceptor(b -> {
+            if (csrf[0] != null) {
+                b.header("X-CSRF-Token", csrf[0]);
+            }
+        });
+        return client;
+    }
+
+    /** The partner's way: the key as the HTTP Basic user name. */
+    private static ApiClient partner(String key) {
+        ApiClient client = new ApiClient();
+        client.updateBaseUri(base);
+        String basic = Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
+        client.setRequestInterceptor(b -> b.header("Authorization", "Basic " + basic));
+        return client;
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aPartnerSeesOnlyTheGrantedFields_untilTheKeyIsDisabled() throws Exception {
+        String[] adminCsrf = new String[1];
+        ApiClient admin = session(adminCsrf);
+        Me me = new OrganizationsApi(admin).signUp(new SignUpRequest().organizationName("Acme Payroll Story")
+                .firstName("Ada").lastName("Admin").email("ada@story.test").password("a long admin password"));
+        adminCsrf[0] = me.getCsrfToken();
+
+        PeopleApi people = new PeopleApi(admin);
+        people.createPerson(new PersonCreate().firstName("Grace").lastName("Hopper").department("Engineering")
+                .salary(new BigDecimal("150000")).nationalId("GH-1906").homeAddress("1 Navy Way"));
+        people.createPerson(new PersonCreate().firstName("Alan").lastName("Turing").department("Research")
+                .salary(new BigDecimal("140000")).nationalId("AT-1912"));
+
+        AccessLevel level = new AccessLevelsApi(admin).createAccessLevel(new AccessLevelWrite().name("Payroll partner")
+                .recordScope(RecordScope.ALL)
+                .fieldRights(new FieldRights().firstName(FieldRight.VIEW).lastName(FieldRight.VIEW).salary(FieldRight.VIEW))
+                .permissions(Set.of("people:read", "keys:create-own")));
+        UserWithLink integration = new UsersApi(admin).createUser(new UserCreate().email("payroll-bot@story.test")
+                .firstName("Payroll").lastName("Integration").kind(UserKind.NON_EMPLOYEE).accessLevelId(level.getId()));
+        Partner payroll = new PartnersApi(admin).listPartners().getItems().stream()
+                .filter(p -> p.getName().equals("Payroll provider")).findFirst().orElseThrow();
+
+        KeysApi keys = new KeysApi(admin);
+        ApiKeyWithSecret created = keys.createApiKey(new ApiKeyCreate().name("Payroll sync").apiType("PEOPLE")
+                .partnerId(payroll.getId()).ownerUserId(integration.getUser().getId())
+                .permissionMode(PermissionMode.SCOPED).permissions(Set.of()));
+        String secret = created.getSecret();
+        assertThat(secret).startsWith("ksk_");
+        assertThat(keys.getApiKey(created.getKey().getId()).toString()).doesNotContain(secret);
+
+        // created granting nothing: the partner's client is refused
+        assertThatThrownBy(() -> new PeopleApi(partner(secret)).listPeople(50, null, null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+
+        // the admin saves the permissions the partner needs
+        keys.updateApiKey(created.getKey().getId(), new ApiKeyUpdate().permissions(Set.of("people:read"))
+                .fieldRights(new FieldRights().firstName(FieldRight.VIEW).lastName(FieldRight.VIEW).salary(FieldRight.VIEW)));
+
+        PersonPage page = new PeopleApi(partner(secret)).listPeople(50, null, null, null);
+        List<Person> seen = page.getItems();
+        assertThat(seen).extracting(Person::getLastName).containsExactly("Hopper", "Turing");
+        assertThat(seen).extracting(Person::getSalary).doesNotContainNull();
+        assertThat(seen).allSatisfy(p -> {
+            assertThat(p.getDepartment()).isNull();
+            assertThat(p.getNationalId()).isNull();
+            assertThat(p.getHomeAddress()).isNull();
+        });
+
+        keys.disableApiKey(created.getKey().getId());
+        assertThatThrownBy(() -> new PeopleApi(partner(secret)).listPeople(50, null, null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(401);
+                    assertThat(e.getResponseBody()).contains("problems/unauthenticated").doesNotContain(secret);
+                });
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
