@@ -50,8 +50,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
         if (failure instanceof HttpException h && h.getCause() instanceof ApiProblem p) {
             return p; // authentication handlers wrap what our authenticators say
         }
+        if (failure instanceof HttpException h && h.getStatusCode() == 401 && h.getCause() instanceof HttpException inner) {
+            failure = inner; // vertx-web wraps our authenticators' 401 in its own
+        }
         if (failure instanceof HttpException h && h.getStatusCode() == 401 && h.getCause() != null
-                && !(h.getCause() instanceof ApiProblem)) {
+                && !(h.getCause() instanceof HttpException)) {
             failure = h.getCause(); // an authenticator's own failure (database down, a bug) is not a 401
             if (isDatabaseUnavailable(failure)) {
                 return ApiProblem.unavailable("The database is unreachable; try again shortly").retryAfter(5);
