@@ -49,6 +49,8 @@ class BadInputIT {
     private static String employeeLevelId;
     private static String accessLevelId;
     private static String personId;
+    private static String keyId;
+    private static String gatewayKey;
 
     /** operationId -> a valid body (fresh on every call, so e-mails and names do not collide). */
     private static final Map<String, Supplier<JsonObject>> BODIES = Map.ofEntries(
@@ -83,13 +85,24 @@ class BadInputIT {
                     .put("lastName", "Person")
                     .put("jobTitle", "Engineer")
                     .put("salary", 50000)),
-            Map.entry("updatePerson", () -> new JsonObject().put("jobTitle", "Senior Engineer")));
+            Map.entry("updatePerson", () -> new JsonObject().put("jobTitle", "Senior Engineer")),
+            Map.entry("createApiKey", () -> new JsonObject().put("name", "Created key").put("apiType", "PEOPLE")
+                    .put("permissionMode", "SCOPED").put("permissions", new JsonArray())),
+            Map.entry("updateApiKey", () -> new JsonObject().put("name", "Renamed key")),
+            Map.entry("rotateApiKey", () -> new JsonObject().put("gracePeriodSeconds", 0)),
+            Map.entry("transferApiKey", () -> new JsonObject().put("ownerUserId", admin.userId())),
+            Map.entry("createPartner", () -> new JsonObject().put("name", "Partner " + UUID.randomUUID().toString().substring(0, 8))
+                    .put("website", "https://partner.example")),
+            Map.entry("updateOrganizationPolicies", () -> new JsonObject().put("expiryRequired", false)
+                    .put("allowedIpRanges", new JsonArray())),
+            Map.entry("verifyApiKey", () -> new JsonObject().put("key", "ksk_candidate")));
 
     /** Path parameter -> the id to use (an object of the admin's organization). */
     private static final Map<String, Supplier<String>> PATH_IDS = Map.of(
             "userId", () -> userId,
             "accessLevelId", () -> accessLevelId,
-            "personId", () -> personId);
+            "personId", () -> personId,
+            "keyId", () -> keyId);
 
     private static JsonObject levelBody(String name) {
         return Api.accessLevelBody(name + " " + UUID.randomUUID().toString().substring(0, 8), "ALL",
@@ -111,6 +124,11 @@ class BadInputIT {
         accessLevelId = api.createAccessLevel(admin, levelBody("Path level")).getString("id");
         personId = api.createPerson(admin, new JsonObject().put("firstName", "Pat").put("lastName", "Path")
                 .put("salary", 12345.67).put("nationalId", "PATH-1")).getString("id");
+        keyId = api.call(HttpMethod.POST, "/api/v1/api-keys", admin, BODIES.get("createApiKey").get())
+                .bodyAsJsonObject().getJsonObject("key").getString("id");
+        gatewayKey = api.call(HttpMethod.POST, "/api/v1/api-keys", admin, new JsonObject().put("name", "Gateway")
+                        .put("apiType", "VERIFICATION").put("permissionMode", "INHERIT"))
+                .bodyAsJsonObject().getString("secret");
     }
 
     @AfterAll
@@ -135,7 +153,7 @@ class BadInputIT {
             op.pathParameters().stream().filter(p -> !PATH_IDS.containsKey(p))
                     .forEach(p -> missing.add(op.id() + ": no id for {" + p + "}"));
             if (!op.securitySchemes().isEmpty() && !op.securitySchemes().contains("session")
-                    && !op.securitySchemes().contains("operator")) {
+                    && !op.securitySchemes().contains("operator") && !op.securitySchemes().contains("keyBearer")) {
                 missing.add(op.id() + ": no way to authenticate " + op.securitySchemes());
             }
         }
@@ -214,6 +232,9 @@ class BadInputIT {
         HttpMethod method = HttpMethod.valueOf(op.method().toUpperCase());
         if (op.securitySchemes().contains("session")) {
             return api.call(method, path, admin, body);
+        }
+        if (op.securitySchemes().contains("keyBearer")) {
+            return api.call(method, path, null, body, Map.of("Authorization", "Bearer " + gatewayKey));
         }
         if (op.securitySchemes().contains("operator")) {
             return api.call(method, path, null, body, Map.of("Authorization", "Bearer " + OPERATOR_TOKEN));

@@ -47,12 +47,14 @@ class IsolationMatrixIT {
     private static String aBuiltinLevelId;
     private static String aPersonId;
     private static String aLinkedPersonId;
+    private static String aKeyId;
 
     /** Path parameter name -> A's ids to try with B's session (each one is a real object of A). */
     private static final Map<String, Supplier<List<String>>> A_IDS = Map.of(
             "userId", () -> List.of(aUserId, a.userId()),
             "accessLevelId", () -> List.of(aLevelId, aBuiltinLevelId),
-            "personId", () -> List.of(aPersonId, aLinkedPersonId));
+            "personId", () -> List.of(aPersonId, aLinkedPersonId),
+            "keyId", () -> List.of(aKeyId));
 
     /** operationId -> a valid request body (valid for B: B's own ids), for operations that take one. */
     private static final Map<String, Supplier<JsonObject>> BODIES = Map.of(
@@ -65,7 +67,10 @@ class IsolationMatrixIT {
             "updatePerson", () -> new JsonObject()
                     .put("firstName", "Mallory")
                     .put("salary", 1)
-                    .put("homeAddress", "Mallory's place"));
+                    .put("homeAddress", "Mallory's place"),
+            "updateApiKey", () -> new JsonObject().put("name", "Mallory's key").put("permissions", new io.vertx.core.json.JsonArray()),
+            "rotateApiKey", () -> new JsonObject().put("gracePeriodSeconds", 0),
+            "transferApiKey", () -> new JsonObject().put("ownerUserId", b.userId()));
 
     @BeforeAll
     static void start(Vertx vertx) {
@@ -84,6 +89,10 @@ class IsolationMatrixIT {
                 .put("salary", 98765.43).put("nationalId", "A-SECRET-1").put("homeAddress", "1 A Street")).getString("id");
         aLinkedPersonId = api.createPerson(a, new JsonObject().put("firstName", "Aaron").put("lastName", "Linked")
                 .put("userId", aUserId).put("department", "Engineering")).getString("id");
+        HttpResponse<Buffer> key = api.call(HttpMethod.POST, "/api/v1/api-keys", a, new JsonObject().put("name", "Payroll key")
+                .put("apiType", "PEOPLE").put("permissionMode", "SCOPED").put("permissions", new io.vertx.core.json.JsonArray()));
+        assertThat(key.statusCode()).as(key.bodyAsString()).isEqualTo(201);
+        aKeyId = key.bodyAsJsonObject().getJsonObject("key").getString("id");
     }
 
     @AfterAll
@@ -186,6 +195,10 @@ class IsolationMatrixIT {
             s.put("api:" + id, r.bodyAsJsonObject().encode());
             s.put("db:" + id, db.rowState("people", id));
         }
+        HttpResponse<Buffer> key = api.get("/api/v1/api-keys/" + aKeyId, a);
+        assertThat(key.statusCode()).as("A can read its own key").isEqualTo(200);
+        s.put("api:" + aKeyId, key.bodyAsJsonObject().encode());
+        s.put("db:" + aKeyId, db.rowState("api_keys", aKeyId));
         s.put("audit", Long.toString(db.auditEvents(a.organizationId())));
         s.put("users", Long.toString(db.users(a.organizationId())));
         s.put("accessLevels", Long.toString(db.accessLevels(a.organizationId())));
