@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Key verification and key-authenticated reads, as ratios to /health/live and to the session, in one run.
+#   bench/keys.sh     # builds the jar if needed, starts a server on a fresh embedded PostgreSQL
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=${JAR:-backend/target/keysmith.jar}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+for t in wrk hey; do command -v $t >/dev/null || { apt-get update -qq && apt-get install -y -qq $t >/dev/null; }; done
+[ -f "$JAR" ] || mvn -q -DskipTests package
+
+work=$(mktemp -d)
+port=$(python3 -c 'import socket;s=socket.socket();s.bind(("",0));print(s.getsockname()[1])')
+mport=$(python3 -c 'import socket;s=socket.socket();s.bind(("",0));print(s.getsockname()[1])')
+KEYSMITH_DATA_DIR="$work/data" KEYSMITH_HTTP_PORT=$port KEYSMITH_MANAGEMENT_PORT=$mport KEYSMITH_HTTP_HOST=127.0.0.1 \
+  java -jar "$JAR" --demo >"$work/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.1; done
+base="http://127.0.0.1:$port"
+pw=$(cat "$work/data/demo-password")
+session=$(curl -s -D - -o "$work/me.json" -XPOST "$base/api/v1/session" -H 'content-type: application/json' \
+  -d "{\"email\":\"owner@demo.keysmith.dev\",\"password\":\"$pw\"}" | awk -F'[=;]' 'tolower($0) ~ /^set-cookie: ks_session/ {print $2}')
+csrf=$(python3 -c "import json;print(json.load(open('$work/me.json'))['me']['csrfToken'])")
+mk() { curl -s -XPOST "$base/api/v1/api-keys" -H "Cookie: ks_session=$session" -H "X-CSRF-Token: $csrf" \
+  -H 'content-type: application/json' -d "$1" | python3 -c 'import json,sys;print(json.load(sys.stdin)["secret"])'; }
+gateway=$(mk '{"name":"Gateway","apiType":"VERIFICATION","permissionMode":"INHERIT"}')
+partner=$(mk '{"name":"Partner","apiType":"PEOPLE","permissionMode":"INHERIT"}')
+
+cat >"$work/verify.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $gateway"
+wrk.body = '{"key":"$partner","permission":"people:read"}'
+LUA
+curl -sf -XPOST "$base/api/v1/verify" -H "Authorization: Bearer $gateway" -H 'content-type: application/json' \
+  -d "{\"key\":\"$partner\"}" | grep -q '"valid":true'
+
+rps() { awk '/Requests\/sec/ {print $2}'; }
+p99() { awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v=v/1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v=v*1000}; print v}'; }
+run() { wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@"; }
+people="$base/api/v1/people?limit=50"
+# warm-up
+wrk -t2 -c"$CONNECTIONS" -d5s "$base/health/live" >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d5s -s "$work/verify.lua" "$base/api/v1/verify" >/dev/null
+wrk -t2 -c32 -d5s -H "Authorization: Bearer $partner" "$people" >/dev/null
+
+live=$(run "$base/health/live"); live_rps=$(rps <<<"$live")
+ver=$(run -s "$work/verify.lua" "$base/api/v1/verify"); ver_rps=$(rps <<<"$ver")
+pk=$(wrk -t2 -c32 -d"$DURATION" -H "Authorization: Bearer $partner" "$people" | rps)
+ps=$(wrk -t2 -c32 -d"$DURATION" -H "Cookie: ks_session=$session" "$people" | rps)
+half=$(awk -v r="$ver_rps" 'BEGIN {printf "%d", r/2/32}')
+ver_fixed=$(hey -z "$DURATION" -c 32 -q "$half" -m POST -T application/json -H "Authorization: Bearer $gateway" \
+  -d "{\"key\":\"$partner\",\"permission\":\"people:read\"}" "$base/api/v1/verify" | awk '/99% in/ {printf "%.2f", $3*1000}')
+
+echo
+printf '%-44s %10.0f requests/s  p99 %s ms\n' "GET /health/live (wrk -c$CONNECTIONS)" "$live_rps" "$(p99 <<<"$live")"
+printf '%-44s %10.0f requests/s  p99 %s ms\n' "POST /api/v1/verify, cached (wrk -c$CONNECTIONS)" "$ver_rps" "$(p99 <<<"$ver")"
+printf '%-44s %s ms (at %d/s)\n' "POST /api/v1/verify p99 at half its maximum" "$ver_fixed" "$((half*32))"
+printf '%-44s %10.0f requests/s\n' "GET /api/v1/people?limit=50 with a key" "$pk"
+printf '%-44s %10.0f requests/s\n' "GET /api/v1/people?limit=50 with a session" "$ps"
+awk -v a="$ver_rps" -v b="$live_rps" 'BEGIN {printf "\nratio cached verification / health/live: %.2f\n", a/b}'
+awk -v a="$pk" -v b="$ps" 'BEGIN {printf "ratio people page via key / via session:  %.2f\n", a/b}'
