@@ -111,7 +111,8 @@ public final class RequestValidation {
         };
     }
 
-    private static Object parseBody(RoutingContext rc, boolean required) {
+    /** The JSON body, parsed once; 415 when it is not JSON, 400 when malformed or required and missing. */
+    public static Object parseBody(RoutingContext rc, boolean required) {
         Buffer raw = rc.body() == null ? null : rc.body().buffer();
         if (raw == null || raw.length() == 0) {
             if (required) {
