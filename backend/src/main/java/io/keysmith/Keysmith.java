@@ -36,6 +36,7 @@ import io.keysmith.http.ApiVerticle;
 import io.keysmith.http.Contract;
 import io.keysmith.http.Routes;
 import io.keysmith.keys.ApiTypes;
+import io.keysmith.keys.ForwardAuthHandlers;
 import io.keysmith.keys.KeyAuthHandler;
 import io.keysmith.keys.KeyAuthentication;
 import io.keysmith.keys.KeyFormatHandlers;
@@ -283,6 +284,10 @@ public final class Keysmith {
                     KeyAuthentication keyAuthentication = new KeyAuthentication(database, keyRepository, keyHasher, apiTypes,
                             Duration.ofSeconds(config.keyCacheTtlSeconds()));
                     SessionAuthentication sessionAuthentication = new SessionAuthentication(sessions);
+                    KeyAuthHandler keyAuthHandler =
+                            new KeyAuthHandler(keyAuthentication, sessionAuthentication, client, config.keyFailuresPerMinute());
+                    Routes.Security security = new Routes.Security(sessionAuthentication, sessions,
+                            new OperatorAuthentication(config.operatorToken().orElse("")), keyAuthHandler);
                     // handlers
                     HealthHandlers health = new HealthHandlers(pool);
                     SessionHandlers sessionHandlers = new SessionHandlers(signIn, sessions, client);
@@ -296,10 +301,9 @@ public final class Keysmith {
                             new AccessLevelHandlers(accessLevels, catalog, client),
                             new PeopleHandlers(people, client),
                             new KeyHandlers(keys, apiTypes, client, keyAuthentication),
-                            new PartnerHandlers(database, new PartnerRepository(), auditRepository, catalog, client));
-                    Routes.Security security = new Routes.Security(sessionAuthentication, sessions,
-                            new OperatorAuthentication(config.operatorToken().orElse("")),
-                            new KeyAuthHandler(keyAuthentication, sessionAuthentication, client, config.keyFailuresPerMinute()));
+                            new PartnerHandlers(database, new PartnerRepository(), auditRepository, catalog, client),
+                            new ForwardAuthHandlers(contract, keyAuthHandler, keyAuthentication, client, config.gatewayCidrs()));
+
                     ApiVerticle.Setup setup = new ApiVerticle.Setup(
                             config.httpHost(),
                             config.httpPort(),

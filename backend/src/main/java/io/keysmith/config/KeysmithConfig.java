@@ -45,7 +45,8 @@ public record KeysmithConfig(
         boolean demo,
         io.keysmith.users.LinkMailer.Settings smtp,
         int keyCacheTtlSeconds,
-        int keyFailuresPerMinute) {
+        int keyFailuresPerMinute,
+        List<Cidr> gatewayCidrs) {
 
     public static Future<KeysmithConfig> load(Vertx vertx, JsonObject overrides) {
         ConfigRetrieverOptions options = new ConfigRetrieverOptions()
@@ -115,7 +116,8 @@ public record KeysmithConfig(
                         s.string("smtp.from"),
                         s.oneOf("smtp.starttls", "optional", "required", "disabled")),
                 s.integer("key.cache.ttl.seconds", 1, 3600),
-                s.integer("key.failures.per.minute", 1, 1_000_000));
+                s.integer("key.failures.per.minute", 1, 1_000_000),
+                s.cidrs("gateway.cidrs"));
     }
 
     public boolean embeddedDatabase() {

@@ -7,6 +7,7 @@ import io.keysmith.auth.OperatorAuthentication;
 import io.keysmith.auth.SessionAuthentication;
 import io.keysmith.auth.SessionHandlers;
 import io.keysmith.auth.SessionService;
+import io.keysmith.keys.ForwardAuthHandlers;
 import io.keysmith.keys.KeyAuthHandler;
 import io.keysmith.keys.KeyFormatHandlers;
 import io.keysmith.keys.KeyHandlers;
@@ -45,7 +46,8 @@ public final class Routes {
             AccessLevelHandlers accessLevels,
             PeopleHandlers people,
             KeyHandlers keys,
-            PartnerHandlers partners) {}
+            PartnerHandlers partners,
+            ForwardAuthHandlers forwardAuth) {}
 
     /** How callers prove who they are, per security scheme of the contract. */
     public record Security(
@@ -89,6 +91,7 @@ public final class Routes {
         t.put("deletePerson", h.people()::delete);
         t.put("listApiTypes", h.keys()::apiTypes);
         t.put("verifyApiKey", h.keys()::verify);
+        t.put("forwardAuth", h.forwardAuth()::forwardAuth);
         t.put("listMyApiKeys", h.keys()::listMine);
         t.put("createApiKey", h.keys()::create);
         t.put("listOrganizationApiKeys", h.keys()::listAll);
@@ -150,8 +153,11 @@ public final class Routes {
             boolean keys = spec.getJsonArray("security").stream()
                     .anyMatch(r -> ((JsonObject) r).containsKey("keyBasic") || ((JsonObject) r).containsKey("keyBearer"));
             boolean session = spec.getJsonArray("security").stream().anyMatch(r -> ((JsonObject) r).containsKey("session"));
+            boolean gateway = spec.getJsonArray("security").stream().anyMatch(r -> ((JsonObject) r).containsKey("gatewayKey"));
             route.setDoSecurity(false); // no handlers are registered with the builder: it adds none
-            if (operator) {
+            if (gateway) {
+                route.addHandler(handlers.forwardAuth().gatewayAuthentication());
+            } else if (operator) {
                 route.addHandler(operatorAuth);
             } else if (keys) {
                 // one handler for "session or key", so a key failure never answers with a session challenge

@@ -56,10 +56,8 @@ public final class KeyAuthHandler {
     }
 
     private Future<User> authenticate(RoutingContext rc, boolean allowsSession, String operationTag) {
-        for (var e : rc.queryParams()) {
-            if (KEY_PARAMS.contains(e.getKey().toLowerCase(Locale.ROOT)) || e.getValue().startsWith(KeyFormat.PREFIX)) {
-                throw unauthenticated("Send the API key in the Authorization header, never in the URL", false);
-            }
+        if (keyInQuery(rc.queryParams())) {
+            throw unauthenticated("Send the API key in the Authorization header, never in the URL", false);
         }
         String address = client.address(rc);
         String header = rc.request().getHeader("Authorization");
@@ -71,10 +69,21 @@ public final class KeyAuthHandler {
             }
             throw unauthenticated("Send an API key as HTTP Basic (key as user name) or as a Bearer token", false);
         }
+        return fromAuthorization(header, address, operationTag);
+    }
+
+    /**
+     * A key presented in an {@code Authorization} header (Basic user name or Bearer), throttled per source address;
+     * also used by forward-auth, where the header is the partner's, forwarded by the gateway.
+     */
+    public Future<User> fromAuthorization(String header, String address, String operationTag) {
         AtomicInteger failed = failures.getIfPresent(address);
         if (failed != null && failed.get() >= failuresPerMinute) {
-            throw new ApiProblem(429, "too-many-requests", "Too many failed authentications",
-                    "Too many invalid API keys from this address; try again in a minute", null).retryAfter(60);
+            return Future.failedFuture(new ApiProblem(429, "too-many-requests", "Too many failed authentications",
+                    "Too many invalid API keys from this address; try again in a minute", null).retryAfter(60));
+        }
+        if (header == null) {
+            return Future.failedFuture(unauthenticated("Send an API key as HTTP Basic (key as user name) or as a Bearer token", false));
         }
         boolean basic = header.regionMatches(true, 0, "Basic ", 0, 6);
         String key = basic ? basicUser(header.substring(6).trim())
@@ -84,6 +93,16 @@ public final class KeyAuthHandler {
         }
         return keys.authenticate(key, address, operationTag)
                 .compose(outcome -> outcome.user() == null ? fail(address, basic) : Future.succeededFuture(outcome.user()));
+    }
+
+    /** True when a query string carries something that looks like a key: refused, never logged. */
+    public static boolean keyInQuery(io.vertx.core.MultiMap params) {
+        for (var e : params) {
+            if (KEY_PARAMS.contains(e.getKey().toLowerCase(Locale.ROOT)) || e.getValue().startsWith(KeyFormat.PREFIX)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Future<User> fail(String address, boolean basic) {
@@ -101,7 +120,7 @@ public final class KeyAuthHandler {
         }
     }
 
-    private static ApiProblem unauthenticated(String detail, boolean basic) {
+    static ApiProblem unauthenticated(String detail, boolean basic) {
         ApiProblem p = new ApiProblem(401, "unauthenticated", "Authentication required",
                 detail == null ? "The credentials are not valid" : detail, null);
         return basic ? p.challenge("Basic realm=\"keysmith\", charset=\"UTF-8\"") : p;

@@ -7,6 +7,7 @@ import io.keysmith.accesslevels.PermissionCatalog;
 import io.keysmith.audit.AuditHandlers;
 import io.keysmith.people.PeopleHandlers;
 import io.keysmith.auth.SessionHandlers;
+import io.keysmith.keys.ForwardAuthHandlers;
 import io.keysmith.keys.KeyFormatHandlers;
 import io.keysmith.keys.KeyHandlers;
 import io.keysmith.partners.PartnerHandlers;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("The contract's rules")
 class ContractRulesTest {
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
-    private static final Set<String> SCHEMES = Set.of("session", "keyBasic", "keyBearer", "operator");
+    private static final Set<String> SCHEMES = Set.of("session", "keyBasic", "keyBearer", "operator", "gatewayKey");
     private static final Pattern PERMISSION = Pattern.compile("public|authenticated|[a-z][a-z-]*:[a-z][a-z-]*");
 
     record Op(String id, String method, String path, JsonObject spec) {}
@@ -75,7 +76,8 @@ class ContractRulesTest {
                         new AccessLevelHandlers(null, null, null),
                         new PeopleHandlers(null, null),
                         new KeyHandlers(null, null, null, null),
-                        new PartnerHandlers(null, null, null, null, null)));
+                        new PartnerHandlers(null, null, null, null, null),
+                        new ForwardAuthHandlers(null, null, null, null, null)));
         Set<String> declared = new HashSet<>();
         operations().forEach(op -> declared.add(op.id()));
         assertThat(bound).as("route table vs openapi.yaml").containsExactlyInAnyOrderElementsOf(declared);
