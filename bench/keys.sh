@@ -31,9 +31,9 @@ cat >"$work/verify.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $gateway"
-wrk.body = '{"key":"$partner","permission":"people:read"}'
+wrk.body = '{"key":"$partner","permissions":["people:read"]}'
 LUA
-curl -sf -XPOST "$base/api/v1/verify" -H "Authorization: Bearer $gateway" -H 'content-type: application/json' \
+curl -sf -XPOST "$base/api/v1/api-keys/verify" -H "Authorization: Bearer $gateway" -H 'content-type: application/json' \
   -d "{\"key\":\"$partner\"}" | grep -q '"valid":true'
 
 rps() { awk '/Requests\/sec/ {print $2}'; }
@@ -42,21 +42,21 @@ run() { wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@"; }
 people="$base/api/v1/people?limit=50"
 # warm-up
 wrk -t2 -c"$CONNECTIONS" -d5s "$base/health/live" >/dev/null
-wrk -t2 -c"$CONNECTIONS" -d5s -s "$work/verify.lua" "$base/api/v1/verify" >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d5s -s "$work/verify.lua" "$base/api/v1/api-keys/verify" >/dev/null
 wrk -t2 -c32 -d5s -H "Authorization: Bearer $partner" "$people" >/dev/null
 
 live=$(run "$base/health/live"); live_rps=$(rps <<<"$live")
-ver=$(run -s "$work/verify.lua" "$base/api/v1/verify"); ver_rps=$(rps <<<"$ver")
+ver=$(run -s "$work/verify.lua" "$base/api/v1/api-keys/verify"); ver_rps=$(rps <<<"$ver")
 pk=$(wrk -t2 -c32 -d"$DURATION" -H "Authorization: Bearer $partner" "$people" | rps)
 ps=$(wrk -t2 -c32 -d"$DURATION" -H "Cookie: ks_session=$session" "$people" | rps)
 half=$(awk -v r="$ver_rps" 'BEGIN {printf "%d", r/2/32}')
 ver_fixed=$(hey -z "$DURATION" -c 32 -q "$half" -m POST -T application/json -H "Authorization: Bearer $gateway" \
-  -d "{\"key\":\"$partner\",\"permission\":\"people:read\"}" "$base/api/v1/verify" | awk '/99% in/ {printf "%.2f", $3*1000}')
+  -d "{\"key\":\"$partner\",\"permissions\":[\"people:read\"]}" "$base/api/v1/api-keys/verify" | awk '/99% in/ {printf "%.2f", $3*1000}')
 
 echo
 printf '%-44s %10.0f requests/s  p99 %s ms\n' "GET /health/live (wrk -c$CONNECTIONS)" "$live_rps" "$(p99 <<<"$live")"
-printf '%-44s %10.0f requests/s  p99 %s ms\n' "POST /api/v1/verify, cached (wrk -c$CONNECTIONS)" "$ver_rps" "$(p99 <<<"$ver")"
-printf '%-44s %s ms (at %d/s)\n' "POST /api/v1/verify p99 at half its maximum" "$ver_fixed" "$((half*32))"
+printf '%-44s %10.0f requests/s  p99 %s ms\n' "POST /api/v1/api-keys/verify, cached (wrk -c$CONNECTIONS)" "$ver_rps" "$(p99 <<<"$ver")"
+printf '%-44s %s ms (at %d/s)\n' "POST /api/v1/api-keys/verify p99 at half its maximum" "$ver_fixed" "$((half*32))"
 printf '%-44s %10.0f requests/s\n' "GET /api/v1/people?limit=50 with a key" "$pk"
 printf '%-44s %10.0f requests/s\n' "GET /api/v1/people?limit=50 with a session" "$ps"
 awk -v a="$ver_rps" -v b="$live_rps" 'BEGIN {printf "\nratio cached verification / health/live: %.2f\n", a/b}'

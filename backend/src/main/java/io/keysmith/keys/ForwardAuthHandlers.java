@@ -69,7 +69,7 @@ public final class ForwardAuthHandlers {
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
         if (q >= 0 && KeyAuthHandler.keyInQuery(queryOf(uri))) {
-            throw KeyAuthHandler.unauthenticated("Send the API key in the Authorization header, never in the URL", false);
+            throw KeyAuthHandler.keyInUrl();
         }
         Operation op;
         try {

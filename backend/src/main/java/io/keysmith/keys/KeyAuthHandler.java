@@ -57,7 +57,7 @@ public final class KeyAuthHandler {
 
     private Future<User> authenticate(RoutingContext rc, boolean allowsSession, String operationTag) {
         if (keyInQuery(rc.queryParams())) {
-            throw unauthenticated("Send the API key in the Authorization header, never in the URL", false);
+            throw keyInUrl();
         }
         String address = client.address(rc);
         String header = rc.request().getHeader("Authorization");
@@ -118,6 +118,10 @@ public final class KeyAuthHandler {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    static ApiProblem keyInUrl() {
+        return ApiProblem.badRequest("Send the API key in the Authorization header, never in the URL", null);
     }
 
     static ApiProblem unauthenticated(String detail, boolean basic) {

@@ -54,19 +54,20 @@ public final class KeyAuthentication {
     public record Outcome(User user, Failure failure) {}
 
     /** A gateway's question: what is this key, as of now (expiry checked), without acting as it. */
-    public record Verification(Failure failure, UUID org, UUID keyId, UUID owner, String apiType, Set<String> permissions) {}
+    public record Verification(Failure failure, UUID org, UUID keyId, UUID owner, String apiType, Set<String> permissions,
+            OffsetDateTime expiresAt) {}
 
-    public Future<Verification> verify(String key) {
+    public Future<Verification> verify(String key, String clientAddress) {
         if (!KeyFormat.isWellFormed(key)) {
-            return Future.succeededFuture(new Verification(Failure.MALFORMED, null, null, null, null, Set.of()));
+            return Future.succeededFuture(new Verification(Failure.MALFORMED, null, null, null, null, Set.of(), null));
         }
         return verdictFor(key).map(o -> {
             Verdict v = o.orElse(null);
-            Outcome outcome = decide(v, null, null);
+            Outcome outcome = decide(v, clientAddress, null);
             if (outcome.user() == null) {
-                return new Verification(outcome.failure(), v == null ? null : v.org(), null, null, null, Set.of());
+                return new Verification(outcome.failure(), v == null ? null : v.org(), null, null, null, Set.of(), null);
             }
-            return new Verification(null, v.org(), v.keyId(), v.owner(), v.apiType(), v.rights().permissions());
+            return new Verification(null, v.org(), v.keyId(), v.owner(), v.apiType(), v.rights().permissions(), v.expiresAt());
         });
     }
 
@@ -96,6 +97,21 @@ public final class KeyAuthentication {
                     notificationsUp = true;
                     LOG.info("Listening for key changes");
                 });
+        // heartbeat: a half-open connection would otherwise look alive while notifications are lost
+        vertx.setPeriodic(5_000, id -> {
+            var connection = subscriber.actualConnection();
+            if (connection == null) {
+                notificationsUp = false;
+                return;
+            }
+            connection.query("SELECT 1").execute().timeout(3, java.util.concurrent.TimeUnit.SECONDS).onFailure(e -> {
+                if (notificationsUp) {
+                    LOG.warn("Key-change notification connection does not answer: bypassing the key cache, reconnecting");
+                }
+                notificationsUp = false;
+                connection.close();
+            });
+        });
         subscriber.closeHandler(v -> {
             notificationsUp = false;
             LOG.warn("Key-change notifications are down: the key cache is bypassed until they are back");

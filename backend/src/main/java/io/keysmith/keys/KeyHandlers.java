@@ -30,21 +30,30 @@ public final class KeyHandlers {
     public void verify(RoutingContext rc) {
         Caller gateway = Caller.of(rc);
         JsonObject body = body(rc);
-        String permission = body.getString("permission");
-        authentication.verify(body.getString("key")).onSuccess(v -> {
-            JsonObject answer = new JsonObject();
+        JsonArray wanted = body.getJsonArray("permissions", new JsonArray());
+        authentication.verify(body.getString("key"), body.getString("ipAddress")).onSuccess(v -> {
             if (v.failure() != null || !gateway.organizationId().equals(v.org())) {
-                String code = v.failure() == null || v.failure() == KeyAuthentication.Failure.MALFORMED
-                                || v.failure() == KeyAuthentication.Failure.UNKNOWN
-                                || !gateway.organizationId().equals(v.org())
-                        ? "INVALID" : v.failure().name();
-                Responses.ok(rc, answer.put("valid", false).put("code", code));
+                String code = v.failure() == null || !gateway.organizationId().equals(v.org()) ? "NOT_FOUND" : switch (v.failure()) {
+                    case MALFORMED, UNKNOWN -> "NOT_FOUND";
+                    case ADDRESS -> "IP_NOT_ALLOWED";
+                    default -> v.failure().name();
+                };
+                Responses.ok(rc, new JsonObject().put("valid", false).put("code", code));
                 return;
             }
-            boolean allowed = permission == null || v.permissions().contains(permission);
-            Responses.ok(rc, answer.put("valid", allowed).put("code", allowed ? "VALID" : "FORBIDDEN")
-                    .put("keyId", v.keyId().toString()).put("ownerUserId", v.owner().toString())
-                    .put("apiType", v.apiType()).put("permissions", new JsonArray(java.util.List.copyOf(v.permissions()))));
+            boolean allowed = wanted.stream().allMatch(v.permissions()::contains);
+            JsonObject answer = new JsonObject()
+                    .put("valid", allowed)
+                    .put("code", allowed ? "VALID" : "INSUFFICIENT_PERMISSIONS")
+                    .put("keyId", v.keyId().toString())
+                    .put("organizationId", v.org().toString())
+                    .put("ownerId", v.owner().toString())
+                    .put("apiType", v.apiType())
+                    .put("permissions", new JsonArray(java.util.List.copyOf(v.permissions())));
+            if (v.expiresAt() != null) {
+                answer.put("expiresAt", v.expiresAt().toInstant().toString());
+            }
+            Responses.ok(rc, answer);
         }).onFailure(rc::fail);
     }
 

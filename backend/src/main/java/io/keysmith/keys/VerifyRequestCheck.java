@@ -36,7 +36,7 @@ public final class VerifyRequestCheck {
             return ApiProblem.badRequest("The body has the wrong type (expected an object)", null);
         }
         for (String name : json.fieldNames()) {
-            if (!name.equals("key") && !name.equals("permission")) {
+            if (!name.equals("key") && !name.equals("permissions") && !name.equals("ipAddress")) {
                 return ApiProblem.badRequest("Field '" + name + "' has a property that is not allowed: '" + name + "'", name);
             }
         }
@@ -54,12 +54,28 @@ public final class VerifyRequestCheck {
         if (length > 200) {
             return ApiProblem.badRequest("Field 'key' is too long", "key");
         }
-        if (json.containsKey("permission")) {
-            if (!(json.getValue("permission") instanceof String p)) {
-                return ApiProblem.badRequest("Field 'permission' has the wrong type", "permission");
+        if (json.containsKey("permissions")) {
+            if (!(json.getValue("permissions") instanceof io.vertx.core.json.JsonArray list)) {
+                return ApiProblem.badRequest("Field 'permissions' has the wrong type", "permissions");
             }
-            if (!PERMISSION.matcher(p).find()) {
-                return ApiProblem.badRequest("Field 'permission' has the wrong format", "permission");
+            if (list.size() > 50) {
+                return ApiProblem.badRequest("Field 'permissions' has too many items", "permissions");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                if (!(list.getValue(i) instanceof String p)) {
+                    return ApiProblem.badRequest("Field 'permissions." + i + "' has the wrong type", "permissions." + i);
+                }
+                if (!PERMISSION.matcher(p).find()) {
+                    return ApiProblem.badRequest("Field 'permissions." + i + "' has the wrong format", "permissions." + i);
+                }
+            }
+        }
+        if (json.containsKey("ipAddress")) {
+            if (!(json.getValue("ipAddress") instanceof String ip)) {
+                return ApiProblem.badRequest("Field 'ipAddress' has the wrong type", "ipAddress");
+            }
+            if (ip.codePointCount(0, ip.length()) > 64) {
+                return ApiProblem.badRequest("Field 'ipAddress' is too long", "ipAddress");
             }
         }
         return null;

@@ -51,12 +51,19 @@ class VerifyRequestCheckTest {
                 net.jqwik.api.Tuple.of(1, Arbitraries.integers().map(i -> (Object) i)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.of(true, false).map(b -> (Object) b)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new JsonObject()).map(o -> (Object) o)));
+        Arbitrary<Object> permissionLists = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(4, strings.list().ofMaxSize(4).map(l -> (Object) new io.vertx.core.json.JsonArray(l))),
+                net.jqwik.api.Tuple.of(1, values.list().ofMaxSize(3).map(l -> (Object) new io.vertx.core.json.JsonArray(l))),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just("people:read").list().ofSize(51).map(l -> (Object) new io.vertx.core.json.JsonArray(l))),
+                net.jqwik.api.Tuple.of(1, values));
         Arbitrary<JsonObject> objects = Combinators.combine(
-                        values.optional(), values.optional(), values.optional(), Arbitraries.of("key", "permission", "extra", "Key"))
-                .as((key, permission, extra, extraName) -> {
+                        values.optional(), permissionLists.optional(), values.optional(), values.optional(),
+                        Arbitraries.of("key", "permissions", "extra", "Key", "permission"))
+                .as((key, permissions, ip, extra, extraName) -> {
                     JsonObject o = new JsonObject();
                     key.ifPresent(v -> o.put("key", v));
-                    permission.ifPresent(v -> o.put("permission", v));
+                    permissions.ifPresent(v -> o.put("permissions", v));
+                    ip.ifPresent(v -> o.put("ipAddress", v));
                     extra.ifPresent(v -> o.put(extraName, v));
                     return o;
                 });
