@@ -47,9 +47,14 @@ wrk -t2 -c32 -d5s -H "Authorization: Bearer $partner" "$people" >/dev/null
 
 live=$(run "$base/health/live"); live_rps=$(rps <<<"$live")
 ver=$(run -s "$work/verify.lua" "$base/api/v1/api-keys/verify"); ver_rps=$(rps <<<"$ver")
+fa=$(run -H "X-Keysmith-Gateway-Key: $gateway" -H "Authorization: Bearer $partner" -H "X-Forwarded-Method: GET" \
+  -H "X-Forwarded-Uri: /api/v1/people?limit=50" "$base/api/v1/forward-auth"); fa_rps=$(rps <<<"$fa")
 pk=$(wrk -t2 -c32 -d"$DURATION" -H "Authorization: Bearer $partner" "$people" | rps)
 ps=$(wrk -t2 -c32 -d"$DURATION" -H "Cookie: ks_session=$session" "$people" | rps)
 half=$(awk -v r="$ver_rps" 'BEGIN {printf "%d", r/2/32}')
+fhalf=$(awk -v r="$fa_rps" 'BEGIN {printf "%d", r/2/32}')
+fa_fixed=$(hey -z "$DURATION" -c 32 -q "$fhalf" -H "X-Keysmith-Gateway-Key: $gateway" -H "Authorization: Bearer $partner" \
+  -H "X-Forwarded-Uri: /api/v1/people" "$base/api/v1/forward-auth" | awk '/99% in/ {printf "%.2f", $3*1000}')
 ver_fixed=$(hey -z "$DURATION" -c 32 -q "$half" -m POST -T application/json -H "Authorization: Bearer $gateway" \
   -d "{\"key\":\"$partner\",\"permissions\":[\"people:read\"]}" "$base/api/v1/api-keys/verify" | awk '/99% in/ {printf "%.2f", $3*1000}')
 
@@ -57,7 +62,10 @@ echo
 printf '%-44s %10.0f requests/s  p99 %s ms\n' "GET /health/live (wrk -c$CONNECTIONS)" "$live_rps" "$(p99 <<<"$live")"
 printf '%-44s %10.0f requests/s  p99 %s ms\n' "POST /api/v1/api-keys/verify, cached (wrk -c$CONNECTIONS)" "$ver_rps" "$(p99 <<<"$ver")"
 printf '%-44s %s ms (at %d/s)\n' "POST /api/v1/api-keys/verify p99 at half its maximum" "$ver_fixed" "$((half*32))"
+printf '%-44s %10.0f requests/s  p99 %s ms\n' "GET /api/v1/forward-auth, cached (wrk -c$CONNECTIONS)" "$fa_rps" "$(p99 <<<"$fa")"
+printf '%-44s %s ms (at %d/s)\n' "GET /api/v1/forward-auth p99 at half its maximum" "$fa_fixed" "$((fhalf*32))"
 printf '%-44s %10.0f requests/s\n' "GET /api/v1/people?limit=50 with a key" "$pk"
 printf '%-44s %10.0f requests/s\n' "GET /api/v1/people?limit=50 with a session" "$ps"
 awk -v a="$ver_rps" -v b="$live_rps" 'BEGIN {printf "\nratio cached verification / health/live: %.2f\n", a/b}'
+awk -v a="$fa_rps" -v b="$live_rps" 'BEGIN {printf "ratio forward-auth / health/live:          %.2f\n", a/b}'
 awk -v a="$pk" -v b="$ps" 'BEGIN {printf "ratio people page via key / via session:  %.2f\n", a/b}'
