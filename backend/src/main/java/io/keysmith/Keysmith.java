@@ -25,6 +25,8 @@ import io.keysmith.people.PeopleRepository;
 import io.keysmith.people.PeopleService;
 import io.keysmith.users.UserHandlers;
 import io.keysmith.users.UserRepository;
+import io.keysmith.usage.KeyMetrics;
+import io.keysmith.usage.UsageMeter;
 import io.keysmith.users.LinkMailer;
 import io.keysmith.users.UserService;
 import java.time.Duration;
@@ -94,6 +96,8 @@ public final class Keysmith {
     private final Pool pool;
     private final AtomicInteger httpPort;
     private final AtomicInteger managementPort;
+    /** Set once wired; flushed last on a graceful stop. */
+    private volatile UsageMeter usage;
 
     private Keysmith(
             Vertx vertx,
@@ -281,11 +285,15 @@ public final class Keysmith {
                     KeyHasher keyHasher = new KeyHasher(db.secret());
                     KeyService keys = new KeyService(database, keyRepository, userRepository, accessLevelRepository,
                             auditRepository, keyHasher, apiTypes, catalog);
+                    KeyMetrics keyMetrics = new KeyMetrics(registry, config.metricsMaxOrganizations(), config.metricsMaxKeys());
+                    UsageMeter usage = new UsageMeter(database, auditRepository, registry, config.usageMaxBuckets());
+                    usage.start(vertx, config.usageFlushSeconds() * 1000L);
+                    app.usage = usage;
                     KeyAuthentication keyAuthentication = new KeyAuthentication(database, keyRepository, keyHasher, apiTypes,
-                            Duration.ofSeconds(config.keyCacheTtlSeconds()));
+                            Duration.ofSeconds(config.keyCacheTtlSeconds()), keyMetrics);
                     SessionAuthentication sessionAuthentication = new SessionAuthentication(sessions);
                     KeyAuthHandler keyAuthHandler =
-                            new KeyAuthHandler(keyAuthentication, sessionAuthentication, client, config.keyFailuresPerMinute());
+                            new KeyAuthHandler(keyAuthentication, sessionAuthentication, client, config.keyFailuresPerMinute(), usage, keyMetrics);
                     Routes.Security security = new Routes.Security(sessionAuthentication, sessions,
                             new OperatorAuthentication(config.operatorToken().orElse("")), keyAuthHandler);
                     // handlers
@@ -300,9 +308,9 @@ public final class Keysmith {
                             new AuditHandlers(database, auditRepository),
                             new AccessLevelHandlers(accessLevels, catalog, client),
                             new PeopleHandlers(people, client),
-                            new KeyHandlers(keys, apiTypes, client, keyAuthentication),
+                            new KeyHandlers(keys, apiTypes, client, keyAuthentication, usage, keyMetrics),
                             new PartnerHandlers(database, new PartnerRepository(), auditRepository, catalog, client),
-                            new ForwardAuthHandlers(contract, keyAuthHandler, keyAuthentication, client, config.gatewayCidrs()));
+                            new ForwardAuthHandlers(contract, keyAuthHandler, keyAuthentication, client, config.gatewayCidrs(), usage, keyMetrics));
 
                     ApiVerticle.Setup setup = new ApiVerticle.Setup(
                             config.httpHost(),
@@ -352,6 +360,8 @@ public final class Keysmith {
     public CompletableFuture<Void> stop() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
+                // servers are closed: every answered request is counted; write the counts before the pool goes
+                .transform(x -> usage == null ? Future.succeededFuture() : usage.flush().otherwise(e -> null))
                 .transform(x -> pool.close())
                 .onComplete(x -> offEventLoop(() -> {
                     vertx.close().toCompletionStage().toCompletableFuture().exceptionally(e -> null).join();

@@ -46,7 +46,11 @@ public record KeysmithConfig(
         io.keysmith.users.LinkMailer.Settings smtp,
         int keyCacheTtlSeconds,
         int keyFailuresPerMinute,
-        List<Cidr> gatewayCidrs) {
+        List<Cidr> gatewayCidrs,
+        int usageFlushSeconds,
+        int usageMaxBuckets,
+        int metricsMaxKeys,
+        int metricsMaxOrganizations) {
 
     public static Future<KeysmithConfig> load(Vertx vertx, JsonObject overrides) {
         ConfigRetrieverOptions options = new ConfigRetrieverOptions()
@@ -117,7 +121,11 @@ public record KeysmithConfig(
                         s.oneOf("smtp.starttls", "optional", "required", "disabled")),
                 s.integer("key.cache.ttl.seconds", 1, 3600),
                 s.integer("key.failures.per.minute", 1, 1_000_000),
-                s.cidrs("gateway.cidrs"));
+                s.cidrs("gateway.cidrs"),
+                s.integer("usage.flush.seconds", 1, 300),
+                s.integer("usage.max.buckets", 1000, 10_000_000),
+                s.integer("metrics.max.keys", 0, 1_000_000),
+                s.integer("metrics.max.organizations", 0, 100_000));
     }
 
     public boolean embeddedDatabase() {

@@ -161,7 +161,7 @@ public final class Routes {
                 route.addHandler(operatorAuth);
             } else if (keys) {
                 // one handler for "session or key", so a key failure never answers with a session challenge
-                route.addHandler(security.keys().forOperation(session, spec.getJsonArray("tags").getString(0)));
+                route.addHandler(security.keys().forOperation(session, spec.getJsonArray("tags").getString(0), operationId));
             } else if (session) {
                 route.addHandler(sessionAuth);
             }

@@ -33,8 +33,13 @@ public final class ForwardAuthHandlers {
     private final ClientAddress client;
     private final List<Cidr> gatewayCidrs;
 
+    private final io.keysmith.usage.UsageMeter meter;
+    private final io.keysmith.usage.KeyMetrics metrics;
+
     public ForwardAuthHandlers(OpenAPIContract contract, KeyAuthHandler keys, KeyAuthentication authentication,
-            ClientAddress client, List<Cidr> gatewayCidrs) {
+            ClientAddress client, List<Cidr> gatewayCidrs, io.keysmith.usage.UsageMeter meter, io.keysmith.usage.KeyMetrics metrics) {
+        this.meter = meter;
+        this.metrics = metrics;
         this.contract = contract;
         this.paths = contract == null ? null : contract.getRawContract().getJsonObject("paths");
         this.keys = keys;
@@ -85,7 +90,19 @@ public final class ForwardAuthHandlers {
         JsonArray tags = spec.getJsonArray("tags", new JsonArray());
         String gatewayOrg = rc.user().principal().getString("organizationId");
         String partnerAddress = first(h.get("X-Real-IP"), null, client.address(rc));
+        long start = System.nanoTime();
+        String operationId = op.getOperationId();
+        rc.addEndHandler(v -> {
+            io.keysmith.usage.UsageMeter.Outcome outcome = KeyAuthHandler.outcome(rc.response().getStatusCode());
+            User partner = rc.get("keysmith.partner");
+            java.util.UUID org = partner == null ? null : java.util.UUID.fromString(partner.principal().getString("organizationId"));
+            if (partner != null) {
+                meter.record(org, java.util.UUID.fromString(partner.attributes().getString("keyId")), operationId, outcome, partnerAddress);
+            }
+            metrics.verification(org, outcome.name(), System.nanoTime() - start);
+        });
         keys.fromAuthorization(rc.request().getHeader("Authorization"), partnerAddress, tags.getString(0)).onSuccess(user -> {
+            rc.put("keysmith.partner", user);
             String org = user.principal().getString("organizationId");
             if (gatewayOrg != null && !gatewayOrg.equals(org)) {
                 rc.fail(KeyAuthHandler.unauthenticated(null, false)); // another organization's key: not valid here

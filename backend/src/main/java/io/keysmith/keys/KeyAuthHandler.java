@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,22 +38,58 @@ public final class KeyAuthHandler {
     private final Cache<String, AtomicInteger> failures =
             Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(1)).maximumSize(100_000).build();
 
-    public KeyAuthHandler(KeyAuthentication keys, SessionAuthentication sessions, ClientAddress client, int failuresPerMinute) {
+    private final io.keysmith.usage.UsageMeter meter;
+    private final io.keysmith.usage.KeyMetrics metrics;
+
+    public KeyAuthHandler(KeyAuthentication keys, SessionAuthentication sessions, ClientAddress client, int failuresPerMinute,
+            io.keysmith.usage.UsageMeter meter, io.keysmith.usage.KeyMetrics metrics) {
+        this.meter = meter;
+        this.metrics = metrics;
         this.keys = keys;
         this.sessions = sessions;
         this.client = client;
         this.failuresPerMinute = failuresPerMinute;
     }
 
-    public Handler<RoutingContext> forOperation(boolean allowsSession, String operationTag) {
+    public Handler<RoutingContext> forOperation(boolean allowsSession, String operationTag, String operationId) {
         // vertx-web's SimpleAuthenticationHandler installs the user we resolve; our problems pass through as failures
-        return SimpleAuthenticationHandler.create().authenticate(rc -> {
+        Handler<RoutingContext> authentication = SimpleAuthenticationHandler.create().authenticate(rc -> {
             try {
                 return authenticate(rc, allowsSession, operationTag);
             } catch (ApiProblem p) {
                 return Future.failedFuture(p);
             }
         });
+        return rc -> {
+            if (rc.request().getHeader("Authorization") != null) {
+                rc.addEndHandler(v -> meter(rc, operationId));
+            }
+            authentication.handle(rc);
+        };
+    }
+
+    /** Every key-authenticated request is counted once it is answered: in memory, written behind. */
+    private void meter(RoutingContext rc, String operationId) {
+        int status = rc.response().getStatusCode();
+        io.keysmith.usage.UsageMeter.Outcome outcome = outcome(status);
+        User user = rc.user();
+        if (user != null && user.attributes().containsKey("keyId")) {
+            UUID org = UUID.fromString(user.principal().getString("organizationId"));
+            UUID key = UUID.fromString(user.attributes().getString("keyId"));
+            meter.record(org, key, operationId, outcome, client.address(rc));
+            metrics.request(org, key, operationId, outcome, status);
+        } else {
+            metrics.request(null, null, operationId, outcome, status);
+        }
+    }
+
+    public static io.keysmith.usage.UsageMeter.Outcome outcome(int status) {
+        return switch (status) {
+            case 401 -> io.keysmith.usage.UsageMeter.Outcome.INVALID;
+            case 403 -> io.keysmith.usage.UsageMeter.Outcome.DENIED;
+            case 429 -> io.keysmith.usage.UsageMeter.Outcome.RATE_LIMITED;
+            default -> io.keysmith.usage.UsageMeter.Outcome.ALLOWED;
+        };
     }
 
     private Future<User> authenticate(RoutingContext rc, boolean allowsSession, String operationTag) {

@@ -53,6 +53,14 @@ public final class KeyAuthentication {
 
     public record Outcome(User user, Failure failure) {}
 
+    /** The organization and key of a presented key that failed for a reason other than "unknown": for metering. */
+    public Future<UUID[]> identify(String key) {
+        if (!KeyFormat.isWellFormed(key)) {
+            return Future.succeededFuture(null);
+        }
+        return verdictFor(key).map(o -> o.map(v -> new UUID[] {v.org(), v.keyId()}).orElse(null));
+    }
+
     /** A gateway's question: what is this key, as of now (expiry checked), without acting as it. */
     public record Verification(Failure failure, UUID org, UUID keyId, UUID owner, String apiType, Set<String> permissions,
             OffsetDateTime expiresAt) {}
@@ -77,8 +85,11 @@ public final class KeyAuthentication {
     private final ApiTypes apiTypes;
     private final Cache<String, Optional<Verdict>> cache;
     private volatile boolean notificationsUp;
+    private final io.keysmith.usage.KeyMetrics metrics;
 
-    public KeyAuthentication(Db db, KeyRepository keys, KeyHasher hasher, ApiTypes apiTypes, Duration ttl) {
+    public KeyAuthentication(Db db, KeyRepository keys, KeyHasher hasher, ApiTypes apiTypes, Duration ttl,
+            io.keysmith.usage.KeyMetrics metrics) {
+        this.metrics = metrics;
         this.db = db;
         this.keys = keys;
         this.hasher = hasher;
@@ -130,6 +141,7 @@ public final class KeyAuthentication {
         ServerSecret.Version current = hasher.secret().current();
         String cacheKey = HexFormat.of().formatHex(hasher.hash(key, current));
         Optional<Verdict> cached = notificationsUp ? cache.getIfPresent(cacheKey) : null;
+        metrics.cache(cached != null);
         return cached != null ? Future.succeededFuture(cached) : load(key, 0).map(v -> {
             if (notificationsUp) {
                 cache.put(cacheKey, v);

@@ -18,8 +18,13 @@ public final class KeyHandlers {
     private final ClientAddress client;
 
     private final KeyAuthentication authentication;
+    private final io.keysmith.usage.UsageMeter meter;
+    private final io.keysmith.usage.KeyMetrics metrics;
 
-    public KeyHandlers(KeyService keys, ApiTypes apiTypes, ClientAddress client, KeyAuthentication authentication) {
+    public KeyHandlers(KeyService keys, ApiTypes apiTypes, ClientAddress client, KeyAuthentication authentication,
+            io.keysmith.usage.UsageMeter meter, io.keysmith.usage.KeyMetrics metrics) {
+        this.meter = meter;
+        this.metrics = metrics;
         this.keys = keys;
         this.apiTypes = apiTypes;
         this.client = client;
@@ -31,6 +36,7 @@ public final class KeyHandlers {
         Caller gateway = Caller.of(rc);
         JsonObject body = body(rc);
         JsonArray wanted = body.getJsonArray("permissions", new JsonArray());
+        long start = System.nanoTime();
         authentication.verify(body.getString("key"), body.getString("ipAddress")).onSuccess(v -> {
             if (v.failure() != null || !gateway.organizationId().equals(v.org())) {
                 String code = v.failure() == null || !gateway.organizationId().equals(v.org()) ? "NOT_FOUND" : switch (v.failure()) {
@@ -38,10 +44,14 @@ public final class KeyHandlers {
                     case ADDRESS -> "IP_NOT_ALLOWED";
                     default -> v.failure().name();
                 };
+                metrics.verification(gateway.organizationId(), code, System.nanoTime() - start);
                 Responses.ok(rc, new JsonObject().put("valid", false).put("code", code));
                 return;
             }
             boolean allowed = wanted.stream().allMatch(v.permissions()::contains);
+            meter.record(v.org(), v.keyId(), "verify", allowed ? io.keysmith.usage.UsageMeter.Outcome.ALLOWED
+                    : io.keysmith.usage.UsageMeter.Outcome.DENIED, body.getString("ipAddress"));
+            metrics.verification(v.org(), allowed ? "VALID" : "INSUFFICIENT_PERMISSIONS", System.nanoTime() - start);
             JsonObject answer = new JsonObject()
                     .put("valid", allowed)
                     .put("code", allowed ? "VALID" : "INSUFFICIENT_PERMISSIONS")

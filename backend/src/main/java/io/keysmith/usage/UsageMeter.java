@@ -1,0 +1,207 @@
+package io.keysmith.usage;
+
+import io.keysmith.audit.AuditEvent;
+import io.keysmith.audit.AuditRepository;
+import io.keysmith.db.Db;
+import io.keysmith.db.Tenant;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Key usage counted in memory and written behind. Each replica writes absolute counts of its own (replica, key,
+ * operation, outcome, minute) rows, so a retried flush overwrites and never double counts; at most one statement
+ * batch per organization per flush interval, never a write per request. Last use (time, address) travels the same
+ * way, and the first use of a key from a new address becomes an audit event, all without a query on the hot path.
+ *
+ * <p>While the database is away, counts stay in memory up to {@code maxBuckets}; past that, new buckets are dropped
+ * and counted in {@code keysmith_usage_dropped_total} (existing buckets keep counting). A graceful stop flushes
+ * everything; a kill -9 loses at most one flush interval.
+ */
+public final class UsageMeter {
+    private static final Logger LOG = LoggerFactory.getLogger(UsageMeter.class);
+
+    public enum Outcome { ALLOWED, DENIED, RATE_LIMITED, INVALID }
+
+    record Bucket(UUID org, UUID key, String operation, Outcome outcome, long minute) {}
+
+    record LastUse(UUID org, long at, String address) {}
+
+    private final Db db;
+    private final AuditRepository audit;
+    private final UUID replica = UUID.randomUUID();
+    private final int maxBuckets;
+    private final Map<Bucket, LongAdder> buckets = new ConcurrentHashMap<>();
+    private final Map<UUID, LastUse> lastUse = new ConcurrentHashMap<>();
+    private final Set<String> knownAddresses = ConcurrentHashMap.newKeySet();
+    private final Map<String, UUID> newAddresses = new ConcurrentHashMap<>();
+    private final AtomicBoolean flushing = new AtomicBoolean();
+    private final AtomicLong lastSuccess = new AtomicLong(System.currentTimeMillis());
+    private final Counter dropped;
+    private final Counter failures;
+    private final Timer flushTimer;
+    private final DistributionSummary batchSize;
+
+    public UsageMeter(Db db, AuditRepository audit, MeterRegistry registry, int maxBuckets) {
+        this.db = db;
+        this.audit = audit;
+        this.maxBuckets = maxBuckets;
+        this.dropped = Counter.builder("keysmith_usage_dropped").description("Usage buckets dropped at the in-memory bound")
+                .register(registry);
+        this.failures = Counter.builder("keysmith_usage_flush_failures").description("Usage flushes that failed")
+                .register(registry);
+        this.flushTimer = Timer.builder("keysmith_usage_flush").description("Time to write one usage flush").register(registry);
+        this.batchSize = DistributionSummary.builder("keysmith_usage_flush_batch_size")
+                .description("Rows written per usage flush").register(registry);
+        Gauge.builder("keysmith_usage_flush_lag_seconds", this, m -> (System.currentTimeMillis() - m.lastSuccess.get()) / 1000.0)
+                .description("Seconds since the last successful usage flush").register(registry);
+        Gauge.builder("keysmith_usage_pending_buckets", buckets, Map::size)
+                .description("Usage buckets held in memory").register(registry);
+    }
+
+    /** On the hot path: two map operations, no I/O. */
+    public void record(UUID org, UUID key, String operation, Outcome outcome, String address) {
+        long minute = System.currentTimeMillis() / 60_000;
+        Bucket b = new Bucket(org, key, operation, outcome, minute);
+        LongAdder counter = buckets.get(b);
+        if (counter == null) {
+            if (buckets.size() >= maxBuckets) {
+                dropped.increment();
+                return;
+            }
+            counter = buckets.computeIfAbsent(b, x -> new LongAdder());
+        }
+        counter.increment();
+        if (outcome != Outcome.INVALID) {
+            lastUse.put(key, new LastUse(org, System.currentTimeMillis(), address));
+            if (address != null && knownAddresses.add(key + "|" + address)) {
+                newAddresses.put(key + "|" + address, org);
+            }
+        }
+    }
+
+    public void start(Vertx vertx, long intervalMillis) {
+        vertx.setPeriodic(intervalMillis, id -> flush());
+    }
+
+    /** Writes every organization's counts; one flush at a time; failures keep everything for the next one. */
+    public Future<Void> flush() {
+        if (!flushing.compareAndSet(false, true)) {
+            return Future.succeededFuture();
+        }
+        Map<Bucket, Long> snapshot = new HashMap<>();
+        buckets.forEach((b, c) -> snapshot.put(b, c.sum()));
+        Map<UUID, LastUse> uses = new HashMap<>(lastUse);
+        Map<String, UUID> addresses = new HashMap<>(newAddresses);
+        Map<UUID, List<Bucket>> byOrg = new HashMap<>();
+        snapshot.keySet().forEach(b -> byOrg.computeIfAbsent(b.org(), o -> new ArrayList<>()).add(b));
+        uses.forEach((k, u) -> byOrg.computeIfAbsent(u.org(), o -> new ArrayList<>()));
+        long start = System.nanoTime();
+        List<Future<Void>> writes = new ArrayList<>();
+        byOrg.forEach((org, list) -> writes.add(db.inOrganization(org, t -> write(t, list, snapshot, uses, addresses))));
+        return Future.join(writes).transform(all -> {
+            flushing.set(false);
+            flushTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            batchSize.record(snapshot.size());
+            long currentMinute = System.currentTimeMillis() / 60_000;
+            List<UUID> failedOrgs = new ArrayList<>();
+            int i = 0;
+            for (UUID org : byOrg.keySet()) {
+                if (writes.get(i++).failed()) {
+                    failedOrgs.add(org);
+                }
+            }
+            // written rows of past minutes are final: drop them unless they changed meanwhile
+            snapshot.forEach((b, value) -> {
+                if (!failedOrgs.contains(b.org()) && b.minute() < currentMinute) {
+                    buckets.computeIfPresent(b, (k, c) -> c.sum() == value ? null : c);
+                }
+            });
+            uses.forEach((k, u) -> {
+                if (!failedOrgs.contains(u.org())) {
+                    lastUse.remove(k, u);
+                }
+            });
+            addresses.forEach((k, org) -> {
+                if (!failedOrgs.contains(org)) {
+                    newAddresses.remove(k);
+                }
+            });
+            if (failedOrgs.isEmpty()) {
+                lastSuccess.set(System.currentTimeMillis());
+                return Future.succeededFuture();
+            }
+            failures.increment();
+            LOG.warn("Usage flush failed for {} organization(s); the counts stay in memory: {}", failedOrgs.size(),
+                    all.failed() ? all.cause().toString() : "");
+            return Future.failedFuture(all.failed() ? all.cause() : new IllegalStateException("usage flush failed"));
+        });
+    }
+
+    private Future<Void> write(Tenant t, List<Bucket> list, Map<Bucket, Long> snapshot, Map<UUID, LastUse> uses,
+            Map<String, UUID> addresses) {
+        List<Tuple> rows = new ArrayList<>();
+        for (Bucket b : list) {
+            rows.add(Tuple.from(new Object[] {t.org(), b.key(), OffsetDateTime.ofInstant(Instant.ofEpochMilli(b.minute() * 60_000), ZoneOffset.UTC),
+                b.operation(), b.outcome().name(), replica, snapshot.get(b)}));
+        }
+        Future<Void> counts = rows.isEmpty() ? Future.succeededFuture() : t.conn().preparedQuery(
+                        "INSERT INTO key_usage_minutes (organization_id, key_id, minute, operation, outcome, replica_id, count)"
+                                + " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (organization_id, key_id, minute, operation,"
+                                + " outcome, replica_id) DO UPDATE SET count = EXCLUDED.count")
+                .executeBatch(rows).mapEmpty();
+        List<Tuple> lastUses = new ArrayList<>();
+        uses.forEach((k, u) -> {
+            if (u.org().equals(t.org())) {
+                lastUses.add(Tuple.of(t.org(), k, OffsetDateTime.ofInstant(Instant.ofEpochMilli(u.at()), ZoneOffset.UTC), u.address()));
+            }
+        });
+        List<Tuple> seen = new ArrayList<>();
+        addresses.forEach((k, org) -> {
+            if (org.equals(t.org())) {
+                int bar = k.indexOf('|');
+                seen.add(Tuple.of(t.org(), UUID.fromString(k.substring(0, bar)), k.substring(bar + 1)));
+            }
+        });
+        return counts
+                .compose(x -> lastUses.isEmpty() ? Future.succeededFuture() : t.conn().preparedQuery(
+                                "UPDATE api_keys SET last_used_at = greatest(last_used_at, $3), last_used_address = $4"
+                                        + " WHERE organization_id = $1 AND id = $2")
+                        .executeBatch(lastUses).mapEmpty())
+                .compose(x -> firstUses(t, seen));
+    }
+
+    /** Records addresses; the ones never seen before become audit events. */
+    private Future<Void> firstUses(Tenant t, List<Tuple> seen) {
+        Future<Void> chain = Future.succeededFuture();
+        for (Tuple s : seen) {
+            chain = chain.compose(x -> t.conn().preparedQuery("INSERT INTO key_addresses (organization_id, key_id, address,"
+                            + " first_seen_at) VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING RETURNING key_id")
+                    .execute(s)
+                    .compose(r -> r.rowCount() == 0 ? Future.succeededFuture() : audit.append(t, new AuditEvent(null, "api-key",
+                            "api-key.used-from-new-address", "api-key", s.getUUID(1).toString(), s.getString(2),
+                            new io.vertx.core.json.JsonObject()))));
+        }
+        return chain;
+    }
+}
