@@ -26,7 +26,9 @@ import io.keysmith.people.PeopleService;
 import io.keysmith.users.UserHandlers;
 import io.keysmith.users.UserRepository;
 import io.keysmith.usage.KeyMetrics;
+import io.keysmith.usage.UsageHandlers;
 import io.keysmith.usage.UsageMeter;
+import io.keysmith.usage.UsageRepository;
 import io.keysmith.users.LinkMailer;
 import io.keysmith.users.UserService;
 import java.time.Duration;
@@ -310,7 +312,8 @@ public final class Keysmith {
                             new PeopleHandlers(people, client),
                             new KeyHandlers(keys, apiTypes, client, keyAuthentication, usage, keyMetrics),
                             new PartnerHandlers(database, new PartnerRepository(), auditRepository, catalog, client),
-                            new ForwardAuthHandlers(contract, keyAuthHandler, keyAuthentication, client, config.gatewayCidrs(), usage, keyMetrics));
+                            new ForwardAuthHandlers(contract, keyAuthHandler, keyAuthentication, client, config.gatewayCidrs(), usage, keyMetrics),
+                            new UsageHandlers(database, new UsageRepository(), keys));
 
                     ApiVerticle.Setup setup = new ApiVerticle.Setup(
                             config.httpHost(),

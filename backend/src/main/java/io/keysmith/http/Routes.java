@@ -15,6 +15,7 @@ import io.keysmith.ops.HealthHandlers;
 import io.keysmith.organizations.OrganizationHandlers;
 import io.keysmith.partners.PartnerHandlers;
 import io.keysmith.people.PeopleHandlers;
+import io.keysmith.usage.UsageHandlers;
 import io.keysmith.users.UserHandlers;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.APIKeyHandler;
@@ -47,7 +48,8 @@ public final class Routes {
             PeopleHandlers people,
             KeyHandlers keys,
             PartnerHandlers partners,
-            ForwardAuthHandlers forwardAuth) {}
+            ForwardAuthHandlers forwardAuth,
+            UsageHandlers usage) {}
 
     /** How callers prove who they are, per security scheme of the contract. */
     public record Security(
@@ -92,6 +94,8 @@ public final class Routes {
         t.put("listApiTypes", h.keys()::apiTypes);
         t.put("verifyApiKey", h.keys()::verify);
         t.put("forwardAuth", h.forwardAuth()::forwardAuth);
+        t.put("getApiKeyUsage", h.usage()::key);
+        t.put("getOrganizationUsage", h.usage()::organization);
         t.put("listMyApiKeys", h.keys()::listMine);
         t.put("createApiKey", h.keys()::create);
         t.put("listOrganizationApiKeys", h.keys()::listAll);

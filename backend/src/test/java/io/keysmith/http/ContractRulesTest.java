@@ -6,6 +6,7 @@ import io.keysmith.accesslevels.AccessLevelHandlers;
 import io.keysmith.accesslevels.PermissionCatalog;
 import io.keysmith.audit.AuditHandlers;
 import io.keysmith.people.PeopleHandlers;
+import io.keysmith.usage.UsageHandlers;
 import io.keysmith.auth.SessionHandlers;
 import io.keysmith.keys.ForwardAuthHandlers;
 import io.keysmith.keys.KeyFormatHandlers;
@@ -77,7 +78,8 @@ class ContractRulesTest {
                         new PeopleHandlers(null, null),
                         new KeyHandlers(null, null, null, null, null, null),
                         new PartnerHandlers(null, null, null, null, null),
-                        new ForwardAuthHandlers(null, null, null, null, null, null, null)));
+                        new ForwardAuthHandlers(null, null, null, null, null, null, null),
+                        new UsageHandlers(null, null, null)));
         Set<String> declared = new HashSet<>();
         operations().forEach(op -> declared.add(op.id()));
         assertThat(bound).as("route table vs openapi.yaml").containsExactlyInAnyOrderElementsOf(declared);
