@@ -1,5 +1,8 @@
-import createClient from 'openapi-fetch';
-import type { paths } from '@/api/schema';
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { components, paths } from '@/api/schema';
+
+export type Schemas = components['schemas'];
+export type Problem = Schemas['Problem'];
 
 /**
  * The one typed client; its types are generated from ../openapi.yaml at build time, never written by hand.
@@ -9,3 +12,77 @@ export const api = createClient<paths>({
   baseUrl: '/',
   fetch: (request) => globalThis.fetch(request),
 });
+
+let csrfToken: string | undefined;
+let onUnauthorized: (() => void) | undefined;
+
+/** The session's CSRF token (from /api/v1/me); sent as X-CSRF-Token on every state-changing request. */
+export function setCsrfToken(token: string | undefined) {
+  csrfToken = token;
+}
+
+/** Called when a call made with the session answers 401 (the session ended). */
+export function setUnauthorizedHandler(handler: (() => void) | undefined) {
+  onUnauthorized = handler;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+// A 401 from these means "wrong credentials" or "not signed in yet", not "your session ended".
+const NO_SESSION_PATHS = ['/api/v1/session', '/api/v1/signup', '/api/v1/invitations/accept', '/api/v1/me'];
+
+const sessionMiddleware: Middleware = {
+  onRequest({ request }) {
+    if (csrfToken && !SAFE_METHODS.has(request.method)) request.headers.set('X-CSRF-Token', csrfToken);
+    return request;
+  },
+  onResponse({ request, response }) {
+    if (response.status === 401 && onUnauthorized) {
+      const path = new URL(request.url, window.location.href).pathname;
+      if (!NO_SESSION_PATHS.includes(path)) onUnauthorized();
+    }
+    return response;
+  },
+};
+api.use(sessionMiddleware);
+
+/** An error answer of the API, carrying its problem+json body. */
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title);
+    this.name = 'ApiError';
+  }
+
+  /** The top-level request field the problem names ("ipAllowlist.0" and "/ipAllowlist/0" both give "ipAllowlist"). */
+  get field(): string | undefined {
+    const raw = this.problem.field;
+    if (!raw) return undefined;
+    return raw.replace(/^\//, '').split(/[./]/)[0] || undefined;
+  }
+}
+
+/** Turns anything an openapi-fetch call may give back as `error` into an ApiError. */
+export function toApiError(error: unknown, response?: Response): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error && typeof error === 'object' && 'title' in error && 'status' in error) {
+    return new ApiError(error as Problem);
+  }
+  const status = response?.status ?? 0;
+  return new ApiError({
+    type: 'about:blank',
+    title: status ? `The server answered ${status}` : 'The server could not be reached',
+    status,
+  });
+}
+
+/** Returns `data` of an openapi-fetch result, or throws an ApiError. */
+export function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  if (result.error !== undefined || !result.response.ok) throw toApiError(result.error, result.response);
+  return result.data as T;
+}
+
+/** A message for any error thrown by a call. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.problem.detail ?? error.problem.title;
+  if (error instanceof Error) return error.message;
+  return 'Something went wrong';
+}

@@ -1,10 +1,19 @@
-import { NavLink, Outlet } from 'react-router';
+import { useEffect, useRef, useState } from 'react';
+import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { StatusBadge } from '@/features/health/components/StatusBadge';
+import { hasPermission, useMe, useSession } from '@/lib/auth';
 
 const navClass = ({ isActive }: { isActive: boolean }) => (isActive ? 'nav-link active' : 'nav-link');
 
-/** The frame of every page: sidebar with brand, navigation, status and profile; the page in <main>. */
+/** The frame of every signed-in page: sidebar with brand, navigation, status and profile menu; the page in <main>. */
 export function Shell() {
+  const me = useMe();
+  const can = (p: string) => hasPermission(me, p);
+  const settings = [
+    can('keys:manage-all') && { to: '/settings/api-management', label: 'API Management' },
+    can('access-levels:read') && { to: '/settings/access-levels', label: 'Access levels' },
+  ].filter((x): x is { to: string; label: string } => Boolean(x));
+
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -17,46 +26,118 @@ export function Shell() {
         </NavLink>
         <nav className="sidebar__nav" aria-label="Main">
           <ul>
-            <li>
-              <NavLink to="/api-keys" className={navClass}>
-                API Keys
-              </NavLink>
-            </li>
-            <li>
-              <NavLink to="/people" className={navClass}>
-                People
-              </NavLink>
-            </li>
-            <li className="nav-group">
-              <span className="nav-group__label" id="nav-settings">
-                Settings
-              </span>
-              <ul aria-labelledby="nav-settings">
-                <li>
-                  <NavLink to="/settings/api-management" className={navClass}>
-                    API Management
-                  </NavLink>
-                </li>
-              </ul>
-            </li>
+            {can('people:read') && (
+              <li>
+                <NavLink to="/people" className={navClass}>
+                  People
+                </NavLink>
+              </li>
+            )}
+            {can('users:read') && (
+              <li>
+                <NavLink to="/users" className={navClass}>
+                  Users
+                </NavLink>
+              </li>
+            )}
+            {can('audit:read') && (
+              <li>
+                <NavLink to="/audit" className={navClass}>
+                  Audit log
+                </NavLink>
+              </li>
+            )}
+            {settings.length > 0 && (
+              <li className="nav-group">
+                <span className="nav-group__label" id="nav-settings">
+                  Settings
+                </span>
+                <ul aria-labelledby="nav-settings">
+                  {settings.map((s) => (
+                    <li key={s.to}>
+                      <NavLink to={s.to} className={navClass}>
+                        {s.label}
+                      </NavLink>
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            )}
           </ul>
         </nav>
         <div className="sidebar__footer">
           <StatusBadge />
-          <section className="profile" aria-label="Profile">
-            <span className="profile__avatar" aria-hidden="true">
-              ?
-            </span>
-            <span className="profile__text">
-              <span className="profile__name">Not signed in</span>
-              <span className="profile__hint">Sign-in is coming soon</span>
-            </span>
-          </section>
+          <ProfileMenu />
         </div>
       </header>
       <main id="main" className="main" tabIndex={-1}>
         <Outlet />
       </main>
     </div>
+  );
+}
+
+function ProfileMenu() {
+  const me = useMe();
+  const { signOut } = useSession();
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLElement>(null);
+  const location = useLocation();
+  const initials = `${me.user.firstName[0] ?? ''}${me.user.lastName[0] ?? ''}`.toUpperCase();
+
+  useEffect(() => setOpen(false), [location.pathname]);
+  useEffect(() => {
+    if (!open) return;
+    const onClick = (e: MouseEvent) => {
+      if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', onClick);
+    return () => document.removeEventListener('mousedown', onClick);
+  }, [open]);
+
+  return (
+    <section
+      className="profile"
+      aria-label="Profile"
+      ref={ref}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open) {
+          setOpen(false);
+          ref.current?.querySelector('button')?.focus();
+        }
+      }}
+    >
+      {open && (
+        <ul className="profile__menu" id="profile-menu">
+          <li>
+            <Link to="/api-keys" className="profile__item">
+              API Keys
+            </Link>
+          </li>
+          <li>
+            <button type="button" className="profile__item" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          </li>
+        </ul>
+      )}
+      <button
+        type="button"
+        className="profile__button"
+        aria-expanded={open}
+        aria-controls="profile-menu"
+        onClick={() => setOpen((o) => !o)}
+      >
+        <span className="profile__avatar" aria-hidden="true">
+          {initials || '?'}
+        </span>
+        <span className="profile__text">
+          <span className="profile__name">
+            {me.user.firstName} {me.user.lastName}
+          </span>
+          <span className="profile__hint">{me.organization.name}</span>
+        </span>
+      </button>
+    </section>
   );
 }

@@ -1,10 +1,115 @@
-import { ComingSoon } from '@/components/ui/ComingSoon';
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { EmptyState, ErrorBox, Loading, PageHeader, StatusPill } from '@/components/ui/Feedback';
+import { listMyKeys, type ApiKey } from '@/features/api-keys/api/keys';
+import { api, unwrap } from '@/lib/api-client';
+import { formatDate, statusLabel } from '@/lib/format';
+import { useAsync } from '@/lib/use-async';
 
 export function ApiKeysPage() {
+  const first = useAsync((signal) => listMyKeys(undefined, signal), []);
+  const lookups = useAsync(
+    async (signal) => {
+      const [types, partners] = await Promise.all([
+        api.GET('/api/v1/api-types', { signal }).then(unwrap),
+        api.GET('/api/v1/partners', { signal }).then(unwrap),
+      ]);
+      return {
+        typeTitle: new Map(types.items.map((t) => [t.name, t.title])),
+        partnerName: new Map(partners.items.map((p) => [p.id, p.name])),
+      };
+    },
+    [],
+  );
+  const [items, setItems] = useState<ApiKey[]>([]);
+  const [next, setNext] = useState<string>();
+  const [moreError, setMoreError] = useState<unknown>();
+
+  useEffect(() => {
+    if (first.data) {
+      setItems(first.data.items);
+      setNext(first.data.next);
+    }
+  }, [first.data]);
+
+  const loadMore = async () => {
+    try {
+      const page = await listMyKeys(next);
+      setItems((i) => [...i, ...page.items]);
+      setNext(page.next);
+    } catch (e) {
+      setMoreError(e);
+    }
+  };
+
+  const add = (
+    <Link to="/api-keys/new" className="button button--primary">
+      + Add New Key
+    </Link>
+  );
+
   return (
-    <ComingSoon title="API Keys">
-      Create named keys for your integrations, see each secret exactly once, and choose precisely what every key may
-      do.
-    </ComingSoon>
+    <section className="page" aria-labelledby="page-title">
+      <PageHeader title="API Keys" actions={add}>
+        Keys you own. Each secret was shown once, when the key was created.
+      </PageHeader>
+      {first.loading ? (
+        <Loading label="Loading your keys…" />
+      ) : first.error ? (
+        <ErrorBox error={first.error} onRetry={first.reload} />
+      ) : items.length === 0 ? (
+        <EmptyState title="You have no API keys yet">
+          <p>Create a key for an integration or a partner; you choose exactly what it may do.</p>
+          <p>{add}</p>
+        </EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <caption className="visually-hidden">Your API keys</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Key</th>
+                <th scope="col">API type</th>
+                <th scope="col">Partner</th>
+                <th scope="col">Created</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((k) => (
+                <tr key={k.id}>
+                  <td data-label="Name">
+                    <div>
+                      <strong>{k.name}</strong>
+                      {k.description && <div className="muted small">{k.description}</div>}
+                    </div>
+                  </td>
+                  <td data-label="Key">
+                    <code>{k.hint}…</code>
+                  </td>
+                  <td data-label="API type">{lookups.data?.typeTitle.get(k.apiType) ?? k.apiType}</td>
+                  <td data-label="Partner">{k.partnerId ? (lookups.data?.partnerName.get(k.partnerId) ?? '—') : '—'}</td>
+                  <td data-label="Created">{formatDate(k.createdAt)}</td>
+                  <td data-label="Expires">{formatDate(k.expiresAt, 'Never')}</td>
+                  <td data-label="Status">
+                    <StatusPill status={k.status} label={statusLabel(k.status)} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {moreError !== undefined && <ErrorBox error={moreError} />}
+      {next && (
+        <p>
+          <button type="button" className="button" onClick={loadMore}>
+            Load more
+          </button>
+        </p>
+      )}
+    </section>
   );
 }

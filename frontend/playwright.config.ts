@@ -1,0 +1,56 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * Browser tests against the real server (the packaged jar) on a fresh embedded PostgreSQL.
+ * Build the jar first: mvn -pl backend package -DskipTests (the e2e Maven module runs this after it).
+ */
+const port = Number(process.env.KEYSMITH_E2E_PORT ?? 18480);
+const managementPort = Number(process.env.KEYSMITH_E2E_MANAGEMENT_PORT ?? 19480);
+const dataDir = `../e2e/target/data-${Date.now()}`;
+export const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: '../e2e/target/test-results',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: 'list',
+  use: {
+    baseURL,
+    viewport: { width: 1280, height: 800 },
+    permissions: ['clipboard-read', 'clipboard-write'],
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    command: 'java -jar ../backend/target/keysmith.jar',
+    url: `${baseURL}/health/ready`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    // A graceful stop lets the server stop its embedded PostgreSQL (a SIGKILL would leave the postmaster running).
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      KEYSMITH_DATA_DIR: dataDir,
+      KEYSMITH_HTTP_PORT: String(port),
+      KEYSMITH_HTTP_HOST: '127.0.0.1',
+      KEYSMITH_MANAGEMENT_PORT: String(managementPort),
+    },
+  },
+});

@@ -1,0 +1,116 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { apiKey, mockApi, problem, renderApp, signedInHandlers } from '@/testing/mock-api';
+
+afterEach(() => vi.unstubAllGlobals());
+
+const SECRET = 'ksk_0123456789abcdefghijABCDEFGHIJ01abcdef';
+
+function handlers() {
+  return {
+    ...signedInHandlers(),
+    'POST /api/v1/api-keys': () => Response.json({ key: apiKey(), secret: SECRET }, { status: 201 }),
+    'PATCH /api/v1/api-keys/00000000-0000-4000-8000-0000000000d1': () => Response.json(apiKey()),
+  };
+}
+
+async function fillDetails(user: ReturnType<typeof userEvent.setup>) {
+  await user.type(await screen.findByLabelText(/^Name/), 'Payroll sync');
+  await user.click(screen.getByRole('radio', { name: /Choose permissions/ }));
+  await user.click(screen.getByRole('button', { name: 'Generate Key' }));
+}
+
+describe('the create-key wizard', () => {
+  it('creates the key with no permissions, gates Continue on "I have stored the API key", then saves the chosen ones with PATCH', async () => {
+    const user = userEvent.setup();
+    const calls = mockApi(handlers());
+    const { router } = renderApp('/api-keys/new');
+    await fillDetails(user);
+
+    const secret = await screen.findByLabelText('API key');
+    expect(secret).toHaveValue(SECRET);
+    expect(secret).toHaveAttribute('readonly');
+    expect(screen.getByText(/will not be shown again/)).toBeInTheDocument();
+    const create = calls.find((c) => c.method === 'POST' && c.path === '/api/v1/api-keys')!;
+    expect(create.body).toEqual({ name: 'Payroll sync', apiType: 'PEOPLE', permissionMode: 'SCOPED', permissions: [], fieldRights: {} });
+    expect(create.headers.get('X-CSRF-Token')).toBe('csrf-123');
+
+    const cont = screen.getByRole('button', { name: 'Continue' });
+    expect(cont).toBeDisabled();
+    await user.click(screen.getByRole('checkbox', { name: 'I have stored the API key' }));
+    expect(cont).toBeEnabled();
+    await user.click(cont);
+
+    expect(await screen.findByRole('heading', { name: 'Manage Permissions' })).toBeInTheDocument();
+    await user.click(screen.getByRole('checkbox', { name: /View people records/ }));
+    await user.selectOptions(screen.getByLabelText('First name'), 'VIEW');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+
+    await waitFor(() => expect(router.state.location.pathname).toBe('/api-keys'));
+    const patch = calls.find((c) => c.method === 'PATCH')!;
+    expect(patch.body).toEqual({ permissions: ['people:read'], fieldRights: { firstName: 'VIEW' } });
+    expect(patch.headers.get('X-CSRF-Token')).toBe('csrf-123');
+  });
+
+  it('copies the secret with the Copy button', async () => {
+    const user = userEvent.setup();
+    mockApi(handlers());
+    renderApp('/api-keys/new');
+    await fillDetails(user);
+    await screen.findByLabelText('API key');
+    const writeText = vi.spyOn(navigator.clipboard, 'writeText');
+    await user.click(screen.getByRole('button', { name: 'Copy' }));
+    expect(writeText).toHaveBeenCalledWith(SECRET);
+    expect(await screen.findByText('Copied to the clipboard.')).toBeInTheDocument();
+  });
+
+  it('creates an "inherit my access" key INHERIT and skips the permission step', async () => {
+    const user = userEvent.setup();
+    const calls = mockApi(handlers());
+    const { router } = renderApp('/api-keys/new');
+    await user.type(await screen.findByLabelText(/^Name/), 'Everything I can');
+    await user.click(screen.getByRole('radio', { name: /Inherit my access/ }));
+    await user.click(screen.getByRole('button', { name: 'Generate Key' }));
+    await user.click(await screen.findByRole('checkbox', { name: 'I have stored the API key' }));
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/api-keys'));
+    expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ name: 'Everything I can', apiType: 'PEOPLE', permissionMode: 'INHERIT' });
+    expect(calls.some((c) => c.method === 'PATCH')).toBe(false);
+  });
+
+  it('asks before leaving while the secret is shown', async () => {
+    const user = userEvent.setup();
+    mockApi(handlers());
+    const { router } = renderApp('/api-keys/new');
+    await fillDetails(user);
+    await screen.findByLabelText('API key');
+    await router.navigate('/people');
+    const dialog = await screen.findByRole('dialog', { name: 'Leave this page?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Stay' }));
+    expect(router.state.location.pathname).toBe('/api-keys/new');
+    expect(screen.getByLabelText('API key')).toHaveValue(SECRET);
+  });
+
+  it('shows a field-level problem detail next to the field it names', async () => {
+    const user = userEvent.setup();
+    mockApi({ ...handlers(), 'POST /api/v1/api-keys': () => problem(400, "Field 'ipAllowlist.0' has the wrong format", 'ipAllowlist.0') });
+    renderApp('/api-keys/new');
+    await user.type(await screen.findByLabelText(/^Name/), 'Bad IPs');
+    await user.type(screen.getByLabelText(/IP allowlist/), 'not-an-ip');
+    await user.click(screen.getByRole('button', { name: 'Generate Key' }));
+    const input = screen.getByLabelText(/IP allowlist/);
+    await waitFor(() => expect(input).toHaveAttribute('aria-invalid', 'true'));
+    expect(input).toHaveAccessibleDescription(expect.stringContaining("Field 'ipAllowlist.0' has the wrong format"));
+    expect(screen.getByLabelText(/^Name/)).not.toHaveAttribute('aria-invalid');
+  });
+
+  it('shows a problem without a field above the form', async () => {
+    const user = userEvent.setup();
+    mockApi({ ...handlers(), 'POST /api/v1/api-keys': () => problem(403, 'You may not create keys') });
+    renderApp('/api-keys/new');
+    await user.type(await screen.findByLabelText(/^Name/), 'Nope');
+    await user.click(screen.getByRole('button', { name: 'Generate Key' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('You may not create keys');
+  });
+});

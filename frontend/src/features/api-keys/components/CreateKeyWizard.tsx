@@ -1,0 +1,268 @@
+import { useState, type FormEvent } from 'react';
+import { ErrorBox, Loading } from '@/components/ui/Feedback';
+import { Field, FormError } from '@/components/ui/Field';
+import { LeaveConfirm } from '@/components/ui/LeaveConfirm';
+import { SecretField } from '@/components/ui/SecretField';
+import {
+  createKey,
+  loadWizardData,
+  saveKeyPermissions,
+  type ApiKey,
+  type ApiKeyCreate,
+} from '@/features/api-keys/api/keys';
+import { PermissionPicker, type PermissionSelection } from '@/features/api-keys/components/PermissionPicker';
+import { partnerSelection } from '@/features/api-keys/components/permissions';
+import { useMe } from '@/lib/auth';
+import { endOfDayIso } from '@/lib/format';
+import { useFormErrors } from '@/lib/form-errors';
+import { useLeaveGuard } from '@/lib/use-leave-guard';
+import { useAsync } from '@/lib/use-async';
+
+const FIELDS = ['name', 'apiType', 'partnerId', 'description', 'permissionMode', 'expiresAt', 'ipAllowlist'] as const;
+const STEPS = ['Details', 'Store the key', 'Manage permissions'];
+
+type Form = {
+  name: string;
+  apiType: string;
+  partnerId: string;
+  description: string;
+  mode: 'INHERIT' | 'SCOPED';
+  expiresOn: string;
+  ipAllowlist: string;
+};
+
+/**
+ * Create a key in three steps (architecture.md, create-key flow): the details; the secret, shown once, until the user
+ * confirms storing it; then the permissions. A "choose permissions" key is created SCOPED with no permissions (it can
+ * do nothing) and the chosen ones are saved with PATCH afterwards.
+ */
+export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
+  const me = useMe();
+  const data = useAsync((signal) => loadWizardData(signal), []);
+  const [step, setStep] = useState(0);
+  const [form, setForm] = useState<Form>({
+    name: '',
+    apiType: '',
+    partnerId: '',
+    description: '',
+    mode: 'SCOPED',
+    expiresOn: '',
+    ipAllowlist: '',
+  });
+  const [created, setCreated] = useState<{ key: ApiKey; secret: string }>();
+  const [stored, setStored] = useState(false);
+  const [selection, setSelection] = useState<PermissionSelection>({ permissions: [], fieldRights: {} });
+  const [busy, setBusy] = useState(false);
+  const errors = useFormErrors(FIELDS);
+  const saveErrors = useFormErrors(['permissions', 'fieldRights']);
+  const { blocker, release } = useLeaveGuard(step === 1);
+
+  if (data.loading) return <Loading />;
+  if (data.error || !data.data) return <ErrorBox error={data.error} onRetry={data.reload} />;
+  const { apiTypes, partners, catalog, policies } = data.data;
+  const apiTypeName = form.apiType || apiTypes[0]?.name || '';
+  const apiType = apiTypes.find((t) => t.name === apiTypeName);
+  const set = (name: keyof Form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) =>
+    setForm((f) => ({ ...f, [name]: e.target.value }));
+
+  const today = new Date().toISOString().slice(0, 10);
+  const maxDate = policies.maxKeyLifetimeDays
+    ? new Date(Date.now() + policies.maxKeyLifetimeDays * 86_400_000).toISOString().slice(0, 10)
+    : undefined;
+
+  const generate = async (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    if (!form.name.trim()) {
+      errors.setFieldErrors({ name: 'Give the key a name.' });
+      return;
+    }
+    const body: ApiKeyCreate = {
+      name: form.name.trim(),
+      apiType: apiTypeName,
+      permissionMode: form.mode,
+      ...(form.mode === 'SCOPED' ? { permissions: [], fieldRights: {} } : {}),
+      ...(form.partnerId ? { partnerId: form.partnerId } : {}),
+      ...(form.description.trim() ? { description: form.description.trim() } : {}),
+      ...(form.expiresOn ? { expiresAt: endOfDayIso(form.expiresOn) } : {}),
+    };
+    const ips = form.ipAllowlist.split(/[\s,]+/).filter(Boolean);
+    if (ips.length) body.ipAllowlist = ips;
+    setBusy(true);
+    try {
+      const result = await createKey(body);
+      setCreated(result);
+      const partner = partners.find((p) => p.id === form.partnerId);
+      setSelection(partnerSelection(partner, catalog, apiType, me.permissions, me.fieldRights));
+      setStep(1);
+    } catch (error) {
+      errors.show(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const save = async () => {
+    if (!created) return;
+    saveErrors.clear();
+    setBusy(true);
+    try {
+      await saveKeyPermissions(created.key.id, selection.permissions, selection.fieldRights);
+      onDone();
+    } catch (error) {
+      saveErrors.show(error);
+      setBusy(false);
+    }
+  };
+
+  const steps = form.mode === 'SCOPED' ? STEPS : STEPS.slice(0, 2);
+
+  return (
+    <div className="wizard">
+      <ol className="steps" aria-label="Steps">
+        {steps.map((s, i) => (
+          <li key={s} className={i === step ? 'steps__item steps__item--current' : i < step ? 'steps__item steps__item--done' : 'steps__item'} aria-current={i === step ? 'step' : undefined}>
+            <span className="steps__number" aria-hidden="true">{i + 1}</span> {s}
+          </li>
+        ))}
+      </ol>
+
+      {step === 0 && (
+        <form className="card form" onSubmit={generate} aria-label="Key details">
+          <FormError message={errors.formError} />
+          <Field label="Name" required error={errors.fieldErrors.name} hint="For example the integration or partner it is for.">
+            {(p) => <input {...p} value={form.name} maxLength={100} onChange={set('name')} />}
+          </Field>
+          <div className="form__row">
+            <Field label="API type" required error={errors.fieldErrors.apiType}>
+              {(p) => (
+                <select {...p} value={apiTypeName} onChange={set('apiType')}>
+                  {apiTypes.map((t) => (
+                    <option key={t.name} value={t.name}>
+                      {t.title}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Partner" error={errors.fieldErrors.partnerId}>
+              {(p) => (
+                <select {...p} value={form.partnerId} onChange={set('partnerId')}>
+                  <option value="">No partner</option>
+                  {partners.map((partner) => (
+                    <option key={partner.id} value={partner.id}>
+                      {partner.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
+          <Field label="Description" error={errors.fieldErrors.description}>
+            {(p) => <textarea {...p} rows={2} maxLength={500} value={form.description} onChange={set('description')} />}
+          </Field>
+          <fieldset className={errors.fieldErrors.permissionMode ? 'field field--invalid radio-group' : 'field radio-group'}>
+            <legend className="field__label">Permissions</legend>
+            <label className="radio">
+              <input type="radio" name="mode" value="INHERIT" checked={form.mode === 'INHERIT'} onChange={() => setForm((f) => ({ ...f, mode: 'INHERIT' }))} />
+              <span>
+                <strong>Inherit my access</strong>
+                <span className="radio__hint">The key can always do exactly what you can do, now and later.</span>
+              </span>
+            </label>
+            <label className="radio">
+              <input type="radio" name="mode" value="SCOPED" checked={form.mode === 'SCOPED'} onChange={() => setForm((f) => ({ ...f, mode: 'SCOPED' }))} />
+              <span>
+                <strong>Choose permissions</strong>
+                <span className="radio__hint">Pick exactly what the key may do after it is created.</span>
+              </span>
+            </label>
+            {errors.fieldErrors.permissionMode && (
+              <p className="field__error" role="alert">
+                {errors.fieldErrors.permissionMode}
+              </p>
+            )}
+          </fieldset>
+          <div className="form__row">
+            <Field
+              label="Expires on"
+              required={policies.expiryRequired}
+              error={errors.fieldErrors.expiresAt}
+              hint={
+                policies.maxKeyLifetimeDays
+                  ? `Your organization allows at most ${policies.maxKeyLifetimeDays} days.`
+                  : 'Leave empty for a key that does not expire.'
+              }
+            >
+              {(p) => <input {...p} type="date" min={today} max={maxDate} value={form.expiresOn} onChange={set('expiresOn')} />}
+            </Field>
+            <Field label="IP allowlist" error={errors.fieldErrors.ipAllowlist} hint="One address or CIDR range per line; empty allows any.">
+              {(p) => (
+                <textarea {...p} rows={3} className="mono" spellCheck={false} value={form.ipAllowlist} onChange={set('ipAllowlist')} placeholder="203.0.113.0/24" />
+              )}
+            </Field>
+          </div>
+          <div className="actions">
+            <button type="button" className="button" onClick={onDone}>
+              Cancel
+            </button>
+            <button type="submit" className="button button--primary" disabled={busy}>
+              {busy ? 'Generating…' : 'Generate Key'}
+            </button>
+          </div>
+        </form>
+      )}
+
+      {step === 1 && created && (
+        <section className="card" aria-labelledby="store-title">
+          <h2 id="store-title">Your new key “{created.key.name}”</h2>
+          <SecretField label="API key" secret={created.secret} />
+          <label className="checkbox">
+            <input type="checkbox" checked={stored} onChange={(e) => setStored(e.target.checked)} />I have stored the API key
+          </label>
+          <div className="actions">
+            <button
+              type="button"
+              className="button button--primary"
+              disabled={!stored}
+              onClick={() => {
+                if (form.mode === 'SCOPED') setStep(2);
+                else {
+                  release();
+                  onDone();
+                }
+              }}
+            >
+              Continue
+            </button>
+          </div>
+          <LeaveConfirm blocker={blocker} message="The key is shown only now. Leave only if you have stored it." />
+        </section>
+      )}
+
+      {step === 2 && created && (
+        <section className="card" aria-labelledby="perm-title">
+          <h2 id="perm-title">Manage Permissions</h2>
+          <p className="muted">
+            The key can do nothing until you save. It never exceeds your own access, and only {apiType?.title ?? 'its API type'} operations
+            apply.
+          </p>
+          <FormError message={saveErrors.formError ?? saveErrors.fieldErrors.permissions ?? saveErrors.fieldErrors.fieldRights} />
+          <PermissionPicker
+            catalog={catalog}
+            apiType={apiType}
+            myPermissions={me.permissions}
+            myFieldRights={me.fieldRights}
+            value={selection}
+            onChange={setSelection}
+          />
+          <div className="actions">
+            <button type="button" className="button button--primary" disabled={busy} onClick={save}>
+              {busy ? 'Saving…' : 'Save'}
+            </button>
+          </div>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import type { ApiType, FieldRight, FieldRights, Partner, PermissionCatalog } from '@/features/api-keys/api/keys';
+
+const RANK: Record<FieldRight, number> = { NONE: 0, VIEW: 1, EDIT: 2 };
+export const FIELD_RIGHTS: FieldRight[] = ['NONE', 'VIEW', 'EDIT'];
+export type FieldName = keyof FieldRights;
+
+export function rightOf(rights: FieldRights, field: string): FieldRight {
+  return (rights as Record<string, FieldRight | undefined>)[field] ?? 'NONE';
+}
+
+export function atMost(right: FieldRight, limit: FieldRight): FieldRight {
+  return RANK[right] <= RANK[limit] ? right : limit;
+}
+
+export function exceeds(right: FieldRight, limit: FieldRight): boolean {
+  return RANK[right] > RANK[limit];
+}
+
+/** Why a permission cannot be chosen for a key of this API type by this user, or undefined when it can. */
+export function whyUnavailable(permission: string, apiType: ApiType | undefined, myPermissions: readonly string[]) {
+  if (!apiType?.permissions?.includes(permission)) return `Not part of the ${apiType?.title ?? 'chosen API type'}`;
+  if (!myPermissions.includes(permission)) return 'Beyond your own access';
+  return undefined;
+}
+
+/** Whether keys of this type read or write people records (then field rights matter). */
+export function usesFieldRights(apiType: ApiType | undefined): boolean {
+  return Boolean(apiType?.permissions?.some((p) => p.startsWith('people:')));
+}
+
+/** The partner's usual permissions and field rights, cut down to what this key may have. */
+export function partnerSelection(
+  partner: Partner | undefined,
+  catalog: PermissionCatalog,
+  apiType: ApiType | undefined,
+  myPermissions: readonly string[],
+  myFieldRights: FieldRights,
+): { permissions: string[]; fieldRights: FieldRights } {
+  if (!partner) return { permissions: [], fieldRights: {} };
+  const permissions = partner.usualPermissions.filter((p) => !whyUnavailable(p, apiType, myPermissions));
+  const fieldRights: Record<string, FieldRight> = {};
+  if (usesFieldRights(apiType)) {
+    for (const field of catalog.fields) {
+      const right = atMost(rightOf(partner.usualFieldRights, field.name), rightOf(myFieldRights, field.name));
+      if (right !== 'NONE') fieldRights[field.name] = right;
+    }
+  }
+  return { permissions, fieldRights: fieldRights as FieldRights };
+}

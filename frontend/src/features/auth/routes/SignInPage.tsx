@@ -1,0 +1,105 @@
+import { useState, type FormEvent } from 'react';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Field, FormError } from '@/components/ui/Field';
+import { api, unwrap, type Schemas } from '@/lib/api-client';
+import { useSession } from '@/lib/auth';
+import { useFormErrors } from '@/lib/form-errors';
+import { AuthLayout, safeNext } from '@/features/auth/routes/AuthLayout';
+
+type Organization = Schemas['Organization'];
+
+export function SignInPage() {
+  const { session, signedIn } = useSession();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const next = safeNext(params.get('next'));
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [organizations, setOrganizations] = useState<Organization[]>();
+  const [organizationId, setOrganizationId] = useState('');
+  const [busy, setBusy] = useState(false);
+  const errors = useFormErrors(['email', 'password', 'organizationId']);
+
+  if (session.status === 'signed-in' && !busy) return <Navigate to={next} replace />;
+
+  const notice =
+    params.get('signedOut') === '1'
+      ? 'You signed out.'
+      : params.has('next')
+        ? 'Your session ended. Please sign in again to continue.'
+        : undefined;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    setBusy(true);
+    try {
+      const result = unwrap(
+        await api.POST('/api/v1/session', {
+          body: { email, password, ...(organizationId ? { organizationId } : {}) },
+        }),
+      );
+      if (result.status === 'CHOOSE_ORGANIZATION') {
+        setOrganizations(result.organizations ?? []);
+        setOrganizationId(result.organizations?.[0]?.id ?? '');
+        setBusy(false);
+        return;
+      }
+      if (result.me) {
+        signedIn(result.me);
+        navigate(next, { replace: true });
+      }
+    } catch (error) {
+      errors.show(error);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <AuthLayout title="Sign in">
+      {notice && (
+        <p className="alert alert--info" role="status">
+          {notice}
+        </p>
+      )}
+      <form onSubmit={submit} noValidate={false} className="form">
+        <FormError message={errors.formError} />
+        <Field label="E-mail" required error={errors.fieldErrors.email}>
+          {(p) => (
+            <input {...p} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
+          )}
+        </Field>
+        <Field label="Password" required error={errors.fieldErrors.password}>
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          )}
+        </Field>
+        {organizations && (
+          <Field label="Organization" required hint="You belong to several organizations. Choose one." error={errors.fieldErrors.organizationId}>
+            {(p) => (
+              <select {...p} value={organizationId} onChange={(e) => setOrganizationId(e.target.value)}>
+                {organizations.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
+        <button type="submit" className="button button--primary button--block" disabled={busy}>
+          {busy ? 'Signing in…' : organizations ? 'Continue' : 'Sign in'}
+        </button>
+      </form>
+      <p className="auth__switch">
+        New to Keysmith? <Link to="/sign-up">Create an organization</Link>
+      </p>
+    </AuthLayout>
+  );
+}

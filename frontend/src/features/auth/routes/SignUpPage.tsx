@@ -1,0 +1,80 @@
+import { useState, type FormEvent } from 'react';
+import { Link, Navigate, useNavigate } from 'react-router';
+import { Field, FormError } from '@/components/ui/Field';
+import { api, unwrap } from '@/lib/api-client';
+import { useSession } from '@/lib/auth';
+import { useFormErrors } from '@/lib/form-errors';
+import { AuthLayout } from '@/features/auth/routes/AuthLayout';
+
+const FIELDS = ['organizationName', 'firstName', 'lastName', 'email', 'password'] as const;
+type FieldName = (typeof FIELDS)[number];
+
+export function SignUpPage() {
+  const { session, signedIn } = useSession();
+  const navigate = useNavigate();
+  const [values, setValues] = useState<Record<FieldName, string>>({
+    organizationName: '',
+    firstName: '',
+    lastName: '',
+    email: '',
+    password: '',
+  });
+  const [busy, setBusy] = useState(false);
+  const errors = useFormErrors(FIELDS);
+
+  if (session.status === 'signed-in' && !busy) return <Navigate to="/" replace />;
+
+  const set = (name: FieldName) => (e: React.ChangeEvent<HTMLInputElement>) =>
+    setValues((v) => ({ ...v, [name]: e.target.value }));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    if (values.password.length < 12) {
+      errors.setFieldErrors({ password: 'Use at least 12 characters.' });
+      return;
+    }
+    setBusy(true);
+    try {
+      const me = unwrap(await api.POST('/api/v1/signup', { body: values }));
+      signedIn(me);
+      navigate('/api-keys', { replace: true });
+    } catch (error) {
+      errors.show(error);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <AuthLayout title="Create your organization">
+      <form onSubmit={submit} className="form">
+        <FormError message={errors.formError} />
+        <Field label="Organization name" required error={errors.fieldErrors.organizationName}>
+          {(p) => <input {...p} autoComplete="organization" value={values.organizationName} onChange={set('organizationName')} />}
+        </Field>
+        <div className="form__row">
+          <Field label="First name" required error={errors.fieldErrors.firstName}>
+            {(p) => <input {...p} autoComplete="given-name" value={values.firstName} onChange={set('firstName')} />}
+          </Field>
+          <Field label="Last name" required error={errors.fieldErrors.lastName}>
+            {(p) => <input {...p} autoComplete="family-name" value={values.lastName} onChange={set('lastName')} />}
+          </Field>
+        </div>
+        <Field label="Work e-mail" required error={errors.fieldErrors.email}>
+          {(p) => <input {...p} type="email" autoComplete="email" value={values.email} onChange={set('email')} />}
+        </Field>
+        <Field label="Password" required hint="At least 12 characters." error={errors.fieldErrors.password}>
+          {(p) => (
+            <input {...p} type="password" autoComplete="new-password" value={values.password} onChange={set('password')} />
+          )}
+        </Field>
+        <button type="submit" className="button button--primary button--block" disabled={busy}>
+          {busy ? 'Creating…' : 'Create organization'}
+        </button>
+      </form>
+      <p className="auth__switch">
+        Already have an account? <Link to="/sign-in">Sign in</Link>
+      </p>
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,28 @@
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function formatDate(iso: string | undefined | null, empty = '—'): string {
+  return iso ? dateFormat.format(new Date(iso)) : empty;
+}
+
+export function formatDateTime(iso: string | undefined | null, empty = '—'): string {
+  return iso ? dateTimeFormat.format(new Date(iso)) : empty;
+}
+
+const STATUS_LABELS: Record<string, string> = {
+  ACTIVE: 'Active',
+  DISABLED: 'Disabled',
+  REVOKED: 'Revoked',
+  EXPIRED: 'Expired',
+  OWNER_INACTIVE: 'Owner inactive',
+  DEACTIVATED: 'Deactivated',
+};
+
+export function statusLabel(status: string): string {
+  return STATUS_LABELS[status] ?? status;
+}
+
+/** "2025-01-31" (a date input's value) -> the end of that day in UTC, as the API's date-time. */
+export function endOfDayIso(date: string): string {
+  return new Date(`${date}T23:59:59Z`).toISOString();
+}
