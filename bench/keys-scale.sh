@@ -45,7 +45,9 @@ echo "1,000 keys stored, mix over 1,000: $small requests/s"
 
 load $((STORED - 1000)) "$DISTINCT"
 before=$(heap)
-wrk -t2 -c64 -d20s -s bench/zipf.lua "$base/api/v1/api-keys/verify" -- "$work/keys.txt" "$gateway" >/dev/null   # warm the cache
+# warm the cache: every one of the distinct keys once (sequentially), then the mix for a while
+wrk -t2 -c64 -d"${WARMUP:-60s}" -s bench/zipf.lua "$base/api/v1/api-keys/verify" -- "$work/keys.txt" "$gateway" seq >/dev/null
+wrk -t2 -c64 -d10s -s bench/zipf.lua "$base/api/v1/api-keys/verify" -- "$work/keys.txt" "$gateway" >/dev/null
 after=$(heap)
 cached=$(curl -s "http://127.0.0.1:$mport/metrics" | awk '/^keysmith_key_cache_lookups_total\{result="miss"/ {print $2}')
 large=$(run)

@@ -8,7 +8,13 @@ function init(args)
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["Authorization"] = "Bearer " .. args[2]
-  math.randomseed(os.time() + (args[3] or 0))
+  sequential = args[3] == "seq"
+  math.randomseed(os.time())
+end
+local next_index = 0
+function setup(thread)
+  thread:set("offset", next_index)
+  next_index = next_index + 1
 end
 local function pick()
   local r, lo, hi = math.random(), 1, #cumulative
@@ -18,6 +24,15 @@ local function pick()
   end
   return keys[lo]
 end
+local counter = 0
 function request()
-  return wrk.format(nil, nil, nil, '{"key":"' .. pick() .. '"}')
+  local key
+  if sequential then
+    -- warm-up: every key once (two threads interleave odd and even ranks)
+    counter = counter + 1
+    key = keys[((counter * 2 + (offset or 0)) % #keys) + 1]
+  else
+    key = pick()
+  end
+  return wrk.format(nil, nil, nil, '{"key":"' .. key .. '"}')
 end
