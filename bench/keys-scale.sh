@@ -2,25 +2,14 @@
 # Cached verification with 1,000,000 keys stored and 100,000 distinct keys verified in a Zipf-like mix, as a ratio
 # to the same mix with 1,000 keys stored (one run), and the key cache's memory per cached key.
 #   bench/keys-scale.sh     # builds the jar if needed; takes a few minutes (generates and loads 1M keys)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-JAR=${JAR:-backend/target/keysmith.jar}
+source "$(dirname "$0")/lib.sh"
 DURATION=${DURATION:-15s}
 STORED=${STORED:-1000000}
 DISTINCT=${DISTINCT:-100000}
-for t in wrk psql; do command -v $t >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk postgresql-client >/dev/null; }; done
-[ -f "$JAR" ] || mvn -q -DskipTests package
-
-work=$(mktemp -d)
+need wrk
+need psql postgresql-client
 secret_b64=$(head -c 32 /dev/urandom | base64)
-port=$(python3 -c 'import socket;s=socket.socket();s.bind(("",0));print(s.getsockname()[1])')
-mport=$(python3 -c 'import socket;s=socket.socket();s.bind(("",0));print(s.getsockname()[1])')
-KEYSMITH_SECRET="v1:$secret_b64" KEYSMITH_DATA_DIR="$work/data" KEYSMITH_HTTP_PORT=$port KEYSMITH_MANAGEMENT_PORT=$mport \
-  KEYSMITH_HTTP_HOST=127.0.0.1 java -Xmx1g -jar "$JAR" >"$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.1; done
-base="http://127.0.0.1:$port"
+JAVA_OPTS="-Xmx1g ${JAVA_OPTS:-}" start_server KEYSMITH_SECRET="v1:$secret_b64"
 session=$(curl -s -D - -o "$work/me.json" -XPOST "$base/api/v1/signup" -H 'content-type: application/json' \
   -d '{"organizationName":"Scale","firstName":"S","lastName":"Cale","email":"scale@example.com","password":"scale password 123"}' \
   | awk -F'[=;]' 'tolower($0) ~ /^set-cookie: ks_session/ {print $2}')
@@ -28,8 +17,7 @@ read -r org owner csrf < <(python3 -c "import json;m=json.load(open('$work/me.js
 gateway=$(curl -s -XPOST "$base/api/v1/api-keys" -H "Cookie: ks_session=$session" -H "X-CSRF-Token: $csrf" \
   -H 'content-type: application/json' -d '{"name":"Gateway","apiType":"VERIFICATION","permissionMode":"INHERIT"}' \
   | python3 -c 'import json,sys;print(json.load(sys.stdin)["secret"])')
-export PGPASSWORD=$(cat "$work/data/postgres.password")
-psqlk() { psql -q -h 127.0.0.1 -p "$(cat "$work/data/postgres.port")" -U postgres keysmith "$@"; }
+psqlk() { bench_psql "$@"; }
 load() { # n keep
   python3 bench/gen_keys.py "$1" "$secret_b64" "$org" "$owner" "$work/rows.tsv" "$work/keys.txt" "$2"
   psqlk -c "\\copy api_keys (organization_id, id, owner_user_id, created_by, name, api_type, permission_mode, secret_hash, secret_version, hint) FROM '$work/rows.tsv'"

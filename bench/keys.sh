@@ -1,23 +1,12 @@
 #!/usr/bin/env bash
 # Key verification and key-authenticated reads, as ratios to /health/live and to the session, in one run.
 #   bench/keys.sh     # builds the jar if needed, starts a server on a fresh embedded PostgreSQL
-set -euo pipefail
-cd "$(dirname "$0")/.."
-JAR=${JAR:-backend/target/keysmith.jar}
+source "$(dirname "$0")/lib.sh"
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
-for t in wrk hey; do command -v $t >/dev/null || { apt-get update -qq && apt-get install -y -qq $t >/dev/null; }; done
-[ -f "$JAR" ] || mvn -q -DskipTests package
-
-work=$(mktemp -d)
-port=$(python3 -c 'import socket;s=socket.socket();s.bind(("",0));print(s.getsockname()[1])')
-mport=$(python3 -c 'import socket;s=socket.socket();s.bind(("",0));print(s.getsockname()[1])')
-KEYSMITH_DATA_DIR="$work/data" KEYSMITH_HTTP_PORT=$port KEYSMITH_MANAGEMENT_PORT=$mport KEYSMITH_HTTP_HOST=127.0.0.1 \
-  java -jar "$JAR" --demo >"$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.1; done
-base="http://127.0.0.1:$port"
+need wrk
+need hey
+start_server -- --demo
 pw=$(cat "$work/data/demo-password")
 session=$(curl -s -D - -o "$work/me.json" -XPOST "$base/api/v1/session" -H 'content-type: application/json' \
   -d "{\"email\":\"owner@demo.keysmith.dev\",\"password\":\"$pw\"}" | awk -F'[=;]' 'tolower($0) ~ /^set-cookie: ks_session/ {print $2}')

@@ -2,28 +2,15 @@
 # GET /api/v1/people (a page of 50 of 100,000 records) with row-level security on, as a ratio to the same endpoint
 # with RLS disabled on the tables the request reads (a benchmark-only setting), taken in one run.
 #   bench/people-rls.sh     # builds the jar if needed, starts a server on a fresh embedded PostgreSQL
-set -euo pipefail
-cd "$(dirname "$0")/.."
-JAR=${JAR:-backend/target/keysmith.jar}
+source "$(dirname "$0")/lib.sh"
 DURATION=${DURATION:-10s}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-command -v psql >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null; }
-[ -f "$JAR" ] || mvn -q -DskipTests package
-
-work=$(mktemp -d)
-port=$(python3 -c 'import socket;s=socket.socket();s.bind(("",0));print(s.getsockname()[1])')
-mport=$(python3 -c 'import socket;s=socket.socket();s.bind(("",0));print(s.getsockname()[1])')
-KEYSMITH_DATA_DIR="$work/data" KEYSMITH_HTTP_PORT=$port KEYSMITH_MANAGEMENT_PORT=$mport KEYSMITH_HTTP_HOST=127.0.0.1 \
-  java -jar "$JAR" >"$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.1; done
-base="http://127.0.0.1:$port"
+need wrk
+need psql postgresql-client
+start_server
 cookie=$(curl -s -D - -o /dev/null -XPOST "$base/api/v1/signup" -H 'content-type: application/json' \
   -d '{"organizationName":"Bench","firstName":"B","lastName":"Ench","email":"bench@example.com","password":"bench password 123"}' \
   | awk -F'[=;]' 'tolower($0) ~ /^set-cookie: ks_session/ {print $2}')
-export PGPASSWORD=$(cat "$work/data/postgres.password")
-sql() { psql -q -h 127.0.0.1 -p "$(cat "$work/data/postgres.port")" -U postgres keysmith -c "$1" >/dev/null; }
+sql() { bench_psql -c "$1" >/dev/null; }
 # 100,000 people in the benchmark organization, 1,000 in another (so the filter has something to skip)
 sql "INSERT INTO people (organization_id, first_name, last_name, department, salary)
      SELECT o.id, 'First' || g, 'Last' || lpad(g::text, 6, '0'), 'Dept' || (g % 20), 50000 + g

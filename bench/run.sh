@@ -3,26 +3,12 @@
 # shared and noisy: compare ratios, not absolute numbers).
 #   bench/run.sh            # builds the jar if needed, starts a server on a fresh embedded PostgreSQL
 # Env: DURATION (default 10s), CONNECTIONS (default 64), JAR (default backend/target/keysmith.jar)
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib.sh"
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
-JAR=${JAR:-backend/target/keysmith.jar}
-
-need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }; }
-need wrk wrk
-need hey hey
-[ -f "$JAR" ] || mvn -q -DskipTests package
-
-work=$(mktemp -d)
-port=$(python3 -c 'import socket;s=socket.socket();s.bind(("",0));print(s.getsockname()[1])')
-mport=$(python3 -c 'import socket;s=socket.socket();s.bind(("",0));print(s.getsockname()[1])')
-KEYSMITH_DATA_DIR="$work/data" KEYSMITH_HTTP_PORT=$port KEYSMITH_MANAGEMENT_PORT=$mport KEYSMITH_HTTP_HOST=127.0.0.1 \
-  java -jar "$JAR" >"$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.1; done
-base="http://127.0.0.1:$port"
+need wrk
+need hey
+start_server
 
 # warm up the JIT on both routes
 wrk -t2 -c"$CONNECTIONS" -d5s "$base/health/live" >/dev/null

@@ -1,21 +1,9 @@
 #!/usr/bin/env bash
 # Sign-in cost (the Argon2id password hash) and whether 20 concurrent sign-ins stall other requests.
 #   bench/signin.sh     # builds the jar if needed, starts a server on a fresh embedded PostgreSQL
-set -euo pipefail
-cd "$(dirname "$0")/.."
-JAR=${JAR:-backend/target/keysmith.jar}
-command -v hey >/dev/null || { apt-get update -qq && apt-get install -y -qq hey >/dev/null; }
-[ -f "$JAR" ] || mvn -q -DskipTests package
-
-work=$(mktemp -d)
-port=$(python3 -c 'import socket;s=socket.socket();s.bind(("",0));print(s.getsockname()[1])')
-mport=$(python3 -c 'import socket;s=socket.socket();s.bind(("",0));print(s.getsockname()[1])')
-KEYSMITH_DATA_DIR="$work/data" KEYSMITH_HTTP_PORT=$port KEYSMITH_MANAGEMENT_PORT=$mport KEYSMITH_HTTP_HOST=127.0.0.1 \
-  java -jar "$JAR" >"$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.1; done
-base="http://127.0.0.1:$port"
+source "$(dirname "$0")/lib.sh"
+need hey
+start_server
 curl -sf -o /dev/null -XPOST "$base/api/v1/signup" -H 'content-type: application/json' \
   -d '{"organizationName":"Bench","firstName":"B","lastName":"Ench","email":"bench@example.com","password":"bench password 123"}'
 body='{"email":"bench@example.com","password":"bench password 123"}'

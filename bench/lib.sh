@@ -1,0 +1,34 @@
+# Shared by the bench scripts: tools, the jar, and a server on a fresh embedded PostgreSQL.
+# After `start_server [ENV=VALUE...] [-- server args]`: $base, $port, $mport, $work (temp dir), $server (pid).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+JAR=${JAR:-backend/target/keysmith.jar}
+
+need() { # command [debian package]
+  command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "${2:-$1}" >/dev/null; }
+}
+
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("",0));print(s.getsockname()[1])'; }
+
+start_server() {
+  [ -f "$JAR" ] || mvn -q -DskipTests package
+  work=$(mktemp -d)
+  port=$(free_port)
+  mport=$(free_port)
+  local env=() args=()
+  while [ $# -gt 0 ]; do
+    if [ "$1" = "--" ]; then shift; args=("$@"); break; fi
+    env+=("$1"); shift
+  done
+  env KEYSMITH_DATA_DIR="$work/data" KEYSMITH_HTTP_PORT="$port" KEYSMITH_MANAGEMENT_PORT="$mport" \
+    KEYSMITH_HTTP_HOST=127.0.0.1 "${env[@]}" java ${JAVA_OPTS:-} -jar "$JAR" "${args[@]}" >"$work/server.log" 2>&1 &
+  server=$!
+  trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+  for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.1; done
+  base="http://127.0.0.1:$port"
+}
+
+# psql as the embedded database's superuser (benchmark set-up only)
+bench_psql() {
+  PGPASSWORD=$(cat "$work/data/postgres.password") psql -q -h 127.0.0.1 -p "$(cat "$work/data/postgres.port")" -U postgres keysmith "$@"
+}
