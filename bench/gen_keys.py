@@ -19,7 +19,7 @@ def main():
             body = "ksk_" + "".join(ALPHABET[b % 62] for b in secrets.token_bytes(32))  # bench keys: slight bias is fine
             key = body + checksum(body)
             digest = hmac.new(secret, key.encode(), hashlib.sha256).hexdigest()
-            rows.write(f"{org}\t{uuid.uuid4()}\t{owner}\t{owner}\tbench-{i}\tPEOPLE\tINHERIT\t\\\\x{digest}\t1\t{key[:8]}\n")
+            rows.write(f"{org}\t{uuid.uuid4()}\t{owner}\t{owner}\tbench-{i}\tPEOPLE\tINHERIT\t\\\\x{digest}\t1\t{key[:8]}\t100000000\n")
             if i < int(keep):
                 keys.write(key + "\n")
 

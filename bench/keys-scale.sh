@@ -20,7 +20,7 @@ gateway=$(curl -s -XPOST "$base/api/v1/api-keys" -H "Cookie: ks_session=$session
 psqlk() { bench_psql "$@"; }
 load() { # n keep
   python3 bench/gen_keys.py "$1" "$secret_b64" "$org" "$owner" "$work/rows.tsv" "$work/keys.txt" "$2"
-  psqlk -c "\\copy api_keys (organization_id, id, owner_user_id, created_by, name, api_type, permission_mode, secret_hash, secret_version, hint) FROM '$work/rows.tsv'"
+  psqlk -c "\\copy api_keys (organization_id, id, owner_user_id, created_by, name, api_type, permission_mode, secret_hash, secret_version, hint, rate_limit_per_minute) FROM '$work/rows.tsv'"
   psqlk -c "ANALYZE api_keys"
 }
 heap() { jcmd "$server" GC.run >/dev/null; sleep 1; jcmd "$server" GC.heap_info | awk '/used/ {for (i=1;i<=NF;i++) if ($i ~ /used/) {gsub("K","",$(i+1)); print $(i+1); exit}}'; }

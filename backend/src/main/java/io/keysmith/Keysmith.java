@@ -26,6 +26,7 @@ import io.keysmith.people.PeopleService;
 import io.keysmith.users.UserHandlers;
 import io.keysmith.users.UserRepository;
 import io.keysmith.usage.KeyMetrics;
+import io.keysmith.usage.RateLimiter;
 import io.keysmith.usage.UsageHandlers;
 import io.keysmith.usage.UsageMeter;
 import io.keysmith.usage.UsageRepository;
@@ -287,6 +288,7 @@ public final class Keysmith {
                     KeyHasher keyHasher = new KeyHasher(db.secret());
                     KeyService keys = new KeyService(database, keyRepository, userRepository, accessLevelRepository,
                             auditRepository, keyHasher, apiTypes, catalog);
+                    RateLimiter limiter = new RateLimiter();
                     KeyMetrics keyMetrics = new KeyMetrics(registry, config.metricsMaxOrganizations(), config.metricsMaxKeys());
                     UsageMeter usage = new UsageMeter(database, auditRepository, registry, config.usageMaxBuckets());
                     usage.start(vertx, config.usageFlushSeconds() * 1000L);
@@ -295,7 +297,8 @@ public final class Keysmith {
                             Duration.ofSeconds(config.keyCacheTtlSeconds()), keyMetrics);
                     SessionAuthentication sessionAuthentication = new SessionAuthentication(sessions);
                     KeyAuthHandler keyAuthHandler =
-                            new KeyAuthHandler(keyAuthentication, sessionAuthentication, client, config.keyFailuresPerMinute(), usage, keyMetrics);
+                            new KeyAuthHandler(keyAuthentication, sessionAuthentication, client, config.keyFailuresPerMinute(), usage, keyMetrics,
+                                    limiter);
                     Routes.Security security = new Routes.Security(sessionAuthentication, sessions,
                             new OperatorAuthentication(config.operatorToken().orElse("")), keyAuthHandler);
                     // handlers
@@ -310,7 +313,7 @@ public final class Keysmith {
                             new AuditHandlers(database, auditRepository),
                             new AccessLevelHandlers(accessLevels, catalog, client),
                             new PeopleHandlers(people, client),
-                            new KeyHandlers(keys, apiTypes, client, keyAuthentication, usage, keyMetrics),
+                            new KeyHandlers(keys, apiTypes, client, keyAuthentication, usage, keyMetrics, limiter),
                             new PartnerHandlers(database, new PartnerRepository(), auditRepository, catalog, client),
                             new ForwardAuthHandlers(contract, keyAuthHandler, keyAuthentication, client, config.gatewayCidrs(), usage, keyMetrics),
                             new UsageHandlers(database, new UsageRepository(), keys));

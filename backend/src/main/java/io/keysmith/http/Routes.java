@@ -165,7 +165,8 @@ public final class Routes {
                 route.addHandler(operatorAuth);
             } else if (keys) {
                 // one handler for "session or key", so a key failure never answers with a session challenge
-                route.addHandler(security.keys().forOperation(session, spec.getJsonArray("tags").getString(0), operationId));
+                route.addHandler(security.keys().forOperation(session, spec.getJsonArray("tags").getString(0), operationId))
+                        .addHandler(security.keys().rateLimit());
             } else if (session) {
                 route.addHandler(sessionAuth);
             }

@@ -40,9 +40,11 @@ public final class KeyAuthHandler {
 
     private final io.keysmith.usage.UsageMeter meter;
     private final io.keysmith.usage.KeyMetrics metrics;
+    private final io.keysmith.usage.RateLimiter limiter;
 
     public KeyAuthHandler(KeyAuthentication keys, SessionAuthentication sessions, ClientAddress client, int failuresPerMinute,
-            io.keysmith.usage.UsageMeter meter, io.keysmith.usage.KeyMetrics metrics) {
+            io.keysmith.usage.UsageMeter meter, io.keysmith.usage.KeyMetrics metrics, io.keysmith.usage.RateLimiter limiter) {
+        this.limiter = limiter;
         this.meter = meter;
         this.metrics = metrics;
         this.keys = keys;
@@ -130,6 +132,31 @@ public final class KeyAuthHandler {
         }
         return keys.authenticate(key, address, operationTag)
                 .compose(outcome -> outcome.user() == null ? fail(address, basic) : Future.succeededFuture(outcome.user()));
+    }
+
+    /**
+     * After authentication: the key's rate limit, decided locally (GCRA). The IETF RateLimit headers go on every
+     * answer; over the limit the request is refused with 429 and Retry-After.
+     */
+    public Handler<RoutingContext> rateLimit() {
+        return rc -> {
+            User user = rc.user();
+            if (user == null || !user.attributes().containsKey("keyId")) {
+                rc.next(); // a session, not a key
+                return;
+            }
+            io.keysmith.usage.RateLimiter.Decision d = limiter.acquire(
+                    UUID.fromString(user.attributes().getString("keyId")), user.attributes().getLong("ratePerMinute", 0L));
+            if (d.limit() > 0) {
+                rc.response().putHeader("RateLimit-Policy", "\"key\";q=" + d.limit() + ";w=" + d.windowSeconds());
+                rc.response().putHeader("RateLimit", "\"key\";r=" + d.remaining() + ";t=" + d.resetSeconds());
+            }
+            if (!d.allowed()) {
+                throw new ApiProblem(429, "rate-limited", "Too many requests",
+                        "This key is over its limit of " + d.limit() + " requests per minute", null).retryAfter((int) d.retryAfterSeconds());
+            }
+            rc.next();
+        };
     }
 
     /** True when a query string carries something that looks like a key: refused, never logged. */

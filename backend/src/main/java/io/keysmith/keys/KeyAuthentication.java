@@ -46,7 +46,7 @@ public final class KeyAuthentication {
 
     /** What a key may do, as of its last load. {@code null} fields on a miss. */
     record Verdict(UUID org, UUID keyId, UUID owner, String apiType, String status, String ownerStatus,
-            OffsetDateTime expiresAt, OffsetDateTime graceUntil, List<Cidr> allowlist, Rights rights) {}
+            OffsetDateTime expiresAt, OffsetDateTime graceUntil, List<Cidr> allowlist, Rights rights, long ratePerMinute) {}
 
     /** Why a presented key did not authenticate; never said to the client beyond "not valid". */
     public enum Failure { MALFORMED, UNKNOWN, DISABLED, REVOKED, EXPIRED, OWNER_INACTIVE, ADDRESS }
@@ -63,19 +63,20 @@ public final class KeyAuthentication {
 
     /** A gateway's question: what is this key, as of now (expiry checked), without acting as it. */
     public record Verification(Failure failure, UUID org, UUID keyId, UUID owner, String apiType, Set<String> permissions,
-            OffsetDateTime expiresAt) {}
+            OffsetDateTime expiresAt, long ratePerMinute) {}
 
     public Future<Verification> verify(String key, String clientAddress) {
         if (!KeyFormat.isWellFormed(key)) {
-            return Future.succeededFuture(new Verification(Failure.MALFORMED, null, null, null, null, Set.of(), null));
+            return Future.succeededFuture(new Verification(Failure.MALFORMED, null, null, null, null, Set.of(), null, 0));
         }
         return verdictFor(key).map(o -> {
             Verdict v = o.orElse(null);
             Outcome outcome = decide(v, clientAddress, null);
             if (outcome.user() == null) {
-                return new Verification(outcome.failure(), v == null ? null : v.org(), null, null, null, Set.of(), null);
+                return new Verification(outcome.failure(), v == null ? null : v.org(), null, null, null, Set.of(), null, 0);
             }
-            return new Verification(null, v.org(), v.keyId(), v.owner(), v.apiType(), v.rights().permissions(), v.expiresAt());
+            return new Verification(null, v.org(), v.keyId(), v.owner(), v.apiType(), v.rights().permissions(), v.expiresAt(),
+                    v.ratePerMinute());
         });
     }
 
@@ -188,6 +189,7 @@ public final class KeyAuthentication {
                         .put("rights", v.rights().toJson()),
                 new JsonObject()
                         .put("keyId", v.keyId().toString())
+                        .put("ratePerMinute", v.ratePerMinute())
                         .put("apiTags", new JsonArray(type == null ? List.of() : List.copyOf(type.tags()))));
         user.authorizations().put(Permissions.PROVIDER, Permissions.authorizations(v.rights().permissions()));
         return new Outcome(user, null);
@@ -232,10 +234,17 @@ public final class KeyAuthentication {
         for (String c : r.getArrayOfStrings("ip_allowlist")) {
             allowlist.add(Cidr.parse(c));
         }
+        // the key's own limit, else its API type's default; never above the organization's ceiling
+        long rate = r.getInteger("rate_limit_per_minute") != null ? r.getInteger("rate_limit_per_minute")
+                : type == null ? 0 : type.defaultRateLimitPerMinute();
+        Integer ceiling = r.getInteger("rate_limit_ceiling_per_minute");
+        if (ceiling != null && (rate <= 0 || rate > ceiling)) {
+            rate = ceiling;
+        }
         return new Verdict(r.getUUID("organization_id"), r.getUUID("key_id"), r.getUUID("owner_user_id"), r.getString("api_type"),
                 r.getString("status"), r.getString("owner_status"), r.getOffsetDateTime("expires_at"),
                 r.getOffsetDateTime("grace_until"), allowlist,
-                new Rights(null, owner.recordScope(), fields, permissions));
+                new Rights(null, owner.recordScope(), fields, permissions), rate);
     }
 
     private static Rights rights(String builtin, String scope, Object fields, String[] permissions) {

@@ -20,9 +20,11 @@ public final class KeyHandlers {
     private final KeyAuthentication authentication;
     private final io.keysmith.usage.UsageMeter meter;
     private final io.keysmith.usage.KeyMetrics metrics;
+    private final io.keysmith.usage.RateLimiter limiter;
 
     public KeyHandlers(KeyService keys, ApiTypes apiTypes, ClientAddress client, KeyAuthentication authentication,
-            io.keysmith.usage.UsageMeter meter, io.keysmith.usage.KeyMetrics metrics) {
+            io.keysmith.usage.UsageMeter meter, io.keysmith.usage.KeyMetrics metrics, io.keysmith.usage.RateLimiter limiter) {
+        this.limiter = limiter;
         this.meter = meter;
         this.metrics = metrics;
         this.keys = keys;
@@ -48,13 +50,18 @@ public final class KeyHandlers {
                 Responses.ok(rc, new JsonObject().put("valid", false).put("code", code));
                 return;
             }
-            boolean allowed = wanted.stream().allMatch(v.permissions()::contains);
-            meter.record(v.org(), v.keyId(), "verify", allowed ? io.keysmith.usage.UsageMeter.Outcome.ALLOWED
-                    : io.keysmith.usage.UsageMeter.Outcome.DENIED, body.getString("ipAddress"));
-            metrics.verification(v.org(), allowed ? "VALID" : "INSUFFICIENT_PERMISSIONS", System.nanoTime() - start);
+            boolean permitted = wanted.stream().allMatch(v.permissions()::contains);
+            // a verification spends the verified key's budget, as the request it stands for would
+            io.keysmith.usage.RateLimiter.Decision limit = permitted ? limiter.acquire(v.keyId(), v.ratePerMinute()) : null;
+            boolean allowed = permitted && limit.allowed();
+            String code = !permitted ? "INSUFFICIENT_PERMISSIONS" : allowed ? "VALID" : "RATE_LIMITED";
+            meter.record(v.org(), v.keyId(), "verify", !permitted ? io.keysmith.usage.UsageMeter.Outcome.DENIED
+                    : allowed ? io.keysmith.usage.UsageMeter.Outcome.ALLOWED : io.keysmith.usage.UsageMeter.Outcome.RATE_LIMITED,
+                    body.getString("ipAddress"));
+            metrics.verification(v.org(), code, System.nanoTime() - start);
             JsonObject answer = new JsonObject()
                     .put("valid", allowed)
-                    .put("code", allowed ? "VALID" : "INSUFFICIENT_PERMISSIONS")
+                    .put("code", code)
                     .put("keyId", v.keyId().toString())
                     .put("organizationId", v.org().toString())
                     .put("ownerId", v.owner().toString())
@@ -62,6 +69,9 @@ public final class KeyHandlers {
                     .put("permissions", new JsonArray(java.util.List.copyOf(v.permissions())));
             if (v.expiresAt() != null) {
                 answer.put("expiresAt", v.expiresAt().toInstant().toString());
+            }
+            if (limit != null && limit.limit() > 0 && body.getBoolean("includeRemaining", false)) {
+                answer.put("remaining", limit.remaining()).put("limit", limit.limit()).put("resetSeconds", limit.resetSeconds());
             }
             Responses.ok(rc, answer);
         }).onFailure(rc::fail);

@@ -115,17 +115,18 @@ public final class KeyRepository {
     }
 
     public Future<JsonObject> policies(Tenant t) {
-        return t.conn().preparedQuery("SELECT max_key_lifetime_days, expiry_required, allowed_ip_ranges"
+        return t.conn().preparedQuery("SELECT max_key_lifetime_days, expiry_required, allowed_ip_ranges, rate_limit_ceiling_per_minute"
                         + " FROM organization_policies WHERE organization_id = $1")
                 .execute(Tuple.of(t.org()))
                 .map(rows -> {
                     JsonObject p = new JsonObject().put("maxKeyLifetimeDays", null).put("expiryRequired", false)
-                            .put("allowedIpRanges", new JsonArray());
+                            .put("allowedIpRanges", new JsonArray()).put("rateLimitCeilingPerMinute", null);
                     if (rows.size() == 1) {
                         Row r = rows.iterator().next();
                         p.put("maxKeyLifetimeDays", r.getInteger("max_key_lifetime_days"))
                                 .put("expiryRequired", r.getBoolean("expiry_required"))
-                                .put("allowedIpRanges", new JsonArray(Arrays.asList(r.getArrayOfStrings("allowed_ip_ranges"))));
+                                .put("allowedIpRanges", new JsonArray(Arrays.asList(r.getArrayOfStrings("allowed_ip_ranges"))))
+                                .put("rateLimitCeilingPerMinute", r.getInteger("rate_limit_ceiling_per_minute"));
                     }
                     return p;
                 });
@@ -133,10 +134,11 @@ public final class KeyRepository {
 
     public Future<JsonObject> savePolicies(Tenant t, JsonObject p) {
         return t.conn().preparedQuery("INSERT INTO organization_policies (organization_id, max_key_lifetime_days, expiry_required,"
-                        + " allowed_ip_ranges) VALUES ($1, $2, $3, $4) ON CONFLICT (organization_id) DO UPDATE SET"
-                        + " max_key_lifetime_days = $2, expiry_required = $3, allowed_ip_ranges = $4, updated_at = now()")
+                        + " allowed_ip_ranges, rate_limit_ceiling_per_minute) VALUES ($1, $2, $3, $4, $5)"
+                        + " ON CONFLICT (organization_id) DO UPDATE SET max_key_lifetime_days = $2, expiry_required = $3,"
+                        + " allowed_ip_ranges = $4, rate_limit_ceiling_per_minute = $5, updated_at = now()")
                 .execute(Tuple.of(t.org(), p.getInteger("maxKeyLifetimeDays"), p.getBoolean("expiryRequired"),
-                        strings(p.getJsonArray("allowedIpRanges"))))
+                        strings(p.getJsonArray("allowedIpRanges")), p.getInteger("rateLimitCeilingPerMinute")))
                 .compose(x -> policies(t));
     }
 

@@ -36,7 +36,7 @@ public final class VerifyRequestCheck {
             return ApiProblem.badRequest("The body has the wrong type (expected an object)", null);
         }
         for (String name : json.fieldNames()) {
-            if (!name.equals("key") && !name.equals("permissions") && !name.equals("ipAddress")) {
+            if (!name.equals("key") && !name.equals("permissions") && !name.equals("ipAddress") && !name.equals("includeRemaining")) {
                 return ApiProblem.badRequest("Field '" + name + "' has a property that is not allowed: '" + name + "'", name);
             }
         }
@@ -69,6 +69,9 @@ public final class VerifyRequestCheck {
                     return ApiProblem.badRequest("Field 'permissions." + i + "' has the wrong format", "permissions." + i);
                 }
             }
+        }
+        if (json.containsKey("includeRemaining") && !(json.getValue("includeRemaining") instanceof Boolean)) {
+            return ApiProblem.badRequest("Field 'includeRemaining' has the wrong type", "includeRemaining");
         }
         if (json.containsKey("ipAddress")) {
             if (!(json.getValue("ipAddress") instanceof String ip)) {

@@ -76,7 +76,7 @@ class ContractRulesTest {
                         new AuditHandlers(null, null),
                         new AccessLevelHandlers(null, null, null),
                         new PeopleHandlers(null, null),
-                        new KeyHandlers(null, null, null, null, null, null),
+                        new KeyHandlers(null, null, null, null, null, null, null),
                         new PartnerHandlers(null, null, null, null, null),
                         new ForwardAuthHandlers(null, null, null, null, null, null, null),
                         new UsageHandlers(null, null, null)));

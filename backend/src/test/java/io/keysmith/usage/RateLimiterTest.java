@@ -1,0 +1,86 @@
+package io.keysmith.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/** GCRA decisions equal the continuous-state leaky bucket (ITU-T I.371) on generated request sequences. */
+class RateLimiterTest {
+
+    /** The reference model: a leaky bucket of depth tolerance + interval draining one unit per nanosecond. */
+    static final class LeakyBucket {
+        private final long interval;
+        private final long tolerance;
+        private long level;
+        private long lastConforming = Long.MIN_VALUE;
+
+        LeakyBucket(long perMinute) {
+            this.interval = 60_000_000_000L / perMinute;
+            this.tolerance = interval * (perMinute - 1);
+        }
+
+        boolean offer(long t) {
+            long drained = lastConforming == Long.MIN_VALUE ? 0 : Math.max(0, level - (t - lastConforming));
+            if (drained > tolerance) {
+                return false;
+            }
+            level = drained + interval;
+            lastConforming = t;
+            return true;
+        }
+    }
+
+    @Property(tries = 500, seed = "20261123")
+    void gcra_matchesTheLeakyBucket(@ForAll @IntRange(min = 1, max = 5000) int perMinute, @ForAll("gaps") List<Long> gaps) {
+        AtomicLong now = new AtomicLong(1_000_000_000_000L);
+        RateLimiter limiter = new RateLimiter(now::get);
+        LeakyBucket reference = new LeakyBucket(perMinute);
+        UUID key = UUID.randomUUID();
+        for (long gap : gaps) {
+            now.addAndGet(gap);
+            boolean expected = reference.offer(now.get());
+            RateLimiter.Decision d = limiter.acquire(key, perMinute);
+            assertThat(d.allowed()).as("request at +%d ns, %d/min", gap, perMinute).isEqualTo(expected);
+            if (!d.allowed()) {
+                assertThat(d.retryAfterSeconds()).isPositive();
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Long>> gaps() {
+        return Arbitraries.oneOf(
+                        Arbitraries.longs().between(0, 1_000_000L), // bursts
+                        Arbitraries.longs().between(0, 200_000_000L),
+                        Arbitraries.longs().between(0, 5_000_000_000L))
+                .list().ofMinSize(1).ofMaxSize(400);
+    }
+
+    @Test
+    void aFullQuotaBurst_thenOneRequestPerInterval() {
+        AtomicLong now = new AtomicLong(0);
+        RateLimiter limiter = new RateLimiter(now::get);
+        UUID key = UUID.randomUUID();
+        for (int i = 0; i < 60; i++) {
+            RateLimiter.Decision d = limiter.acquire(key, 60);
+            assertThat(d.allowed()).isTrue();
+            assertThat(d.remaining()).isEqualTo(59 - i);
+        }
+        RateLimiter.Decision refused = limiter.acquire(key, 60);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.retryAfterSeconds()).isEqualTo(1);
+        now.addAndGet(1_000_000_000L);
+        assertThat(limiter.acquire(key, 60).allowed()).isTrue();
+        assertThat(limiter.acquire(key, 60).allowed()).isFalse();
+        assertThat(limiter.acquire(UUID.randomUUID(), 0).allowed()).as("0 means no limit").isTrue();
+    }
+}
