@@ -295,6 +295,10 @@ public final class Keysmith {
                     app.usage = usage;
                     KeyAuthentication keyAuthentication = new KeyAuthentication(database, keyRepository, keyHasher, apiTypes,
                             Duration.ofSeconds(config.keyCacheTtlSeconds()), keyMetrics);
+                    // a change committed here reaches this replica's key cache at once; others hear it through NOTIFY
+                    keys.onChange(keyAuthentication::invalidate);
+                    users.onChange(keyAuthentication::invalidate);
+                    accessLevels.onChange(keyAuthentication::invalidate);
                     SessionAuthentication sessionAuthentication = new SessionAuthentication(sessions);
                     KeyAuthHandler keyAuthHandler =
                             new KeyAuthHandler(keyAuthentication, sessionAuthentication, client, config.keyFailuresPerMinute(), usage, keyMetrics,

@@ -25,6 +25,13 @@ public final class AccessLevelService {
     private final AuditRepository audit;
     private final PermissionCatalog catalog;
 
+    private java.util.function.Consumer<UUID> changed = org -> {};
+
+    /** Called with the organization after a committed change that can alter what its keys may do. */
+    public void onChange(java.util.function.Consumer<UUID> listener) {
+        this.changed = listener;
+    }
+
     public AccessLevelService(Db db, AccessLevelRepository levels, AuditRepository audit, PermissionCatalog catalog) {
         this.db = db;
         this.levels = levels;
@@ -64,7 +71,8 @@ public final class AccessLevelService {
                                                     .with("after", summary(wanted)))
                                     .map(after));
                         }))
-                .recover(AccessLevelService::duplicateName);
+                .recover(AccessLevelService::duplicateName)
+                .onSuccess(x -> changed.accept(caller.organizationId()));
     }
 
     public Future<Void> delete(Caller caller, UUID id, String source) {

@@ -131,6 +131,14 @@ public final class KeyAuthentication {
         return subscriber.connect();
     }
 
+    /**
+     * Drops an organization's cached verdicts on this replica at once, after a change committed here; other
+     * replicas learn of it through the notification (milliseconds later).
+     */
+    public void invalidate(UUID org) {
+        cache.asMap().entrySet().removeIf(e -> e.getValue().isEmpty() || e.getValue().get().org().equals(org));
+    }
+
     public Future<Outcome> authenticate(String key, String clientAddress, String operationTag) {
         if (!KeyFormat.isWellFormed(key)) {
             return Future.succeededFuture(new Outcome(null, Failure.MALFORMED)); // no database for noise

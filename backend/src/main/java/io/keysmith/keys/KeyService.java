@@ -40,6 +40,12 @@ public final class KeyService {
     private final KeyHasher hasher;
     private final ApiTypes apiTypes;
     private final PermissionCatalog catalog;
+    private java.util.function.Consumer<UUID> changed = org -> {};
+
+    /** Called with the organization after a committed change that can alter what its keys may do. */
+    public void onChange(java.util.function.Consumer<UUID> listener) {
+        this.changed = listener;
+    }
 
     public KeyService(Db db, KeyRepository keys, UserRepository users, AccessLevelRepository levels, AuditRepository audit,
             KeyHasher hasher, ApiTypes apiTypes, PermissionCatalog catalog) {
@@ -152,7 +158,8 @@ public final class KeyService {
         return db.inOrganization(caller.organizationId(), t -> keys.savePolicies(t, p).compose(saved -> audit.append(t,
                         AuditEvent.by(caller.userId(), "policy.changed", "organization", caller.organizationId(), source)
                                 .with("policies", saved))
-                .map(saved)));
+                .map(saved)))
+                .onSuccess(x -> changed.accept(caller.organizationId()));
     }
 
     private record Change(JsonObject key, JsonObject details) {}
@@ -176,7 +183,8 @@ public final class KeyService {
                                     .with("change", c.details()))
                             .map(c.key()));
                 }))
-                .recover(KeyService::unknownReference);
+                .recover(KeyService::unknownReference)
+                .onSuccess(x -> changed.accept(caller.organizationId()));
     }
 
     /** Own keys, or every key with "manage ALL"; anything else does not exist for the caller. */

@@ -46,6 +46,13 @@ public final class UserService {
     private final AuditRepository audit;
     private final LinkMailer mailer;
 
+    private java.util.function.Consumer<UUID> changed = org -> {};
+
+    /** Called with the organization after a committed change that can alter what its keys may do. */
+    public void onChange(java.util.function.Consumer<UUID> listener) {
+        this.changed = listener;
+    }
+
     public UserService(Db db, UserRepository users, AccessLevelRepository levels, OrganizationRepository organizations,
             AuditRepository audit, LinkMailer mailer) {
         this.db = db;
@@ -119,7 +126,8 @@ public final class UserService {
                     }
                     return update(c, caller, id, user, changes, source);
                 }))
-                .recover(UserService::conflictOnDuplicateEmail);
+                .recover(UserService::conflictOnDuplicateEmail)
+                .onSuccess(x -> changed.accept(caller.organizationId()));
     }
 
     private Future<JsonObject> update(Tenant c, Caller caller, UUID id, JsonObject user, JsonObject changes, String source) {
@@ -153,14 +161,14 @@ public final class UserService {
                     .compose(updated -> SessionService.endAllOf(c, id)
                             .compose(x -> audit.append(c, AuditEvent.by(caller.userId(), "user.deactivated", "user", id, source)))
                             .map(updated));
-        }));
+        })).onSuccess(x -> changed.accept(caller.organizationId()));
     }
 
     public Future<JsonObject> reactivate(Caller caller, UUID id, String source) {
         return db.inOrganization(caller.organizationId(), c -> users.findForUpdate(c, id).map(UserService::found).compose(user -> users
                 .setStatus(c, id, "ACTIVE")
                 .compose(updated -> audit.append(c, AuditEvent.by(caller.userId(), "user.reactivated", "user", id, source))
-                        .map(updated))));
+                        .map(updated)))).onSuccess(x -> changed.accept(caller.organizationId()));
     }
 
     public Future<JsonObject> passwordReset(Caller caller, UUID id, String linkBase, String source) {
