@@ -100,7 +100,15 @@ public final class KeyAuthentication {
 
     /** Listens for key changes on a dedicated connection that reconnects by itself. */
     public Future<Void> listen(Vertx vertx, PgConnectOptions options) {
-        PgSubscriber subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 100L);
+        // the policy runs on every loss of the connection (closeHandler fires only when reconnecting gives up):
+        // from that moment the cache is bypassed until the channel is LISTENed again
+        PgSubscriber subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> {
+            if (notificationsUp) {
+                LOG.warn("Key-change notifications are down: the key cache is bypassed until they are back");
+            }
+            notificationsUp = false;
+            return 100L;
+        });
         subscriber.channel(CHANNEL)
                 .handler(org -> cache.asMap().entrySet().removeIf(e -> e.getValue().isEmpty()
                         || e.getValue().get().org().toString().equals(org)))
@@ -124,10 +132,7 @@ public final class KeyAuthentication {
                 connection.close();
             });
         });
-        subscriber.closeHandler(v -> {
-            notificationsUp = false;
-            LOG.warn("Key-change notifications are down: the key cache is bypassed until they are back");
-        });
+        subscriber.closeHandler(v -> notificationsUp = false);
         return subscriber.connect();
     }
 
