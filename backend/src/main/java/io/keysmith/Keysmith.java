@@ -371,7 +371,7 @@ public final class Keysmith {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
                 // servers are closed: every answered request is counted; write the counts before the pool goes
-                .transform(x -> usage == null ? Future.succeededFuture() : usage.flush().otherwise(e -> null))
+                .transform(x -> usage == null ? Future.succeededFuture() : usage.flushFinal().otherwise(e -> null))
                 .transform(x -> pool.close())
                 .onComplete(x -> offEventLoop(() -> {
                     vertx.close().toCompletionStage().toCompletableFuture().exceptionally(e -> null).join();

@@ -64,7 +64,9 @@ public final class KeyAuthHandler {
         });
         return rc -> {
             if (rc.request().getHeader("Authorization") != null) {
-                rc.addEndHandler(v -> meter(rc, operationId));
+                // counted as the answer's headers are written: before the client can see it, so a graceful stop's
+                // final flush includes every answered request
+                rc.addHeadersEndHandler(v -> meter(rc, operationId));
             }
             authentication.handle(rc);
         };
@@ -81,7 +83,22 @@ public final class KeyAuthHandler {
             meter.record(org, key, operationId, outcome, client.address(rc));
             metrics.request(org, key, operationId, outcome, status);
         } else {
-            metrics.request(null, null, operationId, outcome, status);
+            // a refused key that exists (disabled, revoked, expired, fenced, owner inactive) counts against that key
+            String header = rc.request().getHeader("Authorization");
+            String key = header == null ? null : header.regionMatches(true, 0, "Basic ", 0, 6) ? basicUser(header.substring(6).trim())
+                    : header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+            String address = client.address(rc);
+            if (key == null || outcome != io.keysmith.usage.UsageMeter.Outcome.INVALID) {
+                metrics.request(null, null, operationId, outcome, status);
+                return;
+            }
+            keys.identify(key).onComplete(ids -> {
+                UUID[] id = ids.succeeded() ? ids.result() : null;
+                if (id != null) {
+                    meter.record(id[0], id[1], operationId, outcome, address);
+                }
+                metrics.request(id == null ? null : id[0], id == null ? null : id[1], operationId, outcome, status);
+            });
         }
     }
 

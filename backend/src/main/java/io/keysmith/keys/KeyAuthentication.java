@@ -58,7 +58,7 @@ public final class KeyAuthentication {
         if (!KeyFormat.isWellFormed(key)) {
             return Future.succeededFuture(null);
         }
-        return verdictFor(key).map(o -> o.map(v -> new UUID[] {v.org(), v.keyId()}).orElse(null));
+        return verdictFor(key, false).map(o -> o.map(v -> new UUID[] {v.org(), v.keyId()}).orElse(null));
     }
 
     /** A gateway's question: what is this key, as of now (expiry checked), without acting as it. */
@@ -152,10 +152,17 @@ public final class KeyAuthentication {
     }
 
     private Future<Optional<Verdict>> verdictFor(String key) {
+        return verdictFor(key, true);
+    }
+
+    /** {@code count}: whether this lookup is an authentication (metered) or bookkeeping after one (not). */
+    private Future<Optional<Verdict>> verdictFor(String key, boolean count) {
         ServerSecret.Version current = hasher.secret().current();
         String cacheKey = HexFormat.of().formatHex(hasher.hash(key, current));
         Optional<Verdict> cached = notificationsUp ? cache.getIfPresent(cacheKey) : null;
-        metrics.cache(cached != null);
+        if (count) {
+            metrics.cache(cached != null);
+        }
         return cached != null ? Future.succeededFuture(cached) : load(key, 0).map(v -> {
             if (notificationsUp) {
                 cache.put(cacheKey, v);

@@ -31,8 +31,10 @@ public final class LabelCap {
         if (admitted.contains(value)) {
             return value;
         }
-        if (admitted.size() < max && admitted.add(value)) {
-            return value;
+        synchronized (admitted) { // size check and add together: the cap holds across event loops
+            if (admitted.contains(value) || (admitted.size() < max && admitted.add(value))) {
+                return value;
+            }
         }
         folded.increment();
         return OTHER;

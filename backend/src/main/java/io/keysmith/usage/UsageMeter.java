@@ -56,6 +56,9 @@ public final class UsageMeter {
     private final Set<String> knownAddresses = ConcurrentHashMap.newKeySet();
     private final Map<String, UUID> newAddresses = new ConcurrentHashMap<>();
     private final AtomicBoolean flushing = new AtomicBoolean();
+    private volatile Future<Void> inFlight = Future.succeededFuture();
+    private volatile long timer = -1;
+    private Vertx vertx;
     private final AtomicLong lastSuccess = new AtomicLong(System.currentTimeMillis());
     private final Counter dropped;
     private final Counter failures;
@@ -101,7 +104,16 @@ public final class UsageMeter {
     }
 
     public void start(Vertx vertx, long intervalMillis) {
-        vertx.setPeriodic(intervalMillis, id -> flush());
+        this.vertx = vertx;
+        this.timer = vertx.setPeriodic(intervalMillis, id -> flush());
+    }
+
+    /** The graceful stop's flush: no more periodic ones, wait for one under way, then write everything. */
+    public Future<Void> flushFinal() {
+        if (vertx != null && timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        return inFlight.transform(x -> flush());
     }
 
     /** Writes every organization's counts; one flush at a time; failures keep everything for the next one. */
@@ -119,7 +131,7 @@ public final class UsageMeter {
         long start = System.nanoTime();
         List<Future<Void>> writes = new ArrayList<>();
         byOrg.forEach((org, list) -> writes.add(db.inOrganization(org, t -> write(t, list, snapshot, uses, addresses))));
-        return Future.join(writes).transform(all -> {
+        Future<Void> result = Future.join(writes).transform(all -> {
             flushing.set(false);
             flushTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
             batchSize.record(snapshot.size());
@@ -156,6 +168,8 @@ public final class UsageMeter {
                     all.failed() ? all.cause().toString() : "");
             return Future.failedFuture(all.failed() ? all.cause() : new IllegalStateException("usage flush failed"));
         });
+        inFlight = result;
+        return result;
     }
 
     private Future<Void> write(Tenant t, List<Bucket> list, Map<Bucket, Long> snapshot, Map<UUID, LastUse> uses,
