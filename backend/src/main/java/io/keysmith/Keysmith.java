@@ -14,30 +14,14 @@ import io.keysmith.auth.SessionService;
 import io.keysmith.auth.SignInService;
 import io.keysmith.auth.SignInThrottle;
 import io.keysmith.config.ConfigException;
-import io.keysmith.db.Db;
-import io.keysmith.demo.DemoSeed;
-import io.keysmith.http.ClientAddress;
-import io.keysmith.organizations.OrganizationHandlers;
-import io.keysmith.organizations.OrganizationRepository;
-import io.keysmith.organizations.OrganizationService;
-import io.keysmith.people.PeopleHandlers;
-import io.keysmith.people.PeopleRepository;
-import io.keysmith.people.PeopleService;
-import io.keysmith.users.UserHandlers;
-import io.keysmith.users.UserRepository;
-import io.keysmith.usage.KeyMetrics;
-import io.keysmith.usage.RateLimiter;
-import io.keysmith.usage.UsageHandlers;
-import io.keysmith.usage.UsageMeter;
-import io.keysmith.usage.UsageRepository;
-import io.keysmith.users.LinkMailer;
-import io.keysmith.users.UserService;
-import java.time.Duration;
 import io.keysmith.config.KeysmithConfig;
 import io.keysmith.db.DatabaseTarget;
+import io.keysmith.db.Db;
 import io.keysmith.db.EmbeddedPostgres;
 import io.keysmith.db.Migrations;
+import io.keysmith.demo.DemoSeed;
 import io.keysmith.http.ApiVerticle;
+import io.keysmith.http.ClientAddress;
 import io.keysmith.http.Contract;
 import io.keysmith.http.Routes;
 import io.keysmith.keys.ApiTypes;
@@ -49,11 +33,26 @@ import io.keysmith.keys.KeyHandlers;
 import io.keysmith.keys.KeyHasher;
 import io.keysmith.keys.KeyRepository;
 import io.keysmith.keys.KeyService;
-import io.keysmith.partners.PartnerHandlers;
-import io.keysmith.partners.PartnerRepository;
 import io.keysmith.keys.ServerSecret;
 import io.keysmith.ops.HealthHandlers;
 import io.keysmith.ops.ManagementVerticle;
+import io.keysmith.organizations.OrganizationHandlers;
+import io.keysmith.organizations.OrganizationRepository;
+import io.keysmith.organizations.OrganizationService;
+import io.keysmith.partners.PartnerHandlers;
+import io.keysmith.partners.PartnerRepository;
+import io.keysmith.people.PeopleHandlers;
+import io.keysmith.people.PeopleRepository;
+import io.keysmith.people.PeopleService;
+import io.keysmith.usage.KeyMetrics;
+import io.keysmith.usage.RateLimiter;
+import io.keysmith.usage.UsageHandlers;
+import io.keysmith.usage.UsageMeter;
+import io.keysmith.usage.UsageRepository;
+import io.keysmith.users.LinkMailer;
+import io.keysmith.users.UserHandlers;
+import io.keysmith.users.UserRepository;
+import io.keysmith.users.UserService;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -70,13 +69,13 @@ import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -127,9 +126,8 @@ public final class Keysmith {
                 .with(new VertxOptions()
                         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true))
                         .setFileSystemOptions(new FileSystemOptions()
-                                .setFileCacheDir(
-                                        Path.of(System.getProperty("java.io.tmpdir"), "keysmith-vertx-cache")
-                                                .toString())))
+                                .setFileCacheDir(Path.of(System.getProperty("java.io.tmpdir"), "keysmith-vertx-cache")
+                                        .toString())))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
         CompletableFuture<Keysmith> result = new CompletableFuture<>();
@@ -142,7 +140,11 @@ public final class Keysmith {
                         }))
                 .onSuccess(result::complete)
                 .onFailure(e -> offEventLoop(() -> {
-                    vertx.close().toCompletionStage().toCompletableFuture().exceptionally(x -> null).join();
+                    vertx.close()
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .exceptionally(x -> null)
+                            .join();
                     if (prepared.get() != null && prepared.get().embedded() != null) {
                         prepared.get().embedded().close();
                     }
@@ -254,7 +256,9 @@ public final class Keysmith {
                 .build();
         AtomicInteger httpPort = new AtomicInteger();
         AtomicInteger managementPort = new AtomicInteger();
-        int instances = config.instances() > 0 ? config.instances() : Runtime.getRuntime().availableProcessors();
+        int instances = config.instances() > 0
+                ? config.instances()
+                : Runtime.getRuntime().availableProcessors();
         Keysmith app = new Keysmith(vertx, config, db.embedded(), pool, httpPort, managementPort);
         return Contract.load(vertx)
                 .compose(contract -> {
@@ -269,42 +273,88 @@ public final class Keysmith {
                     // services
                     ClientAddress client = new ClientAddress(config.trustedProxies(), config.publicUrl());
                     PasswordHasher hasher = new PasswordHasher(vertx, config.passwordHashingThreads());
-                    SessionService sessions = new SessionService(database, db.secret(),
-                            Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionAbsoluteHours()));
-                    SignInThrottle throttle = new SignInThrottle(pool, config.signInLimitPerAccount(),
-                            config.signInLimitPerAddress(), Duration.ofSeconds(config.signInWindowSeconds()));
-                    SignInService signIn = new SignInService(database, hasher, sessions, throttle, userRepository,
-                            organizationRepository, accessLevelRepository, auditRepository);
+                    SessionService sessions = new SessionService(
+                            database,
+                            db.secret(),
+                            Duration.ofMinutes(config.sessionIdleMinutes()),
+                            Duration.ofHours(config.sessionAbsoluteHours()));
+                    SignInThrottle throttle = new SignInThrottle(
+                            pool,
+                            config.signInLimitPerAccount(),
+                            config.signInLimitPerAddress(),
+                            Duration.ofSeconds(config.signInWindowSeconds()));
+                    SignInService signIn = new SignInService(
+                            database,
+                            hasher,
+                            sessions,
+                            throttle,
+                            userRepository,
+                            organizationRepository,
+                            accessLevelRepository,
+                            auditRepository);
                     LinkMailer mailer = LinkMailer.create(vertx, config.smtp());
-                    UserService users = new UserService(database, userRepository, accessLevelRepository,
-                            organizationRepository, auditRepository, mailer);
-                    OrganizationService organizations = new OrganizationService(database, config.signUpEnabled(), hasher,
-                            organizationRepository, users, sessions, signIn, auditRepository);
+                    UserService users = new UserService(
+                            database,
+                            userRepository,
+                            accessLevelRepository,
+                            organizationRepository,
+                            auditRepository,
+                            mailer);
+                    OrganizationService organizations = new OrganizationService(
+                            database,
+                            config.signUpEnabled(),
+                            hasher,
+                            organizationRepository,
+                            users,
+                            sessions,
+                            signIn,
+                            auditRepository);
                     AccessLevelService accessLevels =
                             new AccessLevelService(database, accessLevelRepository, auditRepository, catalog);
                     PeopleService people = new PeopleService(database, peopleRepository, auditRepository);
                     ApiTypes apiTypes = ApiTypes.from(contract.getRawContract());
                     KeyRepository keyRepository = new KeyRepository();
                     KeyHasher keyHasher = new KeyHasher(db.secret());
-                    KeyService keys = new KeyService(database, keyRepository, userRepository, accessLevelRepository,
-                            auditRepository, keyHasher, apiTypes, catalog);
+                    KeyService keys = new KeyService(
+                            database,
+                            keyRepository,
+                            userRepository,
+                            accessLevelRepository,
+                            auditRepository,
+                            keyHasher,
+                            apiTypes,
+                            catalog);
                     RateLimiter limiter = new RateLimiter();
-                    KeyMetrics keyMetrics = new KeyMetrics(registry, config.metricsMaxOrganizations(), config.metricsMaxKeys());
+                    KeyMetrics keyMetrics =
+                            new KeyMetrics(registry, config.metricsMaxOrganizations(), config.metricsMaxKeys());
                     UsageMeter usage = new UsageMeter(database, auditRepository, registry, config.usageMaxBuckets());
                     usage.start(vertx, config.usageFlushSeconds() * 1000L);
                     app.usage = usage;
-                    KeyAuthentication keyAuthentication = new KeyAuthentication(database, keyRepository, keyHasher, apiTypes,
-                            Duration.ofSeconds(config.keyCacheTtlSeconds()), keyMetrics);
+                    KeyAuthentication keyAuthentication = new KeyAuthentication(
+                            database,
+                            keyRepository,
+                            keyHasher,
+                            apiTypes,
+                            Duration.ofSeconds(config.keyCacheTtlSeconds()),
+                            keyMetrics);
                     // a change committed here reaches this replica's key cache at once; others hear it through NOTIFY
                     keys.onChange(keyAuthentication::invalidate);
                     users.onChange(keyAuthentication::invalidate);
                     accessLevels.onChange(keyAuthentication::invalidate);
                     SessionAuthentication sessionAuthentication = new SessionAuthentication(sessions);
-                    KeyAuthHandler keyAuthHandler =
-                            new KeyAuthHandler(keyAuthentication, sessionAuthentication, client, config.keyFailuresPerMinute(), usage, keyMetrics,
-                                    limiter);
-                    Routes.Security security = new Routes.Security(sessionAuthentication, sessions,
-                            new OperatorAuthentication(config.operatorToken().orElse("")), keyAuthHandler);
+                    KeyAuthHandler keyAuthHandler = new KeyAuthHandler(
+                            keyAuthentication,
+                            sessionAuthentication,
+                            client,
+                            config.keyFailuresPerMinute(),
+                            usage,
+                            keyMetrics,
+                            limiter);
+                    Routes.Security security = new Routes.Security(
+                            sessionAuthentication,
+                            sessions,
+                            new OperatorAuthentication(config.operatorToken().orElse("")),
+                            keyAuthHandler);
                     // handlers
                     HealthHandlers health = new HealthHandlers(pool);
                     SessionHandlers sessionHandlers = new SessionHandlers(signIn, sessions, client);
@@ -319,7 +369,14 @@ public final class Keysmith {
                             new PeopleHandlers(people, client),
                             new KeyHandlers(keys, apiTypes, client, keyAuthentication, usage, keyMetrics, limiter),
                             new PartnerHandlers(database, new PartnerRepository(), auditRepository, catalog, client),
-                            new ForwardAuthHandlers(contract, keyAuthHandler, keyAuthentication, client, config.gatewayCidrs(), usage, keyMetrics),
+                            new ForwardAuthHandlers(
+                                    contract,
+                                    keyAuthHandler,
+                                    keyAuthentication,
+                                    client,
+                                    config.gatewayCidrs(),
+                                    usage,
+                                    keyMetrics),
                             new UsageHandlers(database, new UsageRepository(), keys));
 
                     ApiVerticle.Setup setup = new ApiVerticle.Setup(
@@ -332,8 +389,10 @@ public final class Keysmith {
                             handlers,
                             security,
                             httpPort);
-                    return keyAuthentication.listen(vertx, db.target().app())
-                            .compose(x -> vertx.deployVerticle(() -> new ApiVerticle(setup), new DeploymentOptions().setInstances(instances)))
+                    return keyAuthentication
+                            .listen(vertx, db.target().app())
+                            .compose(x -> vertx.deployVerticle(
+                                    () -> new ApiVerticle(setup), new DeploymentOptions().setInstances(instances)))
                             .compose(id -> vertx.deployVerticle(new ManagementVerticle(
                                     config.httpHost(), config.managementPort(), registry, health, managementPort)));
                 })
@@ -371,10 +430,16 @@ public final class Keysmith {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
                 // servers are closed: every answered request is counted; write the counts before the pool goes
-                .transform(x -> usage == null ? Future.succeededFuture() : usage.flushFinal().otherwise(e -> null))
+                .transform(x -> usage == null
+                        ? Future.succeededFuture()
+                        : usage.flushFinal().otherwise(e -> null))
                 .transform(x -> pool.close())
                 .onComplete(x -> offEventLoop(() -> {
-                    vertx.close().toCompletionStage().toCompletableFuture().exceptionally(e -> null).join();
+                    vertx.close()
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .exceptionally(e -> null)
+                            .join();
                     if (embedded != null) {
                         embedded.close();
                     }

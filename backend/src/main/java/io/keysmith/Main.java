@@ -25,7 +25,8 @@ public final class Main {
                 case "--demo" -> overrides.put("demo", true);
                 case "--config" -> overrides.put("config.file", args[++i]);
                 case "--help", "-h" -> {
-                    System.out.println("usage: keysmith [migrate] [--config FILE] [--demo]   (settings: see README.md)");
+                    System.out.println(
+                            "usage: keysmith [migrate] [--config FILE] [--demo]   (settings: see README.md)");
                     return;
                 }
                 default -> fail("Unknown argument '" + args[i] + "' (try --help)");
@@ -38,16 +39,18 @@ public final class Main {
                 return;
             }
             Keysmith app = await(Keysmith.start(overrides));
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                LOG.info("Stopping: finishing in-flight requests");
-                try {
-                    app.stop().get(
-                            app.config().shutdownGraceSeconds() + 30L, TimeUnit.SECONDS);
-                    LOG.info("Stopped");
-                } catch (Exception e) {
-                    LOG.error("Unclean stop: {}", e.toString());
-                }
-            }, "keysmith-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                LOG.info("Stopping: finishing in-flight requests");
+                                try {
+                                    app.stop().get(app.config().shutdownGraceSeconds() + 30L, TimeUnit.SECONDS);
+                                    LOG.info("Stopped");
+                                } catch (Exception e) {
+                                    LOG.error("Unclean stop: {}", e.toString());
+                                }
+                            },
+                            "keysmith-shutdown"));
         } catch (ConfigException e) {
             fail(e.getMessage());
         } catch (RuntimeException e) {

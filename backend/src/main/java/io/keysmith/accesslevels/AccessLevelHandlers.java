@@ -24,7 +24,9 @@ public final class AccessLevelHandlers {
     }
 
     public void list(RoutingContext rc) {
-        service.list(Caller.of(rc)).onSuccess(items -> Responses.ok(rc, new JsonObject().put("items", items))).onFailure(rc::fail);
+        service.list(Caller.of(rc))
+                .onSuccess(items -> Responses.ok(rc, new JsonObject().put("items", items)))
+                .onFailure(rc::fail);
     }
 
     public void get(RoutingContext rc) {
@@ -33,17 +35,20 @@ public final class AccessLevelHandlers {
 
     public void create(RoutingContext rc) {
         service.create(Caller.of(rc), RequestValidation.input(rc).bodyObject(), client.address(rc))
-                .onSuccess(l -> Responses.json(rc, 201, l)).onFailure(rc::fail);
+                .onSuccess(l -> Responses.json(rc, 201, l))
+                .onFailure(rc::fail);
     }
 
     public void update(RoutingContext rc) {
         service.update(Caller.of(rc), id(rc), RequestValidation.input(rc).bodyObject(), client.address(rc))
-                .onSuccess(l -> Responses.ok(rc, l)).onFailure(rc::fail);
+                .onSuccess(l -> Responses.ok(rc, l))
+                .onFailure(rc::fail);
     }
 
     public void delete(RoutingContext rc) {
         service.delete(Caller.of(rc), id(rc), client.address(rc))
-                .onSuccess(x -> rc.response().setStatusCode(204).end()).onFailure(rc::fail);
+                .onSuccess(x -> rc.response().setStatusCode(204).end())
+                .onFailure(rc::fail);
     }
 
     private static UUID id(RoutingContext rc) {

@@ -1,68 +1,98 @@
 package io.keysmith.accesslevels;
 
+import io.keysmith.db.Tenant;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.keysmith.db.Tenant;
 import io.vertx.sqlclient.Tuple;
 import java.util.Arrays;
 import java.util.UUID;
 
 /** All SQL of access levels. */
 public final class AccessLevelRepository {
-    private static final String SELECT = "SELECT a.id, a.name, a.description, a.builtin, a.record_scope, a.field_rights,"
-            + " a.permissions, (SELECT count(*) FROM users u WHERE u.organization_id = a.organization_id AND u.access_level_id = a.id) AS user_count"
-            + " FROM access_levels a WHERE a.organization_id = $1";
+    private static final String SELECT =
+            "SELECT a.id, a.name, a.description, a.builtin, a.record_scope, a.field_rights,"
+                    + " a.permissions, (SELECT count(*) FROM users u WHERE u.organization_id = a.organization_id AND u.access_level_id = a.id) AS user_count"
+                    + " FROM access_levels a WHERE a.organization_id = $1";
 
     public Future<JsonArray> list(Tenant t) {
-        return t.conn().preparedQuery(SELECT + " ORDER BY a.builtin IS NULL, a.name").execute(Tuple.of(t.org())).map(rows -> {
-            JsonArray out = new JsonArray();
-            rows.forEach(r -> out.add(toJson(r)));
-            return out;
-        });
+        return t.conn()
+                .preparedQuery(SELECT + " ORDER BY a.builtin IS NULL, a.name")
+                .execute(Tuple.of(t.org()))
+                .map(rows -> {
+                    JsonArray out = new JsonArray();
+                    rows.forEach(r -> out.add(toJson(r)));
+                    return out;
+                });
     }
 
     public Future<JsonObject> find(Tenant t, UUID id) {
-        return t.conn().preparedQuery(SELECT + " AND a.id = $2").execute(Tuple.of(t.org(), id))
+        return t.conn()
+                .preparedQuery(SELECT + " AND a.id = $2")
+                .execute(Tuple.of(t.org(), id))
                 .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
     }
 
     public Future<JsonObject> builtin(Tenant t, String builtin) {
-        return t.conn().preparedQuery(SELECT + " AND a.builtin = $2").execute(Tuple.of(t.org(), builtin))
+        return t.conn()
+                .preparedQuery(SELECT + " AND a.builtin = $2")
+                .execute(Tuple.of(t.org(), builtin))
                 .map(rows -> toJson(rows.iterator().next()));
     }
 
     public Future<JsonObject> findForUpdate(Tenant t, UUID id) {
-        return t.conn().preparedQuery(SELECT + " AND a.id = $2 FOR UPDATE OF a").execute(Tuple.of(t.org(), id))
+        return t.conn()
+                .preparedQuery(SELECT + " AND a.id = $2 FOR UPDATE OF a")
+                .execute(Tuple.of(t.org(), id))
                 .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
     }
 
     public Future<JsonObject> insert(Tenant t, JsonObject body) {
-        return t.conn().preparedQuery("INSERT INTO access_levels (organization_id, name, description, record_scope, field_rights,"
-                        + " permissions) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-                .execute(Tuple.from(new Object[] {t.org(), body.getString("name").trim(), body.getString("description", ""),
-                    body.getString("recordScope"), body.getJsonObject("fieldRights"), permissions(body)}))
+        return t.conn()
+                .preparedQuery(
+                        "INSERT INTO access_levels (organization_id, name, description, record_scope, field_rights,"
+                                + " permissions) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+                .execute(Tuple.from(new Object[] {
+                    t.org(),
+                    body.getString("name").trim(),
+                    body.getString("description", ""),
+                    body.getString("recordScope"),
+                    body.getJsonObject("fieldRights"),
+                    permissions(body)
+                }))
                 .compose(rows -> find(t, rows.iterator().next().getUUID("id")));
     }
 
     public Future<JsonObject> update(Tenant t, UUID id, JsonObject body) {
-        return t.conn().preparedQuery("UPDATE access_levels SET name = $3, description = $4, record_scope = $5,"
+        return t.conn()
+                .preparedQuery("UPDATE access_levels SET name = $3, description = $4, record_scope = $5,"
                         + " field_rights = $6, permissions = $7, version = version + 1, updated_at = now()"
                         + " WHERE organization_id = $1 AND id = $2")
-                .execute(Tuple.from(new Object[] {t.org(), id, body.getString("name").trim(), body.getString("description", ""),
-                    body.getString("recordScope"), body.getJsonObject("fieldRights"), permissions(body)}))
+                .execute(Tuple.from(new Object[] {
+                    t.org(),
+                    id,
+                    body.getString("name").trim(),
+                    body.getString("description", ""),
+                    body.getString("recordScope"),
+                    body.getJsonObject("fieldRights"),
+                    permissions(body)
+                }))
                 .compose(x -> find(t, id));
     }
 
     public Future<Boolean> delete(Tenant t, UUID id) {
-        return t.conn().preparedQuery("DELETE FROM access_levels WHERE organization_id = $1 AND id = $2 AND builtin IS NULL")
+        return t.conn()
+                .preparedQuery("DELETE FROM access_levels WHERE organization_id = $1 AND id = $2 AND builtin IS NULL")
                 .execute(Tuple.of(t.org(), id))
                 .map(r -> r.rowCount() == 1);
     }
 
     private static String[] permissions(JsonObject body) {
-        return body.getJsonArray("permissions").stream().map(String::valueOf).sorted().toArray(String[]::new);
+        return body.getJsonArray("permissions").stream()
+                .map(String::valueOf)
+                .sorted()
+                .toArray(String[]::new);
     }
 
     static JsonObject toJson(Row r) {

@@ -5,7 +5,6 @@ import io.keysmith.audit.AuditRepository;
 import io.keysmith.auth.Caller;
 import io.keysmith.auth.Rights;
 import io.keysmith.db.Db;
-import io.keysmith.db.Tenant;
 import io.keysmith.http.ApiProblem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -44,50 +43,83 @@ public final class AccessLevelService {
     }
 
     public Future<JsonObject> get(Caller caller, UUID id) {
-        return db.inOrganization(caller.organizationId(), c -> levels.find(c, id)).map(AccessLevelService::found);
+        return db.inOrganization(caller.organizationId(), c -> levels.find(c, id))
+                .map(AccessLevelService::found);
     }
 
     public Future<JsonObject> create(Caller caller, JsonObject body, String source) {
         Rights wanted = check(caller, body);
-        return db.inOrganization(caller.organizationId(), c -> levels.insert(c, body)
-                        .compose(level -> audit.append(c, AuditEvent.by(
-                                                caller.userId(), "access-level.created", "access-level", level.getString("id"), source)
-                                        .with("name", level.getString("name"))
-                                        .with("after", summary(wanted)))
-                                .map(level)))
+        return db.inOrganization(
+                        caller.organizationId(),
+                        c -> levels.insert(c, body)
+                                .compose(level -> audit.append(
+                                                c,
+                                                AuditEvent.by(
+                                                                caller.userId(),
+                                                                "access-level.created",
+                                                                "access-level",
+                                                                level.getString("id"),
+                                                                source)
+                                                        .with("name", level.getString("name"))
+                                                        .with("after", summary(wanted)))
+                                        .map(level)))
                 .recover(AccessLevelService::duplicateName);
     }
 
     public Future<JsonObject> update(Caller caller, UUID id, JsonObject body, String source) {
         Rights wanted = check(caller, body);
-        return db.inOrganization(caller.organizationId(), c -> levels.findForUpdate(c, id).map(AccessLevelService::found)
-                        .compose(before -> {
-                            if (!before.getBoolean("editable")) {
-                                return Future.failedFuture(builtin());
-                            }
-                            return levels.update(c, id, body).compose(after -> audit.append(c, AuditEvent.by(caller.userId(), "access-level.updated", "access-level", id, source)
-                                                    .with("name", after.getString("name"))
-                                                    .with("before", summary(Rights.fromJson(before)))
-                                                    .with("after", summary(wanted)))
-                                    .map(after));
-                        }))
+        return db.inOrganization(
+                        caller.organizationId(),
+                        c -> levels.findForUpdate(c, id)
+                                .map(AccessLevelService::found)
+                                .compose(before -> {
+                                    if (!before.getBoolean("editable")) {
+                                        return Future.failedFuture(builtin());
+                                    }
+                                    return levels.update(c, id, body)
+                                            .compose(after -> audit.append(
+                                                            c,
+                                                            AuditEvent.by(
+                                                                            caller.userId(),
+                                                                            "access-level.updated",
+                                                                            "access-level",
+                                                                            id,
+                                                                            source)
+                                                                    .with("name", after.getString("name"))
+                                                                    .with("before", summary(Rights.fromJson(before)))
+                                                                    .with("after", summary(wanted)))
+                                                    .map(after));
+                                }))
                 .recover(AccessLevelService::duplicateName)
                 .onSuccess(x -> changed.accept(caller.organizationId()));
     }
 
     public Future<Void> delete(Caller caller, UUID id, String source) {
-        return db.inOrganization(caller.organizationId(), c -> levels.findForUpdate(c, id).map(AccessLevelService::found)
-                .compose(level -> {
-                    if (!level.getBoolean("editable")) {
-                        return Future.failedFuture(builtin());
-                    }
-                    if (level.getInteger("userCount") > 0) {
-                        return Future.failedFuture(ApiProblem.conflict("access-level-in-use",
-                                "Move its " + level.getInteger("userCount") + " user(s) to another access level first"));
-                    }
-                    return levels.delete(c, id).compose(x -> audit.append(c, AuditEvent.by(caller.userId(), "access-level.deleted", "access-level", id, source)
-                                    .with("name", level.getString("name"))));
-                }))
+        return db.inOrganization(
+                        caller.organizationId(),
+                        c -> levels.findForUpdate(c, id)
+                                .map(AccessLevelService::found)
+                                .compose(level -> {
+                                    if (!level.getBoolean("editable")) {
+                                        return Future.failedFuture(builtin());
+                                    }
+                                    if (level.getInteger("userCount") > 0) {
+                                        return Future.failedFuture(ApiProblem.conflict(
+                                                "access-level-in-use",
+                                                "Move its " + level.getInteger("userCount")
+                                                        + " user(s) to another access level first"));
+                                    }
+                                    return levels.delete(c, id)
+                                            .compose(x -> audit.append(
+                                                    c,
+                                                    AuditEvent.by(
+                                                                    caller.userId(),
+                                                                    "access-level.deleted",
+                                                                    "access-level",
+                                                                    id,
+                                                                    source)
+                                                            .with("name", level.getString("name"))));
+                                }))
                 .recover(e -> e instanceof PgException pg && "23503".equals(pg.getSqlState())
                         // a user was given the level while we deleted it
                         ? Future.failedFuture(ApiProblem.conflict("access-level-in-use", "The access level is in use"))
@@ -104,8 +136,12 @@ public final class AccessLevelService {
         Rights wanted = Rights.fromJson(body);
         String missing = caller.rights().firstNotCovered(wanted);
         if (missing != null) {
-            throw new ApiProblem(403, "escalation", "Forbidden",
-                    "You cannot grant " + missing + ": your own access level does not hold it", null);
+            throw new ApiProblem(
+                    403,
+                    "escalation",
+                    "Forbidden",
+                    "You cannot grant " + missing + ": your own access level does not hold it",
+                    null);
         }
         return wanted;
     }
@@ -130,7 +166,8 @@ public final class AccessLevelService {
 
     private static <T> Future<T> duplicateName(Throwable e) {
         if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
-            return Future.failedFuture(ApiProblem.conflict("name-taken", "An access level with this name already exists"));
+            return Future.failedFuture(
+                    ApiProblem.conflict("name-taken", "An access level with this name already exists"));
         }
         return Future.failedFuture(e);
     }

@@ -40,11 +40,15 @@ public final class PermissionCatalog {
                 perms.add(new JsonObject().put("name", e.getKey()).put("title", e.getValue()));
                 grantable.add(e.getKey());
             });
-            groups.add(new JsonObject().put("resource", g.getString("resource")).put("title", g.getString("title"))
+            groups.add(new JsonObject()
+                    .put("resource", g.getString("resource"))
+                    .put("title", g.getString("title"))
                     .put("permissions", perms));
         }
         List<Field> fields = new ArrayList<>();
-        JsonObject person = contract.getJsonObject("components").getJsonObject("schemas").getJsonObject("Person")
+        JsonObject person = contract.getJsonObject("components")
+                .getJsonObject("schemas")
+                .getJsonObject("Person")
                 .getJsonObject("properties");
         person.forEach(e -> {
             if (!e.getKey().equals("id") && !e.getKey().equals("userId")) {
@@ -53,8 +57,10 @@ public final class PermissionCatalog {
             }
         });
         JsonArray fieldJson = new JsonArray();
-        fields.forEach(f -> fieldJson.add(new JsonObject().put("name", f.name()).put("title", f.title()).put("sensitive", f.sensitive())));
-        return new PermissionCatalog(new JsonObject().put("groups", groups).put("fields", fieldJson), grantable, List.copyOf(fields));
+        fields.forEach(f -> fieldJson.add(
+                new JsonObject().put("name", f.name()).put("title", f.title()).put("sensitive", f.sensitive())));
+        return new PermissionCatalog(
+                new JsonObject().put("groups", groups).put("fields", fieldJson), grantable, List.copyOf(fields));
     }
 
     /** "dateOfBirth" -> "Date of birth". */

@@ -17,7 +17,14 @@ public record AuditEvent(
         JsonObject details) {
 
     public static AuditEvent by(UUID actor, String action, String targetType, Object targetId, String source) {
-        return new AuditEvent(actor, null, action, targetType, targetId == null ? null : targetId.toString(), source, new JsonObject());
+        return new AuditEvent(
+                actor,
+                null,
+                action,
+                targetType,
+                targetId == null ? null : targetId.toString(),
+                source,
+                new JsonObject());
     }
 
     public AuditEvent with(String key, Object value) {

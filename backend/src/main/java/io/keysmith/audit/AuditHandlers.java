@@ -26,7 +26,9 @@ public final class AuditHandlers {
         Long before = Page.cursor(in).map(c -> Page.longCursor(c)).orElse(null);
         String action = (String) in.query().get("action");
         Object actor = in.query().get("actorUserId");
-        db.inOrganization(caller.organizationId(), c -> audit.list(
+        db.inOrganization(
+                        caller.organizationId(),
+                        c -> audit.list(
                                 c, action, actor == null ? null : UUID.fromString((String) actor), before, limit + 1))
                 .onSuccess(rows -> {
                     JsonObject page = Page.of(rows, limit, last -> Page.encode(last.getString("id")));

@@ -1,10 +1,10 @@
 package io.keysmith.audit;
 
+import io.keysmith.db.Tenant;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.keysmith.db.Tenant;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
@@ -13,8 +13,8 @@ public final class AuditRepository {
 
     /** Appends inside the caller's transaction, so the record commits (or not) with the change it describes. */
     public Future<Void> append(Tenant t, AuditEvent e) {
-        return t.conn().preparedQuery(
-                        """
+        return t.conn()
+                .preparedQuery("""
                         INSERT INTO audit_events (organization_id, actor_user_id, actor_label, action, target_type,
                                                   target_id, source_address, details)
                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""")
@@ -33,8 +33,8 @@ public final class AuditRepository {
 
     /** Newest first; {@code beforeId} is the keyset cursor. */
     public Future<JsonArray> list(Tenant t, String action, UUID actor, Long beforeId, int limit) {
-        return t.conn().preparedQuery(
-                        """
+        return t.conn()
+                .preparedQuery("""
                         SELECT id, occurred_at, actor_user_id, actor_label, action, target_type, target_id,
                                source_address, details
                           FROM audit_events
@@ -55,7 +55,9 @@ public final class AuditRepository {
     private static JsonObject toJson(Row r) {
         JsonObject j = new JsonObject()
                 .put("id", Long.toString(r.getLong("id")))
-                .put("occurredAt", r.getOffsetDateTime("occurred_at").toInstant().toString())
+                .put(
+                        "occurredAt",
+                        r.getOffsetDateTime("occurred_at").toInstant().toString())
                 .put("action", r.getString("action"));
         putIfPresent(j, "actorUserId", r.getUUID("actor_user_id"));
         putIfPresent(j, "actorLabel", r.getString("actor_label"));

@@ -19,32 +19,43 @@ public final class Guard {
 
     private Guard() {}
 
-    public static Handler<RoutingContext> forOperation(JsonObject operation, HttpMethod method, SessionService sessions) {
+    public static Handler<RoutingContext> forOperation(
+            JsonObject operation, HttpMethod method, SessionService sessions) {
         String permission = operation.getString("x-permission");
         JsonArray security = operation.getJsonArray("security", new JsonArray());
         boolean sessionScheme = security.stream().anyMatch(r -> ((JsonObject) r).containsKey("session"));
         boolean stateChange = !(method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS);
         boolean needsPermission = !permission.equals("public") && !permission.equals("authenticated");
-        PermissionBasedAuthorization required = needsPermission ? PermissionBasedAuthorization.create(permission) : null;
+        PermissionBasedAuthorization required =
+                needsPermission ? PermissionBasedAuthorization.create(permission) : null;
         JsonArray tags = operation.getJsonArray("tags", new JsonArray());
         return rc -> {
             User user = rc.user();
             JsonArray keyTags = user == null ? null : user.attributes().getJsonArray("apiTags");
             if (keyTags != null && tags.stream().noneMatch(keyTags::contains)) {
-                throw new ApiProblem(403, "outside-api-type", "Forbidden",
-                        "This key's API type does not include this operation", null);
+                throw new ApiProblem(
+                        403,
+                        "outside-api-type",
+                        "Forbidden",
+                        "This key's API type does not include this operation",
+                        null);
             }
             if (sessionScheme && stateChange && user != null) {
                 String sessionToken = user.attributes().getString("sessionToken");
                 if (sessionToken != null
-                        && !Tokens.constantTimeEquals(rc.request().getHeader(CSRF_HEADER), sessions.csrfToken(sessionToken))) {
-                    throw new ApiProblem(403, "csrf-token-missing", "Forbidden",
-                            "State changes with the session cookie need the X-CSRF-Token header from GET /api/v1/me", null);
+                        && !Tokens.constantTimeEquals(
+                                rc.request().getHeader(CSRF_HEADER), sessions.csrfToken(sessionToken))) {
+                    throw new ApiProblem(
+                            403,
+                            "csrf-token-missing",
+                            "Forbidden",
+                            "State changes with the session cookie need the X-CSRF-Token header from GET /api/v1/me",
+                            null);
                 }
             }
             if (required != null && (user == null || !required.match(user))) {
-                throw new ApiProblem(403, "permission-missing", "Forbidden",
-                        "This needs the permission '" + permission + "'", null);
+                throw new ApiProblem(
+                        403, "permission-missing", "Forbidden", "This needs the permission '" + permission + "'", null);
             }
             rc.next();
         };

@@ -17,7 +17,9 @@ public final class OperatorAuthentication {
 
     public Future<User> authenticate(RoutingContext rc) {
         String header = rc.request().getHeader("Authorization");
-        if (token.isEmpty() || header == null || !header.startsWith("Bearer ")
+        if (token.isEmpty()
+                || header == null
+                || !header.startsWith("Bearer ")
                 || !Tokens.constantTimeEquals(header.substring(7).trim(), token)) {
             return Future.failedFuture(new HttpException(401));
         }

@@ -38,7 +38,8 @@ public final class PasswordHasher {
     }
 
     public Future<Boolean> verify(String password, String stored) {
-        return workers.executeBlocking(() -> verifyNow(password, stored == null ? decoy : stored) && stored != null, false);
+        return workers.executeBlocking(
+                () -> verifyNow(password, stored == null ? decoy : stored) && stored != null, false);
     }
 
     /** Blocking: for start-up work such as the demo seed, never on an event loop. */
@@ -46,8 +47,8 @@ public final class PasswordHasher {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
         byte[] out = derive(password, salt, MEMORY_KIB, ITERATIONS, PARALLELISM);
-        return "$argon2id$v=19$m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + PARALLELISM + "$" + B64.encodeToString(salt)
-                + "$" + B64.encodeToString(out);
+        return "$argon2id$v=19$m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + PARALLELISM + "$"
+                + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
     }
 
     static boolean verifyNow(String password, String stored) {

@@ -18,7 +18,8 @@ public record Rights(String builtin, String recordScope, Map<String, String> fie
 
     public static Rights fromJson(JsonObject j) {
         Map<String, String> fields = new LinkedHashMap<>();
-        j.getJsonObject("fieldRights", new JsonObject()).forEach(e -> fields.put(e.getKey(), String.valueOf(e.getValue())));
+        j.getJsonObject("fieldRights", new JsonObject())
+                .forEach(e -> fields.put(e.getKey(), String.valueOf(e.getValue())));
         Set<String> perms = new TreeSet<>();
         j.getJsonArray("permissions", new JsonArray()).forEach(p -> perms.add((String) p));
         return new Rights(j.getString("builtin"), j.getString("recordScope", "OWN"), fields, perms);

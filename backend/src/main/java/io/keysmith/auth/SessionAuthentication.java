@@ -31,7 +31,10 @@ public final class SessionAuthentication implements AuthenticationProvider {
                             .put("userId", s.userId().toString())
                             .put("rights", s.rights().toJson()),
                     new JsonObject().put("sessionToken", token.getToken()));
-            user.authorizations().put(Permissions.PROVIDER, Permissions.authorizations(s.rights().permissions()));
+            user.authorizations()
+                    .put(
+                            Permissions.PROVIDER,
+                            Permissions.authorizations(s.rights().permissions()));
             return Future.succeededFuture(user);
         });
     }

@@ -24,13 +24,22 @@ public final class SessionHandlers {
     public void signIn(RoutingContext rc) {
         JsonObject body = RequestValidation.input(rc).bodyObject();
         String org = body.getString("organizationId");
-        signIn.signIn(body.getString("email"), body.getString("password"), org == null ? null : UUID.fromString(org), client.address(rc))
+        signIn.signIn(
+                        body.getString("email"),
+                        body.getString("password"),
+                        org == null ? null : UUID.fromString(org),
+                        client.address(rc))
                 .onSuccess(outcome -> {
                     if (outcome.sessionToken() == null) {
-                        Responses.ok(rc, new JsonObject().put("status", "CHOOSE_ORGANIZATION").put("organizations", outcome.organizations()));
+                        Responses.ok(
+                                rc,
+                                new JsonObject()
+                                        .put("status", "CHOOSE_ORGANIZATION")
+                                        .put("organizations", outcome.organizations()));
                     } else {
                         setCookie(rc, outcome.sessionToken());
-                        Responses.ok(rc, new JsonObject().put("status", "SIGNED_IN").put("me", outcome.me()));
+                        Responses.ok(
+                                rc, new JsonObject().put("status", "SIGNED_IN").put("me", outcome.me()));
                     }
                 })
                 .onFailure(rc::fail);
@@ -60,7 +69,9 @@ public final class SessionHandlers {
     }
 
     public void setCookie(RoutingContext rc, String token) {
-        rc.response().addCookie(cookie(rc, token).setMaxAge(sessions.absoluteLifetime().toSeconds()));
+        rc.response()
+                .addCookie(
+                        cookie(rc, token).setMaxAge(sessions.absoluteLifetime().toSeconds()));
     }
 
     private Cookie cookie(RoutingContext rc, String value) {

@@ -48,7 +48,8 @@ public final class SessionService {
     /** Creates a session inside the caller's tenant transaction; returns the token for the cookie. */
     public Future<String> create(Tenant t, UUID userId) {
         String token = Tokens.random();
-        return t.conn().preparedQuery(
+        return t.conn()
+                .preparedQuery(
                         "INSERT INTO sessions (id_hash, organization_id, user_id, expires_at) VALUES ($1, $2, $3, $4)")
                 .execute(Tuple.of(
                         Buffer.buffer(Tokens.sha256(token)),
@@ -77,29 +78,40 @@ public final class SessionService {
                         return Future.succeededFuture(null); // idle too long
                     }
                     Object fields = r.getValue("field_rights");
-                    Session s = new Session(r.getUUID("organization_id"), r.getUUID("user_id"), Rights.fromJson(new JsonObject()
-                            .put("builtin", r.getString("builtin"))
-                            .put("recordScope", r.getString("record_scope"))
-                            .put("fieldRights", fields instanceof JsonObject j ? j : new JsonObject())
-                            .put("permissions", new JsonArray(java.util.Arrays.asList(r.getArrayOfStrings("permissions"))))));
+                    Session s = new Session(
+                            r.getUUID("organization_id"),
+                            r.getUUID("user_id"),
+                            Rights.fromJson(new JsonObject()
+                                    .put("builtin", r.getString("builtin"))
+                                    .put("recordScope", r.getString("record_scope"))
+                                    .put("fieldRights", fields instanceof JsonObject j ? j : new JsonObject())
+                                    .put(
+                                            "permissions",
+                                            new JsonArray(
+                                                    java.util.Arrays.asList(r.getArrayOfStrings("permissions"))))));
                     if (lastSeen.plusMinutes(1).isAfter(now)) {
                         return Future.succeededFuture(s);
                     }
-                    return db.inOrganization(s.organizationId(), t -> t.conn().preparedQuery(
-                                            "UPDATE sessions SET last_seen_at = now() WHERE organization_id = $1 AND id_hash = $2")
-                                    .execute(Tuple.of(t.org(), hash)))
+                    return db.inOrganization(
+                                    s.organizationId(),
+                                    t -> t.conn()
+                                            .preparedQuery(
+                                                    "UPDATE sessions SET last_seen_at = now() WHERE organization_id = $1 AND id_hash = $2")
+                                            .execute(Tuple.of(t.org(), hash)))
                             .map(s);
                 });
     }
 
     public Future<Void> end(Tenant t, String token) {
-        return t.conn().preparedQuery("DELETE FROM sessions WHERE organization_id = $1 AND id_hash = $2")
+        return t.conn()
+                .preparedQuery("DELETE FROM sessions WHERE organization_id = $1 AND id_hash = $2")
                 .execute(Tuple.of(t.org(), Buffer.buffer(Tokens.sha256(token))))
                 .mapEmpty();
     }
 
     public static Future<Void> endAllOf(Tenant t, UUID userId) {
-        return t.conn().preparedQuery("DELETE FROM sessions WHERE organization_id = $1 AND user_id = $2")
+        return t.conn()
+                .preparedQuery("DELETE FROM sessions WHERE organization_id = $1 AND user_id = $2")
                 .execute(Tuple.of(t.org(), userId))
                 .mapEmpty();
     }

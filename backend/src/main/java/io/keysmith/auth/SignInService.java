@@ -63,17 +63,24 @@ public final class SignInService {
                 .compose(rows -> {
                     List<Candidate> candidates = new ArrayList<>();
                     for (Row r : rows) {
-                        candidates.add(new Candidate(r.getUUID("organization_id"), r.getString("organization_name"),
-                                r.getUUID("user_id"), r.getString("password_hash")));
+                        candidates.add(new Candidate(
+                                r.getUUID("organization_id"),
+                                r.getString("organization_name"),
+                                r.getUUID("user_id"),
+                                r.getString("password_hash")));
                     }
-                    return matching(candidates, password).compose(matches -> matches.isEmpty()
-                            ? auditFailure(candidates, source).compose(x -> Future.<List<Candidate>>failedFuture(invalid()))
-                            : Future.succeededFuture(matches));
+                    return matching(candidates, password)
+                            .compose(matches -> matches.isEmpty()
+                                    ? auditFailure(candidates, source)
+                                            .compose(x -> Future.<List<Candidate>>failedFuture(invalid()))
+                                    : Future.succeededFuture(matches));
                 })
                 .compose(matches -> {
                     List<Candidate> pick = chosen == null
                             ? matches
-                            : matches.stream().filter(m -> m.organizationId().equals(chosen)).toList();
+                            : matches.stream()
+                                    .filter(m -> m.organizationId().equals(chosen))
+                                    .toList();
                     if (pick.isEmpty()) {
                         return Future.failedFuture(invalid());
                     }
@@ -85,18 +92,31 @@ public final class SignInService {
                         return throttle.succeeded(email, source).map(x -> new Outcome(null, null, orgs));
                     }
                     Candidate m = pick.get(0);
-                    return throttle.succeeded(email, source).compose(x -> db.inOrganization(m.organizationId(), c -> sessions
-                            .create(c, m.userId())
-                            .compose(token -> audit.append(c, AuditEvent.by(m.userId(), "session.signed-in", "user", m.userId(), source))
-                                    .compose(y -> me(c, m.userId(), token))
-                                    .map(me -> new Outcome(token, me, null)))));
+                    return throttle.succeeded(email, source)
+                            .compose(x -> db.inOrganization(
+                                    m.organizationId(),
+                                    c -> sessions.create(c, m.userId())
+                                            .compose(token -> audit.append(
+                                                            c,
+                                                            AuditEvent.by(
+                                                                    m.userId(),
+                                                                    "session.signed-in",
+                                                                    "user",
+                                                                    m.userId(),
+                                                                    source))
+                                                    .compose(y -> me(c, m.userId(), token))
+                                                    .map(me -> new Outcome(token, me, null)))));
                 });
     }
 
     /** A failed sign-in is recorded in each organization where the e-mail belongs (never the password). */
     private Future<Void> auditFailure(List<Candidate> candidates, String source) {
         return Future.all(candidates.stream()
-                        .map(c -> db.inOrganization(c.organizationId(), conn -> audit.append(conn, AuditEvent.by(null, "session.sign-in-failed", "user", c.userId(), source))))
+                        .map(c -> db.inOrganization(
+                                c.organizationId(),
+                                conn -> audit.append(
+                                        conn,
+                                        AuditEvent.by(null, "session.sign-in-failed", "user", c.userId(), source))))
                         .toList())
                 .mapEmpty();
     }
@@ -106,7 +126,9 @@ public final class SignInService {
         if (candidates.isEmpty()) {
             return hasher.verify(password, null).map(x -> List.of());
         }
-        List<Future<Boolean>> checks = candidates.stream().map(c -> hasher.verify(password, c.passwordHash())).toList();
+        List<Future<Boolean>> checks = candidates.stream()
+                .map(c -> hasher.verify(password, c.passwordHash()))
+                .toList();
         return Future.all(checks).map(all -> {
             List<Candidate> ok = new ArrayList<>();
             for (int i = 0; i < candidates.size(); i++) {
@@ -119,8 +141,13 @@ public final class SignInService {
     }
 
     public Future<Void> signOut(Caller caller, String source) {
-        return db.inOrganization(caller.organizationId(), c -> sessions.end(c, caller.sessionToken())
-                .compose(x -> audit.append(c, AuditEvent.by(caller.userId(), "session.signed-out", "user", caller.userId(), source))));
+        return db.inOrganization(
+                caller.organizationId(),
+                c -> sessions.end(c, caller.sessionToken())
+                        .compose(x -> audit.append(
+                                c,
+                                AuditEvent.by(
+                                        caller.userId(), "session.signed-out", "user", caller.userId(), source))));
     }
 
     public Future<JsonObject> me(Caller caller) {
@@ -128,15 +155,20 @@ public final class SignInService {
     }
 
     public Future<JsonObject> me(Tenant c, UUID userId, String sessionToken) {
-        return organizations.current(c).compose(org -> users.find(c, userId).compose(user -> levels
-                .find(c, UUID.fromString(user.getJsonObject("accessLevel").getString("id")))
-                .map(level -> new JsonObject()
-                        .put("user", user)
-                        .put("organization", org)
-                        .put("permissions", level.getJsonArray("permissions"))
-                        .put("recordScope", level.getString("recordScope"))
-                        .put("fieldRights", level.getJsonObject("fieldRights"))
-                        .put("csrfToken", sessions.csrfToken(sessionToken)))));
+        return organizations
+                .current(c)
+                .compose(org -> users.find(c, userId)
+                        .compose(user -> levels.find(
+                                        c,
+                                        UUID.fromString(user.getJsonObject("accessLevel")
+                                                .getString("id")))
+                                .map(level -> new JsonObject()
+                                        .put("user", user)
+                                        .put("organization", org)
+                                        .put("permissions", level.getJsonArray("permissions"))
+                                        .put("recordScope", level.getString("recordScope"))
+                                        .put("fieldRights", level.getJsonObject("fieldRights"))
+                                        .put("csrfToken", sessions.csrfToken(sessionToken)))));
     }
 
     /** Sets the password from a one-time invitation or reset token, ends older sessions, and signs in. */
@@ -144,21 +176,34 @@ public final class SignInService {
         byte[] hash = Tokens.sha256(token);
         return db.withoutOrganization(c -> users.findToken(c, hash)).compose(row -> {
             if (row == null) {
-                return Future.failedFuture(ApiProblem.notFound("This link is not valid: it was used, replaced or has expired"));
+                return Future.failedFuture(
+                        ApiProblem.notFound("This link is not valid: it was used, replaced or has expired"));
             }
             UUID org = row.getUUID("organization_id");
             UUID userId = row.getUUID("user_id");
             String purpose = row.getString("purpose");
-            return hasher.hash(password).compose(passwordHash -> db.inOrganization(org, c -> users.consumeToken(c, hash)
-                    .compose(consumed -> consumed
-                            ? Future.succeededFuture()
-                            : Future.failedFuture(ApiProblem.notFound("This link was just used")))
-                    .compose(x -> users.setPassword(c, userId, passwordHash))
-                    .compose(x -> SessionService.endAllOf(c, userId))
-                    .compose(x -> audit.append(c, AuditEvent.by(userId,
-                            purpose.equals("INVITATION") ? "user.invitation-accepted" : "user.password-reset", "user", userId, source)))
-                    .compose(x -> sessions.create(c, userId))
-                    .compose(session -> me(c, userId, session).map(me -> new Outcome(session, me, null)))));
+            return hasher.hash(password)
+                    .compose(passwordHash -> db.inOrganization(
+                            org,
+                            c -> users.consumeToken(c, hash)
+                                    .compose(consumed -> consumed
+                                            ? Future.succeededFuture()
+                                            : Future.failedFuture(ApiProblem.notFound("This link was just used")))
+                                    .compose(x -> users.setPassword(c, userId, passwordHash))
+                                    .compose(x -> SessionService.endAllOf(c, userId))
+                                    .compose(x -> audit.append(
+                                            c,
+                                            AuditEvent.by(
+                                                    userId,
+                                                    purpose.equals("INVITATION")
+                                                            ? "user.invitation-accepted"
+                                                            : "user.password-reset",
+                                                    "user",
+                                                    userId,
+                                                    source)))
+                                    .compose(x -> sessions.create(c, userId))
+                                    .compose(session ->
+                                            me(c, userId, session).map(me -> new Outcome(session, me, null)))));
         });
     }
 

@@ -36,15 +36,16 @@ public final class SignInThrottle {
      * so parallel guesses cannot all slip under the limit. Fails with a 429 problem when either key is over it.
      */
     public Future<Void> reserve(String email, String address) {
-        return pool.preparedQuery("INSERT INTO sign_in_attempts (throttle_key, window_start, failures)"
-                        + " SELECT k, now(), 1 FROM unnest($1::text[]) AS k"
-                        + " ON CONFLICT (throttle_key) DO UPDATE SET"
-                        + " failures = CASE WHEN sign_in_attempts.window_start <= now() - ($2::int * interval '1 second') THEN 1"
-                        + " ELSE sign_in_attempts.failures + 1 END,"
-                        + " window_start = CASE WHEN sign_in_attempts.window_start <= now() - ($2::int * interval '1 second')"
-                        + " THEN now() ELSE sign_in_attempts.window_start END"
-                        + " RETURNING throttle_key, failures,"
-                        + " CEIL(EXTRACT(EPOCH FROM (window_start + ($2::int * interval '1 second') - now())))::int AS retry")
+        return pool.preparedQuery(
+                        "INSERT INTO sign_in_attempts (throttle_key, window_start, failures)"
+                                + " SELECT k, now(), 1 FROM unnest($1::text[]) AS k"
+                                + " ON CONFLICT (throttle_key) DO UPDATE SET"
+                                + " failures = CASE WHEN sign_in_attempts.window_start <= now() - ($2::int * interval '1 second') THEN 1"
+                                + " ELSE sign_in_attempts.failures + 1 END,"
+                                + " window_start = CASE WHEN sign_in_attempts.window_start <= now() - ($2::int * interval '1 second')"
+                                + " THEN now() ELSE sign_in_attempts.window_start END"
+                                + " RETURNING throttle_key, failures,"
+                                + " CEIL(EXTRACT(EPOCH FROM (window_start + ($2::int * interval '1 second') - now())))::int AS retry")
                 .execute(Tuple.of(new String[] {accountKey(email), addressKey(address)}, (int) window.toSeconds()))
                 .compose(rows -> {
                     int retry = 0;
@@ -67,8 +68,12 @@ public final class SignInThrottle {
     }
 
     static ApiProblem tooMany(int retryAfterSeconds) {
-        return new ApiProblem(429, "too-many-requests", "Too many attempts",
-                "Too many failed sign-ins; try again in " + retryAfterSeconds + " seconds", null)
+        return new ApiProblem(
+                        429,
+                        "too-many-requests",
+                        "Too many attempts",
+                        "Too many failed sign-ins; try again in " + retryAfterSeconds + " seconds",
+                        null)
                 .retryAfter(retryAfterSeconds);
     }
 }

@@ -59,8 +59,8 @@ public record KeysmithConfig(
                         .setType("file")
                         .setFormat("yaml")
                         .setConfig(new JsonObject().put("path", "keysmith-defaults.yaml")));
-        String file = Optional.ofNullable(overrides.getString("config.file"))
-                .orElse(System.getenv("KEYSMITH_CONFIG_FILE"));
+        String file =
+                Optional.ofNullable(overrides.getString("config.file")).orElse(System.getenv("KEYSMITH_CONFIG_FILE"));
         if (file != null && !file.isBlank()) {
             options.addStore(new ConfigStoreOptions()
                     .setType("file")

@@ -24,8 +24,8 @@ public final class Db {
     }
 
     public <T> Future<T> inOrganization(UUID organizationId, Function<Tenant, Future<T>> work) {
-        return pool.withTransaction(
-                conn -> setOrganization(conn, organizationId).compose(x -> work.apply(new Tenant(conn, organizationId))));
+        return pool.withTransaction(conn ->
+                setOrganization(conn, organizationId).compose(x -> work.apply(new Tenant(conn, organizationId))));
     }
 
     /** Switches the tenant inside a transaction that began without one (sign-up creates the organization first). */

@@ -163,7 +163,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     private static String readCmdline(long pid) {
         try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+            return new String(
+                            Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
                     .replace('\0', ' ');
         } catch (IOException e) {
             return "";

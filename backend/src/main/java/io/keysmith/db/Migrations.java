@@ -40,7 +40,8 @@ public final class Migrations {
     static void ensureAppRole(DatabaseTarget target) {
         String role = target.app().getUser();
         String password = target.app().getPassword().replace("'", "''");
-        try (Connection c = DriverManager.getConnection(target.ownerJdbcUrl(), target.ownerUser(), target.ownerPassword());
+        try (Connection c =
+                        DriverManager.getConnection(target.ownerJdbcUrl(), target.ownerUser(), target.ownerPassword());
                 Statement st = c.createStatement()) {
             // role is a validated identifier (KeysmithConfig); passwords cannot be bind parameters in DDL
             st.execute("DO $$ BEGIN CREATE ROLE " + role
@@ -53,8 +54,10 @@ public final class Migrations {
                 LOG.info("Application role {} exists and its password is managed outside Keysmith", role);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Cannot prepare the application role '" + role + "' as the owner: "
-                    + e.getMessage() + " (create it as a DBA, or give the owner CREATEROLE)", e);
+            throw new IllegalStateException(
+                    "Cannot prepare the application role '" + role + "' as the owner: " + e.getMessage()
+                            + " (create it as a DBA, or give the owner CREATEROLE)",
+                    e);
         }
     }
 }

@@ -30,18 +30,58 @@ public final class DemoSeed {
     public static final String ORGANIZATION = "Keysmith Demo";
     public static final String OWNER_EMAIL = "owner@demo.keysmith.dev";
 
-    private static final String[] FIRST = {"Ada", "Grace", "Alan", "Katherine", "Linus", "Margaret", "Dennis", "Barbara",
-        "Ken", "Frances", "Edsger", "Radia", "Donald", "Hedy", "Tim", "Annie", "Guido", "Joan", "Bjarne", "Shafi"};
-    private static final String[] LAST = {"Lovelace", "Hopper", "Turing", "Johnson", "Torvalds", "Hamilton", "Ritchie",
-        "Liskov", "Thompson", "Allen", "Dijkstra", "Perlman", "Knuth", "Lamarr", "Berners-Lee", "Easley", "van Rossum",
-        "Clarke", "Stroustrup", "Goldwasser"};
+    private static final String[] FIRST = {
+        "Ada",
+        "Grace",
+        "Alan",
+        "Katherine",
+        "Linus",
+        "Margaret",
+        "Dennis",
+        "Barbara",
+        "Ken",
+        "Frances",
+        "Edsger",
+        "Radia",
+        "Donald",
+        "Hedy",
+        "Tim",
+        "Annie",
+        "Guido",
+        "Joan",
+        "Bjarne",
+        "Shafi"
+    };
+    private static final String[] LAST = {
+        "Lovelace",
+        "Hopper",
+        "Turing",
+        "Johnson",
+        "Torvalds",
+        "Hamilton",
+        "Ritchie",
+        "Liskov",
+        "Thompson",
+        "Allen",
+        "Dijkstra",
+        "Perlman",
+        "Knuth",
+        "Lamarr",
+        "Berners-Lee",
+        "Easley",
+        "van Rossum",
+        "Clarke",
+        "Stroustrup",
+        "Goldwasser"
+    };
     private static final String[] DEPARTMENTS = {"Engineering", "Finance", "People", "Sales", "Support", "Operations"};
     private static final String[] LOCATIONS = {"Berlin", "Lisbon", "Toronto", "Remote", "London"};
 
     private DemoSeed() {}
 
     public static void run(DatabaseTarget target, Path dataDir) {
-        try (Connection c = DriverManager.getConnection(target.ownerJdbcUrl(), target.ownerUser(), target.ownerPassword())) {
+        try (Connection c =
+                DriverManager.getConnection(target.ownerJdbcUrl(), target.ownerUser(), target.ownerPassword())) {
             String password = password(dataDir);
             c.setAutoCommit(false);
             UUID org = existing(c);
@@ -92,13 +132,23 @@ public final class DemoSeed {
         String hash = PasswordHasher.hashNow(password);
         UUID owner = user(c, org, OWNER_EMAIL, "Ada", "Lovelace", "EMPLOYEE", builtin(c, "ACCOUNT_OWNER"), hash);
         user(c, org, "admin@demo.keysmith.dev", "Grace", "Hopper", "EMPLOYEE", builtin(c, "FULL_ADMIN"), null);
-        UUID employee = user(c, org, "alan@demo.keysmith.dev", "Alan", "Turing", "EMPLOYEE", builtin(c, "EMPLOYEE"), null);
-        user(c, org, "payroll-integration@demo.keysmith.dev", "Payroll", "Integration", "NON_EMPLOYEE", payrollLevel, null);
+        UUID employee =
+                user(c, org, "alan@demo.keysmith.dev", "Alan", "Turing", "EMPLOYEE", builtin(c, "EMPLOYEE"), null);
+        user(
+                c,
+                org,
+                "payroll-integration@demo.keysmith.dev",
+                "Payroll",
+                "Integration",
+                "NON_EMPLOYEE",
+                payrollLevel,
+                null);
 
         Random random = new Random(7);
-        try (PreparedStatement st = c.prepareStatement("INSERT INTO people (organization_id, user_id, first_name, last_name,"
-                + " work_email, job_title, department, hire_date, employment_status, location, salary, date_of_birth,"
-                + " national_id, home_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement st =
+                c.prepareStatement("INSERT INTO people (organization_id, user_id, first_name, last_name,"
+                        + " work_email, job_title, department, hire_date, employment_status, location, salary, date_of_birth,"
+                        + " national_id, home_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (int i = 0; i < 60; i++) {
                 String first = i == 0 ? "Ada" : i == 1 ? "Alan" : FIRST[random.nextInt(FIRST.length)];
                 String last = i == 0 ? "Lovelace" : i == 1 ? "Turing" : LAST[random.nextInt(LAST.length)];
@@ -110,13 +160,17 @@ public final class DemoSeed {
                 st.setString(5, (first + "." + last + i).toLowerCase().replace(' ', '-') + "@demo.keysmith.dev");
                 st.setString(6, dept + (random.nextBoolean() ? " Specialist" : " Lead"));
                 st.setString(7, dept);
-                st.setObject(8, LocalDate.of(2015 + random.nextInt(10), 1 + random.nextInt(12), 1 + random.nextInt(28)));
+                st.setObject(
+                        8, LocalDate.of(2015 + random.nextInt(10), 1 + random.nextInt(12), 1 + random.nextInt(28)));
                 st.setString(9, random.nextInt(20) == 0 ? "ON_LEAVE" : "ACTIVE");
                 st.setString(10, LOCATIONS[random.nextInt(LOCATIONS.length)]);
                 st.setBigDecimal(11, java.math.BigDecimal.valueOf(45_000 + random.nextInt(90_000)));
-                st.setObject(12, LocalDate.of(1960 + random.nextInt(40), 1 + random.nextInt(12), 1 + random.nextInt(28)));
+                st.setObject(
+                        12, LocalDate.of(1960 + random.nextInt(40), 1 + random.nextInt(12), 1 + random.nextInt(28)));
                 st.setString(13, "DEMO-" + (100000 + random.nextInt(900000)));
-                st.setString(14, (1 + random.nextInt(200)) + " Example Street, " + LOCATIONS[random.nextInt(LOCATIONS.length)]);
+                st.setString(
+                        14,
+                        (1 + random.nextInt(200)) + " Example Street, " + LOCATIONS[random.nextInt(LOCATIONS.length)]);
                 st.addBatch();
             }
             st.executeBatch();
@@ -134,10 +188,19 @@ public final class DemoSeed {
         }
     }
 
-    private static UUID user(Connection c, UUID org, String email, String first, String last, String kind, UUID level,
-            String passwordHash) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("INSERT INTO users (organization_id, email, first_name, last_name, kind,"
-                + " access_level_id, password_hash) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+    private static UUID user(
+            Connection c,
+            UUID org,
+            String email,
+            String first,
+            String last,
+            String kind,
+            UUID level,
+            String passwordHash)
+            throws SQLException {
+        try (PreparedStatement st =
+                c.prepareStatement("INSERT INTO users (organization_id, email, first_name, last_name, kind,"
+                        + " access_level_id, password_hash) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
             st.setObject(1, org);
             st.setString(2, email);
             st.setString(3, first);
@@ -159,7 +222,8 @@ public final class DemoSeed {
             new SecureRandom().nextBytes(b);
             Files.createDirectories(dataDir);
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(b), StandardCharsets.US_ASCII);
+            Files.writeString(
+                    file, Base64.getUrlEncoder().withoutPadding().encodeToString(b), StandardCharsets.US_ASCII);
         }
         return Files.readString(file, StandardCharsets.US_ASCII).trim();
     }

@@ -44,7 +44,8 @@ public final class ApiVerticle extends VerticleBase {
         new WebApp(vertx).mount(root);
         // an /api request no operation took: 405 if the contract has the path, else 404 (the SPA's GET routes would
         // otherwise make every unknown path a 405)
-        root.route("/api/*").handler(rc -> rc.fail(setup.contract().findPath(rc.request().path()) != null ? 405 : 404));
+        root.route("/api/*")
+                .handler(rc -> rc.fail(setup.contract().findPath(rc.request().path()) != null ? 405 : 404));
         ErrorPages.install(root);
 
         server = vertx.createHttpServer(new HttpServerOptions()
@@ -52,7 +53,9 @@ public final class ApiVerticle extends VerticleBase {
                 .setPort(setup.port())
                 .setCompressionSupported(true)
                 .setIdleTimeout(120));
-        return server.requestHandler(root).listen().onSuccess(s -> setup.actualPort().set(s.actualPort()));
+        return server.requestHandler(root)
+                .listen()
+                .onSuccess(s -> setup.actualPort().set(s.actualPort()));
     }
 
     @Override

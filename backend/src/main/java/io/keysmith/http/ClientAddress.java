@@ -25,7 +25,9 @@ public final class ClientAddress {
         if (!publicUrl.isEmpty()) {
             return publicUrl;
         }
-        String host = rc.request().authority() == null ? "localhost" : rc.request().authority().toString();
+        String host = rc.request().authority() == null
+                ? "localhost"
+                : rc.request().authority().toString();
         return (isHttps(rc) ? "https://" : "http://") + host;
     }
 

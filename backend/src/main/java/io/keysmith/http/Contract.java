@@ -68,7 +68,9 @@ public final class Contract {
         contract.getJsonObject("paths").forEach(path -> {
             if (path.getValue() instanceof JsonObject item) {
                 item.forEach(m -> {
-                    if (m.getValue() instanceof JsonObject op && op.containsKey("operationId") && op.containsKey("security")) {
+                    if (m.getValue() instanceof JsonObject op
+                            && op.containsKey("operationId")
+                            && op.containsKey("security")) {
                         op.put("x-security", op.remove("security"));
                     }
                 });

@@ -50,23 +50,42 @@ public final class FailureHandler implements Handler<RoutingContext> {
         if (failure instanceof HttpException h && h.getCause() instanceof ApiProblem p) {
             return p; // authentication handlers wrap what our authenticators say
         }
-        if (failure instanceof HttpException h && h.getStatusCode() == 401 && h.getCause() instanceof HttpException inner) {
+        if (failure instanceof HttpException h
+                && h.getStatusCode() == 401
+                && h.getCause() instanceof HttpException inner) {
             failure = inner; // vertx-web wraps our authenticators' 401 in its own
         }
-        if (failure instanceof HttpException h && h.getStatusCode() == 401 && h.getCause() != null
+        if (failure instanceof HttpException h
+                && h.getStatusCode() == 401
+                && h.getCause() != null
                 && !(h.getCause() instanceof HttpException)) {
             failure = h.getCause(); // an authenticator's own failure (database down, a bug) is not a 401
             if (isDatabaseUnavailable(failure)) {
-                return ApiProblem.unavailable("The database is unreachable; try again shortly").retryAfter(5);
+                return ApiProblem.unavailable("The database is unreachable; try again shortly")
+                        .retryAfter(5);
             }
             String errorId = UUID.randomUUID().toString();
-            LOG.error("Unexpected failure {} while authenticating {} {}", errorId, rc.request().method(), rc.request().path(), failure);
-            return new ApiProblem(500, "internal", "Internal server error",
-                    "Something went wrong on our side; quote error id " + errorId + " to support", null);
+            LOG.error(
+                    "Unexpected failure {} while authenticating {} {}",
+                    errorId,
+                    rc.request().method(),
+                    rc.request().path(),
+                    failure);
+            return new ApiProblem(
+                    500,
+                    "internal",
+                    "Internal server error",
+                    "Something went wrong on our side; quote error id " + errorId + " to support",
+                    null);
         }
         if (isDatabaseUnavailable(failure)) {
-            LOG.warn("Database unavailable on {} {}: {}", rc.request().method(), rc.request().path(), failure.toString());
-            return ApiProblem.unavailable("The database is unreachable; try again shortly").retryAfter(5);
+            LOG.warn(
+                    "Database unavailable on {} {}: {}",
+                    rc.request().method(),
+                    rc.request().path(),
+                    failure.toString());
+            return ApiProblem.unavailable("The database is unreachable; try again shortly")
+                    .retryAfter(5);
         }
         int status = failure instanceof HttpException h ? h.getStatusCode() : rc.statusCode();
         return switch (status) {
@@ -74,18 +93,21 @@ public final class FailureHandler implements Handler<RoutingContext> {
             case 401 -> new ApiProblem(401, "unauthenticated", "Authentication required", null, null);
             case 403 -> new ApiProblem(403, "forbidden", "Forbidden", null, null);
             case 404 -> ApiProblem.notFound("No resource at " + rc.request().path());
-            case 405 -> new ApiProblem(
-                    405,
-                    "method-not-allowed",
-                    "Method not allowed",
-                    rc.request().method() + " is not allowed on " + rc.request().path(),
-                    null);
-            case 413 -> new ApiProblem(
-                    413,
-                    "payload-too-large",
-                    "Payload too large",
-                    "The request body is larger than the server accepts",
-                    null);
+            case 405 ->
+                new ApiProblem(
+                        405,
+                        "method-not-allowed",
+                        "Method not allowed",
+                        rc.request().method() + " is not allowed on "
+                                + rc.request().path(),
+                        null);
+            case 413 ->
+                new ApiProblem(
+                        413,
+                        "payload-too-large",
+                        "Payload too large",
+                        "The request body is larger than the server accepts",
+                        null);
             case 415 -> unsupportedMediaType();
             case 503 -> ApiProblem.unavailable("The service is temporarily unavailable");
             default -> {

@@ -66,11 +66,16 @@ public final class RequestValidation {
             JsonSchema schema = p.getSchema();
             String type = schemaType(schema);
             String itemType = "array".equals(type) ? schemaType(asSchema(schema.get("items"))) : null;
-            checks.add(new ParameterCheck(p, type, itemType, contract.getSchemaRepository().validator(schema)));
+            checks.add(new ParameterCheck(
+                    p, type, itemType, contract.getSchemaRepository().validator(schema)));
         }
-        boolean bodyRequired = op.getRequestBody() != null && op.getRequestBody().isRequired();
-        MediaType json = op.getRequestBody() == null ? null : op.getRequestBody().getContent().get("application/json");
-        Validator bodyValidator = json == null ? null : contract.getSchemaRepository().validator(json.getSchema());
+        boolean bodyRequired =
+                op.getRequestBody() != null && op.getRequestBody().isRequired();
+        MediaType json = op.getRequestBody() == null
+                ? null
+                : op.getRequestBody().getContent().get("application/json");
+        Validator bodyValidator =
+                json == null ? null : contract.getSchemaRepository().validator(json.getSchema());
         return rc -> {
             Map<String, Object> path = new HashMap<>(4);
             Map<String, Object> query = new HashMap<>(4);
@@ -233,7 +238,8 @@ public final class RequestValidation {
         collect(unit, all);
         OutputUnit best = unit;
         for (OutputUnit e : all) {
-            int byInstance = Integer.compare(location(e).length(), location(best).length());
+            int byInstance =
+                    Integer.compare(location(e).length(), location(best).length());
             int bySpecificity = Boolean.compare(!isContainerKeyword(e), !isContainerKeyword(best));
             int bySchema = Integer.compare(keywordLength(e), keywordLength(best));
             if (best == unit
@@ -255,8 +261,15 @@ public final class RequestValidation {
     }
 
     private static final java.util.Set<String> CONTAINER_KEYWORDS = java.util.Set.of(
-            "properties", "additionalProperties", "unevaluatedProperties", "items", "prefixItems", "allOf", "anyOf",
-            "oneOf", "$ref");
+            "properties",
+            "additionalProperties",
+            "unevaluatedProperties",
+            "items",
+            "prefixItems",
+            "allOf",
+            "anyOf",
+            "oneOf",
+            "$ref");
 
     /** Keywords that only say "something inside failed"; a genuine extra property has nothing more specific. */
     private static boolean isContainerKeyword(OutputUnit u) {
@@ -301,8 +314,8 @@ public final class RequestValidation {
         String message = e.getError() == null ? "" : e.getError();
         return switch (keyword) {
             case "required" -> "is missing a required property" + quoted(message);
-            case "additionalProperties", "unevaluatedProperties" -> "has a property that is not allowed"
-                    + quoted(message);
+            case "additionalProperties", "unevaluatedProperties" ->
+                "has a property that is not allowed" + quoted(message);
             case "minLength" -> "is too short";
             case "maxLength" -> "is too long";
             case "minimum", "exclusiveMinimum" -> "is too small";
@@ -310,7 +323,8 @@ public final class RequestValidation {
             case "minItems" -> "has too few items";
             case "maxItems" -> "has too many items";
             case "pattern" -> "has the wrong format";
-            case "format" -> "is not a valid " + message.replaceAll(".*format ", "").replace("\"", "");
+            case "format" ->
+                "is not a valid " + message.replaceAll(".*format ", "").replace("\"", "");
             case "enum", "const" -> "is not one of the allowed values";
             case "type" -> "has the wrong type" + (message.isEmpty() ? "" : " (" + message + ")");
             default -> "does not match the contract" + (message.isEmpty() ? "" : ": " + message);

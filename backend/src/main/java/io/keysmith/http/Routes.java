@@ -17,13 +17,13 @@ import io.keysmith.partners.PartnerHandlers;
 import io.keysmith.people.PeopleHandlers;
 import io.keysmith.usage.UsageHandlers;
 import io.keysmith.users.UserHandlers;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.handler.APIKeyHandler;
-import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.APIKeyHandler;
+import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -53,7 +53,10 @@ public final class Routes {
 
     /** How callers prove who they are, per security scheme of the contract. */
     public record Security(
-            SessionAuthentication session, SessionService sessions, OperatorAuthentication operator, KeyAuthHandler keys) {}
+            SessionAuthentication session,
+            SessionService sessions,
+            OperatorAuthentication operator,
+            KeyAuthHandler keys) {}
 
     /** Hot routes whose request check is written by hand (each has a test comparing it with the schema). */
     private static final Map<String, Handler<RoutingContext>> HAND_CHECKED =
@@ -138,7 +141,8 @@ public final class Routes {
         RouterBuilder rb = RouterBuilder.create(vertx, contract);
         // Authentication per operation, from its security declaration, by our handlers: vertx-openapi's would chain a
         // session handler in front of every "session or key" operation and answer 401 before a key is looked at.
-        Handler<RoutingContext> sessionAuth = APIKeyHandler.create(security.session()).cookie(SessionService.COOKIE);
+        Handler<RoutingContext> sessionAuth =
+                APIKeyHandler.create(security.session()).cookie(SessionService.COOKIE);
         // RouterBuilder's public API offers Basic, Digest and JWT handlers for http schemes only, so the operator's
         // opaque bearer token is authenticated by our own handler on the routes that declare it
         Handler<RoutingContext> operatorAuth =
@@ -150,14 +154,19 @@ public final class Routes {
                 throw new IllegalStateException("Route table names " + operationId + ", which openapi.yaml lacks");
             }
             Operation op = route.getOperation();
-            JsonObject raw = paths.getJsonObject(op.getOpenAPIPath()).getJsonObject(op.getHttpMethod().name().toLowerCase());
-            JsonObject spec = raw.copy().put("security", raw.getJsonArray("x-security", new io.vertx.core.json.JsonArray()));
-            boolean operator = spec.getJsonArray("security").stream()
-                    .anyMatch(r -> ((JsonObject) r).containsKey("operator"));
+            JsonObject raw = paths.getJsonObject(op.getOpenAPIPath())
+                    .getJsonObject(op.getHttpMethod().name().toLowerCase());
+            JsonObject spec =
+                    raw.copy().put("security", raw.getJsonArray("x-security", new io.vertx.core.json.JsonArray()));
+            boolean operator =
+                    spec.getJsonArray("security").stream().anyMatch(r -> ((JsonObject) r).containsKey("operator"));
             boolean keys = spec.getJsonArray("security").stream()
-                    .anyMatch(r -> ((JsonObject) r).containsKey("keyBasic") || ((JsonObject) r).containsKey("keyBearer"));
-            boolean session = spec.getJsonArray("security").stream().anyMatch(r -> ((JsonObject) r).containsKey("session"));
-            boolean gateway = spec.getJsonArray("security").stream().anyMatch(r -> ((JsonObject) r).containsKey("gatewayKey"));
+                    .anyMatch(
+                            r -> ((JsonObject) r).containsKey("keyBasic") || ((JsonObject) r).containsKey("keyBearer"));
+            boolean session =
+                    spec.getJsonArray("security").stream().anyMatch(r -> ((JsonObject) r).containsKey("session"));
+            boolean gateway =
+                    spec.getJsonArray("security").stream().anyMatch(r -> ((JsonObject) r).containsKey("gatewayKey"));
             route.setDoSecurity(false); // no handlers are registered with the builder: it adds none
             if (gateway) {
                 route.addHandler(handlers.forwardAuth().gatewayAuthentication());
@@ -165,7 +174,8 @@ public final class Routes {
                 route.addHandler(operatorAuth);
             } else if (keys) {
                 // one handler for "session or key", so a key failure never answers with a session challenge
-                route.addHandler(security.keys().forOperation(session, spec.getJsonArray("tags").getString(0), operationId))
+                route.addHandler(security.keys()
+                                .forOperation(session, spec.getJsonArray("tags").getString(0), operationId))
                         .addHandler(security.keys().rateLimit());
             } else if (session) {
                 route.addHandler(sessionAuth);

@@ -24,10 +24,11 @@ final class WebApp {
     }
 
     void mount(Router root) {
-        root.get("/openapi.yaml").handler(rc -> rc.response()
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8")
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-                .end(contract));
+        root.get("/openapi.yaml")
+                .handler(rc -> rc.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8")
+                        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+                        .end(contract));
         root.get("/docs").handler(rc -> {
             if (rc.request().path().equals("/docs")) { // vert.x also matches "/docs/" here
                 rc.redirect("/docs/");
@@ -58,7 +59,10 @@ final class WebApp {
 
     private void spaFallback(RoutingContext rc) {
         String path = rc.request().path();
-        if (path.startsWith("/api/") || path.equals("/api") || path.startsWith("/assets/") || path.startsWith("/health/")) {
+        if (path.startsWith("/api/")
+                || path.equals("/api")
+                || path.startsWith("/assets/")
+                || path.startsWith("/health/")) {
             rc.next(); // a real 404, answered as problem+json
             return;
         }

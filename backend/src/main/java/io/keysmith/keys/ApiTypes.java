@@ -13,7 +13,8 @@ import java.util.TreeSet;
  * A key can never call an operation outside its type, whatever its permissions.
  */
 public final class ApiTypes {
-    public record ApiType(String name, String title, Set<String> tags, int defaultRateLimitPerMinute, Set<String> permissions) {
+    public record ApiType(
+            String name, String title, Set<String> tags, int defaultRateLimitPerMinute, Set<String> permissions) {
         JsonObject toJson() {
             return new JsonObject()
                     .put("name", name)
@@ -43,7 +44,8 @@ public final class ApiTypes {
                 }
                 item.forEach(m -> {
                     if (m.getValue() instanceof JsonObject op && op.containsKey("operationId")) {
-                        boolean inType = op.getJsonArray("tags", new JsonArray()).stream().anyMatch(tags::contains);
+                        boolean inType = op.getJsonArray("tags", new JsonArray()).stream()
+                                .anyMatch(tags::contains);
                         String p = op.getString("x-permission");
                         if (inType && p != null && p.contains(":")) {
                             permissions.add(p);
@@ -51,8 +53,14 @@ public final class ApiTypes {
                     }
                 });
             });
-            types.put(t.getString("name"), new ApiType(t.getString("name"), t.getString("title"), tags,
-                    t.getInteger("defaultRateLimitPerMinute", 600), permissions));
+            types.put(
+                    t.getString("name"),
+                    new ApiType(
+                            t.getString("name"),
+                            t.getString("title"),
+                            tags,
+                            t.getInteger("defaultRateLimitPerMinute", 600),
+                            permissions));
         }
         return new ApiTypes(types);
     }

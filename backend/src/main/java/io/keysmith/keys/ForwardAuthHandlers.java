@@ -36,8 +36,14 @@ public final class ForwardAuthHandlers {
     private final io.keysmith.usage.UsageMeter meter;
     private final io.keysmith.usage.KeyMetrics metrics;
 
-    public ForwardAuthHandlers(OpenAPIContract contract, KeyAuthHandler keys, KeyAuthentication authentication,
-            ClientAddress client, List<Cidr> gatewayCidrs, io.keysmith.usage.UsageMeter meter, io.keysmith.usage.KeyMetrics metrics) {
+    public ForwardAuthHandlers(
+            OpenAPIContract contract,
+            KeyAuthHandler keys,
+            KeyAuthentication authentication,
+            ClientAddress client,
+            List<Cidr> gatewayCidrs,
+            io.keysmith.usage.UsageMeter meter,
+            io.keysmith.usage.KeyMetrics metrics) {
         this.meter = meter;
         this.metrics = metrics;
         this.contract = contract;
@@ -69,7 +75,8 @@ public final class ForwardAuthHandlers {
         String method = first(h.get("X-Forwarded-Method"), h.get("X-Original-Method"), "GET");
         String uri = first(h.get("X-Forwarded-Uri"), h.get("X-Original-URI"), null);
         if (uri == null) {
-            throw ApiProblem.badRequest("Forward X-Forwarded-Uri (or X-Original-URI) with the original request URI", "X-Forwarded-Uri");
+            throw ApiProblem.badRequest(
+                    "Forward X-Forwarded-Uri (or X-Original-URI) with the original request URI", "X-Forwarded-Uri");
         }
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
@@ -83,9 +90,15 @@ public final class ForwardAuthHandlers {
             op = null;
         }
         if (op == null) {
-            throw new ApiProblem(403, "unknown-operation", "Forbidden", "No operation of the API matches " + method + " " + path, null);
+            throw new ApiProblem(
+                    403,
+                    "unknown-operation",
+                    "Forbidden",
+                    "No operation of the API matches " + method + " " + path,
+                    null);
         }
-        JsonObject spec = paths.getJsonObject(op.getOpenAPIPath()).getJsonObject(op.getHttpMethod().name().toLowerCase());
+        JsonObject spec = paths.getJsonObject(op.getOpenAPIPath())
+                .getJsonObject(op.getHttpMethod().name().toLowerCase());
         String permission = spec.getString("x-permission");
         JsonArray tags = spec.getJsonArray("tags", new JsonArray());
         String gatewayOrg = rc.user().principal().getString("organizationId");
@@ -93,40 +106,65 @@ public final class ForwardAuthHandlers {
         long start = System.nanoTime();
         String operationId = op.getOperationId();
         rc.addEndHandler(v -> {
-            io.keysmith.usage.UsageMeter.Outcome outcome = KeyAuthHandler.outcome(rc.response().getStatusCode());
+            io.keysmith.usage.UsageMeter.Outcome outcome =
+                    KeyAuthHandler.outcome(rc.response().getStatusCode());
             User partner = rc.get("keysmith.partner");
-            java.util.UUID org = partner == null ? null : java.util.UUID.fromString(partner.principal().getString("organizationId"));
+            java.util.UUID org = partner == null
+                    ? null
+                    : java.util.UUID.fromString(partner.principal().getString("organizationId"));
             if (partner != null) {
-                meter.record(org, java.util.UUID.fromString(partner.attributes().getString("keyId")), operationId, outcome, partnerAddress);
+                meter.record(
+                        org,
+                        java.util.UUID.fromString(partner.attributes().getString("keyId")),
+                        operationId,
+                        outcome,
+                        partnerAddress);
             }
             metrics.verification(org, outcome.name(), System.nanoTime() - start);
         });
-        keys.fromAuthorization(rc.request().getHeader("Authorization"), partnerAddress, tags.getString(0)).onSuccess(user -> {
-            rc.put("keysmith.partner", user);
-            String org = user.principal().getString("organizationId");
-            if (gatewayOrg != null && !gatewayOrg.equals(org)) {
-                rc.fail(KeyAuthHandler.unauthenticated(null, false)); // another organization's key: not valid here
-                return;
-            }
-            JsonArray keyTags = user.attributes().getJsonArray("apiTags", new JsonArray());
-            if (tags.stream().noneMatch(keyTags::contains)) {
-                rc.fail(new ApiProblem(403, "outside-api-type", "Forbidden", "This key's API type does not include this operation", null));
-                return;
-            }
-            boolean needs = !permission.equals("public") && !permission.equals("authenticated");
-            if (needs && !PermissionBasedAuthorization.create(permission).match(user)) {
-                rc.fail(new ApiProblem(403, "permission-missing", "Forbidden", "This needs the permission '" + permission + "'", null));
-                return;
-            }
-            JsonArray permissions = user.principal().getJsonObject("rights").getJsonArray("permissions", new JsonArray());
-            rc.response()
-                    .putHeader("X-Keysmith-Key-Id", user.attributes().getString("keyId"))
-                    .putHeader("X-Keysmith-Organization-Id", org)
-                    .putHeader("X-Keysmith-Permissions", permissions.stream().map(String::valueOf).collect(Collectors.joining(",")))
-                    .putHeader("Cache-Control", "no-store")
-                    .setStatusCode(200)
-                    .end();
-        }).onFailure(rc::fail);
+        keys.fromAuthorization(rc.request().getHeader("Authorization"), partnerAddress, tags.getString(0))
+                .onSuccess(user -> {
+                    rc.put("keysmith.partner", user);
+                    String org = user.principal().getString("organizationId");
+                    if (gatewayOrg != null && !gatewayOrg.equals(org)) {
+                        rc.fail(KeyAuthHandler.unauthenticated(
+                                null, false)); // another organization's key: not valid here
+                        return;
+                    }
+                    JsonArray keyTags = user.attributes().getJsonArray("apiTags", new JsonArray());
+                    if (tags.stream().noneMatch(keyTags::contains)) {
+                        rc.fail(new ApiProblem(
+                                403,
+                                "outside-api-type",
+                                "Forbidden",
+                                "This key's API type does not include this operation",
+                                null));
+                        return;
+                    }
+                    boolean needs = !permission.equals("public") && !permission.equals("authenticated");
+                    if (needs
+                            && !PermissionBasedAuthorization.create(permission).match(user)) {
+                        rc.fail(new ApiProblem(
+                                403,
+                                "permission-missing",
+                                "Forbidden",
+                                "This needs the permission '" + permission + "'",
+                                null));
+                        return;
+                    }
+                    JsonArray permissions =
+                            user.principal().getJsonObject("rights").getJsonArray("permissions", new JsonArray());
+                    rc.response()
+                            .putHeader("X-Keysmith-Key-Id", user.attributes().getString("keyId"))
+                            .putHeader("X-Keysmith-Organization-Id", org)
+                            .putHeader(
+                                    "X-Keysmith-Permissions",
+                                    permissions.stream().map(String::valueOf).collect(Collectors.joining(",")))
+                            .putHeader("Cache-Control", "no-store")
+                            .setStatusCode(200)
+                            .end();
+                })
+                .onFailure(rc::fail);
     }
 
     private static MultiMap queryOf(String uri) {

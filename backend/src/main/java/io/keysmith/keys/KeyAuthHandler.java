@@ -8,11 +8,11 @@ import io.keysmith.http.ApiProblem;
 import io.keysmith.http.ClientAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.ext.auth.User;
-import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
 import io.vertx.core.http.Cookie;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -29,21 +29,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * over the SPA).
  */
 public final class KeyAuthHandler {
-    private static final Set<String> KEY_PARAMS = Set.of("key", "api_key", "apikey", "access_token", "token", "api-key");
+    private static final Set<String> KEY_PARAMS =
+            Set.of("key", "api_key", "apikey", "access_token", "token", "api-key");
 
     private final KeyAuthentication keys;
     private final SessionAuthentication sessions;
     private final ClientAddress client;
     private final int failuresPerMinute;
-    private final Cache<String, AtomicInteger> failures =
-            Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(1)).maximumSize(100_000).build();
+    private final Cache<String, AtomicInteger> failures = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofMinutes(1))
+            .maximumSize(100_000)
+            .build();
 
     private final io.keysmith.usage.UsageMeter meter;
     private final io.keysmith.usage.KeyMetrics metrics;
     private final io.keysmith.usage.RateLimiter limiter;
 
-    public KeyAuthHandler(KeyAuthentication keys, SessionAuthentication sessions, ClientAddress client, int failuresPerMinute,
-            io.keysmith.usage.UsageMeter meter, io.keysmith.usage.KeyMetrics metrics, io.keysmith.usage.RateLimiter limiter) {
+    public KeyAuthHandler(
+            KeyAuthentication keys,
+            SessionAuthentication sessions,
+            ClientAddress client,
+            int failuresPerMinute,
+            io.keysmith.usage.UsageMeter meter,
+            io.keysmith.usage.KeyMetrics metrics,
+            io.keysmith.usage.RateLimiter limiter) {
         this.limiter = limiter;
         this.meter = meter;
         this.metrics = metrics;
@@ -55,13 +64,14 @@ public final class KeyAuthHandler {
 
     public Handler<RoutingContext> forOperation(boolean allowsSession, String operationTag, String operationId) {
         // vertx-web's SimpleAuthenticationHandler installs the user we resolve; our problems pass through as failures
-        Handler<RoutingContext> authentication = SimpleAuthenticationHandler.create().authenticate(rc -> {
-            try {
-                return authenticate(rc, allowsSession, operationTag);
-            } catch (ApiProblem p) {
-                return Future.failedFuture(p);
-            }
-        });
+        Handler<RoutingContext> authentication = SimpleAuthenticationHandler.create()
+                .authenticate(rc -> {
+                    try {
+                        return authenticate(rc, allowsSession, operationTag);
+                    } catch (ApiProblem p) {
+                        return Future.failedFuture(p);
+                    }
+                });
         return rc -> {
             if (rc.request().getHeader("Authorization") != null) {
                 // counted as the answer's headers are written: before the client can see it, so a graceful stop's
@@ -85,8 +95,13 @@ public final class KeyAuthHandler {
         } else {
             // a refused key that exists (disabled, revoked, expired, fenced, owner inactive) counts against that key
             String header = rc.request().getHeader("Authorization");
-            String key = header == null ? null : header.regionMatches(true, 0, "Basic ", 0, 6) ? basicUser(header.substring(6).trim())
-                    : header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+            String key = header == null
+                    ? null
+                    : header.regionMatches(true, 0, "Basic ", 0, 6)
+                            ? basicUser(header.substring(6).trim())
+                            : header.regionMatches(true, 0, "Bearer ", 0, 7)
+                                    ? header.substring(7).trim()
+                                    : null;
             String address = client.address(rc);
             if (key == null || outcome != io.keysmith.usage.UsageMeter.Outcome.INVALID) {
                 metrics.request(null, null, operationId, outcome, status);
@@ -135,20 +150,30 @@ public final class KeyAuthHandler {
     public Future<User> fromAuthorization(String header, String address, String operationTag) {
         AtomicInteger failed = failures.getIfPresent(address);
         if (failed != null && failed.get() >= failuresPerMinute) {
-            return Future.failedFuture(new ApiProblem(429, "too-many-requests", "Too many failed authentications",
-                    "Too many invalid API keys from this address; try again in a minute", null).retryAfter(60));
+            return Future.failedFuture(new ApiProblem(
+                            429,
+                            "too-many-requests",
+                            "Too many failed authentications",
+                            "Too many invalid API keys from this address; try again in a minute",
+                            null)
+                    .retryAfter(60));
         }
         if (header == null) {
-            return Future.failedFuture(unauthenticated("Send an API key as HTTP Basic (key as user name) or as a Bearer token", false));
+            return Future.failedFuture(
+                    unauthenticated("Send an API key as HTTP Basic (key as user name) or as a Bearer token", false));
         }
         boolean basic = header.regionMatches(true, 0, "Basic ", 0, 6);
-        String key = basic ? basicUser(header.substring(6).trim())
-                : header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        String key = basic
+                ? basicUser(header.substring(6).trim())
+                : header.regionMatches(true, 0, "Bearer ", 0, 7)
+                        ? header.substring(7).trim()
+                        : null;
         if (key == null) {
             return fail(address, basic);
         }
         return keys.authenticate(key, address, operationTag)
-                .compose(outcome -> outcome.user() == null ? fail(address, basic) : Future.succeededFuture(outcome.user()));
+                .compose(outcome ->
+                        outcome.user() == null ? fail(address, basic) : Future.succeededFuture(outcome.user()));
     }
 
     /**
@@ -163,14 +188,20 @@ public final class KeyAuthHandler {
                 return;
             }
             io.keysmith.usage.RateLimiter.Decision d = limiter.acquire(
-                    UUID.fromString(user.attributes().getString("keyId")), user.attributes().getLong("ratePerMinute", 0L));
+                    UUID.fromString(user.attributes().getString("keyId")),
+                    user.attributes().getLong("ratePerMinute", 0L));
             if (d.limit() > 0) {
                 rc.response().putHeader("RateLimit-Policy", "\"key\";q=" + d.limit() + ";w=" + d.windowSeconds());
                 rc.response().putHeader("RateLimit", "\"key\";r=" + d.remaining() + ";t=" + d.resetSeconds());
             }
             if (!d.allowed()) {
-                throw new ApiProblem(429, "rate-limited", "Too many requests",
-                        "This key is over its limit of " + d.limit() + " requests per minute", null).retryAfter((int) d.retryAfterSeconds());
+                throw new ApiProblem(
+                                429,
+                                "rate-limited",
+                                "Too many requests",
+                                "This key is over its limit of " + d.limit() + " requests per minute",
+                                null)
+                        .retryAfter((int) d.retryAfterSeconds());
             }
             rc.next();
         };
@@ -179,7 +210,8 @@ public final class KeyAuthHandler {
     /** True when a query string carries something that looks like a key: refused, never logged. */
     public static boolean keyInQuery(io.vertx.core.MultiMap params) {
         for (var e : params) {
-            if (KEY_PARAMS.contains(e.getKey().toLowerCase(Locale.ROOT)) || e.getValue().startsWith(KeyFormat.PREFIX)) {
+            if (KEY_PARAMS.contains(e.getKey().toLowerCase(Locale.ROOT))
+                    || e.getValue().startsWith(KeyFormat.PREFIX)) {
                 return true;
             }
         }
@@ -206,8 +238,12 @@ public final class KeyAuthHandler {
     }
 
     static ApiProblem unauthenticated(String detail, boolean basic) {
-        ApiProblem p = new ApiProblem(401, "unauthenticated", "Authentication required",
-                detail == null ? "The credentials are not valid" : detail, null);
+        ApiProblem p = new ApiProblem(
+                401,
+                "unauthenticated",
+                "Authentication required",
+                detail == null ? "The credentials are not valid" : detail,
+                null);
         return basic ? p.challenge("Basic realm=\"keysmith\", charset=\"UTF-8\"") : p;
     }
 }

@@ -45,11 +45,29 @@ public final class KeyAuthentication {
     public static final String CHANNEL = "keysmith_keys";
 
     /** What a key may do, as of its last load. {@code null} fields on a miss. */
-    record Verdict(UUID org, UUID keyId, UUID owner, String apiType, String status, String ownerStatus,
-            OffsetDateTime expiresAt, OffsetDateTime graceUntil, List<Cidr> allowlist, Rights rights, long ratePerMinute) {}
+    record Verdict(
+            UUID org,
+            UUID keyId,
+            UUID owner,
+            String apiType,
+            String status,
+            String ownerStatus,
+            OffsetDateTime expiresAt,
+            OffsetDateTime graceUntil,
+            List<Cidr> allowlist,
+            Rights rights,
+            long ratePerMinute) {}
 
     /** Why a presented key did not authenticate; never said to the client beyond "not valid". */
-    public enum Failure { MALFORMED, UNKNOWN, DISABLED, REVOKED, EXPIRED, OWNER_INACTIVE, ADDRESS }
+    public enum Failure {
+        MALFORMED,
+        UNKNOWN,
+        DISABLED,
+        REVOKED,
+        EXPIRED,
+        OWNER_INACTIVE,
+        ADDRESS
+    }
 
     public record Outcome(User user, Failure failure) {}
 
@@ -58,24 +76,41 @@ public final class KeyAuthentication {
         if (!KeyFormat.isWellFormed(key)) {
             return Future.succeededFuture(null);
         }
-        return verdictFor(key, false).map(o -> o.map(v -> new UUID[] {v.org(), v.keyId()}).orElse(null));
+        return verdictFor(key, false)
+                .map(o -> o.map(v -> new UUID[] {v.org(), v.keyId()}).orElse(null));
     }
 
     /** A gateway's question: what is this key, as of now (expiry checked), without acting as it. */
-    public record Verification(Failure failure, UUID org, UUID keyId, UUID owner, String apiType, Set<String> permissions,
-            OffsetDateTime expiresAt, long ratePerMinute) {}
+    public record Verification(
+            Failure failure,
+            UUID org,
+            UUID keyId,
+            UUID owner,
+            String apiType,
+            Set<String> permissions,
+            OffsetDateTime expiresAt,
+            long ratePerMinute) {}
 
     public Future<Verification> verify(String key, String clientAddress) {
         if (!KeyFormat.isWellFormed(key)) {
-            return Future.succeededFuture(new Verification(Failure.MALFORMED, null, null, null, null, Set.of(), null, 0));
+            return Future.succeededFuture(
+                    new Verification(Failure.MALFORMED, null, null, null, null, Set.of(), null, 0));
         }
         return verdictFor(key).map(o -> {
             Verdict v = o.orElse(null);
             Outcome outcome = decide(v, clientAddress, null);
             if (outcome.user() == null) {
-                return new Verification(outcome.failure(), v == null ? null : v.org(), null, null, null, Set.of(), null, 0);
+                return new Verification(
+                        outcome.failure(), v == null ? null : v.org(), null, null, null, Set.of(), null, 0);
             }
-            return new Verification(null, v.org(), v.keyId(), v.owner(), v.apiType(), v.rights().permissions(), v.expiresAt(),
+            return new Verification(
+                    null,
+                    v.org(),
+                    v.keyId(),
+                    v.owner(),
+                    v.apiType(),
+                    v.rights().permissions(),
+                    v.expiresAt(),
                     v.ratePerMinute());
         });
     }
@@ -88,14 +123,20 @@ public final class KeyAuthentication {
     private volatile boolean notificationsUp;
     private final io.keysmith.usage.KeyMetrics metrics;
 
-    public KeyAuthentication(Db db, KeyRepository keys, KeyHasher hasher, ApiTypes apiTypes, Duration ttl,
+    public KeyAuthentication(
+            Db db,
+            KeyRepository keys,
+            KeyHasher hasher,
+            ApiTypes apiTypes,
+            Duration ttl,
             io.keysmith.usage.KeyMetrics metrics) {
         this.metrics = metrics;
         this.db = db;
         this.keys = keys;
         this.hasher = hasher;
         this.apiTypes = apiTypes;
-        this.cache = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(ttl).build();
+        this.cache =
+                Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(ttl).build();
     }
 
     /** Listens for key changes on a dedicated connection that reconnects by itself. */
@@ -109,9 +150,12 @@ public final class KeyAuthentication {
             notificationsUp = false;
             return 100L;
         });
-        subscriber.channel(CHANNEL)
-                .handler(org -> cache.asMap().entrySet().removeIf(e -> e.getValue().isEmpty()
-                        || e.getValue().get().org().toString().equals(org)))
+        subscriber
+                .channel(CHANNEL)
+                .handler(org -> cache.asMap()
+                        .entrySet()
+                        .removeIf(e -> e.getValue().isEmpty()
+                                || e.getValue().get().org().toString().equals(org)))
                 .subscribeHandler(v -> {
                     cache.invalidateAll(); // anything may have changed while we were not listening
                     notificationsUp = true;
@@ -124,13 +168,18 @@ public final class KeyAuthentication {
                 notificationsUp = false;
                 return;
             }
-            connection.query("SELECT 1").execute().timeout(3, java.util.concurrent.TimeUnit.SECONDS).onFailure(e -> {
-                if (notificationsUp) {
-                    LOG.warn("Key-change notification connection does not answer: bypassing the key cache, reconnecting");
-                }
-                notificationsUp = false;
-                connection.close();
-            });
+            connection
+                    .query("SELECT 1")
+                    .execute()
+                    .timeout(3, java.util.concurrent.TimeUnit.SECONDS)
+                    .onFailure(e -> {
+                        if (notificationsUp) {
+                            LOG.warn(
+                                    "Key-change notification connection does not answer: bypassing the key cache, reconnecting");
+                        }
+                        notificationsUp = false;
+                        connection.close();
+                    });
         });
         subscriber.closeHandler(v -> notificationsUp = false);
         return subscriber.connect();
@@ -141,7 +190,10 @@ public final class KeyAuthentication {
      * replicas learn of it through the notification (milliseconds later).
      */
     public void invalidate(UUID org) {
-        cache.asMap().entrySet().removeIf(e -> e.getValue().isEmpty() || e.getValue().get().org().equals(org));
+        cache.asMap()
+                .entrySet()
+                .removeIf(
+                        e -> e.getValue().isEmpty() || e.getValue().get().org().equals(org));
     }
 
     public Future<Outcome> authenticate(String key, String clientAddress, String operationTag) {
@@ -163,12 +215,14 @@ public final class KeyAuthentication {
         if (count) {
             metrics.cache(cached != null);
         }
-        return cached != null ? Future.succeededFuture(cached) : load(key, 0).map(v -> {
-            if (notificationsUp) {
-                cache.put(cacheKey, v);
-            }
-            return v;
-        });
+        return cached != null
+                ? Future.succeededFuture(cached)
+                : load(key, 0).map(v -> {
+                    if (notificationsUp) {
+                        cache.put(cacheKey, v);
+                    }
+                    return v;
+                });
     }
 
     /** Tries the current secret version, then older ones (keys hashed before a secret rotation). */
@@ -195,7 +249,8 @@ public final class KeyAuthentication {
         if (!v.ownerStatus().equals("ACTIVE")) {
             return new Outcome(null, Failure.OWNER_INACTIVE);
         }
-        if ((v.expiresAt() != null && !v.expiresAt().isAfter(now)) || (v.graceUntil() != null && !v.graceUntil().isAfter(now))) {
+        if ((v.expiresAt() != null && !v.expiresAt().isAfter(now))
+                || (v.graceUntil() != null && !v.graceUntil().isAfter(now))) {
             return new Outcome(null, Failure.EXPIRED);
         }
         if (clientAddress != null && !v.allowlist().isEmpty() && !allowed(v.allowlist(), clientAddress)) {
@@ -211,7 +266,8 @@ public final class KeyAuthentication {
                         .put("keyId", v.keyId().toString())
                         .put("ratePerMinute", v.ratePerMinute())
                         .put("apiTags", new JsonArray(type == null ? List.of() : List.copyOf(type.tags()))));
-        user.authorizations().put(Permissions.PROVIDER, Permissions.authorizations(v.rights().permissions()));
+        user.authorizations()
+                .put(Permissions.PROVIDER, Permissions.authorizations(v.rights().permissions()));
         return new Outcome(user, null);
     }
 
@@ -225,7 +281,10 @@ public final class KeyAuthentication {
     }
 
     private Verdict verdict(Row r) {
-        Rights owner = rights(r.getString("owner_builtin"), r.getString("owner_scope"), r.getValue("owner_field_rights"),
+        Rights owner = rights(
+                r.getString("owner_builtin"),
+                r.getString("owner_scope"),
+                r.getValue("owner_field_rights"),
                 r.getArrayOfStrings("owner_permissions"));
         ApiTypes.ApiType type = apiTypes.get(r.getString("api_type"));
         Set<String> typePermissions = type == null ? Set.of() : type.permissions();
@@ -245,7 +304,8 @@ public final class KeyAuthentication {
                 kf.forEach(e -> {
                     String wanted = String.valueOf(e.getValue());
                     String held = owner.field(e.getKey());
-                    fields.put(e.getKey(), Rights.LEVELS.indexOf(wanted) <= Rights.LEVELS.indexOf(held) ? wanted : held);
+                    fields.put(
+                            e.getKey(), Rights.LEVELS.indexOf(wanted) <= Rights.LEVELS.indexOf(held) ? wanted : held);
                 });
             }
         }
@@ -255,16 +315,25 @@ public final class KeyAuthentication {
             allowlist.add(Cidr.parse(c));
         }
         // the key's own limit, else its API type's default; never above the organization's ceiling
-        long rate = r.getInteger("rate_limit_per_minute") != null ? r.getInteger("rate_limit_per_minute")
+        long rate = r.getInteger("rate_limit_per_minute") != null
+                ? r.getInteger("rate_limit_per_minute")
                 : type == null ? 0 : type.defaultRateLimitPerMinute();
         Integer ceiling = r.getInteger("rate_limit_ceiling_per_minute");
         if (ceiling != null && (rate <= 0 || rate > ceiling)) {
             rate = ceiling;
         }
-        return new Verdict(r.getUUID("organization_id"), r.getUUID("key_id"), r.getUUID("owner_user_id"), r.getString("api_type"),
-                r.getString("status"), r.getString("owner_status"), r.getOffsetDateTime("expires_at"),
-                r.getOffsetDateTime("grace_until"), allowlist,
-                new Rights(null, owner.recordScope(), fields, permissions), rate);
+        return new Verdict(
+                r.getUUID("organization_id"),
+                r.getUUID("key_id"),
+                r.getUUID("owner_user_id"),
+                r.getString("api_type"),
+                r.getString("status"),
+                r.getString("owner_status"),
+                r.getOffsetDateTime("expires_at"),
+                r.getOffsetDateTime("grace_until"),
+                allowlist,
+                new Rights(null, owner.recordScope(), fields, permissions),
+                rate);
     }
 
     private static Rights rights(String builtin, String scope, Object fields, String[] permissions) {

@@ -13,6 +13,8 @@ public final class KeyFormatHandlers {
         KeyFormat.Verdict verdict = KeyFormat.check(key);
         Responses.ok(
                 rc,
-                new JsonObject().put("wellFormed", verdict == KeyFormat.Verdict.OK).put("reason", verdict.name()));
+                new JsonObject()
+                        .put("wellFormed", verdict == KeyFormat.Verdict.OK)
+                        .put("reason", verdict.name()));
     }
 }

@@ -22,8 +22,14 @@ public final class KeyHandlers {
     private final io.keysmith.usage.KeyMetrics metrics;
     private final io.keysmith.usage.RateLimiter limiter;
 
-    public KeyHandlers(KeyService keys, ApiTypes apiTypes, ClientAddress client, KeyAuthentication authentication,
-            io.keysmith.usage.UsageMeter meter, io.keysmith.usage.KeyMetrics metrics, io.keysmith.usage.RateLimiter limiter) {
+    public KeyHandlers(
+            KeyService keys,
+            ApiTypes apiTypes,
+            ClientAddress client,
+            KeyAuthentication authentication,
+            io.keysmith.usage.UsageMeter meter,
+            io.keysmith.usage.KeyMetrics metrics,
+            io.keysmith.usage.RateLimiter limiter) {
         this.limiter = limiter;
         this.meter = meter;
         this.metrics = metrics;
@@ -39,42 +45,58 @@ public final class KeyHandlers {
         JsonObject body = body(rc);
         JsonArray wanted = body.getJsonArray("permissions", new JsonArray());
         long start = System.nanoTime();
-        authentication.verify(body.getString("key"), body.getString("ipAddress")).onSuccess(v -> {
-            if (v.failure() != null || !gateway.organizationId().equals(v.org())) {
-                String code = v.failure() == null || !gateway.organizationId().equals(v.org()) ? "NOT_FOUND" : switch (v.failure()) {
-                    case MALFORMED, UNKNOWN -> "NOT_FOUND";
-                    case ADDRESS -> "IP_NOT_ALLOWED";
-                    default -> v.failure().name();
-                };
-                metrics.verification(gateway.organizationId(), code, System.nanoTime() - start);
-                Responses.ok(rc, new JsonObject().put("valid", false).put("code", code));
-                return;
-            }
-            boolean permitted = wanted.stream().allMatch(v.permissions()::contains);
-            // a verification spends the verified key's budget, as the request it stands for would
-            io.keysmith.usage.RateLimiter.Decision limit = permitted ? limiter.acquire(v.keyId(), v.ratePerMinute()) : null;
-            boolean allowed = permitted && limit.allowed();
-            String code = !permitted ? "INSUFFICIENT_PERMISSIONS" : allowed ? "VALID" : "RATE_LIMITED";
-            meter.record(v.org(), v.keyId(), "verify", !permitted ? io.keysmith.usage.UsageMeter.Outcome.DENIED
-                    : allowed ? io.keysmith.usage.UsageMeter.Outcome.ALLOWED : io.keysmith.usage.UsageMeter.Outcome.RATE_LIMITED,
-                    body.getString("ipAddress"));
-            metrics.verification(v.org(), code, System.nanoTime() - start);
-            JsonObject answer = new JsonObject()
-                    .put("valid", allowed)
-                    .put("code", code)
-                    .put("keyId", v.keyId().toString())
-                    .put("organizationId", v.org().toString())
-                    .put("ownerId", v.owner().toString())
-                    .put("apiType", v.apiType())
-                    .put("permissions", new JsonArray(java.util.List.copyOf(v.permissions())));
-            if (v.expiresAt() != null) {
-                answer.put("expiresAt", v.expiresAt().toInstant().toString());
-            }
-            if (limit != null && limit.limit() > 0 && body.getBoolean("includeRemaining", false)) {
-                answer.put("remaining", limit.remaining()).put("limit", limit.limit()).put("resetSeconds", limit.resetSeconds());
-            }
-            Responses.ok(rc, answer);
-        }).onFailure(rc::fail);
+        authentication
+                .verify(body.getString("key"), body.getString("ipAddress"))
+                .onSuccess(v -> {
+                    if (v.failure() != null || !gateway.organizationId().equals(v.org())) {
+                        String code =
+                                v.failure() == null || !gateway.organizationId().equals(v.org())
+                                        ? "NOT_FOUND"
+                                        : switch (v.failure()) {
+                                            case MALFORMED, UNKNOWN -> "NOT_FOUND";
+                                            case ADDRESS -> "IP_NOT_ALLOWED";
+                                            default -> v.failure().name();
+                                        };
+                        metrics.verification(gateway.organizationId(), code, System.nanoTime() - start);
+                        Responses.ok(rc, new JsonObject().put("valid", false).put("code", code));
+                        return;
+                    }
+                    boolean permitted = wanted.stream().allMatch(v.permissions()::contains);
+                    // a verification spends the verified key's budget, as the request it stands for would
+                    io.keysmith.usage.RateLimiter.Decision limit =
+                            permitted ? limiter.acquire(v.keyId(), v.ratePerMinute()) : null;
+                    boolean allowed = permitted && limit.allowed();
+                    String code = !permitted ? "INSUFFICIENT_PERMISSIONS" : allowed ? "VALID" : "RATE_LIMITED";
+                    meter.record(
+                            v.org(),
+                            v.keyId(),
+                            "verify",
+                            !permitted
+                                    ? io.keysmith.usage.UsageMeter.Outcome.DENIED
+                                    : allowed
+                                            ? io.keysmith.usage.UsageMeter.Outcome.ALLOWED
+                                            : io.keysmith.usage.UsageMeter.Outcome.RATE_LIMITED,
+                            body.getString("ipAddress"));
+                    metrics.verification(v.org(), code, System.nanoTime() - start);
+                    JsonObject answer = new JsonObject()
+                            .put("valid", allowed)
+                            .put("code", code)
+                            .put("keyId", v.keyId().toString())
+                            .put("organizationId", v.org().toString())
+                            .put("ownerId", v.owner().toString())
+                            .put("apiType", v.apiType())
+                            .put("permissions", new JsonArray(java.util.List.copyOf(v.permissions())));
+                    if (v.expiresAt() != null) {
+                        answer.put("expiresAt", v.expiresAt().toInstant().toString());
+                    }
+                    if (limit != null && limit.limit() > 0 && body.getBoolean("includeRemaining", false)) {
+                        answer.put("remaining", limit.remaining())
+                                .put("limit", limit.limit())
+                                .put("resetSeconds", limit.resetSeconds());
+                    }
+                    Responses.ok(rc, answer);
+                })
+                .onFailure(rc::fail);
     }
 
     public void apiTypes(RoutingContext rc) {
@@ -94,9 +116,18 @@ public final class KeyHandlers {
     public void listAll(RoutingContext rc) {
         RequestValidation.Input in = RequestValidation.input(rc);
         int limit = Page.limit(in);
-        page(rc, keys.listAll(Caller.of(rc), uuid(in.query().get("ownerUserId")), (String) in.query().get("status"),
-                uuid(in.query().get("partnerId")), (String) in.query().get("apiType"), (String) in.query().get("q"),
-                cursor(in), limit + 1), limit);
+        page(
+                rc,
+                keys.listAll(
+                        Caller.of(rc),
+                        uuid(in.query().get("ownerUserId")),
+                        (String) in.query().get("status"),
+                        uuid(in.query().get("partnerId")),
+                        (String) in.query().get("apiType"),
+                        (String) in.query().get("q"),
+                        cursor(in),
+                        limit + 1),
+                limit);
     }
 
     public void get(RoutingContext rc) {
@@ -120,11 +151,18 @@ public final class KeyHandlers {
     }
 
     public void rotate(RoutingContext rc) {
-        reply(rc, 200, keys.rotate(Caller.of(rc), id(rc), body(rc).getInteger("gracePeriodSeconds"), client.address(rc)));
+        reply(
+                rc,
+                200,
+                keys.rotate(Caller.of(rc), id(rc), body(rc).getInteger("gracePeriodSeconds"), client.address(rc)));
     }
 
     public void transfer(RoutingContext rc) {
-        reply(rc, 200, keys.transfer(Caller.of(rc), id(rc), UUID.fromString(body(rc).getString("ownerUserId")), client.address(rc)));
+        reply(
+                rc,
+                200,
+                keys.transfer(
+                        Caller.of(rc), id(rc), UUID.fromString(body(rc).getString("ownerUserId")), client.address(rc)));
     }
 
     public void policies(RoutingContext rc) {
@@ -148,17 +186,20 @@ public final class KeyHandlers {
     }
 
     private static UUID cursor(RequestValidation.Input in) {
-        return Page.cursor(in).map(c -> {
-            try {
-                return UUID.fromString(c);
-            } catch (IllegalArgumentException e) {
-                throw ApiProblem.badRequest("Parameter 'after' is not a cursor this server issued", "after");
-            }
-        }).orElse(null);
+        return Page.cursor(in)
+                .map(c -> {
+                    try {
+                        return UUID.fromString(c);
+                    } catch (IllegalArgumentException e) {
+                        throw ApiProblem.badRequest("Parameter 'after' is not a cursor this server issued", "after");
+                    }
+                })
+                .orElse(null);
     }
 
     private static void page(RoutingContext rc, Future<JsonArray> rows, int limit) {
-        rows.onSuccess(r -> Responses.ok(rc, Page.of(r, limit, last -> Page.encode(last.getString("id"))))).onFailure(rc::fail);
+        rows.onSuccess(r -> Responses.ok(rc, Page.of(r, limit, last -> Page.encode(last.getString("id")))))
+                .onFailure(rc::fail);
     }
 
     private static void reply(RoutingContext rc, int status, Future<JsonObject> result) {

@@ -15,39 +15,59 @@ import java.util.UUID;
 
 /** All SQL of API keys and organization key policies; every statement scoped by organization. */
 public final class KeyRepository {
-    private static final String SELECT = "SELECT k.id, k.name, k.description, k.api_type, k.partner_id, k.owner_user_id,"
-            + " u.first_name || ' ' || u.last_name AS owner_name, u.status AS owner_status, k.created_by, k.created_at,"
-            + " k.last_used_at, k.expires_at, k.status, k.hint, k.permission_mode, k.permissions, k.field_rights,"
-            + " k.ip_allowlist, k.rate_limit_per_minute, k.previous_valid_until"
-            + " FROM api_keys k JOIN users u ON u.organization_id = k.organization_id AND u.id = k.owner_user_id"
-            + " WHERE k.organization_id = $1";
+    private static final String SELECT =
+            "SELECT k.id, k.name, k.description, k.api_type, k.partner_id, k.owner_user_id,"
+                    + " u.first_name || ' ' || u.last_name AS owner_name, u.status AS owner_status, k.created_by, k.created_at,"
+                    + " k.last_used_at, k.expires_at, k.status, k.hint, k.permission_mode, k.permissions, k.field_rights,"
+                    + " k.ip_allowlist, k.rate_limit_per_minute, k.previous_valid_until"
+                    + " FROM api_keys k JOIN users u ON u.organization_id = k.organization_id AND u.id = k.owner_user_id"
+                    + " WHERE k.organization_id = $1";
 
     /** A new key; the caller supplies only the hash and hint of the secret, never the secret. */
-    public Future<JsonObject> insert(Tenant t, UUID owner, UUID createdBy, JsonObject body, byte[] hash, int version, String hint) {
-        return t.conn().preparedQuery("INSERT INTO api_keys (organization_id, owner_user_id, created_by, name, description,"
-                        + " api_type, partner_id, permission_mode, permissions, field_rights, expires_at, ip_allowlist,"
-                        + " rate_limit_per_minute, secret_hash, secret_version, hint)"
-                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id")
+    public Future<JsonObject> insert(
+            Tenant t, UUID owner, UUID createdBy, JsonObject body, byte[] hash, int version, String hint) {
+        return t.conn()
+                .preparedQuery(
+                        "INSERT INTO api_keys (organization_id, owner_user_id, created_by, name, description,"
+                                + " api_type, partner_id, permission_mode, permissions, field_rights, expires_at, ip_allowlist,"
+                                + " rate_limit_per_minute, secret_hash, secret_version, hint)"
+                                + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id")
                 .execute(Tuple.from(new Object[] {
-                    t.org(), owner, createdBy, body.getString("name").trim(), body.getString("description", ""),
-                    body.getString("apiType"), uuid(body.getString("partnerId")), body.getString("permissionMode"),
-                    strings(body.getJsonArray("permissions")), body.getJsonObject("fieldRights", new JsonObject()),
-                    time(body.getString("expiresAt")), strings(body.getJsonArray("ipAllowlist")),
-                    body.getInteger("rateLimitPerMinute"), Buffer.buffer(hash), version, hint
+                    t.org(),
+                    owner,
+                    createdBy,
+                    body.getString("name").trim(),
+                    body.getString("description", ""),
+                    body.getString("apiType"),
+                    uuid(body.getString("partnerId")),
+                    body.getString("permissionMode"),
+                    strings(body.getJsonArray("permissions")),
+                    body.getJsonObject("fieldRights", new JsonObject()),
+                    time(body.getString("expiresAt")),
+                    strings(body.getJsonArray("ipAllowlist")),
+                    body.getInteger("rateLimitPerMinute"),
+                    Buffer.buffer(hash),
+                    version,
+                    hint
                 }))
                 .compose(rows -> find(t, rows.iterator().next().getUUID("id"), false));
     }
 
     public Future<JsonObject> find(Tenant t, UUID id, boolean forUpdate) {
-        return t.conn().preparedQuery(SELECT + " AND k.id = $2" + (forUpdate ? " FOR UPDATE OF k" : ""))
+        return t.conn()
+                .preparedQuery(SELECT + " AND k.id = $2" + (forUpdate ? " FOR UPDATE OF k" : ""))
                 .execute(Tuple.of(t.org(), id))
                 .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
     }
 
     /** Keys by creation; filters are optional. {@code afterId} is the keyset cursor (a key id). */
-    public Future<JsonArray> list(Tenant t, UUID owner, String status, UUID partner, String apiType, String q, UUID afterId, int limit) {
-        String prefix = q == null ? null : q.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        return t.conn().preparedQuery(SELECT
+    public Future<JsonArray> list(
+            Tenant t, UUID owner, String status, UUID partner, String apiType, String q, UUID afterId, int limit) {
+        String prefix = q == null
+                ? null
+                : q.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return t.conn()
+                .preparedQuery(SELECT
                         + " AND ($2::uuid IS NULL OR k.owner_user_id = $2)"
                         + " AND ($3::text IS NULL OR CASE WHEN k.status <> 'ACTIVE' THEN k.status"
                         + "      WHEN u.status <> 'ACTIVE' THEN 'OWNER_INACTIVE'"
@@ -67,23 +87,31 @@ public final class KeyRepository {
 
     public Future<JsonObject> update(Tenant t, UUID id, JsonObject c) {
         boolean clearExpiry = c.containsKey("expiresAt") && c.getValue("expiresAt") == null;
-        return t.conn().preparedQuery("UPDATE api_keys SET name = COALESCE($3, name), description = COALESCE($4, description),"
+        return t.conn()
+                .preparedQuery("UPDATE api_keys SET name = COALESCE($3, name), description = COALESCE($4, description),"
                         + " permission_mode = COALESCE($5, permission_mode), permissions = COALESCE($6, permissions),"
                         + " field_rights = COALESCE($7, field_rights),"
                         + " expires_at = CASE WHEN $8 THEN NULL ELSE COALESCE($9, expires_at) END,"
                         + " ip_allowlist = COALESCE($10, ip_allowlist), version = version + 1, updated_at = now()"
                         + " WHERE organization_id = $1 AND id = $2")
                 .execute(Tuple.from(new Object[] {
-                    t.org(), id, c.getString("name"), c.getString("description"), c.getString("permissionMode"),
-                    c.containsKey("permissions") ? strings(c.getJsonArray("permissions")) : null, c.getJsonObject("fieldRights"),
-                    clearExpiry, clearExpiry ? null : time(c.getString("expiresAt")),
+                    t.org(),
+                    id,
+                    c.getString("name"),
+                    c.getString("description"),
+                    c.getString("permissionMode"),
+                    c.containsKey("permissions") ? strings(c.getJsonArray("permissions")) : null,
+                    c.getJsonObject("fieldRights"),
+                    clearExpiry,
+                    clearExpiry ? null : time(c.getString("expiresAt")),
                     c.containsKey("ipAllowlist") ? strings(c.getJsonArray("ipAllowlist")) : null
                 }))
                 .compose(x -> find(t, id, false));
     }
 
     public Future<JsonObject> setStatus(Tenant t, UUID id, String status) {
-        return t.conn().preparedQuery("UPDATE api_keys SET status = $3, previous_hash = CASE WHEN $3 = 'REVOKED' THEN NULL"
+        return t.conn()
+                .preparedQuery("UPDATE api_keys SET status = $3, previous_hash = CASE WHEN $3 = 'REVOKED' THEN NULL"
                         + " ELSE previous_hash END, version = version + 1, updated_at = now()"
                         + " WHERE organization_id = $1 AND id = $2")
                 .execute(Tuple.of(t.org(), id, status))
@@ -91,17 +119,21 @@ public final class KeyRepository {
     }
 
     /** The old secret stays valid until {@code graceUntil}; a grace of zero drops it at once. */
-    public Future<JsonObject> rotate(Tenant t, UUID id, byte[] hash, int version, String hint, OffsetDateTime graceUntil) {
-        return t.conn().preparedQuery("UPDATE api_keys SET previous_hash = CASE WHEN $6::timestamptz > now() THEN secret_hash END,"
-                        + " previous_version = secret_version, previous_valid_until = $6,"
-                        + " secret_hash = $3, secret_version = $4, hint = $5, version = version + 1, updated_at = now()"
-                        + " WHERE organization_id = $1 AND id = $2")
+    public Future<JsonObject> rotate(
+            Tenant t, UUID id, byte[] hash, int version, String hint, OffsetDateTime graceUntil) {
+        return t.conn()
+                .preparedQuery(
+                        "UPDATE api_keys SET previous_hash = CASE WHEN $6::timestamptz > now() THEN secret_hash END,"
+                                + " previous_version = secret_version, previous_valid_until = $6,"
+                                + " secret_hash = $3, secret_version = $4, hint = $5, version = version + 1, updated_at = now()"
+                                + " WHERE organization_id = $1 AND id = $2")
                 .execute(Tuple.from(new Object[] {t.org(), id, Buffer.buffer(hash), version, hint, graceUntil}))
                 .compose(x -> find(t, id, false));
     }
 
     public Future<JsonObject> transfer(Tenant t, UUID id, UUID owner) {
-        return t.conn().preparedQuery("UPDATE api_keys SET owner_user_id = $3, version = version + 1, updated_at = now()"
+        return t.conn()
+                .preparedQuery("UPDATE api_keys SET owner_user_id = $3, version = version + 1, updated_at = now()"
                         + " WHERE organization_id = $1 AND id = $2")
                 .execute(Tuple.of(t.org(), id, owner))
                 .compose(x -> find(t, id, false));
@@ -109,23 +141,32 @@ public final class KeyRepository {
 
     /** The organization's own partners and the platform-wide ones; never another organization's. */
     public Future<Boolean> partnerVisible(Tenant t, UUID partner) {
-        return t.conn().preparedQuery("SELECT 1 FROM partners WHERE id = $2 AND (organization_id IS NULL OR organization_id = $1)")
+        return t.conn()
+                .preparedQuery(
+                        "SELECT 1 FROM partners WHERE id = $2 AND (organization_id IS NULL OR organization_id = $1)")
                 .execute(Tuple.of(t.org(), partner))
                 .map(rows -> rows.size() == 1);
     }
 
     public Future<JsonObject> policies(Tenant t) {
-        return t.conn().preparedQuery("SELECT max_key_lifetime_days, expiry_required, allowed_ip_ranges, rate_limit_ceiling_per_minute"
-                        + " FROM organization_policies WHERE organization_id = $1")
+        return t.conn()
+                .preparedQuery(
+                        "SELECT max_key_lifetime_days, expiry_required, allowed_ip_ranges, rate_limit_ceiling_per_minute"
+                                + " FROM organization_policies WHERE organization_id = $1")
                 .execute(Tuple.of(t.org()))
                 .map(rows -> {
-                    JsonObject p = new JsonObject().put("maxKeyLifetimeDays", null).put("expiryRequired", false)
-                            .put("allowedIpRanges", new JsonArray()).put("rateLimitCeilingPerMinute", null);
+                    JsonObject p = new JsonObject()
+                            .put("maxKeyLifetimeDays", null)
+                            .put("expiryRequired", false)
+                            .put("allowedIpRanges", new JsonArray())
+                            .put("rateLimitCeilingPerMinute", null);
                     if (rows.size() == 1) {
                         Row r = rows.iterator().next();
                         p.put("maxKeyLifetimeDays", r.getInteger("max_key_lifetime_days"))
                                 .put("expiryRequired", r.getBoolean("expiry_required"))
-                                .put("allowedIpRanges", new JsonArray(Arrays.asList(r.getArrayOfStrings("allowed_ip_ranges"))))
+                                .put(
+                                        "allowedIpRanges",
+                                        new JsonArray(Arrays.asList(r.getArrayOfStrings("allowed_ip_ranges"))))
                                 .put("rateLimitCeilingPerMinute", r.getInteger("rate_limit_ceiling_per_minute"));
                     }
                     return p;
@@ -133,12 +174,18 @@ public final class KeyRepository {
     }
 
     public Future<JsonObject> savePolicies(Tenant t, JsonObject p) {
-        return t.conn().preparedQuery("INSERT INTO organization_policies (organization_id, max_key_lifetime_days, expiry_required,"
-                        + " allowed_ip_ranges, rate_limit_ceiling_per_minute) VALUES ($1, $2, $3, $4, $5)"
-                        + " ON CONFLICT (organization_id) DO UPDATE SET max_key_lifetime_days = $2, expiry_required = $3,"
-                        + " allowed_ip_ranges = $4, rate_limit_ceiling_per_minute = $5, updated_at = now()")
-                .execute(Tuple.of(t.org(), p.getInteger("maxKeyLifetimeDays"), p.getBoolean("expiryRequired"),
-                        strings(p.getJsonArray("allowedIpRanges")), p.getInteger("rateLimitCeilingPerMinute")))
+        return t.conn()
+                .preparedQuery(
+                        "INSERT INTO organization_policies (organization_id, max_key_lifetime_days, expiry_required,"
+                                + " allowed_ip_ranges, rate_limit_ceiling_per_minute) VALUES ($1, $2, $3, $4, $5)"
+                                + " ON CONFLICT (organization_id) DO UPDATE SET max_key_lifetime_days = $2, expiry_required = $3,"
+                                + " allowed_ip_ranges = $4, rate_limit_ceiling_per_minute = $5, updated_at = now()")
+                .execute(Tuple.of(
+                        t.org(),
+                        p.getInteger("maxKeyLifetimeDays"),
+                        p.getBoolean("expiryRequired"),
+                        strings(p.getJsonArray("allowedIpRanges")),
+                        p.getInteger("rateLimitCeilingPerMinute")))
                 .compose(x -> policies(t));
     }
 
@@ -181,10 +228,16 @@ public final class KeyRepository {
                 .put("name", r.getString("name"))
                 .put("description", r.getString("description"))
                 .put("apiType", r.getString("api_type"))
-                .put("owner", new JsonObject().put("id", r.getUUID("owner_user_id").toString()).put("name", r.getString("owner_name")))
+                .put(
+                        "owner",
+                        new JsonObject()
+                                .put("id", r.getUUID("owner_user_id").toString())
+                                .put("name", r.getString("owner_name")))
                 .put("createdBy", r.getUUID("created_by").toString())
                 .put("createdAt", r.getOffsetDateTime("created_at").toInstant().toString())
-                .put("status", status(r.getString("status"), r.getString("owner_status"), r.getOffsetDateTime("expires_at")))
+                .put(
+                        "status",
+                        status(r.getString("status"), r.getString("owner_status"), r.getOffsetDateTime("expires_at")))
                 .put("hint", r.getString("hint"))
                 .put("permissionMode", r.getString("permission_mode"))
                 .put("permissions", new JsonArray(Arrays.asList(r.getArrayOfStrings("permissions"))))

@@ -47,8 +47,15 @@ public final class KeyService {
         this.changed = listener;
     }
 
-    public KeyService(Db db, KeyRepository keys, UserRepository users, AccessLevelRepository levels, AuditRepository audit,
-            KeyHasher hasher, ApiTypes apiTypes, PermissionCatalog catalog) {
+    public KeyService(
+            Db db,
+            KeyRepository keys,
+            UserRepository users,
+            AccessLevelRepository levels,
+            AuditRepository audit,
+            KeyHasher hasher,
+            ApiTypes apiTypes,
+            PermissionCatalog catalog) {
         this.db = db;
         this.keys = keys;
         this.users = users;
@@ -60,9 +67,12 @@ public final class KeyService {
     }
 
     public Future<JsonObject> create(Caller caller, JsonObject body, String source) {
-        UUID owner = body.getString("ownerUserId") == null ? caller.userId() : UUID.fromString(body.getString("ownerUserId"));
+        UUID owner = body.getString("ownerUserId") == null
+                ? caller.userId()
+                : UUID.fromString(body.getString("ownerUserId"));
         if (!owner.equals(caller.userId()) && !caller.rights().has(MANAGE_ALL)) {
-            return Future.failedFuture(forbidden("Creating a key for another user needs 'manage ALL organization API credentials'"));
+            return Future.failedFuture(
+                    forbidden("Creating a key for another user needs 'manage ALL organization API credentials'"));
         }
         ApiTypes.ApiType type = apiTypes.get(body.getString("apiType"));
         if (type == null) {
@@ -71,33 +81,55 @@ public final class KeyService {
         String secret = KeyFormat.generate();
         ServerSecret.Version version = hasher.secret().current();
         UUID partner = body.getString("partnerId") == null ? null : UUID.fromString(body.getString("partnerId"));
-        return db.inOrganization(caller.organizationId(), t -> (partner == null ? Future.succeededFuture(true) : keys.partnerVisible(t, partner))
-                        .compose(seen -> seen ? activeOwnerRights(t, owner)
-                                : Future.failedFuture(ApiProblem.badRequest("Field 'partnerId' names no partner", "partnerId")))
-                        .compose(ownerRights -> checkGrant(body, ownerRights, type))
-                        .compose(x -> checkPolicies(t, body))
-                        .compose(x -> keys.insert(t, owner, caller.userId(), body, hasher.hash(secret, version), version.id(),
-                                KeyFormat.hint(secret)))
-                        .compose(key -> audit.append(t, AuditEvent.by(caller.userId(), "api-key.created", "api-key", key.getString("id"), source)
-                                        .with("name", key.getString("name"))
-                                        .with("ownerUserId", owner.toString())
-                                        .with("apiType", type.name())
-                                        .with("permissionMode", key.getString("permissionMode"))
-                                        .with("permissions", key.getJsonArray("permissions")))
-                                .map(x -> new JsonObject().put("key", key).put("secret", secret))))
+        return db.inOrganization(
+                        caller.organizationId(),
+                        t -> (partner == null ? Future.succeededFuture(true) : keys.partnerVisible(t, partner))
+                                .compose(seen -> seen
+                                        ? activeOwnerRights(t, owner)
+                                        : Future.failedFuture(ApiProblem.badRequest(
+                                                "Field 'partnerId' names no partner", "partnerId")))
+                                .compose(ownerRights -> checkGrant(body, ownerRights, type))
+                                .compose(x -> checkPolicies(t, body))
+                                .compose(x -> keys.insert(
+                                        t,
+                                        owner,
+                                        caller.userId(),
+                                        body,
+                                        hasher.hash(secret, version),
+                                        version.id(),
+                                        KeyFormat.hint(secret)))
+                                .compose(key -> audit.append(
+                                                t,
+                                                AuditEvent.by(
+                                                                caller.userId(),
+                                                                "api-key.created",
+                                                                "api-key",
+                                                                key.getString("id"),
+                                                                source)
+                                                        .with("name", key.getString("name"))
+                                                        .with("ownerUserId", owner.toString())
+                                                        .with("apiType", type.name())
+                                                        .with("permissionMode", key.getString("permissionMode"))
+                                                        .with("permissions", key.getJsonArray("permissions")))
+                                        .map(x ->
+                                                new JsonObject().put("key", key).put("secret", secret))))
                 .recover(KeyService::unknownReference);
     }
 
     public Future<JsonArray> listMine(Caller caller, UUID after, int limit) {
-        return db.inOrganization(caller.organizationId(), t -> keys.list(t, caller.userId(), null, null, null, null, after, limit));
+        return db.inOrganization(
+                caller.organizationId(), t -> keys.list(t, caller.userId(), null, null, null, null, after, limit));
     }
 
-    public Future<JsonArray> listAll(Caller caller, UUID owner, String status, UUID partner, String apiType, String q, UUID after, int limit) {
-        return db.inOrganization(caller.organizationId(), t -> keys.list(t, owner, status, partner, apiType, q, after, limit));
+    public Future<JsonArray> listAll(
+            Caller caller, UUID owner, String status, UUID partner, String apiType, String q, UUID after, int limit) {
+        return db.inOrganization(
+                caller.organizationId(), t -> keys.list(t, owner, status, partner, apiType, q, after, limit));
     }
 
     public Future<JsonObject> get(Caller caller, UUID id) {
-        return db.inOrganization(caller.organizationId(), t -> keys.find(t, id, false)).map(k -> visible(caller, k));
+        return db.inOrganization(caller.organizationId(), t -> keys.find(t, id, false))
+                .map(k -> visible(caller, k));
     }
 
     public Future<JsonObject> update(Caller caller, UUID id, JsonObject changes, String source) {
@@ -108,8 +140,15 @@ public final class KeyService {
                     .compose(ownerRights -> checkGrant(merged, ownerRights, apiTypes.get(key.getString("apiType"))))
                     .compose(x -> checkPolicies(t, merged))
                     .compose(x -> keys.update(t, id, changes))
-                    .map(after -> new Change(after, new JsonObject().put("fields", new JsonArray(changes.fieldNames().stream().sorted().toList()))
-                            .put("permissions", after.getJsonArray("permissions"))));
+                    .map(after -> new Change(
+                            after,
+                            new JsonObject()
+                                    .put(
+                                            "fields",
+                                            new JsonArray(changes.fieldNames().stream()
+                                                    .sorted()
+                                                    .toList()))
+                                    .put("permissions", after.getJsonArray("permissions"))));
         });
     }
 
@@ -119,32 +158,61 @@ public final class KeyService {
             case "ACTIVE" -> "api-key.enabled";
             default -> "api-key.revoked";
         };
-        return change(caller, id, action, source, (t, key) -> keys.setStatus(t, id, status).map(after -> new Change(after, new JsonObject())));
+        return change(
+                caller,
+                id,
+                action,
+                source,
+                (t, key) -> keys.setStatus(t, id, status).map(after -> new Change(after, new JsonObject())));
     }
 
     public Future<JsonObject> rotate(Caller caller, UUID id, int graceSeconds, String source) {
         String secret = KeyFormat.generate();
         ServerSecret.Version version = hasher.secret().current();
         JsonObject[] result = new JsonObject[1];
-        return change(caller, id, "api-key.rotated", source, (t, key) -> checkPolicies(t, key).compose(x -> {
-                    OffsetDateTime graceUntil = OffsetDateTime.now(ZoneOffset.UTC).plus(Duration.ofSeconds(graceSeconds));
-                    if (key.getString("expiresAt") != null) {
-                        OffsetDateTime expires = OffsetDateTime.parse(key.getString("expiresAt"));
-                        graceUntil = graceUntil.isAfter(expires) ? expires : graceUntil; // never past the key's expiry
-                    }
-                    return keys.rotate(t, id, hasher.hash(secret, version), version.id(), KeyFormat.hint(secret), graceUntil)
-                            .map(after -> new Change(after, new JsonObject().put("gracePeriodSeconds", graceSeconds)));
-                }))
+        return change(
+                        caller,
+                        id,
+                        "api-key.rotated",
+                        source,
+                        (t, key) -> checkPolicies(t, key).compose(x -> {
+                            OffsetDateTime graceUntil =
+                                    OffsetDateTime.now(ZoneOffset.UTC).plus(Duration.ofSeconds(graceSeconds));
+                            if (key.getString("expiresAt") != null) {
+                                OffsetDateTime expires = OffsetDateTime.parse(key.getString("expiresAt"));
+                                graceUntil = graceUntil.isAfter(expires)
+                                        ? expires
+                                        : graceUntil; // never past the key's expiry
+                            }
+                            return keys.rotate(
+                                            t,
+                                            id,
+                                            hasher.hash(secret, version),
+                                            version.id(),
+                                            KeyFormat.hint(secret),
+                                            graceUntil)
+                                    .map(after -> new Change(
+                                            after, new JsonObject().put("gracePeriodSeconds", graceSeconds)));
+                        }))
                 .map(key -> new JsonObject().put("key", key).put("secret", secret));
     }
 
     public Future<JsonObject> transfer(Caller caller, UUID id, UUID newOwner, String source) {
-        return change(caller, id, "api-key.transferred", source, (t, key) -> activeOwnerRights(t, newOwner)
-                .compose(ownerRights -> checkGrant(key, ownerRights, apiTypes.get(key.getString("apiType"))))
-                .compose(x -> keys.transfer(t, id, newOwner))
-                .map(after -> new Change(after, new JsonObject()
-                        .put("fromUserId", key.getJsonObject("owner").getString("id"))
-                        .put("toUserId", newOwner.toString()))));
+        return change(
+                caller,
+                id,
+                "api-key.transferred",
+                source,
+                (t, key) -> activeOwnerRights(t, newOwner)
+                        .compose(ownerRights -> checkGrant(key, ownerRights, apiTypes.get(key.getString("apiType"))))
+                        .compose(x -> keys.transfer(t, id, newOwner))
+                        .map(after -> new Change(
+                                after,
+                                new JsonObject()
+                                        .put(
+                                                "fromUserId",
+                                                key.getJsonObject("owner").getString("id"))
+                                        .put("toUserId", newOwner.toString()))));
     }
 
     public Future<JsonObject> policies(Caller caller) {
@@ -155,10 +223,19 @@ public final class KeyService {
         for (Object cidr : p.getJsonArray("allowedIpRanges")) {
             parseCidr((String) cidr, "allowedIpRanges");
         }
-        return db.inOrganization(caller.organizationId(), t -> keys.savePolicies(t, p).compose(saved -> audit.append(t,
-                        AuditEvent.by(caller.userId(), "policy.changed", "organization", caller.organizationId(), source)
-                                .with("policies", saved))
-                .map(saved)))
+        return db.inOrganization(
+                        caller.organizationId(),
+                        t -> keys.savePolicies(t, p)
+                                .compose(saved -> audit.append(
+                                                t,
+                                                AuditEvent.by(
+                                                                caller.userId(),
+                                                                "policy.changed",
+                                                                "organization",
+                                                                caller.organizationId(),
+                                                                source)
+                                                        .with("policies", saved))
+                                        .map(saved)))
                 .onSuccess(x -> changed.accept(caller.organizationId()));
     }
 
@@ -170,27 +247,40 @@ public final class KeyService {
 
     /** Loads the key for update, applies the ownership rules and "revoked is final", runs the change, audits it. */
     private Future<JsonObject> change(Caller caller, UUID id, String action, String source, ChangeFn fn) {
-        return db.inOrganization(caller.organizationId(), t -> keys.find(t, id, true).compose(key -> {
-                    visible(caller, key);
-                    if (action.equals("api-key.transferred") && !caller.rights().has(MANAGE_ALL)) {
-                        return Future.failedFuture(forbidden("Transferring keys needs 'manage ALL organization API credentials'"));
-                    }
-                    if ("REVOKED".equals(key.getString("status"))) {
-                        return Future.failedFuture(ApiProblem.conflict("api-key-revoked", "A revoked key cannot be changed"));
-                    }
-                    return fn.apply(t, key).compose(c -> audit.append(t, AuditEvent.by(caller.userId(), action, "api-key", id, source)
-                                    .with("name", c.key().getString("name"))
-                                    .with("change", c.details()))
-                            .map(c.key()));
-                }))
+        return db.inOrganization(
+                        caller.organizationId(),
+                        t -> keys.find(t, id, true).compose(key -> {
+                            visible(caller, key);
+                            if (action.equals("api-key.transferred")
+                                    && !caller.rights().has(MANAGE_ALL)) {
+                                return Future.failedFuture(
+                                        forbidden("Transferring keys needs 'manage ALL organization API credentials'"));
+                            }
+                            if ("REVOKED".equals(key.getString("status"))) {
+                                return Future.failedFuture(
+                                        ApiProblem.conflict("api-key-revoked", "A revoked key cannot be changed"));
+                            }
+                            return fn.apply(t, key)
+                                    .compose(c -> audit.append(
+                                                    t,
+                                                    AuditEvent.by(caller.userId(), action, "api-key", id, source)
+                                                            .with(
+                                                                    "name",
+                                                                    c.key().getString("name"))
+                                                            .with("change", c.details()))
+                                            .map(c.key()));
+                        }))
                 .recover(KeyService::unknownReference)
                 .onSuccess(x -> changed.accept(caller.organizationId()));
     }
 
     /** Own keys, or every key with "manage ALL"; anything else does not exist for the caller. */
     private static JsonObject visible(Caller caller, JsonObject key) {
-        if (key == null || (!caller.rights().has(MANAGE_ALL)
-                && !caller.userId().toString().equals(key.getJsonObject("owner").getString("id")))) {
+        if (key == null
+                || (!caller.rights().has(MANAGE_ALL)
+                        && !caller.userId()
+                                .toString()
+                                .equals(key.getJsonObject("owner").getString("id")))) {
             throw ApiProblem.notFound("No such API key");
         }
         return key;
@@ -201,7 +291,8 @@ public final class KeyService {
             if (user == null) {
                 return Future.failedFuture(ApiProblem.badRequest("Field 'ownerUserId' names no user", "ownerUserId"));
             }
-            return levels.find(t, UUID.fromString(user.getJsonObject("accessLevel").getString("id")))
+            return levels.find(
+                            t, UUID.fromString(user.getJsonObject("accessLevel").getString("id")))
                     .map(level -> Rights.fromJson(level))
                     .map(r -> new Rights(r.builtin(), r.recordScope(), r.fieldRights(), r.permissions()));
         });
@@ -225,14 +316,16 @@ public final class KeyService {
      */
     private Future<Void> checkGrant(JsonObject key, Rights owner, ApiTypes.ApiType type) {
         if (!owner.has(CREATE_OWN) && !owner.has(MANAGE_ALL)) {
-            return Future.failedFuture(forbidden("The key's owner may not hold API keys (no 'create own API keys' permission)"));
+            return Future.failedFuture(
+                    forbidden("The key's owner may not hold API keys (no 'create own API keys' permission)"));
         }
         if (!"SCOPED".equals(key.getString("permissionMode"))) {
             return Future.succeededFuture();
         }
         for (Object p : key.getJsonArray("permissions", new JsonArray())) {
             if (!catalog.isGrantable((String) p)) {
-                return Future.failedFuture(ApiProblem.badRequest("Permission '" + p + "' is not in the permission catalog", "permissions"));
+                return Future.failedFuture(ApiProblem.badRequest(
+                        "Permission '" + p + "' is not in the permission catalog", "permissions"));
             }
             if (!type.permissions().contains(p)) {
                 return Future.failedFuture(ApiProblem.badRequest(
@@ -245,8 +338,8 @@ public final class KeyService {
                 .put("permissions", key.getJsonArray("permissions", new JsonArray())));
         String missing = owner.firstNotCovered(wanted);
         if (missing != null) {
-            return Future.failedFuture(new ApiProblem(403, "escalation", "Forbidden",
-                    "A key cannot hold " + missing + ": its owner does not", null));
+            return Future.failedFuture(new ApiProblem(
+                    403, "escalation", "Forbidden", "A key cannot hold " + missing + ": its owner does not", null));
         }
         return Future.succeededFuture();
     }
@@ -256,24 +349,32 @@ public final class KeyService {
             String expires = key.getString("expiresAt");
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             if (expires != null && !OffsetDateTime.parse(expires).isAfter(now)) {
-                return Future.failedFuture(ApiProblem.badRequest("Field 'expiresAt' must be in the future", "expiresAt"));
+                return Future.failedFuture(
+                        ApiProblem.badRequest("Field 'expiresAt' must be in the future", "expiresAt"));
             }
             if (p.getBoolean("expiryRequired") && expires == null) {
-                return Future.failedFuture(policy("The organization requires every key to have an expiry", "expiresAt"));
+                return Future.failedFuture(
+                        policy("The organization requires every key to have an expiry", "expiresAt"));
             }
             Integer maxDays = p.getInteger("maxKeyLifetimeDays");
-            if (maxDays != null && (expires == null || OffsetDateTime.parse(expires).isAfter(now.plusDays(maxDays)))) {
-                return Future.failedFuture(policy("Keys may live at most " + maxDays + " days: set 'expiresAt' within that", "expiresAt"));
+            if (maxDays != null
+                    && (expires == null || OffsetDateTime.parse(expires).isAfter(now.plusDays(maxDays)))) {
+                return Future.failedFuture(
+                        policy("Keys may live at most " + maxDays + " days: set 'expiresAt' within that", "expiresAt"));
             }
-            List<Cidr> allowed = p.getJsonArray("allowedIpRanges").stream().map(c -> parseCidr((String) c, "allowedIpRanges")).toList();
+            List<Cidr> allowed = p.getJsonArray("allowedIpRanges").stream()
+                    .map(c -> parseCidr((String) c, "allowedIpRanges"))
+                    .toList();
             JsonArray allowlist = key.getJsonArray("ipAllowlist", new JsonArray());
             if (!allowed.isEmpty() && allowlist.isEmpty()) {
-                return Future.failedFuture(policy("The organization requires an IP allowlist within its allowed ranges", "ipAllowlist"));
+                return Future.failedFuture(
+                        policy("The organization requires an IP allowlist within its allowed ranges", "ipAllowlist"));
             }
             for (Object o : allowlist) {
                 Cidr c = parseCidr((String) o, "ipAllowlist");
                 if (!allowed.isEmpty() && allowed.stream().noneMatch(a -> within(c, a))) {
-                    return Future.failedFuture(policy("IP range " + o + " is outside the organization's allowed ranges", "ipAllowlist"));
+                    return Future.failedFuture(
+                            policy("IP range " + o + " is outside the organization's allowed ranges", "ipAllowlist"));
                 }
             }
             return Future.succeededFuture();

@@ -53,7 +53,8 @@ public final class ServerSecret {
             byte[] key;
             try {
                 id = Integer.parseInt(p.substring(1, colon));
-                key = Base64.getDecoder().decode(p.substring(colon + 1).replace('-', '+').replace('_', '/'));
+                key = Base64.getDecoder()
+                        .decode(p.substring(colon + 1).replace('-', '+').replace('_', '/'));
             } catch (IllegalArgumentException e) {
                 throw bad("each entry must look like v1:<base64 of at least 32 random bytes>");
             }
@@ -81,7 +82,8 @@ public final class ServerSecret {
                 Files.createDirectories(file.getParent());
                 Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
                 Files.deleteIfExists(tmp);
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(tmp, text, StandardCharsets.US_ASCII, StandardOpenOption.SYNC);
                 Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             }

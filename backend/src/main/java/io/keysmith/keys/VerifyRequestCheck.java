@@ -36,8 +36,12 @@ public final class VerifyRequestCheck {
             return ApiProblem.badRequest("The body has the wrong type (expected an object)", null);
         }
         for (String name : json.fieldNames()) {
-            if (!name.equals("key") && !name.equals("permissions") && !name.equals("ipAddress") && !name.equals("includeRemaining")) {
-                return ApiProblem.badRequest("Field '" + name + "' has a property that is not allowed: '" + name + "'", name);
+            if (!name.equals("key")
+                    && !name.equals("permissions")
+                    && !name.equals("ipAddress")
+                    && !name.equals("includeRemaining")) {
+                return ApiProblem.badRequest(
+                        "Field '" + name + "' has a property that is not allowed: '" + name + "'", name);
             }
         }
         Object key = json.getValue("key");
@@ -63,10 +67,12 @@ public final class VerifyRequestCheck {
             }
             for (int i = 0; i < list.size(); i++) {
                 if (!(list.getValue(i) instanceof String p)) {
-                    return ApiProblem.badRequest("Field 'permissions." + i + "' has the wrong type", "permissions." + i);
+                    return ApiProblem.badRequest(
+                            "Field 'permissions." + i + "' has the wrong type", "permissions." + i);
                 }
                 if (!PERMISSION.matcher(p).find()) {
-                    return ApiProblem.badRequest("Field 'permissions." + i + "' has the wrong format", "permissions." + i);
+                    return ApiProblem.badRequest(
+                            "Field 'permissions." + i + "' has the wrong format", "permissions." + i);
                 }
             }
         }

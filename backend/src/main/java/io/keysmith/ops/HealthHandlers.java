@@ -30,7 +30,8 @@ public final class HealthHandlers {
         pool.query("SELECT 1")
                 .execute()
                 .timeout(2, TimeUnit.SECONDS)
-                .onSuccess(r -> Responses.ok(rc, new JsonObject().put("status", "UP").put("database", "UP")))
+                .onSuccess(r ->
+                        Responses.ok(rc, new JsonObject().put("status", "UP").put("database", "UP")))
                 .onFailure(e -> FailureHandler.send(rc, ApiProblem.unavailable("The database does not answer")));
     }
 }

@@ -35,9 +35,10 @@ public final class ManagementVerticle extends VerticleBase {
         router.get("/health/live").handler(health::live);
         router.get("/health/ready").handler(health::ready);
         // scraping walks every meter: off the event loop
-        router.get("/metrics").blockingHandler(rc -> rc.response()
-                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-                .end(registry.scrape()));
+        router.get("/metrics")
+                .blockingHandler(rc -> rc.response()
+                        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                        .end(registry.scrape()));
         ErrorPages.install(router);
         server = vertx.createHttpServer().requestHandler(router);
         return server.listen(port, host).onSuccess(s -> actualPort.set(s.actualPort()));

@@ -1,8 +1,8 @@
 package io.keysmith.organizations;
 
+import io.keysmith.db.Tenant;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.keysmith.db.Tenant;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -20,9 +20,14 @@ public final class OrganizationRepository {
 
     /** The organization of the current tenant transaction. */
     public Future<JsonObject> current(Tenant t) {
-        return t.conn().preparedQuery("SELECT id, name FROM organizations WHERE id = $1").execute(Tuple.of(t.org())).map(rows -> {
-            Row r = rows.iterator().next();
-            return new JsonObject().put("id", r.getUUID("id").toString()).put("name", r.getString("name"));
-        });
+        return t.conn()
+                .preparedQuery("SELECT id, name FROM organizations WHERE id = $1")
+                .execute(Tuple.of(t.org()))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    return new JsonObject()
+                            .put("id", r.getUUID("id").toString())
+                            .put("name", r.getString("name"));
+                });
     }
 }

@@ -46,17 +46,28 @@ public final class OrganizationService {
     /** Organization, Account Owner and session in one transaction; the answer is the owner's /me. */
     public Future<SignInService.Outcome> signUp(JsonObject body, String source) {
         if (!signUpEnabled) {
-            return Future.failedFuture(new ApiProblem(403, "sign-up-disabled", "Sign-up is disabled",
-                    "This installation creates organizations through its operator", null));
+            return Future.failedFuture(new ApiProblem(
+                    403,
+                    "sign-up-disabled",
+                    "Sign-up is disabled",
+                    "This installation creates organizations through its operator",
+                    null));
         }
-        return hasher.hash(body.getString("password")).compose(hash -> db.withoutOrganization(c -> organizations
-                .create(c, body.getString("organizationName").trim())
-                .compose(org -> Db.setOrganization(c, org).map(x -> new Tenant(c, org)))
-                .compose(t -> users.createOwner(t, body, hash)
-                        .compose(owner -> {
+        return hasher.hash(body.getString("password"))
+                .compose(hash -> db.withoutOrganization(c -> organizations
+                        .create(c, body.getString("organizationName").trim())
+                        .compose(org -> Db.setOrganization(c, org).map(x -> new Tenant(c, org)))
+                        .compose(t -> users.createOwner(t, body, hash).compose(owner -> {
                             UUID ownerId = UUID.fromString(owner.getString("id"));
-                            return audit.append(t, AuditEvent.by(ownerId, "organization.created", "organization", t.org(), source)
-                                            .with("via", "sign-up"))
+                            return audit.append(
+                                            t,
+                                            AuditEvent.by(
+                                                            ownerId,
+                                                            "organization.created",
+                                                            "organization",
+                                                            t.org(),
+                                                            source)
+                                                    .with("via", "sign-up"))
                                     .compose(x -> sessions.create(t, ownerId))
                                     .compose(token -> signIn.me(t, ownerId, token)
                                             .map(me -> new SignInService.Outcome(token, me, null)));
@@ -66,21 +77,31 @@ public final class OrganizationService {
     public Future<JsonObject> createAsOperator(JsonObject body, String linkBase, String source) {
         JsonObject person = body.getJsonObject("owner");
         return db.withoutOrganization(c -> organizations
-                .create(c, body.getString("organizationName").trim())
-                .compose(org -> Db.setOrganization(c, org).map(x -> new Tenant(c, org)))
-                .compose(t -> users.createOwner(t, person, null)
-                        .compose(owner -> users.issueLink(t, UUID.fromString(owner.getString("id")), "INVITATION", linkBase)
-                                .compose(link -> audit.append(t, AuditEvent.by(null, "organization.created", "organization", t.org(), source)
-                                                .label("operator")
-                                                .with("via", "operator"))
-                                        .compose(x -> organizations.current(t))
-                                        .map(orgJson -> new JsonObject()
-                                                .put("organization", orgJson)
-                                                .put("owner", owner)
-                                                .put("invitation", link.toJson()))))))
-                .compose(created -> users.mailed(created.getJsonObject("owner"),
+                        .create(c, body.getString("organizationName").trim())
+                        .compose(org -> Db.setOrganization(c, org).map(x -> new Tenant(c, org)))
+                        .compose(t -> users.createOwner(t, person, null)
+                                .compose(owner -> users.issueLink(
+                                                t, UUID.fromString(owner.getString("id")), "INVITATION", linkBase)
+                                        .compose(link -> audit.append(
+                                                        t,
+                                                        AuditEvent.by(
+                                                                        null,
+                                                                        "organization.created",
+                                                                        "organization",
+                                                                        t.org(),
+                                                                        source)
+                                                                .label("operator")
+                                                                .with("via", "operator"))
+                                                .compose(x -> organizations.current(t))
+                                                .map(orgJson -> new JsonObject()
+                                                        .put("organization", orgJson)
+                                                        .put("owner", owner)
+                                                        .put("invitation", link.toJson()))))))
+                .compose(created -> users.mailed(
+                                created.getJsonObject("owner"),
                                 created.getJsonObject("organization").getString("name"),
-                                UserService.Link.fromJson(created.getJsonObject("invitation")), false)
+                                UserService.Link.fromJson(created.getJsonObject("invitation")),
+                                false)
                         .map(link -> created.put("invitation", link)));
     }
 }

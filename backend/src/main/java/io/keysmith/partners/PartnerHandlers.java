@@ -22,7 +22,8 @@ public final class PartnerHandlers {
     private final PermissionCatalog catalog;
     private final ClientAddress client;
 
-    public PartnerHandlers(Db db, PartnerRepository partners, AuditRepository audit, PermissionCatalog catalog, ClientAddress client) {
+    public PartnerHandlers(
+            Db db, PartnerRepository partners, AuditRepository audit, PermissionCatalog catalog, ClientAddress client) {
         this.db = db;
         this.partners = partners;
         this.audit = audit;
@@ -41,15 +42,26 @@ public final class PartnerHandlers {
         JsonObject body = RequestValidation.input(rc).bodyObject();
         for (Object p : body.getJsonArray("usualPermissions", new io.vertx.core.json.JsonArray())) {
             if (!catalog.isGrantable((String) p)) {
-                throw ApiProblem.badRequest("Permission '" + p + "' is not in the permission catalog", "usualPermissions");
+                throw ApiProblem.badRequest(
+                        "Permission '" + p + "' is not in the permission catalog", "usualPermissions");
             }
         }
-        db.inOrganization(caller.organizationId(), t -> partners.insert(t, body).compose(p -> audit.append(t,
-                                AuditEvent.by(caller.userId(), "partner.created", "partner", p.getString("id"), client.address(rc))
-                                        .with("name", p.getString("name")))
-                        .map(p)))
+        db.inOrganization(
+                        caller.organizationId(),
+                        t -> partners.insert(t, body)
+                                .compose(p -> audit.append(
+                                                t,
+                                                AuditEvent.by(
+                                                                caller.userId(),
+                                                                "partner.created",
+                                                                "partner",
+                                                                p.getString("id"),
+                                                                client.address(rc))
+                                                        .with("name", p.getString("name")))
+                                        .map(p)))
                 .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
-                        ? Future.failedFuture(ApiProblem.conflict("name-taken", "A partner with this name already exists"))
+                        ? Future.failedFuture(
+                                ApiProblem.conflict("name-taken", "A partner with this name already exists"))
                         : Future.failedFuture(e))
                 .onSuccess(p -> Responses.json(rc, 201, p))
                 .onFailure(rc::fail);

@@ -14,21 +14,32 @@ public final class PartnerRepository {
             + " usual_permissions, usual_field_rights FROM partners WHERE (organization_id IS NULL OR organization_id = $1)";
 
     public Future<JsonArray> list(Tenant t) {
-        return t.conn().preparedQuery(SELECT + " ORDER BY lower(name), id").execute(Tuple.of(t.org())).map(rows -> {
-            JsonArray out = new JsonArray();
-            rows.forEach(r -> out.add(toJson(r)));
-            return out;
-        });
+        return t.conn()
+                .preparedQuery(SELECT + " ORDER BY lower(name), id")
+                .execute(Tuple.of(t.org()))
+                .map(rows -> {
+                    JsonArray out = new JsonArray();
+                    rows.forEach(r -> out.add(toJson(r)));
+                    return out;
+                });
     }
 
     public Future<JsonObject> insert(Tenant t, JsonObject body) {
-        return t.conn().preparedQuery("INSERT INTO partners (organization_id, name, website, contact, usual_permissions,"
+        return t.conn()
+                .preparedQuery("INSERT INTO partners (organization_id, name, website, contact, usual_permissions,"
                         + " usual_field_rights) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-                .execute(Tuple.from(new Object[] {t.org(), body.getString("name").trim(), body.getString("website"),
+                .execute(Tuple.from(new Object[] {
+                    t.org(),
+                    body.getString("name").trim(),
+                    body.getString("website"),
                     body.getString("contact"),
-                    body.getJsonArray("usualPermissions", new JsonArray()).stream().map(String::valueOf).toArray(String[]::new),
-                    body.getJsonObject("usualFieldRights", new JsonObject())}))
-                .compose(rows -> t.conn().preparedQuery(SELECT + " AND id = $2")
+                    body.getJsonArray("usualPermissions", new JsonArray()).stream()
+                            .map(String::valueOf)
+                            .toArray(String[]::new),
+                    body.getJsonObject("usualFieldRights", new JsonObject())
+                }))
+                .compose(rows -> t.conn()
+                        .preparedQuery(SELECT + " AND id = $2")
                         .execute(Tuple.of(t.org(), rows.iterator().next().getUUID("id"))))
                 .map(rows -> toJson(rows.iterator().next()));
     }

@@ -1,10 +1,10 @@
 package io.keysmith.people;
 
+import io.keysmith.db.Tenant;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.keysmith.db.Tenant;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -47,7 +47,8 @@ public final class PeopleRepository {
      * reveals no value the caller may not view.
      */
     public Future<JsonArray> list(Tenant t, UUID ownUserId, String department, String status, UUID afterId, int limit) {
-        return t.conn().preparedQuery(SELECT
+        return t.conn()
+                .preparedQuery(SELECT
                         + " AND ($2::uuid IS NULL OR user_id = $2) AND ($3::text IS NULL OR department = $3)"
                         + " AND ($4::text IS NULL OR employment_status = $4)"
                         + " AND ($5::uuid IS NULL OR (last_name, first_name, id) >"
@@ -62,7 +63,8 @@ public final class PeopleRepository {
     }
 
     public Future<JsonObject> find(Tenant t, UUID id, boolean forUpdate) {
-        return t.conn().preparedQuery(SELECT + " AND id = $2" + (forUpdate ? " FOR UPDATE" : ""))
+        return t.conn()
+                .preparedQuery(SELECT + " AND id = $2" + (forUpdate ? " FOR UPDATE" : ""))
                 .execute(Tuple.of(t.org(), id))
                 .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
     }
@@ -78,7 +80,9 @@ public final class PeopleRepository {
         for (int i = 1; i <= cols.size(); i++) {
             params.append(i == 1 ? "$" : ", $").append(i);
         }
-        return t.conn().preparedQuery("INSERT INTO people (" + String.join(", ", cols) + ") VALUES (" + params + ") RETURNING id")
+        return t.conn()
+                .preparedQuery(
+                        "INSERT INTO people (" + String.join(", ", cols) + ") VALUES (" + params + ") RETURNING id")
                 .execute(Tuple.from(values))
                 .compose(rows -> find(t, rows.iterator().next().getUUID("id"), false));
     }
@@ -90,13 +94,15 @@ public final class PeopleRepository {
             values.add(toDb(e.getKey(), e.getValue()));
             set.append(", ").append(COLUMNS.get(e.getKey())).append(" = $").append(values.size());
         });
-        return t.conn().preparedQuery("UPDATE people SET " + set + " WHERE organization_id = $1 AND id = $2")
+        return t.conn()
+                .preparedQuery("UPDATE people SET " + set + " WHERE organization_id = $1 AND id = $2")
                 .execute(Tuple.from(values))
                 .compose(x -> find(t, id, false));
     }
 
     public Future<Boolean> delete(Tenant t, UUID id) {
-        return t.conn().preparedQuery("DELETE FROM people WHERE organization_id = $1 AND id = $2")
+        return t.conn()
+                .preparedQuery("DELETE FROM people WHERE organization_id = $1 AND id = $2")
                 .execute(Tuple.of(t.org(), id))
                 .map(r -> r.rowCount() == 1);
     }

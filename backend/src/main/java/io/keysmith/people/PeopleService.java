@@ -5,7 +5,6 @@ import io.keysmith.audit.AuditRepository;
 import io.keysmith.auth.Caller;
 import io.keysmith.auth.Rights;
 import io.keysmith.db.Db;
-import io.keysmith.db.Tenant;
 import io.keysmith.http.ApiProblem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -34,8 +33,12 @@ public final class PeopleService {
         // filtering on a field is reading it: which records match would reveal the hidden values
         for (String[] filter : new String[][] {{"department", department}, {"employmentStatus", status}}) {
             if (filter[1] != null && !rights.canView(filter[0])) {
-                return Future.failedFuture(new ApiProblem(403, "field-not-viewable", "Forbidden",
-                        "You may not filter on the field '" + filter[0] + "': you cannot view it", filter[0]));
+                return Future.failedFuture(new ApiProblem(
+                        403,
+                        "field-not-viewable",
+                        "Forbidden",
+                        "You may not filter on the field '" + filter[0] + "': you cannot view it",
+                        filter[0]));
             }
         }
         UUID own = rights.allRecords() ? null : caller.userId();
@@ -69,8 +72,8 @@ public final class PeopleService {
     public Future<JsonObject> create(Caller caller, JsonObject body, String source) {
         Rights rights = caller.rights();
         if (!rights.allRecords()) {
-            return Future.failedFuture(new ApiProblem(403, "record-scope", "Forbidden",
-                    "Your access level reaches only your own record", null));
+            return Future.failedFuture(new ApiProblem(
+                    403, "record-scope", "Forbidden", "Your access level reaches only your own record", null));
         }
         for (String required : new String[] {"firstName", "lastName"}) {
             if (body.getValue(required) == null) {
@@ -78,43 +81,71 @@ public final class PeopleService {
             }
         }
         checkEditable(rights, body);
-        return db.inOrganization(caller.organizationId(), c -> people.insert(c, body)
-                        .compose(p -> audit.append(c, AuditEvent.by(
-                                                caller.userId(), "person.created", "person", p.getString("id"), source)
-                                        .with("fields", fieldNames(body)))
-                                .map(x -> visible(rights, p))))
+        return db.inOrganization(
+                        caller.organizationId(),
+                        c -> people.insert(c, body)
+                                .compose(p -> audit.append(
+                                                c,
+                                                AuditEvent.by(
+                                                                caller.userId(),
+                                                                "person.created",
+                                                                "person",
+                                                                p.getString("id"),
+                                                                source)
+                                                        .with("fields", fieldNames(body)))
+                                        .map(x -> visible(rights, p))))
                 .recover(PeopleService::references);
     }
 
     public Future<JsonObject> update(Caller caller, UUID id, JsonObject body, String source) {
         Rights rights = caller.rights();
-        return db.inOrganization(caller.organizationId(), c -> people.find(c, id, true).compose(p -> {
-                    reachable(caller, p);
-                    checkEditable(rights, body);
-                    if (body.isEmpty()) {
-                        return Future.succeededFuture(visible(rights, p));
-                    }
-                    return people.update(c, id, body).compose(after -> audit.append(c, AuditEvent.by(caller.userId(), "person.updated", "person", id, source)
-                                            .with("fields", fieldNames(body)))
-                            .map(x -> visible(rights, after)));
-                }))
+        return db.inOrganization(
+                        caller.organizationId(),
+                        c -> people.find(c, id, true).compose(p -> {
+                            reachable(caller, p);
+                            checkEditable(rights, body);
+                            if (body.isEmpty()) {
+                                return Future.succeededFuture(visible(rights, p));
+                            }
+                            return people.update(c, id, body)
+                                    .compose(after -> audit.append(
+                                                    c,
+                                                    AuditEvent.by(
+                                                                    caller.userId(),
+                                                                    "person.updated",
+                                                                    "person",
+                                                                    id,
+                                                                    source)
+                                                            .with("fields", fieldNames(body)))
+                                            .map(x -> visible(rights, after)));
+                        }))
                 .recover(PeopleService::references);
     }
 
     public Future<Void> delete(Caller caller, UUID id, String source) {
-        return db.inOrganization(caller.organizationId(), c -> people.find(c, id, true).compose(p -> {
-            reachable(caller, p);
-            if (!caller.rights().allRecords()) {
-                return Future.failedFuture(new ApiProblem(403, "record-scope", "Forbidden",
-                        "Your access level reaches only your own record", null));
-            }
-            return people.delete(c, id).compose(x -> audit.append(c, AuditEvent.by(caller.userId(), "person.deleted", "person", id, source)));
-        })).recover(PeopleService::references);
+        return db.inOrganization(
+                        caller.organizationId(),
+                        c -> people.find(c, id, true).compose(p -> {
+                            reachable(caller, p);
+                            if (!caller.rights().allRecords()) {
+                                return Future.failedFuture(new ApiProblem(
+                                        403,
+                                        "record-scope",
+                                        "Forbidden",
+                                        "Your access level reaches only your own record",
+                                        null));
+                            }
+                            return people.delete(c, id)
+                                    .compose(x -> audit.append(
+                                            c, AuditEvent.by(caller.userId(), "person.deleted", "person", id, source)));
+                        }))
+                .recover(PeopleService::references);
     }
 
     /** Another organization's record and a record outside the caller's scope are both simply not there. */
     private static JsonObject reachable(Caller caller, JsonObject p) {
-        if (p == null || (!caller.rights().allRecords() && !caller.userId().toString().equals(p.getString("userId")))) {
+        if (p == null
+                || (!caller.rights().allRecords() && !caller.userId().toString().equals(p.getString("userId")))) {
             throw ApiProblem.notFound("No such person");
         }
         return p;
@@ -122,10 +153,11 @@ public final class PeopleService {
 
     private static void checkEditable(Rights rights, JsonObject body) {
         for (String field : body.fieldNames()) {
-            boolean allowed = field.equals("userId") ? rights.allRecords() && rights.has("users:manage") : rights.canEdit(field);
+            boolean allowed =
+                    field.equals("userId") ? rights.allRecords() && rights.has("users:manage") : rights.canEdit(field);
             if (!allowed) {
-                throw new ApiProblem(403, "field-not-editable", "Forbidden",
-                        "You may not edit the field '" + field + "'", field);
+                throw new ApiProblem(
+                        403, "field-not-editable", "Forbidden", "You may not edit the field '" + field + "'", field);
             }
         }
     }
@@ -138,10 +170,12 @@ public final class PeopleService {
     private static <T> Future<T> references(Throwable e) {
         if (e instanceof PgException pg && "23503".equals(pg.getSqlState())) {
             String field = pg.getMessage() != null && pg.getMessage().contains("manager") ? "managerId" : "userId";
-            return Future.failedFuture(ApiProblem.badRequest("Field '" + field + "' names no record of this organization", field));
+            return Future.failedFuture(
+                    ApiProblem.badRequest("Field '" + field + "' names no record of this organization", field));
         }
         if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
-            return Future.failedFuture(ApiProblem.conflict("user-has-record", "That user is already linked to another record"));
+            return Future.failedFuture(
+                    ApiProblem.conflict("user-has-record", "That user is already linked to another record"));
         }
         return Future.failedFuture(e);
     }

@@ -22,10 +22,14 @@ public final class KeyMetrics {
         this.registry = registry;
         this.organizations = new LabelCap(registry, "organization", maxOrganizations);
         this.keys = new LabelCap(registry, "key_id", maxKeys);
-        this.cacheHits = Counter.builder("keysmith_key_cache_lookups").tag("result", "hit")
-                .description("Key verdict cache lookups").register(registry);
-        this.cacheMisses = Counter.builder("keysmith_key_cache_lookups").tag("result", "miss")
-                .description("Key verdict cache lookups").register(registry);
+        this.cacheHits = Counter.builder("keysmith_key_cache_lookups")
+                .tag("result", "hit")
+                .description("Key verdict cache lookups")
+                .register(registry);
+        this.cacheMisses = Counter.builder("keysmith_key_cache_lookups")
+                .tag("result", "miss")
+                .description("Key verdict cache lookups")
+                .register(registry);
     }
 
     public void request(UUID org, UUID key, String operation, UsageMeter.Outcome outcome, int status) {
@@ -39,22 +43,29 @@ public final class KeyMetrics {
                 .register(registry)
                 .increment();
         if (outcome == UsageMeter.Outcome.RATE_LIMITED) {
-            Counter.builder("keysmith_rate_limited").description("Requests refused by a rate limit")
+            Counter.builder("keysmith_rate_limited")
+                    .description("Requests refused by a rate limit")
                     .tag("organization", org == null ? "none" : organizations.apply(org.toString()))
-                    .register(registry).increment();
+                    .register(registry)
+                    .increment();
         }
     }
 
     public void verification(UUID org, String outcome, long nanos) {
         String organization = org == null ? "none" : organizations.apply(org.toString());
-        Counter.builder("keysmith_key_verifications").description("Key verifications (verify and forward-auth)")
-                .tag("organization", organization).tag("outcome", outcome.toLowerCase())
-                .register(registry).increment();
-        Timer.builder("keysmith_key_verification_duration").description("Time to answer a key verification")
+        Counter.builder("keysmith_key_verifications")
+                .description("Key verifications (verify and forward-auth)")
+                .tag("organization", organization)
+                .tag("outcome", outcome.toLowerCase())
+                .register(registry)
+                .increment();
+        Timer.builder("keysmith_key_verification_duration")
+                .description("Time to answer a key verification")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(20_000))
                 .maximumExpectedValue(Duration.ofSeconds(2))
-                .register(registry).record(Duration.ofNanos(nanos));
+                .register(registry)
+                .record(Duration.ofNanos(nanos));
     }
 
     public void cache(boolean hit) {

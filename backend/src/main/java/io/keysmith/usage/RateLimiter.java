@@ -17,7 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RateLimiter {
 
     /** The decision and what the IETF RateLimit headers report. */
-    public record Decision(boolean allowed, long limit, long windowSeconds, long remaining, long resetSeconds, long retryAfterSeconds) {}
+    public record Decision(
+            boolean allowed,
+            long limit,
+            long windowSeconds,
+            long remaining,
+            long resetSeconds,
+            long retryAfterSeconds) {}
 
     private static final long WINDOW_NANOS = 60_000_000_000L;
 

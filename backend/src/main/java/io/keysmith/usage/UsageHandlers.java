@@ -30,7 +30,8 @@ public final class UsageHandlers {
         UUID key = UUID.fromString(in.pathString("keyId"));
         Range range = range(in);
         keys.get(caller, key) // 404 unless the caller may see the key
-                .compose(k -> db.inOrganization(caller.organizationId(), t -> usage.usage(t, key, range.from, range.to, range.unit)))
+                .compose(k -> db.inOrganization(
+                        caller.organizationId(), t -> usage.usage(t, key, range.from, range.to, range.unit)))
                 .onSuccess(u -> Responses.ok(rc, u))
                 .onFailure(rc::fail);
     }
@@ -47,15 +48,21 @@ public final class UsageHandlers {
 
     private static Range range(RequestValidation.Input in) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        OffsetDateTime to = in.query().get("to") == null ? now : OffsetDateTime.parse((String) in.query().get("to"));
-        OffsetDateTime from = in.query().get("from") == null ? to.minusHours(24) : OffsetDateTime.parse((String) in.query().get("from"));
+        OffsetDateTime to = in.query().get("to") == null
+                ? now
+                : OffsetDateTime.parse((String) in.query().get("to"));
+        OffsetDateTime from = in.query().get("from") == null
+                ? to.minusHours(24)
+                : OffsetDateTime.parse((String) in.query().get("from"));
         if (!from.isBefore(to)) {
             throw ApiProblem.badRequest("Parameter 'from' must be before 'to'", "from");
         }
         if (Duration.between(from, to).toDays() > 400) {
             throw ApiProblem.badRequest("The range may span at most 400 days", "from");
         }
-        String unit = in.query().get("granularity") == null ? "hour" : (String) in.query().get("granularity");
+        String unit = in.query().get("granularity") == null
+                ? "hour"
+                : (String) in.query().get("granularity");
         return new Range(from, to, unit);
     }
 }

@@ -41,7 +41,12 @@ import org.slf4j.LoggerFactory;
 public final class UsageMeter {
     private static final Logger LOG = LoggerFactory.getLogger(UsageMeter.class);
 
-    public enum Outcome { ALLOWED, DENIED, RATE_LIMITED, INVALID }
+    public enum Outcome {
+        ALLOWED,
+        DENIED,
+        RATE_LIMITED,
+        INVALID
+    }
 
     record Bucket(UUID org, UUID key, String operation, Outcome outcome, long minute) {}
 
@@ -69,17 +74,27 @@ public final class UsageMeter {
         this.db = db;
         this.audit = audit;
         this.maxBuckets = maxBuckets;
-        this.dropped = Counter.builder("keysmith_usage_dropped").description("Usage buckets dropped at the in-memory bound")
+        this.dropped = Counter.builder("keysmith_usage_dropped")
+                .description("Usage buckets dropped at the in-memory bound")
                 .register(registry);
-        this.failures = Counter.builder("keysmith_usage_flush_failures").description("Usage flushes that failed")
+        this.failures = Counter.builder("keysmith_usage_flush_failures")
+                .description("Usage flushes that failed")
                 .register(registry);
-        this.flushTimer = Timer.builder("keysmith_usage_flush").description("Time to write one usage flush").register(registry);
+        this.flushTimer = Timer.builder("keysmith_usage_flush")
+                .description("Time to write one usage flush")
+                .register(registry);
         this.batchSize = DistributionSummary.builder("keysmith_usage_flush_batch_size")
-                .description("Rows written per usage flush").register(registry);
-        Gauge.builder("keysmith_usage_flush_lag_seconds", this, m -> (System.currentTimeMillis() - m.lastSuccess.get()) / 1000.0)
-                .description("Seconds since the last successful usage flush").register(registry);
+                .description("Rows written per usage flush")
+                .register(registry);
+        Gauge.builder(
+                        "keysmith_usage_flush_lag_seconds",
+                        this,
+                        m -> (System.currentTimeMillis() - m.lastSuccess.get()) / 1000.0)
+                .description("Seconds since the last successful usage flush")
+                .register(registry);
         Gauge.builder("keysmith_usage_pending_buckets", buckets, Map::size)
-                .description("Usage buckets held in memory").register(registry);
+                .description("Usage buckets held in memory")
+                .register(registry);
     }
 
     /** On the hot path: two map operations, no I/O. */
@@ -126,11 +141,14 @@ public final class UsageMeter {
         Map<UUID, LastUse> uses = new HashMap<>(lastUse);
         Map<String, UUID> addresses = new HashMap<>(newAddresses);
         Map<UUID, List<Bucket>> byOrg = new HashMap<>();
-        snapshot.keySet().forEach(b -> byOrg.computeIfAbsent(b.org(), o -> new ArrayList<>()).add(b));
+        snapshot.keySet()
+                .forEach(b ->
+                        byOrg.computeIfAbsent(b.org(), o -> new ArrayList<>()).add(b));
         uses.forEach((k, u) -> byOrg.computeIfAbsent(u.org(), o -> new ArrayList<>()));
         long start = System.nanoTime();
         List<Future<Void>> writes = new ArrayList<>();
-        byOrg.forEach((org, list) -> writes.add(db.inOrganization(org, t -> write(t, list, snapshot, uses, addresses))));
+        byOrg.forEach(
+                (org, list) -> writes.add(db.inOrganization(org, t -> write(t, list, snapshot, uses, addresses))));
         Future<Void> result = Future.join(writes).transform(all -> {
             flushing.set(false);
             flushTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -164,7 +182,9 @@ public final class UsageMeter {
                 return Future.succeededFuture();
             }
             failures.increment();
-            LOG.warn("Usage flush failed for {} organization(s); the counts stay in memory: {}", failedOrgs.size(),
+            LOG.warn(
+                    "Usage flush failed for {} organization(s); the counts stay in memory: {}",
+                    failedOrgs.size(),
                     all.failed() ? all.cause().toString() : "");
             return Future.failedFuture(all.failed() ? all.cause() : new IllegalStateException("usage flush failed"));
         });
@@ -172,22 +192,41 @@ public final class UsageMeter {
         return result;
     }
 
-    private Future<Void> write(Tenant t, List<Bucket> list, Map<Bucket, Long> snapshot, Map<UUID, LastUse> uses,
+    private Future<Void> write(
+            Tenant t,
+            List<Bucket> list,
+            Map<Bucket, Long> snapshot,
+            Map<UUID, LastUse> uses,
             Map<String, UUID> addresses) {
         List<Tuple> rows = new ArrayList<>();
         for (Bucket b : list) {
-            rows.add(Tuple.from(new Object[] {t.org(), b.key(), OffsetDateTime.ofInstant(Instant.ofEpochMilli(b.minute() * 60_000), ZoneOffset.UTC),
-                b.operation(), b.outcome().name(), replica, snapshot.get(b)}));
+            rows.add(Tuple.from(new Object[] {
+                t.org(),
+                b.key(),
+                OffsetDateTime.ofInstant(Instant.ofEpochMilli(b.minute() * 60_000), ZoneOffset.UTC),
+                b.operation(),
+                b.outcome().name(),
+                replica,
+                snapshot.get(b)
+            }));
         }
-        Future<Void> counts = rows.isEmpty() ? Future.succeededFuture() : t.conn().preparedQuery(
-                        "INSERT INTO key_usage_minutes (organization_id, key_id, minute, operation, outcome, replica_id, count)"
-                                + " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (organization_id, key_id, minute, operation,"
-                                + " outcome, replica_id) DO UPDATE SET count = EXCLUDED.count")
-                .executeBatch(rows).mapEmpty();
+        Future<Void> counts = rows.isEmpty()
+                ? Future.succeededFuture()
+                : t.conn()
+                        .preparedQuery(
+                                "INSERT INTO key_usage_minutes (organization_id, key_id, minute, operation, outcome, replica_id, count)"
+                                        + " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (organization_id, key_id, minute, operation,"
+                                        + " outcome, replica_id) DO UPDATE SET count = EXCLUDED.count")
+                        .executeBatch(rows)
+                        .mapEmpty();
         List<Tuple> lastUses = new ArrayList<>();
         uses.forEach((k, u) -> {
             if (u.org().equals(t.org())) {
-                lastUses.add(Tuple.of(t.org(), k, OffsetDateTime.ofInstant(Instant.ofEpochMilli(u.at()), ZoneOffset.UTC), u.address()));
+                lastUses.add(Tuple.of(
+                        t.org(),
+                        k,
+                        OffsetDateTime.ofInstant(Instant.ofEpochMilli(u.at()), ZoneOffset.UTC),
+                        u.address()));
             }
         });
         List<Tuple> seen = new ArrayList<>();
@@ -197,11 +236,14 @@ public final class UsageMeter {
                 seen.add(Tuple.of(t.org(), UUID.fromString(k.substring(0, bar)), k.substring(bar + 1)));
             }
         });
-        return counts
-                .compose(x -> lastUses.isEmpty() ? Future.succeededFuture() : t.conn().preparedQuery(
-                                "UPDATE api_keys SET last_used_at = greatest(last_used_at, $3), last_used_address = $4"
-                                        + " WHERE organization_id = $1 AND id = $2")
-                        .executeBatch(lastUses).mapEmpty())
+        return counts.compose(x -> lastUses.isEmpty()
+                        ? Future.succeededFuture()
+                        : t.conn()
+                                .preparedQuery(
+                                        "UPDATE api_keys SET last_used_at = greatest(last_used_at, $3), last_used_address = $4"
+                                                + " WHERE organization_id = $1 AND id = $2")
+                                .executeBatch(lastUses)
+                                .mapEmpty())
                 .compose(x -> firstUses(t, seen));
     }
 
@@ -209,12 +251,22 @@ public final class UsageMeter {
     private Future<Void> firstUses(Tenant t, List<Tuple> seen) {
         Future<Void> chain = Future.succeededFuture();
         for (Tuple s : seen) {
-            chain = chain.compose(x -> t.conn().preparedQuery("INSERT INTO key_addresses (organization_id, key_id, address,"
+            chain = chain.compose(x -> t.conn()
+                    .preparedQuery("INSERT INTO key_addresses (organization_id, key_id, address,"
                             + " first_seen_at) VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING RETURNING key_id")
                     .execute(s)
-                    .compose(r -> r.rowCount() == 0 ? Future.succeededFuture() : audit.append(t, new AuditEvent(null, "api-key",
-                            "api-key.used-from-new-address", "api-key", s.getUUID(1).toString(), s.getString(2),
-                            new io.vertx.core.json.JsonObject()))));
+                    .compose(r -> r.rowCount() == 0
+                            ? Future.succeededFuture()
+                            : audit.append(
+                                    t,
+                                    new AuditEvent(
+                                            null,
+                                            "api-key",
+                                            "api-key.used-from-new-address",
+                                            "api-key",
+                                            s.getUUID(1).toString(),
+                                            s.getString(2),
+                                            new io.vertx.core.json.JsonObject()))));
         }
         return chain;
     }

@@ -47,7 +47,8 @@ public final class LinkMailer {
     }
 
     /** Resolves to whether the mail was accepted by the SMTP server; never fails. */
-    public Future<Boolean> send(String to, String firstName, String organization, UserService.Link link, boolean reset) {
+    public Future<Boolean> send(
+            String to, String firstName, String organization, UserService.Link link, boolean reset) {
         if (client == null) {
             return Future.succeededFuture(false);
         }
@@ -56,11 +57,19 @@ public final class LinkMailer {
                 + (reset
                         ? "Use this link to set a new password for " + organization + " on Keysmith:\n\n"
                         : "You have been added to " + organization + " on Keysmith. Set your password here:\n\n")
-                + link.url() + "\n\nThe link works once and expires at " + link.expiresAt().toInstant() + ".\n";
-        return client.sendMail(new MailMessage().setFrom(from).setTo(to).setSubject(subject).setText(text))
+                + link.url() + "\n\nThe link works once and expires at "
+                + link.expiresAt().toInstant() + ".\n";
+        return client.sendMail(new MailMessage()
+                        .setFrom(from)
+                        .setTo(to)
+                        .setSubject(subject)
+                        .setText(text))
                 .map(r -> true)
                 .otherwise(e -> {
-                    LOG.warn("Could not e-mail a {} link to a user: {}", reset ? "password-reset" : "invitation", e.getMessage());
+                    LOG.warn(
+                            "Could not e-mail a {} link to a user: {}",
+                            reset ? "password-reset" : "invitation",
+                            e.getMessage());
                     return false;
                 });
     }

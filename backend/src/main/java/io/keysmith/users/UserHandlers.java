@@ -22,15 +22,31 @@ public final class UserHandlers {
     public void list(RoutingContext rc) {
         RequestValidation.Input in = RequestValidation.input(rc);
         int limit = Page.limit(in);
-        users.list(Caller.of(rc), (String) in.query().get("status"), (String) in.query().get("kind"),
-                        (String) in.query().get("q"), Page.cursor(in).orElse(null), limit + 1)
-                .onSuccess(rows -> Responses.ok(rc, Page.of(rows, limit,
-                        last -> Page.encode(last.getString("createdAt") + "|" + last.getString("id")))))
+        users.list(
+                        Caller.of(rc),
+                        (String) in.query().get("status"),
+                        (String) in.query().get("kind"),
+                        (String) in.query().get("q"),
+                        Page.cursor(in).orElse(null),
+                        limit + 1)
+                .onSuccess(rows -> Responses.ok(
+                        rc,
+                        Page.of(
+                                rows,
+                                limit,
+                                last -> Page.encode(last.getString("createdAt") + "|" + last.getString("id")))))
                 .onFailure(rc::fail);
     }
 
     public void create(RoutingContext rc) {
-        reply(rc, 201, users.create(Caller.of(rc), RequestValidation.input(rc).bodyObject(), client.publicBase(rc), client.address(rc)));
+        reply(
+                rc,
+                201,
+                users.create(
+                        Caller.of(rc),
+                        RequestValidation.input(rc).bodyObject(),
+                        client.publicBase(rc),
+                        client.address(rc)));
     }
 
     public void get(RoutingContext rc) {
@@ -38,7 +54,10 @@ public final class UserHandlers {
     }
 
     public void update(RoutingContext rc) {
-        reply(rc, 200, users.update(Caller.of(rc), id(rc), RequestValidation.input(rc).bodyObject(), client.address(rc)));
+        reply(
+                rc,
+                200,
+                users.update(Caller.of(rc), id(rc), RequestValidation.input(rc).bodyObject(), client.address(rc)));
     }
 
     public void deactivate(RoutingContext rc) {

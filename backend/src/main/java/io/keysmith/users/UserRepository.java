@@ -21,30 +21,45 @@ public final class UserRepository {
             + " WHERE u.organization_id = $1";
 
     /** {@code accessLevelId} null means the built-in named by {@code builtin}. */
-    public Future<JsonObject> insert(Tenant t, String email, String first, String last, String kind, UUID accessLevelId,
-            String builtin, String passwordHash) {
-        return t.conn().preparedQuery("INSERT INTO users (organization_id, email, first_name, last_name, kind, access_level_id,"
-                        + " password_hash) VALUES ($1, $2, $3, $4, $5,"
-                        + " COALESCE($6, (SELECT id FROM access_levels WHERE organization_id = $1 AND builtin = $7)), $8)"
-                        + " RETURNING id")
-                .execute(Tuple.from(new Object[] {t.org(), email, first, last, kind, accessLevelId, builtin, passwordHash}))
+    public Future<JsonObject> insert(
+            Tenant t,
+            String email,
+            String first,
+            String last,
+            String kind,
+            UUID accessLevelId,
+            String builtin,
+            String passwordHash) {
+        return t.conn()
+                .preparedQuery(
+                        "INSERT INTO users (organization_id, email, first_name, last_name, kind, access_level_id,"
+                                + " password_hash) VALUES ($1, $2, $3, $4, $5,"
+                                + " COALESCE($6, (SELECT id FROM access_levels WHERE organization_id = $1 AND builtin = $7)), $8)"
+                                + " RETURNING id")
+                .execute(Tuple.from(
+                        new Object[] {t.org(), email, first, last, kind, accessLevelId, builtin, passwordHash}))
                 .compose(rows -> find(t, rows.iterator().next().getUUID("id")));
     }
 
     public Future<JsonObject> find(Tenant t, UUID id) {
-        return t.conn().preparedQuery(SELECT + " AND u.id = $2").execute(Tuple.of(t.org(), id)).map(UserRepository::one);
+        return t.conn()
+                .preparedQuery(SELECT + " AND u.id = $2")
+                .execute(Tuple.of(t.org(), id))
+                .map(UserRepository::one);
     }
 
     /** Locks the row for the rest of the transaction: status and access-level rules read then write. */
     public Future<JsonObject> findForUpdate(Tenant t, UUID id) {
-        return t.conn().preparedQuery(SELECT + " AND u.id = $2 FOR UPDATE OF u")
+        return t.conn()
+                .preparedQuery(SELECT + " AND u.id = $2 FOR UPDATE OF u")
                 .execute(Tuple.of(t.org(), id))
                 .map(UserRepository::one);
     }
 
     /** Active Account Owners other than {@code except}, locked so two demotions cannot both see "one left". */
     public Future<Integer> otherActiveOwners(Tenant t, UUID except) {
-        return t.conn().preparedQuery("SELECT u.id FROM users u JOIN access_levels a ON a.id = u.access_level_id"
+        return t.conn()
+                .preparedQuery("SELECT u.id FROM users u JOIN access_levels a ON a.id = u.access_level_id"
                         + " WHERE u.organization_id = $1 AND a.builtin = 'ACCOUNT_OWNER' AND u.status = 'ACTIVE'"
                         + " AND u.id <> $2 FOR UPDATE OF u")
                 .execute(Tuple.of(t.org(), except))
@@ -53,8 +68,11 @@ public final class UserRepository {
 
     public Future<JsonArray> list(
             Tenant t, String status, String kind, String q, OffsetDateTime afterCreated, UUID afterId, int limit) {
-        String prefix = q == null ? null : q.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        return t.conn().preparedQuery(SELECT
+        String prefix = q == null
+                ? null
+                : q.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return t.conn()
+                .preparedQuery(SELECT
                         + " AND ($2::text IS NULL OR u.status = $2) AND ($3::text IS NULL OR u.kind = $3)"
                         + " AND ($4::text IS NULL OR lower(u.email) LIKE $4 OR lower(u.first_name) LIKE $4"
                         + " OR lower(u.last_name) LIKE $4)"
@@ -69,7 +87,8 @@ public final class UserRepository {
     }
 
     public Future<JsonObject> update(Tenant t, UUID id, JsonObject changes) {
-        return t.conn().preparedQuery("UPDATE users SET email = COALESCE($3, email), first_name = COALESCE($4, first_name),"
+        return t.conn()
+                .preparedQuery("UPDATE users SET email = COALESCE($3, email), first_name = COALESCE($4, first_name),"
                         + " last_name = COALESCE($5, last_name), kind = COALESCE($6, kind),"
                         + " access_level_id = COALESCE($7, access_level_id), version = version + 1, updated_at = now()"
                         + " WHERE organization_id = $1 AND id = $2")
@@ -80,30 +99,36 @@ public final class UserRepository {
                     changes.getString("firstName"),
                     changes.getString("lastName"),
                     changes.getString("kind"),
-                    changes.getString("accessLevelId") == null ? null : UUID.fromString(changes.getString("accessLevelId"))
+                    changes.getString("accessLevelId") == null
+                            ? null
+                            : UUID.fromString(changes.getString("accessLevelId"))
                 }))
                 .compose(x -> find(t, id));
     }
 
     public Future<JsonObject> setStatus(Tenant t, UUID id, String status) {
-        return t.conn().preparedQuery("UPDATE users SET status = $3, version = version + 1, updated_at = now()"
+        return t.conn()
+                .preparedQuery("UPDATE users SET status = $3, version = version + 1, updated_at = now()"
                         + " WHERE organization_id = $1 AND id = $2")
                 .execute(Tuple.of(t.org(), id, status))
                 .compose(x -> find(t, id));
     }
 
     public Future<Void> setPassword(Tenant t, UUID id, String hash) {
-        return t.conn().preparedQuery("UPDATE users SET password_hash = $3, version = version + 1, updated_at = now()"
+        return t.conn()
+                .preparedQuery("UPDATE users SET password_hash = $3, version = version + 1, updated_at = now()"
                         + " WHERE organization_id = $1 AND id = $2")
                 .execute(Tuple.of(t.org(), id, hash))
                 .mapEmpty();
     }
 
     public Future<Void> insertToken(Tenant t, UUID userId, byte[] tokenHash, String purpose, OffsetDateTime expiresAt) {
-        return t.conn().preparedQuery("UPDATE invitations SET used_at = now()"
+        return t.conn()
+                .preparedQuery("UPDATE invitations SET used_at = now()"
                         + " WHERE organization_id = $1 AND user_id = $2 AND used_at IS NULL")
                 .execute(Tuple.of(t.org(), userId)) // a new link replaces any earlier one
-                .compose(x -> t.conn().preparedQuery("INSERT INTO invitations (token_hash, organization_id, user_id, purpose,"
+                .compose(x -> t.conn()
+                        .preparedQuery("INSERT INTO invitations (token_hash, organization_id, user_id, purpose,"
                                 + " expires_at) VALUES ($1, $2, $3, $4, $5)")
                         .execute(Tuple.of(Buffer.buffer(tokenHash), t.org(), userId, purpose, expiresAt)))
                 .mapEmpty();
@@ -118,7 +143,8 @@ public final class UserRepository {
 
     /** Marks the token used; false if another request used it first (one-time, even under a race). */
     public Future<Boolean> consumeToken(Tenant t, byte[] tokenHash) {
-        return t.conn().preparedQuery("UPDATE invitations SET used_at = now() WHERE organization_id = $1 AND token_hash = $2"
+        return t.conn()
+                .preparedQuery("UPDATE invitations SET used_at = now() WHERE organization_id = $1 AND token_hash = $2"
                         + " AND used_at IS NULL AND expires_at > now()")
                 .execute(Tuple.of(t.org(), Buffer.buffer(tokenHash)))
                 .map(r -> r.rowCount() == 1);

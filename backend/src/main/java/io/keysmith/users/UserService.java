@@ -4,13 +4,13 @@ import io.keysmith.accesslevels.AccessLevelRepository;
 import io.keysmith.audit.AuditEvent;
 import io.keysmith.audit.AuditRepository;
 import io.keysmith.auth.Caller;
-import io.keysmith.organizations.OrganizationRepository;
 import io.keysmith.auth.Rights;
 import io.keysmith.auth.SessionService;
 import io.keysmith.auth.Tokens;
 import io.keysmith.db.Db;
 import io.keysmith.db.Tenant;
 import io.keysmith.http.ApiProblem;
+import io.keysmith.organizations.OrganizationRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,7 +31,9 @@ public final class UserService {
     /** A one-time link and when it expires; the token travels in the fragment, never to a server log. */
     public record Link(String url, OffsetDateTime expiresAt) {
         public JsonObject toJson() {
-            return new JsonObject().put("url", url).put("expiresAt", expiresAt.toInstant().toString());
+            return new JsonObject()
+                    .put("url", url)
+                    .put("expiresAt", expiresAt.toInstant().toString());
         }
 
         public static Link fromJson(JsonObject j) {
@@ -53,8 +55,13 @@ public final class UserService {
         this.changed = listener;
     }
 
-    public UserService(Db db, UserRepository users, AccessLevelRepository levels, OrganizationRepository organizations,
-            AuditRepository audit, LinkMailer mailer) {
+    public UserService(
+            Db db,
+            UserRepository users,
+            AccessLevelRepository levels,
+            OrganizationRepository organizations,
+            AuditRepository audit,
+            LinkMailer mailer) {
         this.db = db;
         this.users = users;
         this.levels = levels;
@@ -87,106 +94,164 @@ public final class UserService {
     }
 
     public Future<JsonObject> get(Caller caller, UUID id) {
-        return db.inOrganization(caller.organizationId(), c -> users.find(c, id)).map(UserService::found);
+        return db.inOrganization(caller.organizationId(), c -> users.find(c, id))
+                .map(UserService::found);
     }
 
     /** Creates the user and a one-time invitation link to set a password. */
     public Future<JsonObject> create(Caller caller, JsonObject body, String linkBase, String source) {
-        UUID levelId = body.getString("accessLevelId") == null ? null : UUID.fromString(body.getString("accessLevelId"));
-        return db.inOrganization(caller.organizationId(), c -> (levelId == null
-                                ? levels.builtin(c, "EMPLOYEE").compose(l -> assignable(c, caller, UUID.fromString(l.getString("id"))))
-                                : assignable(c, caller, levelId))
-                        .compose(level -> users.insert(
-                                c,
-                                body.getString("email").trim(),
-                                body.getString("firstName").trim(),
-                                body.getString("lastName").trim(),
-                                body.getString("kind"),
-                                levelId,
-                                "EMPLOYEE",
-                                null))
-                        .compose(user -> issueLink(c, UUID.fromString(user.getString("id")), "INVITATION", linkBase)
-                                .compose(link -> audit.append(c, AuditEvent.by(
-                                                        caller.userId(), "user.created", "user", user.getString("id"), source)
-                                                .with("kind", user.getString("kind"))
-                                                .with("accessLevelId", user.getJsonObject("accessLevel").getString("id")))
-                                        .compose(x -> organizations.current(c))
-                                        .map(org -> new Object[] {user, link, org.getString("name")}))))
+        UUID levelId =
+                body.getString("accessLevelId") == null ? null : UUID.fromString(body.getString("accessLevelId"));
+        return db.inOrganization(
+                        caller.organizationId(),
+                        c -> (levelId == null
+                                        ? levels.builtin(c, "EMPLOYEE")
+                                                .compose(l -> assignable(c, caller, UUID.fromString(l.getString("id"))))
+                                        : assignable(c, caller, levelId))
+                                .compose(level -> users.insert(
+                                        c,
+                                        body.getString("email").trim(),
+                                        body.getString("firstName").trim(),
+                                        body.getString("lastName").trim(),
+                                        body.getString("kind"),
+                                        levelId,
+                                        "EMPLOYEE",
+                                        null))
+                                .compose(user -> issueLink(
+                                                c, UUID.fromString(user.getString("id")), "INVITATION", linkBase)
+                                        .compose(link -> audit.append(
+                                                        c,
+                                                        AuditEvent.by(
+                                                                        caller.userId(),
+                                                                        "user.created",
+                                                                        "user",
+                                                                        user.getString("id"),
+                                                                        source)
+                                                                .with("kind", user.getString("kind"))
+                                                                .with(
+                                                                        "accessLevelId",
+                                                                        user.getJsonObject("accessLevel")
+                                                                                .getString("id")))
+                                                .compose(x -> organizations.current(c))
+                                                .map(org -> new Object[] {user, link, org.getString("name")}))))
                 .recover(UserService::conflictOnDuplicateEmail)
                 .compose(r -> mailed((JsonObject) r[0], (String) r[2], (Link) r[1], false)
                         .map(link -> new JsonObject().put("user", r[0]).put("invitation", link)));
     }
 
     public Future<JsonObject> update(Caller caller, UUID id, JsonObject changes, String source) {
-        return db.inOrganization(caller.organizationId(), c -> users.findForUpdate(c, id).map(UserService::found).compose(user -> {
-                    if (changes.containsKey("email") && !caller.userId().equals(id)) {
-                        // the e-mail receives reset links: changing it is a way into the account
-                        Future<Void> check = stronger(c, caller, user, "change the e-mail of");
-                        return check.compose(x -> update(c, caller, id, user, changes, source));
-                    }
-                    return update(c, caller, id, user, changes, source);
-                }))
+        return db.inOrganization(
+                        caller.organizationId(),
+                        c -> users.findForUpdate(c, id).map(UserService::found).compose(user -> {
+                            if (changes.containsKey("email") && !caller.userId().equals(id)) {
+                                // the e-mail receives reset links: changing it is a way into the account
+                                Future<Void> check = stronger(c, caller, user, "change the e-mail of");
+                                return check.compose(x -> update(c, caller, id, user, changes, source));
+                            }
+                            return update(c, caller, id, user, changes, source);
+                        }))
                 .recover(UserService::conflictOnDuplicateEmail)
                 .onSuccess(x -> changed.accept(caller.organizationId()));
     }
 
-    private Future<JsonObject> update(Tenant c, Caller caller, UUID id, JsonObject user, JsonObject changes, String source) {
-                    String fromId = user.getJsonObject("accessLevel").getString("id");
-                    String toId = changes.getString("accessLevelId", fromId);
-                    Future<Void> levelRules = Future.succeededFuture();
-                    if (!fromId.equals(toId)) {
-                        boolean wasOwner = isOwner(user);
-                        if (wasOwner && !caller.isAccountOwner()) {
-                            return Future.failedFuture(onlyOwners());
-                        }
-                        levelRules = assignable(c, caller, UUID.fromString(toId))
-                                .compose(level -> wasOwner ? keepsAnOwner(c, id, user) : Future.succeededFuture());
-                    }
-                    return levelRules
-                            .compose(x -> users.update(c, id, changes))
-                            .compose(updated -> audit.append(c, AuditEvent.by(
-                                                    caller.userId(), "user.updated", "user", id, source)
-                                            .with("fields", new JsonArray(changes.fieldNames().stream().sorted().toList())))
-                                    .map(updated));
+    private Future<JsonObject> update(
+            Tenant c, Caller caller, UUID id, JsonObject user, JsonObject changes, String source) {
+        String fromId = user.getJsonObject("accessLevel").getString("id");
+        String toId = changes.getString("accessLevelId", fromId);
+        Future<Void> levelRules = Future.succeededFuture();
+        if (!fromId.equals(toId)) {
+            boolean wasOwner = isOwner(user);
+            if (wasOwner && !caller.isAccountOwner()) {
+                return Future.failedFuture(onlyOwners());
+            }
+            levelRules = assignable(c, caller, UUID.fromString(toId))
+                    .compose(level -> wasOwner ? keepsAnOwner(c, id, user) : Future.succeededFuture());
+        }
+        return levelRules
+                .compose(x -> users.update(c, id, changes))
+                .compose(updated -> audit.append(
+                                c,
+                                AuditEvent.by(caller.userId(), "user.updated", "user", id, source)
+                                        .with(
+                                                "fields",
+                                                new JsonArray(changes.fieldNames().stream()
+                                                        .sorted()
+                                                        .toList())))
+                        .map(updated));
     }
 
     /** Deactivation ends the user's sessions in the same transaction: every replica refuses them at once. */
     public Future<JsonObject> deactivate(Caller caller, UUID id, String source) {
-        return db.inOrganization(caller.organizationId(), c -> users.findForUpdate(c, id).map(UserService::found).compose(user -> {
-            if (isOwner(user) && !caller.isAccountOwner()) {
-                return Future.failedFuture(onlyOwners());
-            }
-            return keepsAnOwner(c, id, user)
-                    .compose(x -> users.setStatus(c, id, "DEACTIVATED"))
-                    .compose(updated -> SessionService.endAllOf(c, id)
-                            .compose(x -> audit.append(c, AuditEvent.by(caller.userId(), "user.deactivated", "user", id, source)))
-                            .map(updated));
-        })).onSuccess(x -> changed.accept(caller.organizationId()));
+        return db.inOrganization(
+                        caller.organizationId(),
+                        c -> users.findForUpdate(c, id).map(UserService::found).compose(user -> {
+                            if (isOwner(user) && !caller.isAccountOwner()) {
+                                return Future.failedFuture(onlyOwners());
+                            }
+                            return keepsAnOwner(c, id, user)
+                                    .compose(x -> users.setStatus(c, id, "DEACTIVATED"))
+                                    .compose(updated -> SessionService.endAllOf(c, id)
+                                            .compose(x -> audit.append(
+                                                    c,
+                                                    AuditEvent.by(
+                                                            caller.userId(), "user.deactivated", "user", id, source)))
+                                            .map(updated));
+                        }))
+                .onSuccess(x -> changed.accept(caller.organizationId()));
     }
 
     public Future<JsonObject> reactivate(Caller caller, UUID id, String source) {
-        return db.inOrganization(caller.organizationId(), c -> users.findForUpdate(c, id).map(UserService::found).compose(user -> users
-                .setStatus(c, id, "ACTIVE")
-                .compose(updated -> audit.append(c, AuditEvent.by(caller.userId(), "user.reactivated", "user", id, source))
-                        .map(updated)))).onSuccess(x -> changed.accept(caller.organizationId()));
+        return db.inOrganization(
+                        caller.organizationId(),
+                        c -> users.findForUpdate(c, id)
+                                .map(UserService::found)
+                                .compose(user -> users.setStatus(c, id, "ACTIVE")
+                                        .compose(updated -> audit.append(
+                                                        c,
+                                                        AuditEvent.by(
+                                                                caller.userId(),
+                                                                "user.reactivated",
+                                                                "user",
+                                                                id,
+                                                                source))
+                                                .map(updated))))
+                .onSuccess(x -> changed.accept(caller.organizationId()));
     }
 
     public Future<JsonObject> passwordReset(Caller caller, UUID id, String linkBase, String source) {
-        return db.inOrganization(caller.organizationId(), c -> users.find(c, id).map(UserService::found).compose(user ->
-                        // a reset link is a way into the account: only for accounts holding nothing the caller lacks
-                        stronger(c, caller, user, "reset the password of")
-                                .compose(x -> issueLink(c, id, "PASSWORD_RESET", linkBase))
-                                .compose(link -> audit.append(c, AuditEvent.by(
-                                                caller.userId(), "user.password-reset-issued", "user", id, source))
-                                        .compose(x -> organizations.current(c))
-                                        .map(org -> new Object[] {user, link, org.getString("name")}))))
+        return db.inOrganization(
+                        caller.organizationId(),
+                        c -> users.find(c, id)
+                                .map(UserService::found)
+                                .compose(user ->
+                                        // a reset link is a way into the account: only for accounts holding nothing the
+                                        // caller lacks
+                                        stronger(c, caller, user, "reset the password of")
+                                                .compose(x -> issueLink(c, id, "PASSWORD_RESET", linkBase))
+                                                .compose(link -> audit.append(
+                                                                c,
+                                                                AuditEvent.by(
+                                                                        caller.userId(),
+                                                                        "user.password-reset-issued",
+                                                                        "user",
+                                                                        id,
+                                                                        source))
+                                                        .compose(x -> organizations.current(c))
+                                                        .map(org -> new Object[] {user, link, org.getString("name")}))))
                 .compose(r -> mailed((JsonObject) r[0], (String) r[2], (Link) r[1], true));
     }
 
     /** For sign-up and operator-created organizations: the first user, inside the creating transaction. */
     public Future<JsonObject> createOwner(Tenant c, JsonObject person, String passwordHash) {
-        return users.insert(c, person.getString("email").trim(), person.getString("firstName").trim(),
-                person.getString("lastName").trim(), "EMPLOYEE", null, "ACCOUNT_OWNER", passwordHash);
+        return users.insert(
+                c,
+                person.getString("email").trim(),
+                person.getString("firstName").trim(),
+                person.getString("lastName").trim(),
+                "EMPLOYEE",
+                null,
+                "ACCOUNT_OWNER",
+                passwordHash);
     }
 
     public Future<Link> issueLink(Tenant c, UUID userId, String purpose, String linkBase) {
@@ -204,15 +269,20 @@ public final class UserService {
     private Future<JsonObject> assignable(Tenant c, Caller caller, UUID levelId) {
         return levels.find(c, levelId).compose(level -> {
             if (level == null) {
-                return Future.failedFuture(ApiProblem.badRequest("Field 'accessLevelId' names no access level", "accessLevelId"));
+                return Future.failedFuture(
+                        ApiProblem.badRequest("Field 'accessLevelId' names no access level", "accessLevelId"));
             }
             if ("ACCOUNT_OWNER".equals(level.getString("builtin")) && !caller.isAccountOwner()) {
                 return Future.failedFuture(onlyOwners());
             }
             String missing = caller.rights().firstNotCovered(Rights.fromJson(level));
             if (missing != null) {
-                return Future.failedFuture(new ApiProblem(403, "escalation", "Forbidden",
-                        "You cannot assign an access level granting " + missing + ", which you do not hold", null));
+                return Future.failedFuture(new ApiProblem(
+                        403,
+                        "escalation",
+                        "Forbidden",
+                        "You cannot assign an access level granting " + missing + ", which you do not hold",
+                        null));
             }
             return Future.succeededFuture(level);
         });
@@ -223,13 +293,19 @@ public final class UserService {
         if (isOwner(user) && !caller.isAccountOwner()) {
             return Future.failedFuture(onlyOwners());
         }
-        return levels.find(c, UUID.fromString(user.getJsonObject("accessLevel").getString("id"))).compose(level -> {
-            String missing = caller.rights().firstNotCovered(Rights.fromJson(level));
-            return missing == null
-                    ? Future.succeededFuture()
-                    : Future.failedFuture(new ApiProblem(403, "escalation", "Forbidden",
-                            "You cannot " + what + " a user whose access level grants " + missing + ", which you do not hold", null));
-        });
+        return levels.find(c, UUID.fromString(user.getJsonObject("accessLevel").getString("id")))
+                .compose(level -> {
+                    String missing = caller.rights().firstNotCovered(Rights.fromJson(level));
+                    return missing == null
+                            ? Future.succeededFuture()
+                            : Future.failedFuture(new ApiProblem(
+                                    403,
+                                    "escalation",
+                                    "Forbidden",
+                                    "You cannot " + what + " a user whose access level grants " + missing
+                                            + ", which you do not hold",
+                                    null));
+                });
     }
 
     private static boolean isOwner(JsonObject user) {
@@ -240,10 +316,11 @@ public final class UserService {
         if (!isOwner(user) || !"ACTIVE".equals(user.getString("status"))) {
             return Future.succeededFuture();
         }
-        return users.otherActiveOwners(c, id).compose(n -> n > 0
-                ? Future.succeededFuture()
-                : Future.failedFuture(ApiProblem.conflict(
-                        "last-account-owner", "The organization must keep at least one active Account Owner")));
+        return users.otherActiveOwners(c, id)
+                .compose(n -> n > 0
+                        ? Future.succeededFuture()
+                        : Future.failedFuture(ApiProblem.conflict(
+                                "last-account-owner", "The organization must keep at least one active Account Owner")));
     }
 
     private static JsonObject found(JsonObject user) {
@@ -254,13 +331,18 @@ public final class UserService {
     }
 
     private static ApiProblem onlyOwners() {
-        return new ApiProblem(403, "forbidden", "Forbidden",
-                "Only an Account Owner may grant or remove the Account Owner access level", null);
+        return new ApiProblem(
+                403,
+                "forbidden",
+                "Forbidden",
+                "Only an Account Owner may grant or remove the Account Owner access level",
+                null);
     }
 
     static <T> Future<T> conflictOnDuplicateEmail(Throwable e) {
         if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
-            return Future.failedFuture(ApiProblem.conflict("email-taken", "A user with this e-mail already exists in the organization"));
+            return Future.failedFuture(
+                    ApiProblem.conflict("email-taken", "A user with this e-mail already exists in the organization"));
         }
         return Future.failedFuture(e);
     }

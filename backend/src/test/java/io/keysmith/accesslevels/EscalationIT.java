@@ -33,12 +33,34 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @DisplayName("Access levels: no escalation, built-ins fixed, levels in use kept, an Account Owner always kept")
 class EscalationIT {
-    static final List<String> ALL_FIELDS = List.of("firstName", "lastName", "workEmail", "jobTitle", "department", "managerId",
-            "hireDate", "employmentStatus", "location", "salary", "dateOfBirth", "nationalId", "homeAddress");
+    static final List<String> ALL_FIELDS = List.of(
+            "firstName",
+            "lastName",
+            "workEmail",
+            "jobTitle",
+            "department",
+            "managerId",
+            "hireDate",
+            "employmentStatus",
+            "location",
+            "salary",
+            "dateOfBirth",
+            "nationalId",
+            "homeAddress");
     /** Every grantable permission but audit:read. */
-    static final List<String> ALL_BUT_AUDIT = List.of("users:read", "users:manage", "access-levels:read",
-            "access-levels:manage", "people:read", "people:create", "people:update", "people:delete", "keys:create-own",
-            "keys:manage-all", "policies:manage", "partners:manage");
+    static final List<String> ALL_BUT_AUDIT = List.of(
+            "users:read",
+            "users:manage",
+            "access-levels:read",
+            "access-levels:manage",
+            "people:read",
+            "people:create",
+            "people:update",
+            "people:delete",
+            "keys:create-own",
+            "keys:manage-all",
+            "policies:manage",
+            "partners:manage");
 
     private static TestServer server;
     private static Api api;
@@ -46,6 +68,7 @@ class EscalationIT {
     private static Session owner;
     /** A custom level: Full Admin's permissions without audit:read; salary VIEW, nationalId NONE; scope ALL. */
     private static String limitedLevelId;
+
     private static Session limited;
     /** A custom level managing levels and users with record scope OWN. */
     private static Session ownScoped;
@@ -59,11 +82,23 @@ class EscalationIT {
         Map<String, String> fields = fields("EDIT");
         fields.put("salary", "VIEW");
         fields.put("nationalId", "NONE");
-        limitedLevelId = api.createAccessLevel(owner, Api.accessLevelBody("Admin without audit", "ALL", fields,
-                ALL_BUT_AUDIT.toArray(String[]::new))).getString("id");
+        limitedLevelId = api.createAccessLevel(
+                        owner,
+                        Api.accessLevelBody("Admin without audit", "ALL", fields, ALL_BUT_AUDIT.toArray(String[]::new)))
+                .getString("id");
         limited = api.createSignedInUser(owner, uniqueEmail("limited-admin"), limitedLevelId);
-        String ownLevel = api.createAccessLevel(owner, Api.accessLevelBody("Own-scope managers", "OWN", fields("VIEW"),
-                "access-levels:read", "access-levels:manage", "users:read", "users:manage", "people:read")).getString("id");
+        String ownLevel = api.createAccessLevel(
+                        owner,
+                        Api.accessLevelBody(
+                                "Own-scope managers",
+                                "OWN",
+                                fields("VIEW"),
+                                "access-levels:read",
+                                "access-levels:manage",
+                                "users:read",
+                                "users:manage",
+                                "people:read"))
+                .getString("id");
         ownScoped = api.createSignedInUser(owner, uniqueEmail("own-scoped"), ownLevel);
     }
 
@@ -84,10 +119,13 @@ class EscalationIT {
 
     /** Everything stored about access levels and users' levels in the organization, as comparable text. */
     private static String levelsState() {
-        return db.text("SELECT jsonb_build_object("
-                + "'levels', (SELECT jsonb_agg(to_jsonb(a) ORDER BY a.id) FROM access_levels a WHERE a.organization_id = ?),"
-                + "'users', (SELECT jsonb_agg(jsonb_build_array(u.id, u.access_level_id, u.status) ORDER BY u.id)"
-                + " FROM users u WHERE u.organization_id = ?))::text", owner.organizationId(), owner.organizationId());
+        return db.text(
+                "SELECT jsonb_build_object("
+                        + "'levels', (SELECT jsonb_agg(to_jsonb(a) ORDER BY a.id) FROM access_levels a WHERE a.organization_id = ?),"
+                        + "'users', (SELECT jsonb_agg(jsonb_build_array(u.id, u.access_level_id, u.status) ORDER BY u.id)"
+                        + " FROM users u WHERE u.organization_id = ?))::text",
+                owner.organizationId(),
+                owner.organizationId());
     }
 
     /** The request is refused as escalation (403), and no access level or user's level changed. */
@@ -95,7 +133,9 @@ class EscalationIT {
         JsonObject p = problem(r, 403);
         assertThat(p.getString("type")).endsWith("/escalation");
         assertThat(p.getString("detail")).contains(names);
-        assertThat(levelsState()).as("access levels and users' levels after a refused escalation").isEqualTo(state);
+        assertThat(levelsState())
+                .as("access levels and users' levels after a refused escalation")
+                .isEqualTo(state);
         return p;
     }
 
@@ -104,11 +144,18 @@ class EscalationIT {
     void aPermissionOneLacks_cannotBeGranted() {
         String state = levelsState();
         List<String> withAudit = new ArrayList<>(List.of("people:read", "audit:read"));
-        escalation(api.post("/api/v1/access-levels", limited,
-                Api.accessLevelBody(name("Auditors"), "ALL", Map.of(), withAudit.toArray(String[]::new))), "audit:read", state);
+        escalation(
+                api.post(
+                        "/api/v1/access-levels",
+                        limited,
+                        Api.accessLevelBody(name("Auditors"), "ALL", Map.of(), withAudit.toArray(String[]::new))),
+                "audit:read",
+                state);
 
         // what they hold, they may grant
-        HttpResponse<Buffer> ok = api.post("/api/v1/access-levels", limited,
+        HttpResponse<Buffer> ok = api.post(
+                "/api/v1/access-levels",
+                limited,
                 Api.accessLevelBody(name("Readers"), "ALL", Map.of("salary", "VIEW"), "people:read", "users:read"));
         assertThat(ok.statusCode()).as(ok.bodyAsString()).isEqualTo(201);
         assertThat(ContractSchemas.errors("AccessLevel", ok.bodyAsJsonObject())).isEmpty();
@@ -118,16 +165,21 @@ class EscalationIT {
 
         // nor by changing an existing level (theirs or another)
         state = levelsState();
-        JsonObject grown = Api.accessLevelBody(readers.getString("name"), "ALL", Map.of("salary", "VIEW"),
-                "people:read", "users:read", "audit:read");
+        JsonObject grown = Api.accessLevelBody(
+                readers.getString("name"), "ALL", Map.of("salary", "VIEW"), "people:read", "users:read", "audit:read");
         escalation(api.put("/api/v1/access-levels/" + readers.getString("id"), limited, grown), "audit:read", state);
         Map<String, String> own = fields("EDIT");
         own.put("salary", "VIEW");
         own.put("nationalId", "NONE");
         List<String> ownPlusAudit = new ArrayList<>(ALL_BUT_AUDIT);
         ownPlusAudit.add("audit:read");
-        escalation(api.put("/api/v1/access-levels/" + limitedLevelId, limited, Api.accessLevelBody("Admin without audit",
-                "ALL", own, ownPlusAudit.toArray(String[]::new))), "audit:read", state);
+        escalation(
+                api.put(
+                        "/api/v1/access-levels/" + limitedLevelId,
+                        limited,
+                        Api.accessLevelBody("Admin without audit", "ALL", own, ownPlusAudit.toArray(String[]::new))),
+                "audit:read",
+                state);
         problem(api.get("/api/v1/audit-events", limited), 403);
     }
 
@@ -135,33 +187,67 @@ class EscalationIT {
     @DisplayName("a manager cannot raise a field beyond their own right (VIEW -> EDIT, NONE -> VIEW)")
     void aFieldRightBeyondOnesOwn_cannotBeGranted() {
         String state = levelsState();
-        escalation(api.post("/api/v1/access-levels", limited,
-                Api.accessLevelBody(name("Payroll"), "ALL", Map.of("salary", "EDIT"), "people:read")), "salary", state);
-        escalation(api.post("/api/v1/access-levels", limited,
-                Api.accessLevelBody(name("Identity"), "ALL", Map.of("nationalId", "VIEW"), "people:read")), "nationalId", state);
-        HttpResponse<Buffer> ok = api.post("/api/v1/access-levels", limited,
-                Api.accessLevelBody(name("Payroll viewers"), "ALL", Map.of("salary", "VIEW", "nationalId", "NONE"), "people:read"));
+        escalation(
+                api.post(
+                        "/api/v1/access-levels",
+                        limited,
+                        Api.accessLevelBody(name("Payroll"), "ALL", Map.of("salary", "EDIT"), "people:read")),
+                "salary",
+                state);
+        escalation(
+                api.post(
+                        "/api/v1/access-levels",
+                        limited,
+                        Api.accessLevelBody(name("Identity"), "ALL", Map.of("nationalId", "VIEW"), "people:read")),
+                "nationalId",
+                state);
+        HttpResponse<Buffer> ok = api.post(
+                "/api/v1/access-levels",
+                limited,
+                Api.accessLevelBody(
+                        name("Payroll viewers"), "ALL", Map.of("salary", "VIEW", "nationalId", "NONE"), "people:read"));
         assertThat(ok.statusCode()).as(ok.bodyAsString()).isEqualTo(201);
         state = levelsState();
-        escalation(api.put("/api/v1/access-levels/" + ok.bodyAsJsonObject().getString("id"), limited,
-                Api.accessLevelBody(name("Payroll editors"), "ALL", Map.of("salary", "EDIT"), "people:read")), "salary", state);
+        escalation(
+                api.put(
+                        "/api/v1/access-levels/" + ok.bodyAsJsonObject().getString("id"),
+                        limited,
+                        Api.accessLevelBody(name("Payroll editors"), "ALL", Map.of("salary", "EDIT"), "people:read")),
+                "salary",
+                state);
     }
 
     @Test
     @DisplayName("a manager with record scope OWN cannot grant record scope ALL")
     void recordScopeAll_cannotBeGrantedFromOwn() {
         String state = levelsState();
-        escalation(api.post("/api/v1/access-levels", ownScoped,
-                Api.accessLevelBody(name("Everyone's records"), "ALL", Map.of("firstName", "VIEW"), "people:read")),
-                "record scope ALL", state);
-        HttpResponse<Buffer> ok = api.post("/api/v1/access-levels", ownScoped,
+        escalation(
+                api.post(
+                        "/api/v1/access-levels",
+                        ownScoped,
+                        Api.accessLevelBody(
+                                name("Everyone's records"), "ALL", Map.of("firstName", "VIEW"), "people:read")),
+                "record scope ALL",
+                state);
+        HttpResponse<Buffer> ok = api.post(
+                "/api/v1/access-levels",
+                ownScoped,
                 Api.accessLevelBody(name("Own records"), "OWN", Map.of("firstName", "VIEW"), "people:read"));
         assertThat(ok.statusCode()).as(ok.bodyAsString()).isEqualTo(201);
         // nor assign a level with scope ALL (the built-in Full Admin; a custom one)
         state = levelsState();
-        escalation(api.post("/api/v1/users", ownScoped, new JsonObject().put("email", uniqueEmail("all-scope"))
-                .put("firstName", "A").put("lastName", "Ll").put("kind", "EMPLOYEE")
-                .put("accessLevelId", api.accessLevelId(owner, "FULL_ADMIN"))), "", state);
+        escalation(
+                api.post(
+                        "/api/v1/users",
+                        ownScoped,
+                        new JsonObject()
+                                .put("email", uniqueEmail("all-scope"))
+                                .put("firstName", "A")
+                                .put("lastName", "Ll")
+                                .put("kind", "EMPLOYEE")
+                                .put("accessLevelId", api.accessLevelId(owner, "FULL_ADMIN"))),
+                "",
+                state);
     }
 
     @Test
@@ -200,18 +286,34 @@ class EscalationIT {
         Session soleOwner = api.signUp("Sole Owner Org", uniqueEmail("sole-owner"));
         String state = db.userState(soleOwner.userId());
         for (String level : List.of("FULL_ADMIN", "EMPLOYEE")) {
-            JsonObject p = problem(api.patch("/api/v1/users/" + soleOwner.userId(), soleOwner,
-                    new JsonObject().put("accessLevelId", api.accessLevelId(soleOwner, level))), 409);
+            JsonObject p = problem(
+                    api.patch(
+                            "/api/v1/users/" + soleOwner.userId(),
+                            soleOwner,
+                            new JsonObject().put("accessLevelId", api.accessLevelId(soleOwner, level))),
+                    409);
             assertThat(p.getString("type")).endsWith("/last-account-owner");
         }
-        String custom = api.createAccessLevel(soleOwner, Api.accessLevelBody("Everything custom", "ALL", fields("EDIT"),
-                ALL_BUT_AUDIT.toArray(String[]::new))).getString("id");
-        problem(api.patch("/api/v1/users/" + soleOwner.userId(), soleOwner, new JsonObject().put("accessLevelId", custom)), 409);
+        String custom = api.createAccessLevel(
+                        soleOwner,
+                        Api.accessLevelBody(
+                                "Everything custom", "ALL", fields("EDIT"), ALL_BUT_AUDIT.toArray(String[]::new)))
+                .getString("id");
+        problem(
+                api.patch(
+                        "/api/v1/users/" + soleOwner.userId(),
+                        soleOwner,
+                        new JsonObject().put("accessLevelId", custom)),
+                409);
         JsonObject p = problem(api.post("/api/v1/users/" + soleOwner.userId() + "/deactivate", soleOwner, null), 409);
         assertThat(p.getString("type")).endsWith("/last-account-owner");
         assertThat(db.userState(soleOwner.userId())).isEqualTo(state);
-        assertThat(api.get("/api/v1/me", soleOwner).bodyAsJsonObject().getJsonObject("user").getJsonObject("accessLevel")
-                .getString("builtin")).isEqualTo("ACCOUNT_OWNER");
+        assertThat(api.get("/api/v1/me", soleOwner)
+                        .bodyAsJsonObject()
+                        .getJsonObject("user")
+                        .getJsonObject("accessLevel")
+                        .getString("builtin"))
+                .isEqualTo("ACCOUNT_OWNER");
     }
 
     @Test
@@ -220,45 +322,83 @@ class EscalationIT {
         String state = levelsState();
         String fullAdmin = api.accessLevelId(owner, "FULL_ADMIN");
         String accountOwner = api.accessLevelId(owner, "ACCOUNT_OWNER");
-        escalation(api.patch("/api/v1/users/" + limited.userId(), limited, new JsonObject().put("accessLevelId", fullAdmin)),
-                "audit:read", state);
-        JsonObject p = problem(api.patch("/api/v1/users/" + limited.userId(), limited,
-                new JsonObject().put("accessLevelId", accountOwner)), 403);
+        escalation(
+                api.patch(
+                        "/api/v1/users/" + limited.userId(), limited, new JsonObject().put("accessLevelId", fullAdmin)),
+                "audit:read",
+                state);
+        JsonObject p = problem(
+                api.patch(
+                        "/api/v1/users/" + limited.userId(),
+                        limited,
+                        new JsonObject().put("accessLevelId", accountOwner)),
+                403);
         assertThat(p.getString("detail")).contains("Account Owner");
         assertThat(levelsState()).isEqualTo(state);
 
         long users = db.users(owner.organizationId());
-        escalation(api.post("/api/v1/users", limited, new JsonObject().put("email", uniqueEmail("sidekick"))
-                .put("firstName", "Side").put("lastName", "Kick").put("kind", "EMPLOYEE").put("accessLevelId", fullAdmin)),
-                "audit:read", state);
+        escalation(
+                api.post(
+                        "/api/v1/users",
+                        limited,
+                        new JsonObject()
+                                .put("email", uniqueEmail("sidekick"))
+                                .put("firstName", "Side")
+                                .put("lastName", "Kick")
+                                .put("kind", "EMPLOYEE")
+                                .put("accessLevelId", fullAdmin)),
+                "audit:read",
+                state);
         assertThat(db.users(owner.organizationId())).isEqualTo(users);
 
-        String employee = api.createUser(owner, uniqueEmail("to-promote"), "EMPLOYEE", null).getJsonObject("user").getString("id");
+        String employee = api.createUser(owner, uniqueEmail("to-promote"), "EMPLOYEE", null)
+                .getJsonObject("user")
+                .getString("id");
         state = levelsState();
-        escalation(api.patch("/api/v1/users/" + employee, limited, new JsonObject().put("accessLevelId", fullAdmin)),
-                "audit:read", state);
-        problem(api.patch("/api/v1/users/" + employee, limited, new JsonObject().put("accessLevelId", accountOwner)), 403);
+        escalation(
+                api.patch("/api/v1/users/" + employee, limited, new JsonObject().put("accessLevelId", fullAdmin)),
+                "audit:read",
+                state);
+        problem(
+                api.patch("/api/v1/users/" + employee, limited, new JsonObject().put("accessLevelId", accountOwner)),
+                403);
         assertThat(levelsState()).isEqualTo(state);
 
         // what they hold, they may assign
-        assertThat(api.patch("/api/v1/users/" + employee, limited, new JsonObject().put("accessLevelId", limitedLevelId))
-                .statusCode()).isEqualTo(200);
-        assertThat(api.get("/api/v1/me", limited).bodyAsJsonObject().getJsonArray("permissions").getList())
+        assertThat(api.patch(
+                                "/api/v1/users/" + employee,
+                                limited,
+                                new JsonObject().put("accessLevelId", limitedLevelId))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(api.get("/api/v1/me", limited)
+                        .bodyAsJsonObject()
+                        .getJsonArray("permissions")
+                        .getList())
                 .doesNotContain("audit:read");
     }
 
     @Test
-    @DisplayName("the default level (Employee) is an assignment like any other: a manager it exceeds cannot create users on it")
+    @DisplayName(
+            "the default level (Employee) is an assignment like any other: a manager it exceeds cannot create users on it")
     void theDefaultLevel_isNoWayAroundEscalation() {
         // ownScoped lacks people:update and keys:create-own and holds no EDIT; limited cannot VIEW nationalId:
         // the built-in Employee level grants each of these
         for (Session manager : List.of(ownScoped, limited)) {
             String state = levelsState();
             long users = db.users(owner.organizationId());
-            HttpResponse<Buffer> r = api.post("/api/v1/users", manager, new JsonObject().put("email", uniqueEmail("default-level"))
-                    .put("firstName", "De").put("lastName", "Fault").put("kind", "EMPLOYEE"));
+            HttpResponse<Buffer> r = api.post(
+                    "/api/v1/users",
+                    manager,
+                    new JsonObject()
+                            .put("email", uniqueEmail("default-level"))
+                            .put("firstName", "De")
+                            .put("lastName", "Fault")
+                            .put("kind", "EMPLOYEE"));
             escalation(r, "", state);
-            assertThat(db.users(owner.organizationId())).as("users after a refused default assignment").isEqualTo(users);
+            assertThat(db.users(owner.organizationId()))
+                    .as("users after a refused default assignment")
+                    .isEqualTo(users);
         }
     }
 
@@ -269,64 +409,106 @@ class EscalationIT {
         HttpResponse<Buffer> link = api.post("/api/v1/users/" + fullAdmin.userId() + "/password-reset", limited, null);
         if (link.statusCode() == 201) {
             // demonstrate the consequence before failing: the limited manager signs in as the Full Admin
-            HttpResponse<Buffer> taken = api.accept(Api.token(link.bodyAsJsonObject().getString("url")), "the limited admin's password");
+            HttpResponse<Buffer> taken =
+                    api.accept(Api.token(link.bodyAsJsonObject().getString("url")), "the limited admin's password");
             assertThat(taken.statusCode() == 200
-                            && taken.bodyAsJsonObject().getJsonArray("permissions").contains("audit:read"))
-                    .as("a manager without audit:read signed in as a Full Admin (holding audit:read) through a reset link they issued")
+                            && taken.bodyAsJsonObject()
+                                    .getJsonArray("permissions")
+                                    .contains("audit:read"))
+                    .as(
+                            "a manager without audit:read signed in as a Full Admin (holding audit:read) through a reset link they issued")
                     .isFalse();
         }
         problem(link, 403);
-        assertThat(api.get("/api/v1/me", fullAdmin).statusCode()).as("the Full Admin's session survives").isEqualTo(200);
+        assertThat(api.get("/api/v1/me", fullAdmin).statusCode())
+                .as("the Full Admin's session survives")
+                .isEqualTo(200);
     }
 
     @Test
     @DisplayName("a level in use cannot be deleted (409); once unused it can, and the change is audited")
     void aLevelInUse_cannotBeDeleted() {
-        JsonObject level = api.createAccessLevel(owner, Api.accessLevelBody(name("Temporary"), "OWN",
-                Map.of("firstName", "VIEW"), "people:read"));
+        JsonObject level = api.createAccessLevel(
+                owner, Api.accessLevelBody(name("Temporary"), "OWN", Map.of("firstName", "VIEW"), "people:read"));
         String id = level.getString("id");
-        String user = api.createUser(owner, uniqueEmail("temp-member"), "EMPLOYEE", id).getJsonObject("user").getString("id");
-        assertThat(api.get("/api/v1/access-levels/" + id, owner).bodyAsJsonObject().getInteger("userCount")).isEqualTo(1);
+        String user = api.createUser(owner, uniqueEmail("temp-member"), "EMPLOYEE", id)
+                .getJsonObject("user")
+                .getString("id");
+        assertThat(api.get("/api/v1/access-levels/" + id, owner)
+                        .bodyAsJsonObject()
+                        .getInteger("userCount"))
+                .isEqualTo(1);
         String state = levelsState();
         JsonObject p = problem(api.delete("/api/v1/access-levels/" + id, owner), 409);
         assertThat(p.getString("type")).endsWith("/access-level-in-use");
         assertThat(levelsState()).isEqualTo(state);
         // a deactivated member still holds it
-        assertThat(api.post("/api/v1/users/" + user + "/deactivate", owner, null).statusCode()).isEqualTo(200);
+        assertThat(api.post("/api/v1/users/" + user + "/deactivate", owner, null)
+                        .statusCode())
+                .isEqualTo(200);
         problem(api.delete("/api/v1/access-levels/" + id, owner), 409);
 
-        assertThat(api.patch("/api/v1/users/" + user, owner, new JsonObject()
-                .put("accessLevelId", api.accessLevelId(owner, "EMPLOYEE"))).statusCode()).isEqualTo(200);
-        assertThat(api.delete("/api/v1/access-levels/" + id, owner).statusCode()).isEqualTo(204);
+        assertThat(api.patch(
+                                "/api/v1/users/" + user,
+                                owner,
+                                new JsonObject().put("accessLevelId", api.accessLevelId(owner, "EMPLOYEE")))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(api.delete("/api/v1/access-levels/" + id, owner).statusCode())
+                .isEqualTo(204);
         problem(api.get("/api/v1/access-levels/" + id, owner), 404);
 
-        JsonArray events = api.get("/api/v1/audit-events?action=access-level.deleted", owner).bodyAsJsonObject().getJsonArray("items");
-        assertThat(events.stream().map(o -> ((JsonObject) o).getString("targetId"))).contains(id);
-        JsonArray created = api.get("/api/v1/audit-events?action=access-level.created", owner).bodyAsJsonObject().getJsonArray("items");
-        JsonObject createdEvent = created.stream().map(o -> (JsonObject) o).filter(e -> id.equals(e.getString("targetId")))
-                .findFirst().orElseThrow();
-        assertThat(createdEvent.getJsonObject("details").getJsonObject("after").getJsonArray("permissions").getList())
+        JsonArray events = api.get("/api/v1/audit-events?action=access-level.deleted", owner)
+                .bodyAsJsonObject()
+                .getJsonArray("items");
+        assertThat(events.stream().map(o -> ((JsonObject) o).getString("targetId")))
+                .contains(id);
+        JsonArray created = api.get("/api/v1/audit-events?action=access-level.created", owner)
+                .bodyAsJsonObject()
+                .getJsonArray("items");
+        JsonObject createdEvent = created.stream()
+                .map(o -> (JsonObject) o)
+                .filter(e -> id.equals(e.getString("targetId")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(createdEvent
+                        .getJsonObject("details")
+                        .getJsonObject("after")
+                        .getJsonArray("permissions")
+                        .getList())
                 .containsExactly("people:read");
     }
 
     @Test
     @DisplayName("a change to a level is audited with before and after")
     void aLevelChange_isAuditedWithBeforeAndAfter() {
-        JsonObject level = api.createAccessLevel(owner, Api.accessLevelBody(name("Changing"), "OWN",
-                Map.of("firstName", "VIEW"), "people:read"));
-        HttpResponse<Buffer> r = api.put("/api/v1/access-levels/" + level.getString("id"), owner,
-                Api.accessLevelBody(level.getString("name"), "ALL", Map.of("firstName", "EDIT"), "people:read", "people:update"));
+        JsonObject level = api.createAccessLevel(
+                owner, Api.accessLevelBody(name("Changing"), "OWN", Map.of("firstName", "VIEW"), "people:read"));
+        HttpResponse<Buffer> r = api.put(
+                "/api/v1/access-levels/" + level.getString("id"),
+                owner,
+                Api.accessLevelBody(
+                        level.getString("name"), "ALL", Map.of("firstName", "EDIT"), "people:read", "people:update"));
         assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
         assertThat(r.bodyAsJsonObject().getString("recordScope")).isEqualTo("ALL");
-        JsonObject e = api.get("/api/v1/audit-events?action=access-level.updated", owner).bodyAsJsonObject().getJsonArray("items")
-                .stream().map(o -> (JsonObject) o).filter(x -> level.getString("id").equals(x.getString("targetId")))
-                .findFirst().orElseThrow();
+        JsonObject e = api
+                .get("/api/v1/audit-events?action=access-level.updated", owner)
+                .bodyAsJsonObject()
+                .getJsonArray("items")
+                .stream()
+                .map(o -> (JsonObject) o)
+                .filter(x -> level.getString("id").equals(x.getString("targetId")))
+                .findFirst()
+                .orElseThrow();
         JsonObject details = e.getJsonObject("details");
         assertThat(details.getJsonObject("before").getString("recordScope")).isEqualTo("OWN");
         assertThat(details.getJsonObject("after").getString("recordScope")).isEqualTo("ALL");
-        assertThat(details.getJsonObject("before").getJsonArray("permissions").getList()).containsExactly("people:read");
-        assertThat(details.getJsonObject("after").getJsonArray("permissions").getList()).containsExactly("people:read", "people:update");
-        assertThat(details.getJsonObject("after").getJsonObject("fieldRights").getString("firstName")).isEqualTo("EDIT");
+        assertThat(details.getJsonObject("before").getJsonArray("permissions").getList())
+                .containsExactly("people:read");
+        assertThat(details.getJsonObject("after").getJsonArray("permissions").getList())
+                .containsExactly("people:read", "people:update");
+        assertThat(details.getJsonObject("after").getJsonObject("fieldRights").getString("firstName"))
+                .isEqualTo("EDIT");
     }
 
     @Test
@@ -334,8 +516,12 @@ class EscalationIT {
     void anUnknownPermission_is400() {
         String state = levelsState();
         for (String permission : List.of("people:fly", "platform:manage-organizations")) {
-            JsonObject p = problem(api.post("/api/v1/access-levels", owner,
-                    Api.accessLevelBody(name("Bogus"), "ALL", Map.of(), "people:read", permission)), 400);
+            JsonObject p = problem(
+                    api.post(
+                            "/api/v1/access-levels",
+                            owner,
+                            Api.accessLevelBody(name("Bogus"), "ALL", Map.of(), "people:read", permission)),
+                    400);
             assertThat(p.getString("detail")).contains(permission);
             assertThat(levelsState()).isEqualTo(state);
         }

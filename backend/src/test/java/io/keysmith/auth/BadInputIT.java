@@ -55,46 +55,75 @@ class BadInputIT {
     /** operationId -> a valid body (fresh on every call, so e-mails and names do not collide). */
     private static final Map<String, Supplier<JsonObject>> BODIES = Map.ofEntries(
             Map.entry("checkKeyFormat", () -> new JsonObject().put("key", "ksk_candidate")),
-            Map.entry("signUp", () -> new JsonObject()
-                    .put("organizationName", "Bad Input Org")
-                    .put("firstName", "Bob")
-                    .put("lastName", "Tables")
-                    .put("email", Api.uniqueEmail("signup"))
-                    .put("password", Api.PASSWORD)),
-            Map.entry("createOrganizationAsOperator", () -> new JsonObject()
-                    .put("organizationName", "Operator Org")
-                    .put("owner", new JsonObject()
-                            .put("firstName", "Olga")
-                            .put("lastName", "Operator")
-                            .put("email", Api.uniqueEmail("operator-owner")))),
-            Map.entry("signIn", () -> new JsonObject().put("email", Api.uniqueEmail("nobody")).put("password", "whatever-password")),
-            Map.entry("acceptInvitation", () -> new JsonObject()
-                    .put("token", "not-a-real-token-0123456789abcdef")
-                    .put("password", Api.PASSWORD)),
-            Map.entry("createUser", () -> new JsonObject()
-                    .put("email", Api.uniqueEmail("created"))
-                    .put("firstName", "Carl")
-                    .put("lastName", "Created")
-                    .put("kind", "EMPLOYEE")
-                    .put("accessLevelId", employeeLevelId)),
-            Map.entry("updateUser", () -> new JsonObject().put("firstName", "Renamed").put("kind", "NON_EMPLOYEE")),
+            Map.entry(
+                    "signUp",
+                    () -> new JsonObject()
+                            .put("organizationName", "Bad Input Org")
+                            .put("firstName", "Bob")
+                            .put("lastName", "Tables")
+                            .put("email", Api.uniqueEmail("signup"))
+                            .put("password", Api.PASSWORD)),
+            Map.entry(
+                    "createOrganizationAsOperator",
+                    () -> new JsonObject()
+                            .put("organizationName", "Operator Org")
+                            .put(
+                                    "owner",
+                                    new JsonObject()
+                                            .put("firstName", "Olga")
+                                            .put("lastName", "Operator")
+                                            .put("email", Api.uniqueEmail("operator-owner")))),
+            Map.entry(
+                    "signIn",
+                    () -> new JsonObject()
+                            .put("email", Api.uniqueEmail("nobody"))
+                            .put("password", "whatever-password")),
+            Map.entry(
+                    "acceptInvitation",
+                    () -> new JsonObject()
+                            .put("token", "not-a-real-token-0123456789abcdef")
+                            .put("password", Api.PASSWORD)),
+            Map.entry(
+                    "createUser",
+                    () -> new JsonObject()
+                            .put("email", Api.uniqueEmail("created"))
+                            .put("firstName", "Carl")
+                            .put("lastName", "Created")
+                            .put("kind", "EMPLOYEE")
+                            .put("accessLevelId", employeeLevelId)),
+            Map.entry(
+                    "updateUser",
+                    () -> new JsonObject().put("firstName", "Renamed").put("kind", "NON_EMPLOYEE")),
             Map.entry("createAccessLevel", () -> levelBody("Created level")),
             Map.entry("updateAccessLevel", () -> levelBody("Updated level")),
-            Map.entry("createPerson", () -> new JsonObject()
-                    .put("firstName", "Paula")
-                    .put("lastName", "Person")
-                    .put("jobTitle", "Engineer")
-                    .put("salary", 50000)),
+            Map.entry(
+                    "createPerson",
+                    () -> new JsonObject()
+                            .put("firstName", "Paula")
+                            .put("lastName", "Person")
+                            .put("jobTitle", "Engineer")
+                            .put("salary", 50000)),
             Map.entry("updatePerson", () -> new JsonObject().put("jobTitle", "Senior Engineer")),
-            Map.entry("createApiKey", () -> new JsonObject().put("name", "Created key").put("apiType", "PEOPLE")
-                    .put("permissionMode", "SCOPED").put("permissions", new JsonArray())),
+            Map.entry(
+                    "createApiKey",
+                    () -> new JsonObject()
+                            .put("name", "Created key")
+                            .put("apiType", "PEOPLE")
+                            .put("permissionMode", "SCOPED")
+                            .put("permissions", new JsonArray())),
             Map.entry("updateApiKey", () -> new JsonObject().put("name", "Renamed key")),
             Map.entry("rotateApiKey", () -> new JsonObject().put("gracePeriodSeconds", 0)),
             Map.entry("transferApiKey", () -> new JsonObject().put("ownerUserId", admin.userId())),
-            Map.entry("createPartner", () -> new JsonObject().put("name", "Partner " + UUID.randomUUID().toString().substring(0, 8))
-                    .put("website", "https://partner.example")),
-            Map.entry("updateOrganizationPolicies", () -> new JsonObject().put("expiryRequired", false)
-                    .put("allowedIpRanges", new JsonArray())),
+            Map.entry(
+                    "createPartner",
+                    () -> new JsonObject()
+                            .put(
+                                    "name",
+                                    "Partner " + UUID.randomUUID().toString().substring(0, 8))
+                            .put("website", "https://partner.example")),
+            Map.entry(
+                    "updateOrganizationPolicies",
+                    () -> new JsonObject().put("expiryRequired", false).put("allowedIpRanges", new JsonArray())),
             Map.entry("verifyApiKey", () -> new JsonObject().put("key", "ksk_candidate")));
 
     /** Path parameter -> the id to use (an object of the admin's organization). */
@@ -105,15 +134,19 @@ class BadInputIT {
             "keyId", () -> keyId);
 
     private static JsonObject levelBody(String name) {
-        return Api.accessLevelBody(name + " " + UUID.randomUUID().toString().substring(0, 8), "ALL",
-                        Map.of("firstName", "VIEW", "lastName", "VIEW", "jobTitle", "EDIT"), "people:read", "people:update")
+        return Api.accessLevelBody(
+                        name + " " + UUID.randomUUID().toString().substring(0, 8),
+                        "ALL",
+                        Map.of("firstName", "VIEW", "lastName", "VIEW", "jobTitle", "EDIT"),
+                        "people:read",
+                        "people:update")
                 .put("description", "A level for bad-input tests");
     }
 
     @BeforeAll
     static void start(Vertx vertx) {
-        server = TestServer.start(PostgresFixture.get().newDatabase("bad_input"),
-                new JsonObject().put("operator.token", OPERATOR_TOKEN));
+        server = TestServer.start(
+                PostgresFixture.get().newDatabase("bad_input"), new JsonObject().put("operator.token", OPERATOR_TOKEN));
         api = new Api(vertx, server.port());
         db = new DbProbe(server.database.getDatabase());
         admin = api.signUp("Bad Input Admin Org", Api.uniqueEmail("bad-input-admin"));
@@ -122,13 +155,32 @@ class BadInputIT {
                 .getString("id");
         employeeLevelId = api.accessLevelId(admin, "EMPLOYEE");
         accessLevelId = api.createAccessLevel(admin, levelBody("Path level")).getString("id");
-        personId = api.createPerson(admin, new JsonObject().put("firstName", "Pat").put("lastName", "Path")
-                .put("salary", 12345.67).put("nationalId", "PATH-1")).getString("id");
-        keyId = api.call(HttpMethod.POST, "/api/v1/api-keys", admin, BODIES.get("createApiKey").get())
-                .bodyAsJsonObject().getJsonObject("key").getString("id");
-        gatewayKey = api.call(HttpMethod.POST, "/api/v1/api-keys", admin, new JsonObject().put("name", "Gateway")
-                        .put("apiType", "VERIFICATION").put("permissionMode", "INHERIT"))
-                .bodyAsJsonObject().getString("secret");
+        personId = api.createPerson(
+                        admin,
+                        new JsonObject()
+                                .put("firstName", "Pat")
+                                .put("lastName", "Path")
+                                .put("salary", 12345.67)
+                                .put("nationalId", "PATH-1"))
+                .getString("id");
+        keyId = api.call(
+                        HttpMethod.POST,
+                        "/api/v1/api-keys",
+                        admin,
+                        BODIES.get("createApiKey").get())
+                .bodyAsJsonObject()
+                .getJsonObject("key")
+                .getString("id");
+        gatewayKey = api.call(
+                        HttpMethod.POST,
+                        "/api/v1/api-keys",
+                        admin,
+                        new JsonObject()
+                                .put("name", "Gateway")
+                                .put("apiType", "VERIFICATION")
+                                .put("permissionMode", "INHERIT"))
+                .bodyAsJsonObject()
+                .getString("secret");
     }
 
     @AfterAll
@@ -137,7 +189,10 @@ class BadInputIT {
     }
 
     private static List<Op> writeOperationsWithJsonBodies() {
-        return ContractOperations.all().stream().filter(Op::isWrite).filter(op -> op.jsonBodySchema() != null).toList();
+        return ContractOperations.all().stream()
+                .filter(Op::isWrite)
+                .filter(op -> op.jsonBodySchema() != null)
+                .toList();
     }
 
     @Test
@@ -150,10 +205,13 @@ class BadInputIT {
             if (!BODIES.containsKey(op.id())) {
                 missing.add(op.id() + ": no valid body fixture");
             }
-            op.pathParameters().stream().filter(p -> !PATH_IDS.containsKey(p))
+            op.pathParameters().stream()
+                    .filter(p -> !PATH_IDS.containsKey(p))
                     .forEach(p -> missing.add(op.id() + ": no id for {" + p + "}"));
-            if (!op.securitySchemes().isEmpty() && !op.securitySchemes().contains("session")
-                    && !op.securitySchemes().contains("operator") && !op.securitySchemes().contains("keyBearer")) {
+            if (!op.securitySchemes().isEmpty()
+                    && !op.securitySchemes().contains("session")
+                    && !op.securitySchemes().contains("operator")
+                    && !op.securitySchemes().contains("keyBearer")) {
                 missing.add(op.id() + ": no way to authenticate " + op.securitySchemes());
             }
         }
@@ -175,23 +233,30 @@ class BadInputIT {
             Map<String, Supplier<Object>> cases = new LinkedHashMap<>();
             cases.put("malformed JSON", () -> BODIES.get(op.id()).get().encode().replaceFirst("}$", ""));
             cases.put("a truncated document", () -> "{\"");
-            cases.put("a JSON array", () -> new JsonArray().add(BODIES.get(op.id()).get()));
+            cases.put(
+                    "a JSON array",
+                    () -> new JsonArray().add(BODIES.get(op.id()).get()));
             cases.put("a JSON string", () -> "\"just a string\"");
             cases.put("JSON null", () -> "null");
             JsonObject schema = op.jsonBodySchema();
             JsonArray required = schema.getJsonArray("required", new JsonArray());
             if (required.isEmpty()) {
                 // a rule of the contract, checked per operation so one offender does not hide the others' results
-                tests.add(DynamicTest.dynamicTest(name + " declares required properties or minProperties", () ->
-                        assertThat(schema.getInteger("minProperties", 0))
-                                .as("%s: a body with no required property must at least need one (minProperties)", op.id())
+                tests.add(DynamicTest.dynamicTest(
+                        name + " declares required properties or minProperties",
+                        () -> assertThat(schema.getInteger("minProperties", 0))
+                                .as(
+                                        "%s: a body with no required property must at least need one (minProperties)",
+                                        op.id())
                                 .isPositive()));
                 cases.put("an empty object (minProperties)", JsonObject::new);
             }
             for (Object property : required) {
                 cases.put("no '" + property + "'", () -> {
                     JsonObject body = BODIES.get(op.id()).get();
-                    assertThat(body.containsKey((String) property)).as("fixture of %s has %s", op.id(), property).isTrue();
+                    assertThat(body.containsKey((String) property))
+                            .as("fixture of %s has %s", op.id(), property)
+                            .isTrue();
                     body.remove((String) property);
                     return body;
                 });
@@ -217,11 +282,13 @@ class BadInputIT {
                 .filter(op -> BODIES.containsKey(op.id()))
                 .map(op -> DynamicTest.dynamicTest(op.id(), () -> {
                     HttpResponse<Buffer> r = call(op, BODIES.get(op.id()).get());
-                    assertThat(r.statusCode()).as("%s with its fixture: %s", op.id(), r.bodyAsString())
+                    assertThat(r.statusCode())
+                            .as("%s with its fixture: %s", op.id(), r.bodyAsString())
                             .isNotIn(400, 413, 415)
                             .isLessThan(500);
                     if (!op.securitySchemes().isEmpty()) {
-                        assertThat(r.statusCode()).as("%s is authenticated: %s", op.id(), r.bodyAsString())
+                        assertThat(r.statusCode())
+                                .as("%s is authenticated: %s", op.id(), r.bodyAsString())
                                 .isNotIn(401, 403);
                     }
                 }));
@@ -258,17 +325,33 @@ class BadInputIT {
         HttpResponse<Buffer> r = call(op, body);
 
         JsonObject problem = Api.problem(r, 400);
-        assertThat(problem.getString("detail")).as("detail of %s", r.bodyAsString()).isNotBlank();
+        assertThat(problem.getString("detail"))
+                .as("detail of %s", r.bodyAsString())
+                .isNotBlank();
         assertThat(db.users(org)).as("users of the admin's organization").isEqualTo(users);
-        assertThat(db.auditEvents(org)).as("audit events of the admin's organization").isEqualTo(audit);
+        assertThat(db.auditEvents(org))
+                .as("audit events of the admin's organization")
+                .isEqualTo(audit);
         assertThat(db.count("SELECT count(*) FROM users")).as("users anywhere").isEqualTo(allUsers);
-        assertThat(db.count("SELECT count(*) FROM organizations")).as("organizations").isEqualTo(organizations);
-        assertThat(db.count("SELECT count(*) FROM audit_events")).as("audit events anywhere").isEqualTo(allAudit);
+        assertThat(db.count("SELECT count(*) FROM organizations"))
+                .as("organizations")
+                .isEqualTo(organizations);
+        assertThat(db.count("SELECT count(*) FROM audit_events"))
+                .as("audit events anywhere")
+                .isEqualTo(allAudit);
         assertThat(db.userState(userId)).as("the user the path names").isEqualTo(userState);
-        assertThat(db.count("SELECT count(*) FROM access_levels")).as("access levels anywhere").isEqualTo(levels);
-        assertThat(db.count("SELECT count(*) FROM people")).as("people anywhere").isEqualTo(people);
-        assertThat(db.rowState("access_levels", accessLevelId)).as("the access level the path names").isEqualTo(levelState);
-        assertThat(db.rowState("people", personId)).as("the person the path names").isEqualTo(personState);
+        assertThat(db.count("SELECT count(*) FROM access_levels"))
+                .as("access levels anywhere")
+                .isEqualTo(levels);
+        assertThat(db.count("SELECT count(*) FROM people"))
+                .as("people anywhere")
+                .isEqualTo(people);
+        assertThat(db.rowState("access_levels", accessLevelId))
+                .as("the access level the path names")
+                .isEqualTo(levelState);
+        assertThat(db.rowState("people", personId))
+                .as("the person the path names")
+                .isEqualTo(personState);
         return problem;
     }
 }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(VertxExtension.class)
-@DisplayName("Sessions: cookies, CSRF, sign-out, deactivation, owner rules, invitations, multi-organization sign-in, throttling")
+@DisplayName(
+        "Sessions: cookies, CSRF, sign-out, deactivation, owner rules, invitations, multi-organization sign-in, throttling")
 class SessionSecurityIT {
     private static TestServer server;
     private static TestServer behindProxy;
@@ -37,7 +38,8 @@ class SessionSecurityIT {
     @BeforeAll
     static void start(Vertx vertx) {
         server = TestServer.start("session_security");
-        behindProxy = TestServer.start(PostgresFixture.get().newDatabase("session_security_proxy"),
+        behindProxy = TestServer.start(
+                PostgresFixture.get().newDatabase("session_security_proxy"),
                 new JsonObject().put("trusted.proxies", "127.0.0.1/32"));
         api = new Api(vertx, server.port());
         proxied = new Api(vertx, behindProxy.port());
@@ -56,7 +58,11 @@ class SessionSecurityIT {
     }
 
     private static JsonObject newUserBody(String email) {
-        return new JsonObject().put("email", email).put("firstName", "Eve").put("lastName", "Csrf").put("kind", "EMPLOYEE");
+        return new JsonObject()
+                .put("email", email)
+                .put("firstName", "Eve")
+                .put("lastName", "Csrf")
+                .put("kind", "EMPLOYEE");
     }
 
     @Test
@@ -79,14 +85,20 @@ class SessionSecurityIT {
 
         // another session's valid token does not fit this cookie either
         Session other = api.signUp("Csrf Other Org", uniqueEmail("csrf-other"));
-        problem(api.post("/api/v1/users", new Session(owner.cookie(), other.csrf(), owner.me()), newUserBody(email)), 403);
+        problem(
+                api.post("/api/v1/users", new Session(owner.cookie(), other.csrf(), owner.me()), newUserBody(email)),
+                403);
 
-        assertThat(db.users(owner.organizationId())).as("users after refused requests").isEqualTo(users);
+        assertThat(db.users(owner.organizationId()))
+                .as("users after refused requests")
+                .isEqualTo(users);
         assertThat(db.auditEvents(owner.organizationId())).isEqualTo(audit);
-        assertThat(db.count("SELECT count(*) FROM users WHERE email = ?", email)).isZero();
+        assertThat(db.count("SELECT count(*) FROM users WHERE email = ?", email))
+                .isZero();
 
         // the same request with the token goes through
-        assertThat(api.post("/api/v1/users", owner, newUserBody(email)).statusCode()).isEqualTo(201);
+        assertThat(api.post("/api/v1/users", owner, newUserBody(email)).statusCode())
+                .isEqualTo(201);
     }
 
     @Test
@@ -101,21 +113,21 @@ class SessionSecurityIT {
         assertThat(attributes).doesNotContain("secure");
 
         // an untrusted peer cannot claim https
-        HttpResponse<Buffer> forged = api.signUpResponse("Cookie Org 2", uniqueEmail("cookie"), PASSWORD,
-                Map.of("X-Forwarded-Proto", "https"));
+        HttpResponse<Buffer> forged = api.signUpResponse(
+                "Cookie Org 2", uniqueEmail("cookie"), PASSWORD, Map.of("X-Forwarded-Proto", "https"));
         assertThat(attributes(Api.setCookieHeader(forged))).doesNotContain("secure");
     }
 
     @Test
     @DisplayName("behind a trusted proxy that says https, the session cookie is Secure")
     void behindATrustedProxyOverHttps_theCookieIsSecure() {
-        HttpResponse<Buffer> https = proxied.signUpResponse("Proxy Org", uniqueEmail("proxy"), PASSWORD,
-                Map.of("X-Forwarded-Proto", "https"));
+        HttpResponse<Buffer> https = proxied.signUpResponse(
+                "Proxy Org", uniqueEmail("proxy"), PASSWORD, Map.of("X-Forwarded-Proto", "https"));
         assertThat(https.statusCode()).isEqualTo(201);
         assertThat(attributes(Api.setCookieHeader(https))).contains("secure", "httponly", "samesite=strict");
 
-        HttpResponse<Buffer> http = proxied.signUpResponse("Proxy Org 2", uniqueEmail("proxy"), PASSWORD,
-                Map.of("X-Forwarded-Proto", "http"));
+        HttpResponse<Buffer> http = proxied.signUpResponse(
+                "Proxy Org 2", uniqueEmail("proxy"), PASSWORD, Map.of("X-Forwarded-Proto", "http"));
         assertThat(attributes(Api.setCookieHeader(http))).doesNotContain("secure");
     }
 
@@ -154,7 +166,8 @@ class SessionSecurityIT {
         assertThat(d.bodyAsJsonObject().getString("status")).isEqualTo("DEACTIVATED");
         problem(api.get("/api/v1/me", user), 401);
         problem(api.get("/api/v1/me", second), 401);
-        assertThat(db.count("SELECT count(*) FROM sessions WHERE user_id = ?", user.userId())).isZero();
+        assertThat(db.count("SELECT count(*) FROM sessions WHERE user_id = ?", user.userId()))
+                .isZero();
         problem(api.signIn(email, PASSWORD, null), 401);
 
         HttpResponse<Buffer> r = api.post("/api/v1/users/" + user.userId() + "/reactivate", owner, null);
@@ -166,42 +179,80 @@ class SessionSecurityIT {
     }
 
     @Test
-    @DisplayName("the last active Account Owner cannot be deactivated or demoted (409); a Full Admin cannot grant Account Owner (403)")
+    @DisplayName(
+            "the last active Account Owner cannot be deactivated or demoted (409); a Full Admin cannot grant Account Owner (403)")
     void theLastAccountOwner_isProtected_andOnlyOwnersGrantOwnership() {
         Session owner = api.signUp("Owner Rules Org", uniqueEmail("rules-owner"));
         JsonObject c1 = problem(api.post("/api/v1/users/" + owner.userId() + "/deactivate", owner, null), 409);
         assertThat(c1.getString("type")).endsWith("/last-account-owner");
         String ownerLevel = api.accessLevelId(owner, "ACCOUNT_OWNER");
         String adminLevel = api.accessLevelId(owner, "FULL_ADMIN");
-        JsonObject c2 = problem(api.call(HttpMethod.PATCH, "/api/v1/users/" + owner.userId(), owner,
-                new JsonObject().put("accessLevelId", adminLevel)), 409);
+        JsonObject c2 = problem(
+                api.call(
+                        HttpMethod.PATCH,
+                        "/api/v1/users/" + owner.userId(),
+                        owner,
+                        new JsonObject().put("accessLevelId", adminLevel)),
+                409);
         assertThat(c2.getString("type")).endsWith("/last-account-owner");
-        assertThat(builtinOf(api.get("/api/v1/users/" + owner.userId(), owner).bodyAsJsonObject())).isEqualTo("ACCOUNT_OWNER");
+        assertThat(builtinOf(api.get("/api/v1/users/" + owner.userId(), owner).bodyAsJsonObject()))
+                .isEqualTo("ACCOUNT_OWNER");
         assertThat(api.get("/api/v1/me", owner).statusCode()).isEqualTo(200);
 
         Session admin = api.createSignedInUser(owner, uniqueEmail("rules-admin"), "FULL_ADMIN");
         long users = db.users(owner.organizationId());
-        problem(api.post("/api/v1/users", admin, newUserBody(uniqueEmail("wannabe")).put("accessLevelId", ownerLevel)), 403);
+        problem(
+                api.post(
+                        "/api/v1/users",
+                        admin,
+                        newUserBody(uniqueEmail("wannabe")).put("accessLevelId", ownerLevel)),
+                403);
         assertThat(db.users(owner.organizationId())).isEqualTo(users);
-        problem(api.call(HttpMethod.PATCH, "/api/v1/users/" + admin.userId(), admin,
-                new JsonObject().put("accessLevelId", ownerLevel)), 403);
-        String employee = api.createUser(admin, uniqueEmail("rules-employee"), "EMPLOYEE", null).getJsonObject("user").getString("id");
-        problem(api.call(HttpMethod.PATCH, "/api/v1/users/" + employee, admin,
-                new JsonObject().put("accessLevelId", ownerLevel)), 403);
+        problem(
+                api.call(
+                        HttpMethod.PATCH,
+                        "/api/v1/users/" + admin.userId(),
+                        admin,
+                        new JsonObject().put("accessLevelId", ownerLevel)),
+                403);
+        String employee = api.createUser(admin, uniqueEmail("rules-employee"), "EMPLOYEE", null)
+                .getJsonObject("user")
+                .getString("id");
+        problem(
+                api.call(
+                        HttpMethod.PATCH,
+                        "/api/v1/users/" + employee,
+                        admin,
+                        new JsonObject().put("accessLevelId", ownerLevel)),
+                403);
         problem(api.post("/api/v1/users/" + owner.userId() + "/deactivate", admin, null), 403);
-        assertThat(builtinOf(api.get("/api/v1/users/" + admin.userId(), owner).bodyAsJsonObject())).isEqualTo("FULL_ADMIN");
-        assertThat(builtinOf(api.get("/api/v1/users/" + employee, owner).bodyAsJsonObject())).isEqualTo("EMPLOYEE");
+        assertThat(builtinOf(api.get("/api/v1/users/" + admin.userId(), owner).bodyAsJsonObject()))
+                .isEqualTo("FULL_ADMIN");
+        assertThat(builtinOf(api.get("/api/v1/users/" + employee, owner).bodyAsJsonObject()))
+                .isEqualTo("EMPLOYEE");
 
         // with a second owner, the first may step down
-        assertThat(api.call(HttpMethod.PATCH, "/api/v1/users/" + admin.userId(), owner,
-                new JsonObject().put("accessLevelId", ownerLevel)).statusCode()).isEqualTo(200);
-        assertThat(api.call(HttpMethod.PATCH, "/api/v1/users/" + owner.userId(), owner,
-                new JsonObject().put("accessLevelId", adminLevel)).statusCode()).isEqualTo(200);
-        assertThat(builtinOf(api.get("/api/v1/users/" + owner.userId(), admin).bodyAsJsonObject())).isEqualTo("FULL_ADMIN");
+        assertThat(api.call(
+                                HttpMethod.PATCH,
+                                "/api/v1/users/" + admin.userId(),
+                                owner,
+                                new JsonObject().put("accessLevelId", ownerLevel))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(api.call(
+                                HttpMethod.PATCH,
+                                "/api/v1/users/" + owner.userId(),
+                                owner,
+                                new JsonObject().put("accessLevelId", adminLevel))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(builtinOf(api.get("/api/v1/users/" + owner.userId(), admin).bodyAsJsonObject()))
+                .isEqualTo("FULL_ADMIN");
     }
 
     @Test
-    @DisplayName("an EMPLOYEE gets 403 naming the permission on GET /api/v1/users (and holds only the Employee permissions)")
+    @DisplayName(
+            "an EMPLOYEE gets 403 naming the permission on GET /api/v1/users (and holds only the Employee permissions)")
     void anEmployee_isForbidden_namingThePermission() {
         Session owner = api.signUp("Employee Org", uniqueEmail("emp-owner"));
         Session employee = api.createSignedInUser(owner, uniqueEmail("emp"), "EMPLOYEE");
@@ -261,7 +312,8 @@ class SessionSecurityIT {
     }
 
     @Test
-    @DisplayName("one e-mail in two organizations: CHOOSE_ORGANIZATION only with the right password, then choosing completes")
+    @DisplayName(
+            "one e-mail in two organizations: CHOOSE_ORGANIZATION only with the right password, then choosing completes")
     void multiOrganizationSignIn_listsOrganizationsOnlyAfterThePassword() {
         String email = uniqueEmail("multi");
         Session x = api.signUp("Multi Org Alpha", email);
@@ -269,7 +321,9 @@ class SessionSecurityIT {
 
         HttpResponse<Buffer> wrong = api.signIn(email, "not the password at all", null);
         problem(wrong, 401);
-        assertThat(wrong.bodyAsString()).doesNotContain("Multi Org").doesNotContain(x.organizationId())
+        assertThat(wrong.bodyAsString())
+                .doesNotContain("Multi Org")
+                .doesNotContain(x.organizationId())
                 .doesNotContain(y.organizationId());
 
         HttpResponse<Buffer> choose = api.signIn(email, PASSWORD, null);
@@ -288,7 +342,10 @@ class SessionSecurityIT {
 
         Session chosen = api.signInOk(email, PASSWORD, y.organizationId());
         assertThat(chosen.organizationId()).isEqualTo(y.organizationId());
-        assertThat(api.get("/api/v1/me", chosen).bodyAsJsonObject().getJsonObject("organization").getString("id"))
+        assertThat(api.get("/api/v1/me", chosen)
+                        .bodyAsJsonObject()
+                        .getJsonObject("organization")
+                        .getString("id"))
                 .isEqualTo(y.organizationId());
     }
 
@@ -316,15 +373,20 @@ class SessionSecurityIT {
         // distinct client addresses (through the trusted proxy) so only the per-account limit applies
         List<io.vertx.core.Future<HttpResponse<Buffer>>> attempts = new java.util.ArrayList<>();
         for (int i = 0; i < 15; i++) {
-            attempts.add(Api.send(proxied.request(HttpMethod.POST, "/api/v1/session", null)
+            attempts.add(Api.send(
+                    proxied.request(HttpMethod.POST, "/api/v1/session", null)
                             .putHeader("X-Forwarded-For", "203.0.113." + (i + 1)),
                     new JsonObject().put("email", email).put("password", "wrong password " + i)));
         }
         io.vertx.core.Future.join(attempts).await();
-        long checked = attempts.stream().filter(f -> f.result().statusCode() == 401).count();
-        long throttled = attempts.stream().filter(f -> f.result().statusCode() == 429).count();
+        long checked =
+                attempts.stream().filter(f -> f.result().statusCode() == 401).count();
+        long throttled =
+                attempts.stream().filter(f -> f.result().statusCode() == 429).count();
         assertThat(checked + throttled).isEqualTo(15);
-        assertThat(checked).as("wrong passwords actually checked for one account (limit 5)").isLessThanOrEqualTo(5);
+        assertThat(checked)
+                .as("wrong passwords actually checked for one account (limit 5)")
+                .isLessThanOrEqualTo(5);
     }
 
     @Test
@@ -335,12 +397,17 @@ class SessionSecurityIT {
         HttpResponse<Buffer> link = api.post("/api/v1/users/" + owner.userId() + "/password-reset", admin, null);
         if (link.statusCode() == 201) {
             // demonstrate the consequence: the Full Admin becomes the Account Owner
-            HttpResponse<Buffer> taken = api.accept(Api.token(link.bodyAsJsonObject().getString("url")), "the admin's own password");
+            HttpResponse<Buffer> taken =
+                    api.accept(Api.token(link.bodyAsJsonObject().getString("url")), "the admin's own password");
             assertThat(taken.statusCode() == 200
-                            && "ACCOUNT_OWNER".equals(builtinOf(taken.bodyAsJsonObject().getJsonObject("user"))))
-                    .as("a Full Admin signed in as the Account Owner through a reset link they issued").isFalse();
+                            && "ACCOUNT_OWNER"
+                                    .equals(builtinOf(taken.bodyAsJsonObject().getJsonObject("user"))))
+                    .as("a Full Admin signed in as the Account Owner through a reset link they issued")
+                    .isFalse();
         }
         problem(link, 403);
-        assertThat(api.get("/api/v1/me", owner).statusCode()).as("the owner's session survives").isEqualTo(200);
+        assertThat(api.get("/api/v1/me", owner).statusCode())
+                .as("the owner's session survives")
+                .isEqualTo(200);
     }
 }

@@ -51,7 +51,8 @@ class KeysmithConfigTest {
                 .put("http", new JsonObject().put("port", 8080))
                 .put("KEYSMITH_HTTP_PORT", "7000")
                 .put("PATH", "/usr/bin");
-        assertThat(Settings.of(retrieved, new JsonObject()).integer("http.port", 0, 65535)).isEqualTo(7000);
+        assertThat(Settings.of(retrieved, new JsonObject()).integer("http.port", 0, 65535))
+                .isEqualTo(7000);
     }
 
     @Test
@@ -67,7 +68,8 @@ class KeysmithConfigTest {
     void invalidValues_stopStartUp_withOneLineNamingTheSetting() {
         assertThatThrownBy(() -> load(new JsonObject().put("http.port", "eighty")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("Invalid setting KEYSMITH_HTTP_PORT (http.port) = 'eighty': must be a whole number between 0 and 65535");
+                .hasMessage(
+                        "Invalid setting KEYSMITH_HTTP_PORT (http.port) = 'eighty': must be a whole number between 0 and 65535");
         assertThatThrownBy(() -> load(new JsonObject().put("management.port", 70000)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("KEYSMITH_MANAGEMENT_PORT");
@@ -101,6 +103,7 @@ class KeysmithConfigTest {
         Cidr net = Cidr.parse("10.1.0.0/16");
         assertThat(net.contains(java.net.InetAddress.getByName("10.1.200.3"))).isTrue();
         assertThat(net.contains(java.net.InetAddress.getByName("10.2.0.1"))).isFalse();
-        assertThat(Cidr.parse("fd00::/8").contains(java.net.InetAddress.getByName("fd12::1"))).isTrue();
+        assertThat(Cidr.parse("fd00::/8").contains(java.net.InetAddress.getByName("fd12::1")))
+                .isTrue();
     }
 }

@@ -25,7 +25,8 @@ class EmbeddedDurabilityIT {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void acknowledgedData_survivesKill9_andGracefulStop() throws Exception {
-        Path dataDir = Path.of(System.getProperty("keysmith.test.dir", "target/it-data"), "durability-" + System.nanoTime())
+        Path dataDir = Path.of(
+                        System.getProperty("keysmith.test.dir", "target/it-data"), "durability-" + System.nanoTime())
                 .toAbsolutePath();
         Files.createDirectories(dataDir);
         Path log = dataDir.resolve("server.log");
@@ -36,13 +37,16 @@ class EmbeddedDurabilityIT {
         assertThat(Files.readString(log)).contains("Using embedded PostgreSQL");
         assertThat(PosixMode.of(dataDir.resolve("secret"))).isEqualTo("rw-------");
         assertThat(PosixMode.of(dataDir.resolve("postgres.password"))).isEqualTo("rw-------");
-        execute(dataDir, "CREATE TABLE durability_check (v text); INSERT INTO durability_check VALUES ('acknowledged')");
+        execute(
+                dataDir,
+                "CREATE TABLE durability_check (v text); INSERT INTO durability_check VALUES ('acknowledged')");
 
         first.process.destroyForcibly(); // SIGKILL: no shutdown hook runs, the postmaster is orphaned
         first.process.waitFor();
         ServerProcess second = ServerProcess.start(env, log);
         assertThat(query(dataDir, "SELECT v FROM durability_check")).isEqualTo("acknowledged");
-        assertThat(query(dataDir, "SELECT installation_id::text FROM installation")).isEqualTo(installation);
+        assertThat(query(dataDir, "SELECT installation_id::text FROM installation"))
+                .isEqualTo(installation);
         assertThat(Files.readString(log)).contains("Stopping the PostgreSQL left running by a previous crash");
         execute(dataDir, "INSERT INTO durability_check VALUES ('before sigterm')");
 
@@ -52,7 +56,8 @@ class EmbeddedDurabilityIT {
         assertThat(dataDir.resolve("postgres/postmaster.pid")).doesNotExist();
 
         ServerProcess third = ServerProcess.start(env, log);
-        assertThat(query(dataDir, "SELECT count(*)::text FROM durability_check")).isEqualTo("2");
+        assertThat(query(dataDir, "SELECT count(*)::text FROM durability_check"))
+                .isEqualTo("2");
         System.out.printf(
                 "[figures] embedded start to ready: first %d ms, after kill -9 %d ms, after SIGTERM %d ms%n",
                 first.readyMillis, second.readyMillis, third.readyMillis);

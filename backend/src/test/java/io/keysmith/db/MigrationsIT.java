@@ -48,7 +48,10 @@ class MigrationsIT {
                 ResultSet rs = st.executeQuery(
                         "SELECT count(*), count(DISTINCT version) FROM flyway_schema_history WHERE success")) {
             rs.next();
-            assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(rs.getInt(2)).isEqualTo(info.applied().length);
+            assertThat(rs.getInt(1))
+                    .as("each migration applied once")
+                    .isEqualTo(rs.getInt(2))
+                    .isEqualTo(info.applied().length);
         }
     }
 
@@ -64,7 +67,8 @@ class MigrationsIT {
         Migrations.run(target(db));
         try (Connection c = PostgresFixture.get().ownerConnection(db.getDatabase());
                 Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = 'keysmith_app'")) {
+                ResultSet rs = st.executeQuery(
+                        "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = 'keysmith_app'")) {
             assertThat(rs.next()).isTrue();
             for (int i = 1; i <= 4; i++) {
                 assertThat(rs.getBoolean(i)).isFalse();
@@ -72,7 +76,8 @@ class MigrationsIT {
         }
         try (Connection c = PostgresFixture.get().ownerConnection(db.getDatabase());
                 Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = 'keysmith_app'")) {
+                ResultSet rs = st.executeQuery(
+                        "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = 'keysmith_app'")) {
             rs.next();
             assertThat(rs.getInt(1)).as("tables owned by the app role").isZero();
         }

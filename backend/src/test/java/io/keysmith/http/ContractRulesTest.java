@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keysmith.accesslevels.AccessLevelHandlers;
 import io.keysmith.accesslevels.PermissionCatalog;
 import io.keysmith.audit.AuditHandlers;
-import io.keysmith.people.PeopleHandlers;
-import io.keysmith.usage.UsageHandlers;
 import io.keysmith.auth.SessionHandlers;
 import io.keysmith.keys.ForwardAuthHandlers;
 import io.keysmith.keys.KeyFormatHandlers;
 import io.keysmith.keys.KeyHandlers;
-import io.keysmith.partners.PartnerHandlers;
-import io.keysmith.organizations.OrganizationHandlers;
-import io.keysmith.users.UserHandlers;
 import io.keysmith.ops.HealthHandlers;
+import io.keysmith.organizations.OrganizationHandlers;
+import io.keysmith.partners.PartnerHandlers;
+import io.keysmith.people.PeopleHandlers;
+import io.keysmith.usage.UsageHandlers;
+import io.keysmith.users.UserHandlers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -39,7 +39,9 @@ class ContractRulesTest {
 
     static JsonObject contract() throws IOException {
         try (InputStream in = ContractRulesTest.class.getClassLoader().getResourceAsStream(Contract.PATH)) {
-            assertThat(in).as("openapi.yaml is packaged from the repository root").isNotNull();
+            assertThat(in)
+                    .as("openapi.yaml is packaged from the repository root")
+                    .isNotNull();
             return Contract.raw(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
@@ -66,20 +68,19 @@ class ContractRulesTest {
 
     @Test
     void everyOperation_isBoundInTheRouteTable_andNothingElseIs() throws IOException {
-        Set<String> bound = Routes.boundOperationIds(
-                new Routes.Handlers(
-                        new HealthHandlers(null),
-                        new KeyFormatHandlers(),
-                        new SessionHandlers(null, null, null),
-                        new OrganizationHandlers(null, null, null),
-                        new UserHandlers(null, null),
-                        new AuditHandlers(null, null),
-                        new AccessLevelHandlers(null, null, null),
-                        new PeopleHandlers(null, null),
-                        new KeyHandlers(null, null, null, null, null, null, null),
-                        new PartnerHandlers(null, null, null, null, null),
-                        new ForwardAuthHandlers(null, null, null, null, null, null, null),
-                        new UsageHandlers(null, null, null)));
+        Set<String> bound = Routes.boundOperationIds(new Routes.Handlers(
+                new HealthHandlers(null),
+                new KeyFormatHandlers(),
+                new SessionHandlers(null, null, null),
+                new OrganizationHandlers(null, null, null),
+                new UserHandlers(null, null),
+                new AuditHandlers(null, null),
+                new AccessLevelHandlers(null, null, null),
+                new PeopleHandlers(null, null),
+                new KeyHandlers(null, null, null, null, null, null, null),
+                new PartnerHandlers(null, null, null, null, null),
+                new ForwardAuthHandlers(null, null, null, null, null, null, null),
+                new UsageHandlers(null, null, null)));
         Set<String> declared = new HashSet<>();
         operations().forEach(op -> declared.add(op.id()));
         assertThat(bound).as("route table vs openapi.yaml").containsExactlyInAnyOrderElementsOf(declared);
@@ -89,7 +90,9 @@ class ContractRulesTest {
     void everyOperation_declaresItsSecurity() throws IOException {
         for (Op op : operations()) {
             assertThat(op.spec().containsKey("security"))
-                    .as("%s %s declares `security` (session, keyBasic/keyBearer, or [] for public)", op.method(), op.path())
+                    .as(
+                            "%s %s declares `security` (session, keyBasic/keyBearer, or [] for public)",
+                            op.method(), op.path())
                     .isTrue();
             JsonArray security = op.spec().getJsonArray("security");
             for (Object requirement : security) {
@@ -105,7 +108,9 @@ class ContractRulesTest {
             assertThat(permission).as("%s declares x-permission", op.id()).isNotBlank();
             assertThat(permission).as(op.id()).matches(PERMISSION);
             boolean isPublic = op.spec().getJsonArray("security").isEmpty();
-            assertThat(isPublic).as("%s: x-permission public <=> security []", op.id()).isEqualTo(permission.equals("public"));
+            assertThat(isPublic)
+                    .as("%s: x-permission public <=> security []", op.id())
+                    .isEqualTo(permission.equals("public"));
         }
     }
 
@@ -119,7 +124,8 @@ class ContractRulesTest {
             for (String status : responses.fieldNames()) {
                 if (status.startsWith("4") || status.startsWith("5")) {
                     String text = responses.getValue(status).toString();
-                    assertThat(text).as("%s %s is problem+json", op.id(), status)
+                    assertThat(text)
+                            .as("%s %s is problem+json", op.id(), status)
                             .containsAnyOf("application/problem+json", "#/components/responses/");
                 }
             }
@@ -134,7 +140,10 @@ class ContractRulesTest {
             JsonObject group = (JsonObject) g;
             assertThat(group.getString("title")).isNotBlank();
             group.getJsonObject("permissions").forEach(e -> {
-                assertThat(e.getKey()).as("permission name").matches(PERMISSION).startsWith(group.getString("resource") + ":");
+                assertThat(e.getKey())
+                        .as("permission name")
+                        .matches(PERMISSION)
+                        .startsWith(group.getString("resource") + ":");
                 assertThat((String) e.getValue()).as("title of %s", e.getKey()).isNotBlank();
                 catalog.add(e.getKey());
             });
@@ -143,7 +152,9 @@ class ContractRulesTest {
         for (Op op : operations()) {
             String p = op.spec().getString("x-permission");
             if (!p.equals("public") && !p.equals("authenticated")) {
-                assertThat(catalog).as("%s's x-permission %s is in x-permission-catalog", op.id(), p).contains(p);
+                assertThat(catalog)
+                        .as("%s's x-permission %s is in x-permission-catalog", op.id(), p)
+                        .contains(p);
                 used.add(p);
             }
         }
@@ -160,14 +171,21 @@ class ContractRulesTest {
         PermissionCatalog catalog = PermissionCatalog.from(contract());
         assertThat(catalog.isGrantable("people:read")).isTrue();
         assertThat(catalog.isGrantable("platform:manage-organizations")).isFalse();
-        assertThat(catalog.fields()).extracting(PermissionCatalog.Field::name)
+        assertThat(catalog.fields())
+                .extracting(PermissionCatalog.Field::name)
                 .contains("firstName", "salary", "dateOfBirth", "nationalId", "homeAddress")
                 .doesNotContain("id", "userId");
-        assertThat(catalog.fields()).filteredOn(PermissionCatalog.Field::sensitive).extracting(PermissionCatalog.Field::name)
+        assertThat(catalog.fields())
+                .filteredOn(PermissionCatalog.Field::sensitive)
+                .extracting(PermissionCatalog.Field::name)
                 .containsExactlyInAnyOrder("salary", "dateOfBirth", "nationalId", "homeAddress");
-        JsonObject fieldRights = contract().getJsonObject("components").getJsonObject("schemas")
-                .getJsonObject("FieldRights").getJsonObject("properties");
-        assertThat(fieldRights.fieldNames()).as("FieldRights names exactly the person fields")
+        JsonObject fieldRights = contract()
+                .getJsonObject("components")
+                .getJsonObject("schemas")
+                .getJsonObject("FieldRights")
+                .getJsonObject("properties");
+        assertThat(fieldRights.fieldNames())
+                .as("FieldRights names exactly the person fields")
                 .containsExactlyInAnyOrderElementsOf(catalog.fieldsByName().keySet());
     }
 }

@@ -46,7 +46,8 @@ class ErrorResponsesIT {
 
     @Test
     void contractViolation_is400_namingTheField() {
-        JsonObject tooLong = problem(http.postJson("/api/v1/key-format/check", new JsonObject().put("key", "x".repeat(201))), 400);
+        JsonObject tooLong =
+                problem(http.postJson("/api/v1/key-format/check", new JsonObject().put("key", "x".repeat(201))), 400);
         assertThat(tooLong.getString("field")).isEqualTo("key");
         assertThat(tooLong.getString("detail")).isEqualTo("Field 'key' is too long");
 
@@ -60,14 +61,18 @@ class ErrorResponsesIT {
         assertThat(wrongType.getString("detail")).startsWith("Field 'key' has the wrong type");
 
         JsonObject extra = problem(
-                http.postJson("/api/v1/key-format/check", new JsonObject().put("key", "k").put("admin", true)), 400);
+                http.postJson(
+                        "/api/v1/key-format/check",
+                        new JsonObject().put("key", "k").put("admin", true)),
+                400);
         assertThat(extra.getString("field")).isEqualTo("admin");
         assertThat(extra.getString("detail")).contains("not allowed");
     }
 
     @Test
     void malformedJson_is400() {
-        JsonObject p = problem(http.send(HttpMethod.POST, "/api/v1/key-format/check", "application/json", "{\"key\":"), 400);
+        JsonObject p =
+                problem(http.send(HttpMethod.POST, "/api/v1/key-format/check", "application/json", "{\"key\":"), 400);
         assertThat(p.getString("detail")).isEqualTo("The body is not valid JSON");
         problem(http.send(HttpMethod.POST, "/api/v1/key-format/check", "application/json", null), 400);
     }
@@ -94,7 +99,9 @@ class ErrorResponsesIT {
     @Test
     void nonJsonBody_is415() {
         problem(http.send(HttpMethod.POST, "/api/v1/key-format/check", "text/plain", "ksk_123"), 415);
-        problem(http.send(HttpMethod.POST, "/api/v1/key-format/check", "application/x-www-form-urlencoded", "key=a"), 415);
+        problem(
+                http.send(HttpMethod.POST, "/api/v1/key-format/check", "application/x-www-form-urlencoded", "key=a"),
+                415);
     }
 
     @Test

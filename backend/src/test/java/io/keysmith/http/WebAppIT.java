@@ -39,7 +39,10 @@ class WebAppIT {
         assertThat(r.getHeader("cache-control")).isEqualTo("no-cache");
         assertThat(r.bodyAsString()).contains("<div id=\"root\">");
         String csp = r.getHeader("content-security-policy");
-        assertThat(csp).contains("script-src 'self'").contains("frame-ancestors 'none'").doesNotContain("unsafe-eval");
+        assertThat(csp)
+                .contains("script-src 'self'")
+                .contains("frame-ancestors 'none'")
+                .doesNotContain("unsafe-eval");
         assertThat(csp.substring(csp.indexOf("script-src"), csp.indexOf(';', csp.indexOf("script-src"))))
                 .doesNotContain("unsafe-inline");
         assertThat(r.getHeader("x-content-type-options")).isEqualTo("nosniff");

@@ -58,17 +58,28 @@ class IsolationMatrixIT {
 
     /** operationId -> a valid request body (valid for B: B's own ids), for operations that take one. */
     private static final Map<String, Supplier<JsonObject>> BODIES = Map.of(
-            "updateUser", () -> new JsonObject()
-                    .put("firstName", "Mallory")
-                    .put("email", "mallory@example.com")
-                    .put("accessLevelId", api.accessLevelId(b, "EMPLOYEE")),
-            "updateAccessLevel", () -> Api.accessLevelBody("Mallory's level", "ALL",
-                    Map.of("salary", "EDIT", "nationalId", "VIEW"), "people:read", "people:update", "audit:read"),
-            "updatePerson", () -> new JsonObject()
-                    .put("firstName", "Mallory")
-                    .put("salary", 1)
-                    .put("homeAddress", "Mallory's place"),
-            "updateApiKey", () -> new JsonObject().put("name", "Mallory's key").put("permissions", new io.vertx.core.json.JsonArray()),
+            "updateUser",
+                    () -> new JsonObject()
+                            .put("firstName", "Mallory")
+                            .put("email", "mallory@example.com")
+                            .put("accessLevelId", api.accessLevelId(b, "EMPLOYEE")),
+            "updateAccessLevel",
+                    () -> Api.accessLevelBody(
+                            "Mallory's level",
+                            "ALL",
+                            Map.of("salary", "EDIT", "nationalId", "VIEW"),
+                            "people:read",
+                            "people:update",
+                            "audit:read"),
+            "updatePerson",
+                    () -> new JsonObject()
+                            .put("firstName", "Mallory")
+                            .put("salary", 1)
+                            .put("homeAddress", "Mallory's place"),
+            "updateApiKey",
+                    () -> new JsonObject()
+                            .put("name", "Mallory's key")
+                            .put("permissions", new io.vertx.core.json.JsonArray()),
             "rotateApiKey", () -> new JsonObject().put("gracePeriodSeconds", 0),
             "transferApiKey", () -> new JsonObject().put("ownerUserId", b.userId()));
 
@@ -82,15 +93,42 @@ class IsolationMatrixIT {
         aUserId = api.createUser(a, Api.uniqueEmail("employee-a"), "EMPLOYEE", "FULL_ADMIN")
                 .getJsonObject("user")
                 .getString("id");
-        aLevelId = api.createAccessLevel(a, Api.accessLevelBody("Payroll", "ALL",
-                Map.of("firstName", "VIEW", "lastName", "VIEW", "salary", "EDIT"), "people:read", "people:update")).getString("id");
+        aLevelId = api.createAccessLevel(
+                        a,
+                        Api.accessLevelBody(
+                                "Payroll",
+                                "ALL",
+                                Map.of("firstName", "VIEW", "lastName", "VIEW", "salary", "EDIT"),
+                                "people:read",
+                                "people:update"))
+                .getString("id");
         aBuiltinLevelId = api.accessLevelId(a, "EMPLOYEE");
-        aPersonId = api.createPerson(a, new JsonObject().put("firstName", "Alice").put("lastName", "Payroll")
-                .put("salary", 98765.43).put("nationalId", "A-SECRET-1").put("homeAddress", "1 A Street")).getString("id");
-        aLinkedPersonId = api.createPerson(a, new JsonObject().put("firstName", "Aaron").put("lastName", "Linked")
-                .put("userId", aUserId).put("department", "Engineering")).getString("id");
-        HttpResponse<Buffer> key = api.call(HttpMethod.POST, "/api/v1/api-keys", a, new JsonObject().put("name", "Payroll key")
-                .put("apiType", "PEOPLE").put("permissionMode", "SCOPED").put("permissions", new io.vertx.core.json.JsonArray()));
+        aPersonId = api.createPerson(
+                        a,
+                        new JsonObject()
+                                .put("firstName", "Alice")
+                                .put("lastName", "Payroll")
+                                .put("salary", 98765.43)
+                                .put("nationalId", "A-SECRET-1")
+                                .put("homeAddress", "1 A Street"))
+                .getString("id");
+        aLinkedPersonId = api.createPerson(
+                        a,
+                        new JsonObject()
+                                .put("firstName", "Aaron")
+                                .put("lastName", "Linked")
+                                .put("userId", aUserId)
+                                .put("department", "Engineering"))
+                .getString("id");
+        HttpResponse<Buffer> key = api.call(
+                HttpMethod.POST,
+                "/api/v1/api-keys",
+                a,
+                new JsonObject()
+                        .put("name", "Payroll key")
+                        .put("apiType", "PEOPLE")
+                        .put("permissionMode", "SCOPED")
+                        .put("permissions", new io.vertx.core.json.JsonArray()));
         assertThat(key.statusCode()).as(key.bodyAsString()).isEqualTo(201);
         aKeyId = key.bodyAsJsonObject().getJsonObject("key").getString("id");
     }
@@ -139,7 +177,10 @@ class IsolationMatrixIT {
                 continue;
             }
             // every combination is overkill with one parameter per path today; try each of A's ids in every slot
-            int variants = op.pathParameters().stream().mapToInt(p -> A_IDS.get(p).get().size()).max().orElse(0);
+            int variants = op.pathParameters().stream()
+                    .mapToInt(p -> A_IDS.get(p).get().size())
+                    .max()
+                    .orElse(0);
             for (int i = 0; i < variants; i++) {
                 int index = i;
                 Map<String, String> ids = new LinkedHashMap<>();
@@ -148,12 +189,14 @@ class IsolationMatrixIT {
                     ids.put(p, candidates.get(Math.min(index, candidates.size() - 1)));
                 }
                 tests.add(DynamicTest.dynamicTest(
-                        op.method().toUpperCase() + " " + op.path() + " with A's " + ids, () -> assertIsolated(op, ids)));
+                        op.method().toUpperCase() + " " + op.path() + " with A's " + ids,
+                        () -> assertIsolated(op, ids)));
             }
             Map<String, String> random = new LinkedHashMap<>();
             op.pathParameters().forEach(p -> random.put(p, UUID.randomUUID().toString()));
             tests.add(DynamicTest.dynamicTest(
-                    op.method().toUpperCase() + " " + op.path() + " with a random id", () -> assertIsolated(op, random)));
+                    op.method().toUpperCase() + " " + op.path() + " with a random id",
+                    () -> assertIsolated(op, random)));
         }
         return tests.stream();
     }
@@ -164,14 +207,23 @@ class IsolationMatrixIT {
 
         String path = op.pathWith(ids::get);
         Supplier<JsonObject> body = BODIES.get(op.id());
-        HttpResponse<Buffer> r = api.call(HttpMethod.valueOf(op.method().toUpperCase()), path, b, body == null ? null : body.get());
+        HttpResponse<Buffer> r =
+                api.call(HttpMethod.valueOf(op.method().toUpperCase()), path, b, body == null ? null : body.get());
 
         JsonObject problem = Api.problem(r, 404);
-        assertThat(r.bodyAsString()).as("the answer reveals nothing of A's").doesNotContain(a.email())
-                .doesNotContain("98765").doesNotContain("A-SECRET-1").doesNotContain("Payroll");
+        assertThat(r.bodyAsString())
+                .as("the answer reveals nothing of A's")
+                .doesNotContain(a.email())
+                .doesNotContain("98765")
+                .doesNotContain("A-SECRET-1")
+                .doesNotContain("Payroll");
         assertThat(problem.getString("type")).endsWith("/not-found");
-        assertThat(snapshotOfA()).as("A's objects after %s %s", op.method(), path).isEqualTo(before);
-        assertThat(db.auditEvents(b.organizationId())).as("nothing audited in B either").isEqualTo(bAuditBefore);
+        assertThat(snapshotOfA())
+                .as("A's objects after %s %s", op.method(), path)
+                .isEqualTo(before);
+        assertThat(db.auditEvents(b.organizationId()))
+                .as("nothing audited in B either")
+                .isEqualTo(bAuditBefore);
     }
 
     /** A's users as A's owner sees them through the API and as stored, and A's audit count. */
@@ -213,13 +265,21 @@ class IsolationMatrixIT {
         assertThat(api.get("/api/v1/users/" + aUserId, b).statusCode()).isEqualTo(404);
         assertThat(api.get("/api/v1/access-levels/" + aLevelId, a).statusCode()).isEqualTo(200);
         assertThat(api.get("/api/v1/access-levels/" + aLevelId, b).statusCode()).isEqualTo(404);
-        assertThat(api.get("/api/v1/people/" + aPersonId, a).bodyAsJsonObject().getDouble("salary")).isEqualTo(98765.43);
+        assertThat(api.get("/api/v1/people/" + aPersonId, a).bodyAsJsonObject().getDouble("salary"))
+                .isEqualTo(98765.43);
         assertThat(api.get("/api/v1/people/" + aPersonId, b).statusCode()).isEqualTo(404);
         // B's lists hold none of A's access levels or people either
         String bLevels = api.get("/api/v1/access-levels", b).bodyAsString();
-        assertThat(bLevels).doesNotContain(aLevelId).doesNotContain(aBuiltinLevelId).doesNotContain("Payroll");
-        assertThat(api.get("/api/v1/people", b).bodyAsJsonObject().getJsonArray("items")).isEmpty();
-        assertThat(api.get("/api/v1/me", a).bodyAsJsonObject().getJsonObject("organization").getString("id"))
+        assertThat(bLevels)
+                .doesNotContain(aLevelId)
+                .doesNotContain(aBuiltinLevelId)
+                .doesNotContain("Payroll");
+        assertThat(api.get("/api/v1/people", b).bodyAsJsonObject().getJsonArray("items"))
+                .isEmpty();
+        assertThat(api.get("/api/v1/me", a)
+                        .bodyAsJsonObject()
+                        .getJsonObject("organization")
+                        .getString("id"))
                 .isNotEqualTo(b.organizationId());
     }
 }

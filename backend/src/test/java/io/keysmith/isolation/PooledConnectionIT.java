@@ -48,18 +48,26 @@ class PooledConnectionIT {
 
     @BeforeAll
     static void start(Vertx vertx) {
-        server = TestServer.start(PostgresFixture.get().newDatabase("pooled_connections"),
-                new JsonObject().put("database.pool.size", 2));
+        server = TestServer.start(
+                PostgresFixture.get().newDatabase("pooled_connections"), new JsonObject().put("database.pool.size", 2));
         api = new Api(vertx, server.port());
         a = api.signUp("Pooled A", Api.uniqueEmail("pool-a"));
         b = api.signUp("Pooled B", Api.uniqueEmail("pool-b"));
         aUsers.add(a.userId());
         bUsers.add(b.userId());
         for (int i = 0; i < 3; i++) {
-            aUsers.add(api.createUser(a, Api.uniqueEmail("pool-a-" + i), "EMPLOYEE", null).getJsonObject("user").getString("id"));
-            bUsers.add(api.createUser(b, Api.uniqueEmail("pool-b-" + i), "NON_EMPLOYEE", null).getJsonObject("user").getString("id"));
-            aPeople.add(api.createPerson(a, new JsonObject().put("firstName", "Ann" + i).put("lastName", "Pool")).getString("id"));
-            bPeople.add(api.createPerson(b, new JsonObject().put("firstName", "Ben" + i).put("lastName", "Pool")).getString("id"));
+            aUsers.add(api.createUser(a, Api.uniqueEmail("pool-a-" + i), "EMPLOYEE", null)
+                    .getJsonObject("user")
+                    .getString("id"));
+            bUsers.add(api.createUser(b, Api.uniqueEmail("pool-b-" + i), "NON_EMPLOYEE", null)
+                    .getJsonObject("user")
+                    .getString("id"));
+            aPeople.add(api.createPerson(
+                            a, new JsonObject().put("firstName", "Ann" + i).put("lastName", "Pool"))
+                    .getString("id"));
+            bPeople.add(api.createPerson(
+                            b, new JsonObject().put("firstName", "Ben" + i).put("lastName", "Pool"))
+                    .getString("id"));
         }
         api.createAccessLevel(a, Api.accessLevelBody("Pool A level", "OWN", java.util.Map.of(), "people:read"));
         api.createAccessLevel(b, Api.accessLevelBody("Pool B level", "ALL", java.util.Map.of(), "users:read"));
@@ -75,7 +83,8 @@ class PooledConnectionIT {
     private record Call(Session session, String path) {}
 
     @Test
-    @DisplayName("1,000 interleaved concurrent requests of A and B: every answer holds only its own organization's data")
+    @DisplayName(
+            "1,000 interleaved concurrent requests of A and B: every answer holds only its own organization's data")
     void interleavedConcurrentRequests_neverCrossOrganizations() {
         List<Call> calls = List.of(
                 new Call(a, "/api/v1/users"),
@@ -99,7 +108,8 @@ class PooledConnectionIT {
             for (int i = start; i < start + BATCH; i++) {
                 Call call = calls.get(i % calls.size());
                 sent.add(call);
-                batch.add(api.request(HttpMethod.GET, call.path(), call.session()).send());
+                batch.add(
+                        api.request(HttpMethod.GET, call.path(), call.session()).send());
             }
             Future.all(batch).await();
             for (int i = 0; i < batch.size(); i++) {
@@ -115,7 +125,9 @@ class PooledConnectionIT {
         }
         assertThat(failures).as("failed requests").isEmpty();
         assertThat(ok.get()).isEqualTo(REQUESTS);
-        assertThat(crossOrganization.get()).as("results from the other organization").isZero();
+        assertThat(crossOrganization.get())
+                .as("results from the other organization")
+                .isZero();
     }
 
     /** How many pieces of the answer belong to the other organization (or to no known user of its own). */
@@ -160,7 +172,9 @@ class PooledConnectionIT {
             }
         } else if (call.path().equals("/api/v1/me")) {
             if (!ownOrg.equals(body.getJsonObject("organization").getString("id"))
-                    || !call.session().userId().equals(body.getJsonObject("user").getString("id"))) {
+                    || !call.session()
+                            .userId()
+                            .equals(body.getJsonObject("user").getString("id"))) {
                 n++;
             }
         } else if (call.path().equals("/api/v1/audit-events")) {

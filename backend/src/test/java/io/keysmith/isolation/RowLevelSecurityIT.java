@@ -59,8 +59,14 @@ class RowLevelSecurityIT {
         api.createUser(a, Api.uniqueEmail("rls-a-invited"), "NON_EMPLOYEE", null); // an invitation row of A
         api.createUser(b, Api.uniqueEmail("rls-b-invited"), "NON_EMPLOYEE", null);
         for (Session s : List.of(a, b)) { // a custom access level and a person record of each
-            api.createAccessLevel(s, Api.accessLevelBody("RLS level", "OWN", Map.of("firstName", "VIEW"), "people:read"));
-            api.createPerson(s, new JsonObject().put("firstName", "Rita").put("lastName", "Rls").put("salary", 4242));
+            api.createAccessLevel(
+                    s, Api.accessLevelBody("RLS level", "OWN", Map.of("firstName", "VIEW"), "people:read"));
+            api.createPerson(
+                    s,
+                    new JsonObject()
+                            .put("firstName", "Rita")
+                            .put("lastName", "Rls")
+                            .put("salary", 4242));
         }
     }
 
@@ -92,7 +98,9 @@ class RowLevelSecurityIT {
         try (Connection owner = PostgresFixture.get().ownerConnection(database)) {
             for (var t : TENANT_TABLES.entrySet()) {
                 for (Session s : List.of(a, b)) {
-                    assertThat(count(owner, "SELECT count(*) FROM " + t.getKey() + " WHERE " + t.getValue() + " = ?",
+                    assertThat(count(
+                                    owner,
+                                    "SELECT count(*) FROM " + t.getKey() + " WHERE " + t.getValue() + " = ?",
                                     s.organizationId()))
                             .as("%s rows of %s", t.getKey(), s.organizationId())
                             .isPositive();
@@ -106,8 +114,13 @@ class RowLevelSecurityIT {
     void withoutAnOrganization_theAppRoleSeesNothing() throws SQLException {
         try (Connection c = app()) {
             for (var t : TENANT_TABLES.entrySet()) {
-                assertThat(count(c, "SELECT count(*) FROM " + t.getKey())).as("%s rows without a tenant", t.getKey()).isZero();
-                assertThat(count(c, "SELECT count(*) FROM " + t.getKey() + " WHERE " + t.getValue() + " = ?", a.organizationId()))
+                assertThat(count(c, "SELECT count(*) FROM " + t.getKey()))
+                        .as("%s rows without a tenant", t.getKey())
+                        .isZero();
+                assertThat(count(
+                                c,
+                                "SELECT count(*) FROM " + t.getKey() + " WHERE " + t.getValue() + " = ?",
+                                a.organizationId()))
                         .as("%s rows of A without a tenant", t.getKey())
                         .isZero();
             }
@@ -124,18 +137,28 @@ class RowLevelSecurityIT {
                 ps.executeQuery().close();
             }
             for (var t : TENANT_TABLES.entrySet()) {
-                assertThat(count(c, "SELECT count(*) FROM " + t.getKey() + " WHERE " + t.getValue() + " = ?", a.organizationId()))
+                assertThat(count(
+                                c,
+                                "SELECT count(*) FROM " + t.getKey() + " WHERE " + t.getValue() + " = ?",
+                                a.organizationId()))
                         .as("%s rows of A seen as B", t.getKey())
                         .isZero();
-                assertThat(count(c, "SELECT count(*) FROM " + t.getKey() + " WHERE " + t.getValue() + " <> ?", b.organizationId()))
+                assertThat(count(
+                                c,
+                                "SELECT count(*) FROM " + t.getKey() + " WHERE " + t.getValue() + " <> ?",
+                                b.organizationId()))
                         .as("%s rows of anyone but B seen as B", t.getKey())
                         .isZero();
-                assertThat(count(c, "SELECT count(*) FROM " + t.getKey() + " WHERE " + t.getValue() + " = ?", b.organizationId()))
+                assertThat(count(
+                                c,
+                                "SELECT count(*) FROM " + t.getKey() + " WHERE " + t.getValue() + " = ?",
+                                b.organizationId()))
                         .as("%s rows of B seen as B", t.getKey())
                         .isPositive();
             }
             // writes are confined too: B cannot touch A's rows, nor insert rows for A
-            try (PreparedStatement ps = c.prepareStatement("UPDATE users SET first_name = 'Mallory' WHERE organization_id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE users SET first_name = 'Mallory' WHERE organization_id = ?")) {
                 ps.setObject(1, java.util.UUID.fromString(a.organizationId()));
                 assertThat(ps.executeUpdate()).as("A's users updated as B").isZero();
             }
@@ -150,7 +173,9 @@ class RowLevelSecurityIT {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE access_levels SET permissions = ARRAY['audit:read'] WHERE organization_id = ?")) {
                 ps.setObject(1, java.util.UUID.fromString(a.organizationId()));
-                assertThat(ps.executeUpdate()).as("A's access levels updated as B").isZero();
+                assertThat(ps.executeUpdate())
+                        .as("A's access levels updated as B")
+                        .isZero();
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM people WHERE organization_id = ?")) {
                 ps.setObject(1, java.util.UUID.fromString(a.organizationId()));
@@ -158,14 +183,17 @@ class RowLevelSecurityIT {
             }
             c.commit();
             // set_config(..., true) lasts only until the transaction ends: the next one starts without a tenant
-            assertThat(count(c, "SELECT count(*) FROM users")).as("users visible after the transaction").isZero();
+            assertThat(count(c, "SELECT count(*) FROM users"))
+                    .as("users visible after the transaction")
+                    .isZero();
             c.commit();
 
             try (PreparedStatement ps = c.prepareStatement("SELECT set_config('app.organization_id', ?, true)")) {
                 ps.setString(1, b.organizationId());
                 ps.executeQuery().close();
             }
-            for (String insert : List.of("INSERT INTO audit_events (organization_id, action) VALUES (?, 'forged')",
+            for (String insert : List.of(
+                    "INSERT INTO audit_events (organization_id, action) VALUES (?, 'forged')",
                     "INSERT INTO people (organization_id, first_name, last_name) VALUES (?, 'Forged', 'Person')",
                     "INSERT INTO access_levels (organization_id, name, record_scope) VALUES (?, 'Forged', 'ALL')")) {
                 try (Statement st = c.createStatement()) {
@@ -185,25 +213,39 @@ class RowLevelSecurityIT {
             c.rollback();
         }
         try (Connection owner = PostgresFixture.get().ownerConnection(database)) {
-            assertThat(count(owner, "SELECT count(*) FROM users WHERE organization_id = ? AND first_name = 'Mallory'", a.organizationId()))
+            assertThat(count(
+                            owner,
+                            "SELECT count(*) FROM users WHERE organization_id = ? AND first_name = 'Mallory'",
+                            a.organizationId()))
                     .isZero();
-            assertThat(count(owner, "SELECT count(*) FROM people WHERE organization_id = ? AND salary = 4242", a.organizationId()))
-                    .as("A's person untouched").isEqualTo(1);
-            assertThat(count(owner, "SELECT count(*) FROM access_levels WHERE organization_id = ? AND 'audit:read' = ALL(permissions)",
-                    a.organizationId())).as("A's access levels untouched").isZero();
+            assertThat(count(
+                            owner,
+                            "SELECT count(*) FROM people WHERE organization_id = ? AND salary = 4242",
+                            a.organizationId()))
+                    .as("A's person untouched")
+                    .isEqualTo(1);
+            assertThat(count(
+                            owner,
+                            "SELECT count(*) FROM access_levels WHERE organization_id = ? AND 'audit:read' = ALL(permissions)",
+                            a.organizationId()))
+                    .as("A's access levels untouched")
+                    .isZero();
         }
     }
 
     @Test
     @DisplayName("the app role owns no table, cannot bypass RLS, and every organization-owned table forces RLS")
     void theSchema_forcesRowLevelSecurityOnEveryOrganizationOwnedTable() throws SQLException {
-        try (Connection owner = PostgresFixture.get().ownerConnection(database); Statement st = owner.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                    + " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND pg_get_userbyid(c.relowner) = 'keysmith_app'")) {
+        try (Connection owner = PostgresFixture.get().ownerConnection(database);
+                Statement st = owner.createStatement()) {
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                            + " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND pg_get_userbyid(c.relowner) = 'keysmith_app'")) {
                 rs.next();
                 assertThat(rs.getLong(1)).as("relations owned by keysmith_app").isZero();
             }
-            try (ResultSet rs = st.executeQuery("SELECT rolbypassrls, rolsuper FROM pg_roles WHERE rolname = 'keysmith_app'")) {
+            try (ResultSet rs =
+                    st.executeQuery("SELECT rolbypassrls, rolsuper FROM pg_roles WHERE rolname = 'keysmith_app'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getBoolean(1)).as("BYPASSRLS").isFalse();
                 assertThat(rs.getBoolean(2)).as("SUPERUSER").isFalse();
@@ -217,17 +259,24 @@ class RowLevelSecurityIT {
                     tables.add(rs.getString(1));
                 }
             }
-            assertThat(tables).as("organization-owned tables").contains("users", "sessions", "invitations", "audit_events", "access_levels", "people");
+            assertThat(tables)
+                    .as("organization-owned tables")
+                    .contains("users", "sessions", "invitations", "audit_events", "access_levels", "people");
             tables.add("organizations");
             for (String table : tables) {
-                try (PreparedStatement ps = owner.prepareStatement("SELECT c.relrowsecurity, c.relforcerowsecurity,"
-                        + " (SELECT count(*) FROM pg_policies p WHERE p.schemaname = 'public' AND p.tablename = c.relname)"
-                        + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relname = ?")) {
+                try (PreparedStatement ps = owner.prepareStatement(
+                        "SELECT c.relrowsecurity, c.relforcerowsecurity,"
+                                + " (SELECT count(*) FROM pg_policies p WHERE p.schemaname = 'public' AND p.tablename = c.relname)"
+                                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relname = ?")) {
                     ps.setString(1, table);
                     try (ResultSet rs = ps.executeQuery()) {
                         assertThat(rs.next()).as(table).isTrue();
-                        assertThat(rs.getBoolean(1)).as("%s relrowsecurity", table).isTrue();
-                        assertThat(rs.getBoolean(2)).as("%s relforcerowsecurity", table).isTrue();
+                        assertThat(rs.getBoolean(1))
+                                .as("%s relrowsecurity", table)
+                                .isTrue();
+                        assertThat(rs.getBoolean(2))
+                                .as("%s relforcerowsecurity", table)
+                                .isTrue();
                         assertThat(rs.getLong(3)).as("%s has a policy", table).isPositive();
                     }
                 }
@@ -247,8 +296,11 @@ class RowLevelSecurityIT {
             for (String sql : List.of("UPDATE audit_events SET action = 'tampered'", "DELETE FROM audit_events")) {
                 try (Statement st = c.createStatement()) {
                     st.execute("SAVEPOINT attempt");
-                    assertThatThrownBy(() -> st.executeUpdate(sql)).as("app role: %s", sql).isInstanceOf(SQLException.class)
-                            .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"));
+                    assertThatThrownBy(() -> st.executeUpdate(sql))
+                            .as("app role: %s", sql)
+                            .isInstanceOf(SQLException.class)
+                            .satisfies(e ->
+                                    assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"));
                     st.execute("ROLLBACK TO SAVEPOINT attempt");
                 }
             }
@@ -257,17 +309,24 @@ class RowLevelSecurityIT {
         long before;
         try (Connection owner = PostgresFixture.get().ownerConnection(database)) {
             before = count(owner, "SELECT count(*) FROM audit_events WHERE organization_id = ?", a.organizationId());
-            for (String sql : List.of("UPDATE audit_events SET action = 'tampered'", "DELETE FROM audit_events",
+            for (String sql : List.of(
+                    "UPDATE audit_events SET action = 'tampered'",
+                    "DELETE FROM audit_events",
                     "TRUNCATE audit_events")) {
                 try (Statement st = owner.createStatement()) {
-                    assertThatThrownBy(() -> st.executeUpdate(sql)).as("owner: %s", sql).isInstanceOf(SQLException.class)
+                    assertThatThrownBy(() -> st.executeUpdate(sql))
+                            .as("owner: %s", sql)
+                            .isInstanceOf(SQLException.class)
                             .hasMessageContaining("append-only");
                 }
             }
             assertThat(count(owner, "SELECT count(*) FROM audit_events WHERE organization_id = ?", a.organizationId()))
                     .isEqualTo(before);
-            assertThat(count(owner, "SELECT count(*) FROM audit_events WHERE action = 'tampered' AND organization_id = ?",
-                    a.organizationId())).isZero();
+            assertThat(count(
+                            owner,
+                            "SELECT count(*) FROM audit_events WHERE action = 'tampered' AND organization_id = ?",
+                            a.organizationId()))
+                    .isZero();
         }
     }
 }

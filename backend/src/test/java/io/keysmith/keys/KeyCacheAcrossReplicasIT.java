@@ -39,11 +39,15 @@ import org.junit.jupiter.api.Timeout;
  * (found by the sockets its process owns, not by the query text, which the 5-second heartbeat replaces with
  * SELECT 1), the replica reconnects, its cache serves again, and a change still arrives within a second.
  */
-@DisplayName("Key changes on one replica reach the other replica's cache within a second, also after its notification connection was cut")
+@DisplayName(
+        "Key changes on one replica reach the other replica's cache within a second, also after its notification connection was cut")
 class KeyCacheAcrossReplicasIT {
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-    private static final Pattern HITS = Pattern.compile("keysmith_key_cache_lookups_total\\{[^}]*result=\"hit\"[^}]*}\\s+([0-9.eE+]+)");
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private static final Pattern HITS =
+            Pattern.compile("keysmith_key_cache_lookups_total\\{[^}]*result=\"hit\"[^}]*}\\s+([0-9.eE+]+)");
 
     private static PgConnectOptions database;
     private static ServerProcess one;
@@ -55,22 +59,39 @@ class KeyCacheAcrossReplicasIT {
     @BeforeAll
     static void start() throws Exception {
         database = PostgresFixture.get().newDatabase("key_cache_replicas");
-        Path dir = Files.createDirectories(Path.of(System.getProperty("keysmith.test.dir", "target/test-data"),
+        Path dir = Files.createDirectories(Path.of(
+                System.getProperty("keysmith.test.dir", "target/test-data"),
                 "key-cache-replicas-" + System.nanoTime()));
         Map<String, String> env = Map.of(
-                "KEYSMITH_DATABASE_URL", PostgresFixture.uri(database),
-                "KEYSMITH_SECRET", TestServer.TEST_SECRET,
-                "KEYSMITH_DATA_DIR", dir.toAbsolutePath().toString(),
-                "KEYSMITH_SHUTDOWN_GRACE_SECONDS", "1",
-                "KEYSMITH_INSTANCES", "1");
+                "KEYSMITH_DATABASE_URL",
+                PostgresFixture.uri(database),
+                "KEYSMITH_SECRET",
+                TestServer.TEST_SECRET,
+                "KEYSMITH_DATA_DIR",
+                dir.toAbsolutePath().toString(),
+                "KEYSMITH_SHUTDOWN_GRACE_SECONDS",
+                "1",
+                "KEYSMITH_INSTANCES",
+                "1");
         one = ServerProcess.start(env, dir.resolve("replica-1.log"));
         two = ServerProcess.start(env, dir.resolve("replica-2.log"));
         twoStarted = System.nanoTime();
-        HttpResponse<String> r = send(one, "POST", "/api/v1/signup", null, new JsonObject().put("organizationName", "Cache Replicas")
-                .put("firstName", "Rey").put("lastName", "Plica").put("email", "cache-replicas@example.com")
-                .put("password", "correct horse battery staple"));
+        HttpResponse<String> r = send(
+                one,
+                "POST",
+                "/api/v1/signup",
+                null,
+                new JsonObject()
+                        .put("organizationName", "Cache Replicas")
+                        .put("firstName", "Rey")
+                        .put("lastName", "Plica")
+                        .put("email", "cache-replicas@example.com")
+                        .put("password", "correct horse battery staple"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        cookie = r.headers().allValues("set-cookie").stream().filter(c -> c.startsWith("ks_session=")).findFirst().orElseThrow()
+        cookie = r.headers().allValues("set-cookie").stream()
+                .filter(c -> c.startsWith("ks_session="))
+                .findFirst()
+                .orElseThrow()
                 .split(";", 2)[0];
         csrf = new JsonObject(r.body()).getString("csrfToken");
     }
@@ -87,10 +108,15 @@ class KeyCacheAcrossReplicasIT {
         }
     }
 
-    private static HttpResponse<String> send(ServerProcess s, String method, String path, String key, JsonObject body) throws Exception {
+    private static HttpResponse<String> send(ServerProcess s, String method, String path, String key, JsonObject body)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port + path))
                 .timeout(Duration.ofSeconds(20))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body.encode()));
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
@@ -103,25 +129,36 @@ class KeyCacheAcrossReplicasIT {
     }
 
     private static JsonObject newKey(String name) throws Exception {
-        HttpResponse<String> r = send(one, "POST", "/api/v1/api-keys", null,
+        HttpResponse<String> r = send(
+                one,
+                "POST",
+                "/api/v1/api-keys",
+                null,
                 new JsonObject().put("name", name).put("apiType", "PEOPLE").put("permissionMode", "INHERIT"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         return new JsonObject(r.body());
     }
 
     private static double cacheHits(ServerProcess s) throws Exception {
-        String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.managementPort + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String text = HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.managementPort + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         Matcher m = HITS.matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     /** Uses the key on replica 2 until an answer came from its cache (the hit counter moved). */
     private static void cachedOnTwo(String secret) throws Exception {
-        assertThat(send(two, "GET", "/api/v1/people", secret, null).statusCode()).isEqualTo(200);
+        assertThat(send(two, "GET", "/api/v1/people", secret, null).statusCode())
+                .isEqualTo(200);
         double before = cacheHits(two);
-        assertThat(send(two, "GET", "/api/v1/people", secret, null).statusCode()).isEqualTo(200);
-        assertThat(cacheHits(two)).as("replica 2 answered the key from its cache").isGreaterThan(before);
+        assertThat(send(two, "GET", "/api/v1/people", secret, null).statusCode())
+                .isEqualTo(200);
+        assertThat(cacheHits(two))
+                .as("replica 2 answered the key from its cache")
+                .isGreaterThan(before);
     }
 
     /** Changes the key on replica 1; milliseconds until replica 2 refuses it (polled every 50 ms), asserted below 1 s. */
@@ -133,11 +170,15 @@ class KeyCacheAcrossReplicasIT {
             int status = send(two, "GET", "/api/v1/people", secret, null).statusCode();
             long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             if (status == 401) {
-                assertThat(elapsed).as("refused on replica 2 after %s on replica 1", action).isLessThan(1000);
+                assertThat(elapsed)
+                        .as("refused on replica 2 after %s on replica 1", action)
+                        .isLessThan(1000);
                 return elapsed;
             }
             assertThat(status).isEqualTo(200);
-            assertThat(elapsed).as("still accepted on replica 2 %d ms after %s on replica 1", elapsed, action).isLessThan(1000);
+            assertThat(elapsed)
+                    .as("still accepted on replica 2 %d ms after %s on replica 1", elapsed, action)
+                    .isLessThan(1000);
             Thread.sleep(50);
         }
     }
@@ -163,9 +204,12 @@ class KeyCacheAcrossReplicasIT {
             if (!Files.exists(p)) {
                 continue;
             }
-            for (String line : Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
+            for (String line :
+                    Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
                 String[] f = line.trim().split("\\s+");
-                if (f.length > 9 && inodes.contains(f[9]) && Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16) == remotePort) {
+                if (f.length > 9
+                        && inodes.contains(f[9])
+                        && Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16) == remotePort) {
                     ports.add(Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16));
                 }
             }
@@ -189,9 +233,11 @@ class KeyCacheAcrossReplicasIT {
 
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
-    @DisplayName("after replica 2's notification connection is cut it reconnects, caches again, and a change on replica 1 still arrives within a second")
+    @DisplayName(
+            "after replica 2's notification connection is cut it reconnects, caches again, and a change on replica 1 still arrives within a second")
     void afterReplicaTwosNotificationConnectionWasCut() throws Exception {
-        // past the first heartbeat (5 s): the listening connection's pg_stat_activity.query is then 'SELECT 1', not LISTEN
+        // past the first heartbeat (5 s): the listening connection's pg_stat_activity.query is then 'SELECT 1', not
+        // LISTEN
         long sinceStart = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - twoStarted);
         Thread.sleep(Math.max(0, 6_500 - sinceStart));
         JsonObject key = newKey("disabled after a cut");
@@ -203,19 +249,22 @@ class KeyCacheAcrossReplicasIT {
 
         List<String> cut = new ArrayList<>();
         List<String> seen = new ArrayList<>();
-        try (Connection c = PostgresFixture.get().ownerConnection(database.getDatabase()); Statement st = c.createStatement()) {
+        try (Connection c = PostgresFixture.get().ownerConnection(database.getDatabase());
+                Statement st = c.createStatement()) {
             String mine = ports.stream().map(String::valueOf).collect(Collectors.joining(","));
-            try (ResultSet rs = st.executeQuery("SELECT pid, client_port, state, query FROM pg_stat_activity WHERE datname = '"
-                    + database.getDatabase() + "' AND client_port IN (" + mine + ")")) {
+            try (ResultSet rs =
+                    st.executeQuery("SELECT pid, client_port, state, query FROM pg_stat_activity WHERE datname = '"
+                            + database.getDatabase() + "' AND client_port IN (" + mine + ")")) {
                 while (rs.next()) {
                     seen.add(rs.getInt(2) + " " + rs.getString(3) + " " + rs.getString(4));
                 }
             }
             // the listener runs LISTEN once and then only the heartbeat; pool connections run the application's SQL
             // (a pool connection whose last statement was a readiness SELECT 1 may go too: the pool reconnects)
-            try (ResultSet rs = st.executeQuery("SELECT client_port, query, pg_terminate_backend(pid) FROM pg_stat_activity"
-                    + " WHERE datname = '" + database.getDatabase() + "' AND client_port IN (" + mine + ")"
-                    + " AND (query ILIKE 'LISTEN%' OR query = 'SELECT 1')")) {
+            try (ResultSet rs =
+                    st.executeQuery("SELECT client_port, query, pg_terminate_backend(pid) FROM pg_stat_activity"
+                            + " WHERE datname = '" + database.getDatabase() + "' AND client_port IN (" + mine + ")"
+                            + " AND (query ILIKE 'LISTEN%' OR query = 'SELECT 1')")) {
                 while (rs.next()) {
                     cut.add(rs.getInt(1) + " " + rs.getString(2));
                 }
@@ -228,16 +277,28 @@ class KeyCacheAcrossReplicasIT {
         while (logCount(two, "Listening for key changes") == upBefore && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(logCount(two, "Listening for key changes")).as("replica 2 listens again (and flushed its cache)").isGreaterThan(upBefore);
-        System.out.printf("[figures] replica 2 logged 'notifications are down' %d time(s) for the cut%n",
+        assertThat(logCount(two, "Listening for key changes"))
+                .as("replica 2 listens again (and flushed its cache)")
+                .isGreaterThan(upBefore);
+        System.out.printf(
+                "[figures] replica 2 logged 'notifications are down' %d time(s) for the cut%n",
                 logCount(two, "Key-change notifications are down") - downBefore);
         Thread.sleep(300);
 
         cachedOnTwo(key.getString("secret")); // the cache serves again: a lost notification would now leave it stale
         long ms = refusedOnTwo(key.getString("secret"), key.getJsonObject("key").getString("id"), "disable");
         System.out.printf("[figures] after the cut, a disable on replica 1 was refused on replica 2 after %d ms%n", ms);
-        assertThat(send(one, "POST", "/api/v1/api-keys/" + key.getJsonObject("key").getString("id") + "/enable", null, null)
-                .statusCode()).isEqualTo(200);
-        assertThat(send(two, "GET", "/api/v1/people", key.getString("secret"), null).statusCode()).as("enabled again").isEqualTo(200);
+        assertThat(send(
+                                one,
+                                "POST",
+                                "/api/v1/api-keys/" + key.getJsonObject("key").getString("id") + "/enable",
+                                null,
+                                null)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send(two, "GET", "/api/v1/people", key.getString("secret"), null)
+                        .statusCode())
+                .as("enabled again")
+                .isEqualTo(200);
     }
 }

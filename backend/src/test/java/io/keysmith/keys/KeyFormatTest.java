@@ -34,7 +34,9 @@ class KeyFormatTest {
                 replacement = alphabet.charAt(random.nextInt(alphabet.length()));
             } while (replacement == key.charAt(at));
             String mutated = key.substring(0, at) + replacement + key.substring(at + 1);
-            assertThat(KeyFormat.isWellFormed(mutated)).as("%s (position %d)", mutated, at).isFalse();
+            assertThat(KeyFormat.isWellFormed(mutated))
+                    .as("%s (position %d)", mutated, at)
+                    .isFalse();
         }
     }
 
@@ -43,7 +45,8 @@ class KeyFormatTest {
         String key = KeyFormat.generate();
         assertThat(KeyFormat.check("sk_live_123")).isEqualTo(KeyFormat.Verdict.PREFIX);
         assertThat(KeyFormat.check(key + "x")).isEqualTo(KeyFormat.Verdict.LENGTH);
-        assertThat(KeyFormat.check(key.substring(0, 10) + "!" + key.substring(11))).isEqualTo(KeyFormat.Verdict.ALPHABET);
+        assertThat(KeyFormat.check(key.substring(0, 10) + "!" + key.substring(11)))
+                .isEqualTo(KeyFormat.Verdict.ALPHABET);
         assertThat(KeyFormat.hint(key)).isEqualTo(key.substring(0, 8));
     }
 }

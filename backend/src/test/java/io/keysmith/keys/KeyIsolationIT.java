@@ -47,15 +47,19 @@ class KeyIsolationIT {
 
     @BeforeAll
     static void start(Vertx vertx) {
-        server = TestServer.start(PostgresFixture.get().newDatabase("key_isolation"),
+        server = TestServer.start(
+                PostgresFixture.get().newDatabase("key_isolation"),
                 new JsonObject().put("key.failures.per.minute", 1_000_000));
         api = new KeysApi(vertx, server.port());
         a = api.signUp("Isolation Org A", uniqueEmail("iso-a"));
         b = api.signUp("Isolation Org B", uniqueEmail("iso-b"));
         for (String last : List.of("Alpha", "Aster")) {
-            A_PEOPLE.add(api.createPerson(a, new JsonObject().put("firstName", "Ann").put("lastName", last)).getString("id"));
+            A_PEOPLE.add(
+                    api.createPerson(a, new JsonObject().put("firstName", "Ann").put("lastName", last))
+                            .getString("id"));
         }
-        bPerson = api.createPerson(b, new JsonObject().put("firstName", "Bea").put("lastName", "OnlyInB")).getString("id");
+        bPerson = api.createPerson(b, new JsonObject().put("firstName", "Bea").put("lastName", "OnlyInB"))
+                .getString("id");
     }
 
     @AfterAll
@@ -83,7 +87,10 @@ class KeyIsolationIT {
         return List.of(
                 api.get(path, caller),
                 api.patch(path, caller, new JsonObject().put("name", "taken over")),
-                api.patch(path, caller, new JsonObject().put("permissionMode", "SCOPED").put("permissions", new JsonArray())),
+                api.patch(
+                        path,
+                        caller,
+                        new JsonObject().put("permissionMode", "SCOPED").put("permissions", new JsonArray())),
                 api.post(path + "/disable", caller, null),
                 api.post(path + "/enable", caller, null),
                 api.post(path + "/rotate", caller, new JsonObject().put("gracePeriodSeconds", 0)),
@@ -113,14 +120,19 @@ class KeyIsolationIT {
         }
         assertThat(row(keyId)).as("A's key is unchanged").isEqualTo(before);
         assertThat(api.get("/api/v1/organization/api-keys", b).body()).doesNotContain(keyId);
-        assertThat(api.get("/api/v1/organization/api-keys?ownerUserId=" + a.userId(), b).items()).isEmpty();
+        assertThat(api.get("/api/v1/organization/api-keys?ownerUserId=" + a.userId(), b)
+                        .items())
+                .isEmpty();
         assertThat(api.get("/api/v1/api-keys", b).body()).doesNotContain(keyId);
-        assertThat(api.withKey("/api/v1/people", secret).status()).as("and it still works").isEqualTo(200);
+        assertThat(api.withKey("/api/v1/people", secret).status())
+                .as("and it still works")
+                .isEqualTo(200);
         assertThat(api.getKey(a, keyId).json().getString("name")).isEqualTo("a's key");
     }
 
     @Test
-    @DisplayName("a key reads its own organization's people only: the other organization's records are neither listed nor reachable by id")
+    @DisplayName(
+            "a key reads its own organization's people only: the other organization's records are neither listed nor reachable by id")
     void aKeyReadsItsOwnOrganizationOnly() {
         String aKey = api.createKey(a, keyBody("a reader", "PEOPLE", "INHERIT")).getString("secret");
         String bKey = api.createKey(b, keyBody("b reader", "PEOPLE", "INHERIT")).getString("secret");
@@ -131,7 +143,8 @@ class KeyIsolationIT {
         }
         assertThat(ids(api.withKey("/api/v1/people?limit=200", bKey))).containsExactly(bPerson);
         problem(api.withKey("/api/v1/people/" + bPerson, aKey), 404);
-        assertThat(api.withKey("/api/v1/people/" + A_PEOPLE.get(0), aKey).status()).isEqualTo(200);
+        assertThat(api.withKey("/api/v1/people/" + A_PEOPLE.get(0), aKey).status())
+                .isEqualTo(200);
         problem(api.withKey("/api/v1/people/" + A_PEOPLE.get(0), bKey), 404);
 
         String aAudit = api.createKey(a, keyBody("a audit", "AUDIT", "INHERIT")).getString("secret");
@@ -141,13 +154,15 @@ class KeyIsolationIT {
     }
 
     @Test
-    @DisplayName("an Employee cannot see or change another user's key (404), cannot create one for another user (403) and cannot list the organization's keys")
+    @DisplayName(
+            "an Employee cannot see or change another user's key (404), cannot create one for another user (403) and cannot list the organization's keys")
     void employeesKeepToTheirOwnKeys() throws Exception {
         Session e1 = api.createSignedInUser(a, uniqueEmail("iso-e1"), null);
         Session e2 = api.createSignedInUser(a, uniqueEmail("iso-e2"), null);
         JsonObject created = api.createKey(e1, keyBody("e1's key", "PEOPLE", "INHERIT"));
         String keyId = created.getJsonObject("key").getString("id");
-        assertThat(api.withKey("/api/v1/people", created.getString("secret")).status()).isEqualTo(200);
+        assertThat(api.withKey("/api/v1/people", created.getString("secret")).status())
+                .isEqualTo(200);
         String before = row(keyId);
 
         for (Reply r : everyOperation(e2, keyId, e2.userId())) {
@@ -161,45 +176,67 @@ class KeyIsolationIT {
         assertThat(api.get("/api/v1/api-keys", e2).body()).doesNotContain(keyId);
         assertThat(ids(api.get("/api/v1/api-keys", e1))).containsExactly(keyId);
 
-        Reply forOther = api.createKeyReply(e2, keyBody("for e1", "PEOPLE", "INHERIT").put("ownerUserId", e1.userId()));
+        Reply forOther =
+                api.createKeyReply(e2, keyBody("for e1", "PEOPLE", "INHERIT").put("ownerUserId", e1.userId()));
         problem(forOther, 403);
-        assertThat(ids(api.get("/api/v1/api-keys", e1))).as("nothing was created for e1").containsExactly(keyId);
+        assertThat(ids(api.get("/api/v1/api-keys", e1)))
+                .as("nothing was created for e1")
+                .containsExactly(keyId);
         problem(api.get("/api/v1/organization/api-keys", e2), 403);
         // the owner of the key (manage ALL) does see and change it
         assertThat(api.getKey(a, keyId).status()).isEqualTo(200);
-        assertThat(api.patchKey(a, keyId, new JsonObject().put("description", "seen by the admin")).status()).isEqualTo(200);
+        assertThat(api.patchKey(a, keyId, new JsonObject().put("description", "seen by the admin"))
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
-    @DisplayName("a Full Admin lists every key of the organization, filtered by owner, status and API type, in keyset pages of 2")
+    @DisplayName(
+            "a Full Admin lists every key of the organization, filtered by owner, status and API type, in keyset pages of 2")
     void aFullAdminListsAllKeys() {
         Session owner = api.signUp("Listing Org", uniqueEmail("list-owner"));
         Session admin = api.createSignedInUser(owner, uniqueEmail("list-admin"), api.builtinLevel(owner, "FULL_ADMIN"));
         Session employee = api.createSignedInUser(owner, uniqueEmail("list-employee"), null);
         List<String> created = new ArrayList<>();
-        created.add(api.createKey(owner, keyBody("k1", "PEOPLE", "INHERIT")).getJsonObject("key").getString("id"));
-        created.add(api.createKey(owner, keyBody("k2", "AUDIT", "INHERIT")).getJsonObject("key").getString("id"));
-        created.add(api.createKey(employee, keyBody("k3", "PEOPLE", "INHERIT")).getJsonObject("key").getString("id"));
+        created.add(api.createKey(owner, keyBody("k1", "PEOPLE", "INHERIT"))
+                .getJsonObject("key")
+                .getString("id"));
+        created.add(api.createKey(owner, keyBody("k2", "AUDIT", "INHERIT"))
+                .getJsonObject("key")
+                .getString("id"));
+        created.add(api.createKey(employee, keyBody("k3", "PEOPLE", "INHERIT"))
+                .getJsonObject("key")
+                .getString("id"));
         created.add(api.createKey(admin, keyBody("k4", "PEOPLE", "INHERIT").put("ownerUserId", employee.userId()))
-                .getJsonObject("key").getString("id"));
-        created.add(api.createKey(admin, keyBody("k5", "PEOPLE", "INHERIT")).getJsonObject("key").getString("id"));
-        assertThat(api.keyAction(admin, created.get(4), "disable", null).status()).isEqualTo(200);
+                .getJsonObject("key")
+                .getString("id"));
+        created.add(api.createKey(admin, keyBody("k5", "PEOPLE", "INHERIT"))
+                .getJsonObject("key")
+                .getString("id"));
+        assertThat(api.keyAction(admin, created.get(4), "disable", null).status())
+                .isEqualTo(200);
 
         assertThat(ids(api.get("/api/v1/organization/api-keys", admin))).containsExactlyElementsOf(created);
         assertThat(ids(api.get("/api/v1/organization/api-keys?ownerUserId=" + employee.userId(), admin)))
                 .containsExactly(created.get(2), created.get(3));
-        assertThat(ids(api.get("/api/v1/organization/api-keys?status=DISABLED", admin))).containsExactly(created.get(4));
-        assertThat(ids(api.get("/api/v1/organization/api-keys?status=ACTIVE", admin))).containsExactlyElementsOf(created.subList(0, 4));
-        assertThat(ids(api.get("/api/v1/organization/api-keys?apiType=AUDIT", admin))).containsExactly(created.get(1));
+        assertThat(ids(api.get("/api/v1/organization/api-keys?status=DISABLED", admin)))
+                .containsExactly(created.get(4));
+        assertThat(ids(api.get("/api/v1/organization/api-keys?status=ACTIVE", admin)))
+                .containsExactlyElementsOf(created.subList(0, 4));
+        assertThat(ids(api.get("/api/v1/organization/api-keys?apiType=AUDIT", admin)))
+                .containsExactly(created.get(1));
         assertThat(ids(api.get("/api/v1/organization/api-keys?apiType=PEOPLE&ownerUserId=" + owner.userId(), admin)))
                 .containsExactly(created.get(0));
-        assertThat(ids(api.get("/api/v1/api-keys", employee))).as("the employee's own list").containsExactly(created.get(2), created.get(3));
+        assertThat(ids(api.get("/api/v1/api-keys", employee)))
+                .as("the employee's own list")
+                .containsExactly(created.get(2), created.get(3));
 
         Set<String> seen = new LinkedHashSet<>();
         List<Integer> sizes = new ArrayList<>();
         String next = null;
         do {
-            Reply page = api.get("/api/v1/organization/api-keys?limit=2" + (next == null ? "" : "&after=" + next), admin);
+            Reply page =
+                    api.get("/api/v1/organization/api-keys?limit=2" + (next == null ? "" : "&after=" + next), admin);
             List<String> pageIds = ids(page);
             sizes.add(pageIds.size());
             for (String id : pageIds) {
@@ -213,12 +250,22 @@ class KeyIsolationIT {
 
         Reply filteredPage = api.get("/api/v1/organization/api-keys?limit=2&status=ACTIVE", admin);
         assertThat(ids(filteredPage)).containsExactly(created.get(0), created.get(1));
-        Reply rest = api.get("/api/v1/organization/api-keys?limit=2&status=ACTIVE&after=" + filteredPage.json().getString("next"), admin);
+        Reply rest = api.get(
+                "/api/v1/organization/api-keys?limit=2&status=ACTIVE&after="
+                        + filteredPage.json().getString("next"),
+                admin);
         assertThat(ids(rest)).containsExactly(created.get(2), created.get(3));
 
         problem(api.get("/api/v1/organization/api-keys?after=not-a-cursor!", admin), 400);
         problem(api.get("/api/v1/organization/api-keys", employee), 403);
-        assertThat(api.call(HttpMethod.GET, "/api/v1/organization/api-keys", null, null,
-                java.util.Map.of("Authorization", KeysApi.authorization(KeyFormat.generate(), Scheme.BEARER))).status()).isEqualTo(401);
+        assertThat(api.call(
+                                HttpMethod.GET,
+                                "/api/v1/organization/api-keys",
+                                null,
+                                null,
+                                java.util.Map.of(
+                                        "Authorization", KeysApi.authorization(KeyFormat.generate(), Scheme.BEARER)))
+                        .status())
+                .isEqualTo(401);
     }
 }

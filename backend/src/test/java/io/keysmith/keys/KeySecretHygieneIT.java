@@ -42,8 +42,12 @@ class KeySecretHygieneIT {
     static void start(Vertx vertx) {
         LOGS.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(LOGS);
-        server = TestServer.start(PostgresFixture.get().newDatabase("key_hygiene"), new JsonObject()
-                .put("http.access.log", true).put("key.failures.per.minute", 5000).put("usage.flush.seconds", 1));
+        server = TestServer.start(
+                PostgresFixture.get().newDatabase("key_hygiene"),
+                new JsonObject()
+                        .put("http.access.log", true)
+                        .put("key.failures.per.minute", 5000)
+                        .put("usage.flush.seconds", 1));
         api = new Api(vertx, server.port());
         owner = api.signUp("Hygiene Org", Api.uniqueEmail("hygiene"));
     }
@@ -62,15 +66,24 @@ class KeySecretHygieneIT {
 
     @Test
     void aFullLifecycle_leavesNoSecretBehind(Vertx vertx) throws Exception {
-        JsonObject created = api.post("/api/v1/api-keys", owner, new JsonObject().put("name", "Hygiene").put("apiType", "PEOPLE")
-                .put("permissionMode", "INHERIT")).bodyAsJsonObject();
+        JsonObject created = api.post(
+                        "/api/v1/api-keys",
+                        owner,
+                        new JsonObject()
+                                .put("name", "Hygiene")
+                                .put("apiType", "PEOPLE")
+                                .put("permissionMode", "INHERIT"))
+                .bodyAsJsonObject();
         String id = created.getJsonObject("key").getString("id");
         secrets.add(created.getString("secret"));
         use(secrets.get(0), "/api/v1/people");
         use(secrets.get(0), "/api/v1/audit-events"); // outside its type: 403
-        bodies.add(api.call(HttpMethod.GET, "/api/v1/people?key=" + secrets.get(0), null, null, Map.of()).bodyAsString());
-        String rotated = api.post("/api/v1/api-keys/" + id + "/rotate", owner, new JsonObject().put("gracePeriodSeconds", 0))
-                .bodyAsJsonObject().getString("secret");
+        bodies.add(api.call(HttpMethod.GET, "/api/v1/people?key=" + secrets.get(0), null, null, Map.of())
+                .bodyAsString());
+        String rotated = api.post(
+                        "/api/v1/api-keys/" + id + "/rotate", owner, new JsonObject().put("gracePeriodSeconds", 0))
+                .bodyAsJsonObject()
+                .getString("secret");
         secrets.add(rotated);
         use(secrets.get(0), "/api/v1/people"); // old secret: 401
         use(rotated, "/api/v1/people");
@@ -79,7 +92,11 @@ class KeySecretHygieneIT {
         Thread.sleep(1500); // one usage flush
 
         String audit = api.get("/api/v1/audit-events?limit=200", owner).bodyAsString();
-        String metrics = WebClient.create(vertx).get(server.managementPort(), "127.0.0.1", "/metrics").send().await().bodyAsString();
+        String metrics = WebClient.create(vertx)
+                .get(server.managementPort(), "127.0.0.1", "/metrics")
+                .send()
+                .await()
+                .bodyAsString();
         StringBuilder logs = new StringBuilder();
         LOGS.list.forEach(e -> logs.append(e.getFormattedMessage()).append('\n'));
         assertThat(logs.toString()).as("access log lines were captured").contains("GET /api/v1/people");
@@ -94,8 +111,15 @@ class KeySecretHygieneIT {
 
     @Test
     void everySingleCharacterChange_isRejected_overHttp() {
-        String key = api.post("/api/v1/api-keys", owner, new JsonObject().put("name", "Mutated").put("apiType", "PEOPLE")
-                .put("permissionMode", "INHERIT")).bodyAsJsonObject().getString("secret");
+        String key = api.post(
+                        "/api/v1/api-keys",
+                        owner,
+                        new JsonObject()
+                                .put("name", "Mutated")
+                                .put("apiType", "PEOPLE")
+                                .put("permissionMode", "INHERIT"))
+                .bodyAsJsonObject()
+                .getString("secret");
         secrets.add(key);
         assertThat(use(key, "/api/v1/people").statusCode()).isEqualTo(200);
         Random random = new Random(7);
@@ -107,20 +131,22 @@ class KeySecretHygieneIT {
                 c = alphabet.charAt(random.nextInt(alphabet.length()));
             } while (c == key.charAt(at));
             String mutated = key.substring(0, at) + c + key.substring(at + 1);
-            HttpResponse<Buffer> r = api.call(HttpMethod.GET, "/api/v1/people", null, null, Map.of("Authorization", "Bearer " + mutated));
+            HttpResponse<Buffer> r = api.call(
+                    HttpMethod.GET, "/api/v1/people", null, null, Map.of("Authorization", "Bearer " + mutated));
             assertThat(r.statusCode()).as("mutation %s", mutated).isEqualTo(401);
         }
     }
 
     @Test
     void aForgedKeyWithAValidChecksum_isRejected_andThrottled(Vertx vertx) throws Exception {
-        try (TestServer strict = TestServer.start(PostgresFixture.get().newDatabase("key_forgery"),
-                new JsonObject().put("key.failures.per.minute", 5))) {
+        try (TestServer strict = TestServer.start(
+                PostgresFixture.get().newDatabase("key_forgery"), new JsonObject().put("key.failures.per.minute", 5))) {
             Api strictApi = new Api(vertx, strict.port());
             List<Integer> statuses = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 String forged = KeyFormat.generate(); // well formed, checksum valid, never issued
-                HttpResponse<Buffer> r = strictApi.call(HttpMethod.GET, "/api/v1/people", null, null, Map.of("Authorization", "Bearer " + forged));
+                HttpResponse<Buffer> r = strictApi.call(
+                        HttpMethod.GET, "/api/v1/people", null, null, Map.of("Authorization", "Bearer " + forged));
                 statuses.add(r.statusCode());
                 if (r.statusCode() == 429) {
                     assertThat(r.getHeader("Retry-After")).isNotBlank();
@@ -135,22 +161,50 @@ class KeySecretHygieneIT {
     void aKey_isBoundToItsOrganization() {
         Session other = api.signUp("Other Hygiene Org", Api.uniqueEmail("other-hygiene"));
         api.createPerson(other, new JsonObject().put("firstName", "Only").put("lastName", "Theirs"));
-        String mine = api.post("/api/v1/api-keys", owner, new JsonObject().put("name", "Mine").put("apiType", "PEOPLE")
-                .put("permissionMode", "INHERIT")).bodyAsJsonObject().getString("secret");
+        String mine = api.post(
+                        "/api/v1/api-keys",
+                        owner,
+                        new JsonObject()
+                                .put("name", "Mine")
+                                .put("apiType", "PEOPLE")
+                                .put("permissionMode", "INHERIT"))
+                .bodyAsJsonObject()
+                .getString("secret");
         secrets.add(mine);
-        JsonArray seen = use(mine, "/api/v1/people?limit=200").bodyAsJsonObject().getJsonArray("items");
+        JsonArray seen =
+                use(mine, "/api/v1/people?limit=200").bodyAsJsonObject().getJsonArray("items");
         assertThat(seen.encode()).doesNotContain("Theirs");
-        String theirKeyId = api.post("/api/v1/api-keys", other, new JsonObject().put("name", "Theirs").put("apiType", "PEOPLE")
-                .put("permissionMode", "INHERIT")).bodyAsJsonObject().getJsonObject("key").getString("id");
+        String theirKeyId = api.post(
+                        "/api/v1/api-keys",
+                        other,
+                        new JsonObject()
+                                .put("name", "Theirs")
+                                .put("apiType", "PEOPLE")
+                                .put("permissionMode", "INHERIT"))
+                .bodyAsJsonObject()
+                .getJsonObject("key")
+                .getString("id");
         Api.problem(api.get("/api/v1/api-keys/" + theirKeyId, owner), 404);
         Api.problem(api.post("/api/v1/api-keys/" + theirKeyId + "/disable", owner, null), 404);
         // an Employee sees and touches only their own keys
         Session employee = api.createSignedInUser(owner, Api.uniqueEmail("employee"), "EMPLOYEE");
-        String ownersKey = api.get("/api/v1/api-keys", owner).bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getString("id");
+        String ownersKey = api.get("/api/v1/api-keys", owner)
+                .bodyAsJsonObject()
+                .getJsonArray("items")
+                .getJsonObject(0)
+                .getString("id");
         Api.problem(api.get("/api/v1/api-keys/" + ownersKey, employee), 404);
         Api.problem(api.post("/api/v1/api-keys/" + ownersKey + "/revoke", employee, null), 404);
-        Api.problem(api.post("/api/v1/api-keys", employee, new JsonObject().put("name", "For the owner").put("apiType", "PEOPLE")
-                .put("permissionMode", "INHERIT").put("ownerUserId", owner.userId())), 403);
+        Api.problem(
+                api.post(
+                        "/api/v1/api-keys",
+                        employee,
+                        new JsonObject()
+                                .put("name", "For the owner")
+                                .put("apiType", "PEOPLE")
+                                .put("permissionMode", "INHERIT")
+                                .put("ownerUserId", owner.userId())),
+                403);
         Api.problem(api.get("/api/v1/organization/api-keys", employee), 403);
     }
 }

@@ -27,8 +27,10 @@ class ServerSecretTest {
 
     @Test
     void badSecrets_areRefused_withoutEchoingThem() {
-        assertThatThrownBy(() -> ServerSecret.parse("hunter2")).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("KEYSMITH_SECRET").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> ServerSecret.parse("hunter2"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("KEYSMITH_SECRET")
+                .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> ServerSecret.parse("v1:" + Base64.getEncoder().encodeToString(new byte[16])))
                 .hasMessageContaining("at least 32");
         assertThatThrownBy(() -> ServerSecret.parse("v1:" + K1 + ",v1:" + K2)).hasMessageContaining("twice");
@@ -40,6 +42,7 @@ class ServerSecretTest {
         ServerSecret first = ServerSecret.loadOrCreate(file);
         ServerSecret again = ServerSecret.loadOrCreate(file);
         assertThat(again.current().key()).isEqualTo(first.current().key());
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
     }
 }

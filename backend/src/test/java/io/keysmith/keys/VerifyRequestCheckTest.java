@@ -24,8 +24,11 @@ class VerifyRequestCheckTest {
     private static Validator schema() {
         try (InputStream in = VerifyRequestCheckTest.class.getClassLoader().getResourceAsStream(Contract.PATH)) {
             JsonObject contract = Contract.raw(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            JsonObject schema = contract.getJsonObject("components").getJsonObject("schemas").getJsonObject("VerifyRequest");
-            return Validator.create(JsonSchema.of(schema),
+            JsonObject schema = contract.getJsonObject("components")
+                    .getJsonObject("schemas")
+                    .getJsonObject("VerifyRequest");
+            return Validator.create(
+                    JsonSchema.of(schema),
                     new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("app:///"));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
@@ -42,9 +45,15 @@ class VerifyRequestCheckTest {
     @Provide
     Arbitrary<Object> bodies() {
         Arbitrary<Object> strings = Arbitraries.oneOf(
-                Arbitraries.strings().withCharRange('a', 'z').withChars(':', '-', '_', 'A', '0', ' ', 'é', '😀').ofMinLength(0).ofMaxLength(210),
-                Arbitraries.of("people:read", "audit:read", "people:", ":read", "People:read", "a-b:c-d", "ksk_x"),
-                Arbitraries.strings().ofLength(200), Arbitraries.strings().ofLength(201))
+                        Arbitraries.strings()
+                                .withCharRange('a', 'z')
+                                .withChars(':', '-', '_', 'A', '0', ' ', 'é', '😀')
+                                .ofMinLength(0)
+                                .ofMaxLength(210),
+                        Arbitraries.of(
+                                "people:read", "audit:read", "people:", ":read", "People:read", "a-b:c-d", "ksk_x"),
+                        Arbitraries.strings().ofLength(200),
+                        Arbitraries.strings().ofLength(201))
                 .map(s -> (Object) s);
         Arbitrary<Object> values = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(6, strings),
@@ -52,12 +61,19 @@ class VerifyRequestCheckTest {
                 net.jqwik.api.Tuple.of(1, Arbitraries.of(true, false).map(b -> (Object) b)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new JsonObject()).map(o -> (Object) o)));
         Arbitrary<Object> permissionLists = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(4, strings.list().ofMaxSize(4).map(l -> (Object) new io.vertx.core.json.JsonArray(l))),
-                net.jqwik.api.Tuple.of(1, values.list().ofMaxSize(3).map(l -> (Object) new io.vertx.core.json.JsonArray(l))),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just("people:read").list().ofSize(51).map(l -> (Object) new io.vertx.core.json.JsonArray(l))),
+                net.jqwik.api.Tuple.of(
+                        4, strings.list().ofMaxSize(4).map(l -> (Object) new io.vertx.core.json.JsonArray(l))),
+                net.jqwik.api.Tuple.of(
+                        1, values.list().ofMaxSize(3).map(l -> (Object) new io.vertx.core.json.JsonArray(l))),
+                net.jqwik.api.Tuple.of(
+                        1, Arbitraries.just("people:read").list().ofSize(51).map(l ->
+                                (Object) new io.vertx.core.json.JsonArray(l))),
                 net.jqwik.api.Tuple.of(1, values));
         Arbitrary<JsonObject> objects = Combinators.combine(
-                        values.optional(), permissionLists.optional(), values.optional(), values.optional(),
+                        values.optional(),
+                        permissionLists.optional(),
+                        values.optional(),
+                        values.optional(),
                         Arbitraries.of("key", "permissions", "extra", "Key", "permission"))
                 .as((key, permissions, ip, extra, extraName) -> {
                     JsonObject o = new JsonObject();
@@ -70,6 +86,7 @@ class VerifyRequestCheckTest {
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(12, objects.map(o -> (Object) o)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.of("a string", 42).map(x -> (Object) x)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(new io.vertx.core.json.JsonArray()).map(x -> (Object) x)));
+                net.jqwik.api.Tuple.of(
+                        1, Arbitraries.just(new io.vertx.core.json.JsonArray()).map(x -> (Object) x)));
     }
 }

@@ -54,7 +54,9 @@ class OperationsEndpointsIT {
         String text = metrics.bodyAsString();
         assertThat(text).contains("jvm_memory_used_bytes").contains("vertx_http_server_requests_total");
         assertThat(text).contains("vertx_pool_");
-        assertThat(api.get("/metrics").bodyAsString()).doesNotContain("jvm_memory").doesNotContain("vertx_");
+        assertThat(api.get("/metrics").bodyAsString())
+                .doesNotContain("jvm_memory")
+                .doesNotContain("vertx_");
     }
 
     @Test
@@ -63,7 +65,9 @@ class OperationsEndpointsIT {
         try (Connection c = PostgresFixture.get().ownerConnection(db);
                 Statement st = c.createStatement()) {
             st.execute("REVOKE CONNECT ON DATABASE " + db + " FROM PUBLIC, keysmith_app");
-            st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'keysmith_app' AND datname = '" + db + "'");
+            st.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'keysmith_app' AND datname = '"
+                            + db + "'");
             var down = api.get("/health/ready");
             assertThat(down.statusCode()).isEqualTo(503);
             assertThat(down.getHeader("content-type")).isEqualTo("application/problem+json");

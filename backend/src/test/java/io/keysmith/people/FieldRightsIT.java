@@ -35,8 +35,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(VertxExtension.class)
 @DisplayName("People: field rights hide and protect fields, record scope OWN confines, audit names fields only")
 class FieldRightsIT {
-    static final List<String> ALL_FIELDS = List.of("firstName", "lastName", "workEmail", "jobTitle", "department", "managerId",
-            "hireDate", "employmentStatus", "location", "salary", "dateOfBirth", "nationalId", "homeAddress");
+    static final List<String> ALL_FIELDS = List.of(
+            "firstName",
+            "lastName",
+            "workEmail",
+            "jobTitle",
+            "department",
+            "managerId",
+            "hireDate",
+            "employmentStatus",
+            "location",
+            "salary",
+            "dateOfBirth",
+            "nationalId",
+            "homeAddress");
     static final List<String> SENSITIVE = List.of("salary", "dateOfBirth", "nationalId", "homeAddress");
 
     /** Stored values, distinctive enough to search any text for. */
@@ -91,15 +103,20 @@ class FieldRightsIT {
         ALL_FIELDS.forEach(f -> rights.put(f, "VIEW"));
         rights.put("jobTitle", "EDIT");
         rights.put(field, right);
-        JsonObject level = api.createAccessLevel(owner, Api.accessLevelBody(field + " " + right, "ALL", rights,
-                "people:read", "people:update"));
-        return api.createSignedInUser(owner, uniqueEmail(field.toLowerCase() + "-" + right.toLowerCase()), level.getString("id"));
+        JsonObject level = api.createAccessLevel(
+                owner, Api.accessLevelBody(field + " " + right, "ALL", rights, "people:read", "people:update"));
+        return api.createSignedInUser(
+                owner, uniqueEmail(field.toLowerCase() + "-" + right.toLowerCase()), level.getString("id"));
     }
 
     /** Asserts the record conforms to the contract's Person (no unknown key, no null) and returns it. */
     private static JsonObject conforming(JsonObject person) {
-        assertThat(ContractSchemas.errors("Person", person)).as("%s against the contract's Person", person.encode()).isEmpty();
-        person.forEach(e -> assertThat(e.getValue()).as("value of %s in %s", e.getKey(), person.encode()).isNotNull());
+        assertThat(ContractSchemas.errors("Person", person))
+                .as("%s against the contract's Person", person.encode())
+                .isEmpty();
+        person.forEach(e -> assertThat(e.getValue())
+                .as("value of %s in %s", e.getKey(), person.encode())
+                .isNotNull());
         return person;
     }
 
@@ -136,28 +153,37 @@ class FieldRightsIT {
         assertThat(p.getString("field")).isEqualTo(field);
         assertThat(p.getString("detail")).contains(field);
 
-        assertThat(db.rowState("people", id)).as("stored row after a refused PATCH").isEqualTo(row);
+        assertThat(db.rowState("people", id))
+                .as("stored row after a refused PATCH")
+                .isEqualTo(row);
         assertThat(get(owner, id)).as("owner's view after a refused PATCH").isEqualTo(ownersView);
         assertThat(db.auditEvents(owner.organizationId())).as("nothing audited").isEqualTo(audit);
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"salary", "dateOfBirth", "nationalId", "homeAddress"})
-    @DisplayName("a sensitive field: NONE hides it and refuses writes, VIEW shows it and refuses writes, EDIT writes it")
+    @DisplayName(
+            "a sensitive field: NONE hides it and refuses writes, VIEW shows it and refuses writes, EDIT writes it")
     void eachSensitiveField_followsItsRight(String field) {
         String id = fullPerson("Sensitive-" + field).getString("id");
         Object stored = STORED.get(field);
         JsonObject patch = new JsonObject().put(field, ATTEMPTED.get(field));
-        JsonObject mixed = new JsonObject().put("jobTitle", "Changed by " + field).put(field, ATTEMPTED.get(field));
+        JsonObject mixed =
+                new JsonObject().put("jobTitle", "Changed by " + field).put(field, ATTEMPTED.get(field));
 
         // NONE: absent from get and list (the key, not just the value), writes refused naming it
         Session none = memberWith(field, "NONE");
         for (JsonObject seen : List.of(get(none, id), listed(none, id))) {
-            assertThat(seen.containsKey(field)).as("%s present for NONE: %s", field, seen.encode()).isFalse();
+            assertThat(seen.containsKey(field))
+                    .as("%s present for NONE: %s", field, seen.encode())
+                    .isFalse();
             assertThat(seen.encode()).doesNotContain(String.valueOf(stored));
-            assertThat(seen.getString("jobTitle")).as("other fields still shown").isEqualTo("Controller");
+            assertThat(seen.getString("jobTitle"))
+                    .as("other fields still shown")
+                    .isEqualTo("Controller");
         }
-        assertThat(api.get("/api/v1/people", none).bodyAsString()).doesNotContain(String.valueOf(stored))
+        assertThat(api.get("/api/v1/people", none).bodyAsString())
+                .doesNotContain(String.valueOf(stored))
                 .doesNotContain("\"" + field + "\"");
         refusedNaming(none, id, patch, field);
         refusedNaming(none, id, mixed, field); // an editable field alongside changes nothing either
@@ -184,8 +210,12 @@ class FieldRightsIT {
 
         // clearing it (null) is a write as well: refused without EDIT, done with it; a cleared field is absent
         refusedNaming(view, id, new JsonObject().putNull(field), field);
-        assertThat(api.patch("/api/v1/people/" + id, edit, new JsonObject().putNull(field)).statusCode()).isEqualTo(200);
-        assertThat(get(owner, id).containsKey(field)).as("a cleared field is absent, not null").isFalse();
+        assertThat(api.patch("/api/v1/people/" + id, edit, new JsonObject().putNull(field))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(get(owner, id).containsKey(field))
+                .as("a cleared field is absent, not null")
+                .isFalse();
     }
 
     @Test
@@ -194,29 +224,49 @@ class FieldRightsIT {
         Map<String, String> rights = new LinkedHashMap<>();
         ALL_FIELDS.forEach(f -> rights.put(f, "EDIT"));
         rights.put("nationalId", "VIEW");
-        JsonObject level = api.createAccessLevel(owner, Api.accessLevelBody("Creators", "ALL", rights,
-                "people:read", "people:create"));
+        JsonObject level = api.createAccessLevel(
+                owner, Api.accessLevelBody("Creators", "ALL", rights, "people:read", "people:create"));
         Session creator = api.createSignedInUser(owner, uniqueEmail("creator"), level.getString("id"));
         long people = db.people(owner.organizationId());
-        JsonObject p = problem(api.post("/api/v1/people", creator, new JsonObject()
-                .put("firstName", "Nadia").put("lastName", "Nope").put("nationalId", "NID-NEW")), 403);
+        JsonObject p = problem(
+                api.post(
+                        "/api/v1/people",
+                        creator,
+                        new JsonObject()
+                                .put("firstName", "Nadia")
+                                .put("lastName", "Nope")
+                                .put("nationalId", "NID-NEW")),
+                403);
         assertThat(p.getString("type")).endsWith("/field-not-editable");
         assertThat(p.getString("field")).isEqualTo("nationalId");
         assertThat(db.people(owner.organizationId())).isEqualTo(people);
 
-        HttpResponse<Buffer> ok = api.post("/api/v1/people", creator, new JsonObject()
-                .put("firstName", "Nadia").put("lastName", "Yes").put("salary", 10));
+        HttpResponse<Buffer> ok = api.post(
+                "/api/v1/people",
+                creator,
+                new JsonObject()
+                        .put("firstName", "Nadia")
+                        .put("lastName", "Yes")
+                        .put("salary", 10));
         assertThat(ok.statusCode()).as(ok.bodyAsString()).isEqualTo(201);
         conforming(ok.bodyAsJsonObject());
     }
 
     @Test
-    @DisplayName("record scope OWN: an Employee lists and reads only the record linked to them; others are 404 and untouched")
+    @DisplayName(
+            "record scope OWN: an Employee lists and reads only the record linked to them; others are 404 and untouched")
     void recordScopeOwn_reachesOnlyTheLinkedRecord() {
         Session employee = api.createSignedInUser(owner, uniqueEmail("own-employee"), "EMPLOYEE");
         assertThat(employee.me().getString("recordScope")).isEqualTo("OWN");
-        String mine = api.createPerson(owner, new JsonObject().put("firstName", "Olive").put("lastName", "Own")
-                .put("userId", employee.userId()).put("salary", 55555.5).put("homeAddress", "3 Own Way")).getString("id");
+        String mine = api.createPerson(
+                        owner,
+                        new JsonObject()
+                                .put("firstName", "Olive")
+                                .put("lastName", "Own")
+                                .put("userId", employee.userId())
+                                .put("salary", 55555.5)
+                                .put("homeAddress", "3 Own Way"))
+                .getString("id");
         String other = fullPerson("Other").getString("id");
 
         HttpResponse<Buffer> list = api.get("/api/v1/people", employee);
@@ -226,36 +276,51 @@ class FieldRightsIT {
         assertThat(list.bodyAsString()).doesNotContain(other).doesNotContain(String.valueOf(STORED.get("salary")));
         items.forEach(o -> conforming((JsonObject) o));
         // the filters and the cursor do not widen the scope
-        assertThat(api.get("/api/v1/people?department=Finance", employee).bodyAsJsonObject().getJsonArray("items")).isEmpty();
+        assertThat(api.get("/api/v1/people?department=Finance", employee)
+                        .bodyAsJsonObject()
+                        .getJsonArray("items"))
+                .isEmpty();
         HttpResponse<Buffer> after = api.get("/api/v1/people?limit=1&after=" + cursorOf(other), employee);
         assertThat(after.bodyAsString()).doesNotContain(other);
 
         JsonObject own = get(employee, mine);
-        assertThat(own.getDouble("salary")).as("the Employee views their own salary").isEqualTo(55555.5);
+        assertThat(own.getDouble("salary"))
+                .as("the Employee views their own salary")
+                .isEqualTo(55555.5);
 
         problem(api.get("/api/v1/people/" + other, employee), 404);
         String row = db.rowState("people", other);
-        JsonObject p = problem(api.patch("/api/v1/people/" + other, employee, new JsonObject().put("homeAddress", "9 Intruder Rd")), 404);
+        JsonObject p = problem(
+                api.patch("/api/v1/people/" + other, employee, new JsonObject().put("homeAddress", "9 Intruder Rd")),
+                404);
         assertThat(p.getString("type")).endsWith("/not-found");
         assertThat(db.rowState("people", other)).isEqualTo(row);
 
         // their own record: homeAddress is EDIT for Employees, salary only VIEW, the link not theirs to move
-        HttpResponse<Buffer> moved = api.patch("/api/v1/people/" + mine, employee, new JsonObject().put("homeAddress", "4 New Way"));
+        HttpResponse<Buffer> moved =
+                api.patch("/api/v1/people/" + mine, employee, new JsonObject().put("homeAddress", "4 New Way"));
         assertThat(moved.statusCode()).as(moved.bodyAsString()).isEqualTo(200);
-        assertThat(conforming(moved.bodyAsJsonObject()).getString("homeAddress")).isEqualTo("4 New Way");
+        assertThat(conforming(moved.bodyAsJsonObject()).getString("homeAddress"))
+                .isEqualTo("4 New Way");
         refusedNaming(employee, mine, new JsonObject().put("salary", 999999), "salary");
         refusedNaming(employee, mine, new JsonObject().put("userId", owner.userId()), "userId");
         assertThat(get(owner, mine).getDouble("salary")).isEqualTo(55555.5);
 
         // and no record may be created or deleted with scope OWN / the Employee's permissions
         long people = db.people(owner.organizationId());
-        problem(api.post("/api/v1/people", employee, new JsonObject().put("firstName", "X").put("lastName", "Y")), 403);
+        problem(
+                api.post(
+                        "/api/v1/people",
+                        employee,
+                        new JsonObject().put("firstName", "X").put("lastName", "Y")),
+                403);
         problem(api.delete("/api/v1/people/" + other, employee), 403);
         assertThat(db.people(owner.organizationId())).isEqualTo(people);
     }
 
     @Test
-    @DisplayName("list filters on a field one may not view reveal nothing of it (refused, or the same answer for any value)")
+    @DisplayName(
+            "list filters on a field one may not view reveal nothing of it (refused, or the same answer for any value)")
     void filtersOnAHiddenField_revealNothing() {
         String finance = fullPerson("Filtered").getString("id"); // department Finance, status ACTIVE
         for (String field : List.of("department", "employmentStatus")) {
@@ -266,7 +331,9 @@ class FieldRightsIT {
             HttpResponse<Buffer> miss = api.get("/api/v1/people?limit=200&" + field + "=" + other, blind);
             if (hit.statusCode() == 200 || miss.statusCode() == 200) {
                 assertThat(hit.bodyAsString())
-                        .as("filtering on %s, which the caller may not view, tells %s's value apart (record %s)", field, field, finance)
+                        .as(
+                                "filtering on %s, which the caller may not view, tells %s's value apart (record %s)",
+                                field, field, finance)
                         .isEqualTo(miss.bodyAsString());
             } else {
                 assertThat(hit.statusCode()).isBetween(400, 499);
@@ -277,7 +344,8 @@ class FieldRightsIT {
 
     /** The list cursor that would follow {@code id} (the list's cursor is an encoded record id). */
     private static String cursorOf(String id) {
-        return java.util.Base64.getUrlEncoder().withoutPadding()
+        return java.util.Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
@@ -286,8 +354,15 @@ class FieldRightsIT {
     void auditRecords_nameFields_neverValues() {
         long before = db.auditEvents(owner.organizationId());
         String id = fullPerson("Audited").getString("id");
-        assertThat(api.patch("/api/v1/people/" + id, owner, new JsonObject()
-                .put("salary", 876543.21).put("nationalId", "NID-AUDIT-SECRET").put("jobTitle", "Auditor")).statusCode()).isEqualTo(200);
+        assertThat(api.patch(
+                                "/api/v1/people/" + id,
+                                owner,
+                                new JsonObject()
+                                        .put("salary", 876543.21)
+                                        .put("nationalId", "NID-AUDIT-SECRET")
+                                        .put("jobTitle", "Auditor"))
+                        .statusCode())
+                .isEqualTo(200);
         assertThat(api.delete("/api/v1/people/" + id, owner).statusCode()).isEqualTo(204);
         problem(api.get("/api/v1/people/" + id, owner), 404);
         assertThat(db.auditEvents(owner.organizationId())).isEqualTo(before + 3);
@@ -304,20 +379,32 @@ class FieldRightsIT {
             });
         }
         assertThat(byAction).containsOnlyKeys("person.created", "person.updated", "person.deleted");
-        assertThat(byAction.get("person.updated").getJsonObject("details").getJsonArray("fields").getList())
+        assertThat(byAction.get("person.updated")
+                        .getJsonObject("details")
+                        .getJsonArray("fields")
+                        .getList())
                 .containsExactly("jobTitle", "nationalId", "salary");
-        assertThat(byAction.get("person.created").getJsonObject("details").getJsonArray("fields").getList())
+        assertThat(byAction.get("person.created")
+                        .getJsonObject("details")
+                        .getJsonArray("fields")
+                        .getList())
                 .contains("salary", "nationalId", "homeAddress", "dateOfBirth", "firstName");
         assertThat(byAction.get("person.updated").getString("actorUserId")).isEqualTo(owner.userId());
 
-        String stored = db.text("SELECT coalesce(jsonb_agg(to_jsonb(a)), '[]'::jsonb)::text FROM audit_events a"
-                + " WHERE a.organization_id = ?", owner.organizationId());
+        String stored = db.text(
+                "SELECT coalesce(jsonb_agg(to_jsonb(a)), '[]'::jsonb)::text FROM audit_events a"
+                        + " WHERE a.organization_id = ?",
+                owner.organizationId());
         String listed = api.get("/api/v1/audit-events?limit=200", owner).bodyAsString();
         for (String text : List.of(stored, listed)) {
-            assertThat(text).contains("person.updated")
-                    .doesNotContain("987654").doesNotContain("876543")
-                    .doesNotContain("NID-7731-SECRET").doesNotContain("NID-AUDIT-SECRET")
-                    .doesNotContain("17 Hidden Orchard Road").doesNotContain("1961-07-13");
+            assertThat(text)
+                    .contains("person.updated")
+                    .doesNotContain("987654")
+                    .doesNotContain("876543")
+                    .doesNotContain("NID-7731-SECRET")
+                    .doesNotContain("NID-AUDIT-SECRET")
+                    .doesNotContain("17 Hidden Orchard Road")
+                    .doesNotContain("1961-07-13");
         }
     }
 }

@@ -43,9 +43,9 @@ public final class Api {
     private final int port;
 
     public Api(Vertx vertx, int port) {
-        this.client = WebClient.create(vertx, new WebClientOptions()
-                .setDefaultHost("127.0.0.1")
-                .setFollowRedirects(false),
+        this.client = WebClient.create(
+                vertx,
+                new WebClientOptions().setDefaultHost("127.0.0.1").setFollowRedirects(false),
                 new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
         this.port = port;
     }
@@ -82,7 +82,8 @@ public final class Api {
         if (body == null) {
             return req.send();
         }
-        String text = body instanceof JsonObject o ? o.encode() : body instanceof JsonArray a ? a.encode() : body.toString();
+        String text =
+                body instanceof JsonObject o ? o.encode() : body instanceof JsonArray a ? a.encode() : body.toString();
         return req.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(text));
     }
 
@@ -94,13 +95,19 @@ public final class Api {
         return call(HttpMethod.POST, path, session, body);
     }
 
-    public HttpResponse<Buffer> signUpResponse(String organization, String email, String password, Map<String, String> headers) {
-        return call(HttpMethod.POST, "/api/v1/signup", null, new JsonObject()
-                .put("organizationName", organization)
-                .put("firstName", "Ada")
-                .put("lastName", "Owner")
-                .put("email", email)
-                .put("password", password), headers);
+    public HttpResponse<Buffer> signUpResponse(
+            String organization, String email, String password, Map<String, String> headers) {
+        return call(
+                HttpMethod.POST,
+                "/api/v1/signup",
+                null,
+                new JsonObject()
+                        .put("organizationName", organization)
+                        .put("firstName", "Ada")
+                        .put("lastName", "Owner")
+                        .put("email", email)
+                        .put("password", password),
+                headers);
     }
 
     public Session signUp(String organization, String email) {
@@ -109,7 +116,9 @@ public final class Api {
 
     public Session signUp(String organization, String email, String password) {
         HttpResponse<Buffer> r = signUpResponse(organization, email, password, Map.of());
-        assertThat(r.statusCode()).as("sign-up of %s: %s", organization, r.bodyAsString()).isEqualTo(201);
+        assertThat(r.statusCode())
+                .as("sign-up of %s: %s", organization, r.bodyAsString())
+                .isEqualTo(201);
         return session(r, r.bodyAsJsonObject());
     }
 
@@ -124,7 +133,9 @@ public final class Api {
     /** Signs in expecting a single organization (or the chosen one). */
     public Session signInOk(String email, String password, String organizationId) {
         HttpResponse<Buffer> r = signIn(email, password, organizationId);
-        assertThat(r.statusCode()).as("sign-in of %s: %s", email, r.bodyAsString()).isEqualTo(200);
+        assertThat(r.statusCode())
+                .as("sign-in of %s: %s", email, r.bodyAsString())
+                .isEqualTo(200);
         JsonObject body = r.bodyAsJsonObject();
         assertThat(body.getString("status")).isEqualTo("SIGNED_IN");
         return session(r, body.getJsonObject("me"));
@@ -144,14 +155,18 @@ public final class Api {
             body.put("accessLevelId", accessLevelId(admin, accessLevel));
         }
         HttpResponse<Buffer> r = post("/api/v1/users", admin, body);
-        assertThat(r.statusCode()).as("create user %s: %s", email, r.bodyAsString()).isEqualTo(201);
+        assertThat(r.statusCode())
+                .as("create user %s: %s", email, r.bodyAsString())
+                .isEqualTo(201);
         return r.bodyAsJsonObject();
     }
 
     /** The organization's access levels as {@code session} sees them (needs access-levels:read). */
     public JsonArray accessLevels(Session session) {
         HttpResponse<Buffer> r = get("/api/v1/access-levels", session);
-        assertThat(r.statusCode()).as("list access levels: %s", r.bodyAsString()).isEqualTo(200);
+        assertThat(r.statusCode())
+                .as("list access levels: %s", r.bodyAsString())
+                .isEqualTo(200);
         return r.bodyAsJsonObject().getJsonArray("items");
     }
 
@@ -170,7 +185,8 @@ public final class Api {
     }
 
     /** An access-level body: all of {@code permissions}, the scope, and the field rights given as name -> right. */
-    public static JsonObject accessLevelBody(String name, String recordScope, Map<String, String> fieldRights, String... permissions) {
+    public static JsonObject accessLevelBody(
+            String name, String recordScope, Map<String, String> fieldRights, String... permissions) {
         return new JsonObject()
                 .put("name", name)
                 .put("recordScope", recordScope)
@@ -181,7 +197,9 @@ public final class Api {
     /** Creates a custom access level as {@code admin}; the answer is the AccessLevel. */
     public JsonObject createAccessLevel(Session admin, JsonObject body) {
         HttpResponse<Buffer> r = post("/api/v1/access-levels", admin, body);
-        assertThat(r.statusCode()).as("create access level %s: %s", body.getString("name"), r.bodyAsString()).isEqualTo(201);
+        assertThat(r.statusCode())
+                .as("create access level %s: %s", body.getString("name"), r.bodyAsString())
+                .isEqualTo(201);
         return r.bodyAsJsonObject();
     }
 
@@ -213,13 +231,17 @@ public final class Api {
     }
 
     public HttpResponse<Buffer> accept(String token, String password) {
-        return post("/api/v1/invitations/accept", null, new JsonObject().put("token", token).put("password", password));
+        return post(
+                "/api/v1/invitations/accept",
+                null,
+                new JsonObject().put("token", token).put("password", password));
     }
 
     /** Creates a user and has them accept the invitation: a signed-in session of the new user (level as in createUser). */
     public Session createSignedInUser(Session admin, String email, String accessLevel) {
         JsonObject created = createUser(admin, email, "EMPLOYEE", accessLevel);
-        HttpResponse<Buffer> r = accept(token(created.getJsonObject("invitation").getString("url")), PASSWORD);
+        HttpResponse<Buffer> r =
+                accept(token(created.getJsonObject("invitation").getString("url")), PASSWORD);
         assertThat(r.statusCode()).as("accept invitation: %s", r.bodyAsString()).isEqualTo(200);
         return session(r, r.bodyAsJsonObject());
     }
@@ -232,7 +254,10 @@ public final class Api {
     }
 
     public static String setCookieHeader(HttpResponse<Buffer> r) {
-        return r.cookies().stream().filter(c -> c.startsWith(COOKIE + "=")).findFirst().orElse(null);
+        return r.cookies().stream()
+                .filter(c -> c.startsWith(COOKIE + "="))
+                .findFirst()
+                .orElse(null);
     }
 
     public static String cookieValue(HttpResponse<Buffer> r) {

@@ -25,13 +25,15 @@ public final class ContractSchemas {
 
     /** The component schema {@code name} as written, closed against unknown keys. */
     public static Validator strict(String name) {
-        return CACHE.computeIfAbsent(name, n -> Validator.create(
-                JsonSchema.of(close(inline(ContractOperations.resolve(
-                        new JsonObject().put("$ref", "#/components/schemas/" + n))))),
-                new JsonSchemaOptions()
-                        .setDraft(Draft.DRAFT202012)
-                        .setBaseUri("https://keysmith.test/schemas/")
-                        .setOutputFormat(OutputFormat.Basic)));
+        return CACHE.computeIfAbsent(
+                name,
+                n -> Validator.create(
+                        JsonSchema.of(close(inline(ContractOperations.resolve(
+                                new JsonObject().put("$ref", "#/components/schemas/" + n))))),
+                        new JsonSchemaOptions()
+                                .setDraft(Draft.DRAFT202012)
+                                .setBaseUri("https://keysmith.test/schemas/")
+                                .setOutputFormat(OutputFormat.Basic)));
     }
 
     /** The validation errors of {@code value} against the strict component schema (empty when it conforms). */

@@ -14,12 +14,27 @@ class ContractSchemasTest {
     @Test
     @DisplayName("a valid Person passes; a null, an unknown key, a wrong type or a bad enum fails")
     void person() {
-        assertThat(ContractSchemas.errors("Person", new JsonObject().put("id", ID).put("salary", 10.5)
-                .put("employmentStatus", "ACTIVE").put("dateOfBirth", "1970-01-01"))).isEmpty();
-        assertThat(ContractSchemas.errors("Person", new JsonObject().put("id", ID).putNull("salary"))).isNotEmpty();
-        assertThat(ContractSchemas.errors("Person", new JsonObject().put("id", ID).put("ssn", "x"))).isNotEmpty();
-        assertThat(ContractSchemas.errors("Person", new JsonObject().put("id", ID).put("salary", "10"))).isNotEmpty();
-        assertThat(ContractSchemas.errors("Person", new JsonObject().put("id", ID).put("employmentStatus", "GONE"))).isNotEmpty();
-        assertThat(ContractSchemas.errors("Person", new JsonObject().put("firstName", "No id"))).isNotEmpty();
+        assertThat(ContractSchemas.errors(
+                        "Person",
+                        new JsonObject()
+                                .put("id", ID)
+                                .put("salary", 10.5)
+                                .put("employmentStatus", "ACTIVE")
+                                .put("dateOfBirth", "1970-01-01")))
+                .isEmpty();
+        assertThat(ContractSchemas.errors(
+                        "Person", new JsonObject().put("id", ID).putNull("salary")))
+                .isNotEmpty();
+        assertThat(ContractSchemas.errors(
+                        "Person", new JsonObject().put("id", ID).put("ssn", "x")))
+                .isNotEmpty();
+        assertThat(ContractSchemas.errors(
+                        "Person", new JsonObject().put("id", ID).put("salary", "10")))
+                .isNotEmpty();
+        assertThat(ContractSchemas.errors(
+                        "Person", new JsonObject().put("id", ID).put("employmentStatus", "GONE")))
+                .isNotEmpty();
+        assertThat(ContractSchemas.errors("Person", new JsonObject().put("firstName", "No id")))
+                .isNotEmpty();
     }
 }

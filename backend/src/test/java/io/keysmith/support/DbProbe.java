@@ -19,7 +19,8 @@ public final class DbProbe {
     }
 
     public long count(String sql, Object... args) {
-        try (Connection c = owner(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = owner();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i] instanceof String s && isUuid(s) ? UUID.fromString(s) : args[i]);
             }
@@ -34,7 +35,8 @@ public final class DbProbe {
 
     /** The first column of the first row as text (null when there is no row). */
     public String text(String sql, Object... args) {
-        try (Connection c = owner(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = owner();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i] instanceof String s && isUuid(s) ? UUID.fromString(s) : args[i]);
             }
@@ -56,11 +58,14 @@ public final class DbProbe {
 
     /** Everything stored about one user: the row, its tokens and its sessions, as comparable text. */
     public String userState(String userId) {
-        return text("SELECT jsonb_build_object("
+        return text(
+                "SELECT jsonb_build_object("
                         + "'user', (SELECT to_jsonb(u) FROM users u WHERE u.id = ?),"
                         + "'invitations', (SELECT coalesce(jsonb_agg(to_jsonb(i) ORDER BY i.created_at, i.token_hash), '[]') FROM invitations i WHERE i.user_id = ?),"
                         + "'sessions', (SELECT count(*) FROM sessions s WHERE s.user_id = ?))::text",
-                userId, userId, userId);
+                userId,
+                userId,
+                userId);
     }
 
     /** One row of an organization-owned table with an id column, as comparable text (null when there is none). */

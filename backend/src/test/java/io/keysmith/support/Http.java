@@ -14,7 +14,8 @@ public final class Http {
     private final int port;
 
     public Http(Vertx vertx, int port) {
-        this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setFollowRedirects(false));
+        this.client = WebClient.create(
+                vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setFollowRedirects(false));
         this.port = port;
     }
 
@@ -27,7 +28,9 @@ public final class Http {
         if (contentType != null) {
             req.putHeader("content-type", contentType);
         }
-        return body == null ? req.send().await() : req.sendBuffer(Buffer.buffer(body)).await();
+        return body == null
+                ? req.send().await()
+                : req.sendBuffer(Buffer.buffer(body)).await();
     }
 
     public HttpResponse<Buffer> postJson(String path, JsonObject body) {

@@ -38,7 +38,9 @@ public final class KeyTraffic implements AutoCloseable {
     public KeyTraffic(Vertx vertx, int port) {
         this.vertx = vertx;
         this.port = port;
-        this.client = WebClient.create(vertx, new WebClientOptions()
+        this.client = WebClient.create(
+                vertx,
+                new WebClientOptions()
                         .setDefaultHost("127.0.0.1")
                         .setFollowRedirects(false)
                         .setConnectTimeout(5_000)
@@ -47,9 +49,11 @@ public final class KeyTraffic implements AutoCloseable {
     }
 
     /** Creates a key as {@code session}; {@code permissions} null: INHERIT, else SCOPED with them. */
-    public static Key createKey(Api api, Api.Session session, String name, String apiType, JsonArray permissions,
-            Integer ratePerMinute) {
-        JsonObject body = new JsonObject().put("name", name).put("apiType", apiType)
+    public static Key createKey(
+            Api api, Api.Session session, String name, String apiType, JsonArray permissions, Integer ratePerMinute) {
+        JsonObject body = new JsonObject()
+                .put("name", name)
+                .put("apiType", apiType)
                 .put("permissionMode", permissions == null ? "INHERIT" : "SCOPED");
         if (permissions != null) {
             body.put("permissions", permissions);
@@ -58,14 +62,19 @@ public final class KeyTraffic implements AutoCloseable {
             body.put("rateLimitPerMinute", ratePerMinute);
         }
         HttpResponse<Buffer> r = api.post("/api/v1/api-keys", session, body);
-        assertThat(r.statusCode()).as("create key %s: %s", name, r.bodyAsString()).isEqualTo(201);
+        assertThat(r.statusCode())
+                .as("create key %s: %s", name, r.bodyAsString())
+                .isEqualTo(201);
         JsonObject json = r.bodyAsJsonObject();
-        return new Key(json.getJsonObject("key").getString("id"), json.getString("secret"),
+        return new Key(
+                json.getJsonObject("key").getString("id"),
+                json.getString("secret"),
                 json.getJsonObject("key").getString("hint"));
     }
 
     public HttpRequest<Buffer> request(HttpMethod method, String path, String secret) {
-        HttpRequest<Buffer> req = client.request(method, port, "127.0.0.1", path).timeout(30_000);
+        HttpRequest<Buffer> req =
+                client.request(method, port, "127.0.0.1", path).timeout(30_000);
         if (secret != null) {
             req.putHeader("Authorization", "Bearer " + secret);
         }
@@ -96,7 +105,11 @@ public final class KeyTraffic implements AutoCloseable {
         return statuses;
     }
 
-    private void lane(int n, AtomicLong next, Supplier<Future<HttpResponse<Buffer>>> request, Map<Integer, Integer> statuses,
+    private void lane(
+            int n,
+            AtomicLong next,
+            Supplier<Future<HttpResponse<Buffer>>> request,
+            Map<Integer, Integer> statuses,
             Promise<Void> done) {
         if (next.getAndIncrement() >= n) {
             done.complete();
@@ -159,8 +172,8 @@ public final class KeyTraffic implements AutoCloseable {
     }
 
     /** Polls {@code value} until {@code done} holds or {@code timeout} passes; the last value seen. */
-    public static long poll(java.util.function.LongSupplier value, java.util.function.LongPredicate done,
-            java.time.Duration timeout) {
+    public static long poll(
+            java.util.function.LongSupplier value, java.util.function.LongPredicate done, java.time.Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long v = value.getAsLong();
         while (!done.test(v) && System.nanoTime() < deadline) {

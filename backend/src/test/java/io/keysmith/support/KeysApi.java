@@ -43,7 +43,10 @@ public final class KeysApi {
     }
 
     /** How a key is presented. */
-    public enum Scheme { BASIC, BEARER }
+    public enum Scheme {
+        BASIC,
+        BEARER
+    }
 
     /** One answer: status, body text and headers. */
     public record Reply(String method, String path, int status, String body, MultiMap headers) {
@@ -70,7 +73,8 @@ public final class KeysApi {
     private final ConcurrentLinkedQueue<Reply> replies = new ConcurrentLinkedQueue<>();
 
     public KeysApi(Vertx vertx, int port) {
-        this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setFollowRedirects(false));
+        this.client = WebClient.create(
+                vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setFollowRedirects(false));
         this.port = port;
     }
 
@@ -94,10 +98,15 @@ public final class KeysApi {
         if (body == null) {
             r = req.send().await();
         } else {
-            String text = body instanceof JsonObject o ? o.encode() : body instanceof JsonArray a ? a.encode() : body.toString();
-            r = req.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(text)).await();
+            String text = body instanceof JsonObject o
+                    ? o.encode()
+                    : body instanceof JsonArray a ? a.encode() : body.toString();
+            r = req.putHeader("Content-Type", "application/json")
+                    .sendBuffer(Buffer.buffer(text))
+                    .await();
         }
-        Reply reply = new Reply(method.name(), path, r.statusCode(), r.bodyAsString() == null ? "" : r.bodyAsString(), r.headers());
+        Reply reply = new Reply(
+                method.name(), path, r.statusCode(), r.bodyAsString() == null ? "" : r.bodyAsString(), r.headers());
         replies.add(reply);
         return reply;
     }
@@ -145,12 +154,15 @@ public final class KeysApi {
     // ---------------------------------------------------------------------------------------------- set-up steps
 
     public Session signUp(String organization, String email) {
-        Reply r = post("/api/v1/signup", null, new JsonObject()
-                .put("organizationName", organization)
-                .put("firstName", "Ada")
-                .put("lastName", "Owner")
-                .put("email", email)
-                .put("password", PASSWORD));
+        Reply r = post(
+                "/api/v1/signup",
+                null,
+                new JsonObject()
+                        .put("organizationName", organization)
+                        .put("firstName", "Ada")
+                        .put("lastName", "Owner")
+                        .put("email", email)
+                        .put("password", PASSWORD));
         assertThat(r.status()).as("sign-up of %s: %s", organization, r.body()).isEqualTo(201);
         return session(r);
     }
@@ -198,7 +210,11 @@ public final class KeysApi {
 
     /** A new user on {@code levelId} (null: the default Employee level) who accepted the invitation: their session. */
     public Session createSignedInUser(Session admin, String email, String levelId) {
-        JsonObject body = new JsonObject().put("email", email).put("firstName", "Grace").put("lastName", "User").put("kind", "EMPLOYEE");
+        JsonObject body = new JsonObject()
+                .put("email", email)
+                .put("firstName", "Grace")
+                .put("lastName", "User")
+                .put("kind", "EMPLOYEE");
         if (levelId != null) {
             body.put("accessLevelId", levelId);
         }
@@ -206,7 +222,10 @@ public final class KeysApi {
         assertThat(created.status()).as("create user: %s", created).isEqualTo(201);
         String url = created.json().getJsonObject("invitation").getString("url");
         String token = url.substring(url.indexOf("#token=") + "#token=".length());
-        Reply accepted = post("/api/v1/invitations/accept", null, new JsonObject().put("token", token).put("password", PASSWORD));
+        Reply accepted = post(
+                "/api/v1/invitations/accept",
+                null,
+                new JsonObject().put("token", token).put("password", PASSWORD));
         assertThat(accepted.status()).as("accept invitation: %s", accepted).isEqualTo(200);
         return session(accepted);
     }

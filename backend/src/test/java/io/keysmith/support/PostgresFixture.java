@@ -46,9 +46,12 @@ public final class PostgresFixture {
                 c.start();
                 return new PostgresFixture(c.getHost(), c.getMappedPort(5432), c.getUsername(), c.getPassword());
             }
-            Path dir = Path.of(System.getProperty("keysmith.test.dir", "target/test-data"), "pg-" + ProcessHandle.current().pid());
+            Path dir = Path.of(
+                    System.getProperty("keysmith.test.dir", "target/test-data"),
+                    "pg-" + ProcessHandle.current().pid());
             Files.createDirectories(dir);
-            System.setProperty("ot.epg.working-dir", dir.resolve("work").toAbsolutePath().toString());
+            System.setProperty(
+                    "ot.epg.working-dir", dir.resolve("work").toAbsolutePath().toString());
             var pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                     .setDataDirectory(dir.resolve("data"))
                     .setServerConfig("fsync", "off")

@@ -32,9 +32,11 @@ public final class TestServer implements AutoCloseable {
                 .put("database.url", PostgresFixture.uri(database))
                 .put("secret", TEST_SECRET)
                 .put("shutdown.grace.seconds", 2)
-                .put("data.dir", Path.of(System.getProperty("keysmith.test.dir", "target/test-data"), "server")
-                        .toAbsolutePath()
-                        .toString())
+                .put(
+                        "data.dir",
+                        Path.of(System.getProperty("keysmith.test.dir", "target/test-data"), "server")
+                                .toAbsolutePath()
+                                .toString())
                 .mergeIn(extra);
         try {
             return new TestServer(Keysmith.start(overrides).get(60, TimeUnit.SECONDS), database);

@@ -56,7 +56,8 @@ class MetricsIT {
     }
 
     private static void send(KeyTraffic traffic, String secret, int n, int status) {
-        assertThat(traffic.burst(n, 1, () -> traffic.get(PEOPLE, secret, Map.of()))).isEqualTo(Map.of(status, n));
+        assertThat(traffic.burst(n, 1, () -> traffic.get(PEOPLE, secret, Map.of())))
+                .isEqualTo(Map.of(status, n));
     }
 
     private static void verify(KeyTraffic traffic, Key gateway, JsonObject body, String code) {
@@ -66,10 +67,11 @@ class MetricsIT {
     }
 
     @Test
-    @DisplayName("after traffic: requests, verifications, their histogram, cache lookups and flush series; no secret, hint or e-mail")
+    @DisplayName(
+            "after traffic: requests, verifications, their histogram, cache lookups and flush series; no secret, hint or e-mail")
     void seriesAfterTraffic() throws Exception {
-        TestServer server = TestServer.start(PostgresFixture.get().newDatabase("metrics_values"),
-                new JsonObject().put("usage.flush.seconds", 1));
+        TestServer server = TestServer.start(
+                PostgresFixture.get().newDatabase("metrics_values"), new JsonObject().put("usage.flush.seconds", 1));
         try (KeyTraffic traffic = new KeyTraffic(vertx, server.port())) {
             Api api = new Api(vertx, server.port());
             String email = Api.uniqueEmail("metrics-owner");
@@ -87,31 +89,90 @@ class MetricsIT {
                 verify(traffic, gateway, new JsonObject().put("key", people.secret()), "VALID");
             }
             verify(traffic, gateway, new JsonObject().put("key", KeyFormat.generate()), "NOT_FOUND");
-            verify(traffic, gateway, new JsonObject().put("key", scoped.secret())
-                    .put("permissions", new JsonArray().add("people:read")), "INSUFFICIENT_PERMISSIONS");
+            verify(
+                    traffic,
+                    gateway,
+                    new JsonObject().put("key", scoped.secret()).put("permissions", new JsonArray().add("people:read")),
+                    "INSUFFICIENT_PERMISSIONS");
             Thread.sleep(2_500); // two flushes
 
             PrometheusScrape s = scrape(server);
-            assertThat(s.sum("keysmith_requests_total", "organization", org, "key_id", people.id(), "operation", "listPeople",
-                    "outcome", "allowed", "status", "200")).isEqualTo(5);
-            assertThat(s.sum("keysmith_requests_total", "organization", org, "key_id", scoped.id(), "operation", "listPeople",
-                    "outcome", "denied", "status", "403")).isEqualTo(2);
-            assertThat(s.sum("keysmith_requests_total", "organization", "none", "key_id", "none", "operation", "listPeople",
-                    "outcome", "invalid", "status", "401")).as("an unknown key: no organization, no key").isEqualTo(1);
-            assertThat(s.sum("keysmith_requests_total", "organization", org, "key_id", gateway.id(), "operation",
-                    "verifyApiKey", "outcome", "allowed", "status", "200")).isEqualTo(5);
-            assertThat(s.sum("keysmith_requests_total")).as("every key-authenticated request, once").isEqualTo(13);
+            assertThat(s.sum(
+                            "keysmith_requests_total",
+                            "organization",
+                            org,
+                            "key_id",
+                            people.id(),
+                            "operation",
+                            "listPeople",
+                            "outcome",
+                            "allowed",
+                            "status",
+                            "200"))
+                    .isEqualTo(5);
+            assertThat(s.sum(
+                            "keysmith_requests_total",
+                            "organization",
+                            org,
+                            "key_id",
+                            scoped.id(),
+                            "operation",
+                            "listPeople",
+                            "outcome",
+                            "denied",
+                            "status",
+                            "403"))
+                    .isEqualTo(2);
+            assertThat(s.sum(
+                            "keysmith_requests_total",
+                            "organization",
+                            "none",
+                            "key_id",
+                            "none",
+                            "operation",
+                            "listPeople",
+                            "outcome",
+                            "invalid",
+                            "status",
+                            "401"))
+                    .as("an unknown key: no organization, no key")
+                    .isEqualTo(1);
+            assertThat(s.sum(
+                            "keysmith_requests_total",
+                            "organization",
+                            org,
+                            "key_id",
+                            gateway.id(),
+                            "operation",
+                            "verifyApiKey",
+                            "outcome",
+                            "allowed",
+                            "status",
+                            "200"))
+                    .isEqualTo(5);
+            assertThat(s.sum("keysmith_requests_total"))
+                    .as("every key-authenticated request, once")
+                    .isEqualTo(13);
 
-            assertThat(s.sum("keysmith_key_verifications_total", "organization", org, "outcome", "valid")).isEqualTo(3);
-            assertThat(s.sum("keysmith_key_verifications_total", "organization", org, "outcome", "not_found")).isEqualTo(1);
-            assertThat(s.sum("keysmith_key_verifications_total", "organization", org, "outcome", "insufficient_permissions"))
+            assertThat(s.sum("keysmith_key_verifications_total", "organization", org, "outcome", "valid"))
+                    .isEqualTo(3);
+            assertThat(s.sum("keysmith_key_verifications_total", "organization", org, "outcome", "not_found"))
+                    .isEqualTo(1);
+            assertThat(s.sum(
+                            "keysmith_key_verifications_total",
+                            "organization",
+                            org,
+                            "outcome",
+                            "insufficient_permissions"))
                     .isEqualTo(1);
             assertThat(s.sum("keysmith_key_verifications_total")).isEqualTo(5);
 
             List<PrometheusScrape.Sample> buckets = s.named("keysmith_key_verification_duration_seconds_bucket");
             assertThat(buckets).as("histogram buckets").hasSizeGreaterThan(5);
-            assertThat(s.sum("keysmith_key_verification_duration_seconds_bucket", "le", "+Inf")).isEqualTo(5);
-            assertThat(s.sum("keysmith_key_verification_duration_seconds_count")).isEqualTo(5);
+            assertThat(s.sum("keysmith_key_verification_duration_seconds_bucket", "le", "+Inf"))
+                    .isEqualTo(5);
+            assertThat(s.sum("keysmith_key_verification_duration_seconds_count"))
+                    .isEqualTo(5);
             assertThat(s.sum("keysmith_key_verification_duration_seconds_sum")).isPositive();
 
             // one lookup per authenticated request (13) and one per verified key (5)
@@ -121,10 +182,14 @@ class MetricsIT {
             assertThat(misses).as("first sight of 3 keys and 2 unknown ones").isGreaterThanOrEqualTo(5);
             assertThat(hits).isPositive();
 
-            assertThat(s.sum("keysmith_usage_flush_seconds_count")).as("flushes").isPositive();
+            assertThat(s.sum("keysmith_usage_flush_seconds_count"))
+                    .as("flushes")
+                    .isPositive();
             assertThat(s.named("keysmith_usage_flush_seconds_sum")).isNotEmpty();
             assertThat(s.sum("keysmith_usage_flush_batch_size_count")).isPositive();
-            assertThat(s.sum("keysmith_usage_flush_batch_size_sum")).as("rows written").isPositive();
+            assertThat(s.sum("keysmith_usage_flush_batch_size_sum"))
+                    .as("rows written")
+                    .isPositive();
             assertThat(s.named("keysmith_usage_flush_lag_seconds")).hasSize(1);
             assertThat(s.sum("keysmith_usage_flush_lag_seconds")).isLessThan(5);
             assertThat(s.named("keysmith_usage_flush_failures_total")).hasSize(1);
@@ -138,7 +203,10 @@ class MetricsIT {
             for (String hint : List.of(people.hint(), scoped.hint(), gateway.hint())) {
                 assertThat(s.text).as("a key hint in the scrape").doesNotContain(hint);
             }
-            assertThat(s.text).doesNotContain(KeyFormat.PREFIX).doesNotContain(email).doesNotContain("@example.com");
+            assertThat(s.text)
+                    .doesNotContain(KeyFormat.PREFIX)
+                    .doesNotContain(email)
+                    .doesNotContain("@example.com");
         } finally {
             server.close();
         }
@@ -149,13 +217,14 @@ class MetricsIT {
      * 10 organizations against caps of 50 keys and 5 organizations: the same folding, four times over the cap.
      */
     @Test
-    @DisplayName("cardinality caps: 200 keys in 10 organizations fold into at most 50 key ids and 5 organizations plus \"other\"")
+    @DisplayName(
+            "cardinality caps: 200 keys in 10 organizations fold into at most 50 key ids and 5 organizations plus \"other\"")
     void labelCardinality_isCapped() throws Exception {
         int organizations = 10;
         int keysPerOrganization = 20;
-        TestServer server = TestServer.start(PostgresFixture.get().newDatabase("metrics_caps"), new JsonObject()
-                .put("metrics.max.keys", 50)
-                .put("metrics.max.organizations", 5));
+        TestServer server = TestServer.start(
+                PostgresFixture.get().newDatabase("metrics_caps"),
+                new JsonObject().put("metrics.max.keys", 50).put("metrics.max.organizations", 5));
         try (KeyTraffic traffic = new KeyTraffic(vertx, server.port())) {
             Api api = new Api(vertx, server.port());
             List<Key> keys = new ArrayList<>();
@@ -168,7 +237,9 @@ class MetricsIT {
                 }
             }
             AtomicInteger next = new AtomicInteger();
-            Map<Integer, Integer> statuses = traffic.burst(keys.size(), 16,
+            Map<Integer, Integer> statuses = traffic.burst(
+                    keys.size(),
+                    16,
                     () -> traffic.get(PEOPLE, keys.get(next.getAndIncrement()).secret(), Map.of()));
             assertThat(statuses).isEqualTo(Map.of(200, keys.size()));
 
@@ -176,17 +247,28 @@ class MetricsIT {
             Set<String> keyIds = new TreeSet<>(s.labelValues("keysmith_requests_total", "key_id"));
             assertThat(keyIds).as("the folded key ids").contains("other");
             keyIds.removeAll(Set.of("other", "none"));
-            assertThat(keyIds).as("distinct key ids in series").hasSizeLessThanOrEqualTo(50).hasSizeGreaterThan(0);
+            assertThat(keyIds)
+                    .as("distinct key ids in series")
+                    .hasSizeLessThanOrEqualTo(50)
+                    .hasSizeGreaterThan(0);
             Set<String> orgLabels = new TreeSet<>(s.labelValuesEverywhere("organization"));
             assertThat(orgLabels).as("the folded organizations").contains("other");
             orgLabels.removeAll(Set.of("other", "none"));
-            assertThat(orgLabels).as("distinct organizations in series").hasSizeLessThanOrEqualTo(5).isSubsetOf(orgIds);
-            assertThat(s.sum("keysmith_metrics_label_folded_total", "label", "key_id")).isPositive();
-            assertThat(s.sum("keysmith_metrics_label_folded_total", "label", "organization")).isPositive();
+            assertThat(orgLabels)
+                    .as("distinct organizations in series")
+                    .hasSizeLessThanOrEqualTo(5)
+                    .isSubsetOf(orgIds);
+            assertThat(s.sum("keysmith_metrics_label_folded_total", "label", "key_id"))
+                    .isPositive();
+            assertThat(s.sum("keysmith_metrics_label_folded_total", "label", "organization"))
+                    .isPositive();
             assertThat(s.sum("keysmith_requests_total", "operation", "listPeople", "outcome", "allowed"))
-                    .as("folding loses no request").isEqualTo(keys.size());
-            // each admitted key in its organization's series, plus "other" keys under each of 5 organizations and "other"
-            assertThat(s.named("keysmith_requests_total")).as("series of keysmith_requests_total")
+                    .as("folding loses no request")
+                    .isEqualTo(keys.size());
+            // each admitted key in its organization's series, plus "other" keys under each of 5 organizations and
+            // "other"
+            assertThat(s.named("keysmith_requests_total"))
+                    .as("series of keysmith_requests_total")
                     .hasSizeLessThanOrEqualTo(50 + 5 + 1);
         } finally {
             server.close();

@@ -40,7 +40,8 @@ class RateLimiterTest {
     }
 
     @Property(tries = 500, seed = "20261123")
-    void gcra_matchesTheLeakyBucket(@ForAll @IntRange(min = 1, max = 5000) int perMinute, @ForAll("gaps") List<Long> gaps) {
+    void gcra_matchesTheLeakyBucket(
+            @ForAll @IntRange(min = 1, max = 5000) int perMinute, @ForAll("gaps") List<Long> gaps) {
         AtomicLong now = new AtomicLong(1_000_000_000_000L);
         RateLimiter limiter = new RateLimiter(now::get);
         LeakyBucket reference = new LeakyBucket(perMinute);
@@ -49,7 +50,9 @@ class RateLimiterTest {
             now.addAndGet(gap);
             boolean expected = reference.offer(now.get());
             RateLimiter.Decision d = limiter.acquire(key, perMinute);
-            assertThat(d.allowed()).as("request at +%d ns, %d/min", gap, perMinute).isEqualTo(expected);
+            assertThat(d.allowed())
+                    .as("request at +%d ns, %d/min", gap, perMinute)
+                    .isEqualTo(expected);
             if (!d.allowed()) {
                 assertThat(d.retryAfterSeconds()).isPositive();
             }
@@ -62,7 +65,9 @@ class RateLimiterTest {
                         Arbitraries.longs().between(0, 1_000_000L), // bursts
                         Arbitraries.longs().between(0, 200_000_000L),
                         Arbitraries.longs().between(0, 5_000_000_000L))
-                .list().ofMinSize(1).ofMaxSize(400);
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(400);
     }
 
     @Test
@@ -81,6 +86,8 @@ class RateLimiterTest {
         now.addAndGet(1_000_000_000L);
         assertThat(limiter.acquire(key, 60).allowed()).isTrue();
         assertThat(limiter.acquire(key, 60).allowed()).isFalse();
-        assertThat(limiter.acquire(UUID.randomUUID(), 0).allowed()).as("0 means no limit").isTrue();
+        assertThat(limiter.acquire(UUID.randomUUID(), 0).allowed())
+                .as("0 means no limit")
+                .isTrue();
     }
 }

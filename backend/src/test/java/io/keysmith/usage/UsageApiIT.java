@@ -56,9 +56,8 @@ class UsageApiIT {
         vertx = Vertx.vertx();
         PgConnectOptions db = PostgresFixture.get().newDatabase("usage_api");
         probe = new DbProbe(db.getDatabase());
-        server = TestServer.start(db, new JsonObject()
-                .put("usage.flush.seconds", 1)
-                .put("trusted.proxies", "127.0.0.1/32"));
+        server = TestServer.start(
+                db, new JsonObject().put("usage.flush.seconds", 1).put("trusted.proxies", "127.0.0.1/32"));
         api = new Api(vertx, server.port());
         traffic = new KeyTraffic(vertx, server.port());
 
@@ -73,8 +72,10 @@ class UsageApiIT {
         send(ownerKey, 7, 200);
         send(scopedKey, 3, 403); // the key lacks people:read: denied
         send(employeeKey, 2, 200);
-        HttpResponse<Buffer> audit = traffic.get("/api/v1/audit-events", employeeKey.secret(), Map.of()).await();
-        assertThat(audit.statusCode()).as("an Employee's People key reading the audit log: %s", audit.bodyAsString())
+        HttpResponse<Buffer> audit = traffic.get("/api/v1/audit-events", employeeKey.secret(), Map.of())
+                .await();
+        assertThat(audit.statusCode())
+                .as("an Employee's People key reading the audit log: %s", audit.bodyAsString())
                 .isEqualTo(403);
         send(bKey, 4, 200);
 
@@ -95,11 +96,13 @@ class UsageApiIT {
     }
 
     private static long storedForOrganization(String organizationId) {
-        return probe.count("SELECT coalesce(sum(count), 0) FROM key_usage_minutes WHERE organization_id = ?", organizationId);
+        return probe.count(
+                "SELECT coalesce(sum(count), 0) FROM key_usage_minutes WHERE organization_id = ?", organizationId);
     }
 
     private static void awaitStored(String organizationId, long expected) {
-        long got = KeyTraffic.poll(() -> storedForOrganization(organizationId), n -> n >= expected, Duration.ofSeconds(15));
+        long got = KeyTraffic.poll(
+                () -> storedForOrganization(organizationId), n -> n >= expected, Duration.ofSeconds(15));
         assertThat(got).as("usage rows of %s written behind", organizationId).isEqualTo(expected);
     }
 
@@ -126,7 +129,8 @@ class UsageApiIT {
 
     private static Map<String, Long> operations(JsonObject usage) {
         Map<String, Long> ops = new HashMap<>();
-        usage.getJsonArray("operations").forEach(o -> ops.put(((JsonObject) o).getString("operation"), ((JsonObject) o).getLong("count")));
+        usage.getJsonArray("operations")
+                .forEach(o -> ops.put(((JsonObject) o).getString("operation"), ((JsonObject) o).getLong("count")));
         return ops;
     }
 
@@ -141,19 +145,25 @@ class UsageApiIT {
         assertThat(u.getString("granularity")).isEqualTo("hour");
         assertThat(totals(u)).isEqualTo(outcomes(7, 0, 0, 0));
         assertThat(operations(u)).isEqualTo(Map.of("listPeople", 7L));
-        assertThat(u.containsKey("topKeys")).as("top keys only for the organization").isFalse();
+        assertThat(u.containsKey("topKeys"))
+                .as("top keys only for the organization")
+                .isFalse();
         for (Object o : u.getJsonArray("buckets")) {
             Instant start = Instant.parse(((JsonObject) o).getString("start"));
             assertThat(start).as("an hour bucket's start").isEqualTo(start.truncatedTo(ChronoUnit.HOURS));
         }
-        assertThat(u.getJsonArray("buckets").size()).as("the traffic is minutes old: one or two hour buckets").isBetween(1, 2);
+        assertThat(u.getJsonArray("buckets").size())
+                .as("the traffic is minutes old: one or two hour buckets")
+                .isBetween(1, 2);
 
         assertThat(totals(usage("/api/v1/api-keys/" + scopedKey.id() + "/usage", a)))
-                .as("403 for a key without the permission counts as denied").isEqualTo(outcomes(0, 3, 0, 0));
+                .as("403 for a key without the permission counts as denied")
+                .isEqualTo(outcomes(0, 3, 0, 0));
     }
 
     @Test
-    @DisplayName("the organization's usage: outcomes, operations breakdown and top keys over all its keys, no other organization's")
+    @DisplayName(
+            "the organization's usage: outcomes, operations breakdown and top keys over all its keys, no other organization's")
     void organizationUsage_outcomesOperationsAndTopKeys() {
         JsonObject u = usage("/api/v1/usage", a);
         assertThat(totals(u)).isEqualTo(outcomes(9, 4, 0, 0));
@@ -170,7 +180,8 @@ class UsageApiIT {
         JsonObject other = usage("/api/v1/usage", b);
         assertThat(totals(other)).isEqualTo(outcomes(4, 0, 0, 0));
         assertThat(other.getJsonArray("topKeys").size()).isEqualTo(1);
-        assertThat(other.getJsonArray("topKeys").getJsonObject(0).getString("keyId")).isEqualTo(bKey.id());
+        assertThat(other.getJsonArray("topKeys").getJsonObject(0).getString("keyId"))
+                .isEqualTo(bKey.id());
     }
 
     @Test
@@ -204,7 +215,8 @@ class UsageApiIT {
     }
 
     @Test
-    @DisplayName("an Employee cannot read the organization's usage (403) but reads their own key's; not a colleague's (404)")
+    @DisplayName(
+            "an Employee cannot read the organization's usage (403) but reads their own key's; not a colleague's (404)")
     void employee_readsOwnKeyOnly() {
         Api.problem(api.get("/api/v1/usage", employee), 403);
         JsonObject own = usage("/api/v1/api-keys/" + employeeKey.id() + "/usage", employee);
@@ -212,14 +224,18 @@ class UsageApiIT {
         assertThat(operations(own)).isEqualTo(Map.of("listPeople", 2L, "listAuditEvents", 1L));
         Api.problem(api.get("/api/v1/api-keys/" + ownerKey.id() + "/usage", employee), 404);
         assertThat(totals(usage("/api/v1/api-keys/" + employeeKey.id() + "/usage", a)))
-                .as("the owner (manage ALL) reads the Employee's key").isEqualTo(outcomes(2, 1, 0, 0));
+                .as("the owner (manage ALL) reads the Employee's key")
+                .isEqualTo(outcomes(2, 1, 0, 0));
     }
 
     @Test
     @DisplayName("'from' after (or equal to) 'to' is 400; so is a range over 400 days")
     void badRanges_are400() {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        String earlier = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).toString();
+        String earlier = Instant.now()
+                .minus(1, ChronoUnit.HOURS)
+                .truncatedTo(ChronoUnit.SECONDS)
+                .toString();
         Api.problem(api.get("/api/v1/usage?from=" + now + "&to=" + earlier, a), 400);
         Api.problem(api.get("/api/v1/usage?from=" + now + "&to=" + now, a), 400);
         Api.problem(api.get("/api/v1/api-keys/" + ownerKey.id() + "/usage?from=" + now + "&to=" + earlier, a), 400);
@@ -251,41 +267,56 @@ class UsageApiIT {
         Map<String, String> first = Map.of("X-Forwarded-For", "203.0.113.7");
         Map<String, String> second = Map.of("X-Forwarded-For", "198.51.100.9");
         for (int i = 0; i < 3; i++) {
-            assertThat(traffic.get(PEOPLE, key.secret(), first).await().statusCode()).isEqualTo(200);
+            assertThat(traffic.get(PEOPLE, key.secret(), first).await().statusCode())
+                    .isEqualTo(200);
         }
         for (int i = 0; i < 2; i++) {
-            assertThat(traffic.get(PEOPLE, key.secret(), second).await().statusCode()).isEqualTo(200);
+            assertThat(traffic.get(PEOPLE, key.secret(), second).await().statusCode())
+                    .isEqualTo(200);
         }
-        String events = "SELECT count(*) FROM audit_events WHERE organization_id = ? AND action = 'api-key.used-from-new-address'"
-                + " AND target_id = CAST(? AS text)";
-        long n = KeyTraffic.poll(() -> probe.count(events, owner.organizationId(), key.id()), x -> x >= 2, Duration.ofSeconds(10));
+        String events =
+                "SELECT count(*) FROM audit_events WHERE organization_id = ? AND action = 'api-key.used-from-new-address'"
+                        + " AND target_id = CAST(? AS text)";
+        long n = KeyTraffic.poll(
+                () -> probe.count(events, owner.organizationId(), key.id()), x -> x >= 2, Duration.ofSeconds(10));
         assertThat(n).as("events after two addresses").isEqualTo(2);
 
         // the same addresses again, after a flush: nothing new; then the direct peer (no X-Forwarded-For): one more
         for (int i = 0; i < 2; i++) {
-            assertThat(traffic.get(PEOPLE, key.secret(), first).await().statusCode()).isEqualTo(200);
-            assertThat(traffic.get(PEOPLE, key.secret(), second).await().statusCode()).isEqualTo(200);
+            assertThat(traffic.get(PEOPLE, key.secret(), first).await().statusCode())
+                    .isEqualTo(200);
+            assertThat(traffic.get(PEOPLE, key.secret(), second).await().statusCode())
+                    .isEqualTo(200);
         }
-        assertThat(traffic.get(PEOPLE, key.secret(), Map.of()).await().statusCode()).isEqualTo(200);
+        assertThat(traffic.get(PEOPLE, key.secret(), Map.of()).await().statusCode())
+                .isEqualTo(200);
         KeyTraffic.poll(() -> storedForOrganization(owner.organizationId()), x -> x >= 10, Duration.ofSeconds(10));
-        KeyTraffic.poll(() -> probe.count(events, owner.organizationId(), key.id()), x -> x >= 3, Duration.ofSeconds(5));
+        KeyTraffic.poll(
+                () -> probe.count(events, owner.organizationId(), key.id()), x -> x >= 3, Duration.ofSeconds(5));
         try {
             Thread.sleep(2_500); // two more flushes: nothing more may appear
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        assertThat(probe.count(events, owner.organizationId(), key.id())).as("events after three addresses").isEqualTo(3);
+        assertThat(probe.count(events, owner.organizationId(), key.id()))
+                .as("events after three addresses")
+                .isEqualTo(3);
         for (String address : List.of("203.0.113.7", "198.51.100.9", "127.0.0.1")) {
             assertThat(probe.count(events + " AND source_address = ?", owner.organizationId(), key.id(), address))
-                    .as("events for %s", address).isEqualTo(1);
+                    .as("events for %s", address)
+                    .isEqualTo(1);
         }
-        assertThat(probe.count("SELECT count(*) FROM key_addresses WHERE key_id = ?", key.id())).isEqualTo(3);
-        HttpResponse<Buffer> audit = api.get("/api/v1/audit-events?limit=100&action=api-key.used-from-new-address", owner);
+        assertThat(probe.count("SELECT count(*) FROM key_addresses WHERE key_id = ?", key.id()))
+                .isEqualTo(3);
+        HttpResponse<Buffer> audit =
+                api.get("/api/v1/audit-events?limit=100&action=api-key.used-from-new-address", owner);
         assertThat(audit.statusCode()).as(audit.bodyAsString()).isEqualTo(200);
         long listed = audit.bodyAsJsonObject().getJsonArray("items").stream()
                 .filter(o -> "api-key.used-from-new-address".equals(((JsonObject) o).getString("action")))
                 .count();
-        assertThat(listed).as("events in the audit API: %s", audit.bodyAsString()).isEqualTo(3);
+        assertThat(listed)
+                .as("events in the audit API: %s", audit.bodyAsString())
+                .isEqualTo(3);
         assertThat(audit.bodyAsString()).as("no secret in the audit API").doesNotContain(key.secret());
     }
 }

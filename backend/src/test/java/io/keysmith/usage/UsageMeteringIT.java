@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * Usage metering is exact: counted in memory, written behind in batches, flushed on a graceful stop, at most one
  * flush interval lost on kill -9, kept through a database outage, and never a write per request.
  */
-@DisplayName("Usage metering: exact on graceful stop, bounded loss on kill -9, survives a database outage, batched writes")
+@DisplayName(
+        "Usage metering: exact on graceful stop, bounded loss on kill -9, survives a database outage, batched writes")
 class UsageMeteringIT {
     private static final String PEOPLE = "/api/v1/people";
     private static final int RATE = 10_000_000; // far above anything these tests send: no 429 muddles the counts
@@ -100,19 +101,26 @@ class UsageMeteringIT {
 
             Background load = traffic.background(16, () -> traffic.get(PEOPLE, key.secret(), Map.of()));
             KeyTraffic.poll(load::count, n -> n >= 300, Duration.ofSeconds(20));
-            assertThat(stored(probe, key.id())).as("nothing flushed by itself before the stop (interval 60 s)").isZero();
+            assertThat(stored(probe, key.id()))
+                    .as("nothing flushed by itself before the stop (interval 60 s)")
+                    .isZero();
 
             server.process.destroy(); // SIGTERM while the load goes on
-            assertThat(server.process.waitFor(60, TimeUnit.SECONDS)).as("the server exits after SIGTERM").isTrue();
+            assertThat(server.process.waitFor(60, TimeUnit.SECONDS))
+                    .as("the server exits after SIGTERM")
+                    .isTrue();
             load.stop();
 
             Map<Integer, Long> statuses = new HashMap<>();
             load.answered.forEach(a -> statuses.merge(a.status(), 1L, Long::sum));
             long answered = 500 + load.count();
-            assertThat(statuses.keySet()).as("statuses answered under load and while stopping").containsOnly(200);
+            assertThat(statuses.keySet())
+                    .as("statuses answered under load and while stopping")
+                    .containsOnly(200);
             assertThat(Files.readString(server.log)).as("a graceful stop").contains("Stopped");
             assertThat(stored(probe, key.id()))
-                    .as("sum(count) of the key after SIGTERM; answered: %d (500 + %d under load, %d unanswered attempts)",
+                    .as(
+                            "sum(count) of the key after SIGTERM; answered: %d (500 + %d under load, %d unanswered attempts)",
                             answered, load.count(), load.failures.get())
                     .isEqualTo(answered);
         } finally {
@@ -147,7 +155,8 @@ class UsageMeteringIT {
                 assertThat(load.answered).as("every answer").allMatch(a -> a.status() == 200);
                 // one interval (1 s) plus 0.5 s for the write itself and timer jitter
                 long window = killedAt - TimeUnit.MILLISECONDS.toNanos(1_500);
-                recent = load.answered.stream().filter(a -> a.atNanos() > window).count();
+                recent =
+                        load.answered.stream().filter(a -> a.atNanos() > window).count();
                 assertThat(answered).as("traffic before the kill").isGreaterThan(100);
             }
             long afterKill = stored(probe, key.id());
@@ -161,13 +170,16 @@ class UsageMeteringIT {
                 Map<Integer, Integer> more = traffic.burst(200, 10, () -> traffic.get(PEOPLE, key.secret(), Map.of()));
                 assertThat(more).isEqualTo(Map.of(200, 200));
             }
-            long total = KeyTraffic.poll(() -> stored(probe, key.id()), n -> n >= afterKill + 200, Duration.ofSeconds(10));
+            long total =
+                    KeyTraffic.poll(() -> stored(probe, key.id()), n -> n >= afterKill + 200, Duration.ofSeconds(10));
             Thread.sleep(2_500); // two more flushes: a rewrite must not add anything
             assertThat(stored(probe, key.id()))
                     .as("after the restart: what survived the kill plus the 200 new requests, never more")
                     .isEqualTo(total)
                     .isEqualTo(afterKill + 200);
-            assertThat(stored(probe, key.id())).as("never above what was answered").isLessThanOrEqualTo(answered + 200);
+            assertThat(stored(probe, key.id()))
+                    .as("never above what was answered")
+                    .isLessThanOrEqualTo(answered + 200);
         } finally {
             kill(first);
             if (second != null) {
@@ -184,13 +196,14 @@ class UsageMeteringIT {
      * cache's 5 s heartbeat).
      */
     @Test
-    @DisplayName("database outage: no crash, 503 problem+json, and every count of before and during arrives once it is back")
+    @DisplayName(
+            "database outage: no crash, 503 problem+json, and every count of before and during arrives once it is back")
     void databaseOutage_countsArriveWhenTheDatabaseIsBack() throws Exception {
         PgConnectOptions db = PostgresFixture.get().newDatabase("usage_outage");
         DbProbe probe = new DbProbe(db.getDatabase());
         try (TcpProxy proxy = new TcpProxy(db.getHost(), db.getPort())) {
-            TestServer server = TestServer.start(new PgConnectOptions(db).setPort(proxy.port()),
-                    new JsonObject().put("usage.flush.seconds", 1));
+            TestServer server = TestServer.start(
+                    new PgConnectOptions(db).setPort(proxy.port()), new JsonObject().put("usage.flush.seconds", 1));
             try (KeyTraffic traffic = new KeyTraffic(vertx, server.port())) {
                 Api api = new Api(vertx, server.port());
                 Http management = new Http(vertx, server.managementPort());
@@ -207,12 +220,16 @@ class UsageMeteringIT {
                 long storedAtCut = stored(probe, key.id());
                 Thread.sleep(2_000);
                 var unknown = traffic.get(PEOPLE, uncached.secret(), Map.of()).await();
-                assertThat(management.get("/health/live").statusCode()).as("alive during the outage").isEqualTo(200);
+                assertThat(management.get("/health/live").statusCode())
+                        .as("alive during the outage")
+                        .isEqualTo(200);
                 Thread.sleep(8_000);
-                var unknownLate = traffic.get(PEOPLE, uncached.secret(), Map.of()).await();
+                var unknownLate =
+                        traffic.get(PEOPLE, uncached.secret(), Map.of()).await();
                 double lag = PrometheusScrape.parse(management.get("/metrics").bodyAsString())
                         .sum("keysmith_usage_flush_lag_seconds");
-                double failures = PrometheusScrape.parse(management.get("/metrics").bodyAsString())
+                double failures = PrometheusScrape.parse(
+                                management.get("/metrics").bodyAsString())
                         .sum("keysmith_usage_flush_failures_total");
                 long restoredAt = System.nanoTime();
                 proxy.restore();
@@ -220,34 +237,50 @@ class UsageMeteringIT {
                 load.stop();
 
                 for (var r : List.of(unknown, unknownLate)) {
-                    assertThat(r.statusCode()).as("an uncached key during the outage: %s", r.bodyAsString()).isEqualTo(503);
+                    assertThat(r.statusCode())
+                            .as("an uncached key during the outage: %s", r.bodyAsString())
+                            .isEqualTo(503);
                     assertThat(r.getHeader("content-type")).startsWith("application/problem+json");
                 }
                 List<Answer> during = load.answered.stream()
-                        .filter(a -> a.atNanos() > cutAt && a.atNanos() < restoredAt).toList();
+                        .filter(a -> a.atNanos() > cutAt && a.atNanos() < restoredAt)
+                        .toList();
                 assertThat(during).as("answers during the outage").isNotEmpty();
-                assertThat(during).as("during the outage: 200 (cached) or 503 problem+json, nothing else")
+                assertThat(during)
+                        .as("during the outage: 200 (cached) or 503 problem+json, nothing else")
                         .allSatisfy(a -> {
                             assertThat(a.status()).isIn(200, 503);
                             if (a.status() == 503) {
-                                assertThat(a.response().getHeader("content-type")).startsWith("application/problem+json");
+                                assertThat(a.response().getHeader("content-type"))
+                                        .startsWith("application/problem+json");
                             }
                         });
                 assertThat(load.answered.stream().filter(a -> a.atNanos() > restoredAt + TimeUnit.SECONDS.toNanos(2)))
-                        .as("answers 2 s after the database is back").isNotEmpty().allMatch(a -> a.status() == 200);
+                        .as("answers 2 s after the database is back")
+                        .isNotEmpty()
+                        .allMatch(a -> a.status() == 200);
                 assertThat(failures).as("failed flushes during the outage").isGreaterThan(0);
                 assertThat(lag).as("flush lag during the outage").isGreaterThan(5);
 
                 // the key was authenticated (metered) exactly when the answer carries its RateLimit headers
-                long metered = 50 + load.answered.stream()
-                        .filter(a -> a.response().getHeader("RateLimit-Policy") != null).count();
-                long meteredBeforeCut = 50 + load.answered.stream()
-                        .filter(a -> a.atNanos() < cutAt && a.response().getHeader("RateLimit-Policy") != null).count();
-                long meteredDuring = during.stream().filter(a -> a.response().getHeader("RateLimit-Policy") != null).count();
-                long arrived = KeyTraffic.poll(() -> stored(probe, key.id()), n -> n >= metered, Duration.ofSeconds(15));
+                long metered = 50
+                        + load.answered.stream()
+                                .filter(a -> a.response().getHeader("RateLimit-Policy") != null)
+                                .count();
+                long meteredBeforeCut = 50
+                        + load.answered.stream()
+                                .filter(a -> a.atNanos() < cutAt && a.response().getHeader("RateLimit-Policy") != null)
+                                .count();
+                long meteredDuring = during.stream()
+                        .filter(a -> a.response().getHeader("RateLimit-Policy") != null)
+                        .count();
+                long arrived =
+                        KeyTraffic.poll(() -> stored(probe, key.id()), n -> n >= metered, Duration.ofSeconds(15));
                 assertThat(arrived)
-                        .as("stored after the outage; metered %d (before the cut %d, of which %d stored at the cut;"
-                                + " during the outage %d)", metered, meteredBeforeCut, storedAtCut, meteredDuring)
+                        .as(
+                                "stored after the outage; metered %d (before the cut %d, of which %d stored at the cut;"
+                                        + " during the outage %d)",
+                                metered, meteredBeforeCut, storedAtCut, meteredDuring)
                         .isEqualTo(metered);
             } finally {
                 server.close();
@@ -256,7 +289,8 @@ class UsageMeteringIT {
     }
 
     @Test
-    @DisplayName("1,000 requests of one key in one interval: one row per (operation, outcome, minute), one write per flush")
+    @DisplayName(
+            "1,000 requests of one key in one interval: one row per (operation, outcome, minute), one write per flush")
     void thousandRequests_oneRowAndOneWritePerFlush() throws Exception {
         PgConnectOptions db = PostgresFixture.get().newDatabase("usage_batches");
         DbProbe probe = new DbProbe(db.getDatabase());
@@ -264,9 +298,11 @@ class UsageMeteringIT {
         TestServer server = TestServer.start(db, new JsonObject().put("usage.flush.seconds", interval));
         try (KeyTraffic traffic = new KeyTraffic(vertx, server.port())) {
             // every row write to key_usage_minutes, with the transaction that made it
-            try (Connection c = probe.owner(); Statement st = c.createStatement()) {
-                st.execute("CREATE TABLE test_usage_writes (key_id uuid, txid bigint, minute timestamptz, operation text,"
-                        + " outcome text, count bigint, at timestamptz DEFAULT clock_timestamp())");
+            try (Connection c = probe.owner();
+                    Statement st = c.createStatement()) {
+                st.execute(
+                        "CREATE TABLE test_usage_writes (key_id uuid, txid bigint, minute timestamptz, operation text,"
+                                + " outcome text, count bigint, at timestamptz DEFAULT clock_timestamp())");
                 st.execute("CREATE FUNCTION test_log_usage_write() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
                         + " SET search_path = public AS $$ BEGIN INSERT INTO test_usage_writes (key_id, txid, minute, operation,"
                         + " outcome, count) VALUES (NEW.key_id, txid_current(), NEW.minute, NEW.operation, NEW.outcome, NEW.count);"
@@ -279,7 +315,8 @@ class UsageMeteringIT {
             Key key = KeyTraffic.createKey(api, owner, "busy", "PEOPLE", null, RATE);
 
             long t0 = System.nanoTime();
-            Map<Integer, Integer> statuses = traffic.burst(1_000, 32, () -> traffic.get(PEOPLE, key.secret(), Map.of()));
+            Map<Integer, Integer> statuses =
+                    traffic.burst(1_000, 32, () -> traffic.get(PEOPLE, key.secret(), Map.of()));
             long burstMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertThat(statuses).isEqualTo(Map.of(200, 1_000));
             KeyTraffic.poll(() -> stored(probe, key.id()), n -> n >= 1_000, Duration.ofSeconds(3L * interval));
@@ -298,25 +335,35 @@ class UsageMeteringIT {
                     }
                 }
             }
-            assertThat(rows).as("rows of the key (the burst took %d ms; a minute boundary may split it in two)", burstMillis)
+            assertThat(rows)
+                    .as("rows of the key (the burst took %d ms; a minute boundary may split it in two)", burstMillis)
                     .hasSizeBetween(1, 2)
                     .allMatch(r -> r.startsWith("listPeople|ALLOWED|"));
             assertThat(stored(probe, key.id())).isEqualTo(1_000);
 
             long writes = probe.count("SELECT count(*) FROM test_usage_writes WHERE key_id = ?", key.id());
-            long transactions = probe.count("SELECT count(DISTINCT txid) FROM test_usage_writes WHERE key_id = ?", key.id());
-            long repeated = probe.count("SELECT count(*) FROM (SELECT txid, minute, operation, outcome FROM test_usage_writes"
-                    + " WHERE key_id = ? GROUP BY 1, 2, 3, 4 HAVING count(*) > 1) x", key.id());
+            long transactions =
+                    probe.count("SELECT count(DISTINCT txid) FROM test_usage_writes WHERE key_id = ?", key.id());
+            long repeated = probe.count(
+                    "SELECT count(*) FROM (SELECT txid, minute, operation, outcome FROM test_usage_writes"
+                            + " WHERE key_id = ? GROUP BY 1, 2, 3, 4 HAVING count(*) > 1) x",
+                    key.id());
             // the shortest gap between two consecutive write transactions of the key, in milliseconds
-            long shortestGap = probe.count("SELECT coalesce(min(gap), 999999) FROM (SELECT extract(epoch FROM"
-                    + " (at - lag(at) OVER (ORDER BY at))) * 1000 AS gap FROM (SELECT txid, min(at) AS at FROM test_usage_writes"
-                    + " WHERE key_id = ? GROUP BY txid) t) g WHERE gap IS NOT NULL", key.id());
+            long shortestGap = probe.count(
+                    "SELECT coalesce(min(gap), 999999) FROM (SELECT extract(epoch FROM"
+                            + " (at - lag(at) OVER (ORDER BY at))) * 1000 AS gap FROM (SELECT txid, min(at) AS at FROM test_usage_writes"
+                            + " WHERE key_id = ? GROUP BY txid) t) g WHERE gap IS NOT NULL",
+                    key.id());
             assertThat(repeated).as("a bucket written twice in one transaction").isZero();
-            assertThat(transactions).as("write transactions for the key over %d s with a %d s interval", elapsedSeconds, interval)
+            assertThat(transactions)
+                    .as("write transactions for the key over %d s with a %d s interval", elapsedSeconds, interval)
                     .isLessThanOrEqualTo(elapsedSeconds / interval + 1);
-            assertThat(writes).as("row writes for 1,000 requests (never one per request)").isLessThanOrEqualTo(2 * transactions)
+            assertThat(writes)
+                    .as("row writes for 1,000 requests (never one per request)")
+                    .isLessThanOrEqualTo(2 * transactions)
                     .isLessThan(20);
-            assertThat(shortestGap).as("ms between two write batches of the key (interval %d s)", interval)
+            assertThat(shortestGap)
+                    .as("ms between two write batches of the key (interval %d s)", interval)
                     .isGreaterThanOrEqualTo(interval * 1_000L / 2);
         } finally {
             server.close();
@@ -334,8 +381,8 @@ class UsageMeteringIT {
         PgConnectOptions db = PostgresFixture.get().newDatabase("usage_slow_stop");
         DbProbe probe = new DbProbe(db.getDatabase());
         try (TcpProxy proxy = new TcpProxy(db.getHost(), db.getPort())) {
-            TestServer server = TestServer.start(new PgConnectOptions(db).setPort(proxy.port()),
-                    new JsonObject().put("usage.flush.seconds", 1));
+            TestServer server = TestServer.start(
+                    new PgConnectOptions(db).setPort(proxy.port()), new JsonObject().put("usage.flush.seconds", 1));
             boolean closed = false;
             try (KeyTraffic traffic = new KeyTraffic(vertx, server.port())) {
                 Api api = new Api(vertx, server.port());
@@ -344,15 +391,21 @@ class UsageMeteringIT {
                 Key target = KeyTraffic.createKey(api, owner, "target", "PEOPLE", null, RATE);
                 JsonObject verify = new JsonObject().put("key", target.secret());
                 // verifications of cached keys need no database: they stay fast while the database is slow
-                assertThat(traffic.burst(100, 10, () -> traffic.post("/api/v1/api-keys/verify", gateway.secret(), verify)))
+                assertThat(traffic.burst(
+                                100, 10, () -> traffic.post("/api/v1/api-keys/verify", gateway.secret(), verify)))
                         .isEqualTo(Map.of(200, 100));
-                Background load = traffic.background(4, () -> traffic.post("/api/v1/api-keys/verify", gateway.secret(), verify));
+                Background load =
+                        traffic.background(4, () -> traffic.post("/api/v1/api-keys/verify", gateway.secret(), verify));
                 Thread.sleep(1_500);
                 proxy.latencyMillis = 500;
                 // wait until a flush transaction of the application role is open (the requests use no database)
-                long open = KeyTraffic.poll(() -> probe.count("SELECT count(*) FROM pg_stat_activity WHERE datname = ?"
-                                + " AND usename <> current_user AND xact_start IS NOT NULL", db.getDatabase()),
-                        n -> n > 0, Duration.ofSeconds(10));
+                long open = KeyTraffic.poll(
+                        () -> probe.count(
+                                "SELECT count(*) FROM pg_stat_activity WHERE datname = ?"
+                                        + " AND usename <> current_user AND xact_start IS NOT NULL",
+                                db.getDatabase()),
+                        n -> n > 0,
+                        Duration.ofSeconds(10));
                 assertThat(open).as("a flush in flight").isPositive();
                 server.app.stop().get(60, TimeUnit.SECONDS);
                 closed = true;
@@ -360,7 +413,8 @@ class UsageMeteringIT {
                 assertThat(load.answered).allMatch(a -> a.status() == 200);
                 long answered = 100 + load.count();
                 assertThat(stored(probe, gateway.id()))
-                        .as("stored verifyApiKey requests of the gateway key after a stop during a slow flush; answered %d",
+                        .as(
+                                "stored verifyApiKey requests of the gateway key after a stop during a slow flush; answered %d",
                                 answered)
                         .isEqualTo(answered);
             } finally {

@@ -2,7 +2,6 @@ package io.keysmith.users;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keysmith.support.Http;
 import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.ServerProcess;
 import io.keysmith.support.SmtpSink;
@@ -25,40 +24,67 @@ class InvitationMailIT {
 
     private static JsonObject signUp(WebClient client, int port, String[] cookie) {
         HttpResponse<Buffer> r = client.request(HttpMethod.POST, port, "127.0.0.1", "/api/v1/signup")
-                .sendJsonObject(new JsonObject().put("organizationName", "Mail Co").put("firstName", "Mo")
-                        .put("lastName", "Owner").put("email", "mo@mail.test").put("password", "mail owner password"))
+                .sendJsonObject(new JsonObject()
+                        .put("organizationName", "Mail Co")
+                        .put("firstName", "Mo")
+                        .put("lastName", "Owner")
+                        .put("email", "mo@mail.test")
+                        .put("password", "mail owner password"))
                 .await();
         assertThat(r.statusCode()).isEqualTo(201);
         cookie[0] = r.cookies().get(0).split(";")[0];
         return r.bodyAsJsonObject();
     }
 
-    private static HttpResponse<Buffer> post(WebClient client, int port, String path, String[] cookie, String csrf, JsonObject body) {
-        var req = client.request(HttpMethod.POST, port, "127.0.0.1", path).putHeader("Cookie", cookie[0]).putHeader("X-CSRF-Token", csrf);
+    private static HttpResponse<Buffer> post(
+            WebClient client, int port, String path, String[] cookie, String csrf, JsonObject body) {
+        var req = client.request(HttpMethod.POST, port, "127.0.0.1", path)
+                .putHeader("Cookie", cookie[0])
+                .putHeader("X-CSRF-Token", csrf);
         return (body == null ? req.send() : req.sendJsonObject(body)).await();
     }
 
     @Test
     void invitationsAndResets_areMailed(Vertx vertx) throws Exception {
         try (SmtpSink smtp = SmtpSink.start(vertx);
-                TestServer server = TestServer.start(PostgresFixture.get().newDatabase("mail"), new JsonObject()
-                        .put("smtp.host", "127.0.0.1").put("smtp.port", smtp.port()).put("smtp.starttls", "disabled")
-                        .put("smtp.from", "keysmith@mail.test"))) {
+                TestServer server = TestServer.start(
+                        PostgresFixture.get().newDatabase("mail"),
+                        new JsonObject()
+                                .put("smtp.host", "127.0.0.1")
+                                .put("smtp.port", smtp.port())
+                                .put("smtp.starttls", "disabled")
+                                .put("smtp.from", "keysmith@mail.test"))) {
             WebClient client = WebClient.create(vertx);
             String[] cookie = new String[1];
             String csrf = signUp(client, server.port(), cookie).getString("csrfToken");
-            HttpResponse<Buffer> created = post(client, server.port(), "/api/v1/users", cookie, csrf, new JsonObject()
-                    .put("email", "new.person@mail.test").put("firstName", "Nia").put("lastName", "New").put("kind", "EMPLOYEE"));
+            HttpResponse<Buffer> created = post(
+                    client,
+                    server.port(),
+                    "/api/v1/users",
+                    cookie,
+                    csrf,
+                    new JsonObject()
+                            .put("email", "new.person@mail.test")
+                            .put("firstName", "Nia")
+                            .put("lastName", "New")
+                            .put("kind", "EMPLOYEE"));
             assertThat(created.statusCode()).isEqualTo(201);
             JsonObject invitation = created.bodyAsJsonObject().getJsonObject("invitation");
             assertThat(invitation.getBoolean("emailed")).isTrue();
             assertThat(smtp.messages).hasSize(1);
             String mail = smtp.messages.get(0);
-            assertThat(mail).contains("new.person@mail.test").contains("Mail Co").contains("Hello Nia");
-            assertThat(mail.replace("=\n", "")).contains(invitation.getString("url").substring(invitation.getString("url").indexOf("#token=") + 7));
+            assertThat(mail)
+                    .contains("new.person@mail.test")
+                    .contains("Mail Co")
+                    .contains("Hello Nia");
+            assertThat(mail.replace("=\n", ""))
+                    .contains(invitation
+                            .getString("url")
+                            .substring(invitation.getString("url").indexOf("#token=") + 7));
 
             String userId = created.bodyAsJsonObject().getJsonObject("user").getString("id");
-            HttpResponse<Buffer> reset = post(client, server.port(), "/api/v1/users/" + userId + "/password-reset", cookie, csrf, null);
+            HttpResponse<Buffer> reset =
+                    post(client, server.port(), "/api/v1/users/" + userId + "/password-reset", cookie, csrf, null);
             assertThat(reset.statusCode()).isEqualTo(201);
             assertThat(reset.bodyAsJsonObject().getBoolean("emailed")).isTrue();
             assertThat(smtp.messages).hasSize(2);
@@ -69,17 +95,32 @@ class InvitationMailIT {
     @Test
     void anUnreachableMailServer_doesNotBlockOnboarding(Vertx vertx) throws Exception {
         int closedPort = ServerProcess.freePort();
-        try (TestServer server = TestServer.start(PostgresFixture.get().newDatabase("mail_down"), new JsonObject()
-                .put("smtp.host", "127.0.0.1").put("smtp.port", closedPort).put("smtp.starttls", "disabled"))) {
+        try (TestServer server = TestServer.start(
+                PostgresFixture.get().newDatabase("mail_down"),
+                new JsonObject()
+                        .put("smtp.host", "127.0.0.1")
+                        .put("smtp.port", closedPort)
+                        .put("smtp.starttls", "disabled"))) {
             WebClient client = WebClient.create(vertx);
             String[] cookie = new String[1];
             String csrf = signUp(client, server.port(), cookie).getString("csrfToken");
             long t0 = System.nanoTime();
-            HttpResponse<Buffer> created = post(client, server.port(), "/api/v1/users", cookie, csrf, new JsonObject()
-                    .put("email", "x@mail.test").put("firstName", "X").put("lastName", "Y").put("kind", "NON_EMPLOYEE"));
+            HttpResponse<Buffer> created = post(
+                    client,
+                    server.port(),
+                    "/api/v1/users",
+                    cookie,
+                    csrf,
+                    new JsonObject()
+                            .put("email", "x@mail.test")
+                            .put("firstName", "X")
+                            .put("lastName", "Y")
+                            .put("kind", "NON_EMPLOYEE"));
             assertThat(created.statusCode()).isEqualTo(201);
-            assertThat(created.bodyAsJsonObject().getJsonObject("invitation").getBoolean("emailed")).isFalse();
-            assertThat(created.bodyAsJsonObject().getJsonObject("invitation").getString("url")).contains("#token=");
+            assertThat(created.bodyAsJsonObject().getJsonObject("invitation").getBoolean("emailed"))
+                    .isFalse();
+            assertThat(created.bodyAsJsonObject().getJsonObject("invitation").getString("url"))
+                    .contains("#token=");
             assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).isLessThan(15);
         }
     }

@@ -11,7 +11,6 @@ import io.keysmith.client.api.PeopleApi;
 import io.keysmith.client.api.UsersApi;
 import io.keysmith.client.model.AccessLevel;
 import io.keysmith.client.model.AccessLevelWrite;
-import io.keysmith.client.model.AcceptInvitationRequest;
 import io.keysmith.client.model.ApiKeyCreate;
 import io.keysmith.client.model.ApiKeyUpdate;
 import io.keysmith.client.model.ApiKeyWithSecret;
@@ -64,8 +63,11 @@ class PartnerStoryIT {
     static void start() throws Exception {
         Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "keysmith-client-it");
         int port = freePort();
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m", "-jar", System.getProperty("keysmith.jar"))
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-jar",
+                        System.getProperty("keysmith.jar"))
                 .redirectErrorStream(true)
                 .redirectOutput(data.resolve("server.log").toFile());
         pb.environment().put("KEYSMITH_DATA_DIR", data.toString());
@@ -77,14 +79,20 @@ class PartnerStoryIT {
         HttpClient probe = HttpClient.newHttpClient();
         for (int i = 0; i < 1200; i++) {
             try {
-                if (probe.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
-                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (probe.send(
+                                        HttpRequest.newBuilder(URI.create(base + "/health/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException notYet) {
                 // starting
             }
-            assertThat(server.isAlive()).as("server running: %s", Files.readString(data.resolve("server.log"))).isTrue();
+            assertThat(server.isAlive())
+                    .as("server running: %s", Files.readString(data.resolve("server.log")))
+                    .isTrue();
             Thread.sleep(100);
         }
         throw new IllegalStateException("server did not become ready");
@@ -123,40 +131,78 @@ class PartnerStoryIT {
     void aPartnerSeesOnlyTheGrantedFields_untilTheKeyIsDisabled() throws Exception {
         String[] adminCsrf = new String[1];
         ApiClient admin = session(adminCsrf);
-        Me me = new OrganizationsApi(admin).signUp(new SignUpRequest().organizationName("Acme Payroll Story")
-                .firstName("Ada").lastName("Admin").email("ada@story.test").password("a long admin password"));
+        Me me = new OrganizationsApi(admin)
+                .signUp(new SignUpRequest()
+                        .organizationName("Acme Payroll Story")
+                        .firstName("Ada")
+                        .lastName("Admin")
+                        .email("ada@story.test")
+                        .password("a long admin password"));
         adminCsrf[0] = me.getCsrfToken();
 
         PeopleApi people = new PeopleApi(admin);
-        people.createPerson(new PersonCreate().firstName("Grace").lastName("Hopper").department("Engineering")
-                .salary(new BigDecimal("150000")).nationalId("GH-1906").homeAddress("1 Navy Way"));
-        people.createPerson(new PersonCreate().firstName("Alan").lastName("Turing").department("Research")
-                .salary(new BigDecimal("140000")).nationalId("AT-1912"));
+        people.createPerson(new PersonCreate()
+                .firstName("Grace")
+                .lastName("Hopper")
+                .department("Engineering")
+                .salary(new BigDecimal("150000"))
+                .nationalId("GH-1906")
+                .homeAddress("1 Navy Way"));
+        people.createPerson(new PersonCreate()
+                .firstName("Alan")
+                .lastName("Turing")
+                .department("Research")
+                .salary(new BigDecimal("140000"))
+                .nationalId("AT-1912"));
 
-        AccessLevel level = new AccessLevelsApi(admin).createAccessLevel(new AccessLevelWrite().name("Payroll partner")
-                .recordScope(RecordScope.ALL)
-                .fieldRights(new FieldRights().firstName(FieldRight.VIEW).lastName(FieldRight.VIEW).salary(FieldRight.VIEW))
-                .permissions(Set.of("people:read", "keys:create-own")));
-        UserWithLink integration = new UsersApi(admin).createUser(new UserCreate().email("payroll-bot@story.test")
-                .firstName("Payroll").lastName("Integration").kind(UserKind.NON_EMPLOYEE).accessLevelId(level.getId()));
-        Partner payroll = new PartnersApi(admin).listPartners().getItems().stream()
-                .filter(p -> p.getName().equals("Payroll provider")).findFirst().orElseThrow();
+        AccessLevel level = new AccessLevelsApi(admin)
+                .createAccessLevel(new AccessLevelWrite()
+                        .name("Payroll partner")
+                        .recordScope(RecordScope.ALL)
+                        .fieldRights(new FieldRights()
+                                .firstName(FieldRight.VIEW)
+                                .lastName(FieldRight.VIEW)
+                                .salary(FieldRight.VIEW))
+                        .permissions(Set.of("people:read", "keys:create-own")));
+        UserWithLink integration = new UsersApi(admin)
+                .createUser(new UserCreate()
+                        .email("payroll-bot@story.test")
+                        .firstName("Payroll")
+                        .lastName("Integration")
+                        .kind(UserKind.NON_EMPLOYEE)
+                        .accessLevelId(level.getId()));
+        Partner payroll = new PartnersApi(admin)
+                .listPartners().getItems().stream()
+                        .filter(p -> p.getName().equals("Payroll provider"))
+                        .findFirst()
+                        .orElseThrow();
 
         KeysApi keys = new KeysApi(admin);
-        ApiKeyWithSecret created = keys.createApiKey(new ApiKeyCreate().name("Payroll sync").apiType("PEOPLE")
-                .partnerId(payroll.getId()).ownerUserId(integration.getUser().getId())
-                .permissionMode(PermissionMode.SCOPED).permissions(Set.of()));
+        ApiKeyWithSecret created = keys.createApiKey(new ApiKeyCreate()
+                .name("Payroll sync")
+                .apiType("PEOPLE")
+                .partnerId(payroll.getId())
+                .ownerUserId(integration.getUser().getId())
+                .permissionMode(PermissionMode.SCOPED)
+                .permissions(Set.of()));
         String secret = created.getSecret();
         assertThat(secret).startsWith("ksk_");
         assertThat(keys.getApiKey(created.getKey().getId()).toString()).doesNotContain(secret);
 
         // created granting nothing: the partner's client is refused
         assertThatThrownBy(() -> new PeopleApi(partner(secret)).listPeople(50, null, null, null))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.getCode()).isEqualTo(403));
 
         // the admin saves the permissions the partner needs
-        keys.updateApiKey(created.getKey().getId(), new ApiKeyUpdate().permissions(Set.of("people:read"))
-                .fieldRights(new FieldRights().firstName(FieldRight.VIEW).lastName(FieldRight.VIEW).salary(FieldRight.VIEW)));
+        keys.updateApiKey(
+                created.getKey().getId(),
+                new ApiKeyUpdate()
+                        .permissions(Set.of("people:read"))
+                        .fieldRights(new FieldRights()
+                                .firstName(FieldRight.VIEW)
+                                .lastName(FieldRight.VIEW)
+                                .salary(FieldRight.VIEW)));
 
         PersonPage page = new PeopleApi(partner(secret)).listPeople(50, null, null, null);
         List<Person> seen = page.getItems();
@@ -172,7 +218,9 @@ class PartnerStoryIT {
         assertThatThrownBy(() -> new PeopleApi(partner(secret)).listPeople(50, null, null, null))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(401);
-                    assertThat(e.getResponseBody()).contains("problems/unauthenticated").doesNotContain(secret);
+                    assertThat(e.getResponseBody())
+                            .contains("problems/unauthenticated")
+                            .doesNotContain(secret);
                 });
     }
 
