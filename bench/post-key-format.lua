@@ -1,4 +1,4 @@
 -- wrk script: the contract-validated POST with a small JSON body
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"key":"ksk_0123456789abcdefghijABCDEFGHIJ0123456789"}'
+wrk.body = '{"key":"ksk_example000000000000000000000000000000000"}'

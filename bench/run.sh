@@ -26,7 +26,7 @@ fixed() { # url rate [post] -> p99 ms at a fixed total rate
   local workers=32 q
   q=$(awk -v r="$2" -v w=$workers 'BEGIN {printf "%d", (r / w) < 1 ? 1 : r / w}')
   local args=(-z "$DURATION" -c $workers -q "$q")
-  if [ -n "${3:-}" ]; then args+=(-m POST -T application/json -d '{"key":"ksk_0123456789abcdefghijABCDEFGHIJ0123456789"}'); fi
+  if [ -n "${3:-}" ]; then args+=(-m POST -T application/json -d '{"key":"ksk_example000000000000000000000000000000000"}'); fi
   hey "${args[@]}" "$1" | awk '/99% in/ {printf "%.2f", $3*1000}'
 }
 
