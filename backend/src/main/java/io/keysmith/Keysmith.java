@@ -122,6 +122,23 @@ public final class Keysmith {
      */
     public static CompletableFuture<Keysmith> start(JsonObject overrides) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // HTTP latency as a histogram, so operators (and the chart's alert) can take a p99
+        registry.config().meterFilter(new io.micrometer.core.instrument.config.MeterFilter() {
+            @Override
+            public io.micrometer.core.instrument.distribution.DistributionStatisticConfig configure(
+                    io.micrometer.core.instrument.Meter.Id id,
+                    io.micrometer.core.instrument.distribution.DistributionStatisticConfig config) {
+                if (id.getName().equals("vertx.http.server.response.time")) {
+                    return io.micrometer.core.instrument.distribution.DistributionStatisticConfig.builder()
+                            .percentilesHistogram(true)
+                            .minimumExpectedValue(100_000.0)
+                            .maximumExpectedValue(10_000_000_000.0)
+                            .build()
+                            .merge(config);
+                }
+                return config;
+            }
+        });
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions()
                         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true))
