@@ -17,6 +17,14 @@ public final class KeyMetrics {
     private final LabelCap keys;
     private final Counter cacheHits;
     private final Counter cacheMisses;
+    /** Meters by their label values: looked up, not built and registered, on every request. */
+    private final java.util.Map<java.util.List<String>, Counter> requests =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final java.util.Map<java.util.List<String>, Counter> verifications =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Counter> rateLimited = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Timer verificationDuration;
 
     public KeyMetrics(MeterRegistry registry, int maxOrganizations, int maxKeys) {
         this.registry = registry;
@@ -30,42 +38,53 @@ public final class KeyMetrics {
                 .tag("result", "miss")
                 .description("Key verdict cache lookups")
                 .register(registry);
+        this.verificationDuration = Timer.builder("keysmith_key_verification_duration")
+                .description("Time to answer a key verification")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(20_000))
+                .maximumExpectedValue(Duration.ofSeconds(2))
+                .register(registry);
     }
 
     public void request(UUID org, UUID key, String operation, UsageMeter.Outcome outcome, int status) {
-        Counter.builder("keysmith_requests")
-                .description("Key-authenticated requests")
-                .tag("organization", org == null ? "none" : organizations.apply(org.toString()))
-                .tag("key_id", key == null ? "none" : keys.apply(key.toString()))
-                .tag("operation", operation)
-                .tag("outcome", outcome.name().toLowerCase())
-                .tag("status", Integer.toString(status))
-                .register(registry)
+        String organization = org == null ? "none" : organizations.apply(org.toString());
+        String keyId = key == null ? "none" : keys.apply(key.toString());
+        String result = outcome.name().toLowerCase();
+        requests.computeIfAbsent(
+                        java.util.List.of(organization, keyId, operation, result, Integer.toString(status)),
+                        t -> Counter.builder("keysmith_requests")
+                                .description("Key-authenticated requests")
+                                .tag("organization", t.get(0))
+                                .tag("key_id", t.get(1))
+                                .tag("operation", t.get(2))
+                                .tag("outcome", t.get(3))
+                                .tag("status", t.get(4))
+                                .register(registry))
                 .increment();
         if (outcome == UsageMeter.Outcome.RATE_LIMITED) {
-            Counter.builder("keysmith_rate_limited")
-                    .description("Requests refused by a rate limit")
-                    .tag("organization", org == null ? "none" : organizations.apply(org.toString()))
-                    .register(registry)
+            rateLimited
+                    .computeIfAbsent(
+                            organization,
+                            o -> Counter.builder("keysmith_rate_limited")
+                                    .description("Requests refused by a rate limit")
+                                    .tag("organization", o)
+                                    .register(registry))
                     .increment();
         }
     }
 
     public void verification(UUID org, String outcome, long nanos) {
         String organization = org == null ? "none" : organizations.apply(org.toString());
-        Counter.builder("keysmith_key_verifications")
-                .description("Key verifications (verify and forward-auth)")
-                .tag("organization", organization)
-                .tag("outcome", outcome.toLowerCase())
-                .register(registry)
+        verifications
+                .computeIfAbsent(
+                        java.util.List.of(organization, outcome.toLowerCase()),
+                        t -> Counter.builder("keysmith_key_verifications")
+                                .description("Key verifications (verify and forward-auth)")
+                                .tag("organization", t.get(0))
+                                .tag("outcome", t.get(1))
+                                .register(registry))
                 .increment();
-        Timer.builder("keysmith_key_verification_duration")
-                .description("Time to answer a key verification")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofNanos(20_000))
-                .maximumExpectedValue(Duration.ofSeconds(2))
-                .register(registry)
-                .record(Duration.ofNanos(nanos));
+        verificationDuration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     public void cache(boolean hit) {
