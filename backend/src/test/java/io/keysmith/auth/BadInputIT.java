@@ -146,7 +146,11 @@ class BadInputIT {
     @BeforeAll
     static void start(Vertx vertx) {
         server = TestServer.start(
-                PostgresFixture.get().newDatabase("bad_input"), new JsonObject().put("operator.token", OPERATOR_TOKEN));
+                PostgresFixture.get().newDatabase("bad_input"),
+                new JsonObject()
+                        .put("operator.token", OPERATOR_TOKEN)
+                        // no usage flush mid-test: its first-use audit events would change the counts compared here
+                        .put("usage.flush.seconds", 300));
         api = new Api(vertx, server.port());
         db = new DbProbe(server.database.getDatabase());
         admin = api.signUp("Bad Input Admin Org", Api.uniqueEmail("bad-input-admin"));
