@@ -1,6 +1,5 @@
 package io.keysmith.support;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /** The packaged server (target/keysmith.jar) as a separate process, for crash, signal and multi-replica tests. */
@@ -87,9 +85,5 @@ public final class ServerProcess {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
-    }
-
-    public static List<String> jarCommand() {
-        return List.of("java", "-jar", new File(System.getProperty("keysmith.jar", "target/keysmith.jar")).getPath());
     }
 }
