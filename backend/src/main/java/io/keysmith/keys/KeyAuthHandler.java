@@ -94,14 +94,7 @@ public final class KeyAuthHandler {
             metrics.request(org, key, operationId, outcome, status);
         } else {
             // a refused key that exists (disabled, revoked, expired, fenced, owner inactive) counts against that key
-            String header = rc.request().getHeader("Authorization");
-            String key = header == null
-                    ? null
-                    : header.regionMatches(true, 0, "Basic ", 0, 6)
-                            ? basicUser(header.substring(6).trim())
-                            : header.regionMatches(true, 0, "Bearer ", 0, 7)
-                                    ? header.substring(7).trim()
-                                    : null;
+            String key = presentedKey(rc.request().getHeader("Authorization"));
             String address = client.address(rc);
             if (key == null || outcome != io.keysmith.usage.UsageMeter.Outcome.INVALID) {
                 metrics.request(null, null, operationId, outcome, status);
@@ -162,12 +155,8 @@ public final class KeyAuthHandler {
             return Future.failedFuture(
                     unauthenticated("Send an API key as HTTP Basic (key as user name) or as a Bearer token", false));
         }
-        boolean basic = header.regionMatches(true, 0, "Basic ", 0, 6);
-        String key = basic
-                ? basicUser(header.substring(6).trim())
-                : header.regionMatches(true, 0, "Bearer ", 0, 7)
-                        ? header.substring(7).trim()
-                        : null;
+        boolean basic = isBasic(header);
+        String key = presentedKey(header);
         if (key == null) {
             return fail(address, basic);
         }
@@ -221,6 +210,23 @@ public final class KeyAuthHandler {
     private Future<User> fail(String address, boolean basic) {
         failures.get(address, a -> new AtomicInteger()).incrementAndGet();
         return Future.failedFuture(unauthenticated(null, basic));
+    }
+
+    private static boolean isBasic(String header) {
+        return header.regionMatches(true, 0, "Basic ", 0, 6);
+    }
+
+    /** The key in an Authorization header: the Basic user name or the Bearer token; null for anything else. */
+    private static String presentedKey(String header) {
+        if (header == null) {
+            return null;
+        }
+        if (isBasic(header)) {
+            return basicUser(header.substring(6).trim());
+        }
+        return header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).trim()
+                : null;
     }
 
     private static String basicUser(String encoded) {
