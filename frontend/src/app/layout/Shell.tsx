@@ -12,6 +12,7 @@ export function Shell() {
   const settings = [
     can('keys:manage-all') && { to: '/settings/api-management', label: 'API Management' },
     can('access-levels:read') && { to: '/settings/access-levels', label: 'Access levels' },
+    { to: '/settings/policies', label: 'Policies' },
   ].filter((x): x is { to: string; label: string } => Boolean(x));
 
   return (
@@ -40,6 +41,18 @@ export function Shell() {
                 </NavLink>
               </li>
             )}
+            {can('keys:manage-all') && (
+              <li>
+                <NavLink to="/usage" className={navClass}>
+                  Usage
+                </NavLink>
+              </li>
+            )}
+            <li>
+              <NavLink to="/partners" className={navClass}>
+                Partners
+              </NavLink>
+            </li>
             {can('audit:read') && (
               <li>
                 <NavLink to="/audit" className={navClass}>
