@@ -45,10 +45,13 @@ import io.keysmith.people.PeopleHandlers;
 import io.keysmith.people.PeopleRepository;
 import io.keysmith.people.PeopleService;
 import io.keysmith.usage.KeyMetrics;
+import io.keysmith.usage.RateLimitExchange;
+import io.keysmith.usage.RateLimitRepository;
 import io.keysmith.usage.RateLimiter;
 import io.keysmith.usage.UsageHandlers;
 import io.keysmith.usage.UsageMeter;
 import io.keysmith.usage.UsageRepository;
+import io.keysmith.usage.UsageRetention;
 import io.keysmith.users.LinkMailer;
 import io.keysmith.users.UserHandlers;
 import io.keysmith.users.UserRepository;
@@ -341,12 +344,36 @@ public final class Keysmith {
                             keyHasher,
                             apiTypes,
                             catalog);
-                    RateLimiter limiter = new RateLimiter();
+                    RateLimiter limiter = new RateLimiter(config.rateLimits());
                     KeyMetrics keyMetrics =
                             new KeyMetrics(registry, config.metricsMaxOrganizations(), config.metricsMaxKeys());
-                    UsageMeter usage = new UsageMeter(database, auditRepository, registry, config.usageMaxBuckets());
+                    UsageRepository usageRepository = new UsageRepository();
+                    UsageMeter usage = new UsageMeter(
+                            database,
+                            auditRepository,
+                            registry,
+                            config.usageMaxBuckets(),
+                            config.usageMetering(),
+                            Duration.ofHours(config.usageMinuteRetentionHours()));
                     usage.start(vertx, config.usageFlushSeconds() * 1000L);
                     app.usage = usage;
+                    new UsageRetention(
+                                    database,
+                                    usageRepository,
+                                    Duration.ofHours(config.usageMinuteRetentionHours()),
+                                    Duration.ofDays(config.usageHourRetentionDays()),
+                                    registry)
+                            .start(vertx, Duration.ofMinutes(10).toMillis());
+                    if (config.rateLimits()) {
+                        new RateLimitExchange(
+                                        database,
+                                        new RateLimitRepository(),
+                                        limiter,
+                                        usage.replica(),
+                                        config.rateLimitSyncMillis(),
+                                        registry)
+                                .start(vertx, config.rateLimitSyncMillis());
+                    }
                     KeyAuthentication keyAuthentication = new KeyAuthentication(
                             database,
                             keyRepository,
@@ -394,7 +421,7 @@ public final class Keysmith {
                                     config.gatewayCidrs(),
                                     usage,
                                     keyMetrics),
-                            new UsageHandlers(database, new UsageRepository(), keys));
+                            new UsageHandlers(database, usageRepository, keys));
 
                     ApiVerticle.Setup setup = new ApiVerticle.Setup(
                             config.httpHost(),

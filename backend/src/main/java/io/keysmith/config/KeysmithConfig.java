@@ -49,6 +49,11 @@ public record KeysmithConfig(
         List<Cidr> gatewayCidrs,
         int usageFlushSeconds,
         int usageMaxBuckets,
+        boolean usageMetering,
+        int usageMinuteRetentionHours,
+        int usageHourRetentionDays,
+        boolean rateLimits,
+        int rateLimitSyncMillis,
         int metricsMaxKeys,
         int metricsMaxOrganizations) {
 
@@ -124,6 +129,11 @@ public record KeysmithConfig(
                 s.cidrs("gateway.cidrs"),
                 s.integer("usage.flush.seconds", 1, 300),
                 s.integer("usage.max.buckets", 1000, 10_000_000),
+                s.bool("usage.metering.enabled"),
+                s.integer("usage.retention.minute.hours", 2, 24 * 90),
+                s.integer("usage.retention.hour.days", 1, 3650),
+                s.bool("rate.limits.enabled"),
+                s.integer("rate.limits.sync.millis", 100, 10_000),
                 s.integer("metrics.max.keys", 0, 1_000_000),
                 s.integer("metrics.max.organizations", 0, 100_000));
     }

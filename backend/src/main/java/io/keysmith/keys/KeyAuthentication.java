@@ -314,10 +314,12 @@ public final class KeyAuthentication {
         for (String c : r.getArrayOfStrings("ip_allowlist")) {
             allowlist.add(Cidr.parse(c));
         }
-        // the key's own limit, else its API type's default; never above the organization's ceiling
+        // the key's own limit, else the organization's default, else its API type's; never above the ceiling
         long rate = r.getInteger("rate_limit_per_minute") != null
                 ? r.getInteger("rate_limit_per_minute")
-                : type == null ? 0 : type.defaultRateLimitPerMinute();
+                : r.getInteger("rate_limit_default_per_minute") != null
+                        ? r.getInteger("rate_limit_default_per_minute")
+                        : type == null ? 0 : type.defaultRateLimitPerMinute();
         Integer ceiling = r.getInteger("rate_limit_ceiling_per_minute");
         if (ceiling != null && (rate <= 0 || rate > ceiling)) {
             rate = ceiling;

@@ -151,7 +151,8 @@ public final class KeyRepository {
     public Future<JsonObject> policies(Tenant t) {
         return t.conn()
                 .preparedQuery(
-                        "SELECT max_key_lifetime_days, expiry_required, allowed_ip_ranges, rate_limit_ceiling_per_minute"
+                        "SELECT max_key_lifetime_days, expiry_required, allowed_ip_ranges, rate_limit_ceiling_per_minute,"
+                                + " rate_limit_default_per_minute"
                                 + " FROM organization_policies WHERE organization_id = $1")
                 .execute(Tuple.of(t.org()))
                 .map(rows -> {
@@ -159,6 +160,7 @@ public final class KeyRepository {
                             .put("maxKeyLifetimeDays", null)
                             .put("expiryRequired", false)
                             .put("allowedIpRanges", new JsonArray())
+                            .put("rateLimitDefaultPerMinute", null)
                             .put("rateLimitCeilingPerMinute", null);
                     if (rows.size() == 1) {
                         Row r = rows.iterator().next();
@@ -167,6 +169,7 @@ public final class KeyRepository {
                                 .put(
                                         "allowedIpRanges",
                                         new JsonArray(Arrays.asList(r.getArrayOfStrings("allowed_ip_ranges"))))
+                                .put("rateLimitDefaultPerMinute", r.getInteger("rate_limit_default_per_minute"))
                                 .put("rateLimitCeilingPerMinute", r.getInteger("rate_limit_ceiling_per_minute"));
                     }
                     return p;
@@ -177,15 +180,18 @@ public final class KeyRepository {
         return t.conn()
                 .preparedQuery(
                         "INSERT INTO organization_policies (organization_id, max_key_lifetime_days, expiry_required,"
-                                + " allowed_ip_ranges, rate_limit_ceiling_per_minute) VALUES ($1, $2, $3, $4, $5)"
+                                + " allowed_ip_ranges, rate_limit_ceiling_per_minute, rate_limit_default_per_minute)"
+                                + " VALUES ($1, $2, $3, $4, $5, $6)"
                                 + " ON CONFLICT (organization_id) DO UPDATE SET max_key_lifetime_days = $2, expiry_required = $3,"
-                                + " allowed_ip_ranges = $4, rate_limit_ceiling_per_minute = $5, updated_at = now()")
+                                + " allowed_ip_ranges = $4, rate_limit_ceiling_per_minute = $5,"
+                                + " rate_limit_default_per_minute = $6, updated_at = now()")
                 .execute(Tuple.of(
                         t.org(),
                         p.getInteger("maxKeyLifetimeDays"),
                         p.getBoolean("expiryRequired"),
                         strings(p.getJsonArray("allowedIpRanges")),
-                        p.getInteger("rateLimitCeilingPerMinute")))
+                        p.getInteger("rateLimitCeilingPerMinute"),
+                        p.getInteger("rateLimitDefaultPerMinute")))
                 .compose(x -> policies(t));
     }
 

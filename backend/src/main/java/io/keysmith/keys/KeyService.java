@@ -223,6 +223,14 @@ public final class KeyService {
         for (Object cidr : p.getJsonArray("allowedIpRanges")) {
             parseCidr((String) cidr, "allowedIpRanges");
         }
+        Integer rateDefault = p.getInteger("rateLimitDefaultPerMinute");
+        Integer ceiling = p.getInteger("rateLimitCeilingPerMinute");
+        if (rateDefault != null && ceiling != null && rateDefault > ceiling) {
+            throw ApiProblem.badRequest(
+                    "Field 'rateLimitDefaultPerMinute': the default (" + rateDefault + ") is above the ceiling ("
+                            + ceiling + ")",
+                    "rateLimitDefaultPerMinute");
+        }
         return db.inOrganization(
                         caller.organizationId(),
                         t -> keys.savePolicies(t, p)

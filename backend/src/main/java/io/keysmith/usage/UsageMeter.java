@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>While the database is away, counts stay in memory up to {@code maxBuckets}; past that, new buckets are dropped
  * and counted in {@code keysmith_usage_dropped_total} (existing buckets keep counting). A graceful stop flushes
- * everything; a kill -9 loses at most one flush interval.
+ * everything; a kill -9 loses at most one flush interval. Counts older than the minute retention (held through a
+ * longer outage) are dropped rather than written, since {@link UsageRetention} may have rolled that minute up already.
+ * Metering can be switched off ({@code usage.metering.enabled}): then nothing is counted or written.
  */
 public final class UsageMeter {
     private static final Logger LOG = LoggerFactory.getLogger(UsageMeter.class);
@@ -56,6 +58,8 @@ public final class UsageMeter {
     private final AuditRepository audit;
     private final UUID replica = UUID.randomUUID();
     private final int maxBuckets;
+    private final boolean enabled;
+    private final long retentionMinutes;
     private final Map<Bucket, LongAdder> buckets = new ConcurrentHashMap<>();
     private final Map<UUID, LastUse> lastUse = new ConcurrentHashMap<>();
     private final Set<String> knownAddresses = ConcurrentHashMap.newKeySet();
@@ -70,10 +74,19 @@ public final class UsageMeter {
     private final Timer flushTimer;
     private final DistributionSummary batchSize;
 
-    public UsageMeter(Db db, AuditRepository audit, MeterRegistry registry, int maxBuckets) {
+    public UsageMeter(
+            Db db,
+            AuditRepository audit,
+            MeterRegistry registry,
+            int maxBuckets,
+            boolean enabled,
+            java.time.Duration minuteRetention) {
         this.db = db;
         this.audit = audit;
         this.maxBuckets = maxBuckets;
+        this.enabled = enabled;
+        // an hour of margin: the roll-up works in whole hours before its cutoff
+        this.retentionMinutes = Math.max(60, minuteRetention.toMinutes() - 60);
         this.dropped = Counter.builder("keysmith_usage_dropped")
                 .description("Usage buckets dropped at the in-memory bound")
                 .register(registry);
@@ -99,6 +112,9 @@ public final class UsageMeter {
 
     /** On the hot path: two map operations, no I/O. */
     public void record(UUID org, UUID key, String operation, Outcome outcome, String address) {
+        if (!enabled) {
+            return;
+        }
         long minute = System.currentTimeMillis() / 60_000;
         Bucket b = new Bucket(org, key, operation, outcome, minute);
         LongAdder counter = buckets.get(b);
@@ -118,7 +134,14 @@ public final class UsageMeter {
         }
     }
 
+    public UUID replica() {
+        return replica;
+    }
+
     public void start(Vertx vertx, long intervalMillis) {
+        if (!enabled) {
+            return;
+        }
         this.vertx = vertx;
         this.timer = vertx.setPeriodic(intervalMillis, id -> flush());
     }
@@ -137,7 +160,15 @@ public final class UsageMeter {
             return Future.succeededFuture();
         }
         Map<Bucket, Long> snapshot = new HashMap<>();
-        buckets.forEach((b, c) -> snapshot.put(b, c.sum()));
+        long oldest = System.currentTimeMillis() / 60_000 - retentionMinutes;
+        buckets.forEach((b, c) -> {
+            if (b.minute() < oldest) {
+                buckets.remove(b); // past the retention: possibly rolled up already; never written twice
+                dropped.increment();
+            } else {
+                snapshot.put(b, c.sum());
+            }
+        });
         Map<UUID, LastUse> uses = new HashMap<>(lastUse);
         Map<String, UUID> addresses = new HashMap<>(newAddresses);
         Map<UUID, List<Bucket>> byOrg = new HashMap<>();

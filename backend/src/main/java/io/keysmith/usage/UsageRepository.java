@@ -9,20 +9,34 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** All SQL of usage reads: sums over the per-replica minute rows, by hour or day. */
+/** All SQL of usage reads (sums over per-replica minute rows and rolled-up hours, by hour or day) and the roll-up. */
 public final class UsageRepository {
+
+    // minute rows (recent) and rolled-up hour rows (older) read as one
+    private static final String ROWS = "(SELECT organization_id, key_id, minute AS at, operation, outcome, count"
+            + " FROM key_usage_minutes WHERE organization_id = $1 UNION ALL"
+            + " SELECT organization_id, key_id, hour, operation, outcome, count FROM key_usage_hours"
+            + " WHERE organization_id = $1) u";
+
+    /** Rolls minute rows before {@code minutesBefore} into hours, prunes hours before {@code hoursBefore}. */
+    public Future<Long> rollUp(
+            io.vertx.sqlclient.SqlConnection conn, OffsetDateTime minutesBefore, OffsetDateTime hoursBefore) {
+        return conn.preparedQuery("SELECT ks_roll_up_usage($1, $2) AS moved")
+                .execute(Tuple.of(minutesBefore, hoursBefore))
+                .map(rows -> rows.iterator().next().getLong("moved"));
+    }
 
     /** {@code key} null: the whole organization. {@code unit} is 'hour' or 'day' (validated by the contract). */
     public Future<JsonObject> usage(Tenant t, UUID key, OffsetDateTime from, OffsetDateTime to, String unit) {
         Tuple args = Tuple.of(t.org(), key, from, to, unit);
         Future<JsonArray> buckets = t.conn()
-                .preparedQuery("SELECT date_trunc($5, minute) AS start,"
+                .preparedQuery("SELECT date_trunc($5, at) AS start,"
                         + " sum(count) FILTER (WHERE outcome = 'ALLOWED') AS allowed,"
                         + " sum(count) FILTER (WHERE outcome = 'DENIED') AS denied,"
                         + " sum(count) FILTER (WHERE outcome = 'RATE_LIMITED') AS rate_limited,"
                         + " sum(count) FILTER (WHERE outcome = 'INVALID') AS invalid"
-                        + " FROM key_usage_minutes WHERE organization_id = $1 AND ($2::uuid IS NULL OR key_id = $2)"
-                        + " AND minute >= $3 AND minute < $4 GROUP BY 1 ORDER BY 1")
+                        + " FROM " + ROWS + " WHERE ($2::uuid IS NULL OR key_id = $2)"
+                        + " AND at >= $3 AND at < $4 GROUP BY 1 ORDER BY 1")
                 .execute(args)
                 .map(rows -> {
                     JsonArray out = new JsonArray();
@@ -39,8 +53,8 @@ public final class UsageRepository {
                     return out;
                 });
         Future<JsonArray> operations = t.conn()
-                .preparedQuery("SELECT operation, sum(count) AS count FROM key_usage_minutes WHERE organization_id = $1"
-                        + " AND ($2::uuid IS NULL OR key_id = $2) AND minute >= $3 AND minute < $4 AND $5::text IS NOT NULL"
+                .preparedQuery("SELECT operation, sum(count) AS count FROM " + ROWS
+                        + " WHERE ($2::uuid IS NULL OR key_id = $2) AND at >= $3 AND at < $4 AND $5::text IS NOT NULL"
                         + " GROUP BY 1 ORDER BY 2 DESC, 1")
                 .execute(args)
                 .map(rows -> {
@@ -53,9 +67,9 @@ public final class UsageRepository {
         Future<JsonArray> top = key != null
                 ? Future.succeededFuture(null)
                 : t.conn()
-                        .preparedQuery("SELECT u.key_id, k.name, sum(u.count) AS count FROM key_usage_minutes u"
+                        .preparedQuery("SELECT u.key_id, k.name, sum(u.count) AS count FROM " + ROWS
                                 + " JOIN api_keys k ON k.organization_id = u.organization_id AND k.id = u.key_id"
-                                + " WHERE u.organization_id = $1 AND u.minute >= $2 AND u.minute < $3"
+                                + " WHERE u.at >= $2 AND u.at < $3"
                                 + " GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 10")
                         .execute(Tuple.of(t.org(), from, to))
                         .map(rows -> {

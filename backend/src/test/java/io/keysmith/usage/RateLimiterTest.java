@@ -90,4 +90,56 @@ class RateLimiterTest {
                 .as("0 means no limit")
                 .isTrue();
     }
+
+    @Test
+    void othersAdmissionsSpendThisReplicasBudget_andArePublishedOnce() {
+        AtomicLong now = new AtomicLong(0);
+        RateLimiter limiter = new RateLimiter(now::get);
+        UUID key = UUID.randomUUID();
+        assertThat(limiter.acquire(key, 60).allowed()).isTrue();
+        limiter.applyRemote(key, 60, 55); // another replica admitted 55
+        int admitted = 0;
+        while (limiter.acquire(key, 60).allowed()) {
+            admitted++;
+        }
+        assertThat(admitted).as("60 - 1 local - 55 remote").isEqualTo(4);
+
+        List<RateLimiter.Admitted> first = limiter.unpublished();
+        assertThat(first).singleElement().satisfies(a -> {
+            assertThat(a.total()).as("only local admissions are published").isEqualTo(5);
+            assertThat(a.perMinute()).isEqualTo(60);
+        });
+        assertThat(limiter.unpublished()).as("nothing new").isEmpty();
+        limiter.unpublish(first);
+        assertThat(limiter.unpublished())
+                .as("a failed publication goes out again")
+                .hasSize(1);
+    }
+
+    @Test
+    void idleKeysAreForgotten_withANewGeneration() {
+        AtomicLong now = new AtomicLong(0);
+        RateLimiter limiter = new RateLimiter(now::get);
+        UUID key = UUID.randomUUID();
+        limiter.acquire(key, 60);
+        long generation = limiter.unpublished().get(0).generation();
+        assertThat(limiter.forgetIdle()).as("just used").isZero();
+        now.addAndGet(3 * 60_000_000_000L);
+        assertThat(limiter.forgetIdle()).isEqualTo(1);
+        assertThat(limiter.size()).isZero();
+        limiter.acquire(key, 60);
+        RateLimiter.Admitted again = limiter.unpublished().get(0);
+        assertThat(again.total()).isEqualTo(1);
+        assertThat(again.generation()).isNotEqualTo(generation);
+    }
+
+    @Test
+    void switchedOff_everythingIsAllowed() {
+        RateLimiter limiter = new RateLimiter(System::nanoTime, false);
+        UUID key = UUID.randomUUID();
+        for (int i = 0; i < 100; i++) {
+            assertThat(limiter.acquire(key, 1).allowed()).isTrue();
+        }
+        assertThat(limiter.size()).isZero();
+    }
 }

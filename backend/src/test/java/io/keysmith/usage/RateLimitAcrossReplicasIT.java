@@ -1,0 +1,203 @@
+package io.keysmith.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keysmith.support.PostgresFixture;
+import io.keysmith.support.ServerProcess;
+import io.keysmith.support.TestServer;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Two server processes share one key's budget through PostgreSQL (exchange every second). The documented bound
+ * (ADR 0008): over any period t from an idle key, N replicas admit at most quota + rate x t + (N - 1) x (rate x D +
+ * 1), D = 3 s (two exchange intervals plus slack), once the burst has been spent on one replica; deciding alone
+ * they would admit about N x (quota + rate x t).
+ */
+@DisplayName("Two replicas exchanging rate-limit counts stay within the documented over-admission bound")
+class RateLimitAcrossReplicasIT {
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private static final int QUOTA = 60; // per minute: rate 1/s, burst 60
+    private static final double D_SECONDS = 3;
+
+    private static ServerProcess one;
+    private static ServerProcess two;
+    private static String key;
+
+    @BeforeAll
+    static void start() throws Exception {
+        var database = PostgresFixture.get().newDatabase("rate_limit_replicas");
+        Path dir = Files.createDirectories(Path.of(
+                System.getProperty("keysmith.test.dir", "target/test-data"),
+                "rate-limit-replicas-" + System.nanoTime()));
+        Map<String, String> env = Map.of(
+                "KEYSMITH_DATABASE_URL",
+                PostgresFixture.uri(database),
+                "KEYSMITH_SECRET",
+                TestServer.TEST_SECRET,
+                "KEYSMITH_DATA_DIR",
+                dir.toAbsolutePath().toString(),
+                "KEYSMITH_SHUTDOWN_GRACE_SECONDS",
+                "1",
+                "KEYSMITH_INSTANCES",
+                "1",
+                "KEYSMITH_RATE_LIMITS_SYNC_MILLIS",
+                "1000");
+        one = ServerProcess.start(env, dir.resolve("replica-1.log"));
+        two = ServerProcess.start(env, dir.resolve("replica-2.log"));
+        HttpResponse<String> r = send(
+                one,
+                "POST",
+                "/api/v1/signup",
+                null,
+                null,
+                new JsonObject()
+                        .put("organizationName", "Shared Budget")
+                        .put("firstName", "Rae")
+                        .put("lastName", "Limit")
+                        .put("email", "shared-budget@example.com")
+                        .put("password", "correct horse battery staple"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        String cookie = r.headers().allValues("set-cookie").stream()
+                .filter(c -> c.startsWith("ks_session="))
+                .findFirst()
+                .orElseThrow()
+                .split(";", 2)[0];
+        String csrf = new JsonObject(r.body()).getString("csrfToken");
+        HttpResponse<String> created = send(
+                one,
+                "POST",
+                "/api/v1/api-keys",
+                null,
+                new String[] {cookie, csrf},
+                new JsonObject()
+                        .put("name", "Shared budget")
+                        .put("apiType", "PEOPLE")
+                        .put("permissionMode", "INHERIT")
+                        .put("rateLimitPerMinute", QUOTA));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        key = new JsonObject(created.body()).getString("secret");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (ServerProcess p : new ServerProcess[] {one, two}) {
+            if (p != null) {
+                p.process.destroy();
+                if (!p.process.waitFor(20, TimeUnit.SECONDS)) {
+                    p.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void replicasShareOneBudget() throws Exception {
+        long start = System.nanoTime();
+        // 1. the whole burst is spent on replica one
+        int burst = 0;
+        while (call(one) == 200) {
+            burst++;
+            assertThat(burst).as("replica one admits no more than the quota").isLessThanOrEqualTo(QUOTA + 1);
+        }
+        assertThat(burst).isBetween(QUOTA - 1, QUOTA + 1);
+
+        // 2. after an exchange, replica two knows: deciding alone it would admit its own full burst
+        Thread.sleep((long) (D_SECONDS * 1000));
+        int admittedOnTwo = 0;
+        for (int i = 0; i < 10; i++) {
+            if (call(two) == 200) {
+                admittedOnTwo++;
+            }
+        }
+        // the bucket refilled about one request per second meanwhile (3 s sleep + the calls)
+        assertThat(admittedOnTwo).as("replica two spent replica one's burst").isLessThanOrEqualTo(5);
+
+        // 3. steady load on both replicas (two clients each) for 20 s
+        AtomicInteger admitted = new AtomicInteger(burst + admittedOnTwo);
+        AtomicInteger refused = new AtomicInteger();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        List<Thread> clients = new ArrayList<>();
+        for (ServerProcess s : new ServerProcess[] {one, two, one, two}) {
+            Thread client = new Thread(() -> {
+                try {
+                    while (System.nanoTime() < until) {
+                        int status = call(s);
+                        if (status == 200) {
+                            admitted.incrementAndGet();
+                        } else if (status == 429) {
+                            refused.incrementAndGet();
+                        } else {
+                            throw new AssertionError("unexpected status " + status);
+                        }
+                        Thread.sleep(20);
+                    }
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            client.start();
+            clients.add(client);
+        }
+        for (Thread t : clients) {
+            t.join();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double rate = QUOTA / 60.0;
+        double bound = QUOTA + rate * seconds + (2 - 1) * (rate * D_SECONDS + 1);
+        double alone = 2 * (QUOTA + rate * seconds);
+        System.out.printf(
+                "[figures] rate limit across 2 replicas: admitted %d in %.1f s (bound %.1f, deciding alone about %.0f), refused %d%n",
+                admitted.get(), seconds, bound, alone, refused.get());
+        assertThat(refused.get()).as("the load was over the limit").isGreaterThan(200);
+        assertThat((double) admitted.get()).as("within the documented bound").isLessThanOrEqualTo(bound);
+        assertThat((double) admitted.get())
+                .as("and not refusing what the budget allows")
+                .isGreaterThanOrEqualTo(QUOTA + rate * seconds * 0.6);
+    }
+
+    private static int call(ServerProcess s) throws Exception {
+        return send(s, "GET", "/api/v1/people?limit=1", key, null, null).statusCode();
+    }
+
+    private static HttpResponse<String> send(
+            ServerProcess s, String method, String path, String bearer, String[] session, JsonObject body)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port + path))
+                .timeout(Duration.ofSeconds(20))
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body.encode()));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        } else if (session != null) {
+            b.header("Cookie", session[0]).header("X-CSRF-Token", session[1]);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
