@@ -104,6 +104,8 @@ public final class Keysmith {
     /** Set once wired; flushed last on a graceful stop. */
     private volatile UsageMeter usage;
 
+    private volatile UsageRetention retention;
+
     private Keysmith(
             Vertx vertx,
             KeysmithConfig config,
@@ -357,13 +359,13 @@ public final class Keysmith {
                             Duration.ofHours(config.usageMinuteRetentionHours()));
                     usage.start(vertx, config.usageFlushSeconds() * 1000L);
                     app.usage = usage;
-                    new UsageRetention(
-                                    database,
-                                    usageRepository,
-                                    Duration.ofHours(config.usageMinuteRetentionHours()),
-                                    Duration.ofDays(config.usageHourRetentionDays()),
-                                    registry)
-                            .start(vertx, Duration.ofMinutes(10).toMillis());
+                    app.retention = new UsageRetention(
+                            database,
+                            usageRepository,
+                            Duration.ofHours(config.usageMinuteRetentionHours()),
+                            Duration.ofDays(config.usageHourRetentionDays()),
+                            registry);
+                    app.retention.start(vertx, Duration.ofMinutes(10).toMillis());
                     if (config.rateLimits()) {
                         new RateLimitExchange(
                                         database,
@@ -460,6 +462,11 @@ public final class Keysmith {
 
     public Vertx vertx() {
         return vertx;
+    }
+
+    /** Runs the usage roll-up now (it also runs every ten minutes); the number of minute rows merged. */
+    public Future<Long> rollUpUsage() {
+        return retention.run();
     }
 
     public KeysmithConfig config() {
