@@ -191,10 +191,7 @@ class UsageMeteringIT {
         }
     }
 
-    /**
-     * The issue asks for a 30 s outage; 10 s keeps CI short and still spans ten flush intervals (and the key
-     * cache's 5 s heartbeat).
-     */
+    /** A 30 s outage under load: thirty flush intervals, and several of the key cache's 5 s heartbeats. */
     @Test
     @DisplayName(
             "database outage: no crash, 503 problem+json, and every count of before and during arrives once it is back")
@@ -223,7 +220,7 @@ class UsageMeteringIT {
                 assertThat(management.get("/health/live").statusCode())
                         .as("alive during the outage")
                         .isEqualTo(200);
-                Thread.sleep(8_000);
+                Thread.sleep(28_000); // 30 s without the database
                 var unknownLate =
                         traffic.get(PEOPLE, uncached.secret(), Map.of()).await();
                 double lag = PrometheusScrape.parse(management.get("/metrics").bodyAsString())
