@@ -78,8 +78,8 @@ export function UsersPage() {
         <AddUser key={adding} kind={adding} me={me} levels={levels} onClose={() => setAdding(undefined)} onAdded={users.reload} />
       )}
       {reset && (
-        <div className="card" role="region" aria-label="Password-reset link">
-          <h2>Password-reset link for {fullName(reset.user)}</h2>
+        <div className="card" role="region" aria-labelledby="reset-title">
+          <h2 id="reset-title">Password reset for {fullName(reset.user)}</h2>
           <p>Pass this one-time link to {reset.user.firstName}: it lets them set a new password and sign in.</p>
           <OneTimeLink label="Password-reset link" link={reset.link} />
           <div className="actions">
@@ -195,7 +195,7 @@ function LevelOptions({ levels, me }: { levels: AccessLevel[]; me: Me }) {
 
 function AddUser({ kind, me, levels, onClose, onAdded }: { kind: UserKind; me: Me; levels: AsyncState<AccessLevel[]>; onClose: () => void; onAdded: () => void }) {
   const [v, setV] = useState({ firstName: '', lastName: '', email: '', accessLevelId: '' });
-  const [link, setLink] = useState<Link>();
+  const [invited, setInvited] = useState<{ user: User; link: Link }>();
   const [busy, setBusy] = useState(false);
   const errors = useFormErrors(FIELDS);
   const set = (name: keyof typeof v) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
@@ -210,7 +210,7 @@ function AddUser({ kind, me, levels, onClose, onAdded }: { kind: UserKind; me: M
     try {
       const { accessLevelId, ...rest } = v;
       const created = await createUser({ ...rest, kind, ...(accessLevelId ? { accessLevelId } : {}) });
-      setLink(created.invitation);
+      setInvited({ user: created.user, link: created.invitation });
       onAdded();
     } catch (err) {
       errors.show(err);
@@ -219,12 +219,12 @@ function AddUser({ kind, me, levels, onClose, onAdded }: { kind: UserKind; me: M
     }
   };
 
-  if (link) {
+  if (invited) {
     return (
-      <div className="card" role="region" aria-label="Invitation link">
-        <h2>Invitation link</h2>
-        <p>Pass this one-time link to the user: it lets them set a password and sign in.</p>
-        <OneTimeLink label="Invitation link" link={link} />
+      <div className="card" role="region" aria-labelledby="invitation-title">
+        <h2 id="invitation-title">Invitation for {fullName(invited.user)}</h2>
+        <p>Pass this one-time link to {invited.user.firstName}: it lets them set a password and sign in.</p>
+        <OneTimeLink label="Invitation link" link={invited.link} />
         <div className="actions">
           <button type="button" className="button" onClick={onClose}>
             Done
