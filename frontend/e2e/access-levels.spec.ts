@@ -187,6 +187,58 @@ test('the owner issues a password-reset link and the user sets a new password wi
   await again.close();
 });
 
+test('a level manager with fewer rights sees what they cannot grant, and the server refuses it', async ({ browser }) => {
+  // A level that may manage levels but holds little itself, given to the user through the Users page.
+  const me = await (await page.request.get('/api/v1/me')).json();
+  const made = await page.request.post('/api/v1/access-levels', {
+    headers: { 'X-CSRF-Token': me.csrfToken },
+    data: {
+      name: 'Level manager',
+      recordScope: 'OWN',
+      fieldRights: { firstName: 'VIEW', lastName: 'VIEW' },
+      permissions: ['people:read', 'access-levels:read', 'access-levels:manage'],
+    },
+  });
+  expect(made.status()).toBe(201);
+  await page.goto('/users');
+  await page.getByRole('button', { name: `Change access level of ${integration.first} ${integration.last}` }).click();
+  const dialog = page.getByRole('dialog', { name: `Access level of ${integration.first} ${integration.last}` });
+  await dialog.getByLabel('Access level').selectOption({ label: 'Level manager' });
+  await dialog.getByRole('button', { name: 'Change access level' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('row', { name: new RegExp(integration.email) })).toContainText('Level manager');
+
+  const context = await browser.newContext();
+  const user = await context.newPage();
+  await user.goto('/sign-in');
+  await user.getByLabel('E-mail').fill(integration.email);
+  await user.getByLabel('Password').fill(newPassword);
+  await user.getByRole('button', { name: 'Sign in' }).click();
+  await expect(user.getByRole('heading', { name: `Welcome, ${integration.first}`, level: 1 })).toBeVisible();
+
+  await user.goto('/settings/access-levels/new');
+  const del = user.getByRole('checkbox', { name: /Delete people records/ });
+  await expect(del).toBeDisabled();
+  await expect(del).toHaveAccessibleDescription('You don’t have this right yourself');
+  await expect(user.getByRole('radio', { name: /All records/ })).toBeDisabled();
+  await expect(user.getByRole('radio', { name: 'Salary: View' })).toBeDisabled();
+  await expect(user.getByRole('radio', { name: 'First name: View' })).toBeEnabled();
+  await expect(user.getByRole('radio', { name: 'First name: Edit' })).toBeDisabled();
+  await user.getByRole('button', { name: 'Set all fields to Edit' }).click();
+  await expect(user.getByRole('radio', { name: 'First name: View' })).toBeChecked();
+  await expect(user.getByRole('radio', { name: 'Salary: None' })).toBeChecked();
+  await user.screenshot({ path: `${shots}/access-level-editor-limited.png`, fullPage: true });
+
+  // The Payroll level grants more than this user holds: it opens with a warning, and saving it is refused.
+  await user.goto('/settings/access-levels');
+  await user.getByRole('link', { name: levelName }).click();
+  await expect(user.getByText(/This level grants rights you don’t hold yourself/)).toContainText('all records');
+  await user.getByRole('button', { name: 'Save changes' }).click();
+  await expect(user.getByRole('alert').filter({ hasText: /You cannot grant/ })).toBeVisible();
+  await user.screenshot({ path: `${shots}/access-level-editor-refused.png`, fullPage: true });
+  await context.close();
+});
+
 test('the editor and users page work on a 375px phone', async () => {
   await page.setViewportSize({ width: 375, height: 812 });
   for (const [path, file] of [

@@ -25,11 +25,13 @@ export function PermissionGroup({ group, legend, chosen, myPermissions, readOnly
         (grantable.length > 0 ? (
           <SelectAll label={`Select all ${title}`} checked={all} mixed={some && !all} onChange={(on) => onToggle(grantable, on)} />
         ) : (
-          <p className="perm-group__note">{NOT_YOURS}: none of these can be granted by you.</p>
+          <p className="perm-group__note">None of these can be granted by you.</p>
         ))}
       <ul className="perm-list">
         {group.permissions.map((p) => {
           const notMine = !myPermissions.includes(p.name);
+          // Beyond the editor's own: never added, but removable when the level already has it.
+          const locked = readOnly || (notMine && !chosen.has(p.name));
           const noteId = `perm-note-${p.name.replace(/[^a-z-]/g, '-')}`;
           return (
             <li key={p.name} className={notMine && !readOnly ? 'perm perm--disabled' : 'perm'}>
@@ -39,11 +41,13 @@ export function PermissionGroup({ group, legend, chosen, myPermissions, readOnly
                   name="permission"
                   value={p.name}
                   checked={chosen.has(p.name)}
-                  disabled={readOnly || notMine}
+                  disabled={locked}
                   aria-describedby={notMine && !readOnly ? noteId : undefined}
                   onChange={(e) => onToggle([p.name], e.target.checked)}
                 />
-                <span className="perm__title">{p.title}</span> <code className="perm__name">{p.name}</code>
+                <span>
+                  <span className="perm__title">{p.title}</span> <code className="perm__name">{p.name}</code>
+                </span>
               </label>
               {notMine && !readOnly && (
                 <span id={noteId} className="perm__note">

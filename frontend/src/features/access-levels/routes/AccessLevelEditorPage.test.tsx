@@ -194,10 +194,24 @@ describe('the access-level editor', () => {
     await waitFor(() => expect(router.state.location.pathname).toBe('/settings/access-levels'));
   });
 
-  it('warns when a level already grants more than the editor holds', async () => {
-    mockApi(editorHandlers(limitedMe));
+  it('warns when a level already grants more than the editor holds, and lets them remove it but not add it back', async () => {
+    const user = userEvent.setup();
+    mockApi({
+      ...editorHandlers(limitedMe),
+      [`GET /api/v1/access-levels/${CUSTOM_ID}`]: () => Response.json(level({ permissions: ['people:read', 'audit:read'] })),
+    });
     renderApp(`/settings/access-levels/${CUSTOM_ID}`);
-    expect(await screen.findByText(/This level grants rights you don’t hold yourself/)).toHaveTextContent('all records, view on Salary');
+    const warning = await screen.findByText(/This level grants rights you don’t hold yourself/);
+    expect(warning).toHaveTextContent('(“View the audit log”, all records, view on Salary)');
+    const audit = screen.getByRole('checkbox', { name: /View the audit log/ });
+    expect(audit).toBeChecked();
+    expect(audit).toBeEnabled();
+    await user.click(audit);
+    expect(audit).not.toBeChecked();
+    expect(audit).toBeDisabled();
+    await user.click(screen.getByRole('radio', { name: /Own record only/ }));
+    await user.click(radio('Salary', 'None'));
+    expect(screen.queryByText(/This level grants rights you don’t hold yourself/)).toBeNull();
   });
 });
 

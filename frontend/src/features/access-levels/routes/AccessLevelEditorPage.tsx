@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { EmptyState, ErrorBox, Loading, PageHeader } from '@/components/ui/Feedback';
 import { Field, FormError } from '@/components/ui/Field';
@@ -135,6 +135,12 @@ function Editor({ me, catalog, level, canManage }: { me: Me; catalog: Permission
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [deleteError, setDeleteError] = useState<string>();
 
+  const formRef = useRef<HTMLFormElement>(null);
+  // A problem the server names may sit far from the Save button: bring it into view.
+  useEffect(() => {
+    formRef.current?.querySelector('.field__error, .alert--error')?.scrollIntoView?.({ block: 'center', behavior: 'smooth' });
+  }, [errors, formError]);
+
   const builtin = Boolean(level && !level.editable);
   const readOnly = builtin || !canManage;
   const dirty = !readOnly && JSON.stringify(toWrite(draft, catalog)) !== JSON.stringify(toWrite(initial, catalog));
@@ -244,7 +250,7 @@ function Editor({ me, catalog, level, canManage }: { me: Me; catalog: Permission
         </p>
       )}
 
-      <form className="form" onSubmit={submit} aria-label={level ? `Edit ${level.name}` : 'New access level'} noValidate>
+      <form ref={formRef} className="form" onSubmit={submit} aria-label={level ? `Edit ${level.name}` : 'New access level'} noValidate>
         <div className="card">
           <h2>Details</h2>
           <Field label="Name" required error={errors.name}>

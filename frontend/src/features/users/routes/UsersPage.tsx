@@ -21,6 +21,7 @@ import { hasPermission, useMe, type Me } from '@/lib/auth';
 import { formatDate, statusLabel } from '@/lib/format';
 import { useFormErrors } from '@/lib/form-errors';
 import { useAsync, type AsyncState } from '@/lib/use-async';
+import '@/features/users/users.css';
 
 const FIELDS = ['firstName', 'lastName', 'email', 'kind', 'accessLevelId'] as const;
 const fullName = (u: User) => `${u.firstName} ${u.lastName}`;
@@ -61,14 +62,14 @@ export function UsersPage() {
         title="Users"
         actions={
           canManage && !adding ? (
-            <>
+            <div className="users-header-actions">
               <button type="button" className="button button--primary" onClick={() => setAdding('NON_EMPLOYEE')}>
                 + Add a Non-Employee User
               </button>
               <button type="button" className="button" onClick={() => setAdding('EMPLOYEE')}>
                 + Add an employee
               </button>
-            </>
+            </div>
           ) : undefined
         }
       >
@@ -98,7 +99,7 @@ export function UsersPage() {
         <EmptyState title="No users" />
       ) : (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table users-table">
             <caption className="visually-hidden">Users</caption>
             <thead>
               <tr>
