@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 
 /**
@@ -128,7 +129,7 @@ test('adds a non-employee user with that level and copies the invitation link', 
   const row = page.getByRole('row', { name: new RegExp(integration.email) });
   await expect(row).toContainText(levelName);
   await expect(row).toContainText('Invitation pending');
-  await page.screenshot({ path: `${shots}/users.png`, fullPage: true });
+  await page.screenshot({ path: `${shots}/users-invitation.png`, fullPage: true });
   await page.getByRole('button', { name: 'Done' }).click();
 });
 
@@ -237,6 +238,18 @@ test('a level manager with fewer rights sees what they cannot grant, and the ser
   await expect(user.getByRole('alert').filter({ hasText: /You cannot grant/ })).toBeVisible();
   await user.screenshot({ path: `${shots}/access-level-editor-refused.png`, fullPage: true });
   await context.close();
+});
+
+test('the list, the editor and the users page have no accessibility violations (axe, WCAG 2.1 AA)', async () => {
+  const levels = await (await page.request.get('/api/v1/access-levels')).json();
+  const payroll = levels.items.find((l: { name: string }) => l.name === levelName);
+  for (const path of ['/settings/access-levels', '/settings/access-levels/new', `/settings/access-levels/${payroll.id}`, '/users']) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await expect(page.getByRole('status').filter({ hasText: 'Loading' })).toHaveCount(0);
+    const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(result.violations.map((v) => `${path}: ${v.id} (${v.nodes.length})`)).toEqual([]);
+  }
 });
 
 test('the editor and users page work on a 375px phone', async () => {
