@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BUILTIN_ID, CUSTOM_ID, editorHandlers, level, OWNER_PERMISSIONS } from '@/features/access-levels/testing';
+import { BUILTIN_ID, CUSTOM_ID, EDITOR_CATALOG, editorHandlers, level, OWNER_PERMISSIONS } from '@/features/access-levels/testing';
 import { makeMe, mockApi, problem, renderApp } from '@/testing/mock-api';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -212,6 +212,15 @@ describe('the access-level editor', () => {
     await user.click(screen.getByRole('radio', { name: /Own record only/ }));
     await user.click(radio('Salary', 'None'));
     expect(screen.queryByText(/This level grants rights you don’t hold yourself/)).toBeNull();
+  });
+  it('hides catalog groups marked non-grantable', async () => {
+    const base = editorHandlers();
+    const catalog = { ...EDITOR_CATALOG, groups: [...EDITOR_CATALOG.groups, { resource: 'platform', title: 'Platform operator', grantable: false, permissions: [{ name: 'platform:manage-organizations', title: 'Create organizations' }] }] };
+    mockApi({ ...base, 'GET /api/v1/permissions': () => Response.json(catalog) });
+    renderApp(NEW);
+    expect(await screen.findByRole('group', { name: 'Audit log' })).toBeInTheDocument();
+    expect(screen.queryByRole('group', { name: 'Platform operator' })).toBeNull();
+    expect(screen.queryByRole('checkbox', { name: /Create organizations/ })).toBeNull();
   });
 });
 
