@@ -1,10 +1,393 @@
-import { PageHeader } from '@/components/ui/Feedback';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { EmptyState, ErrorBox, Loading, PageHeader } from '@/components/ui/Feedback';
+import { Field, FormError } from '@/components/ui/Field';
+import { LeaveConfirm } from '@/components/ui/LeaveConfirm';
+import { Modal } from '@/components/ui/Modal';
+import {
+  createAccessLevel,
+  deleteAccessLevel,
+  loadEditorData,
+  updateAccessLevel,
+  type AccessLevel,
+  type AccessLevelWrite,
+  type FieldRight,
+  type FieldRights,
+  type PermissionCatalog,
+  type RecordScope,
+} from '@/features/access-levels/api/access-levels';
+import { FieldRightsMatrix } from '@/features/access-levels/components/FieldRightsMatrix';
+import { PermissionGroup } from '@/features/access-levels/components/PermissionGroup';
+import { DEVELOPER_RESOURCE, exceeds, NOT_YOURS, rightOf } from '@/features/access-levels/components/rights';
+import { ApiError, errorMessage } from '@/lib/api-client';
+import { hasPermission, useMe, type Me } from '@/lib/auth';
+import { useAsync } from '@/lib/use-async';
+import { useLeaveGuard } from '@/lib/use-leave-guard';
+import '@/features/access-levels/access-levels.css';
 
-/** Placeholder: create (/settings/access-levels/new) or edit (/settings/access-levels/:accessLevelId) a custom level */
+type Draft = {
+  name: string;
+  description: string;
+  recordScope: RecordScope;
+  fieldRights: Record<string, FieldRight>;
+  permissions: string[];
+};
+/** Where a problem is shown: next to one of these parts of the form, or (none) above the Save button. */
+type Part = 'name' | 'description' | 'recordScope' | 'fieldRights' | 'permissions' | 'developer';
+
+const LIST = '/settings/access-levels';
+
+/** Create (/settings/access-levels/new) or edit (/settings/access-levels/:accessLevelId) a custom access level. */
 export function AccessLevelEditorPage() {
+  const { accessLevelId } = useParams();
+  const me = useMe();
+  const canManage = hasPermission(me, 'access-levels:manage');
+  const data = useAsync((signal) => loadEditorData(accessLevelId, signal), [accessLevelId]);
+  const creating = !accessLevelId;
+
+  if (creating && !canManage) {
+    return (
+      <section className="page" aria-labelledby="page-title">
+        <PageHeader title="New access level" />
+        <EmptyState title="Not available" icon="🔒">
+          <p>Creating access levels needs the “Create and change custom access levels” permission.</p>
+        </EmptyState>
+      </section>
+    );
+  }
+  if (data.loading || data.error) {
+    return (
+      <section className="page" aria-labelledby="page-title">
+        <PageHeader title={creating ? 'New access level' : 'Access level'} />
+        {data.loading ? <Loading /> : <ErrorBox error={data.error} onRetry={data.reload} />}
+      </section>
+    );
+  }
+  const { catalog, level } = data.data!;
+  return <Editor key={level?.id ?? 'new'} me={me} catalog={catalog} level={level} canManage={canManage} />;
+}
+
+function toDraft(level: AccessLevel | undefined): Draft {
+  if (!level) return { name: '', description: '', recordScope: 'OWN', fieldRights: {}, permissions: [] };
+  return {
+    name: level.name,
+    description: level.description ?? '',
+    recordScope: level.recordScope,
+    fieldRights: { ...(level.fieldRights as Record<string, FieldRight>) },
+    permissions: [...level.permissions],
+  };
+}
+
+function toWrite(draft: Draft, catalog: PermissionCatalog): AccessLevelWrite {
+  const order = catalog.groups.flatMap((g) => g.permissions.map((p) => p.name));
+  const rank = (p: string) => (order.includes(p) ? order.indexOf(p) : order.length);
+  const fieldRights = Object.fromEntries(Object.entries(draft.fieldRights).filter(([, r]) => r !== 'NONE')) as FieldRights;
+  return {
+    name: draft.name.trim(),
+    description: draft.description.trim(),
+    recordScope: draft.recordScope,
+    fieldRights,
+    permissions: [...draft.permissions].sort((a, b) => rank(a) - rank(b)),
+  };
+}
+
+/** What the level grants that the editor does not hold (the server would refuse to save it). */
+function excessOf(draft: Draft, me: Me, catalog: PermissionCatalog): string[] {
+  const out: string[] = [];
+  const titles = new Map(catalog.groups.flatMap((g) => g.permissions.map((p) => [p.name, p.title] as const)));
+  for (const p of draft.permissions) if (!me.permissions.includes(p)) out.push(`“${titles.get(p) ?? p}”`);
+  if (draft.recordScope === 'ALL' && me.recordScope !== 'ALL') out.push('all records');
+  for (const f of catalog.fields) {
+    const r = rightOf(draft.fieldRights, f.name);
+    if (exceeds(r, rightOf(me.fieldRights, f.name))) out.push(`${r.toLowerCase()} on ${f.title}`);
+  }
+  return out;
+}
+
+/** Which part of the form a problem from the server belongs to. */
+function partOf(error: unknown): Part | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const parts: Part[] = ['name', 'description', 'recordScope', 'fieldRights', 'permissions'];
+  const named = error.field as Part | undefined;
+  if (named && parts.includes(named)) {
+    if (named === 'permissions' && error.problem.detail?.includes(`'${DEVELOPER_RESOURCE}:`)) return 'developer';
+    return named;
+  }
+  const type = error.problem.type ?? '';
+  const detail = error.problem.detail ?? '';
+  if (type.endsWith('/name-taken')) return 'name';
+  if (type.endsWith('/escalation')) {
+    if (detail.includes(`permission '${DEVELOPER_RESOURCE}:`)) return 'developer';
+    if (detail.includes('permission ')) return 'permissions';
+    if (detail.includes('record scope')) return 'recordScope';
+    if (detail.includes('on field')) return 'fieldRights';
+  }
+  return undefined;
+}
+
+function Editor({ me, catalog, level, canManage }: { me: Me; catalog: PermissionCatalog; level: AccessLevel | undefined; canManage: boolean }) {
+  const navigate = useNavigate();
+  const initial = useMemo(() => toDraft(level), [level]);
+  const [draft, setDraft] = useState<Draft>(initial);
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<Partial<Record<Part, string>>>({});
+  const [formError, setFormError] = useState<string>();
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [deleteError, setDeleteError] = useState<string>();
+
+  const formRef = useRef<HTMLFormElement>(null);
+  // A problem the server names may sit far from the Save button: bring it into view.
+  useEffect(() => {
+    formRef.current?.querySelector('.field__error, .alert--error')?.scrollIntoView?.({ block: 'center', behavior: 'smooth' });
+  }, [errors, formError]);
+
+  const builtin = Boolean(level && !level.editable);
+  const readOnly = builtin || !canManage;
+  const dirty = !readOnly && JSON.stringify(toWrite(draft, catalog)) !== JSON.stringify(toWrite(initial, catalog));
+  const { blocker, release } = useLeaveGuard(dirty);
+
+  const chosen = new Set(draft.permissions);
+  // The server leaves non-grantable groups (the operator's) out of the catalog; hide any that slip through all the same.
+  const groups = catalog.groups.filter((g) => (g as { grantable?: boolean }).grantable !== false);
+  const operationGroups = groups.filter((g) => g.resource !== DEVELOPER_RESOURCE);
+  const developerGroup = groups.find((g) => g.resource === DEVELOPER_RESOURCE);
+  const excess = readOnly ? [] : excessOf(draft, me, catalog);
+  const scopeNotMine = me.recordScope !== 'ALL';
+
+  const update = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const toggle = (names: string[], on: boolean) => {
+    const next = new Set(chosen);
+    for (const n of names) {
+      if (on) next.add(n);
+      else next.delete(n);
+    }
+    update({ permissions: [...next] });
+  };
+
+  const show = (error: unknown) => {
+    const part = partOf(error);
+    const message = error instanceof ApiError ? (error.problem.detail ?? error.problem.title) : errorMessage(error);
+    setErrors(part ? { [part]: message } : {});
+    setFormError(part ? undefined : message);
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setErrors({});
+    setFormError(undefined);
+    if (!draft.name.trim()) {
+      setErrors({ name: 'Enter a name.' });
+      return;
+    }
+    setBusy(true);
+    try {
+      const body = toWrite(draft, catalog);
+      if (level) await updateAccessLevel(level.id, body);
+      else await createAccessLevel(body);
+      release();
+      navigate(LIST);
+    } catch (error) {
+      show(error);
+      setBusy(false);
+    }
+  };
+
+  const closeDelete = () => {
+    setConfirmDelete(false);
+    setDeleteError(undefined);
+  };
+
+  const remove = async () => {
+    if (!level) return;
+    setBusy(true);
+    try {
+      await deleteAccessLevel(level.id);
+      release();
+      navigate(LIST);
+    } catch (error) {
+      setDeleteError(errorMessage(error));
+      setBusy(false);
+    }
+  };
+
+  const title = level ? level.name : 'New access level';
   return (
-    <section className="page" aria-labelledby="page-title">
-      <PageHeader title="Access level" />
+    <section className="page access-level-editor" aria-labelledby="page-title">
+      <p className="small">
+        <Link to={LIST}>← Access levels</Link>
+      </p>
+      <PageHeader
+        title={title}
+        actions={
+          level && !readOnly ? (
+            <button type="button" className="button button--danger" onClick={() => setConfirmDelete(true)} disabled={busy}>
+              Delete access level
+            </button>
+          ) : undefined
+        }
+      >
+        {level ? `${level.userCount} ${level.userCount === 1 ? 'user holds' : 'users hold'} this level.` : 'A custom level for a group of users or an integration.'}
+      </PageHeader>
+
+      {builtin ? (
+        <p className="alert alert--info" role="note">
+          <strong>Built-in access level: read-only.</strong> Keysmith defines what Account Owner, Full Admin and Employee may do,
+          so they cannot be changed or deleted. To grant a different set of rights, <Link to={`${LIST}/new`}>create a custom access level</Link>.
+        </p>
+      ) : readOnly ? (
+        <p className="alert alert--info" role="note">
+          <strong>Read-only.</strong> Changing access levels needs the “Create and change custom access levels” permission.
+        </p>
+      ) : (
+        <p className="alert alert--info" role="note">
+          You can grant only what you hold yourself: rights beyond your own access level ({me.user.accessLevel.name}) are
+          shown disabled.
+        </p>
+      )}
+      {excess.length > 0 && (
+        <p className="alert alert--warning" role="note">
+          This level grants rights you don’t hold yourself ({excess.join(', ')}). The server refuses to save it until you remove them.
+        </p>
+      )}
+
+      <form ref={formRef} className="form" onSubmit={submit} aria-label={level ? `Edit ${level.name}` : 'New access level'} noValidate>
+        <div className="card">
+          <h2>Details</h2>
+          <Field label="Name" required error={errors.name}>
+            {(p) => <input {...p} value={draft.name} maxLength={100} readOnly={readOnly} onChange={(e) => update({ name: e.target.value })} />}
+          </Field>
+          <Field label="Description" error={errors.description}>
+            {(p) => (
+              <textarea {...p} rows={2} maxLength={500} value={draft.description} readOnly={readOnly} onChange={(e) => update({ description: e.target.value })} />
+            )}
+          </Field>
+          <fieldset className="field radio-group" aria-describedby={errors.recordScope ? 'scope-error' : undefined}>
+            <legend className="field__label">Records</legend>
+            <label className="radio">
+              <input type="radio" name="recordScope" value="OWN" checked={draft.recordScope === 'OWN'} disabled={readOnly} onChange={() => update({ recordScope: 'OWN' })} />
+              <span>
+                <strong>Own record only (OWN)</strong>
+                <span className="radio__hint">Only the people record linked to the user.</span>
+              </span>
+            </label>
+            <label className={scopeNotMine && !readOnly ? 'radio perm--disabled' : 'radio'}>
+              <input
+                type="radio"
+                name="recordScope"
+                value="ALL"
+                checked={draft.recordScope === 'ALL'}
+                disabled={readOnly || scopeNotMine}
+                aria-describedby={scopeNotMine && !readOnly ? 'scope-note' : undefined}
+                onChange={() => update({ recordScope: 'ALL' })}
+              />
+              <span>
+                <strong>All records (ALL)</strong>
+                <span className="radio__hint">Every people record of the organization.</span>
+                {scopeNotMine && !readOnly && (
+                  <span id="scope-note" className="perm__note">
+                    {NOT_YOURS}
+                  </span>
+                )}
+              </span>
+            </label>
+            {errors.recordScope && (
+              <p id="scope-error" className="field__error" role="alert">
+                {errors.recordScope}
+              </p>
+            )}
+          </fieldset>
+        </div>
+
+        <div className="card">
+          <h2 id="field-rights-title">Field rights</h2>
+          <p className="muted small">What holders may see or change in each field of the people records they reach.</p>
+          {errors.fieldRights && (
+            <p className="field__error" role="alert">
+              {errors.fieldRights}
+            </p>
+          )}
+          <FieldRightsMatrix
+            fields={catalog.fields}
+            value={draft.fieldRights}
+            mine={me.fieldRights}
+            readOnly={readOnly}
+            onChange={(fieldRights) => update({ fieldRights })}
+          />
+        </div>
+
+        <div className="card">
+          <h2>Operation permissions</h2>
+          <p className="muted small">What holders may do through the API and this console.</p>
+          {errors.permissions && (
+            <p className="field__error" role="alert">
+              {errors.permissions}
+            </p>
+          )}
+          <div className="perm-groups">
+            {operationGroups.map((g) => (
+              <PermissionGroup key={g.resource} group={g} chosen={chosen} myPermissions={me.permissions} readOnly={readOnly} onToggle={toggle} />
+            ))}
+          </div>
+        </div>
+
+        {developerGroup && (
+          <div className="card">
+            <h2>Developer permissions</h2>
+            <p className="muted small">API keys: a key never does more than its owner, whatever these allow.</p>
+            {errors.developer && (
+              <p className="field__error" role="alert">
+                {errors.developer}
+              </p>
+            )}
+            <PermissionGroup
+              group={developerGroup}
+              legend="API keys"
+              chosen={chosen}
+              myPermissions={me.permissions}
+              readOnly={readOnly}
+              onToggle={toggle}
+            />
+          </div>
+        )}
+
+        <FormError message={formError} />
+        <div className="actions">
+          {readOnly ? (
+            <Link className="button" to={LIST}>
+              Back to access levels
+            </Link>
+          ) : (
+            <>
+              <Link className="button" to={LIST}>
+                Cancel
+              </Link>
+              <button type="submit" className="button button--primary" disabled={busy}>
+                {busy ? 'Saving…' : level ? 'Save changes' : 'Create access level'}
+              </button>
+            </>
+          )}
+        </div>
+      </form>
+
+      {confirmDelete && level && (
+        <Modal title={`Delete “${level.name}”?`} onClose={closeDelete}>
+          <p>
+            {level.userCount > 0
+              ? `${level.userCount} ${level.userCount === 1 ? 'user holds' : 'users hold'} this level: the server refuses to delete a level in use. Move them to another level first.`
+              : 'Nobody holds this level. Deleting it cannot be undone.'}
+          </p>
+          <FormError message={deleteError} />
+          <div className="actions">
+            <button type="button" className="button" onClick={closeDelete}>
+              Keep it
+            </button>
+            <button type="button" className="button button--danger" onClick={remove} disabled={busy}>
+              Delete
+            </button>
+          </div>
+        </Modal>
+      )}
+      <LeaveConfirm blocker={blocker} message="Your changes to this access level are not saved. Leave without saving?" />
     </section>
   );
 }

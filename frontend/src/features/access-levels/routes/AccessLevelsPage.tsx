@@ -1,12 +1,27 @@
+import { Link } from 'react-router';
 import { EmptyState, ErrorBox, Loading, PageHeader } from '@/components/ui/Feedback';
-import { api, unwrap } from '@/lib/api-client';
+import { listAccessLevels } from '@/features/access-levels/api/access-levels';
+import { hasPermission, useMe } from '@/lib/auth';
 import { useAsync } from '@/lib/use-async';
 
 export function AccessLevelsPage() {
-  const levels = useAsync(async (signal) => unwrap(await api.GET('/api/v1/access-levels', { signal })).items, []);
+  const me = useMe();
+  const canManage = hasPermission(me, 'access-levels:manage');
+  const levels = useAsync((signal) => listAccessLevels(signal), []);
   return (
     <section className="page" aria-labelledby="page-title">
-      <PageHeader title="Access levels">What each level may do: operation permissions, records reached and field rights.</PageHeader>
+      <PageHeader
+        title="Access levels"
+        actions={
+          canManage ? (
+            <Link className="button button--primary" to="/settings/access-levels/new">
+              + New access level
+            </Link>
+          ) : undefined
+        }
+      >
+        What each level may do: operation permissions, records reached and field rights.
+      </PageHeader>
       {levels.loading ? (
         <Loading />
       ) : levels.error ? (
@@ -31,7 +46,10 @@ export function AccessLevelsPage() {
                 <tr key={l.id}>
                   <td data-label="Name">
                     <div>
-                      <strong>{l.name}</strong> {l.builtin && <span className="tag">Built-in</span>}
+                      <Link to={`/settings/access-levels/${l.id}`}>
+                        <strong>{l.name}</strong>
+                      </Link>{' '}
+                      {l.builtin && <span className="tag">Built-in</span>}
                       {l.description && <div className="muted small">{l.description}</div>}
                     </div>
                   </td>

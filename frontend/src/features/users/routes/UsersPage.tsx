@@ -1,30 +1,56 @@
 import { useState, type FormEvent } from 'react';
 import { EmptyState, ErrorBox, Loading, PageHeader, StatusPill } from '@/components/ui/Feedback';
 import { Field, FormError } from '@/components/ui/Field';
-import { SecretField } from '@/components/ui/SecretField';
-import { api, errorMessage, unwrap, type Schemas } from '@/lib/api-client';
-import { hasPermission, useMe } from '@/lib/auth';
-import { formatDate, formatDateTime, statusLabel } from '@/lib/format';
+import { Modal } from '@/components/ui/Modal';
+import {
+  changeAccessLevel,
+  createUser,
+  issuePasswordReset,
+  listAccessLevels,
+  listUsers,
+  setUserStatus,
+  whyNotAssignable,
+  type AccessLevel,
+  type Link,
+  type User,
+  type UserKind,
+} from '@/features/users/api/users';
+import { OneTimeLink } from '@/features/users/components/OneTimeLink';
+import { errorMessage } from '@/lib/api-client';
+import { hasPermission, useMe, type Me } from '@/lib/auth';
+import { formatDate, statusLabel } from '@/lib/format';
 import { useFormErrors } from '@/lib/form-errors';
-import { useAsync } from '@/lib/use-async';
+import { useAsync, type AsyncState } from '@/lib/use-async';
+import '@/features/users/users.css';
 
-type User = Schemas['User'];
 const FIELDS = ['firstName', 'lastName', 'email', 'kind', 'accessLevelId'] as const;
+const fullName = (u: User) => `${u.firstName} ${u.lastName}`;
 
 export function UsersPage() {
   const me = useMe();
   const canManage = hasPermission(me, 'users:manage');
-  const users = useAsync(async (signal) => unwrap(await api.GET('/api/v1/users', { params: { query: { limit: 200 } }, signal })), []);
-  const [adding, setAdding] = useState(false);
+  const canReadLevels = hasPermission(me, 'access-levels:read');
+  const users = useAsync((signal) => listUsers(signal), []);
+  const levels = useAsync((signal) => (canReadLevels ? listAccessLevels(signal) : Promise.resolve([])), [canReadLevels]);
+  const [adding, setAdding] = useState<UserKind>();
+  const [reset, setReset] = useState<{ user: User; link: Link }>();
+  const [changing, setChanging] = useState<User>();
   const [error, setError] = useState<string>();
 
   const setStatus = async (user: User, action: 'deactivate' | 'reactivate') => {
     setError(undefined);
     try {
-      const opts = { params: { path: { userId: user.id } } };
-      if (action === 'deactivate') unwrap(await api.POST('/api/v1/users/{userId}/deactivate', opts));
-      else unwrap(await api.POST('/api/v1/users/{userId}/reactivate', opts));
+      await setUserStatus(user.id, action);
       users.reload();
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+  const resetPassword = async (user: User) => {
+    setError(undefined);
+    setReset(undefined);
+    try {
+      setReset({ user, link: await issuePasswordReset(user.id) });
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -36,15 +62,34 @@ export function UsersPage() {
         title="Users"
         actions={
           canManage && !adding ? (
-            <button type="button" className="button button--primary" onClick={() => setAdding(true)}>
-              + Add user
-            </button>
+            <div className="users-header-actions">
+              <button type="button" className="button button--primary" onClick={() => setAdding('NON_EMPLOYEE')}>
+                + Add a Non-Employee User
+              </button>
+              <button type="button" className="button" onClick={() => setAdding('EMPLOYEE')}>
+                + Add an employee
+              </button>
+            </div>
           ) : undefined
         }
       >
         Employees and non-employee users (for integrations). Deactivating a user stops every key they own at once.
       </PageHeader>
-      {adding && <AddUser onClose={() => setAdding(false)} onAdded={users.reload} />}
+      {adding && (
+        <AddUser key={adding} kind={adding} me={me} levels={levels} onClose={() => setAdding(undefined)} onAdded={users.reload} />
+      )}
+      {reset && (
+        <div className="card" role="region" aria-labelledby="reset-title">
+          <h2 id="reset-title">Password reset for {fullName(reset.user)}</h2>
+          <p>Pass this one-time link to {reset.user.firstName}: it lets them set a new password and sign in.</p>
+          <OneTimeLink label="Password-reset link" link={reset.link} />
+          <div className="actions">
+            <button type="button" className="button" onClick={() => setReset(undefined)}>
+              Done
+            </button>
+          </div>
+        </div>
+      )}
       <FormError message={error} />
       {users.loading ? (
         <Loading />
@@ -54,7 +99,7 @@ export function UsersPage() {
         <EmptyState title="No users" />
       ) : (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table users-table">
             <caption className="visually-hidden">Users</caption>
             <thead>
               <tr>
@@ -74,7 +119,7 @@ export function UsersPage() {
                 <tr key={u.id}>
                   <td data-label="Name">
                     <div>
-                      {u.firstName} {u.lastName}
+                      {fullName(u)}
                       {!u.hasPassword && <div className="muted small">Invitation pending</div>}
                     </div>
                   </td>
@@ -87,16 +132,28 @@ export function UsersPage() {
                   </td>
                   <td className="actions-cell">
                     <div className="row-actions">
-                    {canManage && u.id !== me.user.id && (
-                      <button
-                        type="button"
-                        className="button button--small"
-                        aria-label={`${u.status === 'ACTIVE' ? 'Deactivate' : 'Reactivate'} ${u.firstName} ${u.lastName}`}
-                        onClick={() => setStatus(u, u.status === 'ACTIVE' ? 'deactivate' : 'reactivate')}
-                      >
-                        {u.status === 'ACTIVE' ? 'Deactivate' : 'Reactivate'}
-                      </button>
-                    )}
+                      {canManage && u.id !== me.user.id && (
+                        <>
+                          {canReadLevels && (
+                            <button type="button" className="button button--small" aria-label={`Change access level of ${fullName(u)}`} onClick={() => setChanging(u)}>
+                              Access level
+                            </button>
+                          )}
+                          {u.status === 'ACTIVE' && (
+                            <button type="button" className="button button--small" aria-label={`Reset password of ${fullName(u)}`} onClick={() => resetPassword(u)}>
+                              Reset password
+                            </button>
+                          )}
+                          <button
+                            type="button"
+                            className="button button--small"
+                            aria-label={`${u.status === 'ACTIVE' ? 'Deactivate' : 'Reactivate'} ${fullName(u)}`}
+                            onClick={() => setStatus(u, u.status === 'ACTIVE' ? 'deactivate' : 'reactivate')}
+                          >
+                            {u.status === 'ACTIVE' ? 'Deactivate' : 'Reactivate'}
+                          </button>
+                        </>
+                      )}
                     </div>
                   </td>
                 </tr>
@@ -105,18 +162,47 @@ export function UsersPage() {
           </table>
         </div>
       )}
+      {changing && (
+        <ChangeAccessLevel
+          user={changing}
+          me={me}
+          levels={levels}
+          onClose={() => setChanging(undefined)}
+          onChanged={() => {
+            setChanging(undefined);
+            users.reload();
+          }}
+        />
+      )}
     </section>
   );
 }
 
-function AddUser({ onClose, onAdded }: { onClose: () => void; onAdded: () => void }) {
-  const levels = useAsync(async (signal) => unwrap(await api.GET('/api/v1/access-levels', { signal })).items, []);
-  const [v, setV] = useState({ firstName: '', lastName: '', email: '', kind: 'NON_EMPLOYEE' as 'EMPLOYEE' | 'NON_EMPLOYEE', accessLevelId: '' });
-  const [link, setLink] = useState<{ url: string; expiresAt: string }>();
+function LevelOptions({ levels, me }: { levels: AccessLevel[]; me: Me }) {
+  return (
+    <>
+      {levels.map((l) => {
+        const why = whyNotAssignable(l, me);
+        return (
+          <option key={l.id} value={l.id} disabled={Boolean(why)}>
+            {l.name}
+            {why ? ` (${why})` : ''}
+          </option>
+        );
+      })}
+    </>
+  );
+}
+
+function AddUser({ kind, me, levels, onClose, onAdded }: { kind: UserKind; me: Me; levels: AsyncState<AccessLevel[]>; onClose: () => void; onAdded: () => void }) {
+  const [v, setV] = useState({ firstName: '', lastName: '', email: '', accessLevelId: '' });
+  const [invited, setInvited] = useState<{ user: User; link: Link }>();
   const [busy, setBusy] = useState(false);
   const errors = useFormErrors(FIELDS);
   const set = (name: keyof typeof v) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
     setV((x) => ({ ...x, [name]: e.target.value }));
+  const title = kind === 'NON_EMPLOYEE' ? 'Add a Non-Employee User' : 'Add an employee';
+  const employeeLevel = levels.data?.find((l) => l.builtin === 'EMPLOYEE');
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -124,8 +210,8 @@ function AddUser({ onClose, onAdded }: { onClose: () => void; onAdded: () => voi
     setBusy(true);
     try {
       const { accessLevelId, ...rest } = v;
-      const created = unwrap(await api.POST('/api/v1/users', { body: { ...rest, ...(accessLevelId ? { accessLevelId } : {}) } }));
-      setLink(created.invitation);
+      const created = await createUser({ ...rest, kind, ...(accessLevelId ? { accessLevelId } : {}) });
+      setInvited({ user: created.user, link: created.invitation });
       onAdded();
     } catch (err) {
       errors.show(err);
@@ -134,12 +220,12 @@ function AddUser({ onClose, onAdded }: { onClose: () => void; onAdded: () => voi
     }
   };
 
-  if (link) {
+  if (invited) {
     return (
-      <div className="card">
-        <h2>Invitation link</h2>
-        <p>Pass this one-time link to the user; it is valid until {formatDateTime(link.expiresAt)}.</p>
-        <SecretField label="Invitation link" secret={link.url} />
+      <div className="card" role="region" aria-labelledby="invitation-title">
+        <h2 id="invitation-title">Invitation for {fullName(invited.user)}</h2>
+        <p>Pass this one-time link to {invited.user.firstName}: it lets them set a password and sign in.</p>
+        <OneTimeLink label="Invitation link" link={invited.link} />
         <div className="actions">
           <button type="button" className="button" onClick={onClose}>
             Done
@@ -149,8 +235,11 @@ function AddUser({ onClose, onAdded }: { onClose: () => void; onAdded: () => voi
     );
   }
   return (
-    <form className="card form" onSubmit={submit} aria-label="Add user">
-      <h2>Add user</h2>
+    <form className="card form" onSubmit={submit} aria-label={title}>
+      <h2>{title}</h2>
+      {kind === 'NON_EMPLOYEE' && (
+        <p className="muted small">A user for an integration or a partner: give it an access level with only what its keys need.</p>
+      )}
       <FormError message={errors.formError} />
       <div className="form__row">
         <Field label="First name" required error={errors.fieldErrors.firstName}>
@@ -163,36 +252,70 @@ function AddUser({ onClose, onAdded }: { onClose: () => void; onAdded: () => voi
       <Field label="E-mail" required error={errors.fieldErrors.email}>
         {(p) => <input {...p} type="email" value={v.email} onChange={set('email')} />}
       </Field>
-      <div className="form__row">
-        <Field label="Kind" error={errors.fieldErrors.kind}>
-          {(p) => (
-            <select {...p} value={v.kind} onChange={set('kind')}>
-              <option value="NON_EMPLOYEE">Non-employee (integration)</option>
-              <option value="EMPLOYEE">Employee</option>
-            </select>
-          )}
-        </Field>
-        <Field label="Access level" error={errors.fieldErrors.accessLevelId}>
+      {levels.data && levels.data.length > 0 && (
+        <Field label="Access level" error={errors.fieldErrors.accessLevelId} hint="Levels beyond your own rights cannot be given.">
           {(p) => (
             <select {...p} value={v.accessLevelId} onChange={set('accessLevelId')}>
-              <option value="">Employee (default)</option>
-              {levels.data?.map((l) => (
-                <option key={l.id} value={l.id}>
-                  {l.name}
-                </option>
-              ))}
+              <option value="">{employeeLevel ? `${employeeLevel.name} (default)` : 'Employee (default)'}</option>
+              <LevelOptions levels={levels.data!.filter((l) => l.id !== employeeLevel?.id)} me={me} />
             </select>
           )}
         </Field>
-      </div>
+      )}
       <div className="actions">
         <button type="button" className="button" onClick={onClose}>
           Cancel
         </button>
         <button type="submit" className="button button--primary" disabled={busy}>
-          Add user
+          {busy ? 'Adding…' : 'Add user'}
         </button>
       </div>
     </form>
+  );
+}
+
+function ChangeAccessLevel({ user, me, levels, onClose, onChanged }: { user: User; me: Me; levels: AsyncState<AccessLevel[]>; onClose: () => void; onChanged: () => void }) {
+  const [accessLevelId, setAccessLevelId] = useState(user.accessLevel.id);
+  const [busy, setBusy] = useState(false);
+  const errors = useFormErrors(['accessLevelId']);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    setBusy(true);
+    try {
+      await changeAccessLevel(user.id, accessLevelId);
+      onChanged();
+    } catch (err) {
+      // Every refusal here concerns the chosen level: show it next to the choice.
+      errors.setFieldErrors({ accessLevelId: errorMessage(err) });
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal title={`Access level of ${fullName(user)}`} onClose={onClose}>
+      <form className="form" onSubmit={submit}>
+        {levels.loading ? (
+          <Loading />
+        ) : levels.error ? (
+          <ErrorBox error={levels.error} onRetry={levels.reload} />
+        ) : (
+          <Field label="Access level" error={errors.fieldErrors.accessLevelId} hint="Takes effect on their next request; their keys follow.">
+            {(p) => (
+              <select {...p} value={accessLevelId} onChange={(e) => setAccessLevelId(e.target.value)}>
+                <LevelOptions levels={levels.data!} me={me} />
+              </select>
+            )}
+          </Field>
+        )}
+        <div className="actions">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button--primary" disabled={busy || accessLevelId === user.accessLevel.id}>
+            Change access level
+          </button>
+        </div>
+      </form>
+    </Modal>
   );
 }

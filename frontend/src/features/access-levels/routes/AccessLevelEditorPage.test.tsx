@@ -1,0 +1,242 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BUILTIN_ID, CUSTOM_ID, EDITOR_CATALOG, editorHandlers, level, OWNER_PERMISSIONS } from '@/features/access-levels/testing';
+import { makeMe, mockApi, problem, renderApp } from '@/testing/mock-api';
+
+afterEach(() => vi.unstubAllGlobals());
+
+const NEW = '/settings/access-levels/new';
+const radio = (field: string, right: string) => screen.getByRole('radio', { name: `${field}: ${right}` });
+
+/** Someone who may manage levels but holds little: people:read only, own record, first name EDIT, last name VIEW. */
+const limitedMe = makeMe({
+  permissions: ['people:read', 'access-levels:read', 'access-levels:manage', 'keys:create-own'],
+  recordScope: 'OWN',
+  fieldRights: { firstName: 'EDIT', lastName: 'VIEW' },
+});
+
+describe('the access-level editor', () => {
+  it('creates a level from the matrix, grouped checkboxes and developer permissions, with POST', async () => {
+    const user = userEvent.setup();
+    const calls = mockApi({
+      ...editorHandlers(),
+      'POST /api/v1/access-levels': () => Response.json(level(), { status: 201 }),
+    });
+    const { router } = renderApp(NEW);
+    await user.type(await screen.findByLabelText(/^Name/), 'Payroll integration');
+    await user.type(screen.getByLabelText('Description'), 'Nightly payroll export');
+    await user.click(screen.getByRole('radio', { name: /All records/ }));
+
+    // "Set all" per column, then single rows.
+    await user.click(screen.getByRole('button', { name: 'Set all fields to View' }));
+    expect(radio('Work email', 'View')).toBeChecked();
+    await user.click(radio('Work email', 'None'));
+    await user.click(radio('National ID', 'None'));
+    await user.click(radio('First name', 'Edit'));
+
+    // Select-all per group; single checkboxes; the developer section stands apart.
+    const people = screen.getByRole('group', { name: 'People records' });
+    await user.click(within(people).getByRole('checkbox', { name: 'Select all People records' }));
+    for (const box of within(people).getAllByRole('checkbox', { name: /people:/ })) expect(box).toBeChecked();
+    await user.click(within(people).getByRole('checkbox', { name: /Delete people records/ }));
+    expect(within(people).getByRole('checkbox', { name: 'Select all People records' })).toHaveProperty('indeterminate', true);
+    const developer = screen.getByRole('group', { name: 'API keys' });
+    expect(within(developer).getByRole('checkbox', { name: /Manage ALL organization API credentials/ })).not.toBeChecked();
+    await user.click(within(developer).getByRole('checkbox', { name: /Create own API keys/ }));
+
+    await user.click(screen.getByRole('button', { name: 'Create access level' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/settings/access-levels'));
+    const post = calls.find((c) => c.method === 'POST' && c.path === '/api/v1/access-levels')!;
+    expect(post.body).toEqual({
+      name: 'Payroll integration',
+      description: 'Nightly payroll export',
+      recordScope: 'ALL',
+      fieldRights: { firstName: 'EDIT', lastName: 'VIEW', salary: 'VIEW' },
+      permissions: ['people:read', 'people:create', 'people:update', 'keys:create-own'],
+    });
+    expect(post.headers.get('X-CSRF-Token')).toBe('csrf-123');
+  });
+
+  it('disables what the editor does not hold, with the reason, and select-all / set-all stay within it', async () => {
+    const user = userEvent.setup();
+    mockApi(editorHandlers(limitedMe));
+    renderApp(NEW);
+
+    const del = await screen.findByRole('checkbox', { name: /Delete people records/ });
+    expect(del).toBeDisabled();
+    expect(del).toHaveAccessibleDescription('You don’t have this right yourself');
+    expect(screen.getByRole('checkbox', { name: /Manage ALL organization API credentials/ })).toBeDisabled();
+    expect(screen.getByRole('checkbox', { name: /Create own API keys/ })).toBeEnabled();
+    // A group the editor holds nothing of: no select-all, every box disabled.
+    const users = screen.getByRole('group', { name: 'Users' });
+    expect(within(users).queryByRole('checkbox', { name: /Select all/ })).toBeNull();
+    for (const box of within(users).getAllByRole('checkbox')) expect(box).toBeDisabled();
+
+    const all = screen.getByRole('radio', { name: /All records/ });
+    expect(all).toBeDisabled();
+    expect(all).toHaveAccessibleDescription('You don’t have this right yourself');
+
+    expect(radio('Salary', 'View')).toBeDisabled();
+    expect(radio('Salary', 'View')).toHaveAccessibleDescription('View, Edit: You don’t have this right yourself');
+    expect(radio('Last name', 'Edit')).toBeDisabled();
+    expect(radio('Last name', 'View')).toBeEnabled();
+    expect(radio('First name', 'Edit')).toBeEnabled();
+
+    await user.click(screen.getByRole('checkbox', { name: 'Select all People records' }));
+    expect(screen.getByRole('checkbox', { name: /View people records/ })).toBeChecked();
+    expect(del).not.toBeChecked();
+
+    await user.click(screen.getByRole('button', { name: 'Set all fields to Edit' }));
+    expect(radio('First name', 'Edit')).toBeChecked();
+    expect(radio('Last name', 'View')).toBeChecked();
+    expect(radio('Salary', 'None')).toBeChecked();
+  });
+
+  it('shows a problem next to the field it names, and an escalation next to the permissions', async () => {
+    const user = userEvent.setup();
+    let answer = problem(400, 'Name must not be blank', '/name');
+    mockApi({ ...editorHandlers(), 'POST /api/v1/access-levels': () => answer });
+    renderApp(NEW);
+    const name = await screen.findByLabelText(/^Name/);
+    await user.type(name, 'X');
+    await user.click(screen.getByRole('button', { name: 'Create access level' }));
+    await waitFor(() => expect(name).toHaveAccessibleDescription('Name must not be blank'));
+    expect(name).toHaveAttribute('aria-invalid', 'true');
+
+    answer = new Response(
+      JSON.stringify({ type: 'https://keysmith.dev/problems/name-taken', title: 'Conflict', status: 409, detail: 'An access level with this name already exists' }),
+      { status: 409, headers: { 'content-type': 'application/problem+json' } },
+    );
+    await user.click(screen.getByRole('button', { name: 'Create access level' }));
+    await waitFor(() => expect(name).toHaveAccessibleDescription('An access level with this name already exists'));
+
+    answer = new Response(
+      JSON.stringify({ type: 'https://keysmith.dev/problems/escalation', title: 'Forbidden', status: 403, detail: "You cannot grant permission 'people:delete': your own access level does not hold it" }),
+      { status: 403, headers: { 'content-type': 'application/problem+json' } },
+    );
+    await user.click(screen.getByRole('button', { name: 'Create access level' }));
+    const alert = await screen.findByText(/You cannot grant permission 'people:delete'/);
+    expect(alert.closest('.card')).toContainElement(screen.getByRole('heading', { name: 'Operation permissions' }));
+    expect(name).not.toHaveAttribute('aria-invalid');
+  });
+
+  it('asks for a name before sending anything', async () => {
+    const user = userEvent.setup();
+    const calls = mockApi(editorHandlers());
+    renderApp(NEW);
+    await user.click(await screen.findByRole('button', { name: 'Create access level' }));
+    expect(screen.getByLabelText(/^Name/)).toHaveAccessibleDescription('Enter a name.');
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
+  });
+
+  it('opens a built-in level read-only and says why', async () => {
+    mockApi(editorHandlers());
+    renderApp(`/settings/access-levels/${BUILTIN_ID}`);
+    expect(await screen.findByText(/Built-in access level: read-only/)).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Employee', level: 1 })).toBeInTheDocument();
+    expect(screen.getByLabelText(/^Name/)).toHaveAttribute('readonly');
+    for (const box of screen.getAllByRole('checkbox')) expect(box).toBeDisabled();
+    for (const r of screen.getAllByRole('radio')) expect(r).toBeDisabled();
+    expect(screen.getByRole('checkbox', { name: /Create own API keys/ })).toBeChecked();
+    expect(radio('First name', 'View')).toBeChecked();
+    expect(screen.queryByRole('button', { name: /Save|Delete|Set all/ })).toBeNull();
+  });
+
+  it('saves changes to a custom level with PUT', async () => {
+    const user = userEvent.setup();
+    const calls = mockApi({
+      ...editorHandlers(),
+      [`PUT /api/v1/access-levels/${CUSTOM_ID}`]: () => Response.json(level()),
+    });
+    const { router } = renderApp(`/settings/access-levels/${CUSTOM_ID}`);
+    expect(await screen.findByRole('checkbox', { name: /View people records/ })).toBeChecked();
+    expect(radio('Salary', 'View')).toBeChecked();
+    await user.click(radio('Salary', 'None'));
+    await user.click(screen.getByRole('checkbox', { name: /View the audit log/ }));
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/settings/access-levels'));
+    expect(calls.find((c) => c.method === 'PUT')!.body).toEqual({
+      name: 'Payroll integration',
+      description: 'Reads pay data',
+      recordScope: 'ALL',
+      fieldRights: { firstName: 'VIEW', lastName: 'VIEW' },
+      permissions: ['people:read', 'audit:read'],
+    });
+  });
+
+  it('shows the server’s refusal to delete a level in use', async () => {
+    const user = userEvent.setup();
+    mockApi({
+      ...editorHandlers(),
+      [`GET /api/v1/access-levels/${CUSTOM_ID}`]: () => Response.json(level({ userCount: 2 })),
+      [`DELETE /api/v1/access-levels/${CUSTOM_ID}`]: () => problem(409, 'Move its 2 user(s) to another access level first'),
+    });
+    renderApp(`/settings/access-levels/${CUSTOM_ID}`);
+    await user.click(await screen.findByRole('button', { name: 'Delete access level' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete “Payroll integration”?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('Move its 2 user(s) to another access level first');
+  });
+
+  it('asks before leaving with unsaved changes', async () => {
+    const user = userEvent.setup();
+    mockApi(editorHandlers());
+    const { router } = renderApp(`/settings/access-levels/${CUSTOM_ID}`);
+    await user.click(await screen.findByRole('checkbox', { name: /View the audit log/ }));
+    await user.click(screen.getByRole('link', { name: '← Access levels' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Leave this page?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Stay' }));
+    expect(router.state.location.pathname).toBe(`/settings/access-levels/${CUSTOM_ID}`);
+    expect(screen.getByRole('checkbox', { name: /View the audit log/ })).toBeChecked();
+    await user.click(screen.getByRole('link', { name: '← Access levels' }));
+    await user.click(within(await screen.findByRole('dialog', { name: 'Leave this page?' })).getByRole('button', { name: 'Leave' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/settings/access-levels'));
+  });
+
+  it('warns when a level already grants more than the editor holds, and lets them remove it but not add it back', async () => {
+    const user = userEvent.setup();
+    mockApi({
+      ...editorHandlers(limitedMe),
+      [`GET /api/v1/access-levels/${CUSTOM_ID}`]: () => Response.json(level({ permissions: ['people:read', 'audit:read'] })),
+    });
+    renderApp(`/settings/access-levels/${CUSTOM_ID}`);
+    const warning = await screen.findByText(/This level grants rights you don’t hold yourself/);
+    expect(warning).toHaveTextContent('(“View the audit log”, all records, view on Salary)');
+    const audit = screen.getByRole('checkbox', { name: /View the audit log/ });
+    expect(audit).toBeChecked();
+    expect(audit).toBeEnabled();
+    await user.click(audit);
+    expect(audit).not.toBeChecked();
+    expect(audit).toBeDisabled();
+    await user.click(screen.getByRole('radio', { name: /Own record only/ }));
+    await user.click(radio('Salary', 'None'));
+    expect(screen.queryByText(/This level grants rights you don’t hold yourself/)).toBeNull();
+  });
+  it('hides catalog groups marked non-grantable', async () => {
+    const base = editorHandlers();
+    const catalog = { ...EDITOR_CATALOG, groups: [...EDITOR_CATALOG.groups, { resource: 'platform', title: 'Platform operator', grantable: false, permissions: [{ name: 'platform:manage-organizations', title: 'Create organizations' }] }] };
+    mockApi({ ...base, 'GET /api/v1/permissions': () => Response.json(catalog) });
+    renderApp(NEW);
+    expect(await screen.findByRole('group', { name: 'Audit log' })).toBeInTheDocument();
+    expect(screen.queryByRole('group', { name: 'Platform operator' })).toBeNull();
+    expect(screen.queryByRole('checkbox', { name: /Create organizations/ })).toBeNull();
+  });
+});
+
+describe('the access-level list', () => {
+  it('links every row to the editor and offers a new level to managers', async () => {
+    mockApi(editorHandlers());
+    renderApp('/settings/access-levels');
+    expect(await screen.findByRole('link', { name: 'Payroll integration' })).toHaveAttribute('href', `/settings/access-levels/${CUSTOM_ID}`);
+    expect(screen.getByRole('link', { name: 'Employee' })).toHaveAttribute('href', `/settings/access-levels/${BUILTIN_ID}`);
+    expect(screen.getByRole('link', { name: '+ New access level' })).toHaveAttribute('href', NEW);
+  });
+
+  it('offers no new level without access-levels:manage', async () => {
+    mockApi(editorHandlers(makeMe({ permissions: OWNER_PERMISSIONS.filter((p) => p !== 'access-levels:manage') })));
+    renderApp('/settings/access-levels');
+    expect(await screen.findByRole('link', { name: 'Payroll integration' })).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: '+ New access level' })).toBeNull();
+  });
+});

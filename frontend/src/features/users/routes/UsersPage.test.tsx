@@ -1,0 +1,132 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Schemas } from '@/lib/api-client';
+import { makeMe, mockApi, problem, renderApp, signedInHandlers } from '@/testing/mock-api';
+
+afterEach(() => vi.unstubAllGlobals());
+
+const BOB_ID = '00000000-0000-4000-8000-000000000002';
+const EMPLOYEE_ID = '00000000-0000-4000-8000-0000000000f1';
+const PAYROLL_ID = '00000000-0000-4000-8000-0000000000f2';
+const AUDITOR_ID = '00000000-0000-4000-8000-0000000000f3';
+const LINK = { url: 'http://localhost/accept-invitation#token=abcdefghijklmnopqrstuvwxyz', expiresAt: '2030-01-02T03:04:05Z' };
+
+const levelOf = (id: string, name: string, extra: Partial<Schemas['AccessLevel']> = {}): Schemas['AccessLevel'] => ({
+  id,
+  name,
+  description: '',
+  recordScope: 'ALL',
+  fieldRights: {},
+  permissions: [],
+  editable: true,
+  userCount: 0,
+  ...extra,
+});
+const LEVELS = [
+  levelOf(EMPLOYEE_ID, 'Employee', { builtin: 'EMPLOYEE', editable: false, recordScope: 'OWN' }),
+  levelOf(PAYROLL_ID, 'Payroll integration', { permissions: ['people:read'], fieldRights: { salary: 'VIEW' } }),
+  levelOf(AUDITOR_ID, 'Auditor', { permissions: ['audit:read', 'people:delete'] }),
+];
+const me = makeMe({
+  permissions: ['people:read', 'users:read', 'users:manage', 'access-levels:read', 'audit:read'],
+  user: { ...makeMe().user, accessLevel: { id: 'x', name: 'Full Admin', builtin: 'FULL_ADMIN' } },
+});
+const bob: Schemas['User'] = {
+  ...makeMe().user,
+  id: BOB_ID,
+  email: 'bob@acme.test',
+  firstName: 'Bob',
+  lastName: 'Ray',
+  kind: 'NON_EMPLOYEE',
+  accessLevel: { id: EMPLOYEE_ID, name: 'Employee', builtin: 'EMPLOYEE' },
+};
+
+function handlers() {
+  return {
+    ...signedInHandlers(me),
+    'GET /api/v1/users': () => Response.json({ items: [me.user, bob] }),
+    'GET /api/v1/access-levels': () => Response.json({ items: LEVELS }),
+  };
+}
+
+describe('the users page', () => {
+  it('adds a non-employee user with an access level and shows the invitation link once', async () => {
+    const user = userEvent.setup();
+    const calls = mockApi({
+      ...handlers(),
+      'POST /api/v1/users': () => Response.json({ user: bob, invitation: LINK }, { status: 201 }),
+    });
+    renderApp('/users');
+    await user.click(await screen.findByRole('button', { name: '+ Add a Non-Employee User' }));
+    const form = screen.getByRole('form', { name: 'Add a Non-Employee User' });
+    await user.type(within(form).getByLabelText(/^First name/), 'Bob');
+    await user.type(within(form).getByLabelText(/^Last name/), 'Ray');
+    await user.type(within(form).getByLabelText(/^E-mail/), 'bob@acme.test');
+    const select = within(form).getByLabelText('Access level');
+    await waitFor(() => expect(within(select).getByRole('option', { name: 'Payroll integration' })).toBeEnabled());
+    // A level holding people:delete, which this admin lacks, cannot be given.
+    expect(within(select).getByRole('option', { name: 'Auditor (beyond your own rights)' })).toBeDisabled();
+    await user.selectOptions(select, 'Payroll integration');
+    await user.click(within(form).getByRole('button', { name: 'Add user' }));
+
+    const region = await screen.findByRole('region', { name: 'Invitation for Bob Ray' });
+    expect(within(region).getByLabelText('Invitation link')).toHaveValue(LINK.url);
+    expect(screen.getByText(/will not be shown again/)).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'POST')!.body).toEqual({
+      firstName: 'Bob',
+      lastName: 'Ray',
+      email: 'bob@acme.test',
+      kind: 'NON_EMPLOYEE',
+      accessLevelId: PAYROLL_ID,
+    });
+  });
+
+  it('shows the server’s problem next to the e-mail', async () => {
+    const user = userEvent.setup();
+    mockApi({ ...handlers(), 'POST /api/v1/users': () => problem(400, 'Not an e-mail address', '/email') });
+    renderApp('/users');
+    await user.click(await screen.findByRole('button', { name: '+ Add a Non-Employee User' }));
+    await user.type(screen.getByLabelText(/^First name/), 'B');
+    await user.type(screen.getByLabelText(/^Last name/), 'R');
+    await user.type(screen.getByLabelText(/^E-mail/), 'b@x');
+    await user.click(screen.getByRole('button', { name: 'Add user' }));
+    await waitFor(() => expect(screen.getByLabelText(/^E-mail/)).toHaveAccessibleDescription('Not an e-mail address'));
+  });
+
+  it('issues a password-reset link to copy', async () => {
+    const user = userEvent.setup();
+    const calls = mockApi({ ...handlers(), [`POST /api/v1/users/${BOB_ID}/password-reset`]: () => Response.json(LINK, { status: 201 }) });
+    renderApp('/users');
+    await user.click(await screen.findByRole('button', { name: 'Reset password of Bob Ray' }));
+    const region = await screen.findByRole('region', { name: 'Password reset for Bob Ray' });
+    expect(within(region).getByLabelText('Password-reset link')).toHaveValue(LINK.url);
+    expect(calls.some((c) => c.method === 'POST' && c.path.endsWith('/password-reset'))).toBe(true);
+    // None for oneself.
+    expect(screen.queryByRole('button', { name: 'Reset password of Ann Lee' })).toBeNull();
+    await user.click(within(region).getByRole('button', { name: 'Done' }));
+    expect(screen.queryByRole('region', { name: 'Password reset for Bob Ray' })).toBeNull();
+  });
+
+  it('changes a user’s access level with PATCH and shows a refusal next to the choice', async () => {
+    const user = userEvent.setup();
+    let refuse = true;
+    const calls = mockApi({
+      ...handlers(),
+      [`PATCH /api/v1/users/${BOB_ID}`]: () =>
+        refuse ? problem(403, 'You cannot assign an access level granting record scope ALL, which you do not hold') : Response.json(bob),
+    });
+    renderApp('/users');
+    await user.click(await screen.findByRole('button', { name: 'Change access level of Bob Ray' }));
+    const dialog = screen.getByRole('dialog', { name: 'Access level of Bob Ray' });
+    const select = within(dialog).getByLabelText('Access level');
+    expect(select).toHaveValue(EMPLOYEE_ID);
+    await user.selectOptions(select, 'Payroll integration');
+    await user.click(within(dialog).getByRole('button', { name: 'Change access level' }));
+    await waitFor(() => expect(select).toHaveAccessibleDescription(/You cannot assign an access level granting record scope ALL/));
+    refuse = false;
+    await user.click(within(dialog).getByRole('button', { name: 'Change access level' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(calls.filter((c) => c.method === 'PATCH').at(-1)!.body).toEqual({ accessLevelId: PAYROLL_ID });
+  });
+});
