@@ -1,5 +1,6 @@
 # Shared by the bench scripts: tools, the jar, and a server on a fresh embedded PostgreSQL.
-# After `start_server [ENV=VALUE...] [-- server args]`: $base, $port, $mport, $work (temp dir), $server (pid).
+# After `start_server [ENV=VALUE...] [-- server args]`: $base, $port, $mport, $work (temp dir), $server (pid) of the
+# server just started; call it again for another server (all are stopped on exit).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 JAR=${JAR:-backend/target/keysmith.jar}
@@ -23,7 +24,9 @@ start_server() {
   env KEYSMITH_DATA_DIR="$work/data" KEYSMITH_HTTP_PORT="$port" KEYSMITH_MANAGEMENT_PORT="$mport" \
     KEYSMITH_HTTP_HOST=127.0.0.1 "${env[@]}" java ${JAVA_OPTS:-} -jar "$JAR" "${args[@]}" >"$work/server.log" 2>&1 &
   server=$!
-  trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+  # several servers may run at once (one per configuration): stop them all on exit
+  _servers="${_servers:-} $server"; _works="${_works:-} $work"
+  trap 'kill $_servers 2>/dev/null; wait $_servers 2>/dev/null; rm -rf $_works' EXIT
   for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.1; done
   base="http://127.0.0.1:$port"
 }
