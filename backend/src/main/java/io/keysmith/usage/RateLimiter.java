@@ -77,7 +77,7 @@ public final class RateLimiter {
         if (!enabled || perMinute <= 0) {
             return UNLIMITED;
         }
-        State s = states.computeIfAbsent(key, k -> new State(generations.incrementAndGet()));
+        State s = state(key);
         synchronized (s) {
             s.perMinute = perMinute;
             Decision d = decide(s, clock.getAsLong(), perMinute);
@@ -93,7 +93,7 @@ public final class RateLimiter {
         if (!enabled || perMinute <= 0 || count <= 0) {
             return;
         }
-        State s = states.computeIfAbsent(key, k -> new State(generations.incrementAndGet()));
+        State s = state(key);
         synchronized (s) {
             long limit = s.perMinute > 0 ? s.perMinute : perMinute;
             long now = clock.getAsLong();
@@ -104,6 +104,11 @@ public final class RateLimiter {
                 s.perMinute = perMinute;
             }
         }
+    }
+
+    private State state(UUID key) {
+        State s = states.get(key); // the common case: no allocation
+        return s != null ? s : states.computeIfAbsent(key, k -> new State(generations.incrementAndGet()));
     }
 
     /** Keys admitted since the last call, with their totals; marks them published. */
