@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { EmptyState, ErrorBox, Loading, PageHeader, StatusPill } from '@/components/ui/Feedback';
 import { Field } from '@/components/ui/Field';
 import { keyActions, listOrgKeys, loadLookups, type ApiKey, type KeyFilters } from '@/features/api-management/api/org-keys';
@@ -183,6 +184,12 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
                   </td>
                   <td className="actions-cell">
                     <div className="row-actions">
+                    <Link to={`/api-keys/${k.id}/edit`} className="button button--small" aria-label={`${k.status === 'REVOKED' ? 'View' : 'Edit'} ${k.name}`}>
+                      {k.status === 'REVOKED' ? 'View' : 'Edit'}
+                    </Link>
+                    <Link to={`/api-keys/${k.id}/usage`} className="button button--small" aria-label={`Usage of ${k.name}`}>
+                      Usage
+                    </Link>
                     {(k.status === 'ACTIVE' || k.status === 'DISABLED') && (
                       <button type="button" className="button button--small" onClick={() => toggle(k)} aria-label={`${k.status === 'DISABLED' ? 'Enable' : 'Disable'} ${k.name}`}>
                         {k.status === 'DISABLED' ? 'Enable' : 'Disable'}
