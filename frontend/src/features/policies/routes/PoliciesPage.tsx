@@ -70,7 +70,7 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
   const [errors, setErrors] = useState<Errors>(NO_ERRORS);
   const [notice, setNotice] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const rangeInputs = useRef(new Map<number, HTMLInputElement>());
+  const focusRow = useRef<number>(undefined);
   const dirty = meaning(form) !== meaning(saved);
   const { blocker } = useLeaveGuard(canManage && dirty);
 
@@ -84,8 +84,8 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
   };
   const addRange = () => {
     const added = row('');
+    focusRow.current = added.id;
     update({ ranges: [...form.ranges, added] });
-    requestAnimationFrame(() => rangeInputs.current.get(added.id)?.focus());
   };
   const removeRange = (id: number) => update({ ranges: form.ranges.filter((r) => r.id !== id) });
 
@@ -195,8 +195,11 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
                       <input
                         id={`cidr-${r.id}`}
                         ref={(el) => {
-                          if (el) rangeInputs.current.set(r.id, el);
-                          else rangeInputs.current.delete(r.id);
+                          // A row just added gets the focus as soon as it exists.
+                          if (el && focusRow.current === r.id) {
+                            focusRow.current = undefined;
+                            el.focus();
+                          }
                         }}
                         className="mono"
                         spellCheck={false}
