@@ -87,7 +87,7 @@ export function PartnersPage() {
         </EmptyState>
       ) : (
         <>
-          <form className="filters partners__filters" role="search" aria-label="Search partners" onSubmit={(e) => e.preventDefault()}>
+          <form className="filters partners__filters" role="search" aria-label="Filter partners" onSubmit={(e) => e.preventDefault()}>
             <Field label="Search">
               {(p) => <input {...p} type="search" placeholder="Name, website or contact" value={q} onChange={(e) => setQ(e.target.value)} />}
             </Field>
