@@ -211,5 +211,6 @@ test('the three pages fit a 375px phone', async () => {
   await expect(page.getByRole('heading', { name: 'Edit key', level: 1 })).toBeVisible();
   expect(await noHorizontalOverflow()).toBeLessThanOrEqual(0);
   await page.screenshot({ path: `${shots}/edit-key-375.png`, fullPage: true });
+  await page.getByRole('group', { name: 'People records' }).screenshot({ path: `${shots}/edit-key-375-people.png` });
   await page.setViewportSize({ width: 1280, height: 800 });
 });

@@ -141,6 +141,9 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
     (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
       setForm((f) => ({ ...f, [name]: e.target.value }));
       setNotice(undefined);
+      // The server's complaint about this field no longer describes what is typed.
+      const field = name === 'expiresOn' ? 'expiresAt' : name;
+      if (errors.fieldErrors[field]) errors.setFieldErrors({});
     };
   const change = (next: Partial<Form>) => {
     setForm((f) => ({ ...f, ...next }));

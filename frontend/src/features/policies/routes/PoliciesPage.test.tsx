@@ -56,6 +56,7 @@ describe('the organization policies form', () => {
     // Removing a row takes it out of what is sent.
     await user.click(screen.getByRole('button', { name: 'Remove IP range 3' }));
     expect(rangeRows()).toHaveLength(2);
+    expect(screen.getByRole('button', { name: '+ Add IP range' })).toHaveFocus();
   });
 
   it('warns when the default rate is above the ceiling, and sends both limits', async () => {
@@ -73,6 +74,17 @@ describe('the organization policies form', () => {
     expect(await screen.findByText(/Policies saved/)).toBeInTheDocument();
     expect(calls.find((c) => c.method === 'PUT')!.body).toEqual({ ...POLICIES, rateLimitDefaultPerMinute: 600 });
     expect(screen.getByRole('button', { name: 'Save policies' })).toBeDisabled();
+  });
+
+  it('says so when the server kept other values than those sent', async () => {
+    const user = userEvent.setup();
+    // A server that does not know rateLimitDefaultPerMinute yet answers without it.
+    mockApi(handlers(MANAGER, (body) => Response.json({ ...(body as object), rateLimitDefaultPerMinute: null })));
+    renderApp('/settings/policies');
+    await user.type(await screen.findByLabelText('Default requests per minute'), '600');
+    await user.click(screen.getByRole('button', { name: 'Save policies' }));
+    expect(await screen.findByText(/server kept other values for: default requests per minute/)).toBeInTheDocument();
+    expect(screen.getByLabelText('Default requests per minute')).toHaveValue(null);
   });
 
   it('shows a scalar field’s error next to its field', async () => {

@@ -21,6 +21,13 @@ type Errors = { fields: Record<string, string>; rows: Record<number, string>; ra
 
 const NO_ERRORS: Errors = { fields: {}, rows: {} };
 const SCALAR_FIELDS = ['maxKeyLifetimeDays', 'expiryRequired', 'rateLimitDefaultPerMinute', 'rateLimitCeilingPerMinute'];
+const LABELS: Record<keyof Policies, string> = {
+  maxKeyLifetimeDays: 'maximum key lifetime',
+  expiryRequired: 'expiry required',
+  allowedIpRanges: 'allowed IP ranges',
+  rateLimitDefaultPerMinute: 'default requests per minute',
+  rateLimitCeilingPerMinute: 'ceiling',
+};
 
 /** The organization's key policies (GET/PUT /api/v1/organization/policies); read-only without policies:manage. */
 export function PoliciesPage() {
@@ -68,9 +75,10 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
   const [saved, setSaved] = useState(() => toForm(initial));
   const [form, setForm] = useState(saved);
   const [errors, setErrors] = useState<Errors>(NO_ERRORS);
-  const [notice, setNotice] = useState<string>();
+  const [notice, setNotice] = useState<{ kind: 'ok' | 'warning'; text: string }>();
   const [busy, setBusy] = useState(false);
   const focusRow = useRef<number>(undefined);
+  const addButton = useRef<HTMLButtonElement>(null);
   const dirty = meaning(form) !== meaning(saved);
   const { blocker } = useLeaveGuard(canManage && dirty);
 
@@ -87,7 +95,10 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
     focusRow.current = added.id;
     update({ ranges: [...form.ranges, added] });
   };
-  const removeRange = (id: number) => update({ ranges: form.ranges.filter((r) => r.id !== id) });
+  const removeRange = (id: number) => {
+    update({ ranges: form.ranges.filter((r) => r.id !== id) });
+    addButton.current?.focus();
+  };
 
   const rateDefault = number(form.rateDefault);
   const rateCeiling = number(form.rateCeiling);
@@ -111,7 +122,15 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
       const next = toForm(result);
       setSaved(next);
       setForm(next);
-      setNotice('Policies saved. They apply to every key created, changed or rotated from now on.');
+      // Say so if the server kept something other than what was sent (for example a setting it does not know yet).
+      const differing = (Object.keys(LABELS) as (keyof Policies)[]).filter(
+        (k) => JSON.stringify(body[k] ?? null) !== JSON.stringify(result[k] ?? null),
+      );
+      setNotice(
+        differing.length
+          ? { kind: 'warning', text: `Policies saved, but the server kept other values for: ${differing.map((k) => LABELS[k]).join(', ')}. The form shows what it kept.` }
+          : { kind: 'ok', text: 'Policies saved. They apply to every key created, changed or rotated from now on.' },
+      );
     } catch (error) {
       setErrors(placeError(error, sent));
     } finally {
@@ -233,7 +252,7 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
           )}
           {canManage && (
             <div>
-              <button type="button" className="button button--small" onClick={addRange}>
+              <button type="button" className="button button--small" onClick={addRange} ref={addButton}>
                 + Add IP range
               </button>
             </div>
@@ -290,8 +309,8 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
       </fieldset>
 
       {notice && (
-        <p className="alert alert--success" role="status">
-          {notice}
+        <p className={notice.kind === 'ok' ? 'alert alert--success' : 'alert alert--warning'} role="status">
+          {notice.text}
         </p>
       )}
       {canManage && (
