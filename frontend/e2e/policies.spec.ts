@@ -206,11 +206,16 @@ test('the three pages fit a 375px phone', async () => {
     expect(await noHorizontalOverflow()).toBeLessThanOrEqual(0);
     await page.screenshot({ path: `${shots}/${file}.png`, fullPage: true });
   }
+  await page.getByRole('button', { name: '+ Add partner' }).click();
+  const form = page.getByRole('form', { name: 'Add partner' });
+  expect(await noHorizontalOverflow()).toBeLessThanOrEqual(0);
+  await form.screenshot({ path: `${shots}/partners-add-375.png` });
+  await form.getByRole('button', { name: 'Cancel' }).click();
   await page.goto('/api-keys');
   await page.getByRole('link', { name: `Edit ${keyName}` }).click();
   await expect(page.getByRole('heading', { name: 'Edit key', level: 1 })).toBeVisible();
   expect(await noHorizontalOverflow()).toBeLessThanOrEqual(0);
   await page.screenshot({ path: `${shots}/edit-key-375.png`, fullPage: true });
-  await page.getByRole('group', { name: 'People records' }).screenshot({ path: `${shots}/edit-key-375-people.png` });
+  await page.getByRole('group', { name: 'People records', exact: true }).screenshot({ path: `${shots}/edit-key-375-people.png` });
   await page.setViewportSize({ width: 1280, height: 800 });
 });

@@ -120,4 +120,15 @@ describe('editing a key after creation', () => {
     expect(await screen.findByRole('link', { name: 'Edit Payroll sync' })).toHaveAttribute('href', `/api-keys/${KEY_ID}/edit`);
     expect(screen.getByRole('link', { name: 'Usage of Payroll sync' })).toHaveAttribute('href', `/api-keys/${KEY_ID}/usage`);
   });
+
+  it('is linked from API Management, a revoked key as View', async () => {
+    mockApi({
+      ...handlers(),
+      'GET /api/v1/users': () => Response.json({ items: [] }),
+      'GET /api/v1/organization/api-keys': () => Response.json({ items: [apiKey({ status: 'REVOKED' })] }),
+    });
+    renderApp('/settings/api-management');
+    expect(await screen.findByRole('link', { name: 'View Payroll sync' })).toHaveAttribute('href', `/api-keys/${KEY_ID}/edit`);
+    expect(screen.getByRole('link', { name: 'Usage of Payroll sync' })).toHaveAttribute('href', `/api-keys/${KEY_ID}/usage`);
+  });
 });

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
+import '@/features/api-management/routes/key-links.css';
 import { EmptyState, ErrorBox, Loading, PageHeader, StatusPill } from '@/components/ui/Feedback';
 import { Field } from '@/components/ui/Field';
 import { keyActions, listOrgKeys, loadLookups, type ApiKey, type KeyFilters } from '@/features/api-management/api/org-keys';
@@ -172,6 +173,15 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
                       <div>
                         <code className="small">{k.hint}…</code>
                       </div>
+                      {/* Going to the key's pages sits with its name; the actions column keeps the state changes. */}
+                      <div className="small key-links">
+                        <Link to={`/api-keys/${k.id}/edit`} aria-label={`${k.status === 'REVOKED' ? 'View' : 'Edit'} ${k.name}`}>
+                          {k.status === 'REVOKED' ? 'View' : 'Edit'}
+                        </Link>
+                        <Link to={`/api-keys/${k.id}/usage`} aria-label={`Usage of ${k.name}`}>
+                          Usage
+                        </Link>
+                      </div>
                     </div>
                   </td>
                   <td data-label="Owner">{k.owner.name}</td>
@@ -184,12 +194,6 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
                   </td>
                   <td className="actions-cell">
                     <div className="row-actions">
-                    <Link to={`/api-keys/${k.id}/edit`} className="button button--small" aria-label={`${k.status === 'REVOKED' ? 'View' : 'Edit'} ${k.name}`}>
-                      {k.status === 'REVOKED' ? 'View' : 'Edit'}
-                    </Link>
-                    <Link to={`/api-keys/${k.id}/usage`} className="button button--small" aria-label={`Usage of ${k.name}`}>
-                      Usage
-                    </Link>
                     {(k.status === 'ACTIVE' || k.status === 'DISABLED') && (
                       <button type="button" className="button button--small" onClick={() => toggle(k)} aria-label={`${k.status === 'DISABLED' ? 'Enable' : 'Disable'} ${k.name}`}>
                         {k.status === 'DISABLED' ? 'Enable' : 'Disable'}
