@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { ApiType, FieldRight, FieldRights, PermissionCatalog } from '@/features/api-keys/api/keys';
 import { exceeds, FIELD_RIGHTS, rightOf, usesFieldRights, whyUnavailable } from '@/features/api-keys/components/permissions';
+import '@/features/api-keys/components/permission-picker.css';
 
 export type PermissionSelection = { permissions: string[]; fieldRights: FieldRights };
 

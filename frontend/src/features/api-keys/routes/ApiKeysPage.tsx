@@ -75,6 +75,9 @@ export function ApiKeysPage() {
                 <th scope="col">Created</th>
                 <th scope="col">Expires</th>
                 <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -95,6 +98,16 @@ export function ApiKeysPage() {
                   <td data-label="Expires">{formatDate(k.expiresAt, 'Never')}</td>
                   <td data-label="Status">
                     <StatusPill status={k.status} label={statusLabel(k.status)} />
+                  </td>
+                  <td className="actions-cell">
+                    <div className="row-actions">
+                      <Link to={`/api-keys/${k.id}/edit`} className="button button--small" aria-label={`${k.status === 'REVOKED' ? 'View' : 'Edit'} ${k.name}`}>
+                        {k.status === 'REVOKED' ? 'View' : 'Edit'}
+                      </Link>
+                      <Link to={`/api-keys/${k.id}/usage`} className="button button--small" aria-label={`Usage of ${k.name}`}>
+                        Usage
+                      </Link>
+                    </div>
                   </td>
                 </tr>
               ))}

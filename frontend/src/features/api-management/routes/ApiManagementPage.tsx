@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import '@/features/api-management/routes/key-links.css';
 import { EmptyState, ErrorBox, Loading, PageHeader, StatusPill } from '@/components/ui/Feedback';
 import { Field } from '@/components/ui/Field';
 import { keyActions, listOrgKeys, loadLookups, type ApiKey, type KeyFilters } from '@/features/api-management/api/org-keys';
@@ -170,6 +172,15 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
                       <strong>{k.name}</strong>
                       <div>
                         <code className="small">{k.hint}…</code>
+                      </div>
+                      {/* Going to the key's pages sits with its name; the actions column keeps the state changes. */}
+                      <div className="small key-links">
+                        <Link to={`/api-keys/${k.id}/edit`} aria-label={`${k.status === 'REVOKED' ? 'View' : 'Edit'} ${k.name}`}>
+                          {k.status === 'REVOKED' ? 'View' : 'Edit'}
+                        </Link>
+                        <Link to={`/api-keys/${k.id}/usage`} aria-label={`Usage of ${k.name}`}>
+                          Usage
+                        </Link>
                       </div>
                     </div>
                   </td>

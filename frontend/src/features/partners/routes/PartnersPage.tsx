@@ -1,10 +1,317 @@
-import { PageHeader } from '@/components/ui/Feedback';
+import { useId, useMemo, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { EmptyState, ErrorBox, Loading, PageHeader } from '@/components/ui/Feedback';
+import { Field, FormError } from '@/components/ui/Field';
+import {
+  createPartner,
+  loadDirectory,
+  type FieldRight,
+  type FieldRights,
+  type Partner,
+  type PartnerWrite,
+  type PermissionCatalog,
+} from '@/features/partners/api/partners';
+import { hasPermission, useMe } from '@/lib/auth';
+import { useFormErrors } from '@/lib/form-errors';
+import { useAsync } from '@/lib/use-async';
+import '@/features/partners/routes/partners.css';
 
-/** Placeholder: the partner directory */
+type Scope = 'all' | 'platform' | 'own';
+const RIGHT_LABELS: Record<FieldRight, string> = { NONE: 'None', VIEW: 'View', EDIT: 'Edit' };
+const FIELDS = ['name', 'website', 'contact', 'usualPermissions', 'usualFieldRights'] as const;
+
+/** The partner directory: platform-wide entries and the organization's own, with their usual permissions. */
 export function PartnersPage() {
+  const me = useMe();
+  const canManage = hasPermission(me, 'partners:manage');
+  const directory = useAsync((signal) => loadDirectory(signal), []);
+  const [q, setQ] = useState('');
+  const [scope, setScope] = useState<Scope>('all');
+  const [adding, setAdding] = useState(false);
+  const [notice, setNotice] = useState<string>();
+
+  const partners = directory.data?.partners ?? [];
+  const catalog = directory.data?.catalog;
+  const shown = useMemo(() => {
+    const needle = q.trim().toLowerCase();
+    return partners
+      .filter((p) => scope === 'all' || (scope === 'platform') === p.platformWide)
+      .filter((p) => !needle || [p.name, p.website, p.contact].some((s) => s?.toLowerCase().includes(needle)))
+      .sort((a, b) => Number(b.platformWide) - Number(a.platformWide) || a.name.localeCompare(b.name));
+  }, [partners, q, scope]);
+  const ownCount = partners.filter((p) => !p.platformWide).length;
+
+  const addButton =
+    canManage && !adding ? (
+      <button type="button" className="button button--primary" onClick={() => { setAdding(true); setNotice(undefined); }}>
+        + Add partner
+      </button>
+    ) : undefined;
+
   return (
     <section className="page" aria-labelledby="page-title">
-      <PageHeader title="Partners" />
+      <PageHeader title="Partners" actions={addButton}>
+        The companies your keys are for. Choosing a partner in the create-key wizard pre-selects its usual permissions.
+      </PageHeader>
+      {adding && catalog && (
+        <AddPartner
+          catalog={catalog}
+          onClose={() => setAdding(false)}
+          onAdded={(p) => {
+            setAdding(false);
+            setNotice(`“${p.name}” was added to your organization’s partners. It is now offered when creating a key.`);
+            directory.reload();
+          }}
+        />
+      )}
+      {notice && (
+        <p className="alert alert--success" role="status">
+          {notice}
+        </p>
+      )}
+      {directory.loading && !directory.data ? (
+        <Loading label="Loading partners…" />
+      ) : directory.error ? (
+        <ErrorBox error={directory.error} onRetry={directory.reload} />
+      ) : partners.length === 0 ? (
+        <EmptyState title="No partners yet" icon="🤝">
+          <p>
+            Partners are the outside companies (payroll, benefits, IT providers…) your integrations’ keys are for. Each
+            has usual permissions, pre-selected when you create a key for it.
+          </p>
+          {canManage ? (
+            <p>Add your organization’s first partner with “+ Add partner”.</p>
+          ) : (
+            <p>Someone with the “Manage the organization’s partner directory” permission can add them.</p>
+          )}
+        </EmptyState>
+      ) : (
+        <>
+          <form className="filters partners__filters" role="search" aria-label="Filter partners" onSubmit={(e) => e.preventDefault()}>
+            <Field label="Search">
+              {(p) => <input {...p} type="search" placeholder="Name, website or contact" value={q} onChange={(e) => setQ(e.target.value)} />}
+            </Field>
+            <Field label="Show">
+              {(p) => (
+                <select {...p} value={scope} onChange={(e) => setScope(e.target.value as Scope)}>
+                  <option value="all">All partners ({partners.length})</option>
+                  <option value="platform">Platform-wide ({partners.length - ownCount})</option>
+                  <option value="own">Your organization’s ({ownCount})</option>
+                </select>
+              )}
+            </Field>
+          </form>
+          {shown.length === 0 ? (
+            <EmptyState title="No partners match" icon="🔍">
+              <p>Nothing matches “{q.trim()}”. Try another name, or show all partners.</p>
+            </EmptyState>
+          ) : (
+            <div className="table-wrap">
+              <table className="table">
+                <caption className="visually-hidden">Partners</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Partner</th>
+                    <th scope="col">Directory</th>
+                    <th scope="col">Usual permissions</th>
+                    <th scope="col">Usual field rights</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {shown.map((p) => (
+                    <PartnerRow key={p.id} partner={p} catalog={catalog!} />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+      <p className="muted small partners__footnote">
+        Keys for a partner are created in <Link to="/api-keys/new">Add New Key</Link>; the partner’s usual permissions are
+        only a starting point, never more than your own access.
+      </p>
     </section>
+  );
+}
+
+function PartnerRow({ partner, catalog }: { partner: Partner; catalog: PermissionCatalog }) {
+  const titles = new Map(catalog.groups.flatMap((g) => g.permissions.map((p) => [p.name, p.title] as const)));
+  const rights = catalog.fields
+    .map((f) => ({ title: f.title, right: (partner.usualFieldRights as Record<string, FieldRight | undefined>)[f.name] }))
+    .filter((f): f is { title: string; right: FieldRight } => Boolean(f.right && f.right !== 'NONE'));
+  return (
+    <tr>
+      <td data-label="Partner">
+        <div>
+          <strong>{partner.name}</strong>
+          {partner.website && (
+            <div className="small">
+              <a href={partner.website} target="_blank" rel="noreferrer noopener">
+                {partner.website.replace(/^https?:\/\//, '')}
+              </a>
+            </div>
+          )}
+          {partner.contact && <div className="muted small">{partner.contact}</div>}
+        </div>
+      </td>
+      <td data-label="Directory">
+        <span className={partner.platformWide ? 'pill partners__pill--platform' : 'pill partners__pill--own'}>
+          {partner.platformWide ? 'Platform-wide' : 'Your organization'}
+        </span>
+      </td>
+      <td data-label="Usual permissions">
+        {partner.usualPermissions.length === 0 ? (
+          <span className="muted">None</span>
+        ) : (
+          <ul className="partners__perms">
+            {partner.usualPermissions.map((name) => (
+              <li key={name}>
+                {titles.get(name) ?? name} <code className="perm__name small">{name}</code>
+              </li>
+            ))}
+          </ul>
+        )}
+      </td>
+      <td data-label="Usual field rights">
+        {rights.length === 0 ? (
+          <span className="muted">None</span>
+        ) : (
+          <span className="small">{rights.map((r) => `${r.title}: ${RIGHT_LABELS[r.right].toLowerCase()}`).join(', ')}</span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function AddPartner({ catalog, onClose, onAdded }: { catalog: PermissionCatalog; onClose: () => void; onAdded: (p: Partner) => void }) {
+  const [v, setV] = useState({ name: '', website: '', contact: '' });
+  const [permissions, setPermissions] = useState<string[]>([]);
+  const [rights, setRights] = useState<Record<string, FieldRight>>({});
+  const [busy, setBusy] = useState(false);
+  const errors = useFormErrors(FIELDS);
+  const headingId = useId();
+  const set = (name: keyof typeof v) => (e: React.ChangeEvent<HTMLInputElement>) => setV((x) => ({ ...x, [name]: e.target.value }));
+  const toggle = (name: string, on: boolean) => {
+    const next = new Set(permissions);
+    if (on) next.add(name);
+    else next.delete(name);
+    setPermissions(catalog.groups.flatMap((g) => g.permissions.map((p) => p.name)).filter((n) => next.has(n)));
+  };
+  const setRight = (field: string, right: FieldRight) =>
+    setRights((r) => {
+      const next = { ...r };
+      if (right === 'NONE') delete next[field];
+      else next[field] = right;
+      return next;
+    });
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    if (!v.name.trim()) {
+      errors.setFieldErrors({ name: 'Give the partner a name.' });
+      return;
+    }
+    const body: PartnerWrite = {
+      name: v.name.trim(),
+      usualPermissions: permissions,
+      usualFieldRights: rights as FieldRights,
+      ...(v.website.trim() ? { website: v.website.trim() } : {}),
+      ...(v.contact.trim() ? { contact: v.contact.trim() } : {}),
+    };
+    setBusy(true);
+    try {
+      onAdded(await createPartner(body));
+    } catch (err) {
+      errors.show(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card form" onSubmit={submit} aria-labelledby={headingId} noValidate>
+      <h2 id={headingId}>Add partner</h2>
+      <FormError message={errors.formError} />
+      <Field label="Name" required error={errors.fieldErrors.name}>
+        {(p) => <input {...p} value={v.name} maxLength={200} onChange={set('name')} autoFocus />}
+      </Field>
+      <div className="form__row">
+        <Field label="Website" error={errors.fieldErrors.website} hint="Starting with https://">
+          {(p) => <input {...p} type="url" inputMode="url" value={v.website} maxLength={300} placeholder="https://" onChange={set('website')} />}
+        </Field>
+        <Field label="Contact" error={errors.fieldErrors.contact} hint="Who to reach there, for example an e-mail address.">
+          {(p) => <input {...p} value={v.contact} maxLength={300} onChange={set('contact')} />}
+        </Field>
+      </div>
+      <fieldset className={errors.fieldErrors.usualPermissions ? 'field field--invalid' : 'field'}>
+        <legend className="field__label">Usual permissions</legend>
+        <p className="field__hint">Pre-selected when someone creates a key for this partner (never beyond their own access).</p>
+        <div className="partners__groups">
+          {catalog.groups.map((group) => (
+            <fieldset key={group.resource} className="perm-group">
+              <legend>{group.title}</legend>
+              <ul className="perm-list">
+                {group.permissions.map((p) => (
+                  <li key={p.name} className="perm">
+                    <label>
+                      <input
+                        type="checkbox"
+                        name="usualPermission"
+                        value={p.name}
+                        checked={permissions.includes(p.name)}
+                        onChange={(e) => toggle(p.name, e.target.checked)}
+                      />
+                      <span className="perm__title">{p.title}</span> <code className="perm__name">{p.name}</code>
+                    </label>
+                  </li>
+                ))}
+              </ul>
+            </fieldset>
+          ))}
+        </div>
+        {errors.fieldErrors.usualPermissions && (
+          <p className="field__error" role="alert">
+            {errors.fieldErrors.usualPermissions}
+          </p>
+        )}
+      </fieldset>
+      <fieldset className={errors.fieldErrors.usualFieldRights ? 'field field--invalid perm-group' : 'field perm-group'}>
+        <legend>Usual field rights on people records</legend>
+        <div className="field-rights">
+          {catalog.fields.map((field) => {
+            const id = `partner-right-${field.name}`;
+            return (
+              <div key={field.name} className="field-right">
+                <label htmlFor={id}>
+                  {field.title}
+                  {field.sensitive && <span className="tag tag--sensitive">Sensitive</span>}
+                </label>
+                <select id={id} value={rights[field.name] ?? 'NONE'} onChange={(e) => setRight(field.name, e.target.value as FieldRight)}>
+                  {(['NONE', 'VIEW', 'EDIT'] as const).map((r) => (
+                    <option key={r} value={r}>
+                      {RIGHT_LABELS[r]}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            );
+          })}
+        </div>
+        {errors.fieldErrors.usualFieldRights && (
+          <p className="field__error" role="alert">
+            {errors.fieldErrors.usualFieldRights}
+          </p>
+        )}
+      </fieldset>
+      <div className="actions">
+        <button type="button" className="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" className="button button--primary" disabled={busy}>
+          {busy ? 'Adding…' : 'Add partner'}
+        </button>
+      </div>
+    </form>
   );
 }

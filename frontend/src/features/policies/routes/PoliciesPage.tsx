@@ -1,10 +1,350 @@
-import { PageHeader } from '@/components/ui/Feedback';
+import { useRef, useState, type FormEvent } from 'react';
+import { ErrorBox, Loading, PageHeader } from '@/components/ui/Feedback';
+import { Field, FormError } from '@/components/ui/Field';
+import { LeaveConfirm } from '@/components/ui/LeaveConfirm';
+import { loadPolicies, savePolicies, type Policies } from '@/features/policies/api/policies';
+import { ApiError, errorMessage } from '@/lib/api-client';
+import { hasPermission, useMe } from '@/lib/auth';
+import { useAsync } from '@/lib/use-async';
+import { useLeaveGuard } from '@/lib/use-leave-guard';
+import '@/features/policies/routes/policies.css';
 
-/** Placeholder: the organization's key policies */
+type Row = { id: number; value: string };
+type Form = {
+  maxDays: string;
+  expiryRequired: boolean;
+  ranges: Row[];
+  rateDefault: string;
+  rateCeiling: string;
+};
+type Errors = { fields: Record<string, string>; rows: Record<number, string>; ranges?: string; form?: string };
+
+const NO_ERRORS: Errors = { fields: {}, rows: {} };
+const SCALAR_FIELDS = ['maxKeyLifetimeDays', 'expiryRequired', 'rateLimitDefaultPerMinute', 'rateLimitCeilingPerMinute'];
+const LABELS: Record<keyof Policies, string> = {
+  maxKeyLifetimeDays: 'maximum key lifetime',
+  expiryRequired: 'expiry required',
+  allowedIpRanges: 'allowed IP ranges',
+  rateLimitDefaultPerMinute: 'default requests per minute',
+  rateLimitCeilingPerMinute: 'ceiling',
+};
+
+/** The organization's key policies (GET/PUT /api/v1/organization/policies); read-only without policies:manage. */
 export function PoliciesPage() {
+  const me = useMe();
+  const canManage = hasPermission(me, 'policies:manage');
+  const policies = useAsync((signal) => loadPolicies(signal), []);
   return (
     <section className="page" aria-labelledby="page-title">
-      <PageHeader title="Organization policies" />
+      <PageHeader title="Organization policies">
+        Rules every API key of the organization must follow. They are checked when a key is created, changed or rotated.
+      </PageHeader>
+      {policies.loading ? (
+        <Loading label="Loading policies…" />
+      ) : policies.error || !policies.data ? (
+        <ErrorBox error={policies.error} onRetry={policies.reload} />
+      ) : (
+        <PoliciesForm initial={policies.data} canManage={canManage} />
+      )}
     </section>
   );
+}
+
+let nextRowId = 1;
+const row = (value: string): Row => ({ id: nextRowId++, value });
+const text = (n: number | null | undefined) => (n == null ? '' : String(n));
+
+function toForm(p: Policies): Form {
+  return {
+    maxDays: text(p.maxKeyLifetimeDays),
+    expiryRequired: p.expiryRequired,
+    ranges: p.allowedIpRanges.map(row),
+    rateDefault: text(p.rateLimitDefaultPerMinute),
+    rateCeiling: text(p.rateLimitCeilingPerMinute),
+  };
+}
+
+/** What the form means, for comparing: blank rows and surrounding spaces do not count as changes. */
+function meaning(f: Form) {
+  return JSON.stringify([f.maxDays.trim(), f.expiryRequired, f.ranges.map((r) => r.value.trim()).filter(Boolean), f.rateDefault.trim(), f.rateCeiling.trim()]);
+}
+
+const number = (s: string) => (s.trim() === '' ? null : Number(s));
+
+export function PoliciesForm({ initial, canManage }: { initial: Policies; canManage: boolean }) {
+  const [saved, setSaved] = useState(() => toForm(initial));
+  const [form, setForm] = useState(saved);
+  const [errors, setErrors] = useState<Errors>(NO_ERRORS);
+  const [notice, setNotice] = useState<{ kind: 'ok' | 'warning'; text: string }>();
+  const [busy, setBusy] = useState(false);
+  const focusRow = useRef<number>(undefined);
+  const addButton = useRef<HTMLButtonElement>(null);
+  const dirty = meaning(form) !== meaning(saved);
+  const { blocker } = useLeaveGuard(canManage && dirty);
+
+  const update = (change: Partial<Form>) => {
+    setForm((f) => ({ ...f, ...change }));
+    setNotice(undefined);
+  };
+  const setRange = (id: number, value: string) => {
+    update({ ranges: form.ranges.map((r) => (r.id === id ? { ...r, value } : r)) });
+    if (errors.rows[id]) setErrors((e) => ({ ...e, rows: { ...e.rows, [id]: '' } }));
+  };
+  const addRange = () => {
+    const added = row('');
+    focusRow.current = added.id;
+    update({ ranges: [...form.ranges, added] });
+  };
+  const removeRange = (id: number) => {
+    update({ ranges: form.ranges.filter((r) => r.id !== id) });
+    addButton.current?.focus();
+  };
+
+  const rateDefault = number(form.rateDefault);
+  const rateCeiling = number(form.rateCeiling);
+  const defaultAboveCeiling = rateDefault != null && rateCeiling != null && rateDefault > rateCeiling;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setErrors(NO_ERRORS);
+    setNotice(undefined);
+    const sent = form.ranges.filter((r) => r.value.trim() !== '');
+    const body: Policies = {
+      maxKeyLifetimeDays: number(form.maxDays),
+      expiryRequired: form.expiryRequired,
+      allowedIpRanges: sent.map((r) => r.value.trim()),
+      rateLimitDefaultPerMinute: rateDefault,
+      rateLimitCeilingPerMinute: rateCeiling,
+    };
+    setBusy(true);
+    try {
+      const result = await savePolicies(body);
+      const next = toForm(result);
+      setSaved(next);
+      setForm(next);
+      // Say so if the server kept something other than what was sent (for example a setting it does not know yet).
+      const differing = (Object.keys(LABELS) as (keyof Policies)[]).filter(
+        (k) => JSON.stringify(body[k] ?? null) !== JSON.stringify(result[k] ?? null),
+      );
+      setNotice(
+        differing.length
+          ? { kind: 'warning', text: `Policies saved, but the server kept other values for: ${differing.map((k) => LABELS[k]).join(', ')}. The form shows what it kept.` }
+          : { kind: 'ok', text: 'Policies saved. They apply to every key created, changed or rotated from now on.' },
+      );
+    } catch (error) {
+      setErrors(placeError(error, sent));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card form policies" onSubmit={submit} aria-label="Key policies" noValidate>
+      {!canManage && (
+        <p className="alert alert--info">
+          You can view these policies but not change them: that needs the “Set key lifetime, expiry, IP ranges and rate
+          limits” permission (<code>policies:manage</code>). Ask an account owner or administrator.
+        </p>
+      )}
+      <FormError message={errors.form} />
+      <fieldset className="policies__body" disabled={!canManage}>
+        <section className="policy-section" aria-labelledby="policy-lifetime">
+          <h2 id="policy-lifetime">Key lifetime</h2>
+          <div className="form__row">
+            <Field
+              label="Maximum key lifetime (days)"
+              error={errors.fields.maxKeyLifetimeDays}
+              hint="Empty: keys may live as long as their creator chooses. At most 3650 days."
+            >
+              {(p) => (
+                <input
+                  {...p}
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  max={3650}
+                  step={1}
+                  placeholder="No limit"
+                  value={form.maxDays}
+                  onChange={(e) => update({ maxDays: e.target.value })}
+                />
+              )}
+            </Field>
+            <div className="field policies__check">
+              <label className="checkbox">
+                <input
+                  type="checkbox"
+                  checked={form.expiryRequired}
+                  aria-describedby="policy-expiry-hint"
+                  onChange={(e) => update({ expiryRequired: e.target.checked })}
+                />
+                Every key must have an expiry date
+              </label>
+              <p id="policy-expiry-hint" className="field__hint">
+                Without this, keys may be created that never expire (unless a maximum lifetime is set).
+              </p>
+              {errors.fields.expiryRequired && (
+                <p className="field__error" role="alert">
+                  {errors.fields.expiryRequired}
+                </p>
+              )}
+            </div>
+          </div>
+        </section>
+
+        <section className="policy-section" aria-labelledby="policy-ranges">
+          <h2 id="policy-ranges">Allowed IP ranges</h2>
+          <p className="field__hint" id="policy-ranges-hint">
+            When you list ranges, every key needs an IP allowlist inside them. Use CIDR notation, such as{' '}
+            <code>203.0.113.0/24</code> or <code>2001:db8::/32</code>. No ranges: keys may be used from anywhere.
+          </p>
+          {form.ranges.length === 0 ? (
+            <p className="policies__none">Any IP address may be used.</p>
+          ) : (
+            <ul className="cidr-list" aria-label="Allowed IP ranges">
+              {form.ranges.map((r, i) => {
+                const error = errors.rows[r.id];
+                const errorId = `cidr-error-${r.id}`;
+                return (
+                  <li key={r.id} className={error ? 'cidr-row field--invalid' : 'cidr-row'}>
+                    <div className="cidr-row__controls">
+                      <label htmlFor={`cidr-${r.id}`} className="visually-hidden">
+                        IP range {i + 1}
+                      </label>
+                      <input
+                        id={`cidr-${r.id}`}
+                        ref={(el) => {
+                          // A row just added gets the focus as soon as it exists.
+                          if (el && focusRow.current === r.id) {
+                            focusRow.current = undefined;
+                            el.focus();
+                          }
+                        }}
+                        className="mono"
+                        spellCheck={false}
+                        autoComplete="off"
+                        placeholder="203.0.113.0/24"
+                        value={r.value}
+                        aria-invalid={error ? true : undefined}
+                        aria-describedby={error ? errorId : 'policy-ranges-hint'}
+                        onChange={(e) => setRange(r.id, e.target.value)}
+                      />
+                      {canManage && (
+                        <button type="button" className="button" onClick={() => removeRange(r.id)} aria-label={`Remove IP range ${i + 1}`}>
+                          Remove
+                        </button>
+                      )}
+                    </div>
+                    {error && (
+                      <p id={errorId} className="field__error" role="alert">
+                        {error}
+                      </p>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+          {errors.ranges && (
+            <p className="field__error" role="alert">
+              {errors.ranges}
+            </p>
+          )}
+          {canManage && (
+            <div>
+              <button type="button" className="button button--small" onClick={addRange} ref={addButton}>
+                + Add IP range
+              </button>
+            </div>
+          )}
+        </section>
+
+        <section className="policy-section" aria-labelledby="policy-rates">
+          <h2 id="policy-rates">Rate limits</h2>
+          <div className="form__row">
+            <Field
+              label="Default requests per minute"
+              error={errors.fields.rateLimitDefaultPerMinute}
+              hint="For keys without their own limit. Empty: each API type's own default."
+            >
+              {(p) => (
+                <input
+                  {...p}
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  step={1}
+                  placeholder="API type default"
+                  value={form.rateDefault}
+                  onChange={(e) => update({ rateDefault: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field
+              label="Ceiling: requests per minute"
+              error={errors.fields.rateLimitCeilingPerMinute}
+              hint="No key may make more requests per minute than this. Empty: no ceiling."
+            >
+              {(p) => (
+                <input
+                  {...p}
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  step={1}
+                  placeholder="No ceiling"
+                  value={form.rateCeiling}
+                  onChange={(e) => update({ rateCeiling: e.target.value })}
+                />
+              )}
+            </Field>
+          </div>
+          {defaultAboveCeiling && (
+            <p className="alert alert--warning policies__warning" role="status">
+              The default ({rateDefault?.toLocaleString()} per minute) is above the ceiling ({rateCeiling?.toLocaleString()}{' '}
+              per minute): keys would be held to the ceiling. Lower the default or raise the ceiling.
+            </p>
+          )}
+        </section>
+      </fieldset>
+
+      {notice && (
+        <p className={notice.kind === 'ok' ? 'alert alert--success' : 'alert alert--warning'} role="status">
+          {notice.text}
+        </p>
+      )}
+      {canManage && (
+        <div className="actions">
+          {dirty && <span className="muted small policies__unsaved">Unsaved changes</span>}
+          <button type="button" className="button" disabled={!dirty || busy} onClick={() => { setForm(saved); setErrors(NO_ERRORS); }}>
+            Discard changes
+          </button>
+          <button type="submit" className="button button--primary" disabled={!dirty || busy}>
+            {busy ? 'Saving…' : 'Save policies'}
+          </button>
+        </div>
+      )}
+      <LeaveConfirm blocker={blocker} message="Your policy changes are not saved. Leave without saving them?" />
+    </form>
+  );
+}
+
+/**
+ * Puts a save error where it belongs: "allowedIpRanges.1" (the contract's check) names the row sent second; a bare
+ * "allowedIpRanges" (the server's CIDR parse) is matched to the row whose value the detail quotes.
+ */
+function placeError(error: unknown, sent: Row[]): Errors {
+  if (!(error instanceof ApiError)) return { ...NO_ERRORS, form: errorMessage(error) };
+  const message = error.problem.detail ?? error.problem.title;
+  const [name, index] = (error.problem.field ?? '').replace(/^\//, '').split(/[./]/);
+  if (name === 'allowedIpRanges') {
+    let target = index !== undefined && /^\d+$/.test(index) ? sent[Number(index)] : undefined;
+    if (!target) {
+      const quoted = [...message.matchAll(/'([^']+)'/g)].map((m) => m[1]);
+      target = sent.find((r) => quoted.includes(r.value.trim()));
+    }
+    return target ? { ...NO_ERRORS, rows: { [target.id]: message } } : { ...NO_ERRORS, ranges: message };
+  }
+  if (name && SCALAR_FIELDS.includes(name)) return { ...NO_ERRORS, fields: { [name]: message } };
+  return { ...NO_ERRORS, form: message };
 }
