@@ -89,7 +89,7 @@ public final class KeyService {
                                         : Future.failedFuture(ApiProblem.badRequest(
                                                 "Field 'partnerId' names no partner", "partnerId")))
                                 .compose(ownerRights -> checkGrant(body, ownerRights, type))
-                                .compose(x -> checkPolicies(t, body))
+                                .compose(x -> checkPolicies(t, body, null))
                                 .compose(x -> keys.insert(
                                         t,
                                         owner,
@@ -138,7 +138,8 @@ public final class KeyService {
             UUID owner = UUID.fromString(key.getJsonObject("owner").getString("id"));
             return ownerRights(t, owner)
                     .compose(ownerRights -> checkGrant(merged, ownerRights, apiTypes.get(key.getString("apiType"))))
-                    .compose(x -> checkPolicies(t, merged))
+                    // only what changes is held to today's policies: renaming a key made under older ones works
+                    .compose(x -> checkPolicies(t, merged, changes.fieldNames()))
                     .compose(x -> keys.update(t, id, changes))
                     .map(after -> new Change(
                             after,
@@ -175,7 +176,7 @@ public final class KeyService {
                         id,
                         "api-key.rotated",
                         source,
-                        (t, key) -> checkPolicies(t, key).compose(x -> {
+                        (t, key) -> checkPolicies(t, key, null).compose(x -> {
                             OffsetDateTime graceUntil =
                                     OffsetDateTime.now(ZoneOffset.UTC).plus(Duration.ofSeconds(graceSeconds));
                             if (key.getString("expiresAt") != null) {
@@ -220,8 +221,9 @@ public final class KeyService {
     }
 
     public Future<JsonObject> savePolicies(Caller caller, JsonObject p, String source) {
-        for (Object cidr : p.getJsonArray("allowedIpRanges")) {
-            parseCidr((String) cidr, "allowedIpRanges");
+        JsonArray ranges = p.getJsonArray("allowedIpRanges");
+        for (int i = 0; i < ranges.size(); i++) {
+            parseCidr(ranges.getString(i), "allowedIpRanges." + i);
         }
         Integer rateDefault = p.getInteger("rateLimitDefaultPerMinute");
         Integer ceiling = p.getInteger("rateLimitCeilingPerMinute");
@@ -352,10 +354,18 @@ public final class KeyService {
         return Future.succeededFuture();
     }
 
-    private Future<Void> checkPolicies(Tenant t, JsonObject key) {
+    /** {@code fields}: the fields to check (null: all of them). */
+    private Future<Void> checkPolicies(Tenant t, JsonObject key, java.util.Set<String> fields) {
         return keys.policies(t).compose(p -> {
             String expires = key.getString("expiresAt");
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            if (fields != null && !fields.contains("expiresAt")) {
+                expires = null;
+                p = p.copy().put("expiryRequired", false).putNull("maxKeyLifetimeDays");
+            }
+            if (fields != null && !fields.contains("ipAllowlist")) {
+                p = p.copy().put("allowedIpRanges", new JsonArray());
+            }
             if (expires != null && !OffsetDateTime.parse(expires).isAfter(now)) {
                 return Future.failedFuture(
                         ApiProblem.badRequest("Field 'expiresAt' must be in the future", "expiresAt"));
@@ -378,11 +388,12 @@ public final class KeyService {
                 return Future.failedFuture(
                         policy("The organization requires an IP allowlist within its allowed ranges", "ipAllowlist"));
             }
-            for (Object o : allowlist) {
-                Cidr c = parseCidr((String) o, "ipAllowlist");
+            for (int i = 0; i < allowlist.size(); i++) {
+                Object o = allowlist.getValue(i);
+                Cidr c = parseCidr((String) o, "ipAllowlist." + i);
                 if (!allowed.isEmpty() && allowed.stream().noneMatch(a -> within(c, a))) {
-                    return Future.failedFuture(
-                            policy("IP range " + o + " is outside the organization's allowed ranges", "ipAllowlist"));
+                    return Future.failedFuture(policy(
+                            "IP range " + o + " is outside the organization's allowed ranges", "ipAllowlist." + i));
                 }
             }
             return Future.succeededFuture();
