@@ -6,12 +6,15 @@ type Props = {
   value: Record<string, FieldRight>;
   /** The editor's own field rights: nothing above them can be granted. */
   mine: FieldRights;
+  /** The field a refusal from the server names (`fieldRights.<field>`): its row is marked and points to the message. */
+  refused?: string;
+  refusedErrorId?: string;
   readOnly: boolean;
   onChange: (next: Record<string, FieldRight>) => void;
 };
 
 /** One row per person field with NONE / VIEW / EDIT radios, and a "set all" per column; never above the editor's own. */
-export function FieldRightsMatrix({ fields, value, mine, readOnly, onChange }: Props) {
+export function FieldRightsMatrix({ fields, value, mine, refused, refusedErrorId, readOnly, onChange }: Props) {
   const set = (field: string, right: FieldRight) => onChange({ ...value, [field]: right });
   const setAll = (right: FieldRight) =>
     onChange(Object.fromEntries(fields.map((f) => [f.name, atMost(right, rightOf(mine, f.name))])));
@@ -45,8 +48,10 @@ export function FieldRightsMatrix({ fields, value, mine, readOnly, onChange }: P
           const current = rightOf(value, field.name);
           const beyond = FIELD_RIGHTS.filter((r) => exceeds(r, own));
           const noteId = `field-note-${field.name}`;
+          const isRefused = refused === field.name;
+          const rowClass = [exceeds(current, own) && 'rights-matrix__row--excess', isRefused && 'rights-matrix__row--refused'].filter(Boolean).join(' ');
           return (
-            <tr key={field.name} className={exceeds(current, own) ? 'rights-matrix__row--excess' : undefined}>
+            <tr key={field.name} className={rowClass || undefined}>
               <th scope="row">
                 <span>
                   {field.title}
@@ -60,6 +65,7 @@ export function FieldRightsMatrix({ fields, value, mine, readOnly, onChange }: P
               </th>
               {FIELD_RIGHTS.map((r) => {
                 const notMine = exceeds(r, own);
+                const describedBy = [notMine && !readOnly && noteId, isRefused && refusedErrorId].filter(Boolean).join(' ') || undefined;
                 return (
                   <td key={r} data-label={RIGHT_LABELS[r]}>
                     <input
@@ -70,7 +76,7 @@ export function FieldRightsMatrix({ fields, value, mine, readOnly, onChange }: P
                       checked={current === r}
                       disabled={readOnly || notMine}
                       title={notMine && !readOnly ? NOT_YOURS : undefined}
-                      aria-describedby={notMine && !readOnly ? noteId : undefined}
+                      aria-describedby={describedBy}
                       onChange={() => set(field.name, r)}
                     />
                   </td>

@@ -8,6 +8,12 @@ afterEach(() => vi.unstubAllGlobals());
 
 const NEW = '/settings/access-levels/new';
 const radio = (field: string, right: string) => screen.getByRole('radio', { name: `${field}: ${right}` });
+/** A problem as the server sends it: its own type, and the part it concerns in `field`. */
+const serverProblem = (status: number, type: string, detail: string, field?: string) =>
+  new Response(JSON.stringify({ type: `https://keysmith.dev/problems/${type}`, title: status === 409 ? 'Conflict' : 'Forbidden', status, detail, ...(field ? { field } : {}) }), {
+    status,
+    headers: { 'content-type': 'application/problem+json' },
+  });
 
 /** Someone who may manage levels but holds little: people:read only, own record, first name EDIT, last name VIEW. */
 const limitedMe = makeMe({
@@ -93,32 +99,59 @@ describe('the access-level editor', () => {
     expect(radio('Salary', 'None')).toBeChecked();
   });
 
-  it('shows a problem next to the field it names, and an escalation next to the permissions', async () => {
+  it('shows a problem next to the part its field names: name, permissions (by the index sent), developer, record scope, a field right', async () => {
     const user = userEvent.setup();
-    let answer = problem(400, 'Name must not be blank', '/name');
-    mockApi({ ...editorHandlers(), 'POST /api/v1/access-levels': () => answer });
+    let answer = problem(400, 'Field \'name\' is too long', 'name');
+    const calls = mockApi({ ...editorHandlers(), 'POST /api/v1/access-levels': () => answer });
     renderApp(NEW);
     const name = await screen.findByLabelText(/^Name/);
     await user.type(name, 'X');
     await user.click(screen.getByRole('button', { name: 'Create access level' }));
-    await waitFor(() => expect(name).toHaveAccessibleDescription('Name must not be blank'));
+    await waitFor(() => expect(name).toHaveAccessibleDescription("Field 'name' is too long"));
     expect(name).toHaveAttribute('aria-invalid', 'true');
 
-    answer = new Response(
-      JSON.stringify({ type: 'https://keysmith.dev/problems/name-taken', title: 'Conflict', status: 409, detail: 'An access level with this name already exists' }),
-      { status: 409, headers: { 'content-type': 'application/problem+json' } },
-    );
+    answer = serverProblem(409, 'name-taken', 'An access level with this name already exists', 'name');
     await user.click(screen.getByRole('button', { name: 'Create access level' }));
     await waitFor(() => expect(name).toHaveAccessibleDescription('An access level with this name already exists'));
 
-    answer = new Response(
-      JSON.stringify({ type: 'https://keysmith.dev/problems/escalation', title: 'Forbidden', status: 403, detail: "You cannot grant permission 'people:delete': your own access level does not hold it" }),
-      { status: 403, headers: { 'content-type': 'application/problem+json' } },
-    );
+    // Sent in catalog order: people:read, people:delete, keys:create-own; the field is the index into that.
+    await user.click(screen.getByRole('checkbox', { name: /Delete people records/ }));
+    await user.click(screen.getByRole('checkbox', { name: /View people records/ }));
+    await user.click(screen.getByRole('checkbox', { name: /Create own API keys/ }));
+    const card = (heading: string) => screen.getByRole('heading', { name: heading }).closest('.card') as HTMLElement;
+
+    answer = serverProblem(403, 'escalation', "You cannot grant permission 'people:delete': your own access level does not hold it", 'permissions.1');
     await user.click(screen.getByRole('button', { name: 'Create access level' }));
-    const alert = await screen.findByText(/You cannot grant permission 'people:delete'/);
-    expect(alert.closest('.card')).toContainElement(screen.getByRole('heading', { name: 'Operation permissions' }));
+    expect(await within(card('Operation permissions')).findByRole('alert')).toHaveTextContent("permission 'people:delete'");
     expect(name).not.toHaveAttribute('aria-invalid');
+    const sent = calls.filter((c) => c.method === 'POST').at(-1)!.body as { permissions: string[] };
+    expect(sent.permissions).toEqual(['people:read', 'people:delete', 'keys:create-own']);
+
+    // The detail is for people; the placement comes from the field alone.
+    answer = serverProblem(403, 'escalation', 'Not yours to grant', 'permissions.2');
+    await user.click(screen.getByRole('button', { name: 'Create access level' }));
+    expect(await within(card('Developer permissions')).findByRole('alert')).toHaveTextContent('Not yours to grant');
+    expect(within(card('Operation permissions')).queryByRole('alert')).toBeNull();
+
+    answer = serverProblem(403, 'escalation', 'Not yours to grant', 'recordScope');
+    await user.click(screen.getByRole('button', { name: 'Create access level' }));
+    const records = screen.getByRole('group', { name: 'Records' });
+    expect(await within(records).findByRole('alert')).toHaveTextContent('Not yours to grant');
+    expect(records).toHaveAccessibleDescription('Not yours to grant');
+
+    answer = serverProblem(403, 'escalation', 'Not yours to grant', 'fieldRights.salary');
+    await user.click(screen.getByRole('button', { name: 'Create access level' }));
+    expect(await within(card('Field rights')).findByRole('alert')).toHaveTextContent('Not yours to grant');
+    expect(radio('Salary', 'Edit')).toHaveAccessibleDescription('Not yours to grant');
+    expect(radio('First name', 'Edit')).not.toHaveAccessibleDescription('Not yours to grant');
+    expect(within(records).queryByRole('alert')).toBeNull();
+
+    // No field: above the Save button.
+    answer = serverProblem(403, 'escalation', 'Refused for a reason of its own');
+    await user.click(screen.getByRole('button', { name: 'Create access level' }));
+    const formAlert = await screen.findByText('Refused for a reason of its own');
+    expect(formAlert).toHaveClass('alert--error');
+    expect(within(card('Field rights')).queryByRole('alert')).toBeNull();
   });
 
   it('asks for a name before sending anything', async () => {
@@ -177,6 +210,23 @@ describe('the access-level editor', () => {
     const dialog = screen.getByRole('dialog', { name: 'Delete “Payroll integration”?' });
     await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('Move its 2 user(s) to another access level first');
+  });
+
+  it('shows the server’s refusal to delete a level granting more than the editor holds, and says so beforehand', async () => {
+    const user = userEvent.setup();
+    mockApi({
+      ...editorHandlers(limitedMe),
+      [`GET /api/v1/access-levels/${CUSTOM_ID}`]: () => Response.json(level({ recordScope: 'OWN', fieldRights: { firstName: 'VIEW' }, permissions: ['audit:read', 'people:read'] })),
+      [`DELETE /api/v1/access-levels/${CUSTOM_ID}`]: () =>
+        serverProblem(403, 'escalation', "You cannot delete an access level granting permission 'audit:read': your own access level does not hold it", 'permissions.0'),
+    });
+    const { router } = renderApp(`/settings/access-levels/${CUSTOM_ID}`);
+    await user.click(await screen.findByRole('button', { name: 'Delete access level' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete “Payroll integration”?' });
+    expect(within(dialog).getByRole('note')).toHaveTextContent('(“View the audit log”): the server refuses to delete it');
+    await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent("You cannot delete an access level granting permission 'audit:read'");
+    expect(router.state.location.pathname).toBe(`/settings/access-levels/${CUSTOM_ID}`);
   });
 
   it('asks before leaving with unsaved changes', async () => {

@@ -104,25 +104,31 @@ function excessOf(draft: Draft, me: Me, catalog: PermissionCatalog): string[] {
   return out;
 }
 
-/** Which part of the form a problem from the server belongs to. */
-function partOf(error: unknown): Part | undefined {
-  if (!(error instanceof ApiError)) return undefined;
-  const parts: Part[] = ['name', 'description', 'recordScope', 'fieldRights', 'permissions'];
-  const named = error.field as Part | undefined;
-  if (named && parts.includes(named)) {
-    if (named === 'permissions' && error.problem.detail?.includes(`'${DEVELOPER_RESOURCE}:`)) return 'developer';
-    return named;
+/** Where a problem from the server belongs: the part of the form, and for field rights the person field. */
+type Placement = { part?: Part; personField?: string };
+
+/**
+ * Places a problem by its `field`, named as the server's request validator names a part of the body (dotted;
+ * a leading-slash pointer is read the same): `name`, `recordScope`, `fieldRights.salary`, `permissions.2` (the
+ * permission at that index of what was sent, `sent`). Anything else goes above the Save button.
+ */
+function placementOf(error: unknown, sent: readonly string[]): Placement {
+  if (!(error instanceof ApiError) || !error.problem.field) return {};
+  const [top, item] = error.problem.field.replace(/^\//, '').split(/[./]/);
+  switch (top) {
+    case 'name':
+    case 'description':
+    case 'recordScope':
+      return { part: top };
+    case 'fieldRights':
+      return { part: 'fieldRights', personField: item };
+    case 'permissions': {
+      const permission = item !== undefined && /^\d+$/.test(item) ? sent[Number(item)] : undefined;
+      return { part: permission?.startsWith(`${DEVELOPER_RESOURCE}:`) ? 'developer' : 'permissions' };
+    }
+    default:
+      return {};
   }
-  const type = error.problem.type ?? '';
-  const detail = error.problem.detail ?? '';
-  if (type.endsWith('/name-taken')) return 'name';
-  if (type.endsWith('/escalation')) {
-    if (detail.includes(`permission '${DEVELOPER_RESOURCE}:`)) return 'developer';
-    if (detail.includes('permission ')) return 'permissions';
-    if (detail.includes('record scope')) return 'recordScope';
-    if (detail.includes('on field')) return 'fieldRights';
-  }
-  return undefined;
 }
 
 function Editor({ me, catalog, level, canManage }: { me: Me; catalog: PermissionCatalog; level: AccessLevel | undefined; canManage: boolean }) {
@@ -131,6 +137,8 @@ function Editor({ me, catalog, level, canManage }: { me: Me; catalog: Permission
   const [draft, setDraft] = useState<Draft>(initial);
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<Partial<Record<Part, string>>>({});
+  /** The person field a refused field right names, marked in the matrix. */
+  const [refusedField, setRefusedField] = useState<string>();
   const [formError, setFormError] = useState<string>();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [deleteError, setDeleteError] = useState<string>();
@@ -152,6 +160,8 @@ function Editor({ me, catalog, level, canManage }: { me: Me; catalog: Permission
   const operationGroups = groups.filter((g) => g.resource !== DEVELOPER_RESOURCE);
   const developerGroup = groups.find((g) => g.resource === DEVELOPER_RESOURCE);
   const excess = readOnly ? [] : excessOf(draft, me, catalog);
+  // The server refuses to delete a level granting more than the editor holds, as it refuses to save one.
+  const storedExcess = useMemo(() => (level && !readOnly ? excessOf(toDraft(level), me, catalog) : []), [level, readOnly, me, catalog]);
   const scopeNotMine = me.recordScope !== 'ALL';
 
   const update = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
@@ -164,30 +174,32 @@ function Editor({ me, catalog, level, canManage }: { me: Me; catalog: Permission
     update({ permissions: [...next] });
   };
 
-  const show = (error: unknown) => {
-    const part = partOf(error);
-    const message = error instanceof ApiError ? (error.problem.detail ?? error.problem.title) : errorMessage(error);
+  const show = (error: unknown, sent: readonly string[]) => {
+    const { part, personField } = placementOf(error, sent);
+    const message = errorMessage(error);
     setErrors(part ? { [part]: message } : {});
+    setRefusedField(personField);
     setFormError(part ? undefined : message);
   };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setErrors({});
+    setRefusedField(undefined);
     setFormError(undefined);
     if (!draft.name.trim()) {
       setErrors({ name: 'Enter a name.' });
       return;
     }
     setBusy(true);
+    const body = toWrite(draft, catalog);
     try {
-      const body = toWrite(draft, catalog);
       if (level) await updateAccessLevel(level.id, body);
       else await createAccessLevel(body);
       release();
       navigate(LIST);
     } catch (error) {
-      show(error);
+      show(error, body.permissions);
       setBusy(false);
     }
   };
@@ -302,7 +314,7 @@ function Editor({ me, catalog, level, canManage }: { me: Me; catalog: Permission
           <h2 id="field-rights-title">Field rights</h2>
           <p className="muted small">What holders may see or change in each field of the people records they reach.</p>
           {errors.fieldRights && (
-            <p className="field__error" role="alert">
+            <p id="field-rights-error" className="field__error" role="alert">
               {errors.fieldRights}
             </p>
           )}
@@ -310,6 +322,8 @@ function Editor({ me, catalog, level, canManage }: { me: Me; catalog: Permission
             fields={catalog.fields}
             value={draft.fieldRights}
             mine={me.fieldRights}
+            refused={errors.fieldRights ? refusedField : undefined}
+            refusedErrorId="field-rights-error"
             readOnly={readOnly}
             onChange={(fieldRights) => update({ fieldRights })}
           />
@@ -376,6 +390,11 @@ function Editor({ me, catalog, level, canManage }: { me: Me; catalog: Permission
               ? `${level.userCount} ${level.userCount === 1 ? 'user holds' : 'users hold'} this level: the server refuses to delete a level in use. Move them to another level first.`
               : 'Nobody holds this level. Deleting it cannot be undone.'}
           </p>
+          {storedExcess.length > 0 && (
+            <p className="alert alert--warning" role="note">
+              It grants rights you don’t hold yourself ({storedExcess.join(', ')}): the server refuses to delete it.
+            </p>
+          )}
           <FormError message={deleteError} />
           <div className="actions">
             <button type="button" className="button" onClick={closeDelete}>

@@ -15,8 +15,9 @@ import java.util.UUID;
 
 /**
  * Custom access levels and their rules: only catalog permissions, no escalation (a level can grant nothing its
- * editor does not hold), built-ins never edited or deleted, a level in use never deleted. Changes apply on the
- * next request of every member (sessions read the level live) and are audited with what changed.
+ * editor does not hold, and nobody deletes a level granting more than they hold), built-ins never edited or deleted,
+ * a level in use never deleted. Changes apply on the next request of every member (sessions read the level live)
+ * and are audited with what changed.
  */
 public final class AccessLevelService {
     private final Db db;
@@ -103,6 +104,14 @@ public final class AccessLevelService {
                                     if (!level.getBoolean("editable")) {
                                         return Future.failedFuture(builtin());
                                     }
+                                    Rights.Uncovered beyond = caller.rights().firstNotCovered(Rights.fromJson(level));
+                                    if (beyond != null) {
+                                        // like a change, a deletion is for levels within the caller's own rights
+                                        return Future.failedFuture(escalation(
+                                                "You cannot delete an access level granting " + beyond.description()
+                                                        + ": your own access level does not hold it",
+                                                beyond.field(level.getJsonArray("permissions"))));
+                                    }
                                     if (level.getInteger("userCount") > 0) {
                                         return Future.failedFuture(ApiProblem.conflict(
                                                 "access-level-in-use",
@@ -126,24 +135,32 @@ public final class AccessLevelService {
                         : Future.failedFuture(e));
     }
 
-    /** Rejects unknown permissions and anything the caller does not hold; returns the level's rights. */
+    /**
+     * Rejects unknown permissions and anything the caller does not hold, naming the part of the body in {@code field}
+     * as the request validator does ({@code permissions.<index>}, {@code recordScope}, {@code fieldRights.<field>});
+     * returns the level's rights.
+     */
     private Rights check(Caller caller, JsonObject body) {
-        for (Object p : body.getJsonArray("permissions")) {
+        JsonArray permissions = body.getJsonArray("permissions");
+        for (int i = 0; i < permissions.size(); i++) {
+            Object p = permissions.getValue(i);
             if (!catalog.isGrantable((String) p)) {
-                throw ApiProblem.badRequest("Permission '" + p + "' is not in the permission catalog", "permissions");
+                throw ApiProblem.badRequest(
+                        "Permission '" + p + "' is not in the permission catalog", "permissions." + i);
             }
         }
         Rights wanted = Rights.fromJson(body);
-        String missing = caller.rights().firstNotCovered(wanted);
+        Rights.Uncovered missing = caller.rights().firstNotCovered(wanted);
         if (missing != null) {
-            throw new ApiProblem(
-                    403,
-                    "escalation",
-                    "Forbidden",
-                    "You cannot grant " + missing + ": your own access level does not hold it",
-                    null);
+            throw escalation(
+                    "You cannot grant " + missing.description() + ": your own access level does not hold it",
+                    missing.field(permissions));
         }
         return wanted;
+    }
+
+    private static ApiProblem escalation(String detail, String field) {
+        return new ApiProblem(403, "escalation", "Forbidden", detail, field);
     }
 
     private static JsonObject summary(Rights r) {
@@ -166,8 +183,8 @@ public final class AccessLevelService {
 
     private static <T> Future<T> duplicateName(Throwable e) {
         if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
-            return Future.failedFuture(
-                    ApiProblem.conflict("name-taken", "An access level with this name already exists"));
+            return Future.failedFuture(new ApiProblem(
+                    409, "name-taken", "Conflict", "An access level with this name already exists", "name"));
         }
         return Future.failedFuture(e);
     }

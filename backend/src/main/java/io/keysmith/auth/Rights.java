@@ -10,8 +10,8 @@ import java.util.TreeSet;
 
 /**
  * What an access level grants, read live on every request: operation permissions, which people records (all or
- * only one's own), and per person field NONE / VIEW / EDIT. {@link #covers} is the no-escalation rule: nobody grants
- * what they do not hold.
+ * only one's own), and per person field NONE / VIEW / EDIT. {@link #firstNotCovered} is the no-escalation rule:
+ * nobody grants what they do not hold.
  */
 public record Rights(String builtin, String recordScope, Map<String, String> fieldRights, Set<String> permissions) {
     public static final List<String> LEVELS = List.of("NONE", "VIEW", "EDIT");
@@ -57,19 +57,48 @@ public record Rights(String builtin, String recordScope, Map<String, String> fie
         return field(field).equals("EDIT");
     }
 
+    /**
+     * Something a set of rights grants that another does not hold: a permission, record scope ALL, or a field right
+     * ({@code name} is the permission or the person field; null for the record scope).
+     */
+    public record Uncovered(Kind kind, String name, String description) {
+        public enum Kind {
+            PERMISSION,
+            RECORD_SCOPE,
+            FIELD_RIGHT
+        }
+
+        /**
+         * The problem's {@code field} for it, named as the request validator names a part of a body: {@code
+         * permissions.<index>} (the permission's position in {@code permissions}, the array the rights were read
+         * from), {@code recordScope}, or {@code fieldRights.<field>}.
+         */
+        public String field(JsonArray permissions) {
+            return switch (kind) {
+                case PERMISSION -> {
+                    int i = permissions == null ? -1 : permissions.getList().indexOf(name);
+                    yield i < 0 ? "permissions" : "permissions." + i;
+                }
+                case RECORD_SCOPE -> "recordScope";
+                case FIELD_RIGHT -> "fieldRights." + name;
+            };
+        }
+    }
+
     /** The first thing {@code other} grants that this does not hold, or null when this covers it entirely. */
-    public String firstNotCovered(Rights other) {
+    public Uncovered firstNotCovered(Rights other) {
         for (String p : other.permissions) {
             if (!permissions.contains(p)) {
-                return "permission '" + p + "'";
+                return new Uncovered(Uncovered.Kind.PERMISSION, p, "permission '" + p + "'");
             }
         }
         if (other.allRecords() && !allRecords()) {
-            return "record scope ALL";
+            return new Uncovered(Uncovered.Kind.RECORD_SCOPE, null, "record scope ALL");
         }
         for (var e : other.fieldRights.entrySet()) {
             if (LEVELS.indexOf(e.getValue()) > LEVELS.indexOf(field(e.getKey()))) {
-                return e.getValue() + " on field '" + e.getKey() + "'";
+                return new Uncovered(
+                        Uncovered.Kind.FIELD_RIGHT, e.getKey(), e.getValue() + " on field '" + e.getKey() + "'");
             }
         }
         return null;

@@ -88,7 +88,7 @@ public final class KeyService {
                                         ? activeOwnerRights(t, owner)
                                         : Future.failedFuture(ApiProblem.badRequest(
                                                 "Field 'partnerId' names no partner", "partnerId")))
-                                .compose(ownerRights -> checkGrant(body, ownerRights, type))
+                                .compose(ownerRights -> checkGrant(body, ownerRights, type, true))
                                 .compose(x -> checkPolicies(t, body, null))
                                 .compose(x -> keys.insert(
                                         t,
@@ -137,7 +137,8 @@ public final class KeyService {
             JsonObject merged = key.copy().mergeIn(changes);
             UUID owner = UUID.fromString(key.getJsonObject("owner").getString("id"));
             return ownerRights(t, owner)
-                    .compose(ownerRights -> checkGrant(merged, ownerRights, apiTypes.get(key.getString("apiType"))))
+                    .compose(ownerRights ->
+                            checkGrant(merged, ownerRights, apiTypes.get(key.getString("apiType")), true))
                     // only what changes is held to today's policies: renaming a key made under older ones works
                     .compose(x -> checkPolicies(t, merged, changes.fieldNames()))
                     .compose(x -> keys.update(t, id, changes))
@@ -205,7 +206,8 @@ public final class KeyService {
                 "api-key.transferred",
                 source,
                 (t, key) -> activeOwnerRights(t, newOwner)
-                        .compose(ownerRights -> checkGrant(key, ownerRights, apiTypes.get(key.getString("apiType"))))
+                        .compose(ownerRights ->
+                                checkGrant(key, ownerRights, apiTypes.get(key.getString("apiType")), false))
                         .compose(x -> keys.transfer(t, id, newOwner))
                         .map(after -> new Change(
                                 after,
@@ -322,9 +324,12 @@ public final class KeyService {
 
     /**
      * A key never exceeds its owner: a SCOPED key's permissions and field rights must be held by the owner (and
-     * must be permissions the key's API type uses); the owner must be allowed to have keys at all.
+     * must be permissions the key's API type uses); the owner must be allowed to have keys at all. With {@code named}
+     * (create, update: the key's rights are the request's, or the stored ones it leaves unchanged) a refusal names the
+     * key's part in {@code field} as the request validator does: {@code permissions.<index>}, {@code
+     * fieldRights.<field>}.
      */
-    private Future<Void> checkGrant(JsonObject key, Rights owner, ApiTypes.ApiType type) {
+    private Future<Void> checkGrant(JsonObject key, Rights owner, ApiTypes.ApiType type, boolean named) {
         if (!owner.has(CREATE_OWN) && !owner.has(MANAGE_ALL)) {
             return Future.failedFuture(
                     forbidden("The key's owner may not hold API keys (no 'create own API keys' permission)"));
@@ -332,24 +337,30 @@ public final class KeyService {
         if (!"SCOPED".equals(key.getString("permissionMode"))) {
             return Future.succeededFuture();
         }
-        for (Object p : key.getJsonArray("permissions", new JsonArray())) {
+        JsonArray permissions = key.getJsonArray("permissions", new JsonArray());
+        for (int i = 0; i < permissions.size(); i++) {
+            Object p = permissions.getValue(i);
             if (!catalog.isGrantable((String) p)) {
                 return Future.failedFuture(ApiProblem.badRequest(
-                        "Permission '" + p + "' is not in the permission catalog", "permissions"));
+                        "Permission '" + p + "' is not in the permission catalog", "permissions." + i));
             }
             if (!type.permissions().contains(p)) {
                 return Future.failedFuture(ApiProblem.badRequest(
-                        "Permission '" + p + "' is outside the API type " + type.title(), "permissions"));
+                        "Permission '" + p + "' is outside the API type " + type.title(), "permissions." + i));
             }
         }
         Rights wanted = Rights.fromJson(new JsonObject()
                 .put("recordScope", "OWN")
                 .put("fieldRights", key.getJsonObject("fieldRights", new JsonObject()))
-                .put("permissions", key.getJsonArray("permissions", new JsonArray())));
-        String missing = owner.firstNotCovered(wanted);
+                .put("permissions", permissions));
+        Rights.Uncovered missing = owner.firstNotCovered(wanted);
         if (missing != null) {
             return Future.failedFuture(new ApiProblem(
-                    403, "escalation", "Forbidden", "A key cannot hold " + missing + ": its owner does not", null));
+                    403,
+                    "escalation",
+                    "Forbidden",
+                    "A key cannot hold " + missing.description() + ": its owner does not",
+                    named ? missing.field(permissions) : null));
         }
         return Future.succeededFuture();
     }

@@ -145,7 +145,7 @@ public final class UserService {
                         c -> users.findForUpdate(c, id).map(UserService::found).compose(user -> {
                             if (changes.containsKey("email") && !caller.userId().equals(id)) {
                                 // the e-mail receives reset links: changing it is a way into the account
-                                Future<Void> check = stronger(c, caller, user, "change the e-mail of");
+                                Future<Void> check = stronger(c, caller, user, "change the e-mail of", "email");
                                 return check.compose(x -> update(c, caller, id, user, changes, source));
                             }
                             return update(c, caller, id, user, changes, source);
@@ -162,7 +162,7 @@ public final class UserService {
         if (!fromId.equals(toId)) {
             boolean wasOwner = isOwner(user);
             if (wasOwner && !caller.isAccountOwner()) {
-                return Future.failedFuture(onlyOwners());
+                return Future.failedFuture(onlyOwners("accessLevelId"));
             }
             levelRules = assignable(c, caller, UUID.fromString(toId))
                     .compose(level -> wasOwner ? keepsAnOwner(c, id, user) : Future.succeededFuture());
@@ -186,7 +186,7 @@ public final class UserService {
                         caller.organizationId(),
                         c -> users.findForUpdate(c, id).map(UserService::found).compose(user -> {
                             if (isOwner(user) && !caller.isAccountOwner()) {
-                                return Future.failedFuture(onlyOwners());
+                                return Future.failedFuture(onlyOwners(null));
                             }
                             return keepsAnOwner(c, id, user)
                                     .compose(x -> users.setStatus(c, id, "DEACTIVATED"))
@@ -226,7 +226,7 @@ public final class UserService {
                                 .compose(user ->
                                         // a reset link is a way into the account: only for accounts holding nothing the
                                         // caller lacks
-                                        stronger(c, caller, user, "reset the password of")
+                                        stronger(c, caller, user, "reset the password of", null)
                                                 .compose(x -> issueLink(c, id, "PASSWORD_RESET", linkBase))
                                                 .compose(link -> audit.append(
                                                                 c,
@@ -273,38 +273,43 @@ public final class UserService {
                         ApiProblem.badRequest("Field 'accessLevelId' names no access level", "accessLevelId"));
             }
             if ("ACCOUNT_OWNER".equals(level.getString("builtin")) && !caller.isAccountOwner()) {
-                return Future.failedFuture(onlyOwners());
+                return Future.failedFuture(onlyOwners("accessLevelId"));
             }
-            String missing = caller.rights().firstNotCovered(Rights.fromJson(level));
+            Rights.Uncovered missing = caller.rights().firstNotCovered(Rights.fromJson(level));
             if (missing != null) {
+                // named even when the level is the default (Employee): choosing another one is the remedy
                 return Future.failedFuture(new ApiProblem(
                         403,
                         "escalation",
                         "Forbidden",
-                        "You cannot assign an access level granting " + missing + ", which you do not hold",
-                        null));
+                        "You cannot assign an access level granting " + missing.description()
+                                + ", which you do not hold",
+                        "accessLevelId"));
             }
             return Future.succeededFuture(level);
         });
     }
 
-    /** Refuses acting on an account whose access level holds something the caller does not (no escalation). */
-    private Future<Void> stronger(Tenant c, Caller caller, JsonObject user, String what) {
+    /**
+     * Refuses acting on an account whose access level holds something the caller does not (no escalation); {@code
+     * field} is the request field the refusal concerns, if any.
+     */
+    private Future<Void> stronger(Tenant c, Caller caller, JsonObject user, String what, String field) {
         if (isOwner(user) && !caller.isAccountOwner()) {
-            return Future.failedFuture(onlyOwners());
+            return Future.failedFuture(onlyOwners(field));
         }
         return levels.find(c, UUID.fromString(user.getJsonObject("accessLevel").getString("id")))
                 .compose(level -> {
-                    String missing = caller.rights().firstNotCovered(Rights.fromJson(level));
+                    Rights.Uncovered missing = caller.rights().firstNotCovered(Rights.fromJson(level));
                     return missing == null
                             ? Future.succeededFuture()
                             : Future.failedFuture(new ApiProblem(
                                     403,
                                     "escalation",
                                     "Forbidden",
-                                    "You cannot " + what + " a user whose access level grants " + missing
+                                    "You cannot " + what + " a user whose access level grants " + missing.description()
                                             + ", which you do not hold",
-                                    null));
+                                    field));
                 });
     }
 
@@ -330,13 +335,13 @@ public final class UserService {
         return user;
     }
 
-    private static ApiProblem onlyOwners() {
+    private static ApiProblem onlyOwners(String field) {
         return new ApiProblem(
                 403,
                 "forbidden",
                 "Forbidden",
                 "Only an Account Owner may grant or remove the Account Owner access level",
-                null);
+                field);
     }
 
     static <T> Future<T> conflictOnDuplicateEmail(Throwable e) {

@@ -128,11 +128,15 @@ class EscalationIT {
                 owner.organizationId());
     }
 
-    /** The request is refused as escalation (403), and no access level or user's level changed. */
-    private static JsonObject escalation(HttpResponse<Buffer> r, String names, String state) {
+    /**
+     * The request is refused as escalation (403) naming the part it concerns in {@code field} (as the request
+     * validator names a part of a body), and no access level or user's level changed.
+     */
+    private static JsonObject escalation(HttpResponse<Buffer> r, String names, String field, String state) {
         JsonObject p = problem(r, 403);
         assertThat(p.getString("type")).endsWith("/escalation");
         assertThat(p.getString("detail")).contains(names);
+        assertThat(p.getString("field")).as("field of %s", p).isEqualTo(field);
         assertThat(levelsState())
                 .as("access levels and users' levels after a refused escalation")
                 .isEqualTo(state);
@@ -150,6 +154,7 @@ class EscalationIT {
                         limited,
                         Api.accessLevelBody(name("Auditors"), "ALL", Map.of(), withAudit.toArray(String[]::new))),
                 "audit:read",
+                "permissions.1",
                 state);
 
         // what they hold, they may grant
@@ -167,7 +172,11 @@ class EscalationIT {
         state = levelsState();
         JsonObject grown = Api.accessLevelBody(
                 readers.getString("name"), "ALL", Map.of("salary", "VIEW"), "people:read", "users:read", "audit:read");
-        escalation(api.put("/api/v1/access-levels/" + readers.getString("id"), limited, grown), "audit:read", state);
+        escalation(
+                api.put("/api/v1/access-levels/" + readers.getString("id"), limited, grown),
+                "audit:read",
+                "permissions.2",
+                state);
         Map<String, String> own = fields("EDIT");
         own.put("salary", "VIEW");
         own.put("nationalId", "NONE");
@@ -179,6 +188,7 @@ class EscalationIT {
                         limited,
                         Api.accessLevelBody("Admin without audit", "ALL", own, ownPlusAudit.toArray(String[]::new))),
                 "audit:read",
+                "permissions." + ALL_BUT_AUDIT.size(),
                 state);
         problem(api.get("/api/v1/audit-events", limited), 403);
     }
@@ -193,6 +203,7 @@ class EscalationIT {
                         limited,
                         Api.accessLevelBody(name("Payroll"), "ALL", Map.of("salary", "EDIT"), "people:read")),
                 "salary",
+                "fieldRights.salary",
                 state);
         escalation(
                 api.post(
@@ -200,6 +211,7 @@ class EscalationIT {
                         limited,
                         Api.accessLevelBody(name("Identity"), "ALL", Map.of("nationalId", "VIEW"), "people:read")),
                 "nationalId",
+                "fieldRights.nationalId",
                 state);
         HttpResponse<Buffer> ok = api.post(
                 "/api/v1/access-levels",
@@ -214,6 +226,7 @@ class EscalationIT {
                         limited,
                         Api.accessLevelBody(name("Payroll editors"), "ALL", Map.of("salary", "EDIT"), "people:read")),
                 "salary",
+                "fieldRights.salary",
                 state);
     }
 
@@ -228,6 +241,7 @@ class EscalationIT {
                         Api.accessLevelBody(
                                 name("Everyone's records"), "ALL", Map.of("firstName", "VIEW"), "people:read")),
                 "record scope ALL",
+                "recordScope",
                 state);
         HttpResponse<Buffer> ok = api.post(
                 "/api/v1/access-levels",
@@ -247,6 +261,7 @@ class EscalationIT {
                                 .put("kind", "EMPLOYEE")
                                 .put("accessLevelId", api.accessLevelId(owner, "FULL_ADMIN"))),
                 "",
+                "accessLevelId",
                 state);
     }
 
@@ -326,6 +341,7 @@ class EscalationIT {
                 api.patch(
                         "/api/v1/users/" + limited.userId(), limited, new JsonObject().put("accessLevelId", fullAdmin)),
                 "audit:read",
+                "accessLevelId",
                 state);
         JsonObject p = problem(
                 api.patch(
@@ -334,6 +350,7 @@ class EscalationIT {
                         new JsonObject().put("accessLevelId", accountOwner)),
                 403);
         assertThat(p.getString("detail")).contains("Account Owner");
+        assertThat(p.getString("field")).isEqualTo("accessLevelId");
         assertThat(levelsState()).isEqualTo(state);
 
         long users = db.users(owner.organizationId());
@@ -348,6 +365,7 @@ class EscalationIT {
                                 .put("kind", "EMPLOYEE")
                                 .put("accessLevelId", fullAdmin)),
                 "audit:read",
+                "accessLevelId",
                 state);
         assertThat(db.users(owner.organizationId())).isEqualTo(users);
 
@@ -358,10 +376,16 @@ class EscalationIT {
         escalation(
                 api.patch("/api/v1/users/" + employee, limited, new JsonObject().put("accessLevelId", fullAdmin)),
                 "audit:read",
+                "accessLevelId",
                 state);
-        problem(
-                api.patch("/api/v1/users/" + employee, limited, new JsonObject().put("accessLevelId", accountOwner)),
-                403);
+        assertThat(problem(
+                                api.patch(
+                                        "/api/v1/users/" + employee,
+                                        limited,
+                                        new JsonObject().put("accessLevelId", accountOwner)),
+                                403)
+                        .getString("field"))
+                .isEqualTo("accessLevelId");
         assertThat(levelsState()).isEqualTo(state);
 
         // what they hold, they may assign
@@ -395,7 +419,8 @@ class EscalationIT {
                             .put("firstName", "De")
                             .put("lastName", "Fault")
                             .put("kind", "EMPLOYEE"));
-            escalation(r, "", state);
+            // the body names no level, but the level is what to change: choose one within the manager's rights
+            escalation(r, "", "accessLevelId", state);
             assertThat(db.users(owner.organizationId()))
                     .as("users after a refused default assignment")
                     .isEqualTo(users);
@@ -419,7 +444,20 @@ class EscalationIT {
                             "a manager without audit:read signed in as a Full Admin (holding audit:read) through a reset link they issued")
                     .isFalse();
         }
-        problem(link, 403);
+        assertThat(problem(link, 403).containsKey("field"))
+                .as("a reset has no body: no field")
+                .isFalse();
+        // changing the e-mail (where reset links go) is refused the same way, naming the e-mail
+        String before = db.userState(fullAdmin.userId());
+        JsonObject email = problem(
+                api.patch(
+                        "/api/v1/users/" + fullAdmin.userId(),
+                        limited,
+                        new JsonObject().put("email", uniqueEmail("hijacked"))),
+                403);
+        assertThat(email.getString("type")).endsWith("/escalation");
+        assertThat(email.getString("field")).isEqualTo("email");
+        assertThat(db.userState(fullAdmin.userId())).isEqualTo(before);
         assertThat(api.get("/api/v1/me", fullAdmin).statusCode())
                 .as("the Full Admin's session survives")
                 .isEqualTo(200);
@@ -512,6 +550,92 @@ class EscalationIT {
     }
 
     @Test
+    @DisplayName(
+            "a manager cannot delete a level granting more than they hold (403 naming the part), only one within their own")
+    void aLevelBeyondOnesOwn_cannotBeDeleted() {
+        // unused levels, so only escalation stands in the way; each grants one thing the manager lacks
+        String withAudit = api.createAccessLevel(
+                        owner,
+                        Api.accessLevelBody(
+                                name("Auditing"), "OWN", Map.of(), "audit:read", "people:read", "users:read"))
+                .getString("id");
+        String salaryEditors = api.createAccessLevel(
+                        owner,
+                        Api.accessLevelBody(name("Salary editors"), "OWN", Map.of("salary", "EDIT"), "people:read"))
+                .getString("id");
+        String allRecords = api.createAccessLevel(
+                        owner,
+                        Api.accessLevelBody(name("All first names"), "ALL", Map.of("firstName", "VIEW"), "people:read"))
+                .getString("id");
+        String state = levelsState();
+        // the level as GET answers it: the field is the permission's index in its permissions
+        JsonArray auditPermissions = api.get("/api/v1/access-levels/" + withAudit, owner)
+                .bodyAsJsonObject()
+                .getJsonArray("permissions");
+        escalation(
+                api.delete("/api/v1/access-levels/" + withAudit, limited),
+                "audit:read",
+                "permissions." + auditPermissions.getList().indexOf("audit:read"),
+                state);
+        escalation(
+                api.delete("/api/v1/access-levels/" + salaryEditors, limited), "salary", "fieldRights.salary", state);
+        escalation(
+                api.delete("/api/v1/access-levels/" + allRecords, ownScoped), "record scope ALL", "recordScope", state);
+        for (String id : List.of(withAudit, salaryEditors, allRecords)) {
+            assertThat(api.get("/api/v1/access-levels/" + id, owner).statusCode())
+                    .as("still there")
+                    .isEqualTo(200);
+        }
+        assertThat(api
+                        .get("/api/v1/audit-events?action=access-level.deleted", owner)
+                        .bodyAsJsonObject()
+                        .getJsonArray("items")
+                        .stream()
+                        .map(o -> ((JsonObject) o).getString("targetId")))
+                .as("no deletion audited")
+                .doesNotContain(withAudit, salaryEditors, allRecords);
+
+        // within their own rights they may delete it; the owner may delete the rest
+        assertThat(api.delete("/api/v1/access-levels/" + allRecords, limited).statusCode())
+                .isEqualTo(204);
+        assertThat(api.delete("/api/v1/access-levels/" + withAudit, owner).statusCode())
+                .isEqualTo(204);
+        assertThat(api.delete("/api/v1/access-levels/" + salaryEditors, owner).statusCode())
+                .isEqualTo(204);
+    }
+
+    @Test
+    @DisplayName("a taken name is 409 naming the field 'name', whatever the case")
+    void aTakenName_is409NamingTheName() {
+        String taken = name("Taken");
+        String id = api.createAccessLevel(owner, Api.accessLevelBody(taken, "OWN", Map.of(), "people:read"))
+                .getString("id");
+        String state = levelsState();
+        JsonObject p = problem(
+                api.post(
+                        "/api/v1/access-levels",
+                        owner,
+                        Api.accessLevelBody(taken.toUpperCase(java.util.Locale.ROOT), "OWN", Map.of(), "people:read")),
+                409);
+        assertThat(p.getString("type")).endsWith("/name-taken");
+        assertThat(p.getString("field")).isEqualTo("name");
+        assertThat(levelsState()).isEqualTo(state);
+        String other = api.createAccessLevel(owner, Api.accessLevelBody(name("Other"), "OWN", Map.of(), "people:read"))
+                .getString("id");
+        state = levelsState();
+        p = problem(
+                api.put(
+                        "/api/v1/access-levels/" + other,
+                        owner,
+                        Api.accessLevelBody(taken, "OWN", Map.of(), "people:read")),
+                409);
+        assertThat(p.getString("type")).endsWith("/name-taken");
+        assertThat(p.getString("field")).isEqualTo("name");
+        assertThat(levelsState()).isEqualTo(state);
+        assertThat(id).isNotEqualTo(other);
+    }
+
+    @Test
     @DisplayName("an unknown or non-grantable permission is 400 naming it, for everyone")
     void anUnknownPermission_is400() {
         String state = levelsState();
@@ -523,6 +647,9 @@ class EscalationIT {
                             Api.accessLevelBody(name("Bogus"), "ALL", Map.of(), "people:read", permission)),
                     400);
             assertThat(p.getString("detail")).contains(permission);
+            assertThat(p.getString("field"))
+                    .as("the item, as the request validator names it")
+                    .isEqualTo("permissions.1");
             assertThat(levelsState()).isEqualTo(state);
         }
     }

@@ -241,7 +241,7 @@ class KeyLifecycleIT {
                 keyBody("too much", "PEOPLE", "SCOPED")
                         .put("permissions", new JsonArray().add("people:read"))
                         .put("fieldRights", new JsonObject().put("nationalId", "VIEW")));
-        problem(tooMuch, 403);
+        assertThat(problem(tooMuch, 403).getString("field")).isEqualTo("fieldRights.nationalId");
         assertThat(problemType(tooMuch)).as(tooMuch.toString()).isEqualTo("escalation");
 
         JsonObject created = api.createKey(
@@ -290,16 +290,18 @@ class KeyLifecycleIT {
                         .put("permissions", new JsonArray().add("people:read"))
                         .put("fieldRights", new JsonObject().put("salary", "VIEW")));
         assertThat(problemType(salary)).as(salary.toString()).isEqualTo("escalation");
-        problem(salary, 403);
+        assertThat(problem(salary, 403).getString("field")).isEqualTo("fieldRights.salary");
         Reply edit = api.patchKey(
                 dev.session(),
                 id(created),
                 new JsonObject().put("fieldRights", new JsonObject().put("firstName", "EDIT")));
-        problem(edit, 403);
+        assertThat(problem(edit, 403).getString("field")).isEqualTo("fieldRights.firstName");
         assertThat(problemType(edit)).isEqualTo("escalation");
         Reply notHeld = api.patchKey(
                 owner, id(created), new JsonObject().put("permissions", new JsonArray().add("people:delete")));
-        problem(notHeld, 403);
+        assertThat(problem(notHeld, 403).getString("field"))
+                .as("the permission's index in the request")
+                .isEqualTo("permissions.0");
         assertThat(problemType(notHeld))
                 .as("the admin changing it does not lift the owner's bound: %s", notHeld)
                 .isEqualTo("escalation");
