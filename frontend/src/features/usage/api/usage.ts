@@ -12,7 +12,7 @@ export const OUTCOMES = [
 export type Outcome = (typeof OUTCOMES)[number]['key'];
 
 export const RANGES = [
-  { id: '24h', label: 'Last 24 hours', short: '24 h', granularity: 'hour', count: 24 },
+  { id: '24h', label: 'Last 24 hours', short: '24 hours', granularity: 'hour', count: 24 },
   { id: '7d', label: 'Last 7 days', short: '7 days', granularity: 'day', count: 7 },
   { id: '30d', label: 'Last 30 days', short: '30 days', granularity: 'day', count: 30 },
 ] as const satisfies readonly { id: string; label: string; short: string; granularity: Granularity; count: number }[];
@@ -83,7 +83,7 @@ export function totalsOf(usage: Usage): Totals {
   return t;
 }
 
-const hourLabel = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const hourLabel = new Intl.DateTimeFormat(undefined, { hour: 'numeric' });
 const hourLong = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 // Day buckets are UTC days: label them as such so a day never shows under its neighbour's date.
 const dayLabel = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });

@@ -8,9 +8,12 @@ export function RangePicker({ value, onChange }: { value: RangeId; onChange: (id
       {RANGES.map((r) => (
         <label key={r.id} className="range-picker__option">
           <input type="radio" name="usage-range" value={r.id} checked={value === r.id} onChange={() => onChange(r.id)} />
+          {/* The long label on wide screens, the short one on phones: only the visible one names the radio. */}
           <span>
-            {r.label}
-            <span className="range-picker__unit"> ({r.granularity === 'hour' ? 'hourly' : 'daily'})</span>
+            <span className="range-picker__long">
+              {r.label} <span className="range-picker__unit">({r.granularity === 'hour' ? 'hourly' : 'daily'})</span>
+            </span>
+            <span className="range-picker__short">{r.short}</span>
           </span>
         </label>
       ))}
