@@ -59,7 +59,12 @@ export function UsageChart({ points, granularity, range, totals, subject }: Prop
           ))}
         </BarChart>
       </div>
-      <div id={tableId} className={showTable ? 'table-wrap usage-chart__table' : 'visually-hidden'}>
+      {/* Shown, it scrolls on its own: a named, focusable region so the keyboard can scroll it too. */}
+      <div
+        id={tableId}
+        className={showTable ? 'table-wrap usage-chart__table' : 'visually-hidden'}
+        {...(showTable ? { role: 'region', 'aria-label': 'Data table', tabIndex: 0 } : {})}
+      >
         <table className="table table--numbers">
           <caption className="visually-hidden">
             {subject} requests per {unit}, {range.label.toLowerCase()}
