@@ -97,8 +97,17 @@ const PAGES: Target[] = [
     path: () => '/usage',
     heading: 'Usage',
     ready: async (p) => {
-      await expect(p.getByRole('img', { name: /Stacked bar chart/ })).toBeVisible();
+      const totals = p.getByRole('definition');
+      await expect(totals).toHaveText([/^12/, /^7 58%/, /^3 25%/, /^2 17%/, /^0 0%/]);
+      await expect(p.getByRole('img', { name: /Stacked bar chart of the organization’s requests per hour, last 24 hours: 7 allowed, 3 denied, 2 rate-limited, 0 invalid/ })).toBeVisible();
       await expect(p.getByRole('link', { name: 'Payroll sync' })).toBeVisible();
+      // The range picker asks for days and keeps the same totals (all calls were made today).
+      const week = p.getByRole('radio', { name: /7 days/ });
+      await week.click(); // not check(): the controlled radio turns on once the address changes, a moment later
+      await expect(week).toBeChecked();
+      await expect(p).toHaveURL(/\?range=7d$/);
+      await expect(p.getByRole('img', { name: /requests per day, last 7 days: 7 allowed, 3 denied, 2 rate-limited/ })).toBeVisible();
+      await expect(p.getByRole('table', { name: /requests per day/ }).locator('tbody tr')).toHaveCount(7);
     },
   },
   {
@@ -136,6 +145,11 @@ async function check(target: Target, width: number) {
   // Nothing scrolls sideways at this width (the page itself; wide tables scroll inside their own box).
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow, `${target.name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
+  // Tables stack into cards on phones; one that still scrolls inside its box hides part of a value. Reported, not failed.
+  const clipped = await page.evaluate(() =>
+    [...document.querySelectorAll('.table-wrap')].filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.querySelector('caption')?.textContent ?? 'table'),
+  );
+  if (clipped.length) console.log(`[layout] ${target.name} at ${width}px: scrolls sideways inside its box: ${clipped.join(', ')}`);
 }
 
 for (const size of WIDTHS) {
