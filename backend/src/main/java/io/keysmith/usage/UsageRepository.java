@@ -30,7 +30,7 @@ public final class UsageRepository {
     public Future<JsonObject> usage(Tenant t, UUID key, OffsetDateTime from, OffsetDateTime to, String unit) {
         Tuple args = Tuple.of(t.org(), key, from, to, unit);
         Future<JsonArray> buckets = t.conn()
-                .preparedQuery("SELECT date_trunc($5, at) AS start,"
+                .preparedQuery("SELECT date_trunc($5, at, 'UTC') AS start,"
                         + " sum(count) FILTER (WHERE outcome = 'ALLOWED') AS allowed,"
                         + " sum(count) FILTER (WHERE outcome = 'DENIED') AS denied,"
                         + " sum(count) FILTER (WHERE outcome = 'RATE_LIMITED') AS rate_limited,"
