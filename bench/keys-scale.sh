@@ -15,7 +15,7 @@ session=$(curl -s -D - -o "$work/me.json" -XPOST "$base/api/v1/signup" -H 'conte
   | awk -F'[=;]' 'tolower($0) ~ /^set-cookie: ks_session/ {print $2}')
 read -r org owner csrf < <(python3 -c "import json;m=json.load(open('$work/me.json'));print(m['organization']['id'], m['user']['id'], m['csrfToken'])")
 gateway=$(curl -s -XPOST "$base/api/v1/api-keys" -H "Cookie: ks_session=$session" -H "X-CSRF-Token: $csrf" \
-  -H 'content-type: application/json' -d '{"name":"Gateway","apiType":"VERIFICATION","permissionMode":"INHERIT"}' \
+  -H 'content-type: application/json' -d '{"name":"Gateway","apiType":"VERIFICATION","permissionMode":"INHERIT","rateLimitPerMinute":100000000}' \
   | python3 -c 'import json,sys;print(json.load(sys.stdin)["secret"])')
 psqlk() { bench_psql "$@"; }
 load() { # n keep
@@ -24,7 +24,7 @@ load() { # n keep
   psqlk -c "ANALYZE api_keys"
 }
 heap() { jcmd "$server" GC.run >/dev/null; sleep 1; jcmd "$server" GC.heap_info | awk '/used/ {for (i=1;i<=NF;i++) if ($i ~ /used/) {gsub("K","",$(i+1)); print $(i+1); exit}}'; }
-run() { wrk -t2 -c64 -d"$DURATION" -s bench/zipf.lua "$base/api/v1/api-keys/verify" -- "$work/keys.txt" "$gateway" | awk '/Requests\/sec/ {print $2}'; }
+run() { wrk_checked -t2 -c64 -d"$DURATION" -s bench/zipf.lua "$base/api/v1/api-keys/verify" -- "$work/keys.txt" "$gateway" | awk '/Requests\/sec/ {print $2}'; }
 
 load 1000 1000
 wrk -t2 -c64 -d5s -s bench/zipf.lua "$base/api/v1/api-keys/verify" -- "$work/keys.txt" "$gateway" >/dev/null

@@ -13,7 +13,7 @@ session=$(curl -s -D - -o "$work/me.json" -XPOST "$base/api/v1/session" -H 'cont
 csrf=$(python3 -c "import json;print(json.load(open('$work/me.json'))['me']['csrfToken'])")
 mk() { curl -s -XPOST "$base/api/v1/api-keys" -H "Cookie: ks_session=$session" -H "X-CSRF-Token: $csrf" \
   -H 'content-type: application/json' -d "$1" | python3 -c 'import json,sys;print(json.load(sys.stdin)["secret"])'; }
-gateway=$(mk '{"name":"Gateway","apiType":"VERIFICATION","permissionMode":"INHERIT"}')
+gateway=$(mk '{"name":"Gateway","apiType":"VERIFICATION","permissionMode":"INHERIT","rateLimitPerMinute":100000000}')
 partner=$(mk '{"name":"Partner","apiType":"PEOPLE","permissionMode":"INHERIT","rateLimitPerMinute":100000000}')
 
 cat >"$work/verify.lua" <<LUA
@@ -27,7 +27,7 @@ curl -sf -XPOST "$base/api/v1/api-keys/verify" -H "Authorization: Bearer $gatewa
 
 rps() { awk '/Requests\/sec/ {print $2}'; }
 p99() { awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v=v/1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v=v*1000}; print v}'; }
-run() { wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@"; }
+run() { wrk_checked -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@"; }
 people="$base/api/v1/people?limit=50"
 # warm-up
 wrk -t2 -c"$CONNECTIONS" -d5s "$base/health/live" >/dev/null
@@ -38,8 +38,8 @@ live=$(run "$base/health/live"); live_rps=$(rps <<<"$live")
 ver=$(run -s "$work/verify.lua" "$base/api/v1/api-keys/verify"); ver_rps=$(rps <<<"$ver")
 fa=$(run -H "X-Keysmith-Gateway-Key: $gateway" -H "Authorization: Bearer $partner" -H "X-Forwarded-Method: GET" \
   -H "X-Forwarded-Uri: /api/v1/people?limit=50" "$base/api/v1/forward-auth"); fa_rps=$(rps <<<"$fa")
-pk=$(wrk -t2 -c32 -d"$DURATION" -H "Authorization: Bearer $partner" "$people" | rps)
-ps=$(wrk -t2 -c32 -d"$DURATION" -H "Cookie: ks_session=$session" "$people" | rps)
+pk=$(wrk_checked -t2 -c32 -d"$DURATION" -H "Authorization: Bearer $partner" "$people" | rps)
+ps=$(wrk_checked -t2 -c32 -d"$DURATION" -H "Cookie: ks_session=$session" "$people" | rps)
 half=$(awk -v r="$ver_rps" 'BEGIN {printf "%d", r/2/32}')
 fhalf=$(awk -v r="$fa_rps" 'BEGIN {printf "%d", r/2/32}')
 fa_fixed=$(hey -z "$DURATION" -c 32 -q "$fhalf" -H "X-Keysmith-Gateway-Key: $gateway" -H "Authorization: Bearer $partner" \

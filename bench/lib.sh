@@ -35,3 +35,13 @@ start_server() {
 bench_psql() {
   PGPASSWORD=$(cat "$work/data/postgres.password") psql -q -h 127.0.0.1 -p "$(cat "$work/data/postgres.port")" -U postgres keysmith "$@"
 }
+
+# wrk, with a loud note when some answers were not 2xx (a 429 or 401 is cheaper than the work being measured)
+wrk_checked() {
+  local out
+  out=$(wrk "$@")
+  printf '%s\n' "$out"
+  if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
+    echo "WARNING: $(grep 'Non-2xx or 3xx responses' <<<"$out" | xargs) of $(awk '/requests in/ {print $1}' <<<"$out") for wrk $*" >&2
+  fi
+}
