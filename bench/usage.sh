@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cost of usage metering and of rate limiting on cached verification, as ratios in one run: four servers (all on,
 # metering off, rate limiting off, and all on again as an A/A control), each on its own fresh embedded PostgreSQL, measured in alternating rounds so the
-# shared machine's noise falls on all three alike. Also: database writes per 1,000 verifications with metering on.
+# shared machine's noise falls on all of them alike. Also: database writes per 1,000 verifications with metering on.
 #   bench/usage.sh          # ROUNDS=3 DURATION=8s CONNECTIONS=64
 source "$(dirname "$0")/lib.sh"
 DURATION=${DURATION:-8s}
