@@ -212,23 +212,6 @@ describe('the access-level editor', () => {
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('Move its 2 user(s) to another access level first');
   });
 
-  it('shows the server’s refusal to delete a level granting more than the editor holds, and says so beforehand', async () => {
-    const user = userEvent.setup();
-    mockApi({
-      ...editorHandlers(limitedMe),
-      [`GET /api/v1/access-levels/${CUSTOM_ID}`]: () => Response.json(level({ recordScope: 'OWN', fieldRights: { firstName: 'VIEW' }, permissions: ['audit:read', 'people:read'] })),
-      [`DELETE /api/v1/access-levels/${CUSTOM_ID}`]: () =>
-        serverProblem(403, 'escalation', "You cannot delete an access level granting permission 'audit:read': your own access level does not hold it", 'permissions.0'),
-    });
-    const { router } = renderApp(`/settings/access-levels/${CUSTOM_ID}`);
-    await user.click(await screen.findByRole('button', { name: 'Delete access level' }));
-    const dialog = screen.getByRole('dialog', { name: 'Delete “Payroll integration”?' });
-    expect(within(dialog).getByRole('note')).toHaveTextContent('(“View the audit log”): the server refuses to delete it');
-    await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent("You cannot delete an access level granting permission 'audit:read'");
-    expect(router.state.location.pathname).toBe(`/settings/access-levels/${CUSTOM_ID}`);
-  });
-
   it('asks before leaving with unsaved changes', async () => {
     const user = userEvent.setup();
     mockApi(editorHandlers());
@@ -244,25 +227,20 @@ describe('the access-level editor', () => {
     await waitFor(() => expect(router.state.location.pathname).toBe('/settings/access-levels'));
   });
 
-  it('warns when a level already grants more than the editor holds, and lets them remove it but not add it back', async () => {
-    const user = userEvent.setup();
+  it('opens a level granting more than the editor holds read-only, naming those rights', async () => {
     mockApi({
       ...editorHandlers(limitedMe),
       [`GET /api/v1/access-levels/${CUSTOM_ID}`]: () => Response.json(level({ permissions: ['people:read', 'audit:read'] })),
     });
     renderApp(`/settings/access-levels/${CUSTOM_ID}`);
-    const warning = await screen.findByText(/This level grants rights you don’t hold yourself/);
-    expect(warning).toHaveTextContent('(“View the audit log”, all records, view on Salary)');
-    const audit = screen.getByRole('checkbox', { name: /View the audit log/ });
-    expect(audit).toBeChecked();
-    expect(audit).toBeEnabled();
-    await user.click(audit);
-    expect(audit).not.toBeChecked();
-    expect(audit).toBeDisabled();
-    await user.click(screen.getByRole('radio', { name: /Own record only/ }));
-    await user.click(radio('Salary', 'None'));
-    expect(screen.queryByText(/This level grants rights you don’t hold yourself/)).toBeNull();
+    const note = await screen.findByText(/this level grants rights you don’t hold yourself/);
+    expect(note.closest('p')).toHaveTextContent('(“View the audit log”, all records, view on Salary)');
+    expect(note.closest('p')).toHaveTextContent('Only someone who holds them can change or delete it');
+    expect(screen.getByRole('checkbox', { name: /View the audit log/ })).toBeDisabled();
+    expect(screen.queryByRole('button', { name: /Save|Delete|Set all/ })).toBeNull();
+    expect(screen.getByRole('link', { name: 'Back to access levels' })).toBeInTheDocument();
   });
+
   it('hides catalog groups marked non-grantable', async () => {
     const base = editorHandlers();
     const catalog = { ...EDITOR_CATALOG, groups: [...EDITOR_CATALOG.groups, { resource: 'platform', title: 'Platform operator', grantable: false, permissions: [{ name: 'platform:manage-organizations', title: 'Create organizations' }] }] };

@@ -150,7 +150,13 @@ function Editor({ me, catalog, level, canManage }: { me: Me; catalog: Permission
   }, [errors, formError]);
 
   const builtin = Boolean(level && !level.editable);
-  const readOnly = builtin || !canManage;
+  // The server lets only someone holding every right of a stored level change or delete it.
+  const storedExcess = useMemo(
+    () => (level && !builtin && canManage ? excessOf(toDraft(level), me, catalog) : []),
+    [level, builtin, canManage, me, catalog],
+  );
+  const stronger = storedExcess.length > 0;
+  const readOnly = builtin || !canManage || stronger;
   const dirty = !readOnly && JSON.stringify(toWrite(draft, catalog)) !== JSON.stringify(toWrite(initial, catalog));
   const { blocker, release } = useLeaveGuard(dirty);
 
@@ -160,8 +166,6 @@ function Editor({ me, catalog, level, canManage }: { me: Me; catalog: Permission
   const operationGroups = groups.filter((g) => g.resource !== DEVELOPER_RESOURCE);
   const developerGroup = groups.find((g) => g.resource === DEVELOPER_RESOURCE);
   const excess = readOnly ? [] : excessOf(draft, me, catalog);
-  // The server refuses to delete a level granting more than the editor holds, as it refuses to save one.
-  const storedExcess = useMemo(() => (level && !readOnly ? excessOf(toDraft(level), me, catalog) : []), [level, readOnly, me, catalog]);
   const scopeNotMine = me.recordScope !== 'ALL';
 
   const update = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
@@ -245,6 +249,11 @@ function Editor({ me, catalog, level, canManage }: { me: Me; catalog: Permission
         <p className="alert alert--info" role="note">
           <strong>Built-in access level: read-only.</strong> Keysmith defines what Account Owner, Full Admin and Employee may do,
           so they cannot be changed or deleted. To grant a different set of rights, <Link to={`${LIST}/new`}>create a custom access level</Link>.
+        </p>
+      ) : stronger ? (
+        <p className="alert alert--warning" role="note">
+          <strong>Read-only: this level grants rights you don’t hold yourself</strong> ({storedExcess.join(', ')}). Only
+          someone who holds them can change or delete it, so that nobody takes away rights they could not give.
         </p>
       ) : readOnly ? (
         <p className="alert alert--info" role="note">
@@ -390,11 +399,6 @@ function Editor({ me, catalog, level, canManage }: { me: Me; catalog: Permission
               ? `${level.userCount} ${level.userCount === 1 ? 'user holds' : 'users hold'} this level: the server refuses to delete a level in use. Move them to another level first.`
               : 'Nobody holds this level. Deleting it cannot be undone.'}
           </p>
-          {storedExcess.length > 0 && (
-            <p className="alert alert--warning" role="note">
-              It grants rights you don’t hold yourself ({storedExcess.join(', ')}): the server refuses to delete it.
-            </p>
-          )}
           <FormError message={deleteError} />
           <div className="actions">
             <button type="button" className="button" onClick={closeDelete}>

@@ -77,6 +77,15 @@ public final class AccessLevelService {
                                     if (!before.getBoolean("editable")) {
                                         return Future.failedFuture(builtin());
                                     }
+                                    Rights.Uncovered beyond = caller.rights().firstNotCovered(Rights.fromJson(before));
+                                    if (beyond != null) {
+                                        // shrinking a stronger level would take rights from its holders: only
+                                        // someone who holds them may change it (as for deletion)
+                                        return Future.failedFuture(escalation(
+                                                "You cannot change an access level granting " + beyond.description()
+                                                        + ": your own access level does not hold it",
+                                                beyond.field(before.getJsonArray("permissions"))));
+                                    }
                                     return levels.update(c, id, body)
                                             .compose(after -> audit.append(
                                                             c,

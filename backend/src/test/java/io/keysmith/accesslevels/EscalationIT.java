@@ -551,7 +551,7 @@ class EscalationIT {
 
     @Test
     @DisplayName(
-            "a manager cannot delete a level granting more than they hold (403 naming the part), only one within their own")
+            "a manager cannot delete or change a level granting more than they hold (403 naming the part), only one within their own")
     void aLevelBeyondOnesOwn_cannotBeDeleted() {
         // unused levels, so only escalation stands in the way; each grants one thing the manager lacks
         String withAudit = api.createAccessLevel(
@@ -594,6 +594,19 @@ class EscalationIT {
                         .map(o -> ((JsonObject) o).getString("targetId")))
                 .as("no deletion audited")
                 .doesNotContain(withAudit, salaryEditors, allRecords);
+
+        // nor change it, not even to shrink it within their own rights: that would take rights from its holders
+        String auditingName = api.get("/api/v1/access-levels/" + withAudit, owner)
+                .bodyAsJsonObject()
+                .getString("name");
+        escalation(
+                api.put(
+                        "/api/v1/access-levels/" + withAudit,
+                        limited,
+                        Api.accessLevelBody(auditingName, "OWN", Map.of(), "people:read")),
+                "audit:read",
+                "permissions." + auditPermissions.getList().indexOf("audit:read"),
+                state);
 
         // within their own rights they may delete it; the owner may delete the rest
         assertThat(api.delete("/api/v1/access-levels/" + allRecords, limited).statusCode())
