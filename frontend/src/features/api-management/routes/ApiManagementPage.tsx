@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import '@/features/api-management/routes/key-links.css';
 import { EmptyState, ErrorBox, Loading, PageHeader, StatusPill } from '@/components/ui/Feedback';
@@ -52,9 +52,15 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
   const setFilter = (name: keyof KeyFilters) => (e: React.ChangeEvent<HTMLSelectElement>) =>
     setFilters((f) => ({ ...f, [name]: e.target.value }));
   const replace = (key: ApiKey) => setItems((list) => list.map((k) => (k.id === key.id ? key : k)));
+  // the query the rows on screen answer: a "Load more" that returns after the filters changed is dropped
+  const query = JSON.stringify(filters);
+  const shown = useRef(query);
+  shown.current = query;
   const loadMore = async () => {
     try {
+      const asked = query;
       const page = await listOrgKeys(filters, next);
+      if (shown.current !== asked) return;
       setItems((i) => [...i, ...page.items]);
       setNext(page.next);
     } catch (e) {
