@@ -4,7 +4,7 @@ import { vi } from 'vitest';
 import type { Schemas } from '@/lib/api-client';
 import { routes } from '@/app/router';
 
-export type Recorded = { method: string; path: string; body: unknown; headers: Headers };
+export type Recorded = { method: string; path: string; body: unknown; headers: Headers; search?: string };
 type Handler = (req: Recorded) => Response | Promise<Response>;
 
 export const problem = (status: number, detail: string, field?: string) =>
@@ -102,7 +102,7 @@ export function mockApi(handlers: Record<string, Handler>) {
     vi.fn(async (input: Request) => {
       const url = new URL(input.url);
       const text = input.method === 'GET' ? '' : await input.text();
-      const rec: Recorded = { method: input.method, path: url.pathname, body: text ? JSON.parse(text) : undefined, headers: input.headers };
+      const rec: Recorded = { method: input.method, path: url.pathname, body: text ? JSON.parse(text) : undefined, headers: input.headers, search: url.search };
       calls.push(rec);
       const handler = handlers[`${input.method} ${url.pathname}`];
       if (handler) return handler(rec);

@@ -1,13 +1,64 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { EmptyState, ErrorBox, Loading, PageHeader } from '@/components/ui/Feedback';
+import { Field } from '@/components/ui/Field';
 import { api, errorMessage, unwrap, type Schemas } from '@/lib/api-client';
+import { hasPermission, useMe } from '@/lib/auth';
 import { formatDateTime } from '@/lib/format';
 import { useAsync } from '@/lib/use-async';
 
 type AuditEvent = Schemas['AuditEvent'];
 
+// The actions the server records, for the filter (the API filters by exact action).
+const ACTIONS = [
+  'access-level.created',
+  'access-level.deleted',
+  'access-level.updated',
+  'api-key.created',
+  'api-key.disabled',
+  'api-key.enabled',
+  'api-key.revoked',
+  'api-key.rotated',
+  'api-key.transferred',
+  'api-key.updated',
+  'api-key.used-from-new-address',
+  'organization.created',
+  'partner.created',
+  'person.created',
+  'person.deleted',
+  'person.updated',
+  'policy.changed',
+  'session.sign-in-failed',
+  'session.signed-in',
+  'session.signed-out',
+  'user.created',
+  'user.deactivated',
+  'user.invitation-accepted',
+  'user.password-reset',
+  'user.password-reset-issued',
+  'user.reactivated',
+  'user.updated',
+];
+
+type Filters = { action: string; actorUserId: string };
+
 export function AuditPage() {
-  const first = useAsync(async (signal) => unwrap(await api.GET('/api/v1/audit-events', { params: { query: { limit: 50 } }, signal })), []);
+  const me = useMe();
+  const [filters, setFilters] = useState<Filters>({ action: '', actorUserId: '' });
+  const query = (after?: string) => ({
+    limit: 50,
+    ...(filters.action ? { action: filters.action } : {}),
+    ...(filters.actorUserId ? { actorUserId: filters.actorUserId } : {}),
+    ...(after ? { after } : {}),
+  });
+  const users = useAsync(
+    async (signal) =>
+      hasPermission(me, 'users:read') ? unwrap(await api.GET('/api/v1/users', { params: { query: { limit: 200 } }, signal })).items : [],
+    [me.user.id],
+  );
+  const first = useAsync(
+    async (signal) => unwrap(await api.GET('/api/v1/audit-events', { params: { query: query() }, signal })),
+    [filters.action, filters.actorUserId],
+  );
   const [items, setItems] = useState<AuditEvent[]>([]);
   const [next, setNext] = useState<string>();
   const [moreError, setMoreError] = useState<string>();
@@ -17,9 +68,13 @@ export function AuditPage() {
       setNext(first.data.next);
     }
   }, [first.data]);
+  const filtersRef = useRef(filters);
+  filtersRef.current = filters;
   const loadMore = async () => {
     try {
-      const page = unwrap(await api.GET('/api/v1/audit-events', { params: { query: { limit: 50, after: next } } }));
+      const asked = filters;
+      const page = unwrap(await api.GET('/api/v1/audit-events', { params: { query: query(next) } }));
+      if (asked !== filtersRef.current) return; // the filters changed meanwhile: this page belongs to the old list
       setItems((i) => [...i, ...page.items]);
       setNext(page.next);
     } catch (e) {
@@ -29,12 +84,40 @@ export function AuditPage() {
   return (
     <section className="page" aria-labelledby="page-title">
       <PageHeader title="Audit log">Every security-relevant action, newest first.</PageHeader>
+      <form className="filters" role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
+        <Field label="Action">
+          {(p) => (
+            <select {...p} value={filters.action} onChange={(e) => setFilters((f) => ({ ...f, action: e.target.value }))}>
+              <option value="">Any</option>
+              {ACTIONS.map((a) => (
+                <option key={a} value={a}>
+                  {a}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {(users.data?.length ?? 0) > 0 && (
+          <Field label="Who">
+            {(p) => (
+              <select {...p} value={filters.actorUserId} onChange={(e) => setFilters((f) => ({ ...f, actorUserId: e.target.value }))}>
+                <option value="">Anyone</option>
+                {users.data!.map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.firstName} {u.lastName} ({u.email})
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
+      </form>
       {first.loading ? (
         <Loading />
       ) : first.error ? (
         <ErrorBox error={first.error} onRetry={first.reload} />
       ) : items.length === 0 ? (
-        <EmptyState title="Nothing recorded yet" icon="✎" />
+        <EmptyState title={filters.action || filters.actorUserId ? 'No events match these filters' : 'Nothing recorded yet'} icon="✎" />
       ) : (
         <div className="table-wrap">
           <table className="table">
