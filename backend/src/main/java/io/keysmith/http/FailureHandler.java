@@ -131,10 +131,13 @@ public final class FailureHandler implements Handler<RoutingContext> {
         };
     }
 
-    /** Connection failures (SQLSTATE classes 08 and 57P) mean the database is away, not that we have a bug. */
+    /** Connection failures (refused, reset, closed; SQLSTATE classes 08 and 57P) mean the database is away, not that we have a bug. */
     static boolean isDatabaseUnavailable(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
+            // a reset or closed socket reaches a handler only from a database connection cut mid-query
             if (c instanceof java.net.ConnectException
+                    || c instanceof java.net.SocketException
+                    || c instanceof java.nio.channels.ClosedChannelException
                     || c instanceof io.vertx.sqlclient.ClosedConnectionException
                     || c instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
                 return true;
