@@ -18,14 +18,10 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +48,7 @@ public final class KeyAuthentication {
             String apiType,
             String status,
             String ownerStatus,
+            boolean suspended,
             OffsetDateTime expiresAt,
             OffsetDateTime graceUntil,
             List<Cidr> allowlist,
@@ -66,6 +63,7 @@ public final class KeyAuthentication {
         REVOKED,
         EXPIRED,
         OWNER_INACTIVE,
+        SUSPENDED,
         ADDRESS
     }
 
@@ -249,6 +247,9 @@ public final class KeyAuthentication {
         if (!v.ownerStatus().equals("ACTIVE")) {
             return new Outcome(null, Failure.OWNER_INACTIVE);
         }
+        if (v.suspended()) {
+            return new Outcome(null, Failure.SUSPENDED);
+        }
         if ((v.expiresAt() != null && !v.expiresAt().isAfter(now))
                 || (v.graceUntil() != null && !v.graceUntil().isAfter(now))) {
             return new Outcome(null, Failure.EXPIRED);
@@ -281,35 +282,7 @@ public final class KeyAuthentication {
     }
 
     private Verdict verdict(Row r) {
-        Rights owner = rights(
-                r.getString("owner_builtin"),
-                r.getString("owner_scope"),
-                r.getValue("owner_field_rights"),
-                r.getArrayOfStrings("owner_permissions"));
         ApiTypes.ApiType type = apiTypes.get(r.getString("api_type"));
-        Set<String> typePermissions = type == null ? Set.of() : type.permissions();
-        Set<String> permissions = new TreeSet<>();
-        Map<String, String> fields = new LinkedHashMap<>();
-        if ("INHERIT".equals(r.getString("permission_mode"))) {
-            permissions.addAll(owner.permissions());
-            fields.putAll(owner.fieldRights());
-        } else {
-            for (String p : r.getArrayOfStrings("key_permissions")) {
-                if (owner.has(p)) {
-                    permissions.add(p);
-                }
-            }
-            Object keyFields = r.getValue("key_field_rights");
-            if (keyFields instanceof JsonObject kf) {
-                kf.forEach(e -> {
-                    String wanted = String.valueOf(e.getValue());
-                    String held = owner.field(e.getKey());
-                    fields.put(
-                            e.getKey(), Rights.LEVELS.indexOf(wanted) <= Rights.LEVELS.indexOf(held) ? wanted : held);
-                });
-            }
-        }
-        permissions.retainAll(typePermissions); // a key never calls outside its API type
         List<Cidr> allowlist = new ArrayList<>();
         for (String c : r.getArrayOfStrings("ip_allowlist")) {
             allowlist.add(Cidr.parse(c));
@@ -331,18 +304,11 @@ public final class KeyAuthentication {
                 r.getString("api_type"),
                 r.getString("status"),
                 r.getString("owner_status"),
+                EffectiveRights.suspended(r),
                 r.getOffsetDateTime("expires_at"),
                 r.getOffsetDateTime("grace_until"),
                 allowlist,
-                new Rights(null, owner.recordScope(), fields, permissions),
+                EffectiveRights.of(r, type),
                 rate);
-    }
-
-    private static Rights rights(String builtin, String scope, Object fields, String[] permissions) {
-        Map<String, String> f = new LinkedHashMap<>();
-        if (fields instanceof JsonObject j) {
-            j.forEach(e -> f.put(e.getKey(), String.valueOf(e.getValue())));
-        }
-        return new Rights(builtin, scope, f, new TreeSet<>(Arrays.asList(permissions)));
     }
 }
