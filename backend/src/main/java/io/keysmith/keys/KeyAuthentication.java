@@ -40,6 +40,15 @@ public final class KeyAuthentication {
     private static final Logger LOG = LoggerFactory.getLogger(KeyAuthentication.class);
     public static final String CHANNEL = "keysmith_keys";
 
+    /** Test seam: sees a load whose database read completed (and may hold it), and each notification handled. */
+    interface Hook {
+        Future<Void> loaded(UUID keyId);
+
+        void notified(String org);
+    }
+
+    static volatile Hook hook;
+
     /** What a key may do, as of its last load. {@code null} fields on a miss. */
     record Verdict(
             UUID org,
@@ -150,10 +159,16 @@ public final class KeyAuthentication {
         });
         subscriber
                 .channel(CHANNEL)
-                .handler(org -> cache.asMap()
-                        .entrySet()
-                        .removeIf(e -> e.getValue().isEmpty()
-                                || e.getValue().get().org().toString().equals(org)))
+                .handler(org -> {
+                    cache.asMap()
+                            .entrySet()
+                            .removeIf(e -> e.getValue().isEmpty()
+                                    || e.getValue().get().org().toString().equals(org));
+                    Hook h = hook;
+                    if (h != null) {
+                        h.notified(org);
+                    }
+                })
                 .subscribeHandler(v -> {
                     cache.invalidateAll(); // anything may have changed while we were not listening
                     notificationsUp = true;
@@ -215,12 +230,19 @@ public final class KeyAuthentication {
         }
         return cached != null
                 ? Future.succeededFuture(cached)
-                : load(key, 0).map(v -> {
-                    if (notificationsUp) {
-                        cache.put(cacheKey, v);
-                    }
-                    return v;
-                });
+                : load(key, 0)
+                        .compose(v -> {
+                            Hook h = hook;
+                            return h == null || v.isEmpty()
+                                    ? Future.succeededFuture(v)
+                                    : h.loaded(v.get().keyId()).map(x -> v);
+                        })
+                        .map(v -> {
+                            if (notificationsUp) {
+                                cache.put(cacheKey, v);
+                            }
+                            return v;
+                        });
     }
 
     /** Tries the current secret version, then older ones (keys hashed before a secret rotation). */
