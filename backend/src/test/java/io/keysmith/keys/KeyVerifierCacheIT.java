@@ -62,7 +62,7 @@ class KeyVerifierCacheIT {
 
     @AfterEach
     void unhook() {
-        KeyAuthentication.hook = null;
+        KeyVerifier.hook = null;
     }
 
     private static CompletableFuture<HttpResponse<String>> people(String secret) {
@@ -87,7 +87,7 @@ class KeyVerifierCacheIT {
         Promise<Void> release = Promise.promise();
         AtomicInteger notifications = new AtomicInteger();
         AtomicInteger held = new AtomicInteger();
-        KeyAuthentication.hook = new KeyAuthentication.Hook() {
+        KeyVerifier.hook = new KeyVerifier.Hook() {
             @Override
             public Future<Void> loaded(UUID loaded) {
                 if (!loaded.equals(keyId) || held.getAndIncrement() > 0) {
