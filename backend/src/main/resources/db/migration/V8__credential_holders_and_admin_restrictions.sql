@@ -8,6 +8,13 @@ UPDATE api_keys SET secret_holder_user_id = created_by;
 ALTER TABLE api_keys ALTER COLUMN secret_holder_user_id SET NOT NULL;
 ALTER TABLE api_keys ADD FOREIGN KEY (organization_id, secret_holder_user_id) REFERENCES users (organization_id, id);
 CREATE INDEX api_keys_holder ON api_keys (organization_id, secret_holder_user_id);
+-- A key's first holder is its creator: inserts that name no holder (bulk loads, bench/keys-scale.sh) get that.
+CREATE FUNCTION ks_default_secret_holder() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.secret_holder_user_id := COALESCE(NEW.secret_holder_user_id, NEW.created_by);
+  RETURN NEW;
+END $$;
+CREATE TRIGGER api_keys_default_holder BEFORE INSERT ON api_keys FOR EACH ROW EXECUTE FUNCTION ks_default_secret_holder();
 
 -- Restrictions set by someone other than the owner: 'DISABLED', 'EXPIRES_AT', 'IP_ALLOWLIST'.
 ALTER TABLE api_keys ADD COLUMN admin_restrictions text[] NOT NULL DEFAULT '{}'
