@@ -26,7 +26,7 @@ start_server() {
   server=$!
   # several servers may run at once (one per configuration): stop them all on exit
   _servers="${_servers:-} $server"; _works="${_works:-} $work"
-  trap 'kill $_servers 2>/dev/null; wait $_servers 2>/dev/null; rm -rf $_works' EXIT
+  trap 'kill $_servers 2>/dev/null; wait $_servers 2>/dev/null || true; rm -rf $_works' EXIT
   for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.1; done
   base="http://127.0.0.1:$port"
 }
