@@ -53,6 +53,7 @@ public record KeysmithConfig(
         int keyCacheTtlSeconds,
         int keyFailuresPerMinute,
         List<Cidr> gatewayCidrs,
+        String gatewayClientAddressHeader,
         int usageFlushSeconds,
         int usageMaxBuckets,
         boolean usageMetering,
@@ -139,6 +140,7 @@ public record KeysmithConfig(
                 s.integer("key.cache.ttl.seconds", 1, 3600),
                 s.integer("key.failures.per.minute", 1, 1_000_000),
                 s.cidrs("gateway.cidrs"),
+                headerName("gateway.client.address.header", s.string("gateway.client.address.header")),
                 s.integer("usage.flush.seconds", 1, 300),
                 s.integer("usage.max.buckets", 1000, 10_000_000),
                 s.bool("usage.metering.enabled"),
@@ -165,6 +167,13 @@ public record KeysmithConfig(
             throw ConfigException.invalid(
                     key, null, "must be a URL like postgresql://user:password@host:5432/keysmith");
         }
+    }
+
+    private static String headerName(String key, String value) {
+        if (!value.matches("[A-Za-z0-9-]{1,64}")) {
+            throw ConfigException.invalid(key, value, "must be an HTTP header name such as X-Real-IP");
+        }
+        return value;
     }
 
     private static String url(String key, String value) {
