@@ -40,6 +40,11 @@ public final class ServerProcess {
         e.put("KEYSMITH_HTTP_PORT", Integer.toString(port));
         e.put("KEYSMITH_MANAGEMENT_PORT", Integer.toString(management));
         e.put("KEYSMITH_HTTP_HOST", "127.0.0.1");
+        // as TestServer: every test signs up and signs in from 127.0.0.1 (the throttle tests set their own)
+        e.putIfAbsent("KEYSMITH_SIGNUP_THROTTLE_ADDRESS", "100000");
+        e.putIfAbsent("KEYSMITH_SIGNUP_THROTTLE_EMAIL", "100000");
+        e.putIfAbsent("KEYSMITH_SIGNIN_THROTTLE_ATTEMPTS", "1000000");
+        e.putIfAbsent("KEYSMITH_PASSWORD_HASHING_ADDRESS_BURST", "10000");
         pb.environment().putAll(e);
         long t0 = System.nanoTime();
         Process p = pb.start();
