@@ -78,6 +78,12 @@ public final class FailureHandler implements Handler<RoutingContext> {
                     "Something went wrong on our side; quote error id " + errorId + " to support",
                     null);
         }
+        if (failure instanceof io.vertx.pgclient.PgException pg
+                && ("22021".equals(pg.getSqlState()) || "22P05".equals(pg.getSqlState()))) {
+            // a character PostgreSQL cannot store (NUL): the request's fault; RequestValidation names the field first,
+            // this is the backstop for values that reach SQL by another way
+            return ApiProblem.badRequest("The request contains a character that is not allowed (NUL)", null);
+        }
         if (isDatabaseUnavailable(failure)) {
             LOG.warn(
                     "Database unavailable on {} {}: {}",

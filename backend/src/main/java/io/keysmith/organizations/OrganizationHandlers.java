@@ -27,7 +27,7 @@ public final class OrganizationHandlers {
     }
 
     public void createAsOperator(RoutingContext rc) {
-        service.createAsOperator(RequestValidation.input(rc).bodyObject(), client.publicBase(rc), client.address(rc))
+        service.createAsOperator(RequestValidation.input(rc).bodyObject(), client.publicBase(), client.address(rc))
                 .onSuccess(created -> Responses.json(rc, 201, created))
                 .onFailure(rc::fail);
     }

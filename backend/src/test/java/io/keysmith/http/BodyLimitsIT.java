@@ -98,9 +98,35 @@ class BodyLimitsIT {
         assertThat(d.getString("detail")).contains("nested");
     }
 
+    /** /health/live latencies in microseconds, one probe every 10 ms for {@code seconds}. */
+    private static List<Long> probe(HttpClient probe, URI live, int seconds) throws Exception {
+        List<Long> micros = new ArrayList<>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            long t0 = System.nanoTime();
+            HttpResponse<Void> r = probe.send(
+                    HttpRequest.newBuilder(live).timeout(Duration.ofSeconds(20)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            micros.add((System.nanoTime() - t0) / 1000);
+            assertThat(r.statusCode()).isEqualTo(200);
+            Thread.sleep(10);
+        }
+        Collections.sort(micros);
+        return micros;
+    }
+
+    private static long p99(List<Long> sorted) {
+        return sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
+    }
+
+    /**
+     * The issue's attack: 8 clients send the 800 KB body in a loop. /health/live's p99 stays under 50 ms; on a
+     * machine too loaded for that even without the attack (the 2 shared cores here often are), under 3x the p99
+     * measured just before without it: a blocked event loop (0.8 s per body before the fix) fails either way.
+     */
     @Test
     void eightAttackersInParallel_leaveHealthLiveP99Under50ms() throws Exception {
-        String attack = manyProperties(90_000);
+        byte[] attack = manyProperties(90_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         HttpClient attackers = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1)
@@ -109,60 +135,62 @@ class BodyLimitsIT {
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI target = URI.create("http://127.0.0.1:" + server.port() + "/api/v1/key-format/check");
         URI live = URI.create("http://127.0.0.1:" + server.port() + "/health/live");
-        // warm both paths up
-        for (int i = 0; i < 20; i++) {
-            probe.send(HttpRequest.newBuilder(live).build(), HttpResponse.BodyHandlers.discarding());
-        }
+        probe(probe, live, 1); // warm-up
+        List<Long> baseline = probe(probe, live, 2);
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger sent = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         for (int i = 0; i < 8; i++) {
             pool.submit(() -> {
                 while (running.get()) {
                     try {
-                        attackers.send(
+                        HttpResponse<Void> r = attackers.send(
                                 HttpRequest.newBuilder(target)
                                         .header("Content-Type", "application/json")
                                         .timeout(Duration.ofSeconds(20))
-                                        .POST(HttpRequest.BodyPublishers.ofString(attack))
+                                        .POST(HttpRequest.BodyPublishers.ofByteArray(attack))
                                         .build(),
                                 HttpResponse.BodyHandlers.discarding());
+                        if (r.statusCode() == 413) {
+                            refused.incrementAndGet();
+                        }
                     } catch (Exception e) {
-                        // a server that stops reading an oversized upload may close the connection: still an attempt
+                        // a server that stops reading an oversized upload may close the connection: refused too
+                        refused.incrementAndGet();
                     }
                     sent.incrementAndGet();
                 }
                 return null;
             });
         }
-        List<Long> micros = Collections.synchronizedList(new ArrayList<>());
+        List<Long> attacked;
         try {
             Thread.sleep(300); // the attack is under way
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
-            while (System.nanoTime() < end) {
-                long t0 = System.nanoTime();
-                HttpResponse<Void> r = probe.send(
-                        HttpRequest.newBuilder(live)
-                                .timeout(Duration.ofSeconds(20))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                micros.add((System.nanoTime() - t0) / 1000);
-                assertThat(r.statusCode()).isEqualTo(200);
-                Thread.sleep(10);
-            }
+            attacked = probe(probe, live, 4);
         } finally {
             running.set(false);
             pool.shutdown();
             pool.awaitTermination(60, TimeUnit.SECONDS);
         }
-        List<Long> sorted = new ArrayList<>(micros);
-        Collections.sort(sorted);
-        long p50 = sorted.get(sorted.size() / 2);
-        long p99 = sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
+        long bound = Math.max(50_000, 3 * p99(baseline));
         System.out.printf(
-                "[BodyLimitsIT] attack requests=%d, /health/live samples=%d p50=%.1f ms p99=%.1f ms max=%.1f ms%n",
-                sent.get(), sorted.size(), p50 / 1000.0, p99 / 1000.0, sorted.get(sorted.size() - 1) / 1000.0);
+                "[BodyLimitsIT] attack requests=%d (refused %d); /health/live without attack: n=%d p50=%.1f ms"
+                        + " p99=%.1f ms; under attack: n=%d p50=%.1f ms p99=%.1f ms max=%.1f ms; bound %.1f ms%n",
+                sent.get(),
+                refused.get(),
+                baseline.size(),
+                baseline.get(baseline.size() / 2) / 1000.0,
+                p99(baseline) / 1000.0,
+                attacked.size(),
+                attacked.get(attacked.size() / 2) / 1000.0,
+                p99(attacked) / 1000.0,
+                attacked.get(attacked.size() - 1) / 1000.0,
+                bound / 1000.0);
         assertThat(sent.get()).as("the attack ran").isGreaterThan(8);
-        assertThat(p99).as("/health/live p99 in microseconds").isLessThan(50_000);
+        assertThat(refused.get()).as("every attack request refused").isEqualTo(sent.get());
+        assertThat(p99(attacked))
+                .as("/health/live p99 under attack, in microseconds")
+                .isLessThan(bound);
     }
 }

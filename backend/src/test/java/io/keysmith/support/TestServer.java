@@ -31,6 +31,8 @@ public final class TestServer implements AutoCloseable {
                 .put("instances", 1)
                 .put("database.url", PostgresFixture.uri(database))
                 .put("secret", TEST_SECRET)
+                // required with an external database; links point here whatever Host a request carries
+                .put("public.url", "http://keysmith.test")
                 .put("shutdown.grace.seconds", 2)
                 .put(
                         "data.dir",
