@@ -39,6 +39,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
         if (problem.retryAfterSeconds() > 0) {
             response.putHeader("Retry-After", Integer.toString(problem.retryAfterSeconds()));
         }
+        if (!rc.request().isEnded()) {
+            // refused before its body was read (413 from Content-Length): close the connection rather than receive
+            // and buffer the rest of an upload nobody will read
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+        }
         response.end(problem.toJson(rc.request().path()).toBuffer());
     }
 

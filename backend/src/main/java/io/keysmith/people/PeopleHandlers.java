@@ -26,9 +26,10 @@ public final class PeopleHandlers {
         int limit = Page.limit(in);
         Caller caller = Caller.of(rc);
         PeopleService.Order order = PeopleService.Order.of(caller.rights());
-        // a cursor names the last row a page showed, sealed for this organization, caller and order: it cannot be
-        // made from the id of a record the caller cannot see (issue 13 item 7)
-        String binding = "listPeople|" + caller.organizationId() + "|" + caller.userId() + "|" + order;
+        // a cursor names the last row a page showed, sealed for this organization, caller, record scope and order:
+        // it cannot be made from the id of a record the caller cannot see (issue 13 item 7)
+        String binding = "listPeople|" + caller.organizationId() + "|" + caller.userId() + "|"
+                + (caller.rights().allRecords() ? "ALL" : "OWN") + "|" + order;
         UUID after = null;
         Object given = in.query().get("after");
         if (given != null) {
