@@ -40,9 +40,12 @@ public final class FailureHandler implements Handler<RoutingContext> {
             response.putHeader("Retry-After", Integer.toString(problem.retryAfterSeconds()));
         }
         if (!rc.request().isEnded()) {
-            // refused before its body was read (413 from Content-Length): close the connection rather than receive
-            // and buffer the rest of an upload nobody will read
+            // refused before its body was read (413 from Content-Length): close the connection once the answer is
+            // written rather than receive (and buffer) the rest of an upload nobody will read
             response.putHeader(HttpHeaders.CONNECTION, "close");
+            response.end(problem.toJson(rc.request().path()).toBuffer())
+                    .onComplete(x -> rc.request().connection().close());
+            return;
         }
         response.end(problem.toJson(rc.request().path()).toBuffer());
     }
