@@ -6,7 +6,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -219,8 +218,11 @@ public final class KeyRepository {
                 .compose(x -> policies(t));
     }
 
-    /** Before the organization is known: the key whose secret hashes to {@code hash} (SECURITY DEFINER). */
-    public Future<Row> byHash(SqlConnection conn, byte[] hash) {
+    /**
+     * Before the organization is known: the key whose secret hashes to {@code hash} (SECURITY DEFINER). One
+     * statement: it needs no transaction around it (one round trip on the pool).
+     */
+    public Future<Row> byHash(io.vertx.sqlclient.SqlClient conn, byte[] hash) {
         return conn.preparedQuery("SELECT * FROM ks_key_by_hash($1)")
                 .execute(Tuple.of(Buffer.buffer(hash)))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
