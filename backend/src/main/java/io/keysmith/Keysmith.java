@@ -8,6 +8,7 @@ import io.keysmith.audit.AuditHandlers;
 import io.keysmith.audit.AuditRepository;
 import io.keysmith.auth.OperatorAuthentication;
 import io.keysmith.auth.PasswordHasher;
+import io.keysmith.auth.PasswordSalts;
 import io.keysmith.auth.SessionAuthentication;
 import io.keysmith.auth.SessionHandlers;
 import io.keysmith.auth.SessionService;
@@ -296,7 +297,11 @@ public final class Keysmith {
                     PeopleRepository peopleRepository = new PeopleRepository();
                     // services
                     ClientAddress client = new ClientAddress(config.trustedProxies(), config.publicUrl());
-                    PasswordHasher hasher = new PasswordHasher(vertx, config.passwordHashingThreads());
+                    PasswordHasher hasher = new PasswordHasher(
+                            vertx,
+                            config.passwordHashingThreads(),
+                            config.passwordHashingAddressBurst(),
+                            config.passwordHashingAddressPerSecond());
                     SessionService sessions = new SessionService(
                             database,
                             db.secret(),
@@ -306,10 +311,17 @@ public final class Keysmith {
                             pool,
                             config.signInLimitPerAccount(),
                             config.signInLimitPerAddress(),
-                            Duration.ofSeconds(config.signInWindowSeconds()));
+                            config.signInAttemptsPerAddress(),
+                            Duration.ofSeconds(config.signInWindowSeconds()),
+                            new SignInThrottle.SignUpLimits(
+                                    config.signUpLimitPerAddress(),
+                                    config.signUpLimitPerEmail(),
+                                    Duration.ofSeconds(config.signUpWindowSeconds())));
+                    PasswordSalts salts = new PasswordSalts(pool, db.secret());
                     SignInService signIn = new SignInService(
                             database,
                             hasher,
+                            salts,
                             sessions,
                             throttle,
                             userRepository,
@@ -328,6 +340,9 @@ public final class Keysmith {
                             database,
                             config.signUpEnabled(),
                             hasher,
+                            salts,
+                            throttle,
+                            mailer,
                             organizationRepository,
                             users,
                             sessions,

@@ -73,6 +73,7 @@ public final class Routes {
         t.put("getReadiness", h.health()::ready);
         t.put("checkKeyFormat", h.keyFormat()::check);
         t.put("signUp", h.organizations()::signUp);
+        t.put("confirmSignUp", h.organizations()::confirmSignUp);
         t.put("createOrganizationAsOperator", h.organizations()::createAsOperator);
         t.put("signIn", h.sessions()::signIn);
         t.put("signOut", h.sessions()::signOut);
