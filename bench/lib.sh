@@ -26,7 +26,7 @@ start_server() {
   server=$!
   # several servers may run at once (one per configuration): stop them all on exit
   _servers="${_servers:-} $server"; _works="${_works:-} $work"
-  trap 'kill $_servers 2>/dev/null; wait $_servers 2>/dev/null; rm -rf $_works' EXIT
+  trap 'kill $_servers 2>/dev/null; wait $_servers 2>/dev/null || true; rm -rf $_works' EXIT
   for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.1; done
   base="http://127.0.0.1:$port"
 }
@@ -44,4 +44,24 @@ wrk_checked() {
   if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
     echo "WARNING: $(grep 'Non-2xx or 3xx responses' <<<"$out" | xargs) of $(awk '/requests in/ {print $1}' <<<"$out") for wrk $*" >&2
   fi
+}
+
+# Bytes the server allocated per request (all its threads, JFR jdk.ThreadAllocationStatistics at the start and end
+# of a recording around one wrk run), e.g. `allocated_per_request -s script.lua URL`; wrk runs -t2 -c32 for
+# ${ALLOC_DURATION:-5s}. JFR's own allocation and the idle server's background work are included (both are small).
+allocated_per_request() {
+  local jfr="$work/alloc-$RANDOM.jfr" out n
+  jcmd "$server" JFR.start name=bench-alloc settings="$PWD/bench/alloc.jfc" filename="$jfr" >/dev/null
+  out=$(wrk -t2 -c32 -d"${ALLOC_DURATION:-5s}" "$@")
+  jcmd "$server" JFR.stop name=bench-alloc >/dev/null
+  n=$(awk '/requests in/ {print $1}' <<<"$out")
+  python3 bench/jfr_alloc.py "$jfr" "$n"
+}
+
+# p99 (ms) and achieved rate of `hey` holding a fixed rate: fixed_rate RATE_PER_S DURATION [hey args...] URL
+# (32 workers, each -q RATE/32; hey, not wrk, because wrk cannot hold a rate)
+fixed_rate() {
+  local rate=$1 duration=$2; shift 2
+  local q=$(( rate / 32 > 0 ? rate / 32 : 1 ))
+  hey -z "$duration" -c 32 -q "$q" "$@" | awk '/Requests\/sec/ {r=$2} /99% in/ {p=$3*1000} END {printf "%.2f %.0f\n", p, r}'
 }
