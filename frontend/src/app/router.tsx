@@ -11,6 +11,7 @@ import { EditApiKeyPage } from '@/features/api-keys/routes/EditApiKeyPage';
 import { NewApiKeyPage } from '@/features/api-keys/routes/NewApiKeyPage';
 import { ApiManagementPage } from '@/features/api-management/routes/ApiManagementPage';
 import { AuditPage } from '@/features/audit/routes/AuditPage';
+import { ConfirmSignUpPage } from '@/features/auth/routes/ConfirmSignUpPage';
 import { AcceptInvitationPage } from '@/features/auth/routes/AcceptInvitationPage';
 import { SignInPage } from '@/features/auth/routes/SignInPage';
 import { SignUpPage } from '@/features/auth/routes/SignUpPage';
@@ -44,6 +45,7 @@ export const routes: RouteObject[] = [
       { path: 'sign-in', element: <SignInPage /> },
       { path: 'sign-up', element: <SignUpPage /> },
       { path: 'accept-invitation', element: <AcceptInvitationPage /> },
+      { path: 'confirm-sign-up', element: <ConfirmSignUpPage /> },
       {
         element: (
           <RequireSession>

@@ -28,7 +28,13 @@ export function setUnauthorizedHandler(handler: (() => void) | undefined) {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 // A 401 from these means "wrong credentials" or "not signed in yet", not "your session ended".
-const NO_SESSION_PATHS = ['/api/v1/session', '/api/v1/signup', '/api/v1/invitations/accept', '/api/v1/me'];
+const NO_SESSION_PATHS = [
+  '/api/v1/session',
+  '/api/v1/signup',
+  '/api/v1/signup/confirm',
+  '/api/v1/invitations/accept',
+  '/api/v1/me',
+];
 
 const sessionMiddleware: Middleware = {
   onRequest({ request }) {

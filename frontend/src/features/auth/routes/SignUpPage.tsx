@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useNavigate } from 'react-router';
 import { Field, FormError } from '@/components/ui/Field';
-import { api, unwrap } from '@/lib/api-client';
+import { api, unwrap, type Schemas } from '@/lib/api-client';
 import { useSession } from '@/lib/auth';
 import { useFormErrors } from '@/lib/form-errors';
 import { AuthLayout } from '@/features/auth/routes/AuthLayout';
@@ -20,9 +20,24 @@ export function SignUpPage() {
     password: '',
   });
   const [busy, setBusy] = useState(false);
+  const [mailedTo, setMailedTo] = useState<string | null>(null);
   const errors = useFormErrors(FIELDS);
 
   if (session.status === 'signed-in' && !busy) return <Navigate to="/" replace />;
+
+  if (mailedTo) {
+    return (
+      <AuthLayout title="Check your e-mail">
+        <p role="status" className="alert alert--info">
+          We sent a link to <strong>{mailedTo}</strong>. Follow it to create your organization; it works once, for 24
+          hours. Nothing is created until then.
+        </p>
+        <p className="auth__switch">
+          Already have an account? <Link to="/sign-in">Sign in</Link>
+        </p>
+      </AuthLayout>
+    );
+  }
 
   const set = (name: FieldName) => (e: React.ChangeEvent<HTMLInputElement>) =>
     setValues((v) => ({ ...v, [name]: e.target.value }));
@@ -36,8 +51,14 @@ export function SignUpPage() {
     }
     setBusy(true);
     try {
-      const me = unwrap(await api.POST('/api/v1/signup', { body: values }));
-      signedIn(me);
+      const answer = unwrap(await api.POST('/api/v1/signup', { body: values }));
+      if ('status' in answer && answer.status === 'CONFIRMATION_SENT') {
+        // SMTP is configured: the e-mail must be proven before anything exists (ADR 0010)
+        setMailedTo(values.email);
+        setBusy(false);
+        return;
+      }
+      signedIn(answer as Schemas['Me']);
       navigate('/api-keys', { replace: true });
     } catch (error) {
       errors.show(error);

@@ -78,6 +78,7 @@ class BadInputIT {
                     () -> new JsonObject()
                             .put("email", Api.uniqueEmail("nobody"))
                             .put("password", "whatever-password")),
+            Map.entry("confirmSignUp", () -> new JsonObject().put("token", "not-a-real-token-0123456789abcdef")),
             Map.entry(
                     "acceptInvitation",
                     () -> new JsonObject()

@@ -43,6 +43,11 @@ public final class ServerProcess {
         if (e.containsKey("KEYSMITH_DATABASE_URL")) {
             e.putIfAbsent("KEYSMITH_PUBLIC_URL", "http://keysmith.test"); // required with an external database
         }
+        // as TestServer: every test signs up and signs in from 127.0.0.1 (the throttle tests set their own)
+        e.putIfAbsent("KEYSMITH_SIGNUP_THROTTLE_ADDRESS", "100000");
+        e.putIfAbsent("KEYSMITH_SIGNUP_THROTTLE_EMAIL", "100000");
+        e.putIfAbsent("KEYSMITH_SIGNIN_THROTTLE_ATTEMPTS", "1000000");
+        e.putIfAbsent("KEYSMITH_PASSWORD_HASHING_ADDRESS_BURST", "10000");
         pb.environment().putAll(e);
         long t0 = System.nanoTime();
         Process p = pb.start();
