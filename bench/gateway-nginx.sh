@@ -94,7 +94,7 @@ status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 rps() { awk '/Requests\/sec/ {print $2}'; }
 run() { wrk_checked -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $partner" "http://127.0.0.1:$1$uri"; }
 wrk -t2 -c"$CONNECTIONS" -d5s -H "Authorization: Bearer $partner" "http://127.0.0.1:$noop$uri" >/dev/null
-wrk -t2 -c"$CONNECTIONS" -d5s -H "Authorization: Bearer $partner" "http://127.0.0.1:$protected$uri" >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d"${WARMUP:-20s}" -H "Authorization: Bearer $partner" "http://127.0.0.1:$protected$uri" >/dev/null
 noop1=$(run "$noop" | rps)
 fa=$(run "$protected" | rps)
 noop2=$(run "$noop" | rps)
