@@ -51,7 +51,7 @@ real_run() { # real keys round robin (every key in turn): requests/s and the rea
 
 # warm: every real key once, then the round robin for a while
 still_cached >/dev/null
-wrk -t2 -c32 -d20s -s bench/zipf.lua "$base/api/v1/api-keys/verify" -- "$work/keys.txt" "$gateway" seq >/dev/null
+wrk -t2 -c32 -d"${WARMUP:-45s}" -s bench/zipf.lua "$base/api/v1/api-keys/verify" -- "$work/keys.txt" "$gateway" seq >/dev/null
 read -r before_rps before_hits < <(real_run)
 before_cached=$(still_cached)
 heap_before=$(live_heap)
