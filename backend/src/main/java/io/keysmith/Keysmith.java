@@ -8,6 +8,7 @@ import io.keysmith.audit.AuditHandlers;
 import io.keysmith.audit.AuditRepository;
 import io.keysmith.auth.OperatorAuthentication;
 import io.keysmith.auth.PasswordHasher;
+import io.keysmith.auth.PasswordSalts;
 import io.keysmith.auth.SessionAuthentication;
 import io.keysmith.auth.SessionHandlers;
 import io.keysmith.auth.SessionService;
@@ -27,12 +28,13 @@ import io.keysmith.http.Routes;
 import io.keysmith.keys.ApiTypes;
 import io.keysmith.keys.ForwardAuthHandlers;
 import io.keysmith.keys.KeyAuthHandler;
-import io.keysmith.keys.KeyAuthentication;
 import io.keysmith.keys.KeyFormatHandlers;
 import io.keysmith.keys.KeyHandlers;
 import io.keysmith.keys.KeyHasher;
+import io.keysmith.keys.KeyOperations;
 import io.keysmith.keys.KeyRepository;
 import io.keysmith.keys.KeyService;
+import io.keysmith.keys.KeyVerifier;
 import io.keysmith.keys.ServerSecret;
 import io.keysmith.ops.HealthHandlers;
 import io.keysmith.ops.ManagementVerticle;
@@ -45,6 +47,7 @@ import io.keysmith.people.PeopleHandlers;
 import io.keysmith.people.PeopleRepository;
 import io.keysmith.people.PeopleService;
 import io.keysmith.usage.KeyMetrics;
+import io.keysmith.usage.KeyUsageSupply;
 import io.keysmith.usage.RateLimitExchange;
 import io.keysmith.usage.RateLimitRepository;
 import io.keysmith.usage.RateLimiter;
@@ -294,7 +297,11 @@ public final class Keysmith {
                     PeopleRepository peopleRepository = new PeopleRepository();
                     // services
                     ClientAddress client = new ClientAddress(config.trustedProxies(), config.publicUrl());
-                    PasswordHasher hasher = new PasswordHasher(vertx, config.passwordHashingThreads());
+                    PasswordHasher hasher = new PasswordHasher(
+                            vertx,
+                            config.passwordHashingThreads(),
+                            config.passwordHashingAddressBurst(),
+                            config.passwordHashingAddressPerSecond());
                     SessionService sessions = new SessionService(
                             database,
                             db.secret(),
@@ -304,10 +311,17 @@ public final class Keysmith {
                             pool,
                             config.signInLimitPerAccount(),
                             config.signInLimitPerAddress(),
-                            Duration.ofSeconds(config.signInWindowSeconds()));
+                            config.signInAttemptsPerAddress(),
+                            Duration.ofSeconds(config.signInWindowSeconds()),
+                            new SignInThrottle.SignUpLimits(
+                                    config.signUpLimitPerAddress(),
+                                    config.signUpLimitPerEmail(),
+                                    Duration.ofSeconds(config.signUpWindowSeconds())));
+                    PasswordSalts salts = new PasswordSalts(pool, db.secret());
                     SignInService signIn = new SignInService(
                             database,
                             hasher,
+                            salts,
                             sessions,
                             throttle,
                             userRepository,
@@ -326,6 +340,9 @@ public final class Keysmith {
                             database,
                             config.signUpEnabled(),
                             hasher,
+                            salts,
+                            throttle,
+                            mailer,
                             organizationRepository,
                             users,
                             sessions,
@@ -376,31 +393,31 @@ public final class Keysmith {
                                         registry)
                                 .start(vertx, config.rateLimitSyncMillis());
                     }
-                    KeyAuthentication keyAuthentication = new KeyAuthentication(
+                    // the key cache is bounded by memory: an eighth of the heap, at most 128 MiB
+                    long keyCacheBytes =
+                            Math.min(128L << 20, Runtime.getRuntime().maxMemory() / 8);
+                    KeyVerifier keyVerifier = new KeyVerifier(
                             database,
                             keyRepository,
                             keyHasher,
                             apiTypes,
                             Duration.ofSeconds(config.keyCacheTtlSeconds()),
-                            keyMetrics);
-                    // a change committed here reaches this replica's key cache at once; others hear it through NOTIFY
-                    keys.onChange(keyAuthentication::invalidate);
-                    users.onChange(keyAuthentication::invalidate);
-                    accessLevels.onChange(keyAuthentication::invalidate);
-                    SessionAuthentication sessionAuthentication = new SessionAuthentication(sessions);
-                    KeyAuthHandler keyAuthHandler = new KeyAuthHandler(
-                            keyAuthentication,
-                            sessionAuthentication,
-                            client,
+                            keyCacheBytes,
                             config.keyFailuresPerMinute(),
-                            usage,
-                            keyMetrics,
-                            limiter);
+                            new KeyUsageSupply(limiter, usage, keyMetrics));
+                    // a change committed here reaches this replica's key cache at once; others hear it through NOTIFY
+                    keys.onChange(keyVerifier::invalidate);
+                    users.onChange(keyVerifier::invalidate);
+                    accessLevels.onChange(keyVerifier::invalidate);
+                    KeyOperations keyOperations = KeyOperations.from(contract.getRawContract(), apiTypes);
+                    SessionAuthentication sessionAuthentication = new SessionAuthentication(sessions);
+                    KeyAuthHandler keyAuthHandler = new KeyAuthHandler(keyVerifier, sessionAuthentication, client);
                     Routes.Security security = new Routes.Security(
                             sessionAuthentication,
                             sessions,
                             new OperatorAuthentication(config.operatorToken().orElse("")),
-                            keyAuthHandler);
+                            keyAuthHandler,
+                            keyOperations);
                     // handlers
                     HealthHandlers health = new HealthHandlers(pool);
                     SessionHandlers sessionHandlers = new SessionHandlers(signIn, sessions, client);
@@ -413,16 +430,15 @@ public final class Keysmith {
                             new AuditHandlers(database, auditRepository),
                             new AccessLevelHandlers(accessLevels, catalog, client),
                             new PeopleHandlers(people, client),
-                            new KeyHandlers(keys, apiTypes, client, keyAuthentication, usage, keyMetrics, limiter),
+                            new KeyHandlers(keys, apiTypes, client, keyVerifier),
                             new PartnerHandlers(database, new PartnerRepository(), auditRepository, catalog, client),
                             new ForwardAuthHandlers(
-                                    contract,
+                                    keyOperations,
+                                    keyVerifier,
                                     keyAuthHandler,
-                                    keyAuthentication,
                                     client,
                                     config.gatewayCidrs(),
-                                    usage,
-                                    keyMetrics),
+                                    config.gatewayClientAddressHeader()),
                             new UsageHandlers(database, usageRepository, keys));
 
                     ApiVerticle.Setup setup = new ApiVerticle.Setup(
@@ -435,7 +451,7 @@ public final class Keysmith {
                             handlers,
                             security,
                             httpPort);
-                    return keyAuthentication
+                    return keyVerifier
                             .listen(vertx, db.target().app())
                             .compose(x -> vertx.deployVerticle(
                                     () -> new ApiVerticle(setup), new DeploymentOptions().setInstances(instances)))

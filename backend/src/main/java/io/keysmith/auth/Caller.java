@@ -8,8 +8,14 @@ import java.util.UUID;
 
 /** Who is calling, as established by an authentication provider: organization, user, and current rights. */
 public record Caller(UUID organizationId, UUID userId, Rights rights, String sessionToken) {
+    /** Where an authentication that already built the caller (a verified key) leaves it for the handlers. */
+    public static final String CONTEXT = "keysmith.caller";
 
     public static Caller of(RoutingContext rc) {
+        Caller known = rc.get(CONTEXT);
+        if (known != null) {
+            return known;
+        }
         User user = rc.user();
         if (user == null) {
             throw new ApiProblem(401, "unauthenticated", "Authentication required", null, null);

@@ -25,30 +25,59 @@ public final class PasswordHasher {
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
     private final WorkerExecutor workers;
-    /** Verified against when no account matches, so a miss costs as long as a wrong password. */
-    private final String decoy;
+    private final HashingGate gate;
 
-    public PasswordHasher(Vertx vertx, int threads) {
+    /**
+     * {@code burst} hashes per source address at once, then {@code perSecond}; one running and two waiting per
+     * address: enough for a person (and an office behind one address), not enough to hog the pool.
+     */
+    public PasswordHasher(Vertx vertx, int threads, int burst, double perSecond) {
         this.workers = vertx.createSharedWorkerExecutor("keysmith-password-hashing", threads);
-        this.decoy = hashNow("decoy password that matches nothing");
+        this.gate = new HashingGate(threads, 2, burst, perSecond);
     }
 
-    public Future<String> hash(String password) {
-        return workers.executeBlocking(() -> hashNow(password), false);
+    /**
+     * Admission before any other work of a request that will hash (sign-in, sign-up, accepting a link): fails with
+     * 429 when the address has used up its share; cheap, in memory.
+     */
+    public Future<Void> admit(String address) {
+        return gate.admit(address)
+                ? Future.succeededFuture()
+                : Future.failedFuture(HashingGate.busy(gate.retryAfter(address)));
     }
 
-    public Future<Boolean> verify(String password, String stored) {
-        return workers.executeBlocking(
-                () -> verifyNow(password, stored == null ? decoy : stored) && stored != null, false);
+    /**
+     * The PHC string of {@code password} with the person's salt (see {@link PasswordSalts}) at the current cost: what
+     * a new password is stored as, and the one Argon2 computation of a sign-in, compared with every membership's
+     * stored string ({@link #sameHash}). Through the gate, so one source address cannot occupy the pool.
+     */
+    public Future<String> hash(String password, String salt, String address) {
+        return gate.submit(address, () -> workers.executeBlocking(() -> hashNow(password, salt), false));
+    }
+
+    /** Constant-time equality of two PHC strings (salt, cost and hash alike). */
+    public static boolean sameHash(String a, String b) {
+        return a != null
+                && b != null
+                && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A fresh random salt, base64 without padding as in the PHC string. */
+    public static String newSalt() {
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        return B64.encodeToString(salt);
     }
 
     /** Blocking: for start-up work such as the demo seed, never on an event loop. */
     public static String hashNow(String password) {
-        byte[] salt = new byte[16];
-        RANDOM.nextBytes(salt);
-        byte[] out = derive(password, salt, MEMORY_KIB, ITERATIONS, PARALLELISM);
-        return "$argon2id$v=19$m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + PARALLELISM + "$"
-                + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+        return hashNow(password, newSalt());
+    }
+
+    static String hashNow(String password, String salt) {
+        byte[] out = derive(password, B64D.decode(salt), MEMORY_KIB, ITERATIONS, PARALLELISM);
+        return "$argon2id$v=19$m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + PARALLELISM + "$" + salt + "$"
+                + B64.encodeToString(out);
     }
 
     static boolean verifyNow(String password, String stored) {

@@ -19,7 +19,8 @@ import java.util.UUID;
 
 /**
  * Sign-in, sign-out, accepting invitations. The password is checked before anything about organizations is
- * revealed; a person in several organizations then chooses one. Failures are throttled and audited.
+ * revealed; a person in several organizations then chooses one. A sign-in costs one password hash whatever the
+ * number of memberships (ADR 0010). Attempts are throttled; a failure is audited only in the organization chosen.
  */
 public final class SignInService {
 
@@ -30,6 +31,7 @@ public final class SignInService {
 
     private final Db db;
     private final PasswordHasher hasher;
+    private final PasswordSalts salts;
     private final SessionService sessions;
     private final SignInThrottle throttle;
     private final UserRepository users;
@@ -40,6 +42,7 @@ public final class SignInService {
     public SignInService(
             Db db,
             PasswordHasher hasher,
+            PasswordSalts salts,
             SessionService sessions,
             SignInThrottle throttle,
             UserRepository users,
@@ -48,6 +51,7 @@ public final class SignInService {
             AuditRepository audit) {
         this.db = db;
         this.hasher = hasher;
+        this.salts = salts;
         this.sessions = sessions;
         this.throttle = throttle;
         this.users = users;
@@ -57,7 +61,8 @@ public final class SignInService {
     }
 
     public Future<Outcome> signIn(String email, String password, UUID chosen, String source) {
-        return throttle.reserve(email, source)
+        return hasher.admit(source)
+                .compose(x -> throttle.reserve(email, source))
                 .compose(x -> db.withoutOrganization(c -> c.preparedQuery("SELECT * FROM ks_sign_in_candidates($1)")
                         .execute(Tuple.of(email.trim()))))
                 .compose(rows -> {
@@ -69,9 +74,9 @@ public final class SignInService {
                                 r.getUUID("user_id"),
                                 r.getString("password_hash")));
                     }
-                    return matching(candidates, password)
+                    return matching(email, candidates, password, source)
                             .compose(matches -> matches.isEmpty()
-                                    ? auditFailure(candidates, source)
+                                    ? auditFailure(candidates, chosen, source)
                                             .compose(x -> Future.<List<Candidate>>failedFuture(invalid()))
                                     : Future.succeededFuture(matches));
                 })
@@ -109,35 +114,36 @@ public final class SignInService {
                 });
     }
 
-    /** A failed sign-in is recorded in each organization where the e-mail belongs (never the password). */
-    private Future<Void> auditFailure(List<Candidate> candidates, String source) {
-        return Future.all(candidates.stream()
-                        .map(c -> db.inOrganization(
-                                c.organizationId(),
-                                conn -> audit.append(
-                                        conn,
-                                        AuditEvent.by(null, "session.sign-in-failed", "user", c.userId(), source))))
-                        .toList())
-                .mapEmpty();
+    /**
+     * A failed sign-in is recorded only in the organization the request chose, if the e-mail belongs there (never
+     * the password). Anyone can sign up an organization with someone else's e-mail, so an organization the person did
+     * not choose never learns of their mistyped passwords; the attempt is still counted by the throttle.
+     */
+    private Future<Void> auditFailure(List<Candidate> candidates, UUID chosen, String source) {
+        if (chosen == null) {
+            return Future.succeededFuture();
+        }
+        return candidates.stream()
+                .filter(c -> c.organizationId().equals(chosen))
+                .findFirst()
+                .map(c -> db.inOrganization(
+                        c.organizationId(),
+                        conn -> audit.append(
+                                conn, AuditEvent.by(null, "session.sign-in-failed", "user", c.userId(), source))))
+                .orElse(Future.succeededFuture());
     }
 
-    /** Every candidate is checked (a decoy when there is none), so timing does not tell whether an e-mail exists. */
-    private Future<List<Candidate>> matching(List<Candidate> candidates, String password) {
-        if (candidates.isEmpty()) {
-            return hasher.verify(password, null).map(x -> List.of());
-        }
-        List<Future<Boolean>> checks = candidates.stream()
-                .map(c -> hasher.verify(password, c.passwordHash()))
-                .toList();
-        return Future.all(checks).map(all -> {
-            List<Candidate> ok = new ArrayList<>();
-            for (int i = 0; i < candidates.size(); i++) {
-                if (checks.get(i).result()) {
-                    ok.add(candidates.get(i));
-                }
-            }
-            return ok;
-        });
+    /**
+     * One Argon2 computation whatever the number of memberships: the password with the person's salt (a decoy salt
+     * for an unknown e-mail, so timing does not tell whether it exists), compared in constant time with each
+     * membership's stored string.
+     */
+    private Future<List<Candidate>> matching(String email, List<Candidate> candidates, String password, String source) {
+        return salts.forSignIn(email)
+                .compose(salt -> hasher.hash(password, salt, source))
+                .map(derived -> candidates.stream()
+                        .filter(c -> PasswordHasher.sameHash(derived, c.passwordHash()))
+                        .toList());
     }
 
     public Future<Void> signOut(Caller caller, String source) {
@@ -174,37 +180,43 @@ public final class SignInService {
     /** Sets the password from a one-time invitation or reset token, ends older sessions, and signs in. */
     public Future<Outcome> acceptInvitation(String token, String password, String source) {
         byte[] hash = Tokens.sha256(token);
-        return db.withoutOrganization(c -> users.findToken(c, hash)).compose(row -> {
-            if (row == null) {
-                return Future.failedFuture(
-                        ApiProblem.notFound("This link is not valid: it was used, replaced or has expired"));
-            }
-            UUID org = row.getUUID("organization_id");
-            UUID userId = row.getUUID("user_id");
-            String purpose = row.getString("purpose");
-            return hasher.hash(password)
-                    .compose(passwordHash -> db.inOrganization(
-                            org,
-                            c -> users.consumeToken(c, hash)
-                                    .compose(consumed -> consumed
-                                            ? Future.succeededFuture()
-                                            : Future.failedFuture(ApiProblem.notFound("This link was just used")))
-                                    .compose(x -> users.setPassword(c, userId, passwordHash))
-                                    .compose(x -> SessionService.endAllOf(c, userId))
-                                    .compose(x -> audit.append(
-                                            c,
-                                            AuditEvent.by(
-                                                    userId,
-                                                    purpose.equals("INVITATION")
-                                                            ? "user.invitation-accepted"
-                                                            : "user.password-reset",
-                                                    "user",
-                                                    userId,
-                                                    source)))
-                                    .compose(x -> sessions.create(c, userId))
-                                    .compose(session ->
-                                            me(c, userId, session).map(me -> new Outcome(session, me, null)))));
-        });
+        return hasher.admit(source)
+                .compose(a -> db.withoutOrganization(c -> users.findToken(c, hash)))
+                .compose(row -> {
+                    if (row == null) {
+                        return Future.failedFuture(
+                                ApiProblem.notFound("This link is not valid: it was used, replaced or has expired"));
+                    }
+                    UUID org = row.getUUID("organization_id");
+                    UUID userId = row.getUUID("user_id");
+                    String purpose = row.getString("purpose");
+                    // the person's salt: this membership's hash joins the one a sign-in computes for the e-mail
+                    return db.inOrganization(org, c -> users.find(c, userId))
+                            .compose(user -> salts.forNewPassword(user.getString("email")))
+                            .compose(salt -> hasher.hash(password, salt, source))
+                            .compose(passwordHash -> db.inOrganization(
+                                    org,
+                                    c -> users.consumeToken(c, hash)
+                                            .compose(consumed -> consumed
+                                                    ? Future.succeededFuture()
+                                                    : Future.failedFuture(
+                                                            ApiProblem.notFound("This link was just used")))
+                                            .compose(x -> users.setPassword(c, userId, passwordHash))
+                                            .compose(x -> SessionService.endAllOf(c, userId))
+                                            .compose(x -> audit.append(
+                                                    c,
+                                                    AuditEvent.by(
+                                                            userId,
+                                                            purpose.equals("INVITATION")
+                                                                    ? "user.invitation-accepted"
+                                                                    : "user.password-reset",
+                                                            "user",
+                                                            userId,
+                                                            source)))
+                                            .compose(x -> sessions.create(c, userId))
+                                            .compose(session ->
+                                                    me(c, userId, session).map(me -> new Outcome(session, me, null)))));
+                });
     }
 
     private static ApiProblem invalid() {

@@ -7,20 +7,31 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 
 /**
- * Failed sign-ins counted per account and per source address in fixed windows, in PostgreSQL so every replica
- * counts together. Over the limit: 429 with Retry-After until the window ends. Success clears the account's count.
+ * Sign-ins and sign-ups counted in fixed windows, in PostgreSQL so every replica counts together. Sign-in: failures
+ * per account and per source address, and every attempt per address (a success clears the account's failures and
+ * gives the address its failure back, but never its attempt: an address cannot refill its budget by signing in to
+ * its own account). Sign-up: every attempt per address and per e-mail. Over a limit: 429 with Retry-After until the
+ * window ends.
  */
 public final class SignInThrottle {
+    /** Sign-up limits per window: per source address and per (lower-cased) e-mail. */
+    public record SignUpLimits(int perAddress, int perEmail, Duration window) {}
+
     private final Pool pool;
     private final int perAccount;
     private final int perAddress;
+    private final int attemptsPerAddress;
     private final Duration window;
+    private final SignUpLimits signUp;
 
-    public SignInThrottle(Pool pool, int perAccount, int perAddress, Duration window) {
+    public SignInThrottle(
+            Pool pool, int perAccount, int perAddress, int attemptsPerAddress, Duration window, SignUpLimits signUp) {
         this.pool = pool;
         this.perAccount = perAccount;
         this.perAddress = perAddress;
+        this.attemptsPerAddress = attemptsPerAddress;
         this.window = window;
+        this.signUp = signUp;
     }
 
     static String accountKey(String email) {
@@ -31,11 +42,35 @@ public final class SignInThrottle {
         return "address:" + address;
     }
 
+    static String attemptsKey(String address) {
+        return "attempts:" + address;
+    }
+
+    /** Counts a sign-up attempt per address and per e-mail before any work is done; 429 over either limit. */
+    public Future<Void> reserveSignUp(String email, String address) {
+        return count(
+                new String[] {
+                    "signup-address:" + address, "signup-email:" + email.trim().toLowerCase()
+                },
+                new int[] {signUp.perAddress(), signUp.perEmail()},
+                signUp.window(),
+                "Too many sign-ups");
+    }
+
     /**
      * Counts this attempt before the password is checked, atomically per key (one upsert returning the new counts),
      * so parallel guesses cannot all slip under the limit. Fails with a 429 problem when either key is over it.
      */
     public Future<Void> reserve(String email, String address) {
+        return count(
+                new String[] {accountKey(email), addressKey(address), attemptsKey(address)},
+                new int[] {perAccount, perAddress, attemptsPerAddress},
+                window,
+                "Too many sign-in attempts");
+    }
+
+    /** One upsert over all keys returning the new counts: parallel attempts cannot all slip under a limit. */
+    private Future<Void> count(String[] keys, int[] limits, Duration window, String what) {
         return pool.preparedQuery(
                         "INSERT INTO sign_in_attempts (throttle_key, window_start, failures)"
                                 + " SELECT k, now(), 1 FROM unnest($1::text[]) AS k"
@@ -46,20 +81,23 @@ public final class SignInThrottle {
                                 + " THEN now() ELSE sign_in_attempts.window_start END"
                                 + " RETURNING throttle_key, failures,"
                                 + " CEIL(EXTRACT(EPOCH FROM (window_start + ($2::int * interval '1 second') - now())))::int AS retry")
-                .execute(Tuple.of(new String[] {accountKey(email), addressKey(address)}, (int) window.toSeconds()))
+                .execute(Tuple.of(keys, (int) window.toSeconds()))
                 .compose(rows -> {
                     int retry = 0;
                     for (var r : rows) {
-                        int limit = r.getString("throttle_key").startsWith("account:") ? perAccount : perAddress;
+                        int limit = limits[java.util.Arrays.asList(keys).indexOf(r.getString("throttle_key"))];
                         if (r.getInteger("failures") > limit) {
                             retry = Math.max(retry, Math.max(1, r.getInteger("retry")));
                         }
                     }
-                    return retry == 0 ? Future.succeededFuture() : Future.failedFuture(tooMany(retry));
+                    return retry == 0 ? Future.succeededFuture() : Future.failedFuture(tooMany(what, retry));
                 });
     }
 
-    /** A successful sign-in: the account starts afresh and the address gets its attempt back. */
+    /**
+     * A successful sign-in: the account starts afresh and the address gets back the failure this attempt was counted
+     * as; its attempt stays counted.
+     */
     public Future<Void> succeeded(String email, String address) {
         return pool.preparedQuery("WITH gone AS (DELETE FROM sign_in_attempts WHERE throttle_key = $1)"
                         + " UPDATE sign_in_attempts SET failures = greatest(failures - 1, 0) WHERE throttle_key = $2")
@@ -67,12 +105,12 @@ public final class SignInThrottle {
                 .mapEmpty();
     }
 
-    static ApiProblem tooMany(int retryAfterSeconds) {
+    static ApiProblem tooMany(String what, int retryAfterSeconds) {
         return new ApiProblem(
                         429,
                         "too-many-requests",
                         "Too many attempts",
-                        "Too many failed sign-ins; try again in " + retryAfterSeconds + " seconds",
+                        what + "; try again in " + retryAfterSeconds + " seconds",
                         null)
                 .retryAfter(retryAfterSeconds);
     }

@@ -41,12 +41,19 @@ public record KeysmithConfig(
         int signInLimitPerAccount,
         int signInLimitPerAddress,
         int signInWindowSeconds,
+        int signInAttemptsPerAddress,
+        int signUpLimitPerAddress,
+        int signUpLimitPerEmail,
+        int signUpWindowSeconds,
         int passwordHashingThreads,
+        int passwordHashingAddressBurst,
+        double passwordHashingAddressPerSecond,
         boolean demo,
         io.keysmith.users.LinkMailer.Settings smtp,
         int keyCacheTtlSeconds,
         int keyFailuresPerMinute,
         List<Cidr> gatewayCidrs,
+        String gatewayClientAddressHeader,
         int usageFlushSeconds,
         int usageMaxBuckets,
         boolean usageMetering,
@@ -115,7 +122,13 @@ public record KeysmithConfig(
                 s.integer("signin.throttle.account", 1, 1000),
                 s.integer("signin.throttle.address", 1, 100000),
                 s.integer("signin.throttle.window.seconds", 1, 86400),
+                s.integer("signin.throttle.attempts", 1, 1_000_000),
+                s.integer("signup.throttle.address", 1, 100000),
+                s.integer("signup.throttle.email", 1, 100000),
+                s.integer("signup.throttle.window.seconds", 1, 7 * 86400),
                 s.integer("password.hashing.threads", 1, 64),
+                s.integer("password.hashing.address.burst", 1, 10000),
+                s.integer("password.hashing.address.per.minute", 1, 600000) / 60.0,
                 s.bool("demo"),
                 new io.keysmith.users.LinkMailer.Settings(
                         s.optional("smtp.host").orElse(""),
@@ -127,6 +140,7 @@ public record KeysmithConfig(
                 s.integer("key.cache.ttl.seconds", 1, 3600),
                 s.integer("key.failures.per.minute", 1, 1_000_000),
                 s.cidrs("gateway.cidrs"),
+                headerName("gateway.client.address.header", s.string("gateway.client.address.header")),
                 s.integer("usage.flush.seconds", 1, 300),
                 s.integer("usage.max.buckets", 1000, 10_000_000),
                 s.bool("usage.metering.enabled"),
@@ -153,6 +167,13 @@ public record KeysmithConfig(
             throw ConfigException.invalid(
                     key, null, "must be a URL like postgresql://user:password@host:5432/keysmith");
         }
+    }
+
+    private static String headerName(String key, String value) {
+        if (!value.matches("[A-Za-z0-9-]{1,64}")) {
+            throw ConfigException.invalid(key, value, "must be an HTTP header name such as X-Real-IP");
+        }
+        return value;
     }
 
     private static String url(String key, String value) {

@@ -11,6 +11,8 @@ import io.keysmith.keys.ForwardAuthHandlers;
 import io.keysmith.keys.KeyAuthHandler;
 import io.keysmith.keys.KeyFormatHandlers;
 import io.keysmith.keys.KeyHandlers;
+import io.keysmith.keys.KeyOperations;
+import io.keysmith.keys.KeyVerifier;
 import io.keysmith.ops.HealthHandlers;
 import io.keysmith.organizations.OrganizationHandlers;
 import io.keysmith.partners.PartnerHandlers;
@@ -56,7 +58,8 @@ public final class Routes {
             SessionAuthentication session,
             SessionService sessions,
             OperatorAuthentication operator,
-            KeyAuthHandler keys) {}
+            KeyAuthHandler keys,
+            KeyOperations operations) {}
 
     /** Hot routes whose request check is written by hand (each has a test comparing it with the schema). */
     private static final Map<String, Handler<RoutingContext>> HAND_CHECKED =
@@ -70,6 +73,7 @@ public final class Routes {
         t.put("getReadiness", h.health()::ready);
         t.put("checkKeyFormat", h.keyFormat()::check);
         t.put("signUp", h.organizations()::signUp);
+        t.put("confirmSignUp", h.organizations()::confirmSignUp);
         t.put("createOrganizationAsOperator", h.organizations()::createAsOperator);
         t.put("signIn", h.sessions()::signIn);
         t.put("signOut", h.sessions()::signOut);
@@ -169,20 +173,28 @@ public final class Routes {
                     spec.getJsonArray("security").stream().anyMatch(r -> ((JsonObject) r).containsKey("gatewayKey"));
             route.setDoSecurity(false); // no handlers are registered with the builder: it adds none
             if (gateway) {
-                route.addHandler(handlers.forwardAuth().gatewayAuthentication());
+                route.addHandler(handlers.forwardAuth().statusHeaders())
+                        .addHandler(handlers.forwardAuth().gatewayAuthentication());
             } else if (operator) {
                 route.addHandler(operatorAuth);
             } else if (keys) {
-                // one handler for "session or key", so a key failure never answers with a session challenge
-                route.addHandler(security.keys()
-                                .forOperation(session, spec.getJsonArray("tags").getString(0), operationId))
-                        .addHandler(security.keys().rateLimit());
+                // one handler for "session or key", so a key failure never answers with a session challenge; a key
+                // is decided whole there (API type, permission, rate limit: the verifier's answer, as forward-auth's)
+                route.addHandler(
+                        security.keys().forOperation(security.operations().rule(operationId)));
             } else if (session) {
                 route.addHandler(sessionAuth);
             }
+            Handler<RoutingContext> guard = Guard.forOperation(spec, op.getHttpMethod(), security.sessions());
             // authentication runs first (RouterBuilder adds it from the contract's security), then:
             route.setDoValidation(false)
-                    .addHandler(Guard.forOperation(spec, op.getHttpMethod(), security.sessions()))
+                    .addHandler(rc -> {
+                        if (rc.get(KeyVerifier.VERIFIED) != null) {
+                            rc.next(); // a verified key was authorized by the verifier already
+                        } else {
+                            guard.handle(rc);
+                        }
+                    })
                     // validators compiled once per operation replace vertx-openapi's per-request ones; the hottest
                     // routes have hand-written checks proven equal to the schema (ADR 0004)
                     .addHandler(HAND_CHECKED.getOrDefault(operationId, validation.forOperation(operationId)))

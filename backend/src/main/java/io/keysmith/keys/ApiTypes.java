@@ -69,6 +69,10 @@ public final class ApiTypes {
         return types.get(name);
     }
 
+    public java.util.Collection<ApiType> all() {
+        return types.values();
+    }
+
     public JsonArray toJson() {
         JsonArray a = new JsonArray();
         types.values().forEach(t -> a.add(t.toJson()));

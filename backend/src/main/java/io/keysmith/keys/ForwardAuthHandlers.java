@@ -3,74 +3,114 @@ package io.keysmith.keys;
 import io.keysmith.config.Cidr;
 import io.keysmith.http.ApiProblem;
 import io.keysmith.http.ClientAddress;
-import io.vertx.core.Future;
+import io.keysmith.keys.Verification.Reason;
+import io.keysmith.keys.Verification.Refused;
+import io.keysmith.keys.Verification.Valid;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.User;
-import io.vertx.ext.auth.authorization.PermissionBasedAuthorization;
+import io.vertx.core.internal.net.RFC3986;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
-import io.vertx.openapi.contract.OpenAPIContract;
-import io.vertx.openapi.contract.Operation;
 import java.net.InetAddress;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Locale;
+import java.util.UUID;
 
 /**
- * Forward authentication for gateways that cannot send a body: the partner's key arrives in the forwarded
- * Authorization header, the original method and URI in X-Forwarded-* / X-Original-* headers; the answer is the
- * decision for the operation of the contract that the URI names. The gateway is trusted through its own
- * Verification key or its source address, so this is no key-guessing oracle (failures are throttled per address).
+ * Forward authentication for gateways that cannot send a body (BRIEF's protocol, ADR 0007): the partner's key
+ * arrives in the forwarded Authorization header, the original method and URI in X-Forwarded-* / X-Original-*
+ * headers; the answer is exactly the decision the API takes at its authentication, authorization and rate-limit
+ * stages for the operation the router would run for that method and URI. The gateway is trusted through its own
+ * Verification key or its source address; a gateway key of one organization never authorizes (nor meters) another
+ * organization's key. Every non-2xx answer says its real status in {@code X-Keysmith-Status}; with
+ * {@code X-Keysmith-Gateway-Mode: auth-request} (nginx passes only 2xx/401/403 from an auth subrequest) the status
+ * itself is 401 or 403.
  */
 public final class ForwardAuthHandlers {
-    private final OpenAPIContract contract;
-    private final JsonObject paths;
+    static final String GATEWAY = "keysmith.gateway";
+    static final String STATUS = "X-Keysmith-Status";
+
+    /** The authenticated gateway: its organization, or null when trusted by address (any organization). */
+    record Gateway(UUID organization) {}
+
+    private final KeyOperations operations;
+    private final KeyOperations.Rule gatewayRule;
+    private final KeyVerifier verifier;
     private final KeyAuthHandler keys;
-    private final KeyAuthentication authentication;
     private final ClientAddress client;
     private final List<Cidr> gatewayCidrs;
-
-    private final io.keysmith.usage.UsageMeter meter;
-    private final io.keysmith.usage.KeyMetrics metrics;
+    private final String addressHeader;
 
     public ForwardAuthHandlers(
-            OpenAPIContract contract,
+            KeyOperations operations,
+            KeyVerifier verifier,
             KeyAuthHandler keys,
-            KeyAuthentication authentication,
             ClientAddress client,
             List<Cidr> gatewayCidrs,
-            io.keysmith.usage.UsageMeter meter,
-            io.keysmith.usage.KeyMetrics metrics) {
-        this.meter = meter;
-        this.metrics = metrics;
-        this.contract = contract;
-        this.paths = contract == null ? null : contract.getRawContract().getJsonObject("paths");
+            String addressHeader) {
+        this.operations = operations;
+        this.gatewayRule = operations == null ? null : operations.rule("forwardAuth");
+        this.verifier = verifier;
         this.keys = keys;
-        this.authentication = authentication;
         this.client = client;
         this.gatewayCidrs = gatewayCidrs;
+        this.addressHeader = addressHeader;
+    }
+
+    /** First on the route: the real status in X-Keysmith-Status on every non-2xx answer, mapped for nginx. */
+    public Handler<RoutingContext> statusHeaders() {
+        return rc -> {
+            boolean authRequest = "auth-request".equalsIgnoreCase(rc.request().getHeader("X-Keysmith-Gateway-Mode"));
+            rc.addHeadersEndHandler(v -> {
+                int status = rc.response().getStatusCode();
+                if (status >= 300) {
+                    rc.response().putHeader(STATUS, Integer.toString(status));
+                    if (authRequest && status != 401 && status != 403) {
+                        rc.response().setStatusCode(403);
+                    }
+                }
+            });
+            rc.next();
+        };
     }
 
     /** Authenticates the gateway: its Verification key in X-Keysmith-Gateway-Key, or a trusted source address. */
     public Handler<RoutingContext> gatewayAuthentication() {
-        return SimpleAuthenticationHandler.create().authenticate(rc -> {
+        return rc -> {
             String address = client.address(rc);
             String gatewayKey = rc.request().getHeader("X-Keysmith-Gateway-Key");
-            if (gatewayKey != null) {
-                return keys.fromAuthorization("Bearer " + gatewayKey, address, "Verification");
+            if (gatewayKey == null) {
+                if (inGatewayCidrs(address)) {
+                    rc.put(GATEWAY, new Gateway(null));
+                    rc.next();
+                } else {
+                    rc.fail(KeyAuthHandler.unauthenticated(
+                            "The gateway must present its Verification key or call from KEYSMITH_GATEWAY_CIDRS",
+                            false));
+                }
+                return;
             }
-            if (inGatewayCidrs(address)) {
-                return Future.succeededFuture(User.create(new JsonObject().put("gateway", address)));
+            if (verifier.throttled(address)) {
+                rc.fail(KeyAuthHandler.problem(Refused.of(Reason.THROTTLED), false));
+                return;
             }
-            return Future.failedFuture(KeyAuthHandler.unauthenticated(
-                    "The gateway must present its Verification key or call from KEYSMITH_GATEWAY_CIDRS", false));
-        });
+            // the gateway's own key: verified, not rate-limited (the partner's request is what is counted)
+            verifier.verify(gatewayKey, address, gatewayRule, null).onComplete(ar -> {
+                if (ar.failed()) {
+                    rc.fail(ar.cause());
+                } else if (ar.result() instanceof Valid ok) {
+                    rc.put(GATEWAY, new Gateway(ok.key().organizationId()));
+                    rc.next();
+                } else {
+                    verifier.failed(address, ar.result());
+                    rc.fail(KeyAuthHandler.problem((Refused) ar.result(), false));
+                }
+            });
+        };
     }
 
     public void forwardAuth(RoutingContext rc) {
+        long start = System.nanoTime();
+        Gateway gateway = rc.get(GATEWAY);
         MultiMap h = rc.request().headers();
         String method = first(h.get("X-Forwarded-Method"), h.get("X-Original-Method"), "GET");
         String uri = first(h.get("X-Forwarded-Uri"), h.get("X-Original-URI"), null);
@@ -78,93 +118,108 @@ public final class ForwardAuthHandlers {
             throw ApiProblem.badRequest(
                     "Forward X-Forwarded-Uri (or X-Original-URI) with the original request URI", "X-Forwarded-Uri");
         }
-        int q = uri.indexOf('?');
-        String path = q < 0 ? uri : uri.substring(0, q);
-        if (q >= 0 && KeyAuthHandler.keyInQuery(queryOf(uri))) {
-            throw KeyAuthHandler.keyInUrl();
-        }
-        Operation op;
-        try {
-            op = contract.findOperation(path, HttpMethod.valueOf(method.toUpperCase()));
-        } catch (IllegalArgumentException e) {
-            op = null;
-        }
-        if (op == null) {
-            throw new ApiProblem(
-                    403,
-                    "unknown-operation",
-                    "Forbidden",
-                    "No operation of the API matches " + method + " " + path,
-                    null);
-        }
-        JsonObject spec = paths.getJsonObject(op.getOpenAPIPath())
-                .getJsonObject(op.getHttpMethod().name().toLowerCase());
-        String permission = spec.getString("x-permission");
-        JsonArray tags = spec.getJsonArray("tags", new JsonArray());
-        String gatewayOrg = rc.user().principal().getString("organizationId");
-        String partnerAddress = first(h.get("X-Real-IP"), null, client.address(rc));
-        long start = System.nanoTime();
-        String operationId = op.getOperationId();
-        rc.addEndHandler(v -> {
-            io.keysmith.usage.UsageMeter.Outcome outcome =
-                    KeyAuthHandler.outcome(rc.response().getStatusCode());
-            User partner = rc.get("keysmith.partner");
-            java.util.UUID org = partner == null
-                    ? null
-                    : java.util.UUID.fromString(partner.principal().getString("organizationId"));
-            if (partner != null) {
-                meter.record(
-                        org,
-                        java.util.UUID.fromString(partner.attributes().getString("keyId")),
-                        operationId,
-                        outcome,
-                        partnerAddress);
+        String partnerAddress = client.address(rc);
+        String forwarded = h.get(addressHeader);
+        if (forwarded != null) {
+            partnerAddress = KeyVerifier.ipLiteral(forwarded.trim());
+            if (partnerAddress == null) {
+                throw ApiProblem.badRequest("Header " + addressHeader + " is not an IP address", addressHeader);
             }
-            metrics.verification(org, outcome.name(), System.nanoTime() - start);
+        }
+        int q = uri.indexOf('?');
+        String rawPath = q < 0 ? uri : uri.substring(0, q);
+        if (ambiguous(rawPath)) {
+            refuse(rc, Refused.of(Reason.AMBIGUOUS_URI), null, start, gateway);
+            return;
+        }
+        KeyOperations.Rule rule = operations.find(method, RFC3986.normalizePath(rawPath));
+        if (rule == null) {
+            refuse(rc, Refused.of(Reason.UNKNOWN_OPERATION), null, start, gateway);
+            return;
+        }
+        if (!rule.acceptsKeys()) {
+            refuse(rc, Refused.of(Reason.NOT_FOR_KEYS), rule, start, gateway);
+            return;
+        }
+        if (q >= 0 && KeyAuthHandler.keyInQuery(queryOf(uri))) {
+            refuse(rc, Refused.of(Reason.KEY_IN_URL), rule, start, gateway);
+            return;
+        }
+        String header = rc.request().getHeader("Authorization");
+        if (header == null) {
+            rc.fail(KeyAuthHandler.unauthenticated(KeyAuthHandler.NO_KEY, false));
+            return;
+        }
+        String address = partnerAddress;
+        keys.decide(header, address, rule, gateway.organization()).onComplete(ar -> {
+            if (ar.failed()) {
+                rc.fail(ar.cause());
+                return;
+            }
+            Verification v = ar.result();
+            rc.addHeadersEndHandler(
+                    x -> verifier.meter(v, rule.operationId(), rc.response().getStatusCode(), address));
+            if (v instanceof Valid ok) {
+                KeyPrincipal p = ok.key();
+                KeyAuthHandler.rateLimitHeaders(rc.response(), ok.limit());
+                verifier.verification(p.organizationId(), "ALLOWED", System.nanoTime() - start);
+                rc.response()
+                        .putHeader("X-Keysmith-Key-Id", p.keyId().toString())
+                        .putHeader(
+                                "X-Keysmith-Organization-Id", p.organizationId().toString())
+                        .putHeader("X-Keysmith-Permissions", p.rights().permissionsHeader())
+                        .putHeader("X-Keysmith-Operation-Id", rule.operationId())
+                        .putHeader("Cache-Control", "no-store")
+                        .setStatusCode(200)
+                        .end();
+            } else {
+                Refused r = (Refused) v;
+                KeyAuthHandler.rateLimitHeaders(rc.response(), r.limit());
+                refuse(rc, r, rule, start, gateway);
+            }
         });
-        keys.fromAuthorization(rc.request().getHeader("Authorization"), partnerAddress, tags.getString(0))
-                .onSuccess(user -> {
-                    rc.put("keysmith.partner", user);
-                    String org = user.principal().getString("organizationId");
-                    if (gatewayOrg != null && !gatewayOrg.equals(org)) {
-                        rc.fail(KeyAuthHandler.unauthenticated(
-                                null, false)); // another organization's key: not valid here
-                        return;
-                    }
-                    JsonArray keyTags = user.attributes().getJsonArray("apiTags", new JsonArray());
-                    if (tags.stream().noneMatch(keyTags::contains)) {
-                        rc.fail(new ApiProblem(
-                                403,
-                                "outside-api-type",
-                                "Forbidden",
-                                "This key's API type does not include this operation",
-                                null));
-                        return;
-                    }
-                    boolean needs = !permission.equals("public") && !permission.equals("authenticated");
-                    if (needs
-                            && !PermissionBasedAuthorization.create(permission).match(user)) {
-                        rc.fail(new ApiProblem(
-                                403,
-                                "permission-missing",
-                                "Forbidden",
-                                "This needs the permission '" + permission + "'",
-                                null));
-                        return;
-                    }
-                    JsonArray permissions =
-                            user.principal().getJsonObject("rights").getJsonArray("permissions", new JsonArray());
-                    rc.response()
-                            .putHeader("X-Keysmith-Key-Id", user.attributes().getString("keyId"))
-                            .putHeader("X-Keysmith-Organization-Id", org)
-                            .putHeader(
-                                    "X-Keysmith-Permissions",
-                                    permissions.stream().map(String::valueOf).collect(Collectors.joining(",")))
-                            .putHeader("Cache-Control", "no-store")
-                            .setStatusCode(200)
-                            .end();
-                })
-                .onFailure(rc::fail);
+    }
+
+    private void refuse(RoutingContext rc, Refused r, KeyOperations.Rule rule, long start, Gateway gateway) {
+        UUID org = r.key() != null && r.reason() != Reason.OTHER_ORGANIZATION
+                ? r.key().organizationId()
+                : gateway.organization();
+        verifier.verification(org, KeyUsage.Outcome.of(r.reason().status).name(), System.nanoTime() - start);
+        rc.fail(KeyAuthHandler.problem(r, false));
+    }
+
+    /**
+     * A path the router and the upstream might read differently: an encoded '/' or '\', a backslash, NUL, a matrix
+     * parameter, a malformed escape, or a dot segment (literal or encoded).
+     */
+    static boolean ambiguous(String path) {
+        if (path.isEmpty() || path.charAt(0) != '/') {
+            return true;
+        }
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '\\' || c == 0 || c == ';' || c < 0x20 || c == 0x7f) {
+                return true;
+            }
+            if (c == '%') {
+                if (i + 2 >= path.length()
+                        || Character.digit(path.charAt(i + 1), 16) < 0
+                        || Character.digit(path.charAt(i + 2), 16) < 0) {
+                    return true;
+                }
+                int b = Integer.parseInt(path.substring(i + 1, i + 3), 16);
+                if (b == '/' || b == '\\' || b == 0 || b == ';' || b < 0x20 || b == 0x7f) {
+                    return true;
+                }
+            }
+        }
+        for (String segment : path.split("/", -1)) {
+            String s = segment.toLowerCase(Locale.ROOT).replace("%2e", ".");
+            if (s.equals(".") || s.equals("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static MultiMap queryOf(String uri) {

@@ -1,198 +1,177 @@
 package io.keysmith.keys;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import io.keysmith.auth.Caller;
 import io.keysmith.auth.SessionAuthentication;
 import io.keysmith.auth.SessionService;
 import io.keysmith.http.ApiProblem;
 import io.keysmith.http.ClientAddress;
+import io.keysmith.keys.Verification.Reason;
+import io.keysmith.keys.Verification.Refused;
+import io.keysmith.keys.Verification.Valid;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
-import io.vertx.ext.auth.User;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Authentication for operations the contract opens to keys (keyBasic / keyBearer) and usually to the session too.
  * A key goes in {@code Authorization} only: as the Basic user name (any password) or as a Bearer token; a key in the
- * query string is refused. Failures say nothing about whether a key exists, are throttled per source address, and
- * challenge with {@code WWW-Authenticate: Basic} only requests that used Basic (so no browser pops a login dialog
- * over the SPA).
+ * query string is refused. The decision (authentication, API type, permission, rate limit) is the verifier's, the
+ * same one forward-auth asks for. Failures say nothing about whether a key exists, are throttled per source address,
+ * and challenge with {@code WWW-Authenticate: Basic} only requests that used Basic (so no browser pops a login
+ * dialog over the SPA).
  */
 public final class KeyAuthHandler {
     private static final Set<String> KEY_PARAMS =
             Set.of("key", "api_key", "apikey", "access_token", "token", "api-key");
+    static final String NO_KEY = "Send an API key as HTTP Basic (key as user name) or as a Bearer token";
 
-    private final KeyAuthentication keys;
+    private final KeyVerifier verifier;
     private final SessionAuthentication sessions;
     private final ClientAddress client;
-    private final int failuresPerMinute;
-    private final Cache<String, AtomicInteger> failures = Caffeine.newBuilder()
-            .expireAfterWrite(Duration.ofMinutes(1))
-            .maximumSize(100_000)
-            .build();
 
-    private final io.keysmith.usage.UsageMeter meter;
-    private final io.keysmith.usage.KeyMetrics metrics;
-    private final io.keysmith.usage.RateLimiter limiter;
-
-    public KeyAuthHandler(
-            KeyAuthentication keys,
-            SessionAuthentication sessions,
-            ClientAddress client,
-            int failuresPerMinute,
-            io.keysmith.usage.UsageMeter meter,
-            io.keysmith.usage.KeyMetrics metrics,
-            io.keysmith.usage.RateLimiter limiter) {
-        this.limiter = limiter;
-        this.meter = meter;
-        this.metrics = metrics;
-        this.keys = keys;
+    public KeyAuthHandler(KeyVerifier verifier, SessionAuthentication sessions, ClientAddress client) {
+        this.verifier = verifier;
         this.sessions = sessions;
         this.client = client;
-        this.failuresPerMinute = failuresPerMinute;
     }
 
-    public Handler<RoutingContext> forOperation(boolean allowsSession, String operationTag, String operationId) {
-        // vertx-web's SimpleAuthenticationHandler installs the user we resolve; our problems pass through as failures
-        Handler<RoutingContext> authentication = SimpleAuthenticationHandler.create()
-                .authenticate(rc -> {
-                    try {
-                        return authenticate(rc, allowsSession, operationTag);
-                    } catch (ApiProblem p) {
-                        return Future.failedFuture(p);
-                    }
-                });
+    /**
+     * The handler of an operation whose security accepts keys: a key in Authorization is decided by the verifier
+     * (and the request metered once it is answered); without one, the session when the operation accepts it.
+     */
+    public Handler<RoutingContext> forOperation(KeyOperations.Rule rule) {
+        Handler<RoutingContext> session = SimpleAuthenticationHandler.create().authenticate(rc -> {
+            Cookie cookie = rc.request().getCookie(SessionService.COOKIE);
+            if (cookie == null) {
+                return Future.failedFuture(unauthenticated(NO_KEY, false));
+            }
+            return sessions.authenticate(new TokenCredentials(cookie.getValue()))
+                    .recover(e -> Future.failedFuture(unauthenticated(null, false)));
+        });
         return rc -> {
-            if (rc.request().getHeader("Authorization") != null) {
+            if (keyInQuery(rc.queryParams())) {
+                rc.fail(keyInUrl());
+                return;
+            }
+            String header = rc.request().getHeader("Authorization");
+            if (header == null) {
+                if (rule.acceptsSession()) {
+                    session.handle(rc);
+                } else {
+                    rc.fail(unauthenticated(NO_KEY, false));
+                }
+                return;
+            }
+            String address = client.address(rc);
+            decide(header, address, rule, null).onComplete(ar -> {
+                if (ar.failed()) {
+                    rc.fail(ar.cause());
+                    return;
+                }
+                Verification v = ar.result();
                 // counted as the answer's headers are written: before the client can see it, so a graceful stop's
                 // final flush includes every answered request
-                rc.addHeadersEndHandler(v -> meter(rc, operationId));
-            }
-            authentication.handle(rc);
-        };
-    }
-
-    /** Every key-authenticated request is counted once it is answered: in memory, written behind. */
-    private void meter(RoutingContext rc, String operationId) {
-        int status = rc.response().getStatusCode();
-        io.keysmith.usage.UsageMeter.Outcome outcome = outcome(status);
-        User user = rc.user();
-        if (user != null && user.attributes().containsKey("keyId")) {
-            UUID org = UUID.fromString(user.principal().getString("organizationId"));
-            UUID key = UUID.fromString(user.attributes().getString("keyId"));
-            meter.record(org, key, operationId, outcome, client.address(rc));
-            metrics.request(org, key, operationId, outcome, status);
-        } else {
-            // a refused key that exists (disabled, revoked, expired, fenced, owner inactive) counts against that key
-            String key = presentedKey(rc.request().getHeader("Authorization"));
-            String address = client.address(rc);
-            if (key == null || outcome != io.keysmith.usage.UsageMeter.Outcome.INVALID) {
-                metrics.request(null, null, operationId, outcome, status);
-                return;
-            }
-            keys.identify(key).onComplete(ids -> {
-                UUID[] id = ids.succeeded() ? ids.result() : null;
-                if (id != null) {
-                    meter.record(id[0], id[1], operationId, outcome, address);
+                rc.addHeadersEndHandler(
+                        x -> verifier.meter(v, rule.operationId(), rc.response().getStatusCode(), address));
+                if (v instanceof Valid ok) {
+                    rateLimitHeaders(rc.response(), ok.limit());
+                    rc.put(KeyVerifier.VERIFIED, ok);
+                    rc.put(Caller.CONTEXT, ok.key().caller());
+                    rc.next();
+                } else {
+                    Refused r = (Refused) v;
+                    rateLimitHeaders(rc.response(), r.limit());
+                    rc.fail(problem(r, isBasic(header)));
                 }
-                metrics.request(id == null ? null : id[0], id == null ? null : id[1], operationId, outcome, status);
             });
-        }
-    }
-
-    public static io.keysmith.usage.UsageMeter.Outcome outcome(int status) {
-        return switch (status) {
-            case 401 -> io.keysmith.usage.UsageMeter.Outcome.INVALID;
-            case 403 -> io.keysmith.usage.UsageMeter.Outcome.DENIED;
-            case 429 -> io.keysmith.usage.UsageMeter.Outcome.RATE_LIMITED;
-            default -> io.keysmith.usage.UsageMeter.Outcome.ALLOWED;
         };
-    }
-
-    private Future<User> authenticate(RoutingContext rc, boolean allowsSession, String operationTag) {
-        if (keyInQuery(rc.queryParams())) {
-            throw keyInUrl();
-        }
-        String address = client.address(rc);
-        String header = rc.request().getHeader("Authorization");
-        if (header == null) {
-            Cookie cookie = rc.request().getCookie(SessionService.COOKIE);
-            if (allowsSession && cookie != null) {
-                return sessions.authenticate(new TokenCredentials(cookie.getValue()))
-                        .recover(e -> Future.failedFuture(unauthenticated(null, false)));
-            }
-            throw unauthenticated("Send an API key as HTTP Basic (key as user name) or as a Bearer token", false);
-        }
-        return fromAuthorization(header, address, operationTag);
     }
 
     /**
-     * A key presented in an {@code Authorization} header (Basic user name or Bearer), throttled per source address;
-     * also used by forward-auth, where the header is the partner's, forwarded by the gateway.
+     * The whole decision on a key presented in an Authorization header: the address's failure throttle, the
+     * verifier's verdict for the operation, then the key's rate limit (spent only when everything else passed).
      */
-    public Future<User> fromAuthorization(String header, String address, String operationTag) {
-        AtomicInteger failed = failures.getIfPresent(address);
-        if (failed != null && failed.get() >= failuresPerMinute) {
-            return Future.failedFuture(new ApiProblem(
-                            429,
-                            "too-many-requests",
-                            "Too many failed authentications",
-                            "Too many invalid API keys from this address; try again in a minute",
-                            null)
-                    .retryAfter(60));
+    public Future<Verification> decide(String header, String address, KeyOperations.Rule rule, UUID organization) {
+        if (verifier.throttled(address)) {
+            return Future.succeededFuture(Refused.of(Reason.THROTTLED));
         }
-        if (header == null) {
-            return Future.failedFuture(
-                    unauthenticated("Send an API key as HTTP Basic (key as user name) or as a Bearer token", false));
-        }
-        boolean basic = isBasic(header);
         String key = presentedKey(header);
         if (key == null) {
-            return fail(address, basic);
+            verifier.failed(address);
+            return Future.succeededFuture(Refused.of(Reason.MALFORMED));
         }
-        return keys.authenticate(key, address, operationTag)
-                .compose(outcome ->
-                        outcome.user() == null ? fail(address, basic) : Future.succeededFuture(outcome.user()));
+        return verifier.verify(key, address, rule, organization).map(v -> {
+            if (v instanceof Valid ok) {
+                return verifier.limit(ok);
+            }
+            verifier.failed(address, v);
+            return v;
+        });
     }
 
-    /**
-     * After authentication: the key's rate limit, decided locally (GCRA). The IETF RateLimit headers go on every
-     * answer; over the limit the request is refused with 429 and Retry-After.
-     */
-    public Handler<RoutingContext> rateLimit() {
-        return rc -> {
-            User user = rc.user();
-            if (user == null || !user.attributes().containsKey("keyId")) {
-                rc.next(); // a session, not a key
-                return;
-            }
-            io.keysmith.usage.RateLimiter.Decision d = limiter.acquire(
-                    UUID.fromString(user.attributes().getString("keyId")),
-                    user.attributes().getLong("ratePerMinute", 0L));
-            if (d.limit() > 0) {
-                rc.response().putHeader("RateLimit-Policy", "\"key\";q=" + d.limit() + ";w=" + d.windowSeconds());
-                rc.response().putHeader("RateLimit", "\"key\";r=" + d.remaining() + ";t=" + d.resetSeconds());
-            }
-            if (!d.allowed()) {
-                throw new ApiProblem(
+    /** The IETF RateLimit headers of a decision (none for an unlimited key or no decision). */
+    static void rateLimitHeaders(HttpServerResponse response, KeyUsage.Limit d) {
+        if (d != null && d.limit() > 0) {
+            response.putHeader("RateLimit-Policy", "\"key\";q=" + d.limit() + ";w=" + d.windowSeconds());
+            response.putHeader("RateLimit", "\"key\";r=" + d.remaining() + ";t=" + d.resetSeconds());
+        }
+    }
+
+    /** The problem a refusal answers, as BRIEF's verdict shape says; a 401 never says why. */
+    static ApiProblem problem(Refused r, boolean basic) {
+        return switch (r.reason()) {
+            case OUTSIDE_API_TYPE ->
+                new ApiProblem(
+                        403,
+                        "outside-api-type",
+                        "Forbidden",
+                        "This key's API type does not include this operation",
+                        null);
+            case PERMISSION_MISSING ->
+                new ApiProblem(
+                        403,
+                        "permission-missing",
+                        "Forbidden",
+                        "This needs the permission '" + r.permission() + "'",
+                        null);
+            case RATE_LIMITED ->
+                new ApiProblem(
                                 429,
                                 "rate-limited",
                                 "Too many requests",
-                                "This key is over its limit of " + d.limit() + " requests per minute",
+                                "This key is over its limit of " + r.limit().limit() + " requests per minute",
                                 null)
-                        .retryAfter((int) d.retryAfterSeconds());
-            }
-            rc.next();
+                        .retryAfter((int) Math.max(1, r.limit().retryAfterSeconds()));
+            case THROTTLED ->
+                new ApiProblem(
+                                429,
+                                "too-many-requests",
+                                "Too many failed authentications",
+                                "Too many invalid API keys from this address; try again in a minute",
+                                null)
+                        .retryAfter(60);
+            case KEY_IN_URL -> keyInUrl();
+            case AMBIGUOUS_URI ->
+                ApiProblem.badRequest(
+                        "The forwarded URI is ambiguous (encoded '/' or '\\', dot segments, NUL): refused",
+                        "X-Forwarded-Uri");
+            case UNKNOWN_OPERATION ->
+                new ApiProblem(
+                        404,
+                        "unknown-operation",
+                        "Unknown operation",
+                        "No operation of the API matches the forwarded method and URI",
+                        null);
+            default -> unauthenticated(null, basic);
         };
     }
 
@@ -207,17 +186,12 @@ public final class KeyAuthHandler {
         return false;
     }
 
-    private Future<User> fail(String address, boolean basic) {
-        failures.get(address, a -> new AtomicInteger()).incrementAndGet();
-        return Future.failedFuture(unauthenticated(null, basic));
-    }
-
-    private static boolean isBasic(String header) {
-        return header.regionMatches(true, 0, "Basic ", 0, 6);
+    static boolean isBasic(String header) {
+        return header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
     }
 
     /** The key in an Authorization header: the Basic user name or the Bearer token; null for anything else. */
-    private static String presentedKey(String header) {
+    static String presentedKey(String header) {
         if (header == null) {
             return null;
         }

@@ -17,77 +17,83 @@ public final class KeyHandlers {
     private final ApiTypes apiTypes;
     private final ClientAddress client;
 
-    private final KeyAuthentication authentication;
-    private final io.keysmith.usage.UsageMeter meter;
-    private final io.keysmith.usage.KeyMetrics metrics;
-    private final io.keysmith.usage.RateLimiter limiter;
+    private final KeyVerifier verifier;
 
-    public KeyHandlers(
-            KeyService keys,
-            ApiTypes apiTypes,
-            ClientAddress client,
-            KeyAuthentication authentication,
-            io.keysmith.usage.UsageMeter meter,
-            io.keysmith.usage.KeyMetrics metrics,
-            io.keysmith.usage.RateLimiter limiter) {
-        this.limiter = limiter;
-        this.meter = meter;
-        this.metrics = metrics;
+    public KeyHandlers(KeyService keys, ApiTypes apiTypes, ClientAddress client, KeyVerifier verifier) {
         this.keys = keys;
         this.apiTypes = apiTypes;
         this.client = client;
-        this.authentication = authentication;
+        this.verifier = verifier;
     }
 
-    /** For gateways: the verdict on another key of the gateway's own organization; never reveals other organizations. */
+    /**
+     * For gateways: the verdict on another key of the gateway's own organization (the gateway's key was verified
+     * by the route); never reveals other organizations. Failures are throttled per {@code ipAddress} when given,
+     * else per the gateway's address.
+     */
     public void verify(RoutingContext rc) {
-        Caller gateway = Caller.of(rc);
-        JsonObject body = body(rc);
-        JsonArray wanted = body.getJsonArray("permissions", new JsonArray());
         long start = System.nanoTime();
-        authentication
-                .verify(body.getString("key"), body.getString("ipAddress"))
+        Verification.Valid gateway = rc.get(KeyVerifier.VERIFIED);
+        UUID gatewayOrg = gateway.key().organizationId();
+        JsonObject body = body(rc);
+        String ip = null;
+        if (body.getString("ipAddress") != null) {
+            ip = KeyVerifier.ipLiteral(body.getString("ipAddress"));
+            if (ip == null) {
+                throw ApiProblem.badRequest("Field 'ipAddress' is not an IP address", "ipAddress");
+            }
+        }
+        String address = ip != null ? ip : client.address(rc);
+        if (verifier.throttled(address)) {
+            throw KeyAuthHandler.problem(Verification.Refused.of(Verification.Reason.THROTTLED), false);
+        }
+        JsonArray wanted = body.getJsonArray("permissions", new JsonArray());
+        String meteredAddress = ip;
+        verifier.verify(body.getString("key"), ip, null, gatewayOrg)
                 .onSuccess(v -> {
-                    if (v.failure() != null || !gateway.organizationId().equals(v.org())) {
-                        String code =
-                                v.failure() == null || !gateway.organizationId().equals(v.org())
-                                        ? "NOT_FOUND"
-                                        : switch (v.failure()) {
-                                            case MALFORMED, UNKNOWN -> "NOT_FOUND";
-                                            case ADDRESS -> "IP_NOT_ALLOWED";
-                                            default -> v.failure().name();
-                                        };
-                        metrics.verification(gateway.organizationId(), code, System.nanoTime() - start);
+                    if (v instanceof Verification.Refused r) {
+                        verifier.failed(address, r);
+                        String code = switch (r.reason()) {
+                            case MALFORMED, UNKNOWN, OTHER_ORGANIZATION -> "NOT_FOUND";
+                            default -> r.reason().name();
+                        };
+                        verifier.meter(v, "verify", 401, meteredAddress);
+                        verifier.verification(gatewayOrg, code, System.nanoTime() - start);
                         Responses.ok(rc, new JsonObject().put("valid", false).put("code", code));
                         return;
                     }
-                    boolean permitted = wanted.stream().allMatch(v.permissions()::contains);
+                    KeyPrincipal p = ((Verification.Valid) v).key();
+                    boolean permitted = true;
+                    for (Object w : wanted) {
+                        permitted &= p.rights().has((String) w);
+                    }
                     // a verification spends the verified key's budget, as the request it stands for would
-                    io.keysmith.usage.RateLimiter.Decision limit =
-                            permitted ? limiter.acquire(v.keyId(), v.ratePerMinute()) : null;
-                    boolean allowed = permitted && limit.allowed();
+                    Verification limited = permitted ? verifier.limit((Verification.Valid) v) : v;
+                    KeyUsage.Limit limit = limited instanceof Verification.Valid ok
+                            ? ok.limit()
+                            : ((Verification.Refused) limited).limit();
+                    boolean allowed = permitted && limited instanceof Verification.Valid;
                     String code = !permitted ? "INSUFFICIENT_PERMISSIONS" : allowed ? "VALID" : "RATE_LIMITED";
-                    meter.record(
-                            v.org(),
-                            v.keyId(),
-                            "verify",
-                            !permitted
-                                    ? io.keysmith.usage.UsageMeter.Outcome.DENIED
-                                    : allowed
-                                            ? io.keysmith.usage.UsageMeter.Outcome.ALLOWED
-                                            : io.keysmith.usage.UsageMeter.Outcome.RATE_LIMITED,
-                            body.getString("ipAddress"));
-                    metrics.verification(v.org(), code, System.nanoTime() - start);
+                    verifier.meter(limited, "verify", !permitted ? 403 : allowed ? 200 : 429, meteredAddress);
+                    verifier.verification(p.organizationId(), code, System.nanoTime() - start);
                     JsonObject answer = new JsonObject()
                             .put("valid", allowed)
                             .put("code", code)
-                            .put("keyId", v.keyId().toString())
-                            .put("organizationId", v.org().toString())
-                            .put("ownerId", v.owner().toString())
-                            .put("apiType", v.apiType())
-                            .put("permissions", new JsonArray(java.util.List.copyOf(v.permissions())));
-                    if (v.expiresAt() != null) {
-                        answer.put("expiresAt", v.expiresAt().toInstant().toString());
+                            .put("keyId", p.keyId().toString())
+                            .put("organizationId", p.organizationId().toString())
+                            .put("ownerId", p.ownerId().toString())
+                            .put(
+                                    "apiType",
+                                    p.apiType() == null ? null : p.apiType().name())
+                            .put(
+                                    "permissions",
+                                    new JsonArray(java.util.List.copyOf(
+                                            p.rights().rights().permissions())));
+                    long expiresAt = p.expiresAt();
+                    if (expiresAt != Long.MAX_VALUE) {
+                        answer.put(
+                                "expiresAt",
+                                java.time.Instant.ofEpochMilli(expiresAt).toString());
                     }
                     if (limit != null && limit.limit() > 0 && body.getBoolean("includeRemaining", false)) {
                         answer.put("remaining", limit.remaining())

@@ -6,7 +6,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -19,19 +18,32 @@ public final class KeyRepository {
             "SELECT k.id, k.name, k.description, k.api_type, k.partner_id, k.owner_user_id,"
                     + " u.first_name || ' ' || u.last_name AS owner_name, u.status AS owner_status, k.created_by, k.created_at,"
                     + " k.last_used_at, k.expires_at, k.status, k.hint, k.permission_mode, k.permissions, k.field_rights,"
-                    + " k.ip_allowlist, k.rate_limit_per_minute, k.previous_valid_until"
+                    + " k.ip_allowlist, k.rate_limit_per_minute, k.previous_valid_until, k.admin_restrictions,"
+                    + " a.permissions AS owner_permissions, k.secret_holder_user_id AS holder_user_id,"
+                    + " h.status AS holder_status, ha.permissions AS holder_permissions"
                     + " FROM api_keys k JOIN users u ON u.organization_id = k.organization_id AND u.id = k.owner_user_id"
+                    + " JOIN access_levels a ON a.organization_id = u.organization_id AND a.id = u.access_level_id"
+                    + " JOIN users h ON h.organization_id = k.organization_id AND h.id = k.secret_holder_user_id"
+                    + " JOIN access_levels ha ON ha.organization_id = h.organization_id AND ha.id = h.access_level_id"
                     + " WHERE k.organization_id = $1";
 
     /** A new key; the caller supplies only the hash and hint of the secret, never the secret. */
     public Future<JsonObject> insert(
-            Tenant t, UUID owner, UUID createdBy, JsonObject body, byte[] hash, int version, String hint) {
+            Tenant t,
+            UUID owner,
+            UUID createdBy,
+            JsonObject body,
+            byte[] hash,
+            int version,
+            String hint,
+            java.util.Collection<String> adminRestrictions) {
         return t.conn()
-                .preparedQuery(
-                        "INSERT INTO api_keys (organization_id, owner_user_id, created_by, name, description,"
-                                + " api_type, partner_id, permission_mode, permissions, field_rights, expires_at, ip_allowlist,"
-                                + " rate_limit_per_minute, secret_hash, secret_version, hint)"
-                                + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id")
+                .preparedQuery("INSERT INTO api_keys (organization_id, owner_user_id, created_by, name, description,"
+                        + " api_type, partner_id, permission_mode, permissions, field_rights, expires_at, ip_allowlist,"
+                        + " rate_limit_per_minute, secret_hash, secret_version, hint, secret_holder_user_id,"
+                        + " admin_restrictions)"
+                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $3, $17)"
+                        + " RETURNING id")
                 .execute(Tuple.from(new Object[] {
                     t.org(),
                     owner,
@@ -48,7 +60,8 @@ public final class KeyRepository {
                     body.getInteger("rateLimitPerMinute"),
                     Buffer.buffer(hash),
                     version,
-                    hint
+                    hint,
+                    adminRestrictions.toArray(String[]::new)
                 }))
                 .compose(rows -> find(t, rows.iterator().next().getUUID("id"), false));
     }
@@ -85,14 +98,16 @@ public final class KeyRepository {
                 });
     }
 
-    public Future<JsonObject> update(Tenant t, UUID id, JsonObject c) {
+    /** {@code adminRestrictions}: the key's restrictions set by an admin after this change. */
+    public Future<JsonObject> update(Tenant t, UUID id, JsonObject c, java.util.Collection<String> adminRestrictions) {
         boolean clearExpiry = c.containsKey("expiresAt") && c.getValue("expiresAt") == null;
         return t.conn()
                 .preparedQuery("UPDATE api_keys SET name = COALESCE($3, name), description = COALESCE($4, description),"
                         + " permission_mode = COALESCE($5, permission_mode), permissions = COALESCE($6, permissions),"
                         + " field_rights = COALESCE($7, field_rights),"
                         + " expires_at = CASE WHEN $8 THEN NULL ELSE COALESCE($9, expires_at) END,"
-                        + " ip_allowlist = COALESCE($10, ip_allowlist), version = version + 1, updated_at = now()"
+                        + " ip_allowlist = COALESCE($10, ip_allowlist), admin_restrictions = $11,"
+                        + " version = version + 1, updated_at = now()"
                         + " WHERE organization_id = $1 AND id = $2")
                 .execute(Tuple.from(new Object[] {
                     t.org(),
@@ -104,38 +119,46 @@ public final class KeyRepository {
                     c.getJsonObject("fieldRights"),
                     clearExpiry,
                     clearExpiry ? null : time(c.getString("expiresAt")),
-                    c.containsKey("ipAllowlist") ? strings(c.getJsonArray("ipAllowlist")) : null
+                    c.containsKey("ipAllowlist") ? strings(c.getJsonArray("ipAllowlist")) : null,
+                    adminRestrictions.toArray(String[]::new)
                 }))
                 .compose(x -> find(t, id, false));
     }
 
-    public Future<JsonObject> setStatus(Tenant t, UUID id, String status) {
+    /** {@code by}: who changed it; {@code adminRestrictions}: the key's restrictions set by an admin afterwards. */
+    public Future<JsonObject> setStatus(
+            Tenant t, UUID id, String status, UUID by, java.util.Collection<String> adminRestrictions) {
         return t.conn()
                 .preparedQuery("UPDATE api_keys SET status = $3, previous_hash = CASE WHEN $3 = 'REVOKED' THEN NULL"
-                        + " ELSE previous_hash END, version = version + 1, updated_at = now()"
+                        + " ELSE previous_hash END, disabled_by = CASE WHEN $3 = 'DISABLED' THEN $4"
+                        + " WHEN $3 = 'ACTIVE' THEN NULL ELSE disabled_by END, admin_restrictions = $5,"
+                        + " version = version + 1, updated_at = now()"
                         + " WHERE organization_id = $1 AND id = $2")
-                .execute(Tuple.of(t.org(), id, status))
+                .execute(Tuple.of(t.org(), id, status, by, adminRestrictions.toArray(String[]::new)))
                 .compose(x -> find(t, id, false));
     }
 
     /** The old secret stays valid until {@code graceUntil}; a grace of zero drops it at once. */
     public Future<JsonObject> rotate(
-            Tenant t, UUID id, byte[] hash, int version, String hint, OffsetDateTime graceUntil) {
+            Tenant t, UUID id, byte[] hash, int version, String hint, OffsetDateTime graceUntil, UUID holder) {
         return t.conn()
                 .preparedQuery(
                         "UPDATE api_keys SET previous_hash = CASE WHEN $6::timestamptz > now() THEN secret_hash END,"
                                 + " previous_version = secret_version, previous_valid_until = $6,"
-                                + " secret_hash = $3, secret_version = $4, hint = $5, version = version + 1, updated_at = now()"
+                                + " secret_hash = $3, secret_version = $4, hint = $5, secret_holder_user_id = $7,"
+                                + " version = version + 1, updated_at = now()"
                                 + " WHERE organization_id = $1 AND id = $2")
-                .execute(Tuple.from(new Object[] {t.org(), id, Buffer.buffer(hash), version, hint, graceUntil}))
+                .execute(Tuple.from(new Object[] {t.org(), id, Buffer.buffer(hash), version, hint, graceUntil, holder}))
                 .compose(x -> find(t, id, false));
     }
 
-    public Future<JsonObject> transfer(Tenant t, UUID id, UUID owner) {
+    /** The key changes owner; whoever hands it on becomes its secret's holder (ADR 0009). */
+    public Future<JsonObject> transfer(Tenant t, UUID id, UUID owner, UUID holder) {
         return t.conn()
-                .preparedQuery("UPDATE api_keys SET owner_user_id = $3, version = version + 1, updated_at = now()"
+                .preparedQuery("UPDATE api_keys SET owner_user_id = $3, secret_holder_user_id = $4,"
+                        + " version = version + 1, updated_at = now()"
                         + " WHERE organization_id = $1 AND id = $2")
-                .execute(Tuple.of(t.org(), id, owner))
+                .execute(Tuple.of(t.org(), id, owner, holder))
                 .compose(x -> find(t, id, false));
     }
 
@@ -195,8 +218,11 @@ public final class KeyRepository {
                 .compose(x -> policies(t));
     }
 
-    /** Before the organization is known: the key whose secret hashes to {@code hash} (SECURITY DEFINER). */
-    public Future<Row> byHash(SqlConnection conn, byte[] hash) {
+    /**
+     * Before the organization is known: the key whose secret hashes to {@code hash} (SECURITY DEFINER). One
+     * statement: it needs no transaction around it (one round trip on the pool).
+     */
+    public Future<Row> byHash(io.vertx.sqlclient.SqlClient conn, byte[] hash) {
         return conn.preparedQuery("SELECT * FROM ks_key_by_hash($1)")
                 .execute(Tuple.of(Buffer.buffer(hash)))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
@@ -260,6 +286,12 @@ public final class KeyRepository {
         }
         if (r.getInteger("rate_limit_per_minute") != null) {
             j.put("rateLimitPerMinute", r.getInteger("rate_limit_per_minute"));
+        }
+        j.put("secretHolderUserId", r.getUUID("holder_user_id").toString());
+        j.put("adminRestrictions", new JsonArray(Arrays.asList(r.getArrayOfStrings("admin_restrictions"))));
+        EffectiveRights.Suspension suspension = EffectiveRights.suspension(r);
+        if (suspension != null && !"REVOKED".equals(r.getString("status"))) {
+            j.put("suspendedReason", suspension.name());
         }
         OffsetDateTime grace = r.getOffsetDateTime("previous_valid_until");
         if (grace != null && grace.isAfter(OffsetDateTime.now(ZoneOffset.UTC))) {

@@ -89,6 +89,9 @@ public final class KeyService {
                                         : Future.failedFuture(ApiProblem.badRequest(
                                                 "Field 'partnerId' names no partner", "partnerId")))
                                 .compose(ownerRights -> checkGrant(body, ownerRights, type, true))
+                                .compose(x -> owner.equals(caller.userId())
+                                        ? Future.succeededFuture()
+                                        : checkHolderGrant(body, caller.rights(), true))
                                 .compose(x -> checkPolicies(t, body, null))
                                 .compose(x -> keys.insert(
                                         t,
@@ -97,7 +100,10 @@ public final class KeyService {
                                         body,
                                         hasher.hash(secret, version),
                                         version.id(),
-                                        KeyFormat.hint(secret)))
+                                        KeyFormat.hint(secret),
+                                        owner.equals(caller.userId())
+                                                ? java.util.Set.of()
+                                                : restrictionsSetIn(body, new java.util.TreeSet<>())))
                                 .compose(key -> audit.append(
                                                 t,
                                                 AuditEvent.by(
@@ -108,6 +114,9 @@ public final class KeyService {
                                                                 source)
                                                         .with("name", key.getString("name"))
                                                         .with("ownerUserId", owner.toString())
+                                                        .with(
+                                                                "secretHolderUserId",
+                                                                caller.userId().toString())
                                                         .with("apiType", type.name())
                                                         .with("permissionMode", key.getString("permissionMode"))
                                                         .with("permissions", key.getJsonArray("permissions")))
@@ -136,21 +145,36 @@ public final class KeyService {
         return change(caller, id, "api-key.updated", source, (t, key) -> {
             JsonObject merged = key.copy().mergeIn(changes);
             UUID owner = UUID.fromString(key.getJsonObject("owner").getString("id"));
+            boolean byOwner = owner.equals(caller.userId());
+            boolean grants = changes.containsKey("permissions")
+                    || changes.containsKey("fieldRights")
+                    || changes.containsKey("permissionMode");
+            java.util.Set<String> restrictions = restrictions(key);
+            try {
+                restrictions = restrictionsAfterUpdate(caller, byOwner, key, changes, restrictions);
+            } catch (ApiProblem p) {
+                return Future.failedFuture(p);
+            }
+            java.util.Set<String> after = restrictions;
             return ownerRights(t, owner)
                     .compose(ownerRights ->
                             checkGrant(merged, ownerRights, apiTypes.get(key.getString("apiType")), true))
+                    // nobody grants a key what they do not hold themselves, even one whose secret they never see
+                    .compose(x -> byOwner || !grants
+                            ? Future.succeededFuture()
+                            : checkHolderGrant(merged, caller.rights(), true))
                     // only what changes is held to today's policies: renaming a key made under older ones works
                     .compose(x -> checkPolicies(t, merged, changes.fieldNames()))
-                    .compose(x -> keys.update(t, id, changes))
-                    .map(after -> new Change(
-                            after,
+                    .compose(x -> keys.update(t, id, changes, after))
+                    .map(updated -> new Change(
+                            updated,
                             new JsonObject()
                                     .put(
                                             "fields",
                                             new JsonArray(changes.fieldNames().stream()
                                                     .sorted()
                                                     .toList()))
-                                    .put("permissions", after.getJsonArray("permissions"))));
+                                    .put("permissions", updated.getJsonArray("permissions"))));
         });
     }
 
@@ -160,12 +184,23 @@ public final class KeyService {
             case "ACTIVE" -> "api-key.enabled";
             default -> "api-key.revoked";
         };
-        return change(
-                caller,
-                id,
-                action,
-                source,
-                (t, key) -> keys.setStatus(t, id, status).map(after -> new Change(after, new JsonObject())));
+        return change(caller, id, action, source, (t, key) -> {
+            boolean byOwner =
+                    caller.userId().toString().equals(key.getJsonObject("owner").getString("id"));
+            java.util.Set<String> restrictions = restrictions(key);
+            if (status.equals("DISABLED") && !byOwner) {
+                restrictions.add(DISABLED);
+            }
+            if (status.equals("ACTIVE")) {
+                if (restrictions.contains(DISABLED) && !caller.rights().has(MANAGE_ALL)) {
+                    return Future.failedFuture(forbidden("This key was disabled by an administrator: only an"
+                            + " administrator ('manage ALL organization API credentials') can enable it"));
+                }
+                restrictions.remove(DISABLED);
+            }
+            return keys.setStatus(t, id, status, caller.userId(), restrictions)
+                    .map(after -> new Change(after, new JsonObject()));
+        });
     }
 
     public Future<JsonObject> rotate(Caller caller, UUID id, int graceSeconds, String source) {
@@ -177,25 +212,34 @@ public final class KeyService {
                         id,
                         "api-key.rotated",
                         source,
-                        (t, key) -> checkPolicies(t, key, null).compose(x -> {
-                            OffsetDateTime graceUntil =
-                                    OffsetDateTime.now(ZoneOffset.UTC).plus(Duration.ofSeconds(graceSeconds));
-                            if (key.getString("expiresAt") != null) {
-                                OffsetDateTime expires = OffsetDateTime.parse(key.getString("expiresAt"));
-                                graceUntil = graceUntil.isAfter(expires)
-                                        ? expires
-                                        : graceUntil; // never past the key's expiry
-                            }
-                            return keys.rotate(
-                                            t,
-                                            id,
-                                            hasher.hash(secret, version),
-                                            version.id(),
-                                            KeyFormat.hint(secret),
-                                            graceUntil)
-                                    .map(after -> new Change(
-                                            after, new JsonObject().put("gracePeriodSeconds", graceSeconds)));
-                        }))
+                        (t, key) -> mayHold(t, caller, key)
+                                .compose(x -> checkPolicies(t, key, null))
+                                .compose(x -> {
+                                    OffsetDateTime graceUntil =
+                                            OffsetDateTime.now(ZoneOffset.UTC).plus(Duration.ofSeconds(graceSeconds));
+                                    if (key.getString("expiresAt") != null) {
+                                        OffsetDateTime expires = OffsetDateTime.parse(key.getString("expiresAt"));
+                                        graceUntil = graceUntil.isAfter(expires)
+                                                ? expires
+                                                : graceUntil; // never past the key's expiry
+                                    }
+                                    return keys.rotate(
+                                                    t,
+                                                    id,
+                                                    hasher.hash(secret, version),
+                                                    version.id(),
+                                                    KeyFormat.hint(secret),
+                                                    graceUntil,
+                                                    caller.userId())
+                                            .map(after -> new Change(
+                                                    after,
+                                                    new JsonObject()
+                                                            .put("gracePeriodSeconds", graceSeconds)
+                                                            .put(
+                                                                    "secretHolderUserId",
+                                                                    caller.userId()
+                                                                            .toString())));
+                                }))
                 .map(key -> new JsonObject().put("key", key).put("secret", secret));
     }
 
@@ -208,14 +252,17 @@ public final class KeyService {
                 (t, key) -> activeOwnerRights(t, newOwner)
                         .compose(ownerRights ->
                                 checkGrant(key, ownerRights, apiTypes.get(key.getString("apiType")), false))
-                        .compose(x -> keys.transfer(t, id, newOwner))
+                        .compose(x -> keys.transfer(t, id, newOwner, caller.userId()))
                         .map(after -> new Change(
                                 after,
                                 new JsonObject()
                                         .put(
                                                 "fromUserId",
                                                 key.getJsonObject("owner").getString("id"))
-                                        .put("toUserId", newOwner.toString()))));
+                                        .put("toUserId", newOwner.toString())
+                                        .put(
+                                                "secretHolderUserId",
+                                                caller.userId().toString()))));
     }
 
     public Future<JsonObject> policies(Caller caller) {
@@ -279,6 +326,11 @@ public final class KeyService {
                                                             .with(
                                                                     "name",
                                                                     c.key().getString("name"))
+                                                            // the audit names the caller (actor) and the owner
+                                                            .with(
+                                                                    "ownerUserId",
+                                                                    key.getJsonObject("owner")
+                                                                            .getString("id"))
                                                             .with("change", c.details()))
                                             .map(c.key()));
                         }))
@@ -320,6 +372,133 @@ public final class KeyService {
             }
             return ownerRights(t, owner);
         });
+    }
+
+    static final String DISABLED = "DISABLED";
+    static final String EXPIRES_AT = "EXPIRES_AT";
+    static final String IP_ALLOWLIST = "IP_ALLOWLIST";
+
+    private static java.util.Set<String> restrictions(JsonObject key) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        key.getJsonArray("adminRestrictions", new JsonArray()).forEach(o -> out.add((String) o));
+        return out;
+    }
+
+    /** The restrictions an admin sets by creating a key for someone else with them. */
+    private static java.util.Set<String> restrictionsSetIn(JsonObject body, java.util.Set<String> into) {
+        if (body.getString("expiresAt") != null) {
+            into.add(EXPIRES_AT);
+        }
+        if (!body.getJsonArray("ipAllowlist", new JsonArray()).isEmpty()) {
+            into.add(IP_ALLOWLIST);
+        }
+        return into;
+    }
+
+    /**
+     * An expiry or IP allowlist set by an admin (someone other than the owner) is loosened only by a caller holding
+     * "manage ALL"; the owner may still tighten it, and it stays the admin's. An admin's change makes it theirs (or
+     * drops it when they clear it); an owner who holds "manage ALL" is an admin of their own key.
+     */
+    private static java.util.Set<String> restrictionsAfterUpdate(
+            Caller caller, boolean byOwner, JsonObject key, JsonObject changes, java.util.Set<String> restrictions) {
+        boolean admin = caller.rights().has(MANAGE_ALL);
+        if (changes.containsKey("expiresAt")) {
+            String before = key.getString("expiresAt");
+            String after = changes.getString("expiresAt");
+            boolean looser = after == null
+                    ? before != null
+                    : before != null && OffsetDateTime.parse(after).isAfter(OffsetDateTime.parse(before));
+            if (!byOwner || admin) {
+                if (!byOwner && after != null) {
+                    restrictions.add(EXPIRES_AT);
+                } else {
+                    restrictions.remove(EXPIRES_AT);
+                }
+            } else if (restrictions.contains(EXPIRES_AT) && looser) {
+                throw new ApiProblem(
+                        403,
+                        "forbidden",
+                        "Forbidden",
+                        "An administrator set this key's expiry: only an administrator can clear or extend it",
+                        "expiresAt");
+            }
+        }
+        if (changes.containsKey("ipAllowlist")) {
+            JsonArray before = key.getJsonArray("ipAllowlist", new JsonArray());
+            JsonArray after = changes.getJsonArray("ipAllowlist", new JsonArray());
+            if (!byOwner || admin) {
+                if (!byOwner && !after.isEmpty()) {
+                    restrictions.add(IP_ALLOWLIST);
+                } else {
+                    restrictions.remove(IP_ALLOWLIST);
+                }
+            } else if (restrictions.contains(IP_ALLOWLIST) && looser(before, after)) {
+                throw new ApiProblem(
+                        403,
+                        "forbidden",
+                        "Forbidden",
+                        "An administrator set this key's IP allowlist: only an administrator can widen or remove it",
+                        "ipAllowlist");
+            }
+        }
+        return restrictions;
+    }
+
+    /** Whether {@code after} admits an address {@code before} does not (an empty allowlist admits every address). */
+    private static boolean looser(JsonArray before, JsonArray after) {
+        if (before.isEmpty()) {
+            return false;
+        }
+        if (after.isEmpty()) {
+            return true;
+        }
+        for (Object a : after) {
+            Cidr inner = parseCidr((String) a, "ipAllowlist");
+            if (before.stream().noneMatch(b -> within(inner, parseCidr((String) b, "ipAllowlist")))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whoever receives a key's secret must hold the right by which they hold it (ADR 0009): its owner "create own API
+     * keys" (or "manage ALL"), anyone else "manage ALL" (which {@code visible} already demanded).
+     */
+    private Future<Void> mayHold(Tenant t, Caller caller, JsonObject key) {
+        boolean byOwner =
+                caller.userId().toString().equals(key.getJsonObject("owner").getString("id"));
+        if (byOwner && !caller.rights().has(CREATE_OWN) && !caller.rights().has(MANAGE_ALL)) {
+            return Future.failedFuture(forbidden(
+                    "Rotating your key needs 'create own API keys', which your access level no longer grants"));
+        }
+        return Future.succeededFuture();
+    }
+
+    /**
+     * A SCOPED key made or changed by someone other than its owner grants nothing that caller does not hold: nobody
+     * grants what they lack (the key is also bounded live by its holder, see EffectiveRights).
+     */
+    private Future<Void> checkHolderGrant(JsonObject key, Rights caller, boolean named) {
+        if (!"SCOPED".equals(key.getString("permissionMode"))) {
+            return Future.succeededFuture();
+        }
+        JsonArray permissions = key.getJsonArray("permissions", new JsonArray());
+        Rights wanted = Rights.fromJson(new JsonObject()
+                .put("recordScope", "OWN")
+                .put("fieldRights", key.getJsonObject("fieldRights", new JsonObject()))
+                .put("permissions", permissions));
+        Rights.Uncovered missing = caller.firstNotCovered(wanted);
+        if (missing != null) {
+            return Future.failedFuture(new ApiProblem(
+                    403,
+                    "escalation",
+                    "Forbidden",
+                    "You cannot give a key " + missing.description() + ": you do not hold it yourself",
+                    named ? missing.field(permissions) : null));
+        }
+        return Future.succeededFuture();
     }
 
     /**

@@ -4,6 +4,7 @@ import io.keysmith.auth.SessionHandlers;
 import io.keysmith.http.ClientAddress;
 import io.keysmith.http.RequestValidation;
 import io.keysmith.http.Responses;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 public final class OrganizationHandlers {
@@ -18,7 +19,20 @@ public final class OrganizationHandlers {
     }
 
     public void signUp(RoutingContext rc) {
-        service.signUp(RequestValidation.input(rc).bodyObject(), client.address(rc))
+        service.signUp(RequestValidation.input(rc).bodyObject(), client.publicBase(rc), client.address(rc))
+                .onSuccess(outcome -> {
+                    if (outcome.confirmationSent()) {
+                        Responses.json(rc, 202, new JsonObject().put("status", "CONFIRMATION_SENT"));
+                        return;
+                    }
+                    sessions.setCookie(rc, outcome.signedIn().sessionToken());
+                    Responses.json(rc, 201, outcome.signedIn().me());
+                })
+                .onFailure(rc::fail);
+    }
+
+    public void confirmSignUp(RoutingContext rc) {
+        service.confirmSignUp(RequestValidation.input(rc).bodyObject().getString("token"), client.address(rc))
                 .onSuccess(outcome -> {
                     sessions.setCookie(rc, outcome.sessionToken());
                     Responses.json(rc, 201, outcome.me());

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,7 +61,20 @@ public final class UsageMeter {
     private final long retentionMinutes;
     private final Map<Bucket, LongAdder> buckets = new ConcurrentHashMap<>();
     private final Map<UUID, LastUse> lastUse = new ConcurrentHashMap<>();
-    private final Set<String> knownAddresses = ConcurrentHashMap.newKeySet();
+    // bounded: addresses are validated IP literals, but a partner may rotate through many; past the caps a key's
+    // further new addresses are not announced (once per key and address per day, at most 16 per key per hour)
+    private static final int NEW_ADDRESSES_PER_KEY = 16;
+    private static final int MAX_PENDING_ADDRESSES = 10_000;
+    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> knownAddresses =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+                    .maximumSize(100_000)
+                    .expireAfterWrite(java.time.Duration.ofDays(1))
+                    .build();
+    private final com.github.benmanes.caffeine.cache.Cache<UUID, java.util.concurrent.atomic.AtomicInteger>
+            addressesPerKey = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+                    .maximumSize(100_000)
+                    .expireAfterWrite(java.time.Duration.ofHours(1))
+                    .build();
     private final Map<String, UUID> newAddresses = new ConcurrentHashMap<>();
     private final AtomicBoolean flushing = new AtomicBoolean();
     private volatile Future<Void> inFlight = Future.succeededFuture();
@@ -128,8 +140,17 @@ public final class UsageMeter {
         counter.increment();
         if (outcome != Outcome.INVALID) {
             lastUse.put(key, new LastUse(org, System.currentTimeMillis(), address));
-            if (address != null && knownAddresses.add(key + "|" + address)) {
-                newAddresses.put(key + "|" + address, org);
+            if (address != null) {
+                String known = key + "|" + address;
+                if (knownAddresses.getIfPresent(known) == null
+                        && newAddresses.size() < MAX_PENDING_ADDRESSES
+                        && addressesPerKey
+                                        .get(key, k -> new java.util.concurrent.atomic.AtomicInteger())
+                                        .incrementAndGet()
+                                <= NEW_ADDRESSES_PER_KEY) {
+                    knownAddresses.put(known, Boolean.TRUE);
+                    newAddresses.put(known, org);
+                }
             }
         }
     }

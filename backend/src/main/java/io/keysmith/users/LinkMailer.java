@@ -46,6 +46,31 @@ public final class LinkMailer {
         return client != null;
     }
 
+    /**
+     * The proof of a sign-up: the link that creates the organization. Sent whether or not the e-mail already has an
+     * account, with the same text, so the answer and the mail reveal nothing about it. Never fails.
+     */
+    public Future<Boolean> sendSignUpConfirmation(String to, String firstName, String organization, String url) {
+        if (client == null) {
+            return Future.succeededFuture(false);
+        }
+        String text = "Hello " + firstName + ",\n\n"
+                + "Someone asked to create the organization " + organization + " on Keysmith with this e-mail address."
+                + " If it was you, confirm here:\n\n" + url
+                + "\n\nThe link works once and expires in 24 hours. If it was not you, ignore this mail: nothing"
+                + " is created without it.\n";
+        return client.sendMail(new MailMessage()
+                        .setFrom(from)
+                        .setTo(to)
+                        .setSubject("Confirm your new Keysmith organization")
+                        .setText(text))
+                .map(r -> true)
+                .otherwise(e -> {
+                    LOG.warn("Could not e-mail a sign-up confirmation link: {}", e.getMessage());
+                    return false;
+                });
+    }
+
     /** Resolves to whether the mail was accepted by the SMTP server; never fails. */
     public Future<Boolean> send(
             String to, String firstName, String organization, UserService.Link link, boolean reset) {

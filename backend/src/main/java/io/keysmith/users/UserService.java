@@ -22,7 +22,8 @@ import java.util.UUID;
 
 /**
  * The rules about users: who may become or stop being an Account Owner, that an organization always keeps an
- * active one, that deactivation ends every session at once, and that every change is audited in its transaction.
+ * active one, that nobody changes, deactivates or reactivates a user whose level grants anything they do not hold
+ * (ADR 0009), that deactivation ends every session at once, and that every change is audited in its transaction.
  */
 public final class UserService {
     public static final Duration INVITATION_LIFETIME = Duration.ofDays(7);
@@ -143,12 +144,20 @@ public final class UserService {
         return db.inOrganization(
                         caller.organizationId(),
                         c -> users.findForUpdate(c, id).map(UserService::found).compose(user -> {
-                            if (changes.containsKey("email") && !caller.userId().equals(id)) {
-                                // the e-mail receives reset links: changing it is a way into the account
-                                Future<Void> check = stronger(c, caller, user, "change the e-mail of", "email");
-                                return check.compose(x -> update(c, caller, id, user, changes, source));
+                            if (caller.userId().equals(id)) {
+                                return update(c, caller, id, user, changes, source);
                             }
-                            return update(c, caller, id, user, changes, source);
+                            // nobody changes a user holding more than they do (their level, or their e-mail, where
+                            // reset links go: a way into the account)
+                            Future<Void> check = changes.containsKey("email")
+                                    ? stronger(c, caller, user, "change the e-mail of", "email")
+                                    : stronger(
+                                            c,
+                                            caller,
+                                            user,
+                                            "change",
+                                            changes.containsKey("accessLevelId") ? "accessLevelId" : null);
+                            return check.compose(x -> update(c, caller, id, user, changes, source));
                         }))
                 .recover(UserService::conflictOnDuplicateEmail)
                 .onSuccess(x -> changed.accept(caller.organizationId()));
@@ -185,10 +194,8 @@ public final class UserService {
         return db.inOrganization(
                         caller.organizationId(),
                         c -> users.findForUpdate(c, id).map(UserService::found).compose(user -> {
-                            if (isOwner(user) && !caller.isAccountOwner()) {
-                                return Future.failedFuture(onlyOwners(null));
-                            }
-                            return keepsAnOwner(c, id, user)
+                            return stronger(c, caller, user, "deactivate", null)
+                                    .compose(x -> keepsAnOwner(c, id, user))
                                     .compose(x -> users.setStatus(c, id, "DEACTIVATED"))
                                     .compose(updated -> SessionService.endAllOf(c, id)
                                             .compose(x -> audit.append(
@@ -205,6 +212,8 @@ public final class UserService {
                         caller.organizationId(),
                         c -> users.findForUpdate(c, id)
                                 .map(UserService::found)
+                                .compose(user -> stronger(c, caller, user, "reactivate", null)
+                                        .map(user))
                                 .compose(user -> users.setStatus(c, id, "ACTIVE")
                                         .compose(updated -> audit.append(
                                                         c,
@@ -295,12 +304,12 @@ public final class UserService {
      * field} is the request field the refusal concerns, if any.
      */
     private Future<Void> stronger(Tenant c, Caller caller, JsonObject user, String what, String field) {
-        if (isOwner(user) && !caller.isAccountOwner()) {
-            return Future.failedFuture(onlyOwners(field));
-        }
         return levels.find(c, UUID.fromString(user.getJsonObject("accessLevel").getString("id")))
                 .compose(level -> {
                     Rights.Uncovered missing = caller.rights().firstNotCovered(Rights.fromJson(level));
+                    if (missing == null && isOwner(user) && !caller.isAccountOwner()) {
+                        return Future.failedFuture(onlyOwners(field));
+                    }
                     return missing == null
                             ? Future.succeededFuture()
                             : Future.failedFuture(new ApiProblem(

@@ -369,7 +369,12 @@ class EscalationIT {
                 state);
         assertThat(db.users(owner.organizationId())).isEqualTo(users);
 
-        String employee = api.createUser(owner, uniqueEmail("to-promote"), "EMPLOYEE", null)
+        // a user whose level is within the manager's rights (the built-in Employee can VIEW nationalId, which
+        // limited cannot: such a user is out of limited's reach altogether, see WeakerUserManagerIT)
+        String readers = api.createAccessLevel(
+                        owner, Api.accessLevelBody(name("Readers"), "OWN", Map.of("firstName", "VIEW"), "people:read"))
+                .getString("id");
+        String employee = api.createUser(owner, uniqueEmail("to-promote"), "EMPLOYEE", readers)
                 .getJsonObject("user")
                 .getString("id");
         state = levelsState();

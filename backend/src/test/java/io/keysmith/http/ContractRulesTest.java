@@ -77,9 +77,9 @@ class ContractRulesTest {
                 new AuditHandlers(null, null),
                 new AccessLevelHandlers(null, null, null),
                 new PeopleHandlers(null, null),
-                new KeyHandlers(null, null, null, null, null, null, null),
+                new KeyHandlers(null, null, null, null),
                 new PartnerHandlers(null, null, null, null, null),
-                new ForwardAuthHandlers(null, null, null, null, null, null, null),
+                new ForwardAuthHandlers(null, null, null, null, null, null),
                 new UsageHandlers(null, null, null)));
         Set<String> declared = new HashSet<>();
         operations().forEach(op -> declared.add(op.id()));

@@ -32,6 +32,12 @@ public final class TestServer implements AutoCloseable {
                 .put("database.url", PostgresFixture.uri(database))
                 .put("secret", TEST_SECRET)
                 .put("shutdown.grace.seconds", 2)
+                // every test signs up and signs in from 127.0.0.1: the per-address sign-up and attempt budgets
+                // would stop a test class long before its end; the tests of those throttles set their own
+                .put("signup.throttle.address", 100000)
+                .put("signup.throttle.email", 100000)
+                .put("signin.throttle.attempts", 1000000)
+                .put("password.hashing.address.burst", 10000)
                 .put(
                         "data.dir",
                         Path.of(System.getProperty("keysmith.test.dir", "target/test-data"), "server")

@@ -1,0 +1,36 @@
+package io.keysmith.keys;
+
+import io.keysmith.auth.Caller;
+import io.keysmith.auth.Rights;
+import java.util.UUID;
+
+/**
+ * A verified key: who it acts for and what it may do, typed; {@code expiresAt} in epoch milliseconds
+ * ({@link Long#MAX_VALUE}: never). {@code rights} is shared by every key with the same
+ * effective rights (interned), so a cached verdict costs a few references, not a copy of its permissions.
+ */
+public record KeyPrincipal(
+        UUID organizationId,
+        UUID keyId,
+        UUID ownerId,
+        ApiTypes.ApiType apiType,
+        KeyRights rights,
+        long ratePerMinute,
+        long expiresAt) {
+
+    /** The caller the operation's handler sees: the key's owner, with the key's effective rights. */
+    public Caller caller() {
+        return new Caller(organizationId, ownerId, rights.rights(), null);
+    }
+
+    /** Effective rights, interned, with what the answers need precomputed once per distinct set. */
+    public record KeyRights(Rights rights, String permissionsHeader) {
+        static KeyRights of(Rights rights) {
+            return new KeyRights(rights, String.join(",", rights.permissions()));
+        }
+
+        public boolean has(String permission) {
+            return rights.has(permission);
+        }
+    }
+}

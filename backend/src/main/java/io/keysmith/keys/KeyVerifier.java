@@ -1,0 +1,425 @@
+package io.keysmith.keys;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Interner;
+import io.keysmith.config.Cidr;
+import io.keysmith.db.Db;
+import io.keysmith.keys.Verification.Reason;
+import io.keysmith.keys.Verification.Refused;
+import io.keysmith.keys.Verification.Valid;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Row;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one verification service: turns a presented key, the caller's address and the operation's rule into a sealed
+ * {@link Verification}, for key-authenticated operations, verify and forward-auth alike; spends rate limits and
+ * meters through {@link KeyUsage}; throttles failures per address.
+ *
+ * <p>Verdicts are cached by key hash (ADR 0007). Every change to a key, a user or an access level announces its
+ * organization through LISTEN/NOTIFY (delivered at COMMIT); a local commit says so at once. Either bumps the
+ * organization's generation (a striped array of counters: O(1), no cache scan). A load records the sequence number
+ * before its database read and stores its verdict only if no bump of that organization came after; a lookup serves
+ * an entry only if that still holds, so a load that raced a committed change is never served. A (re)connection of
+ * the notification channel bumps a global epoch: nothing loaded before it is served; while the channel is down the
+ * cache is bypassed. Unknown hashes go to a smaller, short-lived negative cache (a new or rotated key's hash is a
+ * fresh random value, so no change turns a cached unknown into a known key). Expiry and the rotation grace are
+ * checked on every request.
+ */
+public final class KeyVerifier {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyVerifier.class);
+    public static final String CHANNEL = "keysmith_keys";
+    /** The context key under which a key-authenticated request carries its {@link Valid} verification. */
+    public static final String VERIFIED = "keysmith.key";
+
+    /** Test seam: sees a load whose database read completed (and may hold it), and each notification handled. */
+    interface Hook {
+        Future<Void> loaded(UUID keyId);
+
+        void notified(String org);
+    }
+
+    static volatile Hook hook;
+
+    private static final int STRIPES = 4096;
+    /** Estimated heap of one cached verdict (entry, key, principal, UUIDs; rights are shared): for the weigher. */
+    static final int ENTRY_BYTES = 400;
+
+    private static final byte ACTIVE = 0;
+    private static final byte DISABLED = 1;
+    private static final byte REVOKED = 2;
+
+    /** 32 bytes of HMAC as four longs: a small, cheap cache key. */
+    record HashKey(long a, long b, long c, long d) {
+        static HashKey of(byte[] hash) {
+            ByteBuffer buffer = ByteBuffer.wrap(hash);
+            return new HashKey(buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong());
+        }
+    }
+
+    /** A key's state as of a load, stamped with the sequence number read before the load's database query. */
+    record Verdict(
+            long generation,
+            KeyPrincipal principal,
+            byte status,
+            boolean ownerActive,
+            boolean suspended,
+            long graceUntil,
+            Cidr[] allowlist) {}
+
+    private final Db db;
+    private final KeyRepository keys;
+    private final KeyHasher hasher;
+    private final ApiTypes apiTypes;
+    private final KeyUsage usage;
+    private final int failuresPerMinute;
+    private final Cache<HashKey, Verdict> cache;
+    private final Cache<HashKey, Boolean> unknown;
+    private final Interner<KeyPrincipal.KeyRights> rights = Interner.newWeakInterner();
+    private final Cache<String, AtomicInteger> failures = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofMinutes(1))
+            .maximumSize(100_000)
+            .build();
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLongArray generations = new AtomicLongArray(STRIPES);
+    private volatile long epoch;
+    private volatile boolean notificationsUp;
+
+    public KeyVerifier(
+            Db db,
+            KeyRepository keys,
+            KeyHasher hasher,
+            ApiTypes apiTypes,
+            Duration ttl,
+            long maxCacheBytes,
+            int failuresPerMinute,
+            KeyUsage usage) {
+        this.db = db;
+        this.keys = keys;
+        this.hasher = hasher;
+        this.apiTypes = apiTypes;
+        this.usage = usage;
+        this.failuresPerMinute = failuresPerMinute;
+        // bounded by memory: a flood of well-formed keys cannot grow the heap past this
+        this.cache = Caffeine.newBuilder()
+                .maximumWeight(maxCacheBytes)
+                .weigher((HashKey k, Verdict v) -> ENTRY_BYTES + 48 * v.allowlist().length)
+                .expireAfterWrite(ttl)
+                .build();
+        // separate and smaller, so a flood of forged keys never evicts valid verdicts
+        this.unknown = Caffeine.newBuilder()
+                .maximumSize(Math.max(1_000, maxCacheBytes / ENTRY_BYTES / 4))
+                .expireAfterWrite(ttl.compareTo(Duration.ofSeconds(30)) < 0 ? ttl : Duration.ofSeconds(30))
+                .build();
+    }
+
+    // ------------------------------------------------------------------------------------------------ generations
+
+    private static int stripe(UUID org) {
+        int h = org.hashCode();
+        return (h ^ (h >>> 16)) & (STRIPES - 1);
+    }
+
+    /**
+     * A change of {@code org} committed (here, or announced by a notification): no verdict loaded before now is
+     * served again. O(1).
+     */
+    public void invalidate(UUID org) {
+        long g = sequence.incrementAndGet();
+        generations.accumulateAndGet(stripe(org), g, Math::max);
+    }
+
+    /** Everything may have changed (the notification channel was down): nothing loaded before now is served. */
+    private void newEpoch() {
+        epoch = sequence.incrementAndGet();
+    }
+
+    private boolean current(UUID org, long generation) {
+        return generation >= epoch && generations.get(stripe(org)) <= generation;
+    }
+
+    /** Listens for key changes on a dedicated connection that reconnects by itself. */
+    public Future<Void> listen(Vertx vertx, PgConnectOptions options) {
+        // the policy runs on every loss of the connection (closeHandler fires only when reconnecting gives up):
+        // from that moment the cache is bypassed until the channel is LISTENed again
+        PgSubscriber subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> {
+            if (notificationsUp) {
+                LOG.warn("Key-change notifications are down: the key cache is bypassed until they are back");
+            }
+            down();
+            return 100L;
+        });
+        subscriber
+                .channel(CHANNEL)
+                .handler(org -> {
+                    try {
+                        invalidate(UUID.fromString(org));
+                    } catch (IllegalArgumentException e) {
+                        newEpoch(); // not an organization id: assume anything changed
+                    }
+                    Hook h = hook;
+                    if (h != null) {
+                        h.notified(org);
+                    }
+                })
+                .subscribeHandler(v -> {
+                    newEpoch(); // anything may have changed while we were not listening
+                    notificationsUp = true;
+                    LOG.info("Listening for key changes");
+                });
+        // heartbeat: a half-open connection would otherwise look alive while notifications are lost
+        vertx.setPeriodic(5_000, id -> {
+            var connection = subscriber.actualConnection();
+            if (connection == null) {
+                down();
+                return;
+            }
+            connection.query("SELECT 1").execute().timeout(3, TimeUnit.SECONDS).onFailure(e -> {
+                if (notificationsUp) {
+                    LOG.warn(
+                            "Key-change notification connection does not answer: bypassing the key cache, reconnecting");
+                }
+                down();
+                connection.close();
+            });
+        });
+        subscriber.closeHandler(v -> down());
+        return subscriber.connect();
+    }
+
+    private void down() {
+        notificationsUp = false;
+        newEpoch();
+    }
+
+    // ------------------------------------------------------------------------------------------------ verification
+
+    /**
+     * The verdict on {@code key} for {@code rule}'s operation (null: no operation, as for verify's body key), for a
+     * caller at {@code address} (null: no allowlist check), fenced to {@code organization} (null: any).
+     */
+    public Future<Verification> verify(String key, String address, KeyOperations.Rule rule, UUID organization) {
+        if (rule != null && !rule.acceptsKeys()) {
+            return Future.succeededFuture(Refused.of(Reason.NOT_FOR_KEYS)); // answered as the API does: 401
+        }
+        if (key == null || !KeyFormat.isWellFormed(key)) {
+            return Future.succeededFuture(Refused.of(Reason.MALFORMED)); // no database for noise
+        }
+        byte[] hash = hasher.hash(key, hasher.secret().current());
+        HashKey cacheKey = HashKey.of(hash);
+        if (notificationsUp) {
+            Verdict cached = cache.getIfPresent(cacheKey);
+            if (cached != null && current(cached.principal().organizationId(), cached.generation())) {
+                usage.cache(true);
+                return Future.succeededFuture(decide(cached, address, rule, organization));
+            }
+            if (cached == null && unknown.getIfPresent(cacheKey) != null) {
+                usage.cache(true);
+                return Future.succeededFuture(Refused.of(Reason.UNKNOWN));
+            }
+        }
+        usage.cache(false);
+        long started = sequence.get(); // before the read: a change announced after it voids what the read saw
+        return load(key, hash, 0).compose(row -> {
+            if (row == null) {
+                if (notificationsUp) {
+                    unknown.put(cacheKey, Boolean.TRUE);
+                }
+                return Future.succeededFuture(Refused.of(Reason.UNKNOWN));
+            }
+            Verdict v = verdict(row, started);
+            Hook h = hook;
+            Future<Void> held = h == null
+                    ? Future.succeededFuture()
+                    : h.loaded(v.principal().keyId());
+            return held.map(x -> {
+                if (notificationsUp && current(v.principal().organizationId(), started)) {
+                    cache.put(cacheKey, v);
+                }
+                return decide(v, address, rule, organization);
+            });
+        });
+    }
+
+    /** Spends one request of a valid key's budget: valid with the decision, or refused RATE_LIMITED. */
+    public Verification limit(Valid valid) {
+        KeyUsage.Limit limit = usage.acquire(valid.key().keyId(), valid.key().ratePerMinute());
+        return limit.allowed()
+                ? new Valid(valid.key(), limit)
+                : new Refused(Reason.RATE_LIMITED, valid.key(), null, limit);
+    }
+
+    /**
+     * Counts an answered request in usage and metrics: against the key when one was found, never against a key of
+     * another organization than the caller's (OTHER_ORGANIZATION).
+     */
+    public void meter(Verification v, String operationId, int status, String address) {
+        KeyUsage.Outcome outcome = KeyUsage.Outcome.of(status);
+        KeyPrincipal key = v instanceof Valid ok
+                ? ok.key()
+                : v instanceof Refused r && r.reason() != Reason.OTHER_ORGANIZATION ? r.key() : null;
+        if (key == null) {
+            usage.request(null, null, operationId, outcome, status);
+            return;
+        }
+        usage.record(key.organizationId(), key.keyId(), operationId, outcome, address);
+        usage.request(key.organizationId(), key.keyId(), operationId, outcome, status);
+    }
+
+    /** The Prometheus side of one verify or forward-auth decision. */
+    public void verification(UUID org, String code, long nanos) {
+        usage.verification(org, code, nanos);
+    }
+
+    /** Whether {@code address} is over its budget of failed verifications this minute. */
+    public boolean throttled(String address) {
+        AtomicInteger failed = failures.getIfPresent(address);
+        return failed != null && failed.get() >= failuresPerMinute;
+    }
+
+    /** Counts a failed verification against {@code address} when it is one that guessing would produce. */
+    public void failed(String address, Verification v) {
+        if (v instanceof Refused r && r.reason().status == 401 && r.reason() != Reason.NOT_FOR_KEYS) {
+            failures.get(address, a -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+
+    /** Counts a failure that has no verification (no key at all in an Authorization header). */
+    public void failed(String address) {
+        failures.get(address, a -> new AtomicInteger()).incrementAndGet();
+    }
+
+    private static Verification decide(Verdict v, String address, KeyOperations.Rule rule, UUID organization) {
+        KeyPrincipal p = v.principal();
+        if (organization != null && !organization.equals(p.organizationId())) {
+            return new Refused(Reason.OTHER_ORGANIZATION, p, null, null); // checked first: says nothing of B's key
+        }
+        if (v.status() != ACTIVE) {
+            return new Refused(v.status() == REVOKED ? Reason.REVOKED : Reason.DISABLED, p, null, null);
+        }
+        if (!v.ownerActive()) {
+            return new Refused(Reason.OWNER_INACTIVE, p, null, null);
+        }
+        if (v.suspended()) {
+            return new Refused(Reason.SUSPENDED, p, null, null);
+        }
+        long now = System.currentTimeMillis();
+        if (now >= p.expiresAt() || now >= v.graceUntil()) {
+            return new Refused(Reason.EXPIRED, p, null, null);
+        }
+        if (v.allowlist().length > 0 && (address == null || !allowed(v.allowlist(), address))) {
+            return new Refused(Reason.IP_NOT_ALLOWED, p, null, null);
+        }
+        if (rule != null) {
+            if (!rule.covers(p.apiType())) {
+                return new Refused(Reason.OUTSIDE_API_TYPE, p, null, null);
+            }
+            if (rule.permission() != null && !p.rights().has(rule.permission())) {
+                return new Refused(Reason.PERMISSION_MISSING, p, rule.permission(), null);
+            }
+        }
+        return new Valid(p, null);
+    }
+
+    private static boolean allowed(Cidr[] allowlist, String address) {
+        try {
+            InetAddress a = InetAddress.getByAddress(Cidr.literalAddress(address));
+            for (Cidr c : allowlist) {
+                if (c.contains(a)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /**
+     * The key's row, trying the current secret version first, then older ones (keys hashed before a secret
+     * rotation): one round trip for a key of the current version, no transaction around the SECURITY DEFINER select.
+     */
+    private Future<Row> load(String key, byte[] currentHash, int index) {
+        List<ServerSecret.Version> versions = hasher.secret().versions();
+        if (index >= versions.size()) {
+            return Future.succeededFuture(null);
+        }
+        ServerSecret.Version version = versions.get(index);
+        byte[] hash = version.id() == hasher.secret().current().id() ? currentHash : hasher.hash(key, version);
+        return keys.byHash(db.pool(), hash)
+                .compose(row -> row == null ? load(key, currentHash, index + 1) : Future.succeededFuture(row));
+    }
+
+    private Verdict verdict(Row r, long generation) {
+        ApiTypes.ApiType type = apiTypes.get(r.getString("api_type"));
+        String[] cidrs = r.getArrayOfStrings("ip_allowlist");
+        Cidr[] allowlist = new Cidr[cidrs == null ? 0 : cidrs.length];
+        for (int i = 0; i < allowlist.length; i++) {
+            allowlist[i] = Cidr.parse(cidrs[i]);
+        }
+        // the key's own limit, else the organization's default, else its API type's; never above the ceiling
+        long rate = r.getInteger("rate_limit_per_minute") != null
+                ? r.getInteger("rate_limit_per_minute")
+                : r.getInteger("rate_limit_default_per_minute") != null
+                        ? r.getInteger("rate_limit_default_per_minute")
+                        : type == null ? 0 : type.defaultRateLimitPerMinute();
+        Integer ceiling = r.getInteger("rate_limit_ceiling_per_minute");
+        if (ceiling != null && (rate <= 0 || rate > ceiling)) {
+            rate = ceiling;
+        }
+        String status = r.getString("status");
+        KeyPrincipal principal = new KeyPrincipal(
+                r.getUUID("organization_id"),
+                r.getUUID("key_id"),
+                r.getUUID("owner_user_id"),
+                type,
+                rights.intern(KeyPrincipal.KeyRights.of(EffectiveRights.of(r, type))),
+                rate,
+                millis(r.getOffsetDateTime("expires_at")));
+        return new Verdict(
+                generation,
+                principal,
+                "ACTIVE".equals(status) ? ACTIVE : "REVOKED".equals(status) ? REVOKED : DISABLED,
+                "ACTIVE".equals(r.getString("owner_status")),
+                EffectiveRights.suspended(r),
+                millis(r.getOffsetDateTime("grace_until")),
+                allowlist);
+    }
+
+    private static long millis(OffsetDateTime t) {
+        return t == null ? Long.MAX_VALUE : t.toInstant().toEpochMilli();
+    }
+
+    /** The canonical text of an IPv4 or IPv6 literal (dotted quad, or hex with colons), else null. */
+    public static String ipLiteral(String text) {
+        if (text == null || text.isEmpty() || text.length() > 45) {
+            return null;
+        }
+        boolean colon = text.indexOf(':') >= 0;
+        if (!colon
+                && !text.matches(
+                        "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}")) {
+            return null; // no shorthand such as "10.1" or "1"
+        }
+        try {
+            return InetAddress.getByAddress(Cidr.literalAddress(text)).getHostAddress();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.keysmith.keys;
+
+import static io.keysmith.support.KeysApi.uniqueEmail;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keysmith.support.KeysApi;
+import io.keysmith.support.KeysApi.Session;
+import io.keysmith.support.PostgresFixture;
+import io.keysmith.support.TestServer;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The verdict cache against a load that raced a change, forced step by step through the verifier's test seam: a
+ * verification misses the cache and its database read completes; the test holds it there; the key is disabled
+ * through the API (committed, and the notification handled by this replica); the load is released and tries to
+ * store what it read. The next verification must be refused.
+ */
+@ExtendWith(VertxExtension.class)
+@DisplayName("A verdict loaded before a committed change is never served after it")
+class KeyVerifierCacheIT {
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private static TestServer server;
+    private static KeysApi api;
+    private static Session owner;
+
+    @BeforeAll
+    static void start(Vertx vertx) {
+        server = TestServer.start(PostgresFixture.get().newDatabase("key_verifier_cache"), new JsonObject());
+        api = new KeysApi(vertx, server.port());
+        owner = api.signUp("Verifier Cache Org", uniqueEmail("vc-owner"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @AfterEach
+    void unhook() {
+        KeyVerifier.hook = null;
+    }
+
+    private static CompletableFuture<HttpResponse<String>> people(String secret) {
+        return HTTP.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/people"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + secret)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @DisplayName("a load that read the key before it was disabled, and stores after the disable was announced, is"
+            + " not served: the next request is refused")
+    void aLoadThatRacedADisableIsNotServed() throws Exception {
+        JsonObject key = api.inheritKey(owner, "raced", "PEOPLE");
+        UUID keyId = UUID.fromString(key.getJsonObject("key").getString("id"));
+        String secret = key.getString("secret");
+
+        CompletableFuture<Void> readDone = new CompletableFuture<>();
+        Promise<Void> release = Promise.promise();
+        AtomicInteger notifications = new AtomicInteger();
+        AtomicInteger held = new AtomicInteger();
+        KeyVerifier.hook = new KeyVerifier.Hook() {
+            @Override
+            public Future<Void> loaded(UUID loaded) {
+                if (!loaded.equals(keyId) || held.getAndIncrement() > 0) {
+                    return Future.succeededFuture(); // only the first load of this key is held
+                }
+                readDone.complete(null);
+                return release.future();
+            }
+
+            @Override
+            public void notified(String org) {
+                notifications.incrementAndGet();
+            }
+        };
+
+        // 1. a verification misses the cache; its database read completes (key still ACTIVE); held there
+        CompletableFuture<HttpResponse<String>> inFlight = people(secret);
+        readDone.get(20, TimeUnit.SECONDS);
+
+        // 2. the key is disabled through the API: committed, and this replica handled the notification
+        int before = notifications.get();
+        KeysApi.Reply disabled = api.keyAction(owner, keyId.toString(), "disable", null);
+        assertThat(disabled.status()).as(disabled.toString()).isEqualTo(200);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (notifications.get() <= before && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(notifications.get())
+                .as("the disable's notification reached this replica")
+                .isGreaterThan(before);
+        Thread.sleep(200); // any other notification of this commit, too
+
+        // 3. the load is released: it tries to store the verdict it read before the disable
+        server.app.vertx().runOnContext(v -> release.complete());
+        HttpResponse<String> first = inFlight.get(20, TimeUnit.SECONDS);
+        assertThat(first.statusCode())
+                .as("the request in flight began before the disable: %s", first.body())
+                .isIn(200, 401);
+
+        // 4. the next verification must be refused
+        HttpResponse<String> next = people(secret).get(20, TimeUnit.SECONDS);
+        assertThat(next.statusCode())
+                .as("a request after the disable was committed and announced: %s", next.body())
+                .isEqualTo(401);
+    }
+}
