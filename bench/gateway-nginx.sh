@@ -43,7 +43,8 @@ http {
     listen 127.0.0.1:$upstream;
     location / { return 200 "ok\n"; }
   }
-  # Keysmith's forward-auth (the README's snippet, plus keep-alive when KEEPALIVE=1)
+  # Keysmith's forward-auth: the auth location of docs/gateway/nginx-keysmith.conf (plus keep-alive when KEEPALIVE=1);
+  # the protected location keeps one auth_request_set and no error_page mapping, the same as the no-op server below
   server {
     listen 127.0.0.1:$protected;
     location = /_keysmith {
