@@ -43,7 +43,8 @@ http {
     listen 127.0.0.1:$upstream;
     location / { return 200 "ok\n"; }
   }
-  # Keysmith's forward-auth (the README's snippet, plus keep-alive when KEEPALIVE=1)
+  # Keysmith's forward-auth: the auth location of docs/gateway/nginx-keysmith.conf (plus keep-alive when KEEPALIVE=1);
+  # the protected location keeps one auth_request_set and no error_page mapping, the same as the no-op server below
   server {
     listen 127.0.0.1:$protected;
     location = /_keysmith {
@@ -94,7 +95,7 @@ status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 rps() { awk '/Requests\/sec/ {print $2}'; }
 run() { wrk_checked -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $partner" "http://127.0.0.1:$1$uri"; }
 wrk -t2 -c"$CONNECTIONS" -d5s -H "Authorization: Bearer $partner" "http://127.0.0.1:$noop$uri" >/dev/null
-wrk -t2 -c"$CONNECTIONS" -d5s -H "Authorization: Bearer $partner" "http://127.0.0.1:$protected$uri" >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d"${WARMUP:-20s}" -H "Authorization: Bearer $partner" "http://127.0.0.1:$protected$uri" >/dev/null
 noop1=$(run "$noop" | rps)
 fa=$(run "$protected" | rps)
 noop2=$(run "$noop" | rps)

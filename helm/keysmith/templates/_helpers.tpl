@@ -174,4 +174,23 @@ Checks that fail the render early with one clear line.
 {{- else if and (not .Values.existingSecret) (not .Values.secrets.secret) }}
 {{- fail "secrets.secret (KEYSMITH_SECRET) is required with an external database: echo \"v1:$(head -c 32 /dev/urandom | base64)\"" }}
 {{- end }}
+{{- if and (include "keysmith.externalDatabase" .) (not (include "keysmith.publicUrl" .)) }}
+{{- fail "config.publicUrl (KEYSMITH_PUBLIC_URL) is required with an external database (or enable the Ingress, whose first host it defaults to): invitation and reset links are never built from a request's Host header" }}
+{{- end }}
+{{- end }}
+
+{{/*
+KEYSMITH_PUBLIC_URL, where invitation and reset links point: config.publicUrl; else the Ingress's first host (https
+when it has TLS); else, with the embedded database only, http://localhost:<http port> (a port-forward). The server
+never builds a link from a request's Host header.
+*/}}
+{{- define "keysmith.publicUrl" -}}
+{{- if .Values.config.publicUrl }}
+{{- .Values.config.publicUrl | trimSuffix "/" }}
+{{- else if and .Values.ingress.enabled .Values.ingress.hosts }}
+{{- $host := (first .Values.ingress.hosts).host }}
+{{- if .Values.ingress.tls }}https://{{ $host }}{{ else }}http://{{ $host }}{{ end }}
+{{- else if not (include "keysmith.externalDatabase" .) }}
+{{- printf "http://localhost:%v" .Values.ports.http }}
+{{- end }}
 {{- end }}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { EmptyState, ErrorBox, Loading, PageHeader, StatusPill } from '@/components/ui/Feedback';
 import { listMyKeys, type ApiKey } from '@/features/api-keys/api/keys';
+import { KeyRestrictions } from '@/features/api-keys/components/KeyRestrictions';
 import { api, unwrap } from '@/lib/api-client';
 import { formatDate, statusLabel } from '@/lib/format';
 import { useAsync } from '@/lib/use-async';
@@ -98,6 +99,7 @@ export function ApiKeysPage() {
                   <td data-label="Expires">{formatDate(k.expiresAt, 'Never')}</td>
                   <td data-label="Status">
                     <StatusPill status={k.status} label={statusLabel(k.status)} />
+                    <KeyRestrictions apiKey={k} compact />
                   </td>
                   <td className="actions-cell">
                     <div className="row-actions">

@@ -114,6 +114,22 @@ describe('editing a key after creation', () => {
     expect(screen.queryByRole('button', { name: 'Save changes' })).toBeNull();
   });
 
+  it('says when an administrator disabled the key or set its limits, in the editor and in the own-keys list', async () => {
+    const key = apiKey({ status: 'DISABLED', adminRestrictions: ['DISABLED', 'IP_ALLOWLIST'], ipAllowlist: ['10.0.0.0/8'] });
+    mockApi({ ...handlers(key), 'GET /api/v1/api-keys': () => Response.json({ items: [key] }) });
+    renderApp(`/api-keys/${KEY_ID}/edit`);
+    const notes = await screen.findByRole('list', { name: 'Restrictions' });
+    expect(notes).toHaveTextContent('Disabled by an administrator: only an administrator can enable it.');
+    expect(notes).toHaveTextContent('An administrator set its IP allowlist');
+  });
+
+  it('lists a key an administrator disabled as such', async () => {
+    const key = apiKey({ status: 'DISABLED', adminRestrictions: ['DISABLED'] });
+    mockApi({ ...handlers(key), 'GET /api/v1/api-keys': () => Response.json({ items: [key] }) });
+    renderApp('/api-keys');
+    expect(await screen.findByText('Disabled by an administrator')).toBeInTheDocument();
+  });
+
   it('is linked from the own-keys list with Edit and Usage', async () => {
     mockApi({ ...handlers(), 'GET /api/v1/api-keys': () => Response.json({ items: [apiKey()] }) });
     renderApp('/api-keys');

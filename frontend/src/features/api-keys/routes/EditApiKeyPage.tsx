@@ -5,6 +5,7 @@ import { Field, FormError } from '@/components/ui/Field';
 import { LeaveConfirm } from '@/components/ui/LeaveConfirm';
 import { loadKeyEditor, updateKey, type ApiKeyUpdate, type OwnerRights } from '@/features/api-keys/api/edit-key';
 import type { ApiKey, ApiType, FieldRight, FieldRights, PermissionCatalog } from '@/features/api-keys/api/keys';
+import { KeyRestrictions } from '@/features/api-keys/components/KeyRestrictions';
 import { PermissionPicker, type PermissionSelection } from '@/features/api-keys/components/PermissionPicker';
 import { atMost, rightOf, whyUnavailable } from '@/features/api-keys/components/permissions';
 import type { Schemas } from '@/lib/api-client';
@@ -60,7 +61,10 @@ export function EditApiKeyPage() {
       ) : data.error || !data.data ? (
         <ErrorBox error={data.error} onRetry={data.reload} />
       ) : (
+        <>
+        <KeyRestrictions apiKey={data.data.key} />
         <EditKeyForm apiKey={data.data.key} apiType={data.data.apiType} catalog={data.data.catalog} policies={data.data.policies} owner={data.data.owner} />
+        </>
       )}
     </section>
   );

@@ -123,4 +123,20 @@ describe('the organization policies form', () => {
     expect(screen.queryByRole('button', { name: '+ Add IP range' })).toBeNull();
     expect(screen.queryByRole('button', { name: /Remove IP range/ })).toBeNull();
   });
+
+  it('shows the cap on keys per user and sends a changed one', async () => {
+    const user = userEvent.setup();
+    const calls = mockApi({
+      ...handlers(),
+      'GET /api/v1/organization/policies': () => Response.json({ ...POLICIES, maxKeysPerUser: 1000 }),
+    });
+    renderApp('/settings/policies');
+    const cap = await screen.findByLabelText('Maximum keys per user');
+    expect(cap).toHaveValue(1000);
+    await user.clear(cap);
+    await user.type(cap, '25');
+    await user.click(screen.getByRole('button', { name: 'Save policies' }));
+    expect(await screen.findByText(/Policies saved/)).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'PUT')!.body).toEqual({ ...POLICIES, maxKeysPerUser: 25 });
+  });
 });

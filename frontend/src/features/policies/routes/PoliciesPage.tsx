@@ -16,17 +16,19 @@ type Form = {
   ranges: Row[];
   rateDefault: string;
   rateCeiling: string;
+  maxKeys: string;
 };
 type Errors = { fields: Record<string, string>; rows: Record<number, string>; ranges?: string; form?: string };
 
 const NO_ERRORS: Errors = { fields: {}, rows: {} };
-const SCALAR_FIELDS = ['maxKeyLifetimeDays', 'expiryRequired', 'rateLimitDefaultPerMinute', 'rateLimitCeilingPerMinute'];
+const SCALAR_FIELDS = ['maxKeyLifetimeDays', 'expiryRequired', 'rateLimitDefaultPerMinute', 'rateLimitCeilingPerMinute', 'maxKeysPerUser'];
 const LABELS: Record<keyof Policies, string> = {
   maxKeyLifetimeDays: 'maximum key lifetime',
   expiryRequired: 'expiry required',
   allowedIpRanges: 'allowed IP ranges',
   rateLimitDefaultPerMinute: 'default requests per minute',
   rateLimitCeilingPerMinute: 'ceiling',
+  maxKeysPerUser: 'keys per user',
 };
 
 /** The organization's key policies (GET/PUT /api/v1/organization/policies); read-only without policies:manage. */
@@ -61,12 +63,13 @@ function toForm(p: Policies): Form {
     ranges: p.allowedIpRanges.map(row),
     rateDefault: text(p.rateLimitDefaultPerMinute),
     rateCeiling: text(p.rateLimitCeilingPerMinute),
+    maxKeys: text(p.maxKeysPerUser),
   };
 }
 
 /** What the form means, for comparing: blank rows and surrounding spaces do not count as changes. */
 function meaning(f: Form) {
-  return JSON.stringify([f.maxDays.trim(), f.expiryRequired, f.ranges.map((r) => r.value.trim()).filter(Boolean), f.rateDefault.trim(), f.rateCeiling.trim()]);
+  return JSON.stringify([f.maxDays.trim(), f.expiryRequired, f.ranges.map((r) => r.value.trim()).filter(Boolean), f.rateDefault.trim(), f.rateCeiling.trim(), f.maxKeys.trim()]);
 }
 
 const number = (s: string) => (s.trim() === '' ? null : Number(s));
@@ -115,6 +118,8 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
       allowedIpRanges: sent.map((r) => r.value.trim()),
       rateLimitDefaultPerMinute: rateDefault,
       rateLimitCeilingPerMinute: rateCeiling,
+      // empty: the server keeps its current cap (absent on a save)
+      maxKeysPerUser: number(form.maxKeys) ?? undefined,
     };
     setBusy(true);
     try {
@@ -305,6 +310,31 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
               per minute): keys would be held to the ceiling. Lower the default or raise the ceiling.
             </p>
           )}
+        </section>
+
+        <section className="policy-section" aria-labelledby="policy-key-count">
+          <h2 id="policy-key-count">Keys per user</h2>
+          <div className="form__row">
+            <Field
+              label="Maximum keys per user"
+              error={errors.fields.maxKeysPerUser}
+              hint="Keys one user may hold (revoked keys do not count); each key has its own rate limit. Default 1,000."
+            >
+              {(p) => (
+                <input
+                  {...p}
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  max={1000000}
+                  step={1}
+                  placeholder="1000"
+                  value={form.maxKeys}
+                  onChange={(e) => update({ maxKeys: e.target.value })}
+                />
+              )}
+            </Field>
+          </div>
         </section>
       </fieldset>
 

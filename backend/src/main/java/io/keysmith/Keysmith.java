@@ -158,6 +158,7 @@ public final class Keysmith {
         CompletableFuture<Keysmith> result = new CompletableFuture<>();
         AtomicReference<PreparedDatabase> prepared = new AtomicReference<>();
         KeysmithConfig.load(vertx, overrides)
+                .map(KeysmithConfig::requireServingSettings)
                 .compose(config -> vertx.executeBlocking(() -> prepareDatabase(config, config.migrateOnStart()), false)
                         .compose(db -> {
                             prepared.set(db);
@@ -204,6 +205,8 @@ public final class Keysmith {
 
     /** Blocking: starts the embedded PostgreSQL when no URL is set, creates the app role and migrates. */
     private static PreparedDatabase prepareDatabase(KeysmithConfig config, boolean migrate) {
+        // ICU's confusable data takes seconds to load on first use: here on a worker, never on an event loop
+        io.keysmith.http.Names.confusableKey("warm-up");
         ServerSecret secret;
         if (config.secret().isPresent()) {
             secret = ServerSecret.parse(config.secret().get());
@@ -296,7 +299,13 @@ public final class Keysmith {
                     AccessLevelRepository accessLevelRepository = new AccessLevelRepository();
                     PeopleRepository peopleRepository = new PeopleRepository();
                     // services
-                    ClientAddress client = new ClientAddress(config.trustedProxies(), config.publicUrl());
+                    // links never come from a request's Host: the configured URL, or the embedded default on the bound
+                    // port
+                    ClientAddress client = new ClientAddress(
+                            config.trustedProxies(),
+                            config.publicUrl().isEmpty()
+                                    ? () -> "http://localhost:" + httpPort.get()
+                                    : config::publicUrl);
                     PasswordHasher hasher = new PasswordHasher(
                             vertx,
                             config.passwordHashingThreads(),
@@ -429,7 +438,12 @@ public final class Keysmith {
                             new UserHandlers(users, client),
                             new AuditHandlers(database, auditRepository),
                             new AccessLevelHandlers(accessLevels, catalog, client),
-                            new PeopleHandlers(people, client),
+                            new PeopleHandlers(
+                                    people,
+                                    client,
+                                    new io.keysmith.http.Cursors(db.secret().versions().stream()
+                                            .map(ServerSecret.Version::key)
+                                            .toList())),
                             new KeyHandlers(keys, apiTypes, client, keyVerifier),
                             new PartnerHandlers(database, new PartnerRepository(), auditRepository, catalog, client),
                             new ForwardAuthHandlers(

@@ -1,6 +1,7 @@
 package io.keysmith.accesslevels;
 
 import io.keysmith.db.Tenant;
+import io.keysmith.http.Names;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -52,14 +53,15 @@ public final class AccessLevelRepository {
         return t.conn()
                 .preparedQuery(
                         "INSERT INTO access_levels (organization_id, name, description, record_scope, field_rights,"
-                                + " permissions) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+                                + " permissions, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
                 .execute(Tuple.from(new Object[] {
                     t.org(),
                     body.getString("name").trim(),
                     body.getString("description", ""),
                     body.getString("recordScope"),
                     body.getJsonObject("fieldRights"),
-                    permissions(body)
+                    permissions(body),
+                    Names.confusableKey(body.getString("name"))
                 }))
                 .compose(rows -> find(t, rows.iterator().next().getUUID("id")));
     }
@@ -67,7 +69,8 @@ public final class AccessLevelRepository {
     public Future<JsonObject> update(Tenant t, UUID id, JsonObject body) {
         return t.conn()
                 .preparedQuery("UPDATE access_levels SET name = $3, description = $4, record_scope = $5,"
-                        + " field_rights = $6, permissions = $7, version = version + 1, updated_at = now()"
+                        + " field_rights = $6, permissions = $7, name_key = $8, version = version + 1,"
+                        + " updated_at = now()"
                         + " WHERE organization_id = $1 AND id = $2")
                 .execute(Tuple.from(new Object[] {
                     t.org(),
@@ -76,9 +79,22 @@ public final class AccessLevelRepository {
                     body.getString("description", ""),
                     body.getString("recordScope"),
                     body.getJsonObject("fieldRights"),
-                    permissions(body)
+                    permissions(body),
+                    Names.confusableKey(body.getString("name"))
                 }))
                 .compose(x -> find(t, id));
+    }
+
+    /** Every level's id and name (built-ins included), to compare names after confusable folding. */
+    public Future<java.util.Map<UUID, String>> names(Tenant t) {
+        return t.conn()
+                .preparedQuery("SELECT id, name FROM access_levels WHERE organization_id = $1")
+                .execute(Tuple.of(t.org()))
+                .map(rows -> {
+                    java.util.Map<UUID, String> out = new java.util.LinkedHashMap<>();
+                    rows.forEach(r -> out.put(r.getUUID("id"), r.getString("name")));
+                    return out;
+                });
     }
 
     public Future<Boolean> delete(Tenant t, UUID id) {

@@ -52,7 +52,8 @@ public final class AccessLevelService {
         Rights wanted = check(caller, body);
         return db.inOrganization(
                         caller.organizationId(),
-                        c -> levels.insert(c, body)
+                        c -> distinctName(c, null, body.getString("name"))
+                                .compose(x -> levels.insert(c, body))
                                 .compose(level -> audit.append(
                                                 c,
                                                 AuditEvent.by(
@@ -86,7 +87,8 @@ public final class AccessLevelService {
                                                         + ": your own access level does not hold it",
                                                 beyond.field(before.getJsonArray("permissions"))));
                                     }
-                                    return levels.update(c, id, body)
+                                    return distinctName(c, id, body.getString("name"))
+                                            .compose(x -> levels.update(c, id, body))
                                             .compose(after -> audit.append(
                                                             c,
                                                             AuditEvent.by(
@@ -188,6 +190,29 @@ public final class AccessLevelService {
 
     private static ApiProblem builtin() {
         return ApiProblem.conflict("builtin-access-level", "Built-in access levels cannot be changed or deleted");
+    }
+
+    /**
+     * No two levels whose names look alike ("Full Аdmin" with a Cyrillic А beside Full Admin, "PayroII" beside
+     * "Payroll"): compared after confusable folding with every level of the organization, built-ins and levels older
+     * than the stored key included; the unique index on the key closes the race between two new names.
+     */
+    private Future<Void> distinctName(io.keysmith.db.Tenant c, UUID self, String name) {
+        String key = io.keysmith.http.Names.confusableKey(name);
+        return levels.names(c).compose(all -> {
+            for (var e : all.entrySet()) {
+                if (!e.getKey().equals(self)
+                        && io.keysmith.http.Names.confusableKey(e.getValue()).equals(key)) {
+                    return Future.failedFuture(new ApiProblem(
+                            409,
+                            "name-taken",
+                            "Conflict",
+                            "An access level named '" + e.getValue() + "' already exists and looks the same",
+                            "name"));
+                }
+            }
+            return Future.succeededFuture();
+        });
     }
 
     private static <T> Future<T> duplicateName(Throwable e) {

@@ -109,7 +109,9 @@ public record KeysmithConfig(
                 s.cidrs("trusted.proxies"),
                 s.integer("instances", 0, 256),
                 s.integer("shutdown.grace.seconds", 0, 600),
-                s.optional("public.url").map(u -> url("public.url", u)).orElse(""),
+                s.optional("public.url")
+                        .map(u -> url("public.url", u).replaceAll("/+$", ""))
+                        .orElse(""),
                 s.bool("signup.enabled"),
                 s.optional("operator.token").map(t -> {
                     if (t.length() < 24) {
@@ -150,6 +152,21 @@ public record KeysmithConfig(
                 s.integer("rate.limits.sync.millis", 100, 10_000),
                 s.integer("metrics.max.keys", 0, 1_000_000),
                 s.integer("metrics.max.organizations", 0, 100_000));
+    }
+
+    /**
+     * What serving needs beyond a valid configuration (the one-shot {@code migrate} does not): with an external
+     * database, the public URL. Links handed out (invitations, password resets) are never built from a request's
+     * Host header; the embedded database's default is http://localhost:&lt;port&gt;, while a shared database means a
+     * real deployment whose address only the operator knows.
+     */
+    public KeysmithConfig requireServingSettings() {
+        if (!embeddedDatabase() && publicUrl.isEmpty()) {
+            throw new ConfigException("Missing setting KEYSMITH_PUBLIC_URL (public.url): required when "
+                    + "KEYSMITH_DATABASE_URL is set, so invitation and reset links point at this server's public "
+                    + "address (e.g. https://keys.example.com)");
+        }
+        return this;
     }
 
     public boolean embeddedDatabase() {

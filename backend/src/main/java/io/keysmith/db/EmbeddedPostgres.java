@@ -40,12 +40,17 @@ public final class EmbeddedPostgres implements AutoCloseable {
     public static EmbeddedPostgres start(Path dataDir) {
         try {
             Path dataDirectory = dataDir.resolve("postgres");
-            Path runtime = dataDir.resolve("postgres-runtime");
+            Path runtime = privateRuntime(dataDir.resolve("postgres-runtime"));
             Path socketDir = runtime.resolve("socket");
             Files.createDirectories(socketDir);
-            Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(socketDir, PRIVATE);
+            // zonky makes its working directory world-writable (File.setWritable(true, false)) each time it prepares
+            // the binaries: give it one inside the private runtime folder, which nobody else can enter
+            Path binaries = runtime.resolve("binaries");
+            Files.createDirectories(binaries);
+            Files.setPosixFilePermissions(binaries, PRIVATE);
             // zonky reads its working directory from this property when a builder is created
-            System.setProperty("ot.epg.working-dir", runtime.toString());
+            System.setProperty("ot.epg.working-dir", binaries.toString());
 
             stopOrphanedPostmaster(dataDirectory);
 
@@ -58,7 +63,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             }
             try {
                 var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
-                        .setOverrideWorkingDirectory(runtime.toFile())
+                        .setOverrideWorkingDirectory(binaries.toFile())
                         .setDataDirectory(dataDirectory)
                         .setCleanDataDirectory(false)
                         .setRegisterShutdownHook(false)
@@ -79,6 +84,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                         .setErrorRedirector(ProcessBuilder.Redirect.appendTo(
                                 dataDir.resolve("postgres.log").toFile()));
                 var pg = builder.start();
+                Files.setPosixFilePermissions(binaries, PRIVATE); // undo zonky's world-writable bit
                 EmbeddedPostgres db = new EmbeddedPostgres(pg, password);
                 db.createDatabaseIfMissing();
                 LOG.info("Using embedded PostgreSQL: data in {}, listening on 127.0.0.1:{}", dataDirectory, port);
@@ -88,6 +94,69 @@ public final class EmbeddedPostgres implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the embedded PostgreSQL in " + dataDir, e);
+        }
+    }
+
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> PRIVATE =
+            PosixFilePermissions.fromString("rwx------");
+
+    /**
+     * The folder holding the PostgreSQL binaries the server runs (issue 13 item 8: it was 0777, and another local user
+     * replaced pg_ctl): mode 0700 and owned by the server's user, or start-up stops. Binaries left by an earlier
+     * version (directly under it, in a folder others could write) or tampered with are deleted and extracted again.
+     */
+    static Path privateRuntime(Path runtime) throws IOException {
+        Files.createDirectories(runtime);
+        java.nio.file.attribute.UserPrincipal me = runtime.getFileSystem()
+                .getUserPrincipalLookupService()
+                .lookupPrincipalByName(System.getProperty("user.name"));
+        if (!Files.getOwner(runtime, java.nio.file.LinkOption.NOFOLLOW_LINKS).equals(me)
+                || Files.isSymbolicLink(runtime)) {
+            throw new IllegalStateException(runtime + " is not owned by " + me.getName()
+                    + ", the user this server runs as: refusing to run PostgreSQL binaries from it");
+        }
+        Files.setPosixFilePermissions(runtime, PRIVATE);
+        try (var entries = Files.list(runtime)) {
+            for (Path legacy : entries.filter(p -> p.getFileName().toString().startsWith("PG-"))
+                    .toList()) {
+                deleteTree(legacy); // the layout before the binaries moved into runtime/binaries
+            }
+        }
+        Path binaries = runtime.resolve("binaries");
+        if (Files.exists(binaries, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !trusted(binaries, me)) {
+            LOG.warn(
+                    "Extracting the PostgreSQL binaries again: {} holds files not owned by {} or writable by others",
+                    binaries,
+                    me.getName());
+            deleteTree(binaries);
+        }
+        return runtime;
+    }
+
+    private static boolean trusted(Path dir, java.nio.file.attribute.UserPrincipal me) throws IOException {
+        try (var all = Files.walk(dir)) {
+            for (Path p : all.toList()) {
+                if (Files.isSymbolicLink(p)) {
+                    continue; // the binaries' own relative links (lib*.so): their targets are walked themselves
+                }
+                var perms = Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                boolean othersWrite = perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)
+                        || perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE);
+                // zonky itself makes its working directory world-writable; inside the private folder that is harmless
+                if (!Files.getOwner(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).equals(me)
+                        || (othersWrite && !p.equals(dir))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var all = Files.walk(root)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

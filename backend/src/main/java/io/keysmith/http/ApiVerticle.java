@@ -5,7 +5,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,8 +38,10 @@ public final class ApiVerticle extends VerticleBase {
             root.route().handler(AccessLog::handle);
         }
         root.route().handler(SecurityHeaders::apply);
-        root.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(setup.bodyLimit()));
-        root.route("/*").subRouter(Routes.build(vertx, setup.contract(), setup.handlers(), setup.security()));
+        // bodies are read per operation, each to its own limit (Routes, BodyLimits)
+        root.route("/*")
+                .subRouter(
+                        Routes.build(vertx, setup.contract(), setup.handlers(), setup.security(), setup.bodyLimit()));
         new WebApp(vertx).mount(root);
         // an /api request no operation took: 405 if the contract has the path, else 404 (the SPA's GET routes would
         // otherwise make every unknown path a 405)

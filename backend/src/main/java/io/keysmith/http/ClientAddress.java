@@ -5,6 +5,7 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The client's address and scheme. {@code X-Forwarded-For/Proto} are believed only when the direct peer is a
@@ -13,22 +14,20 @@ import java.util.List;
  */
 public final class ClientAddress {
     private final List<Cidr> trusted;
-    private final String publicUrl;
+    private final Supplier<String> publicUrl;
 
-    public ClientAddress(List<Cidr> trusted, String publicUrl) {
+    /** {@code publicUrl}: KEYSMITH_PUBLIC_URL, or (embedded database) http://localhost:<the bound port>. */
+    public ClientAddress(List<Cidr> trusted, Supplier<String> publicUrl) {
         this.trusted = trusted;
-        this.publicUrl = publicUrl == null ? "" : publicUrl.replaceAll("/+$", "");
+        this.publicUrl = publicUrl;
     }
 
-    /** Where links we hand out point: KEYSMITH_PUBLIC_URL, else the scheme and host this request came to. */
-    public String publicBase(RoutingContext rc) {
-        if (!publicUrl.isEmpty()) {
-            return publicUrl;
-        }
-        String host = rc.request().authority() == null
-                ? "localhost"
-                : rc.request().authority().toString();
-        return (isHttps(rc) ? "https://" : "http://") + host;
+    /**
+     * Where links we hand out point (invitations, password resets): the configured public URL, never the request's
+     * Host header, which any client sets (issue 13 item 8: {@code Host: attacker.example} gave a link to it).
+     */
+    public String publicBase() {
+        return publicUrl.get().replaceAll("/+$", "");
     }
 
     public String address(RoutingContext rc) {

@@ -39,6 +39,14 @@ public final class FailureHandler implements Handler<RoutingContext> {
         if (problem.retryAfterSeconds() > 0) {
             response.putHeader("Retry-After", Integer.toString(problem.retryAfterSeconds()));
         }
+        if (!rc.request().isEnded()) {
+            // refused before its body was read (413 from Content-Length): close the connection once the answer is
+            // written rather than receive (and buffer) the rest of an upload nobody will read
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+            response.end(problem.toJson(rc.request().path()).toBuffer())
+                    .onComplete(x -> rc.request().connection().close());
+            return;
+        }
         response.end(problem.toJson(rc.request().path()).toBuffer());
     }
 
@@ -77,6 +85,12 @@ public final class FailureHandler implements Handler<RoutingContext> {
                     "Internal server error",
                     "Something went wrong on our side; quote error id " + errorId + " to support",
                     null);
+        }
+        if (failure instanceof io.vertx.pgclient.PgException pg
+                && ("22021".equals(pg.getSqlState()) || "22P05".equals(pg.getSqlState()))) {
+            // a character PostgreSQL cannot store (NUL): the request's fault; RequestValidation names the field first,
+            // this is the backstop for values that reach SQL by another way
+            return ApiProblem.badRequest("The request contains a character that is not allowed (NUL)", null);
         }
         if (isDatabaseUnavailable(failure)) {
             LOG.warn(

@@ -4,8 +4,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -76,6 +74,7 @@ public final class RequestValidation {
                 : op.getRequestBody().getContent().get("application/json");
         Validator bodyValidator =
                 json == null ? null : contract.getSchemaRepository().validator(json.getSchema());
+        List<List<String>> names = json == null ? List.of() : namePaths(op);
         return rc -> {
             Map<String, Object> path = new HashMap<>(4);
             Map<String, Object> query = new HashMap<>(4);
@@ -98,22 +97,106 @@ public final class RequestValidation {
                 (check.parameter().getIn() == Location.PATH ? path : query)
                         .put(check.parameter().getName(), value);
             }
-            Object body = null;
-            if (bodyValidator != null) {
-                body = parseBody(rc, bodyRequired);
-                if (body != null) {
-                    OutputUnit result = bodyValidator.validate(body);
-                    if (!result.getValid()) {
-                        String field = firstLocation(result);
-                        throw ApiProblem.badRequest(
-                                (field.isEmpty() ? "The body " : "Field '" + field + "' ") + describe(result),
-                                field.isEmpty() ? null : field);
-                    }
-                }
+            if (bodyValidator == null) {
+                rc.put(INPUT, new Input(path, query, null));
+                rc.next();
+                return;
             }
-            rc.put(INPUT, new Input(path, query, body));
+            Buffer raw = rc.body() == null ? null : rc.body().buffer();
+            if (raw != null && raw.length() > BodyLimits.OFFLOAD_ABOVE) {
+                // a large body (only operations that declare a larger limit take one) is parsed and checked on a
+                // worker thread, so no caller holds an event loop for the time it takes
+                rc.vertx()
+                        .executeBlocking(() -> checkedBody(rc, bodyRequired, bodyValidator, names), false)
+                        .onSuccess(body -> {
+                            rc.put(INPUT, new Input(path, query, body));
+                            rc.next();
+                        })
+                        .onFailure(rc::fail);
+                return;
+            }
+            rc.put(INPUT, new Input(path, query, checkedBody(rc, bodyRequired, bodyValidator, names)));
             rc.next();
         };
+    }
+
+    private static Object checkedBody(
+            RoutingContext rc, boolean required, Validator validator, List<List<String>> names) {
+        Object body = parseBody(rc, required);
+        if (body instanceof JsonObject object) {
+            for (List<String> name : names) {
+                normalizeName(object, name, 0);
+            }
+        }
+        if (body != null) {
+            OutputUnit result = validator.validate(body);
+            if (!result.getValid()) {
+                String field = firstLocation(result);
+                throw ApiProblem.badRequest(
+                        (field.isEmpty() ? "The body " : "Field '" + field + "' ") + describe(result),
+                        field.isEmpty() ? null : field);
+            }
+        }
+        return body;
+    }
+
+    /** NFC-normalizes a name in place (before validation: lengths count the stored form), or refuses it. */
+    private static void normalizeName(JsonObject object, List<String> path, int i) {
+        Object v = object.getValue(path.get(i));
+        if (i == path.size() - 1) {
+            if (v instanceof String s) {
+                object.put(path.get(i), Names.normalized(String.join(".", path), s));
+            }
+        } else if (v instanceof JsonObject child) {
+            normalizeName(child, path, i + 1);
+        }
+    }
+
+    /** The body properties marked {@code x-name: true} in the contract (Names), as paths; nested objects included. */
+    private List<List<String>> namePaths(Operation op) {
+        JsonObject raw = contract.getRawContract();
+        JsonObject spec = raw.getJsonObject("paths")
+                .getJsonObject(op.getOpenAPIPath())
+                .getJsonObject(op.getHttpMethod().name().toLowerCase(java.util.Locale.ROOT));
+        Object schema = spec.getJsonObject("requestBody")
+                .getJsonObject("content")
+                .getJsonObject("application/json")
+                .getValue("schema");
+        List<List<String>> out = new ArrayList<>();
+        collectNames(raw, schema, List.of(), out);
+        return List.copyOf(out);
+    }
+
+    private static void collectNames(JsonObject raw, Object schema, List<String> prefix, List<List<String>> out) {
+        JsonObject s = resolve(raw, schema);
+        if (s == null || prefix.size() > 3 || !(s.getValue("properties") instanceof JsonObject props)) {
+            return;
+        }
+        for (String name : props.fieldNames()) {
+            JsonObject property = resolve(raw, props.getValue(name));
+            List<String> path = new ArrayList<>(prefix);
+            path.add(name);
+            if (property != null && Boolean.TRUE.equals(property.getValue("x-name"))) {
+                out.add(List.copyOf(path));
+            } else {
+                collectNames(raw, property, path, out);
+            }
+        }
+    }
+
+    private static JsonObject resolve(JsonObject raw, Object schema) {
+        JsonObject s = schema instanceof JsonObject o ? o : null;
+        for (int hops = 0; s != null && s.getValue("$ref") instanceof String ref && hops < 8; hops++) {
+            if (!ref.startsWith("#/")) {
+                return null;
+            }
+            Object target = raw;
+            for (String part : ref.substring(2).split("/")) {
+                target = target instanceof JsonObject j ? j.getValue(part) : null;
+            }
+            s = target instanceof JsonObject j ? j : null;
+        }
+        return s;
     }
 
     /** The JSON body, parsed once; 415 when it is not JSON, 400 when malformed or required and missing. */
@@ -129,18 +212,11 @@ public final class RequestValidation {
         if (contentType == null || !isJson(contentType)) {
             throw FailureHandler.unsupportedMediaType();
         }
-        try {
-            Object value = Json.decodeValue(raw);
-            if (value == null) {
-                throw ApiProblem.badRequest("The body has the wrong type: null is not allowed here", null);
-            }
-            if (value instanceof Map<?, ?> || value instanceof List<?>) {
-                return value instanceof Map<?, ?> m ? new JsonObject(cast(m)) : new JsonArray((List<?>) value);
-            }
-            return value;
-        } catch (DecodeException e) {
-            throw ApiProblem.badRequest("The body is not valid JSON", null);
+        Object value = JsonBody.parse(raw); // bounded in size, width and depth; NUL refused naming the field
+        if (value == null) {
+            throw ApiProblem.badRequest("The body has the wrong type: null is not allowed here", null);
         }
+        return value;
     }
 
     private static boolean isJson(String contentType) {
@@ -164,6 +240,12 @@ public final class RequestValidation {
         }
         if (raw.isEmpty()) {
             return null;
+        }
+        for (String r : raw) {
+            if (r.indexOf('\0') >= 0) {
+                throw ApiProblem.badRequest(
+                        "Parameter '" + p.getName() + "' contains a NUL character, which is not allowed", p.getName());
+            }
         }
         if ("array".equals(check.type())) {
             JsonArray items = new JsonArray();
@@ -221,11 +303,6 @@ public final class RequestValidation {
             return JsonSchema.of(j);
         }
         return null;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> cast(Map<?, ?> m) {
-        return (Map<String, Object>) m;
     }
 
     /**

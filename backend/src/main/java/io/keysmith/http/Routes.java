@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.APIKeyHandler;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -135,7 +136,8 @@ public final class Routes {
         return table(h).keySet();
     }
 
-    public static Router build(Vertx vertx, OpenAPIContract contract, Handlers handlers, Security security) {
+    public static Router build(
+            Vertx vertx, OpenAPIContract contract, Handlers handlers, Security security, long bodyLimit) {
         Map<String, Handler<RoutingContext>> table = table(handlers);
         Set<String> missing = unbound(contract, table.keySet());
         if (!missing.isEmpty()) {
@@ -172,6 +174,9 @@ public final class Routes {
             boolean gateway =
                     spec.getJsonArray("security").stream().anyMatch(r -> ((JsonObject) r).containsKey("gatewayKey"));
             route.setDoSecurity(false); // no handlers are registered with the builder: it adds none
+            // the operation's own body limit, first: an oversized body is refused from Content-Length (or as its
+            // bytes arrive) with 413, before authentication and before anything is parsed
+            route.addHandler(BodyHandler.create(false).setBodyLimit(BodyLimits.of(raw, bodyLimit)));
             if (gateway) {
                 route.addHandler(handlers.forwardAuth().statusHeaders())
                         .addHandler(handlers.forwardAuth().gatewayAuthentication());

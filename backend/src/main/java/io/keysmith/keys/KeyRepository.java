@@ -14,6 +14,9 @@ import java.util.UUID;
 
 /** All SQL of API keys and organization key policies; every statement scoped by organization. */
 public final class KeyRepository {
+    /** The organization policy's default cap on keys per user (issue 13: it must fit a large integration user). */
+    public static final int DEFAULT_MAX_KEYS_PER_USER = 1000;
+
     private static final String SELECT =
             "SELECT k.id, k.name, k.description, k.api_type, k.partner_id, k.owner_user_id,"
                     + " u.first_name || ' ' || u.last_name AS owner_name, u.status AS owner_status, k.created_by, k.created_at,"
@@ -175,7 +178,7 @@ public final class KeyRepository {
         return t.conn()
                 .preparedQuery(
                         "SELECT max_key_lifetime_days, expiry_required, allowed_ip_ranges, rate_limit_ceiling_per_minute,"
-                                + " rate_limit_default_per_minute"
+                                + " rate_limit_default_per_minute, max_keys_per_user"
                                 + " FROM organization_policies WHERE organization_id = $1")
                 .execute(Tuple.of(t.org()))
                 .map(rows -> {
@@ -184,7 +187,8 @@ public final class KeyRepository {
                             .put("expiryRequired", false)
                             .put("allowedIpRanges", new JsonArray())
                             .put("rateLimitDefaultPerMinute", null)
-                            .put("rateLimitCeilingPerMinute", null);
+                            .put("rateLimitCeilingPerMinute", null)
+                            .put("maxKeysPerUser", DEFAULT_MAX_KEYS_PER_USER);
                     if (rows.size() == 1) {
                         Row r = rows.iterator().next();
                         p.put("maxKeyLifetimeDays", r.getInteger("max_key_lifetime_days"))
@@ -193,7 +197,8 @@ public final class KeyRepository {
                                         "allowedIpRanges",
                                         new JsonArray(Arrays.asList(r.getArrayOfStrings("allowed_ip_ranges"))))
                                 .put("rateLimitDefaultPerMinute", r.getInteger("rate_limit_default_per_minute"))
-                                .put("rateLimitCeilingPerMinute", r.getInteger("rate_limit_ceiling_per_minute"));
+                                .put("rateLimitCeilingPerMinute", r.getInteger("rate_limit_ceiling_per_minute"))
+                                .put("maxKeysPerUser", r.getInteger("max_keys_per_user"));
                     }
                     return p;
                 });
@@ -203,19 +208,39 @@ public final class KeyRepository {
         return t.conn()
                 .preparedQuery(
                         "INSERT INTO organization_policies (organization_id, max_key_lifetime_days, expiry_required,"
-                                + " allowed_ip_ranges, rate_limit_ceiling_per_minute, rate_limit_default_per_minute)"
-                                + " VALUES ($1, $2, $3, $4, $5, $6)"
+                                + " allowed_ip_ranges, rate_limit_ceiling_per_minute, rate_limit_default_per_minute,"
+                                + " max_keys_per_user) VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, "
+                                + DEFAULT_MAX_KEYS_PER_USER + "))"
                                 + " ON CONFLICT (organization_id) DO UPDATE SET max_key_lifetime_days = $2, expiry_required = $3,"
                                 + " allowed_ip_ranges = $4, rate_limit_ceiling_per_minute = $5,"
-                                + " rate_limit_default_per_minute = $6, updated_at = now()")
+                                // absent keeps the cap (a client that does not know it does not reset it)
+                                + " rate_limit_default_per_minute = $6,"
+                                + " max_keys_per_user = COALESCE($7, organization_policies.max_keys_per_user),"
+                                + " updated_at = now()")
                 .execute(Tuple.of(
                         t.org(),
                         p.getInteger("maxKeyLifetimeDays"),
                         p.getBoolean("expiryRequired"),
                         strings(p.getJsonArray("allowedIpRanges")),
                         p.getInteger("rateLimitCeilingPerMinute"),
-                        p.getInteger("rateLimitDefaultPerMinute")))
+                        p.getInteger("rateLimitDefaultPerMinute"),
+                        p.getInteger("maxKeysPerUser")))
                 .compose(x -> policies(t));
+    }
+
+    /**
+     * The keys {@code owner} holds that still count against the cap (not revoked), counted under a lock per owner
+     * held to the end of the transaction, so two creates at the cap cannot both pass.
+     */
+    public Future<Long> countOwnedLocked(Tenant t, UUID owner) {
+        return t.conn()
+                .preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended('api-key-owner:' || $1, 0))")
+                .execute(Tuple.of(owner.toString()))
+                .compose(x -> t.conn()
+                        .preparedQuery("SELECT count(*) AS n FROM api_keys"
+                                + " WHERE organization_id = $1 AND owner_user_id = $2 AND status <> 'REVOKED'")
+                        .execute(Tuple.of(t.org(), owner)))
+                .map(rows -> rows.iterator().next().getLong("n"));
     }
 
     /**

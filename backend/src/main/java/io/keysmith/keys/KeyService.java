@@ -93,6 +93,7 @@ public final class KeyService {
                                         ? Future.succeededFuture()
                                         : checkHolderGrant(body, caller.rights(), true))
                                 .compose(x -> checkPolicies(t, body, null))
+                                .compose(x -> checkKeyCap(t, owner))
                                 .compose(x -> keys.insert(
                                         t,
                                         owner,
@@ -252,6 +253,10 @@ public final class KeyService {
                 (t, key) -> activeOwnerRights(t, newOwner)
                         .compose(ownerRights ->
                                 checkGrant(key, ownerRights, apiTypes.get(key.getString("apiType")), false))
+                        .compose(x -> newOwner.toString()
+                                        .equals(key.getJsonObject("owner").getString("id"))
+                                ? Future.succeededFuture()
+                                : checkKeyCap(t, newOwner))
                         .compose(x -> keys.transfer(t, id, newOwner, caller.userId()))
                         .map(after -> new Change(
                                 after,
@@ -296,6 +301,21 @@ public final class KeyService {
                                                         .with("policies", saved))
                                         .map(saved)))
                 .onSuccess(x -> changed.accept(caller.organizationId()));
+    }
+
+    /** The organization's cap on keys per user (policy maxKeysPerUser): each key has its own rate budget. */
+    private Future<Void> checkKeyCap(Tenant t, UUID owner) {
+        return keys.policies(t)
+                .compose(p -> keys.countOwnedLocked(t, owner).compose(n -> {
+                    int cap = p.getInteger("maxKeysPerUser");
+                    if (n >= cap) {
+                        return Future.failedFuture(ApiProblem.conflict(
+                                "key-limit-reached",
+                                "This user already holds " + n + " keys, the organization's limit of " + cap
+                                        + " (policy maxKeysPerUser): revoke one first"));
+                    }
+                    return Future.succeededFuture();
+                }));
     }
 
     private record Change(JsonObject key, JsonObject details) {}

@@ -19,7 +19,7 @@ public final class OrganizationHandlers {
     }
 
     public void signUp(RoutingContext rc) {
-        service.signUp(RequestValidation.input(rc).bodyObject(), client.publicBase(rc), client.address(rc))
+        service.signUp(RequestValidation.input(rc).bodyObject(), client.publicBase(), client.address(rc))
                 .onSuccess(outcome -> {
                     if (outcome.confirmationSent()) {
                         Responses.json(rc, 202, new JsonObject().put("status", "CONFIRMATION_SENT"));
@@ -41,7 +41,7 @@ public final class OrganizationHandlers {
     }
 
     public void createAsOperator(RoutingContext rc) {
-        service.createAsOperator(RequestValidation.input(rc).bodyObject(), client.publicBase(rc), client.address(rc))
+        service.createAsOperator(RequestValidation.input(rc).bodyObject(), client.publicBase(), client.address(rc))
                 .onSuccess(created -> Responses.json(rc, 201, created))
                 .onFailure(rc::fail);
     }

@@ -3,6 +3,7 @@ package io.keysmith.people;
 import io.keysmith.auth.Caller;
 import io.keysmith.http.ApiProblem;
 import io.keysmith.http.ClientAddress;
+import io.keysmith.http.Cursors;
 import io.keysmith.http.Page;
 import io.keysmith.http.RequestValidation;
 import io.keysmith.http.Responses;
@@ -12,32 +13,49 @@ import java.util.UUID;
 public final class PeopleHandlers {
     private final PeopleService service;
     private final ClientAddress client;
+    private final Cursors cursors;
 
-    public PeopleHandlers(PeopleService service, ClientAddress client) {
+    public PeopleHandlers(PeopleService service, ClientAddress client, Cursors cursors) {
         this.service = service;
         this.client = client;
+        this.cursors = cursors;
     }
 
     public void list(RoutingContext rc) {
         RequestValidation.Input in = RequestValidation.input(rc);
         int limit = Page.limit(in);
-        UUID after = Page.cursor(in)
-                .map(c -> {
-                    try {
-                        return UUID.fromString(c);
-                    } catch (IllegalArgumentException e) {
-                        throw ApiProblem.badRequest("Parameter 'after' is not a cursor this server issued", "after");
-                    }
-                })
-                .orElse(null);
+        Caller caller = Caller.of(rc);
+        PeopleService.Order order = PeopleService.Order.of(caller.rights());
+        // a cursor names the last row a page showed, sealed for this organization, caller, record scope and order:
+        // it cannot be made from the id of a record the caller cannot see (issue 13 item 7)
+        String binding = "listPeople|" + caller.organizationId() + "|" + caller.userId() + "|"
+                + (caller.rights().allRecords() ? "ALL" : "OWN") + "|" + order;
+        UUID after = null;
+        Object given = in.query().get("after");
+        if (given != null) {
+            after = cursors.open(binding, (String) given)
+                    .map(PeopleHandlers::uuid)
+                    .orElseThrow(() ->
+                            ApiProblem.badRequest("Parameter 'after' is not a cursor this server issued", "after"));
+        }
         service.list(
-                        Caller.of(rc),
+                        caller,
                         (String) in.query().get("department"),
                         (String) in.query().get("employmentStatus"),
+                        order,
                         after,
                         limit + 1)
-                .onSuccess(rows -> Responses.ok(rc, Page.of(rows, limit, last -> Page.encode(last.getString("id")))))
+                .onSuccess(rows ->
+                        Responses.ok(rc, Page.of(rows, limit, last -> cursors.seal(binding, last.getString("id")))))
                 .onFailure(rc::fail);
+    }
+
+    private static UUID uuid(String s) {
+        try {
+            return UUID.fromString(s);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     public void get(RoutingContext rc) {

@@ -43,17 +43,21 @@ public final class PeopleRepository {
             "SELECT id, " + String.join(", ", COLUMNS.values()) + " FROM people WHERE organization_id = $1";
 
     /**
-     * A page by (last name, first name, id) after the record {@code afterId}: the cursor is a record id, so it
-     * reveals no value the caller may not view.
+     * A page after the record {@code afterId} (from a cursor the server sealed, so one the caller was shown): by
+     * (last name, first name, id) when {@code byName}, else by id.
      */
-    public Future<JsonArray> list(Tenant t, UUID ownUserId, String department, String status, UUID afterId, int limit) {
+    public Future<JsonArray> list(
+            Tenant t, UUID ownUserId, String department, String status, boolean byName, UUID afterId, int limit) {
+        String after = byName
+                ? " AND ($5::uuid IS NULL OR (last_name, first_name, id) >"
+                        + " (SELECT p.last_name, p.first_name, p.id FROM people p WHERE p.organization_id = $1 AND p.id = $5))"
+                        + " ORDER BY last_name, first_name, id LIMIT $6"
+                : " AND ($5::uuid IS NULL OR id > $5) ORDER BY id LIMIT $6";
         return t.conn()
                 .preparedQuery(SELECT
                         + " AND ($2::uuid IS NULL OR user_id = $2) AND ($3::text IS NULL OR department = $3)"
                         + " AND ($4::text IS NULL OR employment_status = $4)"
-                        + " AND ($5::uuid IS NULL OR (last_name, first_name, id) >"
-                        + " (SELECT p.last_name, p.first_name, p.id FROM people p WHERE p.organization_id = $1 AND p.id = $5))"
-                        + " ORDER BY last_name, first_name, id LIMIT $6")
+                        + after)
                 .execute(Tuple.from(new Object[] {t.org(), ownUserId, department, status, afterId, limit}))
                 .map(rows -> {
                     JsonArray out = new JsonArray();

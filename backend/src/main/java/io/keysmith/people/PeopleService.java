@@ -28,7 +28,20 @@ public final class PeopleService {
         this.audit = audit;
     }
 
-    public Future<JsonArray> list(Caller caller, String department, String status, UUID after, int limit) {
+    /**
+     * The order of a list: by name only for a caller who may view both names, else by id, a stable order that
+     * reveals nothing (an order by a hidden field tells its values' order).
+     */
+    public enum Order {
+        NAME,
+        ID;
+
+        public static Order of(Rights rights) {
+            return rights.canView("lastName") && rights.canView("firstName") ? NAME : ID;
+        }
+    }
+
+    public Future<JsonArray> list(Caller caller, String department, String status, Order order, UUID after, int limit) {
         Rights rights = caller.rights();
         // filtering on a field is reading it: which records match would reveal the hidden values
         for (String[] filter : new String[][] {{"department", department}, {"employmentStatus", status}}) {
@@ -42,7 +55,9 @@ public final class PeopleService {
             }
         }
         UUID own = rights.allRecords() ? null : caller.userId();
-        return db.inOrganization(caller.organizationId(), c -> people.list(c, own, department, status, after, limit))
+        return db.inOrganization(
+                        caller.organizationId(),
+                        c -> people.list(c, own, department, status, order == Order.NAME, after, limit))
                 .map(rows -> {
                     JsonArray out = new JsonArray();
                     rows.forEach(r -> out.add(visible(rights, (JsonObject) r)));

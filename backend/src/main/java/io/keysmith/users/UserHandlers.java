@@ -45,7 +45,7 @@ public final class UserHandlers {
                 users.create(
                         Caller.of(rc),
                         RequestValidation.input(rc).bodyObject(),
-                        client.publicBase(rc),
+                        client.publicBase(),
                         client.address(rc)));
     }
 
@@ -69,7 +69,7 @@ public final class UserHandlers {
     }
 
     public void passwordReset(RoutingContext rc) {
-        reply(rc, 201, users.passwordReset(Caller.of(rc), id(rc), client.publicBase(rc), client.address(rc)));
+        reply(rc, 201, users.passwordReset(Caller.of(rc), id(rc), client.publicBase(), client.address(rc)));
     }
 
     private static UUID id(RoutingContext rc) {

@@ -44,6 +44,23 @@ class KeysmithConfigTest {
     }
 
     @Test
+    void anExternalDatabase_requiresThePublicUrl_soNoLinkIsEverBuiltFromTheHostHeader() {
+        JsonObject external = new JsonObject().put("database.url", "postgresql://u:p@db.example:5432/keysmith");
+        assertThatThrownBy(() -> load(external).requireServingSettings())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("KEYSMITH_PUBLIC_URL")
+                .hasMessageNotContaining("u:p@");
+        assertThat(load(external.copy().put("public.url", "https://keys.example.com/"))
+                        .publicUrl())
+                .isEqualTo("https://keys.example.com");
+        // the embedded database: http://localhost:<port> unless set
+        assertThat(load(new JsonObject()).requireServingSettings().publicUrl()).isEmpty();
+        assertThatThrownBy(() -> load(new JsonObject().put("public.url", "keys.example.com")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("KEYSMITH_PUBLIC_URL");
+    }
+
+    @Test
     void environmentNames_mapToDottedKeys() {
         assertThat(Settings.envName("database.migration.url")).isEqualTo("KEYSMITH_DATABASE_MIGRATION_URL");
         assertThat(Settings.keyOf("KEYSMITH_TRUSTED_PROXIES")).isEqualTo("trusted.proxies");

@@ -62,6 +62,33 @@ class ContractRulesTest {
     }
 
     @Test
+    void everyOperation_hasADeclaredOrDefaultedBodyLimit_aFewKbForPublicOnes() throws IOException {
+        long serverMax = 1024 * 1024;
+        for (Op op : operations()) {
+            Object declared = op.spec().getValue(BodyLimits.EXTENSION);
+            if (declared != null) {
+                assertThat(declared).as("%s %s", op.id(), BodyLimits.EXTENSION).isInstanceOf(Integer.class);
+                assertThat((Integer) declared).as(op.id()).isBetween(1024, (int) serverMax);
+            }
+            long limit = BodyLimits.of(op.spec(), serverMax);
+            assertThat(limit).as(op.id()).isPositive().isLessThanOrEqualTo(serverMax);
+            if (BodyLimits.isPublic(op.spec())) {
+                assertThat(limit).as("public operation %s", op.id()).isLessThanOrEqualTo(BodyLimits.PUBLIC_MAX);
+            }
+            if (op.spec().containsKey("requestBody")) {
+                assertThat(op.spec().getJsonObject("responses").fieldNames())
+                        .as("%s takes a body: it declares its 413", op.id())
+                        .contains("413");
+            }
+        }
+        // the server never reads more than its own setting, whatever the contract says
+        assertThat(BodyLimits.of(new JsonObject().put(BodyLimits.EXTENSION, 65536), 10_000))
+                .isEqualTo(10_000);
+        assertThat(BodyLimits.of(new JsonObject().put("security", new JsonArray()), serverMax))
+                .isEqualTo(BodyLimits.PUBLIC_DEFAULT);
+    }
+
+    @Test
     void isOpenApi31() throws IOException {
         assertThat(contract().getString("openapi")).startsWith("3.1");
     }
@@ -76,7 +103,7 @@ class ContractRulesTest {
                 new UserHandlers(null, null),
                 new AuditHandlers(null, null),
                 new AccessLevelHandlers(null, null, null),
-                new PeopleHandlers(null, null),
+                new PeopleHandlers(null, null, null),
                 new KeyHandlers(null, null, null, null),
                 new PartnerHandlers(null, null, null, null, null),
                 new ForwardAuthHandlers(null, null, null, null, null, null),

@@ -645,20 +645,32 @@ class ForwardAuthIT {
 
     @Test
     @DisplayName(
-            "failures are throttled per partner address (429 too-many-requests with Retry-After); other partners are not")
+            "with KEYSMITH_GATEWAY_CLIENT_ADDRESS_HEADER set, only that header names the partner; failures are throttled"
+                    + " per partner address (429 too-many-requests with Retry-After); other partners are not")
     void failuresAreThrottledPerPartnerAddress(Vertx vertx) throws Exception {
+        String header = "X-Partner-Address";
         try (TestServer small = TestServer.start(
                 PostgresFixture.get().newDatabase("forward_auth_throttle"),
-                new JsonObject().put("key.failures.per.minute", 5))) {
+                new JsonObject().put("key.failures.per.minute", 5).put("gateway.client.address.header", header))) {
             KeysApi other = new KeysApi(vertx, small.port());
             Session owner = other.signUp("Throttle Org", uniqueEmail("fa-throttle"));
             ForwardAuthClient gateway =
                     new ForwardAuthClient(other, secret(other.inheritKey(owner, "gateway", "VERIFICATION")));
             String good = secret(other.inheritKey(owner, "good partner", "PEOPLE"));
+            String fenced = secret(other.createKey(
+                    owner,
+                    keyBody("ten slash eight", "PEOPLE", "INHERIT")
+                            .put("ipAllowlist", new JsonArray().add("10.0.0.0/8"))));
+            assertThat(gateway.ask("GET", "/api/v1/people", fenced, header, "10.1.1.1")
+                            .status())
+                    .as("the configured header names the partner")
+                    .isEqualTo(200);
+            refused(gateway.ask("GET", "/api/v1/people", fenced, "X-Real-IP", "10.1.1.1"), 401);
+            refused(gateway.ask("GET", "/api/v1/people", fenced, header, "10.1.1.1, 10.2.2.2"), 400);
             List<Integer> statuses = new ArrayList<>();
             Reply last = null;
             for (int i = 0; i < 10; i++) {
-                last = gateway.ask("GET", "/api/v1/people", KeyFormat.generate(), "X-Real-IP", "10.20.0.1");
+                last = gateway.ask("GET", "/api/v1/people", KeyFormat.generate(), header, "10.20.0.1");
                 statuses.add(last.status());
             }
             assertThat(statuses)
@@ -672,7 +684,7 @@ class ForwardAuthIT {
                     "GET",
                     "/api/v1/people",
                     KeyFormat.generate(),
-                    "X-Real-IP",
+                    header,
                     "10.20.0.1",
                     "X-Keysmith-Gateway-Mode",
                     "auth-request");
@@ -680,8 +692,8 @@ class ForwardAuthIT {
             assertThat(mapped.header("X-Keysmith-Status")).isEqualTo("429");
             assertThat(mapped.header("Retry-After")).isNotBlank();
 
-            refused(gateway.ask("GET", "/api/v1/people", KeyFormat.generate(), "X-Real-IP", "10.20.0.2"), 401);
-            assertThat(gateway.ask("GET", "/api/v1/people", good, "X-Real-IP", "10.20.0.3")
+            refused(gateway.ask("GET", "/api/v1/people", KeyFormat.generate(), header, "10.20.0.2"), 401);
+            assertThat(gateway.ask("GET", "/api/v1/people", good, header, "10.20.0.3")
                             .status())
                     .as("another partner behind the same gateway is served")
                     .isEqualTo(200);

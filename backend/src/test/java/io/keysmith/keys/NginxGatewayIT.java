@@ -137,7 +137,10 @@ class NginxGatewayIT {
                                 .end();
                         return;
                     }
-                    assertThat(req.getHeader("X-Keysmith-Gateway-Mode")).isEqualTo("auth-request");
+                    if (!"auth-request".equals(req.getHeader("X-Keysmith-Gateway-Mode"))) {
+                        res.setStatusCode(500).end(); // the snippet must ask for the mode (nginx shows it as 500)
+                        return;
+                    }
                     res.putHeader("X-Keysmith-Status", Integer.toString(real))
                             .putHeader("Content-Type", "application/problem+json");
                     if (real == 429) {

@@ -40,6 +40,9 @@ public final class ServerProcess {
         e.put("KEYSMITH_HTTP_PORT", Integer.toString(port));
         e.put("KEYSMITH_MANAGEMENT_PORT", Integer.toString(management));
         e.put("KEYSMITH_HTTP_HOST", "127.0.0.1");
+        if (e.containsKey("KEYSMITH_DATABASE_URL")) {
+            e.putIfAbsent("KEYSMITH_PUBLIC_URL", "http://keysmith.test"); // required with an external database
+        }
         // as TestServer: every test signs up and signs in from 127.0.0.1 (the throttle tests set their own)
         e.putIfAbsent("KEYSMITH_SIGNUP_THROTTLE_ADDRESS", "100000");
         e.putIfAbsent("KEYSMITH_SIGNUP_THROTTLE_EMAIL", "100000");

@@ -31,6 +31,8 @@ public final class TestServer implements AutoCloseable {
                 .put("instances", 1)
                 .put("database.url", PostgresFixture.uri(database))
                 .put("secret", TEST_SECRET)
+                // required with an external database; links point here whatever Host a request carries
+                .put("public.url", "http://keysmith.test")
                 .put("shutdown.grace.seconds", 2)
                 // every test signs up and signs in from 127.0.0.1: the per-address sign-up and attempt budgets
                 // would stop a test class long before its end; the tests of those throttles set their own

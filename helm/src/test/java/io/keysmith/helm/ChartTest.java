@@ -52,7 +52,8 @@ class ChartTest {
     private static final String KUBE_VERSION = "1.30.0";
     private static final Map<String, String> EXTERNAL_DB = Map.of(
             "secrets.databaseUrl", "postgresql://owner:pw@db:5432/keysmith",
-            "secrets.secret", "v1:c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA==");
+            "secrets.secret", "v1:c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA==",
+            "config.publicUrl", "https://keys.example.com");
     /** A panel whose description starts with this is a placeholder for metrics the server does not expose yet. */
     static final String PLACEHOLDER = "PLACEHOLDER";
 
@@ -202,7 +203,8 @@ class ChartTest {
         Rendered r = render(Map.of(
                 "secrets.databaseUrl", "postgresql://owner:pw@db:5432/keysmith",
                 "secrets.secret", "v1:abc",
-                "secrets.operatorToken", "operator-token-of-24-characters"));
+                "secrets.operatorToken", "operator-token-of-24-characters",
+                "config.publicUrl", "https://keys.example.com"));
         Map<String, Object> secret = r.named("Secret", FULLNAME);
         assertThat(map(secret, "data"))
                 .containsKeys("KEYSMITH_DATABASE_URL", "KEYSMITH_SECRET", "KEYSMITH_OPERATOR_TOKEN");
@@ -301,6 +303,32 @@ class ChartTest {
                 .containsEntry("KEYSMITH_PUBLIC_URL", "https://keys.example.com")
                 .containsEntry("KEYSMITH_SIGNUP_ENABLED", "false");
         assertHardened(r.one("Deployment"), container(r.one("Deployment")));
+    }
+
+    @Test
+    void publicUrl_isAlwaysSet_andRequiredWithAnExternalDatabase() {
+        // links are never built from a request's Host header (issue 13 item 8), so the chart always sets it
+        assertThat(configData(render(Map.of()))).containsEntry("KEYSMITH_PUBLIC_URL", "http://localhost:8080");
+        assertThat(configData(render(EXTERNAL_DB))).containsEntry("KEYSMITH_PUBLIC_URL", "https://keys.example.com");
+        Map<String, String> noUrl = new LinkedHashMap<>(EXTERNAL_DB);
+        noUrl.remove("config.publicUrl");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> render(noUrl))
+                .hasMessageContaining("config.publicUrl (KEYSMITH_PUBLIC_URL) is required with an external database");
+        // the Ingress's first host, https when it has TLS
+        Map<String, String> ingress = merged(
+                noUrl,
+                Map.of(
+                        "ingress.enabled", "true",
+                        "ingress.hosts[0].host", "keys.corp.example",
+                        "ingress.hosts[0].paths[0].path", "/",
+                        "ingress.hosts[0].paths[0].pathType", "Prefix"));
+        assertThat(configData(render(ingress))).containsEntry("KEYSMITH_PUBLIC_URL", "http://keys.corp.example");
+        assertThat(configData(render(merged(
+                        ingress,
+                        Map.of("ingress.tls[0].secretName", "tls", "ingress.tls[0].hosts[0]", "keys.corp.example")))))
+                .containsEntry("KEYSMITH_PUBLIC_URL", "https://keys.corp.example");
+        assertThat(configData(render(merged(EXTERNAL_DB, Map.of("config.publicUrl", "https://k.example/")))))
+                .containsEntry("KEYSMITH_PUBLIC_URL", "https://k.example");
     }
 
     @Test
