@@ -57,7 +57,7 @@ describe('sign-up', () => {
     await waitFor(() => expect(router.state.location.pathname).toBe('/api-keys'));
     const confirms = calls.filter((c) => c.path === '/api/v1/signup/confirm');
     expect(confirms).toHaveLength(1);
-    expect(confirms[0].body).toEqual({ token: 'abcdefghijklmnopqrstuvwxyz0123456789' });
+    expect(confirms[0]?.body).toEqual({ token: 'abcdefghijklmnopqrstuvwxyz0123456789' });
   });
 
   it('a used or expired link says so and offers to sign up again', async () => {

@@ -179,7 +179,7 @@ class BodyLimitsIT {
         }
         long bound = Math.max(50_000, 3 * p99(baseline));
         System.out.printf(
-                "[BodyLimitsIT] attack requests=%d (refused %d); /health/live without attack: n=%d p50=%.1f ms"
+                "[figures] BodyLimitsIT: attack requests=%d (refused %d); /health/live without attack: n=%d p50=%.1f ms"
                         + " p99=%.1f ms; under attack: n=%d p50=%.1f ms p99=%.1f ms max=%.1f ms; bound %.1f ms%n",
                 sent.get(),
                 refused.get(),
