@@ -40,14 +40,31 @@ public final class FailureHandler implements Handler<RoutingContext> {
             response.putHeader("Retry-After", Integer.toString(problem.retryAfterSeconds()));
         }
         if (!rc.request().isEnded()) {
-            // refused before its body was read (413 from Content-Length): close the connection once the answer is
-            // written rather than receive (and buffer) the rest of an upload nobody will read
-            response.putHeader(HttpHeaders.CONNECTION, "close");
-            response.end(problem.toJson(rc.request().path()).toBuffer())
-                    .onComplete(x -> rc.request().connection().close());
-            return;
+            // refused before its body was read (413 from Content-Length): the rest of the upload is read and thrown
+            // away, never buffered or parsed, so the client can read the answer (closing at once made clients see a
+            // reset instead of the 413); past SWALLOW_MAX bytes or SWALLOW_MILLIS the connection is closed
+            swallow(rc);
         }
         response.end(problem.toJson(rc.request().path()).toBuffer());
+    }
+
+    static final long SWALLOW_MAX = 2L * 1024 * 1024;
+    static final long SWALLOW_MILLIS = 10_000;
+
+    private static void swallow(RoutingContext rc) {
+        var request = rc.request();
+        long[] read = {0};
+        long timer =
+                rc.vertx().setTimer(SWALLOW_MILLIS, t -> request.connection().close());
+        request.handler(chunk -> {
+            read[0] += chunk.length();
+            if (read[0] > SWALLOW_MAX) {
+                rc.vertx().cancelTimer(timer);
+                request.connection().close();
+            }
+        });
+        request.endHandler(v -> rc.vertx().cancelTimer(timer));
+        request.resume();
     }
 
     static ApiProblem toProblem(RoutingContext rc) {

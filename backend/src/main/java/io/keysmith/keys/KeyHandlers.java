@@ -57,7 +57,7 @@ public final class KeyHandlers {
                             case MALFORMED, UNKNOWN, OTHER_ORGANIZATION -> "NOT_FOUND";
                             default -> r.reason().name();
                         };
-                        verifier.meter(v, "verify", 401, meteredAddress);
+                        verifier.recordUse(v, "verify", 401, meteredAddress);
                         verifier.verification(gatewayOrg, code, System.nanoTime() - start);
                         Responses.ok(rc, new JsonObject().put("valid", false).put("code", code));
                         return;
@@ -74,7 +74,7 @@ public final class KeyHandlers {
                             : ((Verification.Refused) limited).limit();
                     boolean allowed = permitted && limited instanceof Verification.Valid;
                     String code = !permitted ? "INSUFFICIENT_PERMISSIONS" : allowed ? "VALID" : "RATE_LIMITED";
-                    verifier.meter(limited, "verify", !permitted ? 403 : allowed ? 200 : 429, meteredAddress);
+                    verifier.recordUse(limited, "verify", !permitted ? 403 : allowed ? 200 : 429, meteredAddress);
                     verifier.verification(p.organizationId(), code, System.nanoTime() - start);
                     JsonObject answer = new JsonObject()
                             .put("valid", allowed)

@@ -269,16 +269,27 @@ public final class KeyVerifier {
      * another organization than the caller's (OTHER_ORGANIZATION).
      */
     public void meter(Verification v, String operationId, int status, String address) {
-        KeyUsage.Outcome outcome = KeyUsage.Outcome.of(status);
+        KeyPrincipal key = recordUse(v, operationId, status, address);
+        usage.request(
+                key == null ? null : key.organizationId(),
+                key == null ? null : key.keyId(),
+                operationId,
+                KeyUsage.Outcome.of(status),
+                status);
+    }
+
+    /**
+     * Counts a use of the verified key in its usage (verify: the gateway's own request is the one counted in the
+     * request metrics, so a verification is not a second request); returns the key counted, or null.
+     */
+    public KeyPrincipal recordUse(Verification v, String operationId, int status, String address) {
         KeyPrincipal key = v instanceof Valid ok
                 ? ok.key()
                 : v instanceof Refused r && r.reason() != Reason.OTHER_ORGANIZATION ? r.key() : null;
-        if (key == null) {
-            usage.request(null, null, operationId, outcome, status);
-            return;
+        if (key != null) {
+            usage.record(key.organizationId(), key.keyId(), operationId, KeyUsage.Outcome.of(status), address);
         }
-        usage.record(key.organizationId(), key.keyId(), operationId, outcome, address);
-        usage.request(key.organizationId(), key.keyId(), operationId, outcome, status);
+        return key;
     }
 
     /** The Prometheus side of one verify or forward-auth decision. */

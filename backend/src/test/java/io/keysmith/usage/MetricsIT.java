@@ -232,7 +232,8 @@ class MetricsIT {
             List<Key> keys = java.util.Collections.synchronizedList(new ArrayList<>());
             Set<String> orgIds = java.util.Collections.synchronizedSet(new TreeSet<>());
             long setupStart = System.nanoTime();
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                    3); // one hashing and two waiting per address (HashingGate)
             List<java.util.concurrent.Future<?>> created = new ArrayList<>();
             for (int o = 0; o < organizations; o++) {
                 int n = o;
