@@ -54,8 +54,13 @@ public final class FailureHandler implements Handler<RoutingContext> {
     private static void swallow(RoutingContext rc) {
         var request = rc.request();
         long[] read = {0};
-        long timer =
-                rc.vertx().setTimer(SWALLOW_MILLIS, t -> request.connection().close());
+        // closes only an upload still under way: the request may end without our endHandler (already consumed),
+        // and a kept-alive connection then carries the client's next request
+        long timer = rc.vertx().setTimer(SWALLOW_MILLIS, t -> {
+            if (!request.isEnded()) {
+                request.connection().close();
+            }
+        });
         request.handler(chunk -> {
             read[0] += chunk.length();
             if (read[0] > SWALLOW_MAX) {
