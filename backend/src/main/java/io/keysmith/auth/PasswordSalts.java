@@ -1,6 +1,6 @@
 package io.keysmith.auth;
 
-import io.keysmith.keys.ServerSecret;
+import io.keysmith.config.ServerSecret;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;

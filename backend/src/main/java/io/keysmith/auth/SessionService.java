@@ -1,8 +1,8 @@
 package io.keysmith.auth;
 
+import io.keysmith.config.ServerSecret;
 import io.keysmith.db.Db;
 import io.keysmith.db.Tenant;
-import io.keysmith.keys.ServerSecret;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;

@@ -10,7 +10,6 @@ import io.keysmith.auth.Tokens;
 import io.keysmith.db.Db;
 import io.keysmith.db.Tenant;
 import io.keysmith.http.ApiProblem;
-import io.keysmith.organizations.OrganizationRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -45,7 +44,7 @@ public final class UserService {
     private final Db db;
     private final UserRepository users;
     private final AccessLevelRepository levels;
-    private final OrganizationRepository organizations;
+    private final OrganizationLookup organizations;
     private final AuditRepository audit;
     private final LinkMailer mailer;
 
@@ -60,7 +59,7 @@ public final class UserService {
             Db db,
             UserRepository users,
             AccessLevelRepository levels,
-            OrganizationRepository organizations,
+            OrganizationLookup organizations,
             AuditRepository audit,
             LinkMailer mailer) {
         this.db = db;
