@@ -182,7 +182,8 @@ public final class Keysmith {
                             client);
                     PeopleFeature people = PeopleFeature.assemble(database, audit.repository(), client, db.secret());
                     PartnersFeature partners = PartnersFeature.assemble(database, audit.repository(), catalog, client);
-                    UsageFeature usage = UsageFeature.assemble(config, database, registry, audit.repository());
+                    UsageFeature usage =
+                            UsageFeature.assemble(config, database, registry, audit.repository(), keyRepository);
                     KeysFeature keys = KeysFeature.assemble(
                             raw,
                             config,

@@ -6,6 +6,6 @@ import io.keysmith.db.Db;
 public record AuditFeature(AuditRepository repository, AuditHandlers handlers) {
     public static AuditFeature assemble(Db db) {
         AuditRepository repository = new AuditRepository();
-        return new AuditFeature(repository, new AuditHandlers(db, repository));
+        return new AuditFeature(repository, new AuditHandlers(new AuditService(db, repository)));
     }
 }

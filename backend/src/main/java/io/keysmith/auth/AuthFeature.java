@@ -45,8 +45,10 @@ public record AuthFeature(
                 secret,
                 Duration.ofMinutes(config.sessionIdleMinutes()),
                 Duration.ofHours(config.sessionAbsoluteHours()));
+        SignInRepository repository = new SignInRepository();
         SignInThrottle throttle = new SignInThrottle(
                 pool,
+                repository,
                 config.signInLimitPerAccount(),
                 config.signInLimitPerAddress(),
                 config.signInAttemptsPerAddress(),
@@ -55,9 +57,9 @@ public record AuthFeature(
                         config.signUpLimitPerAddress(),
                         config.signUpLimitPerEmail(),
                         Duration.ofSeconds(config.signUpWindowSeconds())));
-        PasswordSalts salts = new PasswordSalts(pool, secret);
-        SignInService signIn =
-                new SignInService(db, hasher, salts, sessions, throttle, users, organizations, levels, audit);
+        PasswordSalts salts = new PasswordSalts(pool, repository, secret);
+        SignInService signIn = new SignInService(
+                db, repository, hasher, salts, sessions, throttle, users, organizations, levels, audit);
         return new AuthFeature(
                 hasher,
                 salts,

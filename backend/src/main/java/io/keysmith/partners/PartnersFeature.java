@@ -5,10 +5,11 @@ import io.keysmith.audit.AuditRepository;
 import io.keysmith.db.Db;
 import io.keysmith.http.ClientAddress;
 
-/** The partner directory assembled. */
-public record PartnersFeature(PartnerHandlers handlers) {
+/** The partner directory assembled: repository, service (the rules), handlers. */
+public record PartnersFeature(PartnerService service, PartnerHandlers handlers) {
     public static PartnersFeature assemble(
             Db db, AuditRepository audit, PermissionCatalog catalog, ClientAddress client) {
-        return new PartnersFeature(new PartnerHandlers(db, new PartnerRepository(), audit, catalog, client));
+        PartnerService service = new PartnerService(db, new PartnerRepository(), audit, catalog);
+        return new PartnersFeature(service, new PartnerHandlers(service, client));
     }
 }

@@ -3,6 +3,7 @@ package io.keysmith.usage;
 import io.keysmith.audit.AuditRepository;
 import io.keysmith.config.KeysmithConfig;
 import io.keysmith.db.Db;
+import io.keysmith.keys.KeyLastUse;
 import io.keysmith.keys.KeyService;
 import io.keysmith.keys.KeyUsage;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,11 +23,14 @@ public record UsageFeature(
         Optional<RateLimitExchange> exchange,
         KeyMetrics metrics) {
 
-    public static UsageFeature assemble(KeysmithConfig config, Db db, MeterRegistry registry, AuditRepository audit) {
+    public static UsageFeature assemble(
+            KeysmithConfig config, Db db, MeterRegistry registry, AuditRepository audit, KeyLastUse keys) {
         UsageRepository repository = new UsageRepository();
         RateLimiter limiter = new RateLimiter(config.rateLimits());
         UsageMeter meter = new UsageMeter(
                 db,
+                repository,
+                keys,
                 audit,
                 registry,
                 config.usageMaxBuckets(),
@@ -58,6 +62,6 @@ public record UsageFeature(
 
     /** The usage read endpoints; a key's usage is visible to whoever may see the key. */
     public UsageHandlers handlers(KeyService keys) {
-        return new UsageHandlers(db, repository, keys);
+        return new UsageHandlers(new UsageService(db, repository, keys));
     }
 }

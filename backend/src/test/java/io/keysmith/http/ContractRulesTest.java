@@ -101,13 +101,13 @@ class ContractRulesTest {
                 new SessionHandlers(null, null, null),
                 new OrganizationHandlers(null, null, null),
                 new UserHandlers(null, null),
-                new AuditHandlers(null, null),
+                new AuditHandlers(null),
                 new AccessLevelHandlers(null, null, null),
                 new PeopleHandlers(null, null, null),
                 new KeyHandlers(null, null, null, null),
-                new PartnerHandlers(null, null, null, null, null),
+                new PartnerHandlers(null, null),
                 new ForwardAuthHandlers(null, null, null, null, null, null),
-                new UsageHandlers(null, null, null)));
+                new UsageHandlers(null)));
         Set<String> declared = new HashSet<>();
         operations().forEach(op -> declared.add(op.id()));
         assertThat(bound).as("route table vs openapi.yaml").containsExactlyInAnyOrderElementsOf(declared);

@@ -12,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -30,6 +29,7 @@ public final class SignInService {
     private record Candidate(UUID organizationId, String organizationName, UUID userId, String passwordHash) {}
 
     private final Db db;
+    private final SignInRepository repository;
     private final PasswordHasher hasher;
     private final PasswordSalts salts;
     private final SessionService sessions;
@@ -41,6 +41,7 @@ public final class SignInService {
 
     public SignInService(
             Db db,
+            SignInRepository repository,
             PasswordHasher hasher,
             PasswordSalts salts,
             SessionService sessions,
@@ -50,6 +51,7 @@ public final class SignInService {
             AccessLevelRepository levels,
             AuditRepository audit) {
         this.db = db;
+        this.repository = repository;
         this.hasher = hasher;
         this.salts = salts;
         this.sessions = sessions;
@@ -63,8 +65,7 @@ public final class SignInService {
     public Future<Outcome> signIn(String email, String password, UUID chosen, String source) {
         return hasher.admit(source)
                 .compose(x -> throttle.reserve(email, source))
-                .compose(x -> db.withoutOrganization(c -> c.preparedQuery("SELECT * FROM ks_sign_in_candidates($1)")
-                        .execute(Tuple.of(email.trim()))))
+                .compose(x -> db.withoutOrganization(c -> repository.candidates(c, email.trim())))
                 .compose(rows -> {
                     List<Candidate> candidates = new ArrayList<>();
                     for (Row r : rows) {
