@@ -18,6 +18,7 @@ import io.keysmith.organizations.OrganizationRepository;
 import io.keysmith.organizations.OrganizationsFeature;
 import io.keysmith.partners.PartnersFeature;
 import io.keysmith.people.PeopleFeature;
+import io.keysmith.signin.SignInFeature;
 import io.keysmith.usage.UsageFeature;
 import io.keysmith.users.UsersFeature;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -161,14 +162,12 @@ public final class Keysmith {
                             organizationRepository::current,
                             audit.repository(),
                             client);
-                    AuthFeature auth = AuthFeature.assemble(
-                            vertx,
-                            config,
+                    AuthFeature auth = AuthFeature.assemble(vertx, config, database, pool, db.secret());
+                    SignInFeature signIn = SignInFeature.assemble(
                             database,
-                            pool,
-                            db.secret(),
+                            auth,
                             users.repository(),
-                            organizationRepository,
+                            organizationRepository::current,
                             accessLevels.repository(),
                             audit.repository(),
                             client);
@@ -178,6 +177,7 @@ public final class Keysmith {
                             organizationRepository,
                             users,
                             auth,
+                            signIn,
                             audit.repository(),
                             client);
                     PeopleFeature people = PeopleFeature.assemble(database, audit.repository(), client, db.secret());
@@ -205,7 +205,7 @@ public final class Keysmith {
                     Routes.Handlers handlers = new Routes.Handlers(
                             health,
                             keys.format(),
-                            auth.handlers(),
+                            signIn.handlers(),
                             organizations.handlers(),
                             users.handlers(),
                             audit.handlers(),

@@ -1,39 +1,26 @@
 package io.keysmith.auth;
 
-import io.keysmith.accesslevels.AccessLevelRepository;
-import io.keysmith.audit.AuditRepository;
 import io.keysmith.config.KeysmithConfig;
 import io.keysmith.config.ServerSecret;
 import io.keysmith.db.Db;
-import io.keysmith.http.ClientAddress;
-import io.keysmith.organizations.OrganizationRepository;
-import io.keysmith.users.UserRepository;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 
-/** Sessions and sign-in assembled: password hashing, the throttle, sessions, sign-in, and their handlers. */
+/**
+ * Authentication's shared parts assembled: password hashing and salts, the sign-in throttle, server-side sessions,
+ * and the session and operator authentication providers. Every feature may use these; auth uses no feature.
+ */
 public record AuthFeature(
         PasswordHasher hasher,
         PasswordSalts salts,
         SignInThrottle throttle,
+        SignInRepository repository,
         SessionService sessions,
-        SignInService signIn,
         SessionAuthentication authentication,
-        OperatorAuthentication operator,
-        SessionHandlers handlers) {
+        OperatorAuthentication operator) {
 
-    public static AuthFeature assemble(
-            Vertx vertx,
-            KeysmithConfig config,
-            Db db,
-            Pool pool,
-            ServerSecret secret,
-            UserRepository users,
-            OrganizationRepository organizations,
-            AccessLevelRepository levels,
-            AuditRepository audit,
-            ClientAddress client) {
+    public static AuthFeature assemble(Vertx vertx, KeysmithConfig config, Db db, Pool pool, ServerSecret secret) {
         PasswordHasher hasher = new PasswordHasher(
                 vertx,
                 config.passwordHashingThreads(),
@@ -57,17 +44,13 @@ public record AuthFeature(
                         config.signUpLimitPerAddress(),
                         config.signUpLimitPerEmail(),
                         Duration.ofSeconds(config.signUpWindowSeconds())));
-        PasswordSalts salts = new PasswordSalts(pool, repository, secret);
-        SignInService signIn = new SignInService(
-                db, repository, hasher, salts, sessions, throttle, users, organizations, levels, audit);
         return new AuthFeature(
                 hasher,
-                salts,
+                new PasswordSalts(pool, repository, secret),
                 throttle,
+                repository,
                 sessions,
-                signIn,
                 new SessionAuthentication(sessions),
-                new OperatorAuthentication(config.operatorToken().orElse("")),
-                new SessionHandlers(signIn, sessions, client));
+                new OperatorAuthentication(config.operatorToken().orElse("")));
     }
 }

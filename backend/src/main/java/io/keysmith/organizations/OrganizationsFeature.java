@@ -4,6 +4,7 @@ import io.keysmith.audit.AuditRepository;
 import io.keysmith.auth.AuthFeature;
 import io.keysmith.db.Db;
 import io.keysmith.http.ClientAddress;
+import io.keysmith.signin.SignInFeature;
 import io.keysmith.users.UsersFeature;
 
 /** Organizations (sign-up, operator creation) assembled on top of users and sign-in. */
@@ -14,6 +15,7 @@ public record OrganizationsFeature(OrganizationService service, OrganizationHand
             OrganizationRepository repository,
             UsersFeature users,
             AuthFeature auth,
+            SignInFeature signIn,
             AuditRepository audit,
             ClientAddress client) {
         OrganizationService service = new OrganizationService(
@@ -26,8 +28,8 @@ public record OrganizationsFeature(OrganizationService service, OrganizationHand
                 repository,
                 users.service(),
                 auth.sessions(),
-                auth.signIn(),
+                signIn.service(),
                 audit);
-        return new OrganizationsFeature(service, new OrganizationHandlers(service, auth.handlers(), client));
+        return new OrganizationsFeature(service, new OrganizationHandlers(service, signIn.handlers(), client));
     }
 }

@@ -1,12 +1,19 @@
-package io.keysmith.auth;
+package io.keysmith.signin;
 
 import io.keysmith.accesslevels.AccessLevelRepository;
 import io.keysmith.audit.AuditEvent;
 import io.keysmith.audit.AuditRepository;
+import io.keysmith.auth.Caller;
+import io.keysmith.auth.PasswordHasher;
+import io.keysmith.auth.PasswordSalts;
+import io.keysmith.auth.SessionService;
+import io.keysmith.auth.SignInRepository;
+import io.keysmith.auth.SignInThrottle;
+import io.keysmith.auth.Tokens;
 import io.keysmith.db.Db;
 import io.keysmith.db.Tenant;
 import io.keysmith.http.ApiProblem;
-import io.keysmith.organizations.OrganizationRepository;
+import io.keysmith.users.OrganizationLookup;
 import io.keysmith.users.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -35,7 +42,7 @@ public final class SignInService {
     private final SessionService sessions;
     private final SignInThrottle throttle;
     private final UserRepository users;
-    private final OrganizationRepository organizations;
+    private final OrganizationLookup organizations;
     private final AccessLevelRepository levels;
     private final AuditRepository audit;
 
@@ -47,7 +54,7 @@ public final class SignInService {
             SessionService sessions,
             SignInThrottle throttle,
             UserRepository users,
-            OrganizationRepository organizations,
+            OrganizationLookup organizations,
             AccessLevelRepository levels,
             AuditRepository audit) {
         this.db = db;
