@@ -12,7 +12,12 @@ test.describe.configure({ mode: 'serial' });
 const shots = '../e2e/target/screenshots';
 const stamp = Date.now();
 const owner = { email: `owner-${stamp}@acme.test`, password: 'correct horse battery staple' };
-const integration = { first: 'Pat', last: 'Payroll', email: `payroll-${stamp}@acme.test`, password: 'payroll horse battery 1' };
+const integration = {
+  first: 'Pat',
+  last: 'Payroll',
+  email: `payroll-${stamp}@acme.test`,
+  password: 'payroll horse battery 1',
+};
 const newPassword = 'payroll horse battery 2';
 const levelName = 'Payroll integration';
 let page: Page;
@@ -59,7 +64,14 @@ test('the owner signs up and adds a person with a salary', async () => {
   const me = await (await page.request.get('/api/v1/me')).json();
   const created = await page.request.post('/api/v1/people', {
     headers: { 'X-CSRF-Token': me.csrfToken },
-    data: { firstName: 'Grace', lastName: 'Hopper', workEmail: 'grace@acme.test', jobTitle: 'Admiral', department: 'Navy', salary: 100000 },
+    data: {
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      workEmail: 'grace@acme.test',
+      jobTitle: 'Admiral',
+      department: 'Navy',
+      salary: 100000,
+    },
   });
   expect(created.status()).toBe(201);
 });
@@ -93,7 +105,10 @@ test('creates a custom access level in the editor', async () => {
     await page.getByRole('radio', { name: `${field}: View` }).check();
   }
   await page.getByRole('checkbox', { name: /View people records/ }).check();
-  await page.getByRole('group', { name: 'API keys' }).getByRole('checkbox', { name: /Create own API keys/ }).check();
+  await page
+    .getByRole('group', { name: 'API keys' })
+    .getByRole('checkbox', { name: /Create own API keys/ })
+    .check();
   await page.screenshot({ path: `${shots}/access-level-editor.png`, fullPage: true });
 
   await page.getByRole('button', { name: 'Create access level' }).click();
@@ -133,7 +148,9 @@ test('adds a non-employee user with that level and copies the invitation link', 
   await page.getByRole('button', { name: 'Done' }).click();
 });
 
-test('the user accepts the invitation, creates an inheriting key, and the key reads only the level’s fields', async ({ browser }) => {
+test('the user accepts the invitation, creates an inheriting key, and the key reads only the level’s fields', async ({
+  browser,
+}) => {
   const user = await acceptLink(browser, invitationLink, integration.password, 'accept-invitation');
   await user.goto('/api-keys');
   await user.getByRole('link', { name: '+ Add New Key' }).first().click();
@@ -176,7 +193,9 @@ test('the owner issues a password-reset link and the user sets a new password wi
   // The new password signs in; the old one no longer does; the link works only once.
   const signIn = async (password: string) => {
     const context = await browser.newContext();
-    const status = (await context.request.post('/api/v1/session', { data: { email: integration.email, password } })).status();
+    const status = (
+      await context.request.post('/api/v1/session', { data: { email: integration.email, password } })
+    ).status();
     await context.close();
     return status;
   };
@@ -184,11 +203,17 @@ test('the owner issues a password-reset link and the user sets a new password wi
   expect(await signIn(integration.password)).toBe(401);
   const again = await browser.newContext();
   const token = new URL(link).hash.replace('#token=', '');
-  expect((await again.request.post('/api/v1/invitations/accept', { data: { token, password: 'yet another password 3' } })).status()).toBe(404);
+  expect(
+    (
+      await again.request.post('/api/v1/invitations/accept', { data: { token, password: 'yet another password 3' } })
+    ).status(),
+  ).toBe(404);
   await again.close();
 });
 
-test('a level manager with fewer rights sees what they cannot grant, and cannot change a stronger level', async ({ browser }) => {
+test('a level manager with fewer rights sees what they cannot grant, and cannot change a stronger level', async ({
+  browser,
+}) => {
   // A level that may manage levels but holds little itself, given to the user through the Users page.
   const me = await (await page.request.get('/api/v1/me')).json();
   const made = await page.request.post('/api/v1/access-levels', {
@@ -252,7 +277,12 @@ test('a level manager with fewer rights sees what they cannot grant, and cannot 
 test('the list, the editor and the users page have no accessibility violations (axe, WCAG 2.1 AA)', async () => {
   const levels = await (await page.request.get('/api/v1/access-levels')).json();
   const payroll = levels.items.find((l: { name: string }) => l.name === levelName);
-  for (const path of ['/settings/access-levels', '/settings/access-levels/new', `/settings/access-levels/${payroll.id}`, '/users']) {
+  for (const path of [
+    '/settings/access-levels',
+    '/settings/access-levels/new',
+    `/settings/access-levels/${payroll.id}`,
+    '/users',
+  ]) {
     await page.goto(path);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     await expect(page.getByRole('status').filter({ hasText: 'Loading' })).toHaveCount(0);

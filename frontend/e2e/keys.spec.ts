@@ -128,7 +128,9 @@ test('rotates the key: a new secret is shown once and the old one stops without 
   const row = page.getByRole('row', { name: new RegExp(keyName) });
   await row.getByRole('button', { name: `Rotate ${keyName}` }).click();
   const dialog = page.getByRole('dialog', { name: `Rotate “${keyName}”` });
-  await dialog.getByLabel('Grace period for the old secret').selectOption({ label: 'None: the old secret stops at once' });
+  await dialog
+    .getByLabel('Grace period for the old secret')
+    .selectOption({ label: 'None: the old secret stops at once' });
   await dialog.getByRole('button', { name: 'Rotate' }).click();
 
   const shown = page.getByRole('dialog', { name: `New secret for “${keyName}”` });

@@ -30,7 +30,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const refresh = useCallback(async () => {
     try {
       const { data, response } = await api.GET('/api/v1/me');
-      apply(data ? { status: 'signed-in', me: data } : { status: 'signed-out', reason: response.status === 401 ? 'ended' : 'none' });
+      apply(
+        data
+          ? { status: 'signed-in', me: data }
+          : { status: 'signed-out', reason: response.status === 401 ? 'ended' : 'none' },
+      );
     } catch {
       apply({ status: 'signed-out', reason: 'none' });
     }

@@ -6,7 +6,12 @@ type FieldProps = {
   hint?: ReactNode;
   required?: boolean;
   /** Renders the control with the ids it must carry for its label, hint and error. */
-  children: (props: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean; required?: boolean }) => ReactNode;
+  children: (props: {
+    id: string;
+    'aria-describedby'?: string;
+    'aria-invalid'?: boolean;
+    required?: boolean;
+  }) => ReactNode;
 };
 
 /** A labelled form control with an optional hint and the problem detail the server gave for it. */

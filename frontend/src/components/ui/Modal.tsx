@@ -29,7 +29,11 @@ export function Modal({ title, onClose, children }: ModalProps) {
       return;
     }
     if (e.key !== 'Tab' || !ref.current) return;
-    const items = [...ref.current.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled])')];
+    const items = [
+      ...ref.current.querySelectorAll<HTMLElement>(
+        'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled])',
+      ),
+    ];
     if (items.length === 0) return;
     const first = items[0]!;
     const last = items[items.length - 1]!;

@@ -23,7 +23,12 @@ export function PermissionGroup({ group, legend, chosen, myPermissions, readOnly
       <legend>{title}</legend>
       {!readOnly &&
         (grantable.length > 0 ? (
-          <SelectAll label={`Select all ${title}`} checked={all} mixed={some && !all} onChange={(on) => onToggle(grantable, on)} />
+          <SelectAll
+            label={`Select all ${title}`}
+            checked={all}
+            mixed={some && !all}
+            onChange={(on) => onToggle(grantable, on)}
+          />
         ) : (
           <p className="perm-group__note">None of these can be granted by you.</p>
         ))}
@@ -62,7 +67,17 @@ export function PermissionGroup({ group, legend, chosen, myPermissions, readOnly
   );
 }
 
-function SelectAll({ label, checked, mixed, onChange }: { label: string; checked: boolean; mixed: boolean; onChange: (on: boolean) => void }) {
+function SelectAll({
+  label,
+  checked,
+  mixed,
+  onChange,
+}: {
+  label: string;
+  checked: boolean;
+  mixed: boolean;
+  onChange: (on: boolean) => void;
+}) {
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (ref.current) ref.current.indeterminate = mixed;

@@ -1,6 +1,12 @@
 import { useEffect, useRef } from 'react';
 import type { ApiType, FieldRight, FieldRights, PermissionCatalog } from '@/features/api-keys/api/keys';
-import { exceeds, FIELD_RIGHTS, rightOf, usesFieldRights, whyUnavailable } from '@/features/api-keys/components/permissions';
+import {
+  exceeds,
+  FIELD_RIGHTS,
+  rightOf,
+  usesFieldRights,
+  whyUnavailable,
+} from '@/features/api-keys/components/permissions';
 import '@/features/api-keys/components/permission-picker.css';
 
 export type PermissionSelection = { permissions: string[]; fieldRights: FieldRights };
@@ -38,7 +44,9 @@ export function PermissionPicker({ catalog, apiType, myPermissions, myFieldRight
     <div className="permission-picker">
       <h3>Permissions</h3>
       {catalog.groups.map((group) => {
-        const available = group.permissions.filter((p) => !whyUnavailable(p.name, apiType, myPermissions)).map((p) => p.name);
+        const available = group.permissions
+          .filter((p) => !whyUnavailable(p.name, apiType, myPermissions))
+          .map((p) => p.name);
         return (
           <fieldset key={group.resource} className="perm-group">
             <legend>{group.title}</legend>
@@ -118,7 +126,17 @@ export function PermissionPicker({ catalog, apiType, myPermissions, myFieldRight
   );
 }
 
-function SelectAll({ label, checked, mixed, onChange }: { label: string; checked: boolean; mixed: boolean; onChange: (on: boolean) => void }) {
+function SelectAll({
+  label,
+  checked,
+  mixed,
+  onChange,
+}: {
+  label: string;
+  checked: boolean;
+  mixed: boolean;
+  onChange: (on: boolean) => void;
+}) {
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (ref.current) ref.current.indeterminate = mixed;

@@ -9,19 +9,16 @@ import { useAsync } from '@/lib/use-async';
 
 export function ApiKeysPage() {
   const first = useAsync((signal) => listMyKeys(undefined, signal), []);
-  const lookups = useAsync(
-    async (signal) => {
-      const [types, partners] = await Promise.all([
-        api.GET('/api/v1/api-types', { signal }).then(unwrap),
-        api.GET('/api/v1/partners', { signal }).then(unwrap),
-      ]);
-      return {
-        typeTitle: new Map(types.items.map((t) => [t.name, t.title])),
-        partnerName: new Map(partners.items.map((p) => [p.id, p.name])),
-      };
-    },
-    [],
-  );
+  const lookups = useAsync(async (signal) => {
+    const [types, partners] = await Promise.all([
+      api.GET('/api/v1/api-types', { signal }).then(unwrap),
+      api.GET('/api/v1/partners', { signal }).then(unwrap),
+    ]);
+    return {
+      typeTitle: new Map(types.items.map((t) => [t.name, t.title])),
+      partnerName: new Map(partners.items.map((p) => [p.id, p.name])),
+    };
+  }, []);
   const [items, setItems] = useState<ApiKey[]>([]);
   const [next, setNext] = useState<string>();
   const [moreError, setMoreError] = useState<unknown>();
@@ -94,7 +91,9 @@ export function ApiKeysPage() {
                     <code>{k.hint}…</code>
                   </td>
                   <td data-label="API type">{lookups.data?.typeTitle.get(k.apiType) ?? k.apiType}</td>
-                  <td data-label="Partner">{k.partnerId ? (lookups.data?.partnerName.get(k.partnerId) ?? '—') : '—'}</td>
+                  <td data-label="Partner">
+                    {k.partnerId ? (lookups.data?.partnerName.get(k.partnerId) ?? '—') : '—'}
+                  </td>
                   <td data-label="Created">{formatDate(k.createdAt)}</td>
                   <td data-label="Expires">{formatDate(k.expiresAt, 'Never')}</td>
                   <td data-label="Status">
@@ -103,10 +102,18 @@ export function ApiKeysPage() {
                   </td>
                   <td className="actions-cell">
                     <div className="row-actions">
-                      <Link to={`/api-keys/${k.id}/edit`} className="button button--small" aria-label={`${k.status === 'REVOKED' ? 'View' : 'Edit'} ${k.name}`}>
+                      <Link
+                        to={`/api-keys/${k.id}/edit`}
+                        className="button button--small"
+                        aria-label={`${k.status === 'REVOKED' ? 'View' : 'Edit'} ${k.name}`}
+                      >
                         {k.status === 'REVOKED' ? 'View' : 'Edit'}
                       </Link>
-                      <Link to={`/api-keys/${k.id}/usage`} className="button button--small" aria-label={`Usage of ${k.name}`}>
+                      <Link
+                        to={`/api-keys/${k.id}/usage`}
+                        className="button button--small"
+                        aria-label={`Usage of ${k.name}`}
+                      >
                         Usage
                       </Link>
                     </div>

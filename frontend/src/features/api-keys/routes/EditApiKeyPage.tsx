@@ -16,7 +16,15 @@ import { useAsync } from '@/lib/use-async';
 import { useLeaveGuard } from '@/lib/use-leave-guard';
 import '@/features/api-keys/routes/edit-key.css';
 
-const FIELDS = ['name', 'description', 'expiresAt', 'ipAllowlist', 'permissionMode', 'permissions', 'fieldRights'] as const;
+const FIELDS = [
+  'name',
+  'description',
+  'expiresAt',
+  'ipAllowlist',
+  'permissionMode',
+  'permissions',
+  'fieldRights',
+] as const;
 
 type Form = {
   name: string;
@@ -62,8 +70,14 @@ export function EditApiKeyPage() {
         <ErrorBox error={data.error} onRetry={data.reload} />
       ) : (
         <>
-        <KeyRestrictions apiKey={data.data.key} />
-        <EditKeyForm apiKey={data.data.key} apiType={data.data.apiType} catalog={data.data.catalog} policies={data.data.policies} owner={data.data.owner} />
+          <KeyRestrictions apiKey={data.data.key} />
+          <EditKeyForm
+            apiKey={data.data.key}
+            apiType={data.data.apiType}
+            catalog={data.data.catalog}
+            policies={data.data.policies}
+            owner={data.data.owner}
+          />
         </>
       )}
     </section>
@@ -73,7 +87,11 @@ export function EditApiKeyPage() {
 const dateOf = (iso: string | undefined) => (iso ? new Date(iso).toISOString().slice(0, 10) : '');
 const ipsOf = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 const sortedRights = (r: FieldRights) =>
-  JSON.stringify(Object.entries(r).filter(([, v]) => v && v !== 'NONE').sort(([a], [b]) => a.localeCompare(b)));
+  JSON.stringify(
+    Object.entries(r)
+      .filter(([, v]) => v && v !== 'NONE')
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 
 function toForm(key: ApiKey): Form {
   return {
@@ -141,7 +159,8 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
   const dirty = !readOnly && Object.keys(body).length > 0;
   const { blocker } = useLeaveGuard(dirty);
 
-  const set = (name: 'name' | 'description' | 'expiresOn' | 'ipAllowlist') =>
+  const set =
+    (name: 'name' | 'description' | 'expiresOn' | 'ipAllowlist') =>
     (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
       setForm((f) => ({ ...f, [name]: e.target.value }));
       setNotice(undefined);
@@ -158,7 +177,8 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
   const maxDate = policies.maxKeyLifetimeDays
     ? new Date(Date.now() + policies.maxKeyLifetimeDays * 86_400_000).toISOString().slice(0, 10)
     : undefined;
-  const dropped = key.permissionMode === 'SCOPED' ? key.permissions.filter((p) => whyUnavailable(p, apiType, owner.permissions)) : [];
+  const dropped =
+    key.permissionMode === 'SCOPED' ? key.permissions.filter((p) => whyUnavailable(p, apiType, owner.permissions)) : [];
   const ownerIsMe = key.owner.id === me.user.id;
 
   const submit = async (e: FormEvent) => {
@@ -186,7 +206,9 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
   return (
     <form className="card form edit-key" onSubmit={submit} aria-label="Key settings" noValidate>
       {readOnly && (
-        <p className="alert alert--info">This key is revoked: it can no longer be used or changed. Its settings are shown for reference.</p>
+        <p className="alert alert--info">
+          This key is revoked: it can no longer be used or changed. Its settings are shown for reference.
+        </p>
       )}
       <fieldset className="edit-key__body" disabled={readOnly}>
         <div className="form__row">
@@ -214,26 +236,56 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
                   : 'Empty: the key does not expire.'
             }
           >
-            {(p) => <input {...p} type="date" min={today} max={maxDate} value={form.expiresOn} onChange={set('expiresOn')} />}
-          </Field>
-          <Field label="IP allowlist" error={errors.fieldErrors.ipAllowlist} hint="One address or CIDR range per line; empty allows any (unless the organization’s policy requires a list).">
             {(p) => (
-              <textarea {...p} rows={3} className="mono" spellCheck={false} value={form.ipAllowlist} onChange={set('ipAllowlist')} placeholder="203.0.113.0/24" />
+              <input {...p} type="date" min={today} max={maxDate} value={form.expiresOn} onChange={set('expiresOn')} />
+            )}
+          </Field>
+          <Field
+            label="IP allowlist"
+            error={errors.fieldErrors.ipAllowlist}
+            hint="One address or CIDR range per line; empty allows any (unless the organization’s policy requires a list)."
+          >
+            {(p) => (
+              <textarea
+                {...p}
+                rows={3}
+                className="mono"
+                spellCheck={false}
+                value={form.ipAllowlist}
+                onChange={set('ipAllowlist')}
+                placeholder="203.0.113.0/24"
+              />
             )}
           </Field>
         </div>
 
-        <fieldset className={errors.fieldErrors.permissionMode ? 'field field--invalid radio-group' : 'field radio-group'}>
+        <fieldset
+          className={errors.fieldErrors.permissionMode ? 'field field--invalid radio-group' : 'field radio-group'}
+        >
           <legend className="field__label">Permissions</legend>
           <label className="radio">
-            <input type="radio" name="mode" value="INHERIT" checked={form.mode === 'INHERIT'} onChange={() => change({ mode: 'INHERIT' })} />
+            <input
+              type="radio"
+              name="mode"
+              value="INHERIT"
+              checked={form.mode === 'INHERIT'}
+              onChange={() => change({ mode: 'INHERIT' })}
+            />
             <span>
               <strong>Inherit the owner’s access</strong>
-              <span className="radio__hint">The key can always do exactly what {ownerIsMe ? 'you' : key.owner.name} can do, now and later.</span>
+              <span className="radio__hint">
+                The key can always do exactly what {ownerIsMe ? 'you' : key.owner.name} can do, now and later.
+              </span>
             </span>
           </label>
           <label className="radio">
-            <input type="radio" name="mode" value="SCOPED" checked={form.mode === 'SCOPED'} onChange={() => change({ mode: 'SCOPED' })} />
+            <input
+              type="radio"
+              name="mode"
+              value="SCOPED"
+              checked={form.mode === 'SCOPED'}
+              onChange={() => change({ mode: 'SCOPED' })}
+            />
             <span>
               <strong>Choose permissions</strong>
               <span className="radio__hint">Exactly the permissions and field rights picked below.</span>
@@ -255,7 +307,10 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
               </p>
             )}
             {owner.known && !ownerIsMe && (
-              <p className="field__hint">Offered up to what the key’s owner, {key.owner.name}, holds: “beyond your own access” means beyond theirs.</p>
+              <p className="field__hint">
+                Offered up to what the key’s owner, {key.owner.name}, holds: “beyond your own access” means beyond
+                theirs.
+              </p>
             )}
             {dropped.length > 0 && !readOnly && (
               <p className="alert alert--warning">

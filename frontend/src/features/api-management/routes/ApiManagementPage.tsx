@@ -3,7 +3,13 @@ import { Link } from 'react-router';
 import '@/features/api-management/routes/key-links.css';
 import { EmptyState, ErrorBox, Loading, PageHeader, StatusPill } from '@/components/ui/Feedback';
 import { Field } from '@/components/ui/Field';
-import { keyActions, listOrgKeys, loadLookups, type ApiKey, type KeyFilters } from '@/features/api-management/api/org-keys';
+import {
+  keyActions,
+  listOrgKeys,
+  loadLookups,
+  type ApiKey,
+  type KeyFilters,
+} from '@/features/api-management/api/org-keys';
 import { RevokeDialog, RotateDialog, TransferDialog } from '@/features/api-management/components/KeyDialogs';
 import { errorMessage } from '@/lib/api-client';
 import { hasPermission, useMe } from '@/lib/auth';
@@ -20,7 +26,10 @@ export function ApiManagementPage() {
       <section className="page" aria-labelledby="page-title">
         <PageHeader title="API Management" />
         <EmptyState title="Not available" icon="🔒">
-          <p>Managing all of the organization’s API credentials needs the “Manage ALL organization API credentials” permission.</p>
+          <p>
+            Managing all of the organization’s API credentials needs the “Manage ALL organization API credentials”
+            permission.
+          </p>
         </EmptyState>
       </section>
     );
@@ -29,7 +38,13 @@ export function ApiManagementPage() {
 }
 
 function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
-  const [filters, setFilters] = useState<KeyFilters>({ q: '', ownerUserId: '', status: '', partnerId: '', apiType: '' });
+  const [filters, setFilters] = useState<KeyFilters>({
+    q: '',
+    ownerUserId: '',
+    status: '',
+    partnerId: '',
+    apiType: '',
+  });
   const [q, setQ] = useState('');
   const lookups = useAsync((signal) => loadLookups(canListUsers, signal), [canListUsers]);
   const first = useAsync((signal) => listOrgKeys(filters, undefined, signal), [JSON.stringify(filters)]);
@@ -83,10 +98,20 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
 
   return (
     <section className="page" aria-labelledby="page-title">
-      <PageHeader title="API Management">Every API key of the organization: who owns it, when it was last used, and its state.</PageHeader>
+      <PageHeader title="API Management">
+        Every API key of the organization: who owns it, when it was last used, and its state.
+      </PageHeader>
       <form className="filters" role="search" aria-label="Filter keys" onSubmit={(e) => e.preventDefault()}>
         <Field label="Search">
-          {(p) => <input {...p} type="search" placeholder="Name or key hint" value={q} onChange={(e) => setQ(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              type="search"
+              placeholder="Name or key hint"
+              value={q}
+              onChange={(e) => setQ(e.target.value)}
+            />
+          )}
         </Field>
         {owners.length > 0 && (
           <Field label="Owner">
@@ -140,7 +165,10 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
         </Field>
       </form>
       {notice && (
-        <div className={notice.kind === 'ok' ? 'alert alert--success' : 'alert alert--error'} role={notice.kind === 'ok' ? 'status' : 'alert'}>
+        <div
+          className={notice.kind === 'ok' ? 'alert alert--success' : 'alert alert--error'}
+          role={notice.kind === 'ok' ? 'status' : 'alert'}
+        >
           {notice.text}
         </div>
       )}
@@ -181,7 +209,10 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
                       </div>
                       {/* Going to the key's pages sits with its name; the actions column keeps the state changes. */}
                       <div className="small key-links">
-                        <Link to={`/api-keys/${k.id}/edit`} aria-label={`${k.status === 'REVOKED' ? 'View' : 'Edit'} ${k.name}`}>
+                        <Link
+                          to={`/api-keys/${k.id}/edit`}
+                          aria-label={`${k.status === 'REVOKED' ? 'View' : 'Edit'} ${k.name}`}
+                        >
                           {k.status === 'REVOKED' ? 'View' : 'Edit'}
                         </Link>
                         <Link to={`/api-keys/${k.id}/usage`} aria-label={`Usage of ${k.name}`}>
@@ -200,26 +231,46 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
                   </td>
                   <td className="actions-cell">
                     <div className="row-actions">
-                    {(k.status === 'ACTIVE' || k.status === 'DISABLED') && (
-                      <button type="button" className="button button--small" onClick={() => toggle(k)} aria-label={`${k.status === 'DISABLED' ? 'Enable' : 'Disable'} ${k.name}`}>
-                        {k.status === 'DISABLED' ? 'Enable' : 'Disable'}
-                      </button>
-                    )}
-                    {k.status === 'ACTIVE' && (
-                      <button type="button" className="button button--small" onClick={() => setDialog({ kind: 'rotate', key: k })} aria-label={`Rotate ${k.name}`}>
-                        Rotate
-                      </button>
-                    )}
-                    {k.status === 'OWNER_INACTIVE' && (
-                      <button type="button" className="button button--small" onClick={() => setDialog({ kind: 'transfer', key: k })} aria-label={`Transfer ${k.name}`}>
-                        Transfer
-                      </button>
-                    )}
-                    {k.status !== 'REVOKED' && (
-                      <button type="button" className="button button--small button--danger" onClick={() => setDialog({ kind: 'revoke', key: k })} aria-label={`Revoke ${k.name}`}>
-                        Revoke
-                      </button>
-                    )}
+                      {(k.status === 'ACTIVE' || k.status === 'DISABLED') && (
+                        <button
+                          type="button"
+                          className="button button--small"
+                          onClick={() => toggle(k)}
+                          aria-label={`${k.status === 'DISABLED' ? 'Enable' : 'Disable'} ${k.name}`}
+                        >
+                          {k.status === 'DISABLED' ? 'Enable' : 'Disable'}
+                        </button>
+                      )}
+                      {k.status === 'ACTIVE' && (
+                        <button
+                          type="button"
+                          className="button button--small"
+                          onClick={() => setDialog({ kind: 'rotate', key: k })}
+                          aria-label={`Rotate ${k.name}`}
+                        >
+                          Rotate
+                        </button>
+                      )}
+                      {k.status === 'OWNER_INACTIVE' && (
+                        <button
+                          type="button"
+                          className="button button--small"
+                          onClick={() => setDialog({ kind: 'transfer', key: k })}
+                          aria-label={`Transfer ${k.name}`}
+                        >
+                          Transfer
+                        </button>
+                      )}
+                      {k.status !== 'REVOKED' && (
+                        <button
+                          type="button"
+                          className="button button--small button--danger"
+                          onClick={() => setDialog({ kind: 'revoke', key: k })}
+                          aria-label={`Revoke ${k.name}`}
+                        >
+                          Revoke
+                        </button>
+                      )}
                     </div>
                   </td>
                 </tr>
@@ -235,8 +286,12 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
           </button>
         </p>
       )}
-      {dialog?.kind === 'rotate' && <RotateDialog apiKey={dialog.key} onClose={() => setDialog(undefined)} onChanged={replace} />}
-      {dialog?.kind === 'revoke' && <RevokeDialog apiKey={dialog.key} onClose={() => setDialog(undefined)} onChanged={replace} />}
+      {dialog?.kind === 'rotate' && (
+        <RotateDialog apiKey={dialog.key} onClose={() => setDialog(undefined)} onChanged={replace} />
+      )}
+      {dialog?.kind === 'revoke' && (
+        <RevokeDialog apiKey={dialog.key} onClose={() => setDialog(undefined)} onChanged={replace} />
+      )}
       {dialog?.kind === 'transfer' && (
         <TransferDialog apiKey={dialog.key} users={owners} onClose={() => setDialog(undefined)} onChanged={replace} />
       )}

@@ -52,7 +52,9 @@ export function AuditPage() {
   });
   const users = useAsync(
     async (signal) =>
-      hasPermission(me, 'users:read') ? unwrap(await api.GET('/api/v1/users', { params: { query: { limit: 200 } }, signal })).items : [],
+      hasPermission(me, 'users:read')
+        ? unwrap(await api.GET('/api/v1/users', { params: { query: { limit: 200 } }, signal })).items
+        : [],
     [me.user.id],
   );
   const first = useAsync(
@@ -87,7 +89,11 @@ export function AuditPage() {
       <form className="filters" role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
         <Field label="Action">
           {(p) => (
-            <select {...p} value={filters.action} onChange={(e) => setFilters((f) => ({ ...f, action: e.target.value }))}>
+            <select
+              {...p}
+              value={filters.action}
+              onChange={(e) => setFilters((f) => ({ ...f, action: e.target.value }))}
+            >
               <option value="">Any</option>
               {ACTIONS.map((a) => (
                 <option key={a} value={a}>
@@ -100,7 +106,11 @@ export function AuditPage() {
         {(users.data?.length ?? 0) > 0 && (
           <Field label="Who">
             {(p) => (
-              <select {...p} value={filters.actorUserId} onChange={(e) => setFilters((f) => ({ ...f, actorUserId: e.target.value }))}>
+              <select
+                {...p}
+                value={filters.actorUserId}
+                onChange={(e) => setFilters((f) => ({ ...f, actorUserId: e.target.value }))}
+              >
                 <option value="">Anyone</option>
                 {users.data!.map((u) => (
                   <option key={u.id} value={u.id}>
@@ -117,7 +127,10 @@ export function AuditPage() {
       ) : first.error ? (
         <ErrorBox error={first.error} onRetry={first.reload} />
       ) : items.length === 0 ? (
-        <EmptyState title={filters.action || filters.actorUserId ? 'No events match these filters' : 'Nothing recorded yet'} icon="✎" />
+        <EmptyState
+          title={filters.action || filters.actorUserId ? 'No events match these filters' : 'Nothing recorded yet'}
+          icon="✎"
+        />
       ) : (
         <div className="table-wrap">
           <table className="table">

@@ -41,7 +41,15 @@ export function AcceptInvitationPage() {
         <form className="form" onSubmit={submit}>
           <FormError message={errors.formError ?? errors.fieldErrors.token} />
           <Field label="New password" required hint="At least 12 characters." error={errors.fieldErrors.password}>
-            {(p) => <input {...p} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
+            {(p) => (
+              <input
+                {...p}
+                type="password"
+                autoComplete="new-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            )}
           </Field>
           <button type="submit" className="button button--primary button--block" disabled={busy}>
             {busy ? 'Saving…' : 'Set password and sign in'}

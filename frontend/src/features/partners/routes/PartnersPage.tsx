@@ -43,7 +43,14 @@ export function PartnersPage() {
 
   const addButton =
     canManage && !adding ? (
-      <button type="button" className="button button--primary" onClick={() => { setAdding(true); setNotice(undefined); }}>
+      <button
+        type="button"
+        className="button button--primary"
+        onClick={() => {
+          setAdding(true);
+          setNotice(undefined);
+        }}
+      >
         + Add partner
       </button>
     ) : undefined;
@@ -87,9 +94,22 @@ export function PartnersPage() {
         </EmptyState>
       ) : (
         <>
-          <form className="filters partners__filters" role="search" aria-label="Filter partners" onSubmit={(e) => e.preventDefault()}>
+          <form
+            className="filters partners__filters"
+            role="search"
+            aria-label="Filter partners"
+            onSubmit={(e) => e.preventDefault()}
+          >
             <Field label="Search">
-              {(p) => <input {...p} type="search" placeholder="Name, website or contact" value={q} onChange={(e) => setQ(e.target.value)} />}
+              {(p) => (
+                <input
+                  {...p}
+                  type="search"
+                  placeholder="Name, website or contact"
+                  value={q}
+                  onChange={(e) => setQ(e.target.value)}
+                />
+              )}
             </Field>
             <Field label="Show">
               {(p) => (
@@ -128,8 +148,8 @@ export function PartnersPage() {
         </>
       )}
       <p className="muted small partners__footnote">
-        Keys for a partner are created in <Link to="/api-keys/new">Add New Key</Link>; the partner’s usual permissions are
-        only a starting point, never more than your own access.
+        Keys for a partner are created in <Link to="/api-keys/new">Add New Key</Link>; the partner’s usual permissions
+        are only a starting point, never more than your own access.
       </p>
     </section>
   );
@@ -138,7 +158,10 @@ export function PartnersPage() {
 function PartnerRow({ partner, catalog }: { partner: Partner; catalog: PermissionCatalog }) {
   const titles = new Map(catalog.groups.flatMap((g) => g.permissions.map((p) => [p.name, p.title] as const)));
   const rights = catalog.fields
-    .map((f) => ({ title: f.title, right: (partner.usualFieldRights as Record<string, FieldRight | undefined>)[f.name] }))
+    .map((f) => ({
+      title: f.title,
+      right: (partner.usualFieldRights as Record<string, FieldRight | undefined>)[f.name],
+    }))
     .filter((f): f is { title: string; right: FieldRight } => Boolean(f.right && f.right !== 'NONE'));
   return (
     <tr>
@@ -177,21 +200,32 @@ function PartnerRow({ partner, catalog }: { partner: Partner; catalog: Permissio
         {rights.length === 0 ? (
           <span className="muted">None</span>
         ) : (
-          <span className="small">{rights.map((r) => `${r.title}: ${RIGHT_LABELS[r.right].toLowerCase()}`).join(', ')}</span>
+          <span className="small">
+            {rights.map((r) => `${r.title}: ${RIGHT_LABELS[r.right].toLowerCase()}`).join(', ')}
+          </span>
         )}
       </td>
     </tr>
   );
 }
 
-function AddPartner({ catalog, onClose, onAdded }: { catalog: PermissionCatalog; onClose: () => void; onAdded: (p: Partner) => void }) {
+function AddPartner({
+  catalog,
+  onClose,
+  onAdded,
+}: {
+  catalog: PermissionCatalog;
+  onClose: () => void;
+  onAdded: (p: Partner) => void;
+}) {
   const [v, setV] = useState({ name: '', website: '', contact: '' });
   const [permissions, setPermissions] = useState<string[]>([]);
   const [rights, setRights] = useState<Record<string, FieldRight>>({});
   const [busy, setBusy] = useState(false);
   const errors = useFormErrors(FIELDS);
   const headingId = useId();
-  const set = (name: keyof typeof v) => (e: React.ChangeEvent<HTMLInputElement>) => setV((x) => ({ ...x, [name]: e.target.value }));
+  const set = (name: keyof typeof v) => (e: React.ChangeEvent<HTMLInputElement>) =>
+    setV((x) => ({ ...x, [name]: e.target.value }));
   const toggle = (name: string, on: boolean) => {
     const next = new Set(permissions);
     if (on) next.add(name);
@@ -238,15 +272,31 @@ function AddPartner({ catalog, onClose, onAdded }: { catalog: PermissionCatalog;
       </Field>
       <div className="form__row">
         <Field label="Website" error={errors.fieldErrors.website} hint="Starting with https://">
-          {(p) => <input {...p} type="url" inputMode="url" value={v.website} maxLength={300} placeholder="https://" onChange={set('website')} />}
+          {(p) => (
+            <input
+              {...p}
+              type="url"
+              inputMode="url"
+              value={v.website}
+              maxLength={300}
+              placeholder="https://"
+              onChange={set('website')}
+            />
+          )}
         </Field>
-        <Field label="Contact" error={errors.fieldErrors.contact} hint="Who to reach there, for example an e-mail address.">
+        <Field
+          label="Contact"
+          error={errors.fieldErrors.contact}
+          hint="Who to reach there, for example an e-mail address."
+        >
           {(p) => <input {...p} value={v.contact} maxLength={300} onChange={set('contact')} />}
         </Field>
       </div>
       <fieldset className={errors.fieldErrors.usualPermissions ? 'field field--invalid' : 'field'}>
         <legend className="field__label">Usual permissions</legend>
-        <p className="field__hint">Pre-selected when someone creates a key for this partner (never beyond their own access).</p>
+        <p className="field__hint">
+          Pre-selected when someone creates a key for this partner (never beyond their own access).
+        </p>
         <div className="partners__groups">
           {catalog.groups.map((group) => (
             <fieldset key={group.resource} className="perm-group">
@@ -276,7 +326,9 @@ function AddPartner({ catalog, onClose, onAdded }: { catalog: PermissionCatalog;
           </p>
         )}
       </fieldset>
-      <fieldset className={errors.fieldErrors.usualFieldRights ? 'field field--invalid perm-group' : 'field perm-group'}>
+      <fieldset
+        className={errors.fieldErrors.usualFieldRights ? 'field field--invalid perm-group' : 'field perm-group'}
+      >
         <legend>Usual field rights on people records</legend>
         <div className="field-rights">
           {catalog.fields.map((field) => {
@@ -287,7 +339,11 @@ function AddPartner({ catalog, onClose, onAdded }: { catalog: PermissionCatalog;
                   {field.title}
                   {field.sensitive && <span className="tag tag--sensitive">Sensitive</span>}
                 </label>
-                <select id={id} value={rights[field.name] ?? 'NONE'} onChange={(e) => setRight(field.name, e.target.value as FieldRight)}>
+                <select
+                  id={id}
+                  value={rights[field.name] ?? 'NONE'}
+                  onChange={(e) => setRight(field.name, e.target.value as FieldRight)}
+                >
                   {(['NONE', 'VIEW', 'EDIT'] as const).map((r) => (
                     <option key={r} value={r}>
                       {RIGHT_LABELS[r]}

@@ -7,7 +7,10 @@ type Person = Schemas['Person'];
 
 /** People records with only the fields the server returned (fields the caller may not view are absent). */
 export function PeoplePage() {
-  const first = useAsync(async (signal) => unwrap(await api.GET('/api/v1/people', { params: { query: { limit: 50 } }, signal })), []);
+  const first = useAsync(
+    async (signal) => unwrap(await api.GET('/api/v1/people', { params: { query: { limit: 50 } }, signal })),
+    [],
+  );
   const catalog = useAsync(async (signal) => unwrap(await api.GET('/api/v1/permissions', { signal })).fields, []);
   const [items, setItems] = useState<Person[]>([]);
   const [next, setNext] = useState<string>();
@@ -19,7 +22,9 @@ export function PeoplePage() {
     }
   }, [first.data]);
 
-  const fields = (catalog.data ?? []).filter((f) => items.some((p) => (p as Record<string, unknown>)[f.name] !== undefined));
+  const fields = (catalog.data ?? []).filter((f) =>
+    items.some((p) => (p as Record<string, unknown>)[f.name] !== undefined),
+  );
   const loadMore = async () => {
     try {
       const page = unwrap(await api.GET('/api/v1/people', { params: { query: { limit: 50, after: next } } }));
@@ -32,7 +37,9 @@ export function PeoplePage() {
 
   return (
     <section className="page" aria-labelledby="page-title">
-      <PageHeader title="People">The organization’s people records, showing only the fields your access level may see.</PageHeader>
+      <PageHeader title="People">
+        The organization’s people records, showing only the fields your access level may see.
+      </PageHeader>
       {first.loading ? (
         <Loading />
       ) : first.error ? (

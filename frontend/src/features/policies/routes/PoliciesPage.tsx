@@ -21,7 +21,13 @@ type Form = {
 type Errors = { fields: Record<string, string>; rows: Record<number, string>; ranges?: string; form?: string };
 
 const NO_ERRORS: Errors = { fields: {}, rows: {} };
-const SCALAR_FIELDS = ['maxKeyLifetimeDays', 'expiryRequired', 'rateLimitDefaultPerMinute', 'rateLimitCeilingPerMinute', 'maxKeysPerUser'];
+const SCALAR_FIELDS = [
+  'maxKeyLifetimeDays',
+  'expiryRequired',
+  'rateLimitDefaultPerMinute',
+  'rateLimitCeilingPerMinute',
+  'maxKeysPerUser',
+];
 const LABELS: Record<keyof Policies, string> = {
   maxKeyLifetimeDays: 'maximum key lifetime',
   expiryRequired: 'expiry required',
@@ -69,7 +75,14 @@ function toForm(p: Policies): Form {
 
 /** What the form means, for comparing: blank rows and surrounding spaces do not count as changes. */
 function meaning(f: Form) {
-  return JSON.stringify([f.maxDays.trim(), f.expiryRequired, f.ranges.map((r) => r.value.trim()).filter(Boolean), f.rateDefault.trim(), f.rateCeiling.trim(), f.maxKeys.trim()]);
+  return JSON.stringify([
+    f.maxDays.trim(),
+    f.expiryRequired,
+    f.ranges.map((r) => r.value.trim()).filter(Boolean),
+    f.rateDefault.trim(),
+    f.rateCeiling.trim(),
+    f.maxKeys.trim(),
+  ]);
 }
 
 const number = (s: string) => (s.trim() === '' ? null : Number(s));
@@ -133,7 +146,10 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
       );
       setNotice(
         differing.length
-          ? { kind: 'warning', text: `Policies saved, but the server kept other values for: ${differing.map((k) => LABELS[k]).join(', ')}. The form shows what it kept.` }
+          ? {
+              kind: 'warning',
+              text: `Policies saved, but the server kept other values for: ${differing.map((k) => LABELS[k]).join(', ')}. The form shows what it kept.`,
+            }
           : { kind: 'ok', text: 'Policies saved. They apply to every key created, changed or rotated from now on.' },
       );
     } catch (error) {
@@ -235,7 +251,12 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
                         onChange={(e) => setRange(r.id, e.target.value)}
                       />
                       {canManage && (
-                        <button type="button" className="button" onClick={() => removeRange(r.id)} aria-label={`Remove IP range ${i + 1}`}>
+                        <button
+                          type="button"
+                          className="button"
+                          onClick={() => removeRange(r.id)}
+                          aria-label={`Remove IP range ${i + 1}`}
+                        >
                           Remove
                         </button>
                       )}
@@ -306,8 +327,9 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
           </div>
           {defaultAboveCeiling && (
             <p className="alert alert--warning policies__warning" role="status">
-              The default ({rateDefault?.toLocaleString()} per minute) is above the ceiling ({rateCeiling?.toLocaleString()}{' '}
-              per minute): keys would be held to the ceiling. Lower the default or raise the ceiling.
+              The default ({rateDefault?.toLocaleString()} per minute) is above the ceiling (
+              {rateCeiling?.toLocaleString()} per minute): keys would be held to the ceiling. Lower the default or raise
+              the ceiling.
             </p>
           )}
         </section>
@@ -346,7 +368,15 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
       {canManage && (
         <div className="actions">
           {dirty && <span className="muted small policies__unsaved">Unsaved changes</span>}
-          <button type="button" className="button" disabled={!dirty || busy} onClick={() => { setForm(saved); setErrors(NO_ERRORS); }}>
+          <button
+            type="button"
+            className="button"
+            disabled={!dirty || busy}
+            onClick={() => {
+              setForm(saved);
+              setErrors(NO_ERRORS);
+            }}
+          >
             Discard changes
           </button>
           <button type="submit" className="button button--primary" disabled={!dirty || busy}>

@@ -20,7 +20,14 @@ export function OneTimeLink({ label, link }: { label: string; link: Link }) {
         {label}
       </label>
       <div className="secret__row">
-        <input id={id} className="secret__value" readOnly value={link.url} spellCheck={false} onFocus={(e) => e.currentTarget.select()} />
+        <input
+          id={id}
+          className="secret__value"
+          readOnly
+          value={link.url}
+          spellCheck={false}
+          onFocus={(e) => e.currentTarget.select()}
+        />
         <button type="button" className="button" onClick={copy}>
           Copy
         </button>
@@ -30,8 +37,8 @@ export function OneTimeLink({ label, link }: { label: string; link: Link }) {
         {copied === 'failed' && 'Could not copy: select the link and copy it by hand.'}
       </p>
       <p className="alert alert--warning">
-        <strong>Pass this link on now.</strong> It works once, until {formatDateTime(link.expiresAt)}, and will not be shown
-        again.{link.emailed ? ' It was also e-mailed to the user.' : ''}
+        <strong>Pass this link on now.</strong> It works once, until {formatDateTime(link.expiresAt)}, and will not be
+        shown again.{link.emailed ? ' It was also e-mailed to the user.' : ''}
       </p>
     </div>
   );

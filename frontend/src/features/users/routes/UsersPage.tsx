@@ -31,7 +31,10 @@ export function UsersPage() {
   const canManage = hasPermission(me, 'users:manage');
   const canReadLevels = hasPermission(me, 'access-levels:read');
   const users = useAsync((signal) => listUsers(signal), []);
-  const levels = useAsync((signal) => (canReadLevels ? listAccessLevels(signal) : Promise.resolve([])), [canReadLevels]);
+  const levels = useAsync(
+    (signal) => (canReadLevels ? listAccessLevels(signal) : Promise.resolve([])),
+    [canReadLevels],
+  );
   const [adding, setAdding] = useState<UserKind>();
   const [reset, setReset] = useState<{ user: User; link: Link }>();
   const [changing, setChanging] = useState<User>();
@@ -76,7 +79,14 @@ export function UsersPage() {
         Employees and non-employee users (for integrations). Deactivating a user stops every key they own at once.
       </PageHeader>
       {adding && (
-        <AddUser key={adding} kind={adding} me={me} levels={levels} onClose={() => setAdding(undefined)} onAdded={users.reload} />
+        <AddUser
+          key={adding}
+          kind={adding}
+          me={me}
+          levels={levels}
+          onClose={() => setAdding(undefined)}
+          onAdded={users.reload}
+        />
       )}
       {reset && (
         <div className="card" role="region" aria-labelledby="reset-title">
@@ -135,12 +145,22 @@ export function UsersPage() {
                       {canManage && u.id !== me.user.id && (
                         <>
                           {canReadLevels && (
-                            <button type="button" className="button button--small" aria-label={`Change access level of ${fullName(u)}`} onClick={() => setChanging(u)}>
+                            <button
+                              type="button"
+                              className="button button--small"
+                              aria-label={`Change access level of ${fullName(u)}`}
+                              onClick={() => setChanging(u)}
+                            >
                               Access level
                             </button>
                           )}
                           {u.status === 'ACTIVE' && (
-                            <button type="button" className="button button--small" aria-label={`Reset password of ${fullName(u)}`} onClick={() => resetPassword(u)}>
+                            <button
+                              type="button"
+                              className="button button--small"
+                              aria-label={`Reset password of ${fullName(u)}`}
+                              onClick={() => resetPassword(u)}
+                            >
                               Reset password
                             </button>
                           )}
@@ -194,7 +214,19 @@ function LevelOptions({ levels, me }: { levels: AccessLevel[]; me: Me }) {
   );
 }
 
-function AddUser({ kind, me, levels, onClose, onAdded }: { kind: UserKind; me: Me; levels: AsyncState<AccessLevel[]>; onClose: () => void; onAdded: () => void }) {
+function AddUser({
+  kind,
+  me,
+  levels,
+  onClose,
+  onAdded,
+}: {
+  kind: UserKind;
+  me: Me;
+  levels: AsyncState<AccessLevel[]>;
+  onClose: () => void;
+  onAdded: () => void;
+}) {
   const [v, setV] = useState({ firstName: '', lastName: '', email: '', accessLevelId: '' });
   const [invited, setInvited] = useState<{ user: User; link: Link }>();
   const [busy, setBusy] = useState(false);
@@ -238,7 +270,9 @@ function AddUser({ kind, me, levels, onClose, onAdded }: { kind: UserKind; me: M
     <form className="card form" onSubmit={submit} aria-label={title}>
       <h2>{title}</h2>
       {kind === 'NON_EMPLOYEE' && (
-        <p className="muted small">A user for an integration or a partner: give it an access level with only what its keys need.</p>
+        <p className="muted small">
+          A user for an integration or a partner: give it an access level with only what its keys need.
+        </p>
       )}
       <FormError message={errors.formError} />
       <div className="form__row">
@@ -253,7 +287,11 @@ function AddUser({ kind, me, levels, onClose, onAdded }: { kind: UserKind; me: M
         {(p) => <input {...p} type="email" value={v.email} onChange={set('email')} />}
       </Field>
       {levels.data && levels.data.length > 0 && (
-        <Field label="Access level" error={errors.fieldErrors.accessLevelId} hint="Levels beyond your own rights cannot be given.">
+        <Field
+          label="Access level"
+          error={errors.fieldErrors.accessLevelId}
+          hint="Levels beyond your own rights cannot be given."
+        >
           {(p) => (
             <select {...p} value={v.accessLevelId} onChange={set('accessLevelId')}>
               <option value="">{employeeLevel ? `${employeeLevel.name} (default)` : 'Employee (default)'}</option>
@@ -274,7 +312,19 @@ function AddUser({ kind, me, levels, onClose, onAdded }: { kind: UserKind; me: M
   );
 }
 
-function ChangeAccessLevel({ user, me, levels, onClose, onChanged }: { user: User; me: Me; levels: AsyncState<AccessLevel[]>; onClose: () => void; onChanged: () => void }) {
+function ChangeAccessLevel({
+  user,
+  me,
+  levels,
+  onClose,
+  onChanged,
+}: {
+  user: User;
+  me: Me;
+  levels: AsyncState<AccessLevel[]>;
+  onClose: () => void;
+  onChanged: () => void;
+}) {
   const [accessLevelId, setAccessLevelId] = useState(user.accessLevel.id);
   const [busy, setBusy] = useState(false);
   const errors = useFormErrors(['accessLevelId']);
@@ -299,7 +349,11 @@ function ChangeAccessLevel({ user, me, levels, onClose, onChanged }: { user: Use
         ) : levels.error ? (
           <ErrorBox error={levels.error} onRetry={levels.reload} />
         ) : (
-          <Field label="Access level" error={errors.fieldErrors.accessLevelId} hint="Takes effect on their next request; their keys follow.">
+          <Field
+            label="Access level"
+            error={errors.fieldErrors.accessLevelId}
+            hint="Takes effect on their next request; their keys follow."
+          >
             {(p) => (
               <select {...p} value={accessLevelId} onChange={(e) => setAccessLevelId(e.target.value)}>
                 <LevelOptions levels={levels.data!} me={me} />
@@ -311,7 +365,11 @@ function ChangeAccessLevel({ user, me, levels, onClose, onChanged }: { user: Use
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="button button--primary" disabled={busy || accessLevelId === user.accessLevel.id}>
+          <button
+            type="submit"
+            className="button button--primary"
+            disabled={busy || accessLevelId === user.accessLevel.id}
+          >
             Change access level
           </button>
         </div>
