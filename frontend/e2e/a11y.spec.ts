@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { json, type Schemas } from './api';
 
 /**
  * Accessibility of every main page against the real server: axe-core (WCAG 2.x A/AA rules plus best practices) at
@@ -22,7 +23,7 @@ const basic = (secret: string) => ({ Authorization: `Basic ${Buffer.from(`${secr
 async function createKey(request: APIRequestContext, csrf: string, body: Record<string, unknown>) {
   const res = await request.post('/api/v1/api-keys', { headers: { 'X-CSRF-Token': csrf }, data: body });
   expect(res.status(), await res.text()).toBe(201);
-  return (await res.json()) as { key: { id: string }; secret: string };
+  return json<Schemas['ApiKeyWithSecret']>(res);
 }
 
 /** Signs up through the UI, then seeds through the API with the session: a person, three keys, and calls of every outcome. */
@@ -39,7 +40,7 @@ test.beforeAll(async ({ browser }) => {
   await expect(page).toHaveURL(/\/api-keys$/);
 
   const request = page.request;
-  const { csrfToken } = await (await request.get('/api/v1/me')).json();
+  const { csrfToken } = await json<Schemas['Me']>(request.get('/api/v1/me'));
   const person = await request.post('/api/v1/people', {
     headers: { 'X-CSRF-Token': csrfToken },
     data: { firstName: 'Grace', lastName: 'Hopper', workEmail: 'grace@acme.test', jobTitle: 'Admiral', salary: 100000 },
@@ -77,8 +78,8 @@ test.beforeAll(async ({ browser }) => {
   await expect
     .poll(
       async () => {
-        const usage = await (await request.get('/api/v1/usage')).json();
-        return (usage.buckets as { allowed: number; denied: number; rateLimited: number }[]).reduce(
+        const usage = await json<Schemas['Usage']>(request.get('/api/v1/usage'));
+        return usage.buckets.reduce(
           (t, b) => ({
             allowed: t.allowed + b.allowed,
             denied: t.denied + b.denied,

@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { json, type Schemas } from './api';
 
 /**
  * Access levels and users in a real browser against the real server: the owner creates a custom level in the editor,
@@ -61,7 +62,7 @@ test('the owner signs up and adds a person with a salary', async () => {
   await page.getByRole('button', { name: 'Create organization' }).click();
   await expect(page).toHaveURL(/\/api-keys$/);
 
-  const me = await (await page.request.get('/api/v1/me')).json();
+  const me = await json<Schemas['Me']>(page.request.get('/api/v1/me'));
   const created = await page.request.post('/api/v1/people', {
     headers: { 'X-CSRF-Token': me.csrfToken },
     data: {
@@ -118,8 +119,8 @@ test('creates a custom access level in the editor', async () => {
   await page.screenshot({ path: `${shots}/access-levels-list.png`, fullPage: true });
 
   // The server kept exactly what was chosen.
-  const levels = await (await page.request.get('/api/v1/access-levels')).json();
-  const saved = levels.items.find((l: { name: string }) => l.name === levelName);
+  const levels = await json<Schemas['AccessLevelList']>(page.request.get('/api/v1/access-levels'));
+  const saved = levels.items.find((l) => l.name === levelName)!;
   expect(saved.recordScope).toBe('ALL');
   expect([...saved.permissions].sort()).toEqual(['keys:create-own', 'people:read']);
   expect(saved.fieldRights).toEqual({ firstName: 'VIEW', lastName: 'VIEW', salary: 'VIEW' });
@@ -168,8 +169,8 @@ test('the user accepts the invitation, creates an inheriting key, and the key re
 
   const res = await callPeople(secret);
   expect(res.status).toBe(200);
-  const body = await res.json();
-  const grace = body.items.find((p: { lastName?: string }) => p.lastName === 'Hopper');
+  const people = await json<Schemas['PersonPage']>(res);
+  const grace = people.items.find((p) => p.lastName === 'Hopper')!;
   expect(grace).toBeDefined();
   expect(Object.keys(grace).sort()).toEqual(['firstName', 'id', 'lastName', 'salary']);
   expect(grace.salary).toBe(100000);
@@ -215,7 +216,7 @@ test('a level manager with fewer rights sees what they cannot grant, and cannot 
   browser,
 }) => {
   // A level that may manage levels but holds little itself, given to the user through the Users page.
-  const me = await (await page.request.get('/api/v1/me')).json();
+  const me = await json<Schemas['Me']>(page.request.get('/api/v1/me'));
   const made = await page.request.post('/api/v1/access-levels', {
     headers: { 'X-CSRF-Token': me.csrfToken },
     data: {
@@ -263,9 +264,9 @@ test('a level manager with fewer rights sees what they cannot grant, and cannot 
   await expect(user.getByRole('button', { name: 'Save changes' })).toHaveCount(0);
   await expect(user.getByRole('button', { name: 'Delete access level' })).toHaveCount(0);
   await user.screenshot({ path: `${shots}/access-level-editor-stronger.png`, fullPage: true });
-  const levels = await (await user.request.get('/api/v1/access-levels')).json();
-  const payroll = levels.items.find((l: { name: string }) => l.name === levelName);
-  const userMe = await (await user.request.get('/api/v1/me')).json();
+  const levels = await json<Schemas['AccessLevelList']>(user.request.get('/api/v1/access-levels'));
+  const payroll = levels.items.find((l) => l.name === levelName)!;
+  const userMe = await json<Schemas['Me']>(user.request.get('/api/v1/me'));
   const shrink = await user.request.put(`/api/v1/access-levels/${payroll.id}`, {
     headers: { 'X-CSRF-Token': userMe.csrfToken },
     data: { name: levelName, recordScope: 'OWN', fieldRights: { firstName: 'VIEW' }, permissions: ['people:read'] },
@@ -275,8 +276,8 @@ test('a level manager with fewer rights sees what they cannot grant, and cannot 
 });
 
 test('the list, the editor and the users page have no accessibility violations (axe, WCAG 2.1 AA)', async () => {
-  const levels = await (await page.request.get('/api/v1/access-levels')).json();
-  const payroll = levels.items.find((l: { name: string }) => l.name === levelName);
+  const levels = await json<Schemas['AccessLevelList']>(page.request.get('/api/v1/access-levels'));
+  const payroll = levels.items.find((l) => l.name === levelName)!;
   for (const path of [
     '/settings/access-levels',
     '/settings/access-levels/new',

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { json, type Schemas } from './api';
 
 /**
  * Policies, partners and key editing in a real browser against the real server: set the organization's key policies
@@ -77,7 +78,7 @@ test('sets the policies; an invalid CIDR shows the server’s error on its row',
   await page.screenshot({ path: `${shots}/policies.png`, fullPage: true });
 
   // What the server kept, as read back by a fresh load.
-  const saved = await (await page.request.get('/api/v1/organization/policies')).json();
+  const saved = await json<Schemas['OrganizationPolicies']>(page.request.get('/api/v1/organization/policies'));
   expect(saved).toMatchObject({
     maxKeyLifetimeDays: 30,
     expiryRequired: true,
@@ -104,13 +105,13 @@ test('the create-key wizard enforces the expiry policy', async () => {
   await expect(page.getByLabel('API key', { exact: true })).toHaveCount(0);
 
   // The server enforces it too, naming the field.
-  const me = await (await page.request.get('/api/v1/me')).json();
+  const me = await json<Schemas['Me']>(page.request.get('/api/v1/me'));
   const refused = await page.request.post('/api/v1/api-keys', {
     headers: { 'X-CSRF-Token': me.csrfToken },
     data: { name: `No expiry ${stamp}`, apiType: 'PEOPLE', permissionMode: 'INHERIT', ipAllowlist: ['127.0.0.1/32'] },
   });
   expect(refused.status()).toBe(400);
-  expect(await refused.json()).toMatchObject({
+  expect(await json<Schemas['Problem']>(refused)).toMatchObject({
     field: 'expiresAt',
     detail: 'The organization requires every key to have an expiry',
   });
@@ -144,7 +145,7 @@ test('adds an organization partner, which the wizard then offers', async () => {
 });
 
 test('creates a key for the partner within the policy', async () => {
-  const me = await (await page.request.get('/api/v1/me')).json();
+  const me = await json<Schemas['Me']>(page.request.get('/api/v1/me'));
   const created = await page.request.post('/api/v1/people', {
     headers: { 'X-CSRF-Token': me.csrfToken },
     data: { firstName: 'Grace', lastName: 'Hopper', workEmail: `grace-${stamp}@acme.test`, jobTitle: 'Admiral' },
