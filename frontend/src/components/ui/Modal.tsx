@@ -10,8 +10,6 @@ type ModalProps = {
 export function Modal({ title, onClose, children }: ModalProps) {
   const titleId = useId();
   const ref = useRef<HTMLDivElement>(null);
-  const closeRef = useRef(onClose);
-  closeRef.current = onClose;
 
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
@@ -25,7 +23,7 @@ export function Modal({ title, onClose, children }: ModalProps) {
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (e.key === 'Escape') {
       e.stopPropagation();
-      closeRef.current();
+      onClose();
       return;
     }
     if (e.key !== 'Tab' || !ref.current) return;

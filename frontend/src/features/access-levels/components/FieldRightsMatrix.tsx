@@ -1,12 +1,6 @@
 import type { FieldRight, FieldRights, PermissionCatalog } from '@/features/access-levels/api/access-levels';
-import {
-  atMost,
-  exceeds,
-  FIELD_RIGHTS,
-  NOT_YOURS,
-  RIGHT_LABELS,
-  rightOf,
-} from '@/features/access-levels/components/rights';
+import { NOT_YOURS } from '@/features/access-levels/components/rights';
+import { atMost, exceeds, FIELD_RIGHTS, RIGHT_LABELS, rightOf } from '@/lib/field-rights';
 
 type Props = {
   fields: PermissionCatalog['fields'];

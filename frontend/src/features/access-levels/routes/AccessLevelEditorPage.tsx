@@ -18,7 +18,8 @@ import {
 } from '@/features/access-levels/api/access-levels';
 import { FieldRightsMatrix } from '@/features/access-levels/components/FieldRightsMatrix';
 import { PermissionGroup } from '@/features/access-levels/components/PermissionGroup';
-import { DEVELOPER_RESOURCE, exceeds, NOT_YOURS, rightOf } from '@/features/access-levels/components/rights';
+import { DEVELOPER_RESOURCE, NOT_YOURS } from '@/features/access-levels/components/rights';
+import { exceeds, rightOf } from '@/lib/field-rights';
 import { ApiError, errorMessage } from '@/lib/api-client';
 import { hasPermission, useMe, type Me } from '@/lib/auth';
 import { useAsync } from '@/lib/use-async';
@@ -215,7 +216,7 @@ function Editor({
       if (level) await updateAccessLevel(level.id, body);
       else await createAccessLevel(body);
       release();
-      navigate(LIST);
+      void navigate(LIST);
     } catch (error) {
       show(error, body.permissions);
       setBusy(false);
@@ -233,7 +234,7 @@ function Editor({
     try {
       await deleteAccessLevel(level.id);
       release();
-      navigate(LIST);
+      void navigate(LIST);
     } catch (error) {
       setDeleteError(errorMessage(error));
       setBusy(false);

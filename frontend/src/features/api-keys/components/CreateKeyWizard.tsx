@@ -10,6 +10,7 @@ import {
   type ApiKey,
   type ApiKeyCreate,
 } from '@/features/api-keys/api/keys';
+import { ExpiryField } from '@/features/api-keys/components/ExpiryField';
 import { PermissionPicker, type PermissionSelection } from '@/features/api-keys/components/PermissionPicker';
 import { partnerSelection } from '@/features/api-keys/components/permissions';
 import { useMe } from '@/lib/auth';
@@ -65,11 +66,6 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
   const set =
     (name: keyof Form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) =>
       setForm((f) => ({ ...f, [name]: e.target.value }));
-
-  const today = new Date().toISOString().slice(0, 10);
-  const maxDate = policies.maxKeyLifetimeDays
-    ? new Date(Date.now() + policies.maxKeyLifetimeDays * 86_400_000).toISOString().slice(0, 10)
-    : undefined;
 
   const generate = async (e: FormEvent) => {
     e.preventDefault();
@@ -217,27 +213,17 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
             )}
           </fieldset>
           <div className="form__row">
-            <Field
-              label="Expires on"
-              required={policies.expiryRequired}
+            <ExpiryField
+              policies={policies}
               error={errors.fieldErrors.expiresAt}
-              hint={
+              hint={() =>
                 policies.maxKeyLifetimeDays
                   ? `Your organization allows at most ${policies.maxKeyLifetimeDays} days.`
                   : 'Leave empty for a key that does not expire.'
               }
-            >
-              {(p) => (
-                <input
-                  {...p}
-                  type="date"
-                  min={today}
-                  max={maxDate}
-                  value={form.expiresOn}
-                  onChange={set('expiresOn')}
-                />
-              )}
-            </Field>
+              value={form.expiresOn}
+              onChange={set('expiresOn')}
+            />
             <Field
               label="IP allowlist"
               error={errors.fieldErrors.ipAllowlist}

@@ -5,9 +5,11 @@ import { Field, FormError } from '@/components/ui/Field';
 import { LeaveConfirm } from '@/components/ui/LeaveConfirm';
 import { loadKeyEditor, updateKey, type ApiKeyUpdate, type OwnerRights } from '@/features/api-keys/api/edit-key';
 import type { ApiKey, ApiType, FieldRight, FieldRights, PermissionCatalog } from '@/features/api-keys/api/keys';
+import { ExpiryField } from '@/features/api-keys/components/ExpiryField';
 import { KeyRestrictions } from '@/features/api-keys/components/KeyRestrictions';
 import { PermissionPicker, type PermissionSelection } from '@/features/api-keys/components/PermissionPicker';
-import { atMost, rightOf, whyUnavailable } from '@/features/api-keys/components/permissions';
+import { whyUnavailable } from '@/features/api-keys/components/permissions';
+import { atMost, rightOf } from '@/lib/field-rights';
 import type { Schemas } from '@/lib/api-client';
 import { useMe } from '@/lib/auth';
 import { endOfDayIso, formatDate, statusLabel } from '@/lib/format';
@@ -120,7 +122,7 @@ function grantable(selection: PermissionSelection, props: Omit<Props, 'apiKey' |
     const right = atMost(rightOf(selection.fieldRights, field.name), rightOf(props.owner.fieldRights, field.name));
     if (right !== 'NONE') fieldRights[field.name] = right;
   }
-  return { permissions, fieldRights: fieldRights as FieldRights };
+  return { permissions, fieldRights: fieldRights };
 }
 
 /** Only what changed: the API wants at least one property, and the audit log lists the changed ones. */
@@ -173,10 +175,6 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
     setNotice(undefined);
   };
 
-  const today = new Date().toISOString().slice(0, 10);
-  const maxDate = policies.maxKeyLifetimeDays
-    ? new Date(Date.now() + policies.maxKeyLifetimeDays * 86_400_000).toISOString().slice(0, 10)
-    : undefined;
   const dropped =
     key.permissionMode === 'SCOPED' ? key.permissions.filter((p) => whyUnavailable(p, apiType, owner.permissions)) : [];
   const ownerIsMe = key.owner.id === me.user.id;
@@ -224,22 +222,19 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
           {(p) => <textarea {...p} rows={2} maxLength={500} value={form.description} onChange={set('description')} />}
         </Field>
         <div className="form__row">
-          <Field
-            label="Expires on"
-            required={policies.expiryRequired}
+          <ExpiryField
+            policies={policies}
             error={errors.fieldErrors.expiresAt}
-            hint={
+            hint={(maxDate) =>
               policies.maxKeyLifetimeDays
                 ? `Your organization allows at most ${policies.maxKeyLifetimeDays} days from now${maxDate ? ` (until ${formatDate(`${maxDate}T12:00:00Z`)})` : ''}.`
                 : policies.expiryRequired
                   ? 'Your organization requires an expiry date.'
                   : 'Empty: the key does not expire.'
             }
-          >
-            {(p) => (
-              <input {...p} type="date" min={today} max={maxDate} value={form.expiresOn} onChange={set('expiresOn')} />
-            )}
-          </Field>
+            value={form.expiresOn}
+            onChange={set('expiresOn')}
+          />
           <Field
             label="IP allowlist"
             error={errors.fieldErrors.ipAllowlist}

@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import '@/features/api-management/routes/key-links.css';
-import { EmptyState, ErrorBox, Loading, PageHeader, StatusPill } from '@/components/ui/Feedback';
+import { EmptyState, ErrorBox, LoadMore, Loading, PageHeader, StatusPill } from '@/components/ui/Feedback';
 import { Field } from '@/components/ui/Field';
 import {
   keyActions,
@@ -15,6 +15,7 @@ import { errorMessage } from '@/lib/api-client';
 import { hasPermission, useMe } from '@/lib/auth';
 import { formatDate, formatDateTime, statusLabel } from '@/lib/format';
 import { useAsync } from '@/lib/use-async';
+import { useCursorPages } from '@/lib/use-cursor-pages';
 
 const STATUSES = ['ACTIVE', 'DISABLED', 'OWNER_INACTIVE', 'EXPIRED', 'REVOKED'] as const;
 type Dialog = { kind: 'rotate' | 'revoke' | 'transfer'; key: ApiKey };
@@ -47,9 +48,7 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
   });
   const [q, setQ] = useState('');
   const lookups = useAsync((signal) => loadLookups(canListUsers, signal), [canListUsers]);
-  const first = useAsync((signal) => listOrgKeys(filters, undefined, signal), [JSON.stringify(filters)]);
-  const [items, setItems] = useState<ApiKey[]>([]);
-  const [next, setNext] = useState<string>();
+  const keys = useCursorPages((after, signal) => listOrgKeys(filters, after, signal), [JSON.stringify(filters)]);
   const [dialog, setDialog] = useState<Dialog>();
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string }>();
 
@@ -57,31 +56,10 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
     const t = window.setTimeout(() => setFilters((f) => (f.q === q.trim() ? f : { ...f, q: q.trim() })), 300);
     return () => window.clearTimeout(t);
   }, [q]);
-  useEffect(() => {
-    if (first.data) {
-      setItems(first.data.items);
-      setNext(first.data.next);
-    }
-  }, [first.data]);
 
   const setFilter = (name: keyof KeyFilters) => (e: React.ChangeEvent<HTMLSelectElement>) =>
     setFilters((f) => ({ ...f, [name]: e.target.value }));
-  const replace = (key: ApiKey) => setItems((list) => list.map((k) => (k.id === key.id ? key : k)));
-  // the query the rows on screen answer: a "Load more" that returns after the filters changed is dropped
-  const query = JSON.stringify(filters);
-  const shown = useRef(query);
-  shown.current = query;
-  const loadMore = async () => {
-    try {
-      const asked = query;
-      const page = await listOrgKeys(filters, next);
-      if (shown.current !== asked) return;
-      setItems((i) => [...i, ...page.items]);
-      setNext(page.next);
-    } catch (e) {
-      setNotice({ kind: 'error', text: errorMessage(e) });
-    }
-  };
+  const replace = (key: ApiKey) => keys.update((list) => list.map((k) => (k.id === key.id ? key : k)));
   const toggle = async (key: ApiKey) => {
     try {
       const updated = key.status === 'DISABLED' ? await keyActions.enable(key.id) : await keyActions.disable(key.id);
@@ -172,17 +150,17 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
           {notice.text}
         </div>
       )}
-      {first.loading && items.length === 0 ? (
+      {keys.loading && keys.items.length === 0 ? (
         <Loading label="Loading keys…" />
-      ) : first.error ? (
-        <ErrorBox error={first.error} onRetry={first.reload} />
-      ) : items.length === 0 ? (
+      ) : keys.error ? (
+        <ErrorBox error={keys.error} onRetry={keys.reload} />
+      ) : keys.items.length === 0 ? (
         <EmptyState title="No keys match">
           <p>Keys appear here as soon as anyone in the organization creates one.</p>
         </EmptyState>
       ) : (
         <div className="table-wrap">
-          <table className="table" aria-busy={first.loading}>
+          <table className="table" aria-busy={keys.loading}>
             <caption className="visually-hidden">Organization API keys</caption>
             <thead>
               <tr>
@@ -199,7 +177,7 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
               </tr>
             </thead>
             <tbody>
-              {items.map((k) => (
+              {keys.items.map((k) => (
                 <tr key={k.id}>
                   <td data-label="Name">
                     <div>
@@ -279,13 +257,7 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
           </table>
         </div>
       )}
-      {next && (
-        <p>
-          <button type="button" className="button" onClick={loadMore}>
-            Load more
-          </button>
-        </p>
-      )}
+      <LoadMore hasMore={keys.hasMore} error={keys.moreError} onLoad={() => void keys.loadMore()} />
       {dialog?.kind === 'rotate' && (
         <RotateDialog apiKey={dialog.key} onClose={() => setDialog(undefined)} onChanged={replace} />
       )}

@@ -26,7 +26,7 @@ export function AcceptInvitationPage() {
     setBusy(true);
     try {
       signedIn(unwrap(await api.POST('/api/v1/invitations/accept', { body: { token, password } })));
-      navigate('/', { replace: true });
+      void navigate('/', { replace: true });
     } catch (error) {
       errors.show(error);
       setBusy(false);

@@ -47,7 +47,7 @@ export function SignInPage() {
       }
       if (result.me) {
         signedIn(result.me);
-        navigate(next, { replace: true });
+        void navigate(next, { replace: true });
       }
     } catch (error) {
       errors.show(error);

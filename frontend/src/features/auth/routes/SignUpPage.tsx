@@ -59,7 +59,7 @@ export function SignUpPage() {
         return;
       }
       signedIn(answer as Schemas['Me']);
-      navigate('/api-keys', { replace: true });
+      void navigate('/api-keys', { replace: true });
     } catch (error) {
       errors.show(error);
       setBusy(false);

@@ -3,9 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StatusBadge } from './StatusBadge';
 
 function stubFetch(status: number, body: unknown) {
-  const fetch = vi.fn(
-    async (_request: Request) =>
-      new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }),
+  const fetch = vi.fn((_request: Request) =>
+    Promise.resolve(new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })),
   );
   vi.stubGlobal('fetch', fetch);
   return fetch;

@@ -1,4 +1,4 @@
-import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { EmptyState, ErrorBox, Loading, PageHeader } from '@/components/ui/Feedback';
 import { Field, FormError } from '@/components/ui/Field';
@@ -6,7 +6,6 @@ import {
   createPartner,
   loadDirectory,
   type FieldRight,
-  type FieldRights,
   type Partner,
   type PartnerWrite,
   type PermissionCatalog,
@@ -32,13 +31,11 @@ export function PartnersPage() {
 
   const partners = directory.data?.partners ?? [];
   const catalog = directory.data?.catalog;
-  const shown = useMemo(() => {
-    const needle = q.trim().toLowerCase();
-    return partners
-      .filter((p) => scope === 'all' || (scope === 'platform') === p.platformWide)
-      .filter((p) => !needle || [p.name, p.website, p.contact].some((s) => s?.toLowerCase().includes(needle)))
-      .sort((a, b) => Number(b.platformWide) - Number(a.platformWide) || a.name.localeCompare(b.name));
-  }, [partners, q, scope]);
+  const needle = q.trim().toLowerCase();
+  const shown = partners
+    .filter((p) => scope === 'all' || (scope === 'platform') === p.platformWide)
+    .filter((p) => !needle || [p.name, p.website, p.contact].some((s) => s?.toLowerCase().includes(needle)))
+    .sort((a, b) => Number(b.platformWide) - Number(a.platformWide) || a.name.localeCompare(b.name));
   const ownCount = partners.filter((p) => !p.platformWide).length;
 
   const addButton =
@@ -250,7 +247,7 @@ function AddPartner({
     const body: PartnerWrite = {
       name: v.name.trim(),
       usualPermissions: permissions,
-      usualFieldRights: rights as FieldRights,
+      usualFieldRights: rights,
       ...(v.website.trim() ? { website: v.website.trim() } : {}),
       ...(v.contact.trim() ? { contact: v.contact.trim() } : {}),
     };

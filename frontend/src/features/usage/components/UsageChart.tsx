@@ -65,7 +65,8 @@ export function UsageChart({ points, granularity, range, totals, subject }: Prop
           <Tooltip
             cursor={{ fill: 'rgb(37 99 235 / 0.08)' }}
             labelFormatter={(_, payload) => {
-              const start = payload?.[0]?.payload?.start;
+              // recharts types a point's data as any: it is one of our buckets
+              const start = (payload?.[0]?.payload as { start?: unknown } | undefined)?.start;
               return typeof start === 'number' ? bucketLabel(start, granularity, true) : '';
             }}
             formatter={(value) => formatCount(Number(value))}
