@@ -50,3 +50,36 @@ export function FormError({ message }: { message?: string }) {
     </div>
   );
 }
+
+type NumberFieldProps = {
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+  min?: number;
+  max?: number;
+  placeholder?: string;
+  /** The input's text: empty while nothing is entered. */
+  value: string;
+  onChange: (value: string) => void;
+};
+
+/** A labelled field for a whole number (numeric keyboard on phones). */
+export function NumberField({ label, error, hint, min, max, placeholder, value, onChange }: NumberFieldProps) {
+  return (
+    <Field label={label} error={error} hint={hint}>
+      {(p) => (
+        <input
+          {...p}
+          type="number"
+          inputMode="numeric"
+          min={min}
+          max={max}
+          step={1}
+          placeholder={placeholder}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}

@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { ErrorBox, Loading, PageHeader } from '@/components/ui/Feedback';
-import { Field, FormError } from '@/components/ui/Field';
+import { FormError, NumberField } from '@/components/ui/Field';
 import { LeaveConfirm } from '@/components/ui/LeaveConfirm';
 import { loadPolicies, savePolicies, type Policies } from '@/features/policies/api/policies';
 import { ApiError, errorMessage } from '@/lib/api-client';
@@ -172,25 +172,16 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
         <section className="policy-section" aria-labelledby="policy-lifetime">
           <h2 id="policy-lifetime">Key lifetime</h2>
           <div className="form__row">
-            <Field
+            <NumberField
               label="Maximum key lifetime (days)"
               error={errors.fields.maxKeyLifetimeDays}
               hint="Empty: keys may live as long as their creator chooses. At most 3650 days."
-            >
-              {(p) => (
-                <input
-                  {...p}
-                  type="number"
-                  inputMode="numeric"
-                  min={1}
-                  max={3650}
-                  step={1}
-                  placeholder="No limit"
-                  value={form.maxDays}
-                  onChange={(e) => update({ maxDays: e.target.value })}
-                />
-              )}
-            </Field>
+              min={1}
+              max={3650}
+              placeholder="No limit"
+              value={form.maxDays}
+              onChange={(v) => update({ maxDays: v })}
+            />
             <div className="field policies__check">
               <label className="checkbox">
                 <input
@@ -288,42 +279,24 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
         <section className="policy-section" aria-labelledby="policy-rates">
           <h2 id="policy-rates">Rate limits</h2>
           <div className="form__row">
-            <Field
+            <NumberField
               label="Default requests per minute"
               error={errors.fields.rateLimitDefaultPerMinute}
               hint="For keys without their own limit. Empty: each API type's own default."
-            >
-              {(p) => (
-                <input
-                  {...p}
-                  type="number"
-                  inputMode="numeric"
-                  min={1}
-                  step={1}
-                  placeholder="API type default"
-                  value={form.rateDefault}
-                  onChange={(e) => update({ rateDefault: e.target.value })}
-                />
-              )}
-            </Field>
-            <Field
+              min={1}
+              placeholder="API type default"
+              value={form.rateDefault}
+              onChange={(v) => update({ rateDefault: v })}
+            />
+            <NumberField
               label="Ceiling: requests per minute"
               error={errors.fields.rateLimitCeilingPerMinute}
               hint="No key may make more requests per minute than this. Empty: no ceiling."
-            >
-              {(p) => (
-                <input
-                  {...p}
-                  type="number"
-                  inputMode="numeric"
-                  min={1}
-                  step={1}
-                  placeholder="No ceiling"
-                  value={form.rateCeiling}
-                  onChange={(e) => update({ rateCeiling: e.target.value })}
-                />
-              )}
-            </Field>
+              min={1}
+              placeholder="No ceiling"
+              value={form.rateCeiling}
+              onChange={(v) => update({ rateCeiling: v })}
+            />
           </div>
           {defaultAboveCeiling && (
             <p className="alert alert--warning policies__warning" role="status">
@@ -337,25 +310,16 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
         <section className="policy-section" aria-labelledby="policy-key-count">
           <h2 id="policy-key-count">Keys per user</h2>
           <div className="form__row">
-            <Field
+            <NumberField
               label="Maximum keys per user"
               error={errors.fields.maxKeysPerUser}
               hint="Keys one user may hold (revoked keys do not count); each key has its own rate limit. Default 1,000."
-            >
-              {(p) => (
-                <input
-                  {...p}
-                  type="number"
-                  inputMode="numeric"
-                  min={1}
-                  max={1000000}
-                  step={1}
-                  placeholder="1000"
-                  value={form.maxKeys}
-                  onChange={(e) => update({ maxKeys: e.target.value })}
-                />
-              )}
-            </Field>
+              min={1}
+              max={1000000}
+              placeholder="1000"
+              value={form.maxKeys}
+              onChange={(v) => update({ maxKeys: v })}
+            />
           </div>
         </section>
       </fieldset>
