@@ -83,3 +83,19 @@ export function NumberField({ label, error, hint, min, max, placeholder, value, 
     </Field>
   );
 }
+
+type FormActionsProps = { busy: boolean; label: string; busyLabel: string; onCancel: () => void };
+
+/** A form's Cancel and submit buttons; the submit button says what is happening while the form is busy. */
+export function FormActions({ busy, label, busyLabel, onCancel }: FormActionsProps) {
+  return (
+    <div className="actions">
+      <button type="button" className="button" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" className="button button--primary" disabled={busy}>
+        {busy ? busyLabel : label}
+      </button>
+    </div>
+  );
+}

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ErrorBox, Loading } from '@/components/ui/Feedback';
-import { Field, FormError } from '@/components/ui/Field';
+import { Field, FormActions, FormError } from '@/components/ui/Field';
 import { LeaveConfirm } from '@/components/ui/LeaveConfirm';
 import { SecretField } from '@/components/ui/SecretField';
 import {
@@ -242,14 +242,7 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
               )}
             </Field>
           </div>
-          <div className="actions">
-            <button type="button" className="button" onClick={onDone}>
-              Cancel
-            </button>
-            <button type="submit" className="button button--primary" disabled={busy}>
-              {busy ? 'Generating…' : 'Generate Key'}
-            </button>
-          </div>
+          <FormActions busy={busy} label="Generate Key" busyLabel="Generating…" onCancel={onDone} />
         </form>
       )}
 

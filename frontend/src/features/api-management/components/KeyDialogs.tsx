@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Field, FormError } from '@/components/ui/Field';
+import { Field, FormActions, FormError } from '@/components/ui/Field';
 import { Modal } from '@/components/ui/Modal';
 import { SecretField } from '@/components/ui/SecretField';
 import { keyActions, type ApiKey, type User } from '@/features/api-management/api/org-keys';
@@ -68,14 +68,7 @@ export function RotateDialog({ apiKey, onClose, onChanged }: DialogProps) {
             </select>
           )}
         </Field>
-        <div className="actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={busy}>
-            {busy ? 'Rotating…' : 'Rotate'}
-          </button>
-        </div>
+        <FormActions busy={busy} label="Rotate" busyLabel="Rotating…" onCancel={onClose} />
       </form>
     </Modal>
   );

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { Field, FormError } from '@/components/ui/Field';
+import { Field, FormActions, FormError } from '@/components/ui/Field';
 import {
   createPartner,
   type FieldRight,
@@ -163,14 +163,7 @@ export function AddPartner({
           </p>
         )}
       </fieldset>
-      <div className="actions">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className="button button--primary" disabled={busy}>
-          {busy ? 'Adding…' : 'Add partner'}
-        </button>
-      </div>
+      <FormActions busy={busy} label="Add partner" busyLabel="Adding…" onCancel={onClose} />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ErrorBox, Loading } from '@/components/ui/Feedback';
-import { Field, FormError } from '@/components/ui/Field';
+import { Field, FormActions, FormError } from '@/components/ui/Field';
 import { Modal } from '@/components/ui/Modal';
 import {
   changeAccessLevel,
@@ -122,14 +122,7 @@ export function AddUser({
           )}
         </Field>
       )}
-      <div className="actions">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className="button button--primary" disabled={busy}>
-          {busy ? 'Adding…' : 'Add user'}
-        </button>
-      </div>
+      <FormActions busy={busy} label="Add user" busyLabel="Adding…" onCancel={onClose} />
     </form>
   );
 }
