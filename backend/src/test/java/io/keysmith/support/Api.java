@@ -17,10 +17,12 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A Keysmith API client for tests: signs up, signs in, and calls operations with a session cookie and its CSRF token,
- * the way the admin SPA does. Blocking helpers for tests that read top to bottom; {@link #request} for concurrency.
+ * The one HTTP client of the tests (Vert.x WebClient): signs up, signs in, and calls operations with a session cookie
+ * and its CSRF token, the way the admin SPA does; plain calls without a session (management port, static files, raw
+ * bodies). Blocking helpers for tests that read top to bottom; {@link #request} for concurrency. {@link KeysApi}
+ * (answers as remembered {@code Reply}s) and {@link KeyTraffic} (key-authenticated load) are views on it.
  */
-public final class Api {
+public final class Api implements AutoCloseable {
     public static final String COOKIE = "ks_session";
     public static final String PASSWORD = "correct horse battery staple";
 
@@ -45,13 +47,43 @@ public final class Api {
     public Api(Vertx vertx, int port) {
         this.client = WebClient.create(
                 vertx,
-                new WebClientOptions().setDefaultHost("127.0.0.1").setFollowRedirects(false),
+                new WebClientOptions()
+                        .setDefaultHost("127.0.0.1")
+                        .setFollowRedirects(false)
+                        .setConnectTimeout(5_000)
+                        .setIdleTimeout(30),
                 new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
         this.port = port;
     }
 
     public int port() {
         return port;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    /** GET without a session. */
+    public HttpResponse<Buffer> get(String path) {
+        return get(path, null);
+    }
+
+    /** POST of a JSON body without a session. */
+    public HttpResponse<Buffer> postJson(String path, JsonObject body) {
+        return post(path, null, body);
+    }
+
+    /** A raw body with the given content type (null: no Content-Type header) and no session. */
+    public HttpResponse<Buffer> raw(HttpMethod method, String path, String contentType, String body) {
+        HttpRequest<Buffer> req = request(method, path, null);
+        if (contentType != null) {
+            req.putHeader("content-type", contentType);
+        }
+        return body == null
+                ? req.send().await()
+                : req.sendBuffer(Buffer.buffer(body)).await();
     }
 
     /** A request carrying the session's cookie and, always, its CSRF token. */
