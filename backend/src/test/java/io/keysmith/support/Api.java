@@ -129,17 +129,30 @@ public final class Api implements AutoCloseable {
 
     public HttpResponse<Buffer> signUpResponse(
             String organization, String email, String password, Map<String, String> headers) {
-        return call(
-                HttpMethod.POST,
-                "/api/v1/signup",
-                null,
-                new JsonObject()
-                        .put("organizationName", organization)
-                        .put("firstName", "Ada")
-                        .put("lastName", "Owner")
-                        .put("email", email)
-                        .put("password", password),
-                headers);
+        return call(HttpMethod.POST, "/api/v1/signup", null, signUpBody(organization, email, password), headers);
+    }
+
+    /** A sign-up body: the organization and its owner, Ada Owner. */
+    public static JsonObject signUpBody(String organization, String email, String password) {
+        return new JsonObject()
+                .put("organizationName", organization)
+                .put("firstName", "Ada")
+                .put("lastName", "Owner")
+                .put("email", email)
+                .put("password", password);
+    }
+
+    /** A new user's body (Grace User); {@code accessLevelId} null: the default level. */
+    public static JsonObject userBody(String email, String kind, String accessLevelId) {
+        JsonObject body = new JsonObject()
+                .put("email", email)
+                .put("firstName", "Grace")
+                .put("lastName", "User")
+                .put("kind", kind);
+        if (accessLevelId != null) {
+            body.put("accessLevelId", accessLevelId);
+        }
+        return body;
     }
 
     public Session signUp(String organization, String email) {
@@ -162,6 +175,16 @@ public final class Api implements AutoCloseable {
         return post("/api/v1/session", null, body);
     }
 
+    /** A sign-in as if from {@code address} (X-Forwarded-For). */
+    public HttpResponse<Buffer> signInFrom(String address, String email, String password) {
+        return call(
+                HttpMethod.POST,
+                "/api/v1/session",
+                null,
+                new JsonObject().put("email", email).put("password", password),
+                Map.of("X-Forwarded-For", address));
+    }
+
     /** Signs in expecting a single organization (or the chosen one). */
     public Session signInOk(String email, String password, String organizationId) {
         HttpResponse<Buffer> r = signIn(email, password, organizationId);
@@ -178,14 +201,7 @@ public final class Api implements AutoCloseable {
      * the built-in Employee level), a built-in ("ACCOUNT_OWNER", "FULL_ADMIN", "EMPLOYEE"), a level's name or its id.
      */
     public JsonObject createUser(Session admin, String email, String kind, String accessLevel) {
-        JsonObject body = new JsonObject()
-                .put("email", email)
-                .put("firstName", "Grace")
-                .put("lastName", "User")
-                .put("kind", kind);
-        if (accessLevel != null) {
-            body.put("accessLevelId", accessLevelId(admin, accessLevel));
-        }
+        JsonObject body = userBody(email, kind, accessLevel == null ? null : accessLevelId(admin, accessLevel));
         HttpResponse<Buffer> r = post("/api/v1/users", admin, body);
         assertThat(r.statusCode())
                 .as("create user %s: %s", email, r.bodyAsString())
