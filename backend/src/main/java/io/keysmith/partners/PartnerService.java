@@ -5,15 +5,14 @@ import io.keysmith.audit.AuditEvent;
 import io.keysmith.audit.AuditRepository;
 import io.keysmith.auth.Caller;
 import io.keysmith.db.Db;
-import io.keysmith.http.ApiProblem;
+import io.keysmith.errors.Invalid;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 
 /**
  * The partner directory's rules: the platform-wide entries plus the organization's own; a partner's usual
- * permissions must be grantable ones of the catalog; names are unique; every addition is audited.
+ * permissions must be grantable ones of the catalog; names are unique (the repository declares the constraint); every addition is audited.
  */
 public final class PartnerService {
     private final Db db;
@@ -36,26 +35,21 @@ public final class PartnerService {
     public Future<JsonObject> create(Caller caller, JsonObject body, String source) {
         for (Object p : body.getJsonArray("usualPermissions", new JsonArray())) {
             if (!catalog.isGrantable((String) p)) {
-                throw ApiProblem.badRequest(
-                        "Permission '" + p + "' is not in the permission catalog", "usualPermissions");
+                throw new Invalid("usualPermissions", "Permission '" + p + "' is not in the permission catalog");
             }
         }
         return db.inOrganization(
-                        caller.organizationId(),
-                        t -> partners.insert(t, body)
-                                .compose(p -> audit.append(
-                                                t,
-                                                AuditEvent.by(
-                                                                caller.userId(),
-                                                                "partner.created",
-                                                                "partner",
-                                                                p.getString("id"),
-                                                                source)
-                                                        .with("name", p.getString("name")))
-                                        .map(p)))
-                .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
-                        ? Future.failedFuture(
-                                ApiProblem.conflict("name-taken", "A partner with this name already exists"))
-                        : Future.failedFuture(e));
+                caller.organizationId(),
+                t -> partners.insert(t, body)
+                        .compose(p -> audit.append(
+                                        t,
+                                        AuditEvent.by(
+                                                        caller.userId(),
+                                                        "partner.created",
+                                                        "partner",
+                                                        p.getString("id"),
+                                                        source)
+                                                .with("name", p.getString("name")))
+                                .map(p)));
     }
 }

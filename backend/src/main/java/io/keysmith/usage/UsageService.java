@@ -2,7 +2,7 @@ package io.keysmith.usage;
 
 import io.keysmith.auth.Caller;
 import io.keysmith.db.Db;
-import io.keysmith.http.ApiProblem;
+import io.keysmith.errors.Invalid;
 import io.keysmith.keys.KeyService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -47,10 +47,10 @@ public final class UsageService {
             OffsetDateTime end = to == null ? OffsetDateTime.now(ZoneOffset.UTC) : to;
             OffsetDateTime start = from == null ? end.minusHours(24) : from;
             if (!start.isBefore(end)) {
-                throw ApiProblem.badRequest("Parameter 'from' must be before 'to'", "from");
+                throw new Invalid("from", "Parameter 'from' must be before 'to'");
             }
             if (Duration.between(start, end).toDays() > MAX_DAYS) {
-                throw ApiProblem.badRequest("The range may span at most 400 days", "from");
+                throw new Invalid("from", "The range may span at most 400 days");
             }
             return new Range(start, end, unit == null ? "hour" : unit);
         }
