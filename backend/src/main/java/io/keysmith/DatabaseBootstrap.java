@@ -33,7 +33,7 @@ final class DatabaseBootstrap {
     /** Blocking: starts the embedded PostgreSQL when no URL is set, creates the app role and migrates. */
     static Prepared prepare(KeysmithConfig config, boolean migrate) {
         // ICU's confusable data takes seconds to load on first use: here on a worker, never on an event loop
-        io.keysmith.http.Names.confusableKey("warm-up");
+        io.keysmith.text.Names.confusableKey("warm-up");
         ServerSecret secret = secret(config);
         String appPassword = config.appPassword().orElseGet(() -> derivedPassword(secret, config.appUser()));
         EmbeddedPostgres embedded = null;

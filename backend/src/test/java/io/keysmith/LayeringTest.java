@@ -2,13 +2,11 @@ package io.keysmith;
 
 import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
-import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -37,7 +35,12 @@ class LayeringTest {
         "io.keysmith.users.."
     };
     private static final String[] PLUMBING = {
-        "io.keysmith.config..", "io.keysmith.db..", "io.keysmith.errors..", "io.keysmith.http..", "io.keysmith.ops.."
+        "io.keysmith.config..",
+        "io.keysmith.db..",
+        "io.keysmith.errors..",
+        "io.keysmith.http..",
+        "io.keysmith.ops..",
+        "io.keysmith.text.."
     };
     /** The route table binds every feature's handlers: part of the composition root, not of the plumbing. */
     private static final String ROUTES = "io\\.keysmith\\.http\\.Routes(\\$.*)?";
@@ -67,13 +70,9 @@ class LayeringTest {
             .or()
             .haveSimpleNameEndingWith("Repository")
             .should()
-            .dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.keysmith.http..")
-                    // ALLOW-LIST, to be removed: http.Names (NFC + confusable keys of names) is text handling that
-                    // access levels use for their look-alike-free names; it lives in http because request validation
-                    // normalizes with it. Moving it to a plumbing package of its own (with its Invalid instead of
-                    // ApiProblem) empties this list.
-                    .and(DescribedPredicate.not(name("io.keysmith.http.Names"))))
-            .as("services and repositories import nothing of http (http.Names allowed for now)");
+            .dependOnClassesThat()
+            .resideInAPackage("io.keysmith.http..")
+            .as("services and repositories import nothing of http");
 
     @ArchTest
     static final ArchRule sqlOnlyInRepositories = noClasses()

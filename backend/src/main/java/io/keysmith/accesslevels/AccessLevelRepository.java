@@ -3,7 +3,7 @@ package io.keysmith.accesslevels;
 import io.keysmith.db.DbErrors;
 import io.keysmith.db.Tenant;
 import io.keysmith.errors.Conflict;
-import io.keysmith.http.Names;
+import io.keysmith.text.Names;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -186,11 +186,11 @@ public final class AccessLevelService {
      * than the stored key included; the unique index on the key closes the race between two new names.
      */
     private Future<Void> distinctName(io.keysmith.db.Tenant c, UUID self, String name) {
-        String key = io.keysmith.http.Names.confusableKey(name);
+        String key = io.keysmith.text.Names.confusableKey(name);
         return levels.names(c).compose(all -> {
             for (var e : all.entrySet()) {
                 if (!e.getKey().equals(self)
-                        && io.keysmith.http.Names.confusableKey(e.getValue()).equals(key)) {
+                        && io.keysmith.text.Names.confusableKey(e.getValue()).equals(key)) {
                     return Future.failedFuture(new Conflict(
                             "name-taken",
                             "An access level named '" + e.getValue() + "' already exists and looks the same",

@@ -1,5 +1,6 @@
 package io.keysmith.http;
 
+import io.keysmith.text.Names;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;

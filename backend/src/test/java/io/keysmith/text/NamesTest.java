@@ -1,8 +1,9 @@
-package io.keysmith.http;
+package io.keysmith.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.keysmith.errors.Invalid;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +31,8 @@ class NamesTest {
             "a\u00adb"
         }) {
             assertThatThrownBy(() -> Names.normalized("owner.firstName", bad))
-                    .isInstanceOf(ApiProblem.class)
-                    .satisfies(e -> assertThat(((ApiProblem) e).field()).isEqualTo("owner.firstName"));
+                    .isInstanceOf(Invalid.class)
+                    .satisfies(e -> assertThat(((Invalid) e).field()).isEqualTo("owner.firstName"));
         }
     }
 

@@ -1,6 +1,7 @@
-package io.keysmith.http;
+package io.keysmith.text;
 
 import com.ibm.icu.text.SpoofChecker;
+import io.keysmith.errors.Invalid;
 import java.text.Normalizer;
 import java.util.Locale;
 
@@ -24,10 +25,10 @@ public final class Names {
             int cp = nfc.codePointAt(i);
             String what = forbidden(cp);
             if (what != null) {
-                throw ApiProblem.badRequest(
+                throw new Invalid(
+                        field,
                         "Field '" + field + "' contains " + what + " (U+" + String.format(Locale.ROOT, "%04X", cp)
-                                + "), which a name may not hold",
-                        field);
+                                + "), which a name may not hold");
             }
             i += Character.charCount(cp);
         }
