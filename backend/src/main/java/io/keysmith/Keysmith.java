@@ -129,6 +129,11 @@ public final class Keysmith {
      * is a plain {@link CompletableFuture}: a failed start closes Vert.x, whose own futures cannot complete then.
      */
     public static CompletableFuture<Keysmith> start(JsonObject overrides) {
+        return start(overrides, KeyVerifier.Hook.NONE);
+    }
+
+    /** As {@link #start(JsonObject)}, with the key verifier's test seam (tests that force a load's interleaving). */
+    public static CompletableFuture<Keysmith> start(JsonObject overrides, KeyVerifier.Hook verifierHook) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // HTTP latency as a histogram, so operators (and the chart's alert) can take a p99
         registry.config().meterFilter(new io.micrometer.core.instrument.config.MeterFilter() {
@@ -162,7 +167,7 @@ public final class Keysmith {
                 .compose(config -> vertx.executeBlocking(() -> prepareDatabase(config, config.migrateOnStart()), false)
                         .compose(db -> {
                             prepared.set(db);
-                            return wire(vertx, config, registry, db);
+                            return wire(vertx, config, registry, db, verifierHook);
                         }))
                 .onSuccess(result::complete)
                 .onFailure(e -> offEventLoop(() -> {
@@ -269,7 +274,11 @@ public final class Keysmith {
     }
 
     private static Future<Keysmith> wire(
-            Vertx vertx, KeysmithConfig config, PrometheusMeterRegistry registry, PreparedDatabase db) {
+            Vertx vertx,
+            KeysmithConfig config,
+            PrometheusMeterRegistry registry,
+            PreparedDatabase db,
+            KeyVerifier.Hook verifierHook) {
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -413,7 +422,8 @@ public final class Keysmith {
                             Duration.ofSeconds(config.keyCacheTtlSeconds()),
                             keyCacheBytes,
                             config.keyFailuresPerMinute(),
-                            new KeyUsageSupply(limiter, usage, keyMetrics));
+                            new KeyUsageSupply(limiter, usage, keyMetrics),
+                            verifierHook);
                     // a change committed here reaches this replica's key cache at once; others hear it through NOTIFY
                     keys.onChange(keyVerifier::invalidate);
                     users.onChange(keyVerifier::invalidate);

@@ -47,14 +47,27 @@ public final class KeyVerifier {
     /** The context key under which a key-authenticated request carries its {@link Valid} verification. */
     public static final String VERIFIED = "keysmith.key";
 
-    /** Test seam: sees a load whose database read completed (and may hold it), and each notification handled. */
-    interface Hook {
+    /**
+     * Test seam, given to the constructor: sees a load whose database read completed (and may hold it), and each
+     * notification handled. {@link #NONE} in production.
+     */
+    public interface Hook {
         Future<Void> loaded(UUID keyId);
 
         void notified(String org);
+
+        Hook NONE = new Hook() {
+            @Override
+            public Future<Void> loaded(UUID keyId) {
+                return null; // null: not held, stored at once
+            }
+
+            @Override
+            public void notified(String org) {}
+        };
     }
 
-    static volatile Hook hook;
+    private final Hook hook;
 
     private static final int STRIPES = 4096;
     /** Estimated heap of one cached verdict (entry, key, principal, UUIDs; rights are shared): for the weigher. */
@@ -108,7 +121,9 @@ public final class KeyVerifier {
             Duration ttl,
             long maxCacheBytes,
             int failuresPerMinute,
-            KeyUsage usage) {
+            KeyUsage usage,
+            Hook hook) {
+        this.hook = hook;
         this.db = db;
         this.keys = keys;
         this.hasher = hasher;
@@ -172,10 +187,7 @@ public final class KeyVerifier {
                     } catch (IllegalArgumentException e) {
                         newEpoch(); // not an organization id: assume anything changed
                     }
-                    Hook h = hook;
-                    if (h != null) {
-                        h.notified(org);
-                    }
+                    hook.notified(org);
                 })
                 .subscribeHandler(v -> {
                     newEpoch(); // anything may have changed while we were not listening
@@ -243,17 +255,21 @@ public final class KeyVerifier {
                 return Future.succeededFuture(Refused.of(Reason.UNKNOWN));
             }
             Verdict v = verdict(row, started);
-            Hook h = hook;
-            Future<Void> held = h == null
-                    ? Future.succeededFuture()
-                    : h.loaded(v.principal().keyId());
-            return held.map(x -> {
-                if (notificationsUp && current(v.principal().organizationId(), started)) {
-                    cache.put(cacheKey, v);
-                }
-                return decide(v, address, rule, organization);
-            });
+            Future<Void> held = hook.loaded(v.principal().keyId());
+            if (held == null) {
+                return Future.succeededFuture(store(cacheKey, v, started, address, rule, organization));
+            }
+            return held.map(x -> store(cacheKey, v, started, address, rule, organization));
         });
+    }
+
+    /** Stores a loaded verdict unless a change was announced since its read began; decides on it either way. */
+    private Verification store(
+            HashKey cacheKey, Verdict v, long started, String address, KeyOperations.Rule rule, UUID organization) {
+        if (notificationsUp && current(v.principal().organizationId(), started)) {
+            cache.put(cacheKey, v);
+        }
+        return decide(v, address, rule, organization);
     }
 
     /** Spends one request of a valid key's budget: valid with the decision, or refused RATE_LIMITED. */
