@@ -462,7 +462,8 @@ public final class Keysmith {
                                     keyAuthHandler,
                                     client,
                                     config.gatewayCidrs(),
-                                    config.gatewayClientAddressHeader()),
+                                    config.gatewayClientAddressHeader(),
+                                    new io.keysmith.http.RequestValidation(contract)),
                             new UsageHandlers(database, usageRepository, keys));
 
                     ApiVerticle.Setup setup = new ApiVerticle.Setup(
