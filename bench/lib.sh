@@ -27,7 +27,7 @@ start_server() {
   # several servers may run at once (one per configuration): stop them all on exit
   _servers="${_servers:-} $server"; _works="${_works:-} $work"
   trap 'kill $_servers 2>/dev/null; wait $_servers 2>/dev/null || true; rm -rf $_works' EXIT
-  for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.1; done
+  for _ in $(seq 1 1800); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.1; done  # a loaded machine: up to ~3 min
   base="http://127.0.0.1:$port"
 }
 

@@ -104,6 +104,10 @@ public final class KeyVerifier {
     private final Cache<HashKey, Verdict> cache;
     private final Cache<HashKey, Boolean> unknown;
     private final Interner<KeyPrincipal.KeyRights> rights = Interner.newWeakInterner();
+    /** Organization and owner ids are shared by many cached verdicts: one UUID instance each (heap per verdict). */
+    private final Interner<UUID> ids = Interner.newWeakInterner();
+
+    private static final Cidr[] NO_ALLOWLIST = new Cidr[0];
     private final Cache<String, AtomicInteger> failures = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(1))
             .maximumSize(100_000)
@@ -395,7 +399,7 @@ public final class KeyVerifier {
     private Verdict verdict(Row r, long generation) {
         ApiTypes.ApiType type = apiTypes.get(r.getString("api_type"));
         String[] cidrs = r.getArrayOfStrings("ip_allowlist");
-        Cidr[] allowlist = new Cidr[cidrs == null ? 0 : cidrs.length];
+        Cidr[] allowlist = cidrs == null || cidrs.length == 0 ? NO_ALLOWLIST : new Cidr[cidrs.length];
         for (int i = 0; i < allowlist.length; i++) {
             allowlist[i] = Cidr.parse(cidrs[i]);
         }
@@ -411,9 +415,9 @@ public final class KeyVerifier {
         }
         String status = r.getString("status");
         KeyPrincipal principal = new KeyPrincipal(
-                r.getUUID("organization_id"),
+                ids.intern(r.getUUID("organization_id")),
                 r.getUUID("key_id"),
-                r.getUUID("owner_user_id"),
+                ids.intern(r.getUUID("owner_user_id")),
                 type,
                 rights.intern(KeyPrincipal.KeyRights.of(EffectiveRights.of(r, type))),
                 rate,

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The hot routes' fast path (FastPath) against the routed path, on a real server and PostgreSQL: every request is
  * sent to the exact path (taken by the fast path, which the test checks) and to the same path with a trailing slash
  * (which the fast path leaves to the main router, and the router resolves to the same operation); status, problem
- * body and every header but Date and Content-Length must be equal. Values that move between two requests (the
+ * body and every header but Date and Content-Length must be equal. Other methods on the hot paths must not be taken
+ * by the fast path (the main router answers them, 405). Values that move between two requests (the
  * remaining budget, seconds to reset) are compared by their form, the rest exactly.
  */
 @ExtendWith(VertxExtension.class)
@@ -367,6 +368,9 @@ class FastPathIT {
                     || (c.method().equals("GET") && c.path().startsWith(FORWARD));
             if (tookFast != hot || routedFast) {
                 mismatches.add(c.name() + ": fast path taken " + tookFast + ", by the routed spelling " + routedFast);
+            }
+            if (!hot) {
+                continue; // another method: the fast path leaves it to the main router, whichever the spelling
             }
             if (!a.equals(b)) {
                 mismatches.add(c.name() + ":\n  fast   " + a + "\n  routed " + b);
