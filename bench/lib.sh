@@ -21,8 +21,11 @@ start_server() {
     if [ "$1" = "--" ]; then shift; args=("$@"); break; fi
     env+=("$1"); shift
   done
-  env KEYSMITH_DATA_DIR="$work/data" KEYSMITH_HTTP_PORT="$port" KEYSMITH_MANAGEMENT_PORT="$mport" \
-    KEYSMITH_HTTP_HOST=127.0.0.1 "${env[@]}" java ${JAVA_OPTS:-} -jar "$JAR" "${args[@]}" >"$work/server.log" 2>&1 &
+  # started in its own directory: Vert.x resolves openapi.yaml in the working directory before the classpath, so an
+  # older jar started from this checkout would load today's contract instead of its own (and refuse to start)
+  local jar; jar=$(realpath "$JAR")
+  (cd "$work" && exec env KEYSMITH_DATA_DIR="$work/data" KEYSMITH_HTTP_PORT="$port" KEYSMITH_MANAGEMENT_PORT="$mport" \
+    KEYSMITH_HTTP_HOST=127.0.0.1 "${env[@]}" java ${JAVA_OPTS:-} -jar "$jar" "${args[@]}" >"$work/server.log" 2>&1) &
   server=$!
   # several servers may run at once (one per configuration): stop them all on exit
   _servers="${_servers:-} $server"; _works="${_works:-} $work"
