@@ -40,5 +40,8 @@ export default defineConfig({
     environment: 'jsdom',
     setupFiles: ['src/test-setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
+    // The suite runs beside the server's builds on 2 shared cores: a render that takes 5 s there is load, not a
+    // defect (each test's own waits still decide what it proves).
+    testTimeout: 20_000,
   },
 });

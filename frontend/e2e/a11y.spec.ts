@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { json, type Schemas } from './api';
 
 /**
  * Accessibility of every main page against the real server: axe-core (WCAG 2.x A/AA rules plus best practices) at
@@ -22,7 +23,7 @@ const basic = (secret: string) => ({ Authorization: `Basic ${Buffer.from(`${secr
 async function createKey(request: APIRequestContext, csrf: string, body: Record<string, unknown>) {
   const res = await request.post('/api/v1/api-keys', { headers: { 'X-CSRF-Token': csrf }, data: body });
   expect(res.status(), await res.text()).toBe(201);
-  return (await res.json()) as { key: { id: string }; secret: string };
+  return json<Schemas['ApiKeyWithSecret']>(res);
 }
 
 /** Signs up through the UI, then seeds through the API with the session: a person, three keys, and calls of every outcome. */
@@ -39,15 +40,24 @@ test.beforeAll(async ({ browser }) => {
   await expect(page).toHaveURL(/\/api-keys$/);
 
   const request = page.request;
-  const { csrfToken } = await (await request.get('/api/v1/me')).json();
+  const { csrfToken } = await json<Schemas['Me']>(request.get('/api/v1/me'));
   const person = await request.post('/api/v1/people', {
     headers: { 'X-CSRF-Token': csrfToken },
     data: { firstName: 'Grace', lastName: 'Hopper', workEmail: 'grace@acme.test', jobTitle: 'Admiral', salary: 100000 },
   });
   expect(person.status()).toBe(201);
 
-  const payroll = await createKey(request, csrfToken, { name: 'Payroll sync', apiType: 'PEOPLE', permissionMode: 'INHERIT' });
-  const nothing = await createKey(request, csrfToken, { name: 'Scoped to nothing', apiType: 'PEOPLE', permissionMode: 'SCOPED', permissions: [] });
+  const payroll = await createKey(request, csrfToken, {
+    name: 'Payroll sync',
+    apiType: 'PEOPLE',
+    permissionMode: 'INHERIT',
+  });
+  const nothing = await createKey(request, csrfToken, {
+    name: 'Scoped to nothing',
+    apiType: 'PEOPLE',
+    permissionMode: 'SCOPED',
+    permissions: [],
+  });
   const slow = await createKey(request, csrfToken, {
     name: 'One a minute',
     apiType: 'PEOPLE',
@@ -68,9 +78,13 @@ test.beforeAll(async ({ browser }) => {
   await expect
     .poll(
       async () => {
-        const usage = await (await request.get('/api/v1/usage')).json();
-        return (usage.buckets as { allowed: number; denied: number; rateLimited: number }[]).reduce(
-          (t, b) => ({ allowed: t.allowed + b.allowed, denied: t.denied + b.denied, rateLimited: t.rateLimited + b.rateLimited }),
+        const usage = await json<Schemas['Usage']>(request.get('/api/v1/usage'));
+        return usage.buckets.reduce(
+          (t, b) => ({
+            allowed: t.allowed + b.allowed,
+            denied: t.denied + b.denied,
+            rateLimited: t.rateLimited + b.rateLimited,
+          }),
           { allowed: 0, denied: 0, rateLimited: 0 },
         );
       },
@@ -99,14 +113,20 @@ const PAGES: Target[] = [
     ready: async (p) => {
       const totals = p.getByRole('definition');
       await expect(totals).toHaveText([/^12/, /^7 58%/, /^3 25%/, /^2 17%/, /^0 0%/]);
-      await expect(p.getByRole('img', { name: /Stacked bar chart of the organization’s requests per hour, last 24 hours: 7 allowed, 3 denied, 2 rate-limited, 0 invalid/ })).toBeVisible();
+      await expect(
+        p.getByRole('img', {
+          name: /Stacked bar chart of the organization’s requests per hour, last 24 hours: 7 allowed, 3 denied, 2 rate-limited, 0 invalid/,
+        }),
+      ).toBeVisible();
       await expect(p.getByRole('link', { name: 'Payroll sync' })).toBeVisible();
       // The range picker asks for days and keeps the same totals (all calls were made today).
       const week = p.getByRole('radio', { name: /7 days/ });
       await week.click(); // not check(): the controlled radio turns on once the address changes, a moment later
       await expect(week).toBeChecked();
       await expect(p).toHaveURL(/\?range=7d$/);
-      await expect(p.getByRole('img', { name: /requests per day, last 7 days: 7 allowed, 3 denied, 2 rate-limited/ })).toBeVisible();
+      await expect(
+        p.getByRole('img', { name: /requests per day, last 7 days: 7 allowed, 3 denied, 2 rate-limited/ }),
+      ).toBeVisible();
       await expect(p.getByRole('table', { name: /requests per day/ }).locator('tbody tr')).toHaveCount(7);
     },
   },
@@ -138,7 +158,8 @@ async function check(target: Target, width: number) {
   const describe = (v: (typeof violations)[number]) =>
     `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}  ${n.failureSummary?.split('\n')[1]?.trim() ?? ''}`).join('\n')}`;
   const minor = violations.filter((v) => v.impact !== 'serious' && v.impact !== 'critical');
-  if (minor.length) console.log(`[a11y] ${target.name} at ${width}px, not failing:\n  ${minor.map(describe).join('\n  ')}`);
+  if (minor.length)
+    console.log(`[a11y] ${target.name} at ${width}px, not failing:\n  ${minor.map(describe).join('\n  ')}`);
   const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(blocking.map(describe), `${target.name} at ${width}px`).toEqual([]);
 
@@ -147,9 +168,12 @@ async function check(target: Target, width: number) {
   expect(overflow, `${target.name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
   // Tables stack into cards on phones; one that still scrolls inside its box hides part of a value. Reported, not failed.
   const clipped = await page.evaluate(() =>
-    [...document.querySelectorAll('.table-wrap')].filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.querySelector('caption')?.textContent ?? 'table'),
+    [...document.querySelectorAll('.table-wrap')]
+      .filter((el) => el.scrollWidth > el.clientWidth + 1)
+      .map((el) => el.querySelector('caption')?.textContent ?? 'table'),
   );
-  if (clipped.length) console.log(`[layout] ${target.name} at ${width}px: scrolls sideways inside its box: ${clipped.join(', ')}`);
+  if (clipped.length)
+    console.log(`[layout] ${target.name} at ${width}px: scrolls sideways inside its box: ${clipped.join(', ')}`);
 }
 
 for (const size of WIDTHS) {
@@ -179,7 +203,11 @@ test.describe('signed out', () => {
           const { violations } = await new AxeBuilder({ page: signedOut })
             .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
             .analyze();
-          expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+          expect(
+            violations
+              .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+              .map((v) => `${v.id}: ${v.help}`),
+          ).toEqual([]);
         } finally {
           await context.close();
         }

@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { json, type Schemas } from './api';
 
 /**
  * Access levels and users in a real browser against the real server: the owner creates a custom level in the editor,
@@ -12,7 +13,12 @@ test.describe.configure({ mode: 'serial' });
 const shots = '../e2e/target/screenshots';
 const stamp = Date.now();
 const owner = { email: `owner-${stamp}@acme.test`, password: 'correct horse battery staple' };
-const integration = { first: 'Pat', last: 'Payroll', email: `payroll-${stamp}@acme.test`, password: 'payroll horse battery 1' };
+const integration = {
+  first: 'Pat',
+  last: 'Payroll',
+  email: `payroll-${stamp}@acme.test`,
+  password: 'payroll horse battery 1',
+};
 const newPassword = 'payroll horse battery 2';
 const levelName = 'Payroll integration';
 let page: Page;
@@ -56,10 +62,17 @@ test('the owner signs up and adds a person with a salary', async () => {
   await page.getByRole('button', { name: 'Create organization' }).click();
   await expect(page).toHaveURL(/\/api-keys$/);
 
-  const me = await (await page.request.get('/api/v1/me')).json();
+  const me = await json<Schemas['Me']>(page.request.get('/api/v1/me'));
   const created = await page.request.post('/api/v1/people', {
     headers: { 'X-CSRF-Token': me.csrfToken },
-    data: { firstName: 'Grace', lastName: 'Hopper', workEmail: 'grace@acme.test', jobTitle: 'Admiral', department: 'Navy', salary: 100000 },
+    data: {
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      workEmail: 'grace@acme.test',
+      jobTitle: 'Admiral',
+      department: 'Navy',
+      salary: 100000,
+    },
   });
   expect(created.status()).toBe(201);
 });
@@ -93,7 +106,10 @@ test('creates a custom access level in the editor', async () => {
     await page.getByRole('radio', { name: `${field}: View` }).check();
   }
   await page.getByRole('checkbox', { name: /View people records/ }).check();
-  await page.getByRole('group', { name: 'API keys' }).getByRole('checkbox', { name: /Create own API keys/ }).check();
+  await page
+    .getByRole('group', { name: 'API keys' })
+    .getByRole('checkbox', { name: /Create own API keys/ })
+    .check();
   await page.screenshot({ path: `${shots}/access-level-editor.png`, fullPage: true });
 
   await page.getByRole('button', { name: 'Create access level' }).click();
@@ -103,8 +119,8 @@ test('creates a custom access level in the editor', async () => {
   await page.screenshot({ path: `${shots}/access-levels-list.png`, fullPage: true });
 
   // The server kept exactly what was chosen.
-  const levels = await (await page.request.get('/api/v1/access-levels')).json();
-  const saved = levels.items.find((l: { name: string }) => l.name === levelName);
+  const levels = await json<Schemas['AccessLevelList']>(page.request.get('/api/v1/access-levels'));
+  const saved = levels.items.find((l) => l.name === levelName)!;
   expect(saved.recordScope).toBe('ALL');
   expect([...saved.permissions].sort()).toEqual(['keys:create-own', 'people:read']);
   expect(saved.fieldRights).toEqual({ firstName: 'VIEW', lastName: 'VIEW', salary: 'VIEW' });
@@ -133,7 +149,9 @@ test('adds a non-employee user with that level and copies the invitation link', 
   await page.getByRole('button', { name: 'Done' }).click();
 });
 
-test('the user accepts the invitation, creates an inheriting key, and the key reads only the level’s fields', async ({ browser }) => {
+test('the user accepts the invitation, creates an inheriting key, and the key reads only the level’s fields', async ({
+  browser,
+}) => {
   const user = await acceptLink(browser, invitationLink, integration.password, 'accept-invitation');
   await user.goto('/api-keys');
   await user.getByRole('link', { name: '+ Add New Key' }).first().click();
@@ -151,8 +169,8 @@ test('the user accepts the invitation, creates an inheriting key, and the key re
 
   const res = await callPeople(secret);
   expect(res.status).toBe(200);
-  const body = await res.json();
-  const grace = body.items.find((p: { lastName?: string }) => p.lastName === 'Hopper');
+  const people = await json<Schemas['PersonPage']>(res);
+  const grace = people.items.find((p) => p.lastName === 'Hopper')!;
   expect(grace).toBeDefined();
   expect(Object.keys(grace).sort()).toEqual(['firstName', 'id', 'lastName', 'salary']);
   expect(grace.salary).toBe(100000);
@@ -176,7 +194,9 @@ test('the owner issues a password-reset link and the user sets a new password wi
   // The new password signs in; the old one no longer does; the link works only once.
   const signIn = async (password: string) => {
     const context = await browser.newContext();
-    const status = (await context.request.post('/api/v1/session', { data: { email: integration.email, password } })).status();
+    const status = (
+      await context.request.post('/api/v1/session', { data: { email: integration.email, password } })
+    ).status();
     await context.close();
     return status;
   };
@@ -184,13 +204,19 @@ test('the owner issues a password-reset link and the user sets a new password wi
   expect(await signIn(integration.password)).toBe(401);
   const again = await browser.newContext();
   const token = new URL(link).hash.replace('#token=', '');
-  expect((await again.request.post('/api/v1/invitations/accept', { data: { token, password: 'yet another password 3' } })).status()).toBe(404);
+  expect(
+    (
+      await again.request.post('/api/v1/invitations/accept', { data: { token, password: 'yet another password 3' } })
+    ).status(),
+  ).toBe(404);
   await again.close();
 });
 
-test('a level manager with fewer rights sees what they cannot grant, and cannot change a stronger level', async ({ browser }) => {
+test('a level manager with fewer rights sees what they cannot grant, and cannot change a stronger level', async ({
+  browser,
+}) => {
   // A level that may manage levels but holds little itself, given to the user through the Users page.
-  const me = await (await page.request.get('/api/v1/me')).json();
+  const me = await json<Schemas['Me']>(page.request.get('/api/v1/me'));
   const made = await page.request.post('/api/v1/access-levels', {
     headers: { 'X-CSRF-Token': me.csrfToken },
     data: {
@@ -238,9 +264,9 @@ test('a level manager with fewer rights sees what they cannot grant, and cannot 
   await expect(user.getByRole('button', { name: 'Save changes' })).toHaveCount(0);
   await expect(user.getByRole('button', { name: 'Delete access level' })).toHaveCount(0);
   await user.screenshot({ path: `${shots}/access-level-editor-stronger.png`, fullPage: true });
-  const levels = await (await user.request.get('/api/v1/access-levels')).json();
-  const payroll = levels.items.find((l: { name: string }) => l.name === levelName);
-  const userMe = await (await user.request.get('/api/v1/me')).json();
+  const levels = await json<Schemas['AccessLevelList']>(user.request.get('/api/v1/access-levels'));
+  const payroll = levels.items.find((l) => l.name === levelName)!;
+  const userMe = await json<Schemas['Me']>(user.request.get('/api/v1/me'));
   const shrink = await user.request.put(`/api/v1/access-levels/${payroll.id}`, {
     headers: { 'X-CSRF-Token': userMe.csrfToken },
     data: { name: levelName, recordScope: 'OWN', fieldRights: { firstName: 'VIEW' }, permissions: ['people:read'] },
@@ -250,9 +276,14 @@ test('a level manager with fewer rights sees what they cannot grant, and cannot 
 });
 
 test('the list, the editor and the users page have no accessibility violations (axe, WCAG 2.1 AA)', async () => {
-  const levels = await (await page.request.get('/api/v1/access-levels')).json();
-  const payroll = levels.items.find((l: { name: string }) => l.name === levelName);
-  for (const path of ['/settings/access-levels', '/settings/access-levels/new', `/settings/access-levels/${payroll.id}`, '/users']) {
+  const levels = await json<Schemas['AccessLevelList']>(page.request.get('/api/v1/access-levels'));
+  const payroll = levels.items.find((l) => l.name === levelName)!;
+  for (const path of [
+    '/settings/access-levels',
+    '/settings/access-levels/new',
+    `/settings/access-levels/${payroll.id}`,
+    '/users',
+  ]) {
     await page.goto(path);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     await expect(page.getByRole('status').filter({ hasText: 'Loading' })).toHaveCount(0);

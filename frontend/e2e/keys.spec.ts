@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { json, type Schemas } from './api';
 
 /**
  * The key story in a real browser against the real server: sign up, create a key through the wizard (copy it, store
@@ -48,7 +49,7 @@ test('signs up a new organization', async () => {
 
 test('creates a key through the wizard: copy, store, choose permissions, save', async () => {
   // A person to read later, created through the API with this session (CSRF token from /me).
-  const me = await (await page.request.get('/api/v1/me')).json();
+  const me = await json<Schemas['Me']>(page.request.get('/api/v1/me'));
   const created = await page.request.post('/api/v1/people', {
     headers: { 'X-CSRF-Token': me.csrfToken },
     data: { firstName: 'Grace', lastName: 'Hopper', workEmail: 'grace@acme.test', jobTitle: 'Admiral', salary: 100000 },
@@ -101,8 +102,8 @@ test('creates a key through the wizard: copy, store, choose permissions, save', 
 test('the key reads people with exactly the granted fields', async () => {
   const res = await callPeople(secret);
   expect(res.status).toBe(200);
-  const body = await res.json();
-  const grace = body.items.find((p: { lastName?: string }) => p.lastName === 'Hopper');
+  const people = await json<Schemas['PersonPage']>(res);
+  const grace = people.items.find((p) => p.lastName === 'Hopper')!;
   expect(grace).toBeDefined();
   expect(Object.keys(grace).sort()).toEqual(['firstName', 'id', 'lastName']);
 });
@@ -128,7 +129,9 @@ test('rotates the key: a new secret is shown once and the old one stops without 
   const row = page.getByRole('row', { name: new RegExp(keyName) });
   await row.getByRole('button', { name: `Rotate ${keyName}` }).click();
   const dialog = page.getByRole('dialog', { name: `Rotate “${keyName}”` });
-  await dialog.getByLabel('Grace period for the old secret').selectOption({ label: 'None: the old secret stops at once' });
+  await dialog
+    .getByLabel('Grace period for the old secret')
+    .selectOption({ label: 'None: the old secret stops at once' });
   await dialog.getByRole('button', { name: 'Rotate' }).click();
 
   const shown = page.getByRole('dialog', { name: `New secret for “${keyName}”` });

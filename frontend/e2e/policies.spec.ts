@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { json, type Schemas } from './api';
 
 /**
  * Policies, partners and key editing in a real browser against the real server: set the organization's key policies
@@ -77,8 +78,13 @@ test('sets the policies; an invalid CIDR shows the server’s error on its row',
   await page.screenshot({ path: `${shots}/policies.png`, fullPage: true });
 
   // What the server kept, as read back by a fresh load.
-  const saved = await (await page.request.get('/api/v1/organization/policies')).json();
-  expect(saved).toMatchObject({ maxKeyLifetimeDays: 30, expiryRequired: true, allowedIpRanges: ['127.0.0.0/8'], rateLimitCeilingPerMinute: 1000 });
+  const saved = await json<Schemas['OrganizationPolicies']>(page.request.get('/api/v1/organization/policies'));
+  expect(saved).toMatchObject({
+    maxKeyLifetimeDays: 30,
+    expiryRequired: true,
+    allowedIpRanges: ['127.0.0.0/8'],
+    rateLimitCeilingPerMinute: 1000,
+  });
   await page.reload();
   await expect(page.getByLabel('Maximum key lifetime (days)')).toHaveValue('30');
   await expect(page.getByRole('checkbox', { name: 'Every key must have an expiry date' })).toBeChecked();
@@ -99,13 +105,16 @@ test('the create-key wizard enforces the expiry policy', async () => {
   await expect(page.getByLabel('API key', { exact: true })).toHaveCount(0);
 
   // The server enforces it too, naming the field.
-  const me = await (await page.request.get('/api/v1/me')).json();
+  const me = await json<Schemas['Me']>(page.request.get('/api/v1/me'));
   const refused = await page.request.post('/api/v1/api-keys', {
     headers: { 'X-CSRF-Token': me.csrfToken },
     data: { name: `No expiry ${stamp}`, apiType: 'PEOPLE', permissionMode: 'INHERIT', ipAllowlist: ['127.0.0.1/32'] },
   });
   expect(refused.status()).toBe(400);
-  expect(await refused.json()).toMatchObject({ field: 'expiresAt', detail: 'The organization requires every key to have an expiry' });
+  expect(await json<Schemas['Problem']>(refused)).toMatchObject({
+    field: 'expiresAt',
+    detail: 'The organization requires every key to have an expiry',
+  });
 });
 
 test('adds an organization partner, which the wizard then offers', async () => {
@@ -136,7 +145,7 @@ test('adds an organization partner, which the wizard then offers', async () => {
 });
 
 test('creates a key for the partner within the policy', async () => {
-  const me = await (await page.request.get('/api/v1/me')).json();
+  const me = await json<Schemas['Me']>(page.request.get('/api/v1/me'));
   const created = await page.request.post('/api/v1/people', {
     headers: { 'X-CSRF-Token': me.csrfToken },
     data: { firstName: 'Grace', lastName: 'Hopper', workEmail: `grace-${stamp}@acme.test`, jobTitle: 'Admiral' },
@@ -166,7 +175,10 @@ test('creates a key for the partner within the policy', async () => {
 
 test('removes people:read from the key after creation, and the key loses that right', async () => {
   const row = page.getByRole('row', { name: new RegExp(keyName) });
-  await expect(row.getByRole('link', { name: `Usage of ${keyName}` })).toHaveAttribute('href', /\/api-keys\/[0-9a-f-]+\/usage$/);
+  await expect(row.getByRole('link', { name: `Usage of ${keyName}` })).toHaveAttribute(
+    'href',
+    /\/api-keys\/[0-9a-f-]+\/usage$/,
+  );
   await row.getByRole('link', { name: `Edit ${keyName}` }).click();
   await expect(page.getByRole('heading', { name: 'Edit key', level: 1 })).toBeVisible();
   await expect(page.getByLabel(/^Name/)).toHaveValue(keyName);
@@ -216,6 +228,8 @@ test('the three pages fit a 375px phone', async () => {
   await expect(page.getByRole('heading', { name: 'Edit key', level: 1 })).toBeVisible();
   expect(await noHorizontalOverflow()).toBeLessThanOrEqual(0);
   await page.screenshot({ path: `${shots}/edit-key-375.png`, fullPage: true });
-  await page.getByRole('group', { name: 'People records', exact: true }).screenshot({ path: `${shots}/edit-key-375-people.png` });
+  await page
+    .getByRole('group', { name: 'People records', exact: true })
+    .screenshot({ path: `${shots}/edit-key-375-people.png` });
   await page.setViewportSize({ width: 1280, height: 800 });
 });

@@ -1,8 +1,11 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
 afterEach(() => cleanup());
+
+// findBy*/waitFor give up after 1 s by default; lazy-loaded pages take longer than that on a loaded 2-core machine.
+configure({ asyncUtilTimeout: 5000 });
 
 // Browsers resolve a relative Request URL against the page; Node's Request (used under jsdom) does not.
 // The client uses baseUrl '/', so resolve against jsdom's location as a browser would.

@@ -51,7 +51,13 @@ describe('the shell', () => {
       'POST /api/v1/session': (req) => {
         const body = req.body as { organizationId?: string };
         if (!body.organizationId) {
-          return Response.json({ status: 'CHOOSE_ORGANIZATION', organizations: [{ id: '00000000-0000-4000-8000-0000000000b1', name: 'Acme' }, { id: '00000000-0000-4000-8000-0000000000b2', name: 'Globex' }] });
+          return Response.json({
+            status: 'CHOOSE_ORGANIZATION',
+            organizations: [
+              { id: '00000000-0000-4000-8000-0000000000b1', name: 'Acme' },
+              { id: '00000000-0000-4000-8000-0000000000b2', name: 'Globex' },
+            ],
+          });
         }
         signedIn = true;
         return Response.json({ status: 'SIGNED_IN', me: makeMe() });

@@ -16,6 +16,18 @@ type SessionContextValue = {
   refresh: () => Promise<void>;
 };
 
+/** Who is signed in, by GET /api/v1/me: signed out when it says 401 (the session ended) or cannot be reached. */
+async function readSession(): Promise<Session> {
+  try {
+    const { data, response } = await api.GET('/api/v1/me');
+    return data
+      ? { status: 'signed-in', me: data }
+      : { status: 'signed-out', reason: response.status === 401 ? 'ended' : 'none' };
+  } catch {
+    return { status: 'signed-out', reason: 'none' };
+  }
+}
+
 const SessionContext = createContext<SessionContextValue | undefined>(undefined);
 
 /** Loads GET /api/v1/me once, keeps the CSRF token for the client, and notices when any call says the session ended. */
@@ -27,18 +39,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setSession(next);
   }, []);
 
-  const refresh = useCallback(async () => {
-    try {
-      const { data, response } = await api.GET('/api/v1/me');
-      apply(data ? { status: 'signed-in', me: data } : { status: 'signed-out', reason: response.status === 401 ? 'ended' : 'none' });
-    } catch {
-      apply({ status: 'signed-out', reason: 'none' });
-    }
-  }, [apply]);
+  const refresh = useCallback(async () => apply(await readSession()), [apply]);
 
   useEffect(() => {
-    void refresh();
-  }, [refresh]);
+    void readSession().then(apply);
+  }, [apply]);
 
   useEffect(() => {
     setUnauthorizedHandler(() => apply({ status: 'signed-out', reason: 'ended' }));

@@ -8,13 +8,36 @@ export type Recorded = { method: string; path: string; body: unknown; headers: H
 type Handler = (req: Recorded) => Response | Promise<Response>;
 
 export const problem = (status: number, detail: string, field?: string) =>
-  new Response(JSON.stringify({ type: 'https://keysmith.dev/problems/x', title: 'Problem', status, detail, ...(field ? { field } : {}) }), {
-    status,
-    headers: { 'content-type': 'application/problem+json' },
-  });
+  new Response(
+    JSON.stringify({
+      type: 'https://keysmith.dev/problems/x',
+      title: 'Problem',
+      status,
+      detail,
+      ...(field ? { field } : {}),
+    }),
+    {
+      status,
+      headers: { 'content-type': 'application/problem+json' },
+    },
+  );
 
 export const ALL_RIGHTS = Object.fromEntries(
-  ['firstName', 'lastName', 'workEmail', 'jobTitle', 'department', 'managerId', 'hireDate', 'employmentStatus', 'location', 'salary', 'dateOfBirth', 'nationalId', 'homeAddress'].map((f) => [f, 'EDIT']),
+  [
+    'firstName',
+    'lastName',
+    'workEmail',
+    'jobTitle',
+    'department',
+    'managerId',
+    'hireDate',
+    'employmentStatus',
+    'location',
+    'salary',
+    'dateOfBirth',
+    'nationalId',
+    'homeAddress',
+  ].map((f) => [f, 'EDIT']),
 ) as Schemas['FieldRights'];
 
 export function makeMe(overrides: Partial<Schemas['Me']> = {}): Schemas['Me'] {
@@ -31,7 +54,17 @@ export function makeMe(overrides: Partial<Schemas['Me']> = {}): Schemas['Me'] {
       createdAt: '2025-01-01T00:00:00Z',
     },
     organization: { id: '00000000-0000-4000-8000-0000000000b1', name: 'Acme' },
-    permissions: ['people:read', 'people:create', 'people:update', 'people:delete', 'keys:create-own', 'keys:manage-all', 'users:read', 'users:manage', 'audit:read'],
+    permissions: [
+      'people:read',
+      'people:create',
+      'people:update',
+      'people:delete',
+      'keys:create-own',
+      'keys:manage-all',
+      'users:read',
+      'users:manage',
+      'audit:read',
+    ],
     recordScope: 'ALL',
     fieldRights: ALL_RIGHTS,
     csrfToken: 'csrf-123',
@@ -61,8 +94,20 @@ export const CATALOG: Schemas['PermissionCatalog'] = {
 };
 
 export const API_TYPES: Schemas['ApiType'][] = [
-  { name: 'PEOPLE', title: 'People API', tags: ['People'], defaultRateLimitPerMinute: 600, permissions: ['people:create', 'people:delete', 'people:read', 'people:update'] },
-  { name: 'AUDIT', title: 'Audit Log API', tags: ['Audit'], defaultRateLimitPerMinute: 120, permissions: ['audit:read'] },
+  {
+    name: 'PEOPLE',
+    title: 'People API',
+    tags: ['People'],
+    defaultRateLimitPerMinute: 600,
+    permissions: ['people:create', 'people:delete', 'people:read', 'people:update'],
+  },
+  {
+    name: 'AUDIT',
+    title: 'Audit Log API',
+    tags: ['Audit'],
+    defaultRateLimitPerMinute: 120,
+    permissions: ['audit:read'],
+  },
 ];
 
 export const PARTNERS: Schemas['Partner'][] = [
@@ -102,7 +147,13 @@ export function mockApi(handlers: Record<string, Handler>) {
     vi.fn(async (input: Request) => {
       const url = new URL(input.url);
       const text = input.method === 'GET' ? '' : await input.text();
-      const rec: Recorded = { method: input.method, path: url.pathname, body: text ? JSON.parse(text) : undefined, headers: input.headers, search: url.search };
+      const rec: Recorded = {
+        method: input.method,
+        path: url.pathname,
+        body: text ? JSON.parse(text) : undefined,
+        headers: input.headers,
+        search: url.search,
+      };
       calls.push(rec);
       const handler = handlers[`${input.method} ${url.pathname}`];
       if (handler) return handler(rec);

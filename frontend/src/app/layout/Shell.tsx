@@ -93,16 +93,18 @@ export function Shell() {
 function ProfileMenu() {
   const me = useMe();
   const { signOut } = useSession();
-  const [open, setOpen] = useState(false);
-  const ref = useRef<HTMLElement>(null);
   const location = useLocation();
+  // The page the menu was opened on: going to another page closes it.
+  const [openOn, setOpenOn] = useState<string>();
+  const open = openOn === location.pathname;
+  const setOpen = (on: boolean) => setOpenOn(on ? location.pathname : undefined);
+  const ref = useRef<HTMLElement>(null);
   const initials = `${me.user.firstName[0] ?? ''}${me.user.lastName[0] ?? ''}`.toUpperCase();
 
-  useEffect(() => setOpen(false), [location.pathname]);
   useEffect(() => {
     if (!open) return;
     const onClick = (e: MouseEvent) => {
-      if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false);
+      if (ref.current && !ref.current.contains(e.target as Node)) setOpenOn(undefined);
     };
     document.addEventListener('mousedown', onClick);
     return () => document.removeEventListener('mousedown', onClick);
@@ -139,7 +141,7 @@ function ProfileMenu() {
         className="profile__button"
         aria-expanded={open}
         aria-controls="profile-menu"
-        onClick={() => setOpen((o) => !o)}
+        onClick={() => setOpen(!open)}
       >
         <span className="profile__avatar" aria-hidden="true">
           {initials || '?'}

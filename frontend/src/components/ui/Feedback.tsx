@@ -53,3 +53,19 @@ export function PageHeader({ title, actions, children }: { title: string; action
     </div>
   );
 }
+
+/** The "Load more" button under a list read page by page, and why the last attempt failed. */
+export function LoadMore({ hasMore, error, onLoad }: { hasMore: boolean; error?: unknown; onLoad: () => void }) {
+  return (
+    <>
+      {error !== undefined && <ErrorBox error={error} />}
+      {hasMore && (
+        <p>
+          <button type="button" className="button" onClick={onLoad}>
+            Load more
+          </button>
+        </p>
+      )}
+    </>
+  );
+}

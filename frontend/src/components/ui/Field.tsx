@@ -6,7 +6,12 @@ type FieldProps = {
   hint?: ReactNode;
   required?: boolean;
   /** Renders the control with the ids it must carry for its label, hint and error. */
-  children: (props: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean; required?: boolean }) => ReactNode;
+  children: (props: {
+    id: string;
+    'aria-describedby'?: string;
+    'aria-invalid'?: boolean;
+    required?: boolean;
+  }) => ReactNode;
 };
 
 /** A labelled form control with an optional hint and the problem detail the server gave for it. */
@@ -42,6 +47,55 @@ export function FormError({ message }: { message?: string }) {
   return (
     <div className="alert alert--error" role="alert">
       {message}
+    </div>
+  );
+}
+
+type NumberFieldProps = {
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+  min?: number;
+  max?: number;
+  placeholder?: string;
+  /** The input's text: empty while nothing is entered. */
+  value: string;
+  onChange: (value: string) => void;
+};
+
+/** A labelled field for a whole number (numeric keyboard on phones). */
+export function NumberField({ label, error, hint, min, max, placeholder, value, onChange }: NumberFieldProps) {
+  return (
+    <Field label={label} error={error} hint={hint}>
+      {(p) => (
+        <input
+          {...p}
+          type="number"
+          inputMode="numeric"
+          min={min}
+          max={max}
+          step={1}
+          placeholder={placeholder}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+type FormActionsProps = { busy: boolean; label: string; busyLabel: string; onCancel: () => void };
+
+/** A form's Cancel and submit buttons; the submit button says what is happening while the form is busy. */
+export function FormActions({ busy, label, busyLabel, onCancel }: FormActionsProps) {
+  return (
+    <div className="actions">
+      <button type="button" className="button" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" className="button button--primary" disabled={busy}>
+        {busy ? busyLabel : label}
+      </button>
     </div>
   );
 }

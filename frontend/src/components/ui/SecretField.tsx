@@ -1,7 +1,22 @@
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
+
+type Props = {
+  label: string;
+  secret: string;
+  /** What the secret is, for the copy-by-hand hint. */
+  noun?: string;
+  /** Why to keep it now; by default the API key's warning. */
+  warning?: ReactNode;
+};
+
+const KEY_WARNING = (
+  <>
+    <strong>Store this key now.</strong> It will not be shown again: Keysmith keeps only a fingerprint of it.
+  </>
+);
 
 /** A secret shown once: monospace, read-only, with a Copy button and a warning. */
-export function SecretField({ label, secret }: { label: string; secret: string }) {
+export function SecretField({ label, secret, noun = 'key', warning = KEY_WARNING }: Props) {
   const id = useId();
   const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
   const copy = async () => {
@@ -32,11 +47,9 @@ export function SecretField({ label, secret }: { label: string; secret: string }
       </div>
       <p className="secret__status" role="status">
         {copied === 'copied' && 'Copied to the clipboard.'}
-        {copied === 'failed' && 'Could not copy: select the key and copy it by hand.'}
+        {copied === 'failed' && `Could not copy: select the ${noun} and copy it by hand.`}
       </p>
-      <p className="alert alert--warning">
-        <strong>Store this key now.</strong> It will not be shown again: Keysmith keeps only a fingerprint of it.
-      </p>
+      <p className="alert alert--warning">{warning}</p>
     </div>
   );
 }

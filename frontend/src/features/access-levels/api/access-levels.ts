@@ -17,7 +17,9 @@ export async function loadEditorData(id: string | undefined, signal?: AbortSigna
   const [catalog, level] = await Promise.all([
     api.GET('/api/v1/permissions', { signal }).then(unwrap),
     id
-      ? api.GET('/api/v1/access-levels/{accessLevelId}', { params: { path: { accessLevelId: id } }, signal }).then(unwrap)
+      ? api
+          .GET('/api/v1/access-levels/{accessLevelId}', { params: { path: { accessLevelId: id } }, signal })
+          .then(unwrap)
       : Promise.resolve(undefined),
   ]);
   return { catalog, level };
@@ -28,7 +30,9 @@ export async function createAccessLevel(body: AccessLevelWrite) {
 }
 
 export async function updateAccessLevel(id: string, body: AccessLevelWrite) {
-  return unwrap(await api.PUT('/api/v1/access-levels/{accessLevelId}', { params: { path: { accessLevelId: id } }, body }));
+  return unwrap(
+    await api.PUT('/api/v1/access-levels/{accessLevelId}', { params: { path: { accessLevelId: id } }, body }),
+  );
 }
 
 export async function deleteAccessLevel(id: string) {

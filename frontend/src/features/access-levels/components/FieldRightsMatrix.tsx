@@ -1,5 +1,6 @@
 import type { FieldRight, FieldRights, PermissionCatalog } from '@/features/access-levels/api/access-levels';
-import { atMost, exceeds, FIELD_RIGHTS, NOT_YOURS, RIGHT_LABELS, rightOf } from '@/features/access-levels/components/rights';
+import { NOT_YOURS } from '@/features/access-levels/components/rights';
+import { atMost, exceeds, FIELD_RIGHTS, RIGHT_LABELS, rightOf } from '@/lib/field-rights';
 
 type Props = {
   fields: PermissionCatalog['fields'];
@@ -49,7 +50,12 @@ export function FieldRightsMatrix({ fields, value, mine, refused, refusedErrorId
           const beyond = FIELD_RIGHTS.filter((r) => exceeds(r, own));
           const noteId = `field-note-${field.name}`;
           const isRefused = refused === field.name;
-          const rowClass = [exceeds(current, own) && 'rights-matrix__row--excess', isRefused && 'rights-matrix__row--refused'].filter(Boolean).join(' ');
+          const rowClass = [
+            exceeds(current, own) && 'rights-matrix__row--excess',
+            isRefused && 'rights-matrix__row--refused',
+          ]
+            .filter(Boolean)
+            .join(' ');
           return (
             <tr key={field.name} className={rowClass || undefined}>
               <th scope="row">
@@ -65,7 +71,8 @@ export function FieldRightsMatrix({ fields, value, mine, refused, refusedErrorId
               </th>
               {FIELD_RIGHTS.map((r) => {
                 const notMine = exceeds(r, own);
-                const describedBy = [notMine && !readOnly && noteId, isRefused && refusedErrorId].filter(Boolean).join(' ') || undefined;
+                const describedBy =
+                  [notMine && !readOnly && noteId, isRefused && refusedErrorId].filter(Boolean).join(' ') || undefined;
                 return (
                   <td key={r} data-label={RIGHT_LABELS[r]}>
                     <input

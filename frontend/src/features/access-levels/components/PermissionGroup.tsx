@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { SelectAll } from '@/components/ui/SelectAll';
 import type { CatalogGroup } from '@/features/access-levels/api/access-levels';
 import { NOT_YOURS } from '@/features/access-levels/components/rights';
 
@@ -16,14 +16,12 @@ type Props = {
 export function PermissionGroup({ group, legend, chosen, myPermissions, readOnly, onToggle }: Props) {
   const title = legend ?? group.title;
   const grantable = group.permissions.filter((p) => myPermissions.includes(p.name)).map((p) => p.name);
-  const all = grantable.length > 0 && grantable.every((n) => chosen.has(n));
-  const some = grantable.some((n) => chosen.has(n));
   return (
     <fieldset className="perm-group">
       <legend>{title}</legend>
       {!readOnly &&
         (grantable.length > 0 ? (
-          <SelectAll label={`Select all ${title}`} checked={all} mixed={some && !all} onChange={(on) => onToggle(grantable, on)} />
+          <SelectAll label={`Select all ${title}`} names={grantable} chosen={chosen} onChange={onToggle} />
         ) : (
           <p className="perm-group__note">None of these can be granted by you.</p>
         ))}
@@ -59,18 +57,5 @@ export function PermissionGroup({ group, legend, chosen, myPermissions, readOnly
         })}
       </ul>
     </fieldset>
-  );
-}
-
-function SelectAll({ label, checked, mixed, onChange }: { label: string; checked: boolean; mixed: boolean; onChange: (on: boolean) => void }) {
-  const ref = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    if (ref.current) ref.current.indeterminate = mixed;
-  }, [mixed]);
-  return (
-    <label className="select-all">
-      <input ref={ref} type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
-      {label}
-    </label>
   );
 }

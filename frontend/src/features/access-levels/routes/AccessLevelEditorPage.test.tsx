@@ -1,7 +1,14 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BUILTIN_ID, CUSTOM_ID, EDITOR_CATALOG, editorHandlers, level, OWNER_PERMISSIONS } from '@/features/access-levels/testing';
+import {
+  BUILTIN_ID,
+  CUSTOM_ID,
+  EDITOR_CATALOG,
+  editorHandlers,
+  level,
+  OWNER_PERMISSIONS,
+} from '@/features/access-levels/testing';
 import { makeMe, mockApi, problem, renderApp } from '@/testing/mock-api';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -10,10 +17,19 @@ const NEW = '/settings/access-levels/new';
 const radio = (field: string, right: string) => screen.getByRole('radio', { name: `${field}: ${right}` });
 /** A problem as the server sends it: its own type, and the part it concerns in `field`. */
 const serverProblem = (status: number, type: string, detail: string, field?: string) =>
-  new Response(JSON.stringify({ type: `https://keysmith.dev/problems/${type}`, title: status === 409 ? 'Conflict' : 'Forbidden', status, detail, ...(field ? { field } : {}) }), {
-    status,
-    headers: { 'content-type': 'application/problem+json' },
-  });
+  new Response(
+    JSON.stringify({
+      type: `https://keysmith.dev/problems/${type}`,
+      title: status === 409 ? 'Conflict' : 'Forbidden',
+      status,
+      detail,
+      ...(field ? { field } : {}),
+    }),
+    {
+      status,
+      headers: { 'content-type': 'application/problem+json' },
+    },
+  );
 
 /** Someone who may manage levels but holds little: people:read only, own record, first name EDIT, last name VIEW. */
 const limitedMe = makeMe({
@@ -46,9 +62,14 @@ describe('the access-level editor', () => {
     await user.click(within(people).getByRole('checkbox', { name: 'Select all People records' }));
     for (const box of within(people).getAllByRole('checkbox', { name: /people:/ })) expect(box).toBeChecked();
     await user.click(within(people).getByRole('checkbox', { name: /Delete people records/ }));
-    expect(within(people).getByRole('checkbox', { name: 'Select all People records' })).toHaveProperty('indeterminate', true);
+    expect(within(people).getByRole('checkbox', { name: 'Select all People records' })).toHaveProperty(
+      'indeterminate',
+      true,
+    );
     const developer = screen.getByRole('group', { name: 'API keys' });
-    expect(within(developer).getByRole('checkbox', { name: /Manage ALL organization API credentials/ })).not.toBeChecked();
+    expect(
+      within(developer).getByRole('checkbox', { name: /Manage ALL organization API credentials/ }),
+    ).not.toBeChecked();
     await user.click(within(developer).getByRole('checkbox', { name: /Create own API keys/ }));
 
     await user.click(screen.getByRole('button', { name: 'Create access level' }));
@@ -101,7 +122,7 @@ describe('the access-level editor', () => {
 
   it('shows a problem next to the part its field names: name, permissions (by the index sent), developer, record scope, a field right', async () => {
     const user = userEvent.setup();
-    let answer = problem(400, 'Field \'name\' is too long', 'name');
+    let answer = problem(400, "Field 'name' is too long", 'name');
     const calls = mockApi({ ...editorHandlers(), 'POST /api/v1/access-levels': () => answer });
     renderApp(NEW);
     const name = await screen.findByLabelText(/^Name/);
@@ -120,9 +141,16 @@ describe('the access-level editor', () => {
     await user.click(screen.getByRole('checkbox', { name: /Create own API keys/ }));
     const card = (heading: string) => screen.getByRole('heading', { name: heading }).closest('.card') as HTMLElement;
 
-    answer = serverProblem(403, 'escalation', "You cannot grant permission 'people:delete': your own access level does not hold it", 'permissions.1');
+    answer = serverProblem(
+      403,
+      'escalation',
+      "You cannot grant permission 'people:delete': your own access level does not hold it",
+      'permissions.1',
+    );
     await user.click(screen.getByRole('button', { name: 'Create access level' }));
-    expect(await within(card('Operation permissions')).findByRole('alert')).toHaveTextContent("permission 'people:delete'");
+    expect(await within(card('Operation permissions')).findByRole('alert')).toHaveTextContent(
+      "permission 'people:delete'",
+    );
     expect(name).not.toHaveAttribute('aria-invalid');
     const sent = calls.filter((c) => c.method === 'POST').at(-1)!.body as { permissions: string[] };
     expect(sent.permissions).toEqual(['people:read', 'people:delete', 'keys:create-own']);
@@ -203,13 +231,16 @@ describe('the access-level editor', () => {
     mockApi({
       ...editorHandlers(),
       [`GET /api/v1/access-levels/${CUSTOM_ID}`]: () => Response.json(level({ userCount: 2 })),
-      [`DELETE /api/v1/access-levels/${CUSTOM_ID}`]: () => problem(409, 'Move its 2 user(s) to another access level first'),
+      [`DELETE /api/v1/access-levels/${CUSTOM_ID}`]: () =>
+        problem(409, 'Move its 2 user(s) to another access level first'),
     });
     renderApp(`/settings/access-levels/${CUSTOM_ID}`);
     await user.click(await screen.findByRole('button', { name: 'Delete access level' }));
     const dialog = screen.getByRole('dialog', { name: 'Delete “Payroll integration”?' });
     await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent('Move its 2 user(s) to another access level first');
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      'Move its 2 user(s) to another access level first',
+    );
   });
 
   it('asks before leaving with unsaved changes', async () => {
@@ -223,14 +254,17 @@ describe('the access-level editor', () => {
     expect(router.state.location.pathname).toBe(`/settings/access-levels/${CUSTOM_ID}`);
     expect(screen.getByRole('checkbox', { name: /View the audit log/ })).toBeChecked();
     await user.click(screen.getByRole('link', { name: '← Access levels' }));
-    await user.click(within(await screen.findByRole('dialog', { name: 'Leave this page?' })).getByRole('button', { name: 'Leave' }));
+    await user.click(
+      within(await screen.findByRole('dialog', { name: 'Leave this page?' })).getByRole('button', { name: 'Leave' }),
+    );
     await waitFor(() => expect(router.state.location.pathname).toBe('/settings/access-levels'));
   });
 
   it('opens a level granting more than the editor holds read-only, naming those rights', async () => {
     mockApi({
       ...editorHandlers(limitedMe),
-      [`GET /api/v1/access-levels/${CUSTOM_ID}`]: () => Response.json(level({ permissions: ['people:read', 'audit:read'] })),
+      [`GET /api/v1/access-levels/${CUSTOM_ID}`]: () =>
+        Response.json(level({ permissions: ['people:read', 'audit:read'] })),
     });
     renderApp(`/settings/access-levels/${CUSTOM_ID}`);
     const note = await screen.findByText(/this level grants rights you don’t hold yourself/);
@@ -243,7 +277,18 @@ describe('the access-level editor', () => {
 
   it('hides catalog groups marked non-grantable', async () => {
     const base = editorHandlers();
-    const catalog = { ...EDITOR_CATALOG, groups: [...EDITOR_CATALOG.groups, { resource: 'platform', title: 'Platform operator', grantable: false, permissions: [{ name: 'platform:manage-organizations', title: 'Create organizations' }] }] };
+    const catalog = {
+      ...EDITOR_CATALOG,
+      groups: [
+        ...EDITOR_CATALOG.groups,
+        {
+          resource: 'platform',
+          title: 'Platform operator',
+          grantable: false,
+          permissions: [{ name: 'platform:manage-organizations', title: 'Create organizations' }],
+        },
+      ],
+    };
     mockApi({ ...base, 'GET /api/v1/permissions': () => Response.json(catalog) });
     renderApp(NEW);
     expect(await screen.findByRole('group', { name: 'Audit log' })).toBeInTheDocument();
@@ -256,8 +301,14 @@ describe('the access-level list', () => {
   it('links every row to the editor and offers a new level to managers', async () => {
     mockApi(editorHandlers());
     renderApp('/settings/access-levels');
-    expect(await screen.findByRole('link', { name: 'Payroll integration' })).toHaveAttribute('href', `/settings/access-levels/${CUSTOM_ID}`);
-    expect(screen.getByRole('link', { name: 'Employee' })).toHaveAttribute('href', `/settings/access-levels/${BUILTIN_ID}`);
+    expect(await screen.findByRole('link', { name: 'Payroll integration' })).toHaveAttribute(
+      'href',
+      `/settings/access-levels/${CUSTOM_ID}`,
+    );
+    expect(screen.getByRole('link', { name: 'Employee' })).toHaveAttribute(
+      'href',
+      `/settings/access-levels/${BUILTIN_ID}`,
+    );
     expect(screen.getByRole('link', { name: '+ New access level' })).toHaveAttribute('href', NEW);
   });
 

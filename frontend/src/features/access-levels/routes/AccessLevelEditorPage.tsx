@@ -18,7 +18,8 @@ import {
 } from '@/features/access-levels/api/access-levels';
 import { FieldRightsMatrix } from '@/features/access-levels/components/FieldRightsMatrix';
 import { PermissionGroup } from '@/features/access-levels/components/PermissionGroup';
-import { DEVELOPER_RESOURCE, exceeds, NOT_YOURS, rightOf } from '@/features/access-levels/components/rights';
+import { DEVELOPER_RESOURCE, NOT_YOURS } from '@/features/access-levels/components/rights';
+import { exceeds, rightOf } from '@/lib/field-rights';
 import { ApiError, errorMessage } from '@/lib/api-client';
 import { hasPermission, useMe, type Me } from '@/lib/auth';
 import { useAsync } from '@/lib/use-async';
@@ -81,7 +82,9 @@ function toDraft(level: AccessLevel | undefined): Draft {
 function toWrite(draft: Draft, catalog: PermissionCatalog): AccessLevelWrite {
   const order = catalog.groups.flatMap((g) => g.permissions.map((p) => p.name));
   const rank = (p: string) => (order.includes(p) ? order.indexOf(p) : order.length);
-  const fieldRights = Object.fromEntries(Object.entries(draft.fieldRights).filter(([, r]) => r !== 'NONE')) as FieldRights;
+  const fieldRights = Object.fromEntries(
+    Object.entries(draft.fieldRights).filter(([, r]) => r !== 'NONE'),
+  ) as FieldRights;
   return {
     name: draft.name.trim(),
     description: draft.description.trim(),
@@ -131,7 +134,17 @@ function placementOf(error: unknown, sent: readonly string[]): Placement {
   }
 }
 
-function Editor({ me, catalog, level, canManage }: { me: Me; catalog: PermissionCatalog; level: AccessLevel | undefined; canManage: boolean }) {
+function Editor({
+  me,
+  catalog,
+  level,
+  canManage,
+}: {
+  me: Me;
+  catalog: PermissionCatalog;
+  level: AccessLevel | undefined;
+  canManage: boolean;
+}) {
   const navigate = useNavigate();
   const initial = useMemo(() => toDraft(level), [level]);
   const [draft, setDraft] = useState<Draft>(initial);
@@ -146,7 +159,9 @@ function Editor({ me, catalog, level, canManage }: { me: Me; catalog: Permission
   const formRef = useRef<HTMLFormElement>(null);
   // A problem the server names may sit far from the Save button: bring it into view.
   useEffect(() => {
-    formRef.current?.querySelector('.field__error, .alert--error')?.scrollIntoView?.({ block: 'center', behavior: 'smooth' });
+    formRef.current
+      ?.querySelector('.field__error, .alert--error')
+      ?.scrollIntoView?.({ block: 'center', behavior: 'smooth' });
   }, [errors, formError]);
 
   const builtin = Boolean(level && !level.editable);
@@ -201,7 +216,7 @@ function Editor({ me, catalog, level, canManage }: { me: Me; catalog: Permission
       if (level) await updateAccessLevel(level.id, body);
       else await createAccessLevel(body);
       release();
-      navigate(LIST);
+      void navigate(LIST);
     } catch (error) {
       show(error, body.permissions);
       setBusy(false);
@@ -219,7 +234,7 @@ function Editor({ me, catalog, level, canManage }: { me: Me; catalog: Permission
     try {
       await deleteAccessLevel(level.id);
       release();
-      navigate(LIST);
+      void navigate(LIST);
     } catch (error) {
       setDeleteError(errorMessage(error));
       setBusy(false);
@@ -236,19 +251,27 @@ function Editor({ me, catalog, level, canManage }: { me: Me; catalog: Permission
         title={title}
         actions={
           level && !readOnly ? (
-            <button type="button" className="button button--danger" onClick={() => setConfirmDelete(true)} disabled={busy}>
+            <button
+              type="button"
+              className="button button--danger"
+              onClick={() => setConfirmDelete(true)}
+              disabled={busy}
+            >
               Delete access level
             </button>
           ) : undefined
         }
       >
-        {level ? `${level.userCount} ${level.userCount === 1 ? 'user holds' : 'users hold'} this level.` : 'A custom level for a group of users or an integration.'}
+        {level
+          ? `${level.userCount} ${level.userCount === 1 ? 'user holds' : 'users hold'} this level.`
+          : 'A custom level for a group of users or an integration.'}
       </PageHeader>
 
       {builtin ? (
         <p className="alert alert--info" role="note">
-          <strong>Built-in access level: read-only.</strong> Keysmith defines what Account Owner, Full Admin and Employee may do,
-          so they cannot be changed or deleted. To grant a different set of rights, <Link to={`${LIST}/new`}>create a custom access level</Link>.
+          <strong>Built-in access level: read-only.</strong> Keysmith defines what Account Owner, Full Admin and
+          Employee may do, so they cannot be changed or deleted. To grant a different set of rights,{' '}
+          <Link to={`${LIST}/new`}>create a custom access level</Link>.
         </p>
       ) : stronger ? (
         <p className="alert alert--warning" role="note">
@@ -257,35 +280,65 @@ function Editor({ me, catalog, level, canManage }: { me: Me; catalog: Permission
         </p>
       ) : readOnly ? (
         <p className="alert alert--info" role="note">
-          <strong>Read-only.</strong> Changing access levels needs the “Create and change custom access levels” permission.
+          <strong>Read-only.</strong> Changing access levels needs the “Create and change custom access levels”
+          permission.
         </p>
       ) : (
         <p className="alert alert--info" role="note">
-          You can grant only what you hold yourself: rights beyond your own access level ({me.user.accessLevel.name}) are
-          shown disabled.
+          You can grant only what you hold yourself: rights beyond your own access level ({me.user.accessLevel.name})
+          are shown disabled.
         </p>
       )}
       {excess.length > 0 && (
         <p className="alert alert--warning" role="note">
-          This level grants rights you don’t hold yourself ({excess.join(', ')}). The server refuses to save it until you remove them.
+          This level grants rights you don’t hold yourself ({excess.join(', ')}). The server refuses to save it until
+          you remove them.
         </p>
       )}
 
-      <form ref={formRef} className="form" onSubmit={submit} aria-label={level ? `Edit ${level.name}` : 'New access level'} noValidate>
+      <form
+        ref={formRef}
+        className="form"
+        onSubmit={submit}
+        aria-label={level ? `Edit ${level.name}` : 'New access level'}
+        noValidate
+      >
         <div className="card">
           <h2>Details</h2>
           <Field label="Name" required error={errors.name}>
-            {(p) => <input {...p} value={draft.name} maxLength={100} readOnly={readOnly} onChange={(e) => update({ name: e.target.value })} />}
+            {(p) => (
+              <input
+                {...p}
+                value={draft.name}
+                maxLength={100}
+                readOnly={readOnly}
+                onChange={(e) => update({ name: e.target.value })}
+              />
+            )}
           </Field>
           <Field label="Description" error={errors.description}>
             {(p) => (
-              <textarea {...p} rows={2} maxLength={500} value={draft.description} readOnly={readOnly} onChange={(e) => update({ description: e.target.value })} />
+              <textarea
+                {...p}
+                rows={2}
+                maxLength={500}
+                value={draft.description}
+                readOnly={readOnly}
+                onChange={(e) => update({ description: e.target.value })}
+              />
             )}
           </Field>
           <fieldset className="field radio-group" aria-describedby={errors.recordScope ? 'scope-error' : undefined}>
             <legend className="field__label">Records</legend>
             <label className="radio">
-              <input type="radio" name="recordScope" value="OWN" checked={draft.recordScope === 'OWN'} disabled={readOnly} onChange={() => update({ recordScope: 'OWN' })} />
+              <input
+                type="radio"
+                name="recordScope"
+                value="OWN"
+                checked={draft.recordScope === 'OWN'}
+                disabled={readOnly}
+                onChange={() => update({ recordScope: 'OWN' })}
+              />
               <span>
                 <strong>Own record only (OWN)</strong>
                 <span className="radio__hint">Only the people record linked to the user.</span>
@@ -348,7 +401,14 @@ function Editor({ me, catalog, level, canManage }: { me: Me; catalog: Permission
           )}
           <div className="perm-groups">
             {operationGroups.map((g) => (
-              <PermissionGroup key={g.resource} group={g} chosen={chosen} myPermissions={me.permissions} readOnly={readOnly} onToggle={toggle} />
+              <PermissionGroup
+                key={g.resource}
+                group={g}
+                chosen={chosen}
+                myPermissions={me.permissions}
+                readOnly={readOnly}
+                onToggle={toggle}
+              />
             ))}
           </div>
         </div>
@@ -410,7 +470,10 @@ function Editor({ me, catalog, level, canManage }: { me: Me; catalog: Permission
           </div>
         </Modal>
       )}
-      <LeaveConfirm blocker={blocker} message="Your changes to this access level are not saved. Leave without saving?" />
+      <LeaveConfirm
+        blocker={blocker}
+        message="Your changes to this access level are not saved. Leave without saving?"
+      />
     </section>
   );
 }

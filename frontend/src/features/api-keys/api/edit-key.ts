@@ -11,7 +11,10 @@ async function ownerRights(ownerId: string, me: Me, signal?: AbortSignal): Promi
   try {
     const user = unwrap(await api.GET('/api/v1/users/{userId}', { params: { path: { userId: ownerId } }, signal }));
     const level = unwrap(
-      await api.GET('/api/v1/access-levels/{accessLevelId}', { params: { path: { accessLevelId: user.accessLevel.id } }, signal }),
+      await api.GET('/api/v1/access-levels/{accessLevelId}', {
+        params: { path: { accessLevelId: user.accessLevel.id } },
+        signal,
+      }),
     );
     return { permissions: level.permissions, fieldRights: level.fieldRights, known: true };
   } catch (e) {

@@ -9,7 +9,9 @@ export type FieldRight = Schemas['FieldRight'];
 export type ApiKeyCreate = Schemas['ApiKeyCreate'];
 
 export async function listMyKeys(after: string | undefined, signal?: AbortSignal) {
-  return unwrap(await api.GET('/api/v1/api-keys', { params: { query: { limit: 50, ...(after ? { after } : {}) } }, signal }));
+  return unwrap(
+    await api.GET('/api/v1/api-keys', { params: { query: { limit: 50, ...(after ? { after } : {}) } }, signal }),
+  );
 }
 
 /** Everything the create-key wizard needs, loaded in parallel. */

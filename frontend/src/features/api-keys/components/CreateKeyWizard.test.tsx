@@ -33,7 +33,13 @@ describe('the create-key wizard', () => {
     expect(secret).toHaveAttribute('readonly');
     expect(screen.getByText(/will not be shown again/)).toBeInTheDocument();
     const create = calls.find((c) => c.method === 'POST' && c.path === '/api/v1/api-keys')!;
-    expect(create.body).toEqual({ name: 'Payroll sync', apiType: 'PEOPLE', permissionMode: 'SCOPED', permissions: [], fieldRights: {} });
+    expect(create.body).toEqual({
+      name: 'Payroll sync',
+      apiType: 'PEOPLE',
+      permissionMode: 'SCOPED',
+      permissions: [],
+      fieldRights: {},
+    });
     expect(create.headers.get('X-CSRF-Token')).toBe('csrf-123');
 
     const cont = screen.getByRole('button', { name: 'Continue' });
@@ -75,7 +81,11 @@ describe('the create-key wizard', () => {
     await user.click(await screen.findByRole('checkbox', { name: 'I have stored the API key' }));
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     await waitFor(() => expect(router.state.location.pathname).toBe('/api-keys'));
-    expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ name: 'Everything I can', apiType: 'PEOPLE', permissionMode: 'INHERIT' });
+    expect(calls.find((c) => c.method === 'POST')!.body).toEqual({
+      name: 'Everything I can',
+      apiType: 'PEOPLE',
+      permissionMode: 'INHERIT',
+    });
     expect(calls.some((c) => c.method === 'PATCH')).toBe(false);
   });
 
@@ -94,7 +104,10 @@ describe('the create-key wizard', () => {
 
   it('shows a field-level problem detail next to the field it names', async () => {
     const user = userEvent.setup();
-    mockApi({ ...handlers(), 'POST /api/v1/api-keys': () => problem(400, "Field 'ipAllowlist.0' has the wrong format", 'ipAllowlist.0') });
+    mockApi({
+      ...handlers(),
+      'POST /api/v1/api-keys': () => problem(400, "Field 'ipAllowlist.0' has the wrong format", 'ipAllowlist.0'),
+    });
     renderApp('/api-keys/new');
     await user.type(await screen.findByLabelText(/^Name/), 'Bad IPs');
     await user.type(screen.getByLabelText(/IP allowlist/), 'not-an-ip');

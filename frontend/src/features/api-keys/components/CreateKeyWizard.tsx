@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ErrorBox, Loading } from '@/components/ui/Feedback';
-import { Field, FormError } from '@/components/ui/Field';
+import { Field, FormActions, FormError } from '@/components/ui/Field';
 import { LeaveConfirm } from '@/components/ui/LeaveConfirm';
 import { SecretField } from '@/components/ui/SecretField';
 import {
@@ -10,6 +10,7 @@ import {
   type ApiKey,
   type ApiKeyCreate,
 } from '@/features/api-keys/api/keys';
+import { ExpiryField } from '@/features/api-keys/components/ExpiryField';
 import { PermissionPicker, type PermissionSelection } from '@/features/api-keys/components/PermissionPicker';
 import { partnerSelection } from '@/features/api-keys/components/permissions';
 import { useMe } from '@/lib/auth';
@@ -62,13 +63,9 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
   const { apiTypes, partners, catalog, policies } = data.data;
   const apiTypeName = form.apiType || apiTypes[0]?.name || '';
   const apiType = apiTypes.find((t) => t.name === apiTypeName);
-  const set = (name: keyof Form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) =>
-    setForm((f) => ({ ...f, [name]: e.target.value }));
-
-  const today = new Date().toISOString().slice(0, 10);
-  const maxDate = policies.maxKeyLifetimeDays
-    ? new Date(Date.now() + policies.maxKeyLifetimeDays * 86_400_000).toISOString().slice(0, 10)
-    : undefined;
+  const set =
+    (name: keyof Form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) =>
+      setForm((f) => ({ ...f, [name]: e.target.value }));
 
   const generate = async (e: FormEvent) => {
     e.preventDefault();
@@ -121,8 +118,21 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
     <div className="wizard">
       <ol className="steps" aria-label="Steps">
         {steps.map((s, i) => (
-          <li key={s} className={i === step ? 'steps__item steps__item--current' : i < step ? 'steps__item steps__item--done' : 'steps__item'} aria-current={i === step ? 'step' : undefined}>
-            <span className="steps__number" aria-hidden="true">{i + 1}</span> {s}
+          <li
+            key={s}
+            className={
+              i === step
+                ? 'steps__item steps__item--current'
+                : i < step
+                  ? 'steps__item steps__item--done'
+                  : 'steps__item'
+            }
+            aria-current={i === step ? 'step' : undefined}
+          >
+            <span className="steps__number" aria-hidden="true">
+              {i + 1}
+            </span>{' '}
+            {s}
           </li>
         ))}
       </ol>
@@ -130,7 +140,12 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
       {step === 0 && (
         <form className="card form" onSubmit={generate} aria-label="Key details">
           <FormError message={errors.formError} />
-          <Field label="Name" required error={errors.fieldErrors.name} hint="For example the integration or partner it is for.">
+          <Field
+            label="Name"
+            required
+            error={errors.fieldErrors.name}
+            hint="For example the integration or partner it is for."
+          >
             {(p) => <input {...p} value={form.name} maxLength={100} onChange={set('name')} />}
           </Field>
           <div className="form__row">
@@ -161,17 +176,31 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
           <Field label="Description" error={errors.fieldErrors.description}>
             {(p) => <textarea {...p} rows={2} maxLength={500} value={form.description} onChange={set('description')} />}
           </Field>
-          <fieldset className={errors.fieldErrors.permissionMode ? 'field field--invalid radio-group' : 'field radio-group'}>
+          <fieldset
+            className={errors.fieldErrors.permissionMode ? 'field field--invalid radio-group' : 'field radio-group'}
+          >
             <legend className="field__label">Permissions</legend>
             <label className="radio">
-              <input type="radio" name="mode" value="INHERIT" checked={form.mode === 'INHERIT'} onChange={() => setForm((f) => ({ ...f, mode: 'INHERIT' }))} />
+              <input
+                type="radio"
+                name="mode"
+                value="INHERIT"
+                checked={form.mode === 'INHERIT'}
+                onChange={() => setForm((f) => ({ ...f, mode: 'INHERIT' }))}
+              />
               <span>
                 <strong>Inherit my access</strong>
                 <span className="radio__hint">The key can always do exactly what you can do, now and later.</span>
               </span>
             </label>
             <label className="radio">
-              <input type="radio" name="mode" value="SCOPED" checked={form.mode === 'SCOPED'} onChange={() => setForm((f) => ({ ...f, mode: 'SCOPED' }))} />
+              <input
+                type="radio"
+                name="mode"
+                value="SCOPED"
+                checked={form.mode === 'SCOPED'}
+                onChange={() => setForm((f) => ({ ...f, mode: 'SCOPED' }))}
+              />
               <span>
                 <strong>Choose permissions</strong>
                 <span className="radio__hint">Pick exactly what the key may do after it is created.</span>
@@ -184,32 +213,36 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
             )}
           </fieldset>
           <div className="form__row">
-            <Field
-              label="Expires on"
-              required={policies.expiryRequired}
+            <ExpiryField
+              policies={policies}
               error={errors.fieldErrors.expiresAt}
-              hint={
+              hint={() =>
                 policies.maxKeyLifetimeDays
                   ? `Your organization allows at most ${policies.maxKeyLifetimeDays} days.`
                   : 'Leave empty for a key that does not expire.'
               }
+              value={form.expiresOn}
+              onChange={set('expiresOn')}
+            />
+            <Field
+              label="IP allowlist"
+              error={errors.fieldErrors.ipAllowlist}
+              hint="One address or CIDR range per line; empty allows any."
             >
-              {(p) => <input {...p} type="date" min={today} max={maxDate} value={form.expiresOn} onChange={set('expiresOn')} />}
-            </Field>
-            <Field label="IP allowlist" error={errors.fieldErrors.ipAllowlist} hint="One address or CIDR range per line; empty allows any.">
               {(p) => (
-                <textarea {...p} rows={3} className="mono" spellCheck={false} value={form.ipAllowlist} onChange={set('ipAllowlist')} placeholder="203.0.113.0/24" />
+                <textarea
+                  {...p}
+                  rows={3}
+                  className="mono"
+                  spellCheck={false}
+                  value={form.ipAllowlist}
+                  onChange={set('ipAllowlist')}
+                  placeholder="203.0.113.0/24"
+                />
               )}
             </Field>
           </div>
-          <div className="actions">
-            <button type="button" className="button" onClick={onDone}>
-              Cancel
-            </button>
-            <button type="submit" className="button button--primary" disabled={busy}>
-              {busy ? 'Generating…' : 'Generate Key'}
-            </button>
-          </div>
+          <FormActions busy={busy} label="Generate Key" busyLabel="Generating…" onCancel={onDone} />
         </form>
       )}
 
@@ -218,7 +251,8 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
           <h2 id="store-title">Your new key “{created.key.name}”</h2>
           <SecretField label="API key" secret={created.secret} />
           <label className="checkbox">
-            <input type="checkbox" checked={stored} onChange={(e) => setStored(e.target.checked)} />I have stored the API key
+            <input type="checkbox" checked={stored} onChange={(e) => setStored(e.target.checked)} />I have stored the
+            API key
           </label>
           <div className="actions">
             <button
@@ -244,10 +278,12 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
         <section className="card" aria-labelledby="perm-title">
           <h2 id="perm-title">Manage Permissions</h2>
           <p className="muted">
-            The key can do nothing until you save. It never exceeds your own access, and only {apiType?.title ?? 'its API type'} operations
-            apply.
+            The key can do nothing until you save. It never exceeds your own access, and only{' '}
+            {apiType?.title ?? 'its API type'} operations apply.
           </p>
-          <FormError message={saveErrors.formError ?? saveErrors.fieldErrors.permissions ?? saveErrors.fieldErrors.fieldRights} />
+          <FormError
+            message={saveErrors.formError ?? saveErrors.fieldErrors.permissions ?? saveErrors.fieldErrors.fieldRights}
+          />
           <PermissionPicker
             catalog={catalog}
             apiType={apiType}

@@ -5,7 +5,11 @@ import { apiKey } from '@/testing/mock-api';
 
 describe('what an administrator set on a key', () => {
   it('says a key was disabled by an administrator, and which limits only an administrator loosens', () => {
-    render(<KeyRestrictions apiKey={apiKey({ status: 'DISABLED', adminRestrictions: ['DISABLED', 'EXPIRES_AT', 'IP_ALLOWLIST'] })} />);
+    render(
+      <KeyRestrictions
+        apiKey={apiKey({ status: 'DISABLED', adminRestrictions: ['DISABLED', 'EXPIRES_AT', 'IP_ALLOWLIST'] })}
+      />,
+    );
     const list = screen.getByRole('list', { name: 'Restrictions' });
     expect(list).toHaveTextContent('Disabled by an administrator: only an administrator can enable it.');
     expect(list).toHaveTextContent('you can bring it earlier, not later');
@@ -21,8 +25,12 @@ describe('what an administrator set on a key', () => {
 
   it('shows a suspended key and why, and a compact line for lists', () => {
     render(<KeyRestrictions apiKey={apiKey({ suspendedReason: 'HOLDER_INACTIVE' })} />);
-    expect(screen.getByRole('list', { name: 'Restrictions' })).toHaveTextContent(/Suspended: whoever holds its secret has been deactivated/);
-    const compact = render(<KeyRestrictions compact apiKey={apiKey({ status: 'DISABLED', adminRestrictions: ['DISABLED'] })} />);
+    expect(screen.getByRole('list', { name: 'Restrictions' })).toHaveTextContent(
+      /Suspended: whoever holds its secret has been deactivated/,
+    );
+    const compact = render(
+      <KeyRestrictions compact apiKey={apiKey({ status: 'DISABLED', adminRestrictions: ['DISABLED'] })} />,
+    );
     expect(compact.getByText('Disabled by an administrator')).toBeInTheDocument();
   });
 });

@@ -16,10 +16,12 @@ export function KeyRestrictions({ apiKey, compact = false }: { apiKey: ApiKey; c
   const restrictions = apiKey.adminRestrictions ?? [];
   const lines: string[] = [];
   if (apiKey.status === 'DISABLED' && restrictions.includes('DISABLED')) {
-    lines.push(compact ? 'Disabled by an administrator' : 'Disabled by an administrator: only an administrator can enable it.');
+    lines.push(
+      compact ? 'Disabled by an administrator' : 'Disabled by an administrator: only an administrator can enable it.',
+    );
   }
   if (apiKey.suspendedReason && apiKey.status !== 'REVOKED') {
-    lines.push(compact ? 'Suspended' : SUSPENDED[apiKey.suspendedReason] ?? 'Suspended.');
+    lines.push(compact ? 'Suspended' : (SUSPENDED[apiKey.suspendedReason] ?? 'Suspended.'));
   }
   if (!compact && restrictions.includes('EXPIRES_AT')) {
     lines.push('An administrator set its expiry: you can bring it earlier, not later.');
@@ -31,7 +33,10 @@ export function KeyRestrictions({ apiKey, compact = false }: { apiKey: ApiKey; c
     return null;
   }
   return (
-    <ul className={compact ? 'key-restrictions key-restrictions--compact muted small' : 'key-restrictions'} aria-label="Restrictions">
+    <ul
+      className={compact ? 'key-restrictions key-restrictions--compact muted small' : 'key-restrictions'}
+      aria-label="Restrictions"
+    >
       {lines.map((l) => (
         <li key={l}>{l}</li>
       ))}

@@ -4,11 +4,26 @@ import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PermissionPicker, type PermissionSelection } from '@/features/api-keys/components/PermissionPicker';
 import { partnerSelection } from '@/features/api-keys/components/permissions';
-import { API_TYPES, apiKey, CATALOG, mockApi, PARTNERS, renderApp, signedInHandlers, makeMe, ALL_RIGHTS } from '@/testing/mock-api';
+import {
+  API_TYPES,
+  apiKey,
+  CATALOG,
+  mockApi,
+  PARTNERS,
+  renderApp,
+  signedInHandlers,
+  makeMe,
+  ALL_RIGHTS,
+} from '@/testing/mock-api';
 
 afterEach(() => vi.unstubAllGlobals());
 
-function Harness({ myPermissions, apiType = API_TYPES[0], initial = { permissions: [], fieldRights: {} }, onChange }: {
+function Harness({
+  myPermissions,
+  apiType = API_TYPES[0],
+  initial = { permissions: [], fieldRights: {} },
+  onChange,
+}: {
   myPermissions: string[];
   apiType?: (typeof API_TYPES)[number];
   initial?: PermissionSelection;
@@ -63,9 +78,15 @@ describe('the permission checkboxes', () => {
   });
 
   it('pre-selects the partner’s usual permissions and field rights, cut to the user’s own', () => {
-    const selection = partnerSelection(PARTNERS[0], CATALOG, API_TYPES[0], ['people:read'], { firstName: 'EDIT', lastName: 'VIEW' });
+    const selection = partnerSelection(PARTNERS[0], CATALOG, API_TYPES[0], ['people:read'], {
+      firstName: 'EDIT',
+      lastName: 'VIEW',
+    });
     expect(selection).toEqual({ permissions: ['people:read'], fieldRights: { firstName: 'VIEW', lastName: 'VIEW' } });
-    expect(partnerSelection(PARTNERS[0], CATALOG, API_TYPES[1], ['people:read', 'audit:read'], ALL_RIGHTS)).toEqual({ permissions: [], fieldRights: {} });
+    expect(partnerSelection(PARTNERS[0], CATALOG, API_TYPES[1], ['people:read', 'audit:read'], ALL_RIGHTS)).toEqual({
+      permissions: [],
+      fieldRights: {},
+    });
   });
 
   it('arrives in the wizard with the chosen partner’s usual rights pre-selected', async () => {

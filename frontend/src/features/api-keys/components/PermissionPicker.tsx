@@ -1,6 +1,7 @@
-import { useEffect, useRef } from 'react';
-import type { ApiType, FieldRight, FieldRights, PermissionCatalog } from '@/features/api-keys/api/keys';
-import { exceeds, FIELD_RIGHTS, rightOf, usesFieldRights, whyUnavailable } from '@/features/api-keys/components/permissions';
+import { SelectAll } from '@/components/ui/SelectAll';
+import type { ApiType, PermissionCatalog } from '@/features/api-keys/api/keys';
+import { usesFieldRights, whyUnavailable } from '@/features/api-keys/components/permissions';
+import { exceeds, FIELD_RIGHTS, RIGHT_LABELS, rightOf, type FieldRight, type FieldRights } from '@/lib/field-rights';
 import '@/features/api-keys/components/permission-picker.css';
 
 export type PermissionSelection = { permissions: string[]; fieldRights: FieldRights };
@@ -13,8 +14,6 @@ type Props = {
   value: PermissionSelection;
   onChange: (value: PermissionSelection) => void;
 };
-
-const RIGHT_LABELS: Record<FieldRight, string> = { NONE: 'None', VIEW: 'View', EDIT: 'Edit' };
 
 /** Checkboxes per catalog group (with select-all) and field rights per person field, never beyond the user's own. */
 export function PermissionPicker({ catalog, apiType, myPermissions, myFieldRights, value, onChange }: Props) {
@@ -31,24 +30,21 @@ export function PermissionPicker({ catalog, apiType, myPermissions, myFieldRight
     const next: Record<string, FieldRight> = { ...(value.fieldRights as Record<string, FieldRight>) };
     if (right === 'NONE') delete next[field];
     else next[field] = right;
-    onChange({ ...value, fieldRights: next as FieldRights });
+    onChange({ ...value, fieldRights: next });
   };
 
   return (
     <div className="permission-picker">
       <h3>Permissions</h3>
       {catalog.groups.map((group) => {
-        const available = group.permissions.filter((p) => !whyUnavailable(p.name, apiType, myPermissions)).map((p) => p.name);
+        const available = group.permissions
+          .filter((p) => !whyUnavailable(p.name, apiType, myPermissions))
+          .map((p) => p.name);
         return (
           <fieldset key={group.resource} className="perm-group">
             <legend>{group.title}</legend>
             {available.length > 0 ? (
-              <SelectAll
-                label={`Select all ${group.title}`}
-                checked={available.every((n) => chosen.has(n))}
-                mixed={available.some((n) => chosen.has(n)) && !available.every((n) => chosen.has(n))}
-                onChange={(on) => toggle(available, on)}
-              />
+              <SelectAll label={`Select all ${group.title}`} names={available} chosen={chosen} onChange={toggle} />
             ) : (
               <p className="perm-group__note">Not available for this key.</p>
             )}
@@ -115,19 +111,6 @@ export function PermissionPicker({ catalog, apiType, myPermissions, myFieldRight
         </fieldset>
       )}
     </div>
-  );
-}
-
-function SelectAll({ label, checked, mixed, onChange }: { label: string; checked: boolean; mixed: boolean; onChange: (on: boolean) => void }) {
-  const ref = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    if (ref.current) ref.current.indeterminate = mixed;
-  }, [mixed]);
-  return (
-    <label className="select-all">
-      <input ref={ref} type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
-      {label}
-    </label>
   );
 }
 

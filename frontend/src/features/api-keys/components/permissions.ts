@@ -1,20 +1,5 @@
-import type { ApiType, FieldRight, FieldRights, Partner, PermissionCatalog } from '@/features/api-keys/api/keys';
-
-const RANK: Record<FieldRight, number> = { NONE: 0, VIEW: 1, EDIT: 2 };
-export const FIELD_RIGHTS: FieldRight[] = ['NONE', 'VIEW', 'EDIT'];
-export type FieldName = keyof FieldRights;
-
-export function rightOf(rights: FieldRights, field: string): FieldRight {
-  return (rights as Record<string, FieldRight | undefined>)[field] ?? 'NONE';
-}
-
-export function atMost(right: FieldRight, limit: FieldRight): FieldRight {
-  return RANK[right] <= RANK[limit] ? right : limit;
-}
-
-export function exceeds(right: FieldRight, limit: FieldRight): boolean {
-  return RANK[right] > RANK[limit];
-}
+import type { ApiType, Partner, PermissionCatalog } from '@/features/api-keys/api/keys';
+import { atMost, rightOf, type FieldRight, type FieldRights } from '@/lib/field-rights';
 
 /** Why a permission cannot be chosen for a key of this API type by this user, or undefined when it can. */
 export function whyUnavailable(permission: string, apiType: ApiType | undefined, myPermissions: readonly string[]) {
@@ -45,5 +30,5 @@ export function partnerSelection(
       if (right !== 'NONE') fieldRights[field.name] = right;
     }
   }
-  return { permissions, fieldRights: fieldRights as FieldRights };
+  return { permissions, fieldRights: fieldRights };
 }

@@ -1,47 +1,24 @@
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { EmptyState, ErrorBox, Loading, PageHeader, StatusPill } from '@/components/ui/Feedback';
-import { listMyKeys, type ApiKey } from '@/features/api-keys/api/keys';
+import { EmptyState, ErrorBox, LoadMore, Loading, PageHeader, StatusPill } from '@/components/ui/Feedback';
+import { listMyKeys } from '@/features/api-keys/api/keys';
 import { KeyRestrictions } from '@/features/api-keys/components/KeyRestrictions';
 import { api, unwrap } from '@/lib/api-client';
 import { formatDate, statusLabel } from '@/lib/format';
 import { useAsync } from '@/lib/use-async';
+import { useCursorPages } from '@/lib/use-cursor-pages';
 
 export function ApiKeysPage() {
-  const first = useAsync((signal) => listMyKeys(undefined, signal), []);
-  const lookups = useAsync(
-    async (signal) => {
-      const [types, partners] = await Promise.all([
-        api.GET('/api/v1/api-types', { signal }).then(unwrap),
-        api.GET('/api/v1/partners', { signal }).then(unwrap),
-      ]);
-      return {
-        typeTitle: new Map(types.items.map((t) => [t.name, t.title])),
-        partnerName: new Map(partners.items.map((p) => [p.id, p.name])),
-      };
-    },
-    [],
-  );
-  const [items, setItems] = useState<ApiKey[]>([]);
-  const [next, setNext] = useState<string>();
-  const [moreError, setMoreError] = useState<unknown>();
-
-  useEffect(() => {
-    if (first.data) {
-      setItems(first.data.items);
-      setNext(first.data.next);
-    }
-  }, [first.data]);
-
-  const loadMore = async () => {
-    try {
-      const page = await listMyKeys(next);
-      setItems((i) => [...i, ...page.items]);
-      setNext(page.next);
-    } catch (e) {
-      setMoreError(e);
-    }
-  };
+  const keys = useCursorPages(listMyKeys, []);
+  const lookups = useAsync(async (signal) => {
+    const [types, partners] = await Promise.all([
+      api.GET('/api/v1/api-types', { signal }).then(unwrap),
+      api.GET('/api/v1/partners', { signal }).then(unwrap),
+    ]);
+    return {
+      typeTitle: new Map(types.items.map((t) => [t.name, t.title])),
+      partnerName: new Map(partners.items.map((p) => [p.id, p.name])),
+    };
+  }, []);
 
   const add = (
     <Link to="/api-keys/new" className="button button--primary">
@@ -54,11 +31,11 @@ export function ApiKeysPage() {
       <PageHeader title="API Keys" actions={add}>
         Keys you own. Each secret was shown once, when the key was created.
       </PageHeader>
-      {first.loading ? (
+      {keys.loading ? (
         <Loading label="Loading your keys…" />
-      ) : first.error ? (
-        <ErrorBox error={first.error} onRetry={first.reload} />
-      ) : items.length === 0 ? (
+      ) : keys.error ? (
+        <ErrorBox error={keys.error} onRetry={keys.reload} />
+      ) : keys.items.length === 0 ? (
         <EmptyState title="You have no API keys yet">
           <p>Create a key for an integration or a partner; you choose exactly what it may do.</p>
           <p>{add}</p>
@@ -82,7 +59,7 @@ export function ApiKeysPage() {
               </tr>
             </thead>
             <tbody>
-              {items.map((k) => (
+              {keys.items.map((k) => (
                 <tr key={k.id}>
                   <td data-label="Name">
                     <div>
@@ -94,7 +71,9 @@ export function ApiKeysPage() {
                     <code>{k.hint}…</code>
                   </td>
                   <td data-label="API type">{lookups.data?.typeTitle.get(k.apiType) ?? k.apiType}</td>
-                  <td data-label="Partner">{k.partnerId ? (lookups.data?.partnerName.get(k.partnerId) ?? '—') : '—'}</td>
+                  <td data-label="Partner">
+                    {k.partnerId ? (lookups.data?.partnerName.get(k.partnerId) ?? '—') : '—'}
+                  </td>
                   <td data-label="Created">{formatDate(k.createdAt)}</td>
                   <td data-label="Expires">{formatDate(k.expiresAt, 'Never')}</td>
                   <td data-label="Status">
@@ -103,10 +82,18 @@ export function ApiKeysPage() {
                   </td>
                   <td className="actions-cell">
                     <div className="row-actions">
-                      <Link to={`/api-keys/${k.id}/edit`} className="button button--small" aria-label={`${k.status === 'REVOKED' ? 'View' : 'Edit'} ${k.name}`}>
+                      <Link
+                        to={`/api-keys/${k.id}/edit`}
+                        className="button button--small"
+                        aria-label={`${k.status === 'REVOKED' ? 'View' : 'Edit'} ${k.name}`}
+                      >
                         {k.status === 'REVOKED' ? 'View' : 'Edit'}
                       </Link>
-                      <Link to={`/api-keys/${k.id}/usage`} className="button button--small" aria-label={`Usage of ${k.name}`}>
+                      <Link
+                        to={`/api-keys/${k.id}/usage`}
+                        className="button button--small"
+                        aria-label={`Usage of ${k.name}`}
+                      >
                         Usage
                       </Link>
                     </div>
@@ -117,14 +104,7 @@ export function ApiKeysPage() {
           </table>
         </div>
       )}
-      {moreError !== undefined && <ErrorBox error={moreError} />}
-      {next && (
-        <p>
-          <button type="button" className="button" onClick={loadMore}>
-            Load more
-          </button>
-        </p>
-      )}
+      <LoadMore hasMore={keys.hasMore} error={keys.moreError} onLoad={() => void keys.loadMore()} />
     </section>
   );
 }

@@ -10,7 +10,10 @@ const PATH = `/api/v1/api-keys/${KEY_ID}`;
 const OTHER = { id: '00000000-0000-4000-8000-000000000002', name: 'Bob Ray' };
 const OTHER_LEVEL = '00000000-0000-4000-8000-0000000000a2';
 
-function handlers(key = apiKey({ permissions: ['people:read', 'people:create'], fieldRights: { firstName: 'VIEW' } }), me = makeMe()) {
+function handlers(
+  key = apiKey({ permissions: ['people:read', 'people:create'], fieldRights: { firstName: 'VIEW' } }),
+  me = makeMe(),
+) {
   return {
     ...signedInHandlers(me),
     [`GET ${PATH}`]: () => Response.json(key),
@@ -54,13 +57,26 @@ describe('editing a key after creation', () => {
       ...handlers(key),
       [`GET /api/v1/users/${OTHER.id}`]: () =>
         Response.json({
-          id: OTHER.id, email: 'bob@acme.test', firstName: 'Bob', lastName: 'Ray', kind: 'EMPLOYEE', status: 'ACTIVE',
-          hasPassword: true, createdAt: '2025-01-01T00:00:00Z', accessLevel: { id: OTHER_LEVEL, name: 'Readers' },
+          id: OTHER.id,
+          email: 'bob@acme.test',
+          firstName: 'Bob',
+          lastName: 'Ray',
+          kind: 'EMPLOYEE',
+          status: 'ACTIVE',
+          hasPassword: true,
+          createdAt: '2025-01-01T00:00:00Z',
+          accessLevel: { id: OTHER_LEVEL, name: 'Readers' },
         }),
       [`GET /api/v1/access-levels/${OTHER_LEVEL}`]: () =>
         Response.json({
-          id: OTHER_LEVEL, name: 'Readers', description: '', recordScope: 'ALL', permissions: ['people:read'],
-          fieldRights: { ...ALL_RIGHTS, salary: 'NONE' }, editable: true, userCount: 1,
+          id: OTHER_LEVEL,
+          name: 'Readers',
+          description: '',
+          recordScope: 'ALL',
+          permissions: ['people:read'],
+          fieldRights: { ...ALL_RIGHTS, salary: 'NONE' },
+          editable: true,
+          userCount: 1,
         }),
     });
     renderApp(`/api-keys/${KEY_ID}/edit`);
@@ -90,7 +106,10 @@ describe('editing a key after creation', () => {
 
     answer = problem(403, 'A key cannot hold people:create: its owner does not');
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
-    expect(await screen.findByText('A key cannot hold people:create: its owner does not')).toHaveAttribute('role', 'alert');
+    expect(await screen.findByText('A key cannot hold people:create: its owner does not')).toHaveAttribute(
+      'role',
+      'alert',
+    );
   });
 
   it('switches to inheriting the owner’s access without sending permissions', async () => {
@@ -115,7 +134,11 @@ describe('editing a key after creation', () => {
   });
 
   it('says when an administrator disabled the key or set its limits, in the editor and in the own-keys list', async () => {
-    const key = apiKey({ status: 'DISABLED', adminRestrictions: ['DISABLED', 'IP_ALLOWLIST'], ipAllowlist: ['10.0.0.0/8'] });
+    const key = apiKey({
+      status: 'DISABLED',
+      adminRestrictions: ['DISABLED', 'IP_ALLOWLIST'],
+      ipAllowlist: ['10.0.0.0/8'],
+    });
     mockApi({ ...handlers(key), 'GET /api/v1/api-keys': () => Response.json({ items: [key] }) });
     renderApp(`/api-keys/${KEY_ID}/edit`);
     const notes = await screen.findByRole('list', { name: 'Restrictions' });
@@ -133,8 +156,14 @@ describe('editing a key after creation', () => {
   it('is linked from the own-keys list with Edit and Usage', async () => {
     mockApi({ ...handlers(), 'GET /api/v1/api-keys': () => Response.json({ items: [apiKey()] }) });
     renderApp('/api-keys');
-    expect(await screen.findByRole('link', { name: 'Edit Payroll sync' })).toHaveAttribute('href', `/api-keys/${KEY_ID}/edit`);
-    expect(screen.getByRole('link', { name: 'Usage of Payroll sync' })).toHaveAttribute('href', `/api-keys/${KEY_ID}/usage`);
+    expect(await screen.findByRole('link', { name: 'Edit Payroll sync' })).toHaveAttribute(
+      'href',
+      `/api-keys/${KEY_ID}/edit`,
+    );
+    expect(screen.getByRole('link', { name: 'Usage of Payroll sync' })).toHaveAttribute(
+      'href',
+      `/api-keys/${KEY_ID}/usage`,
+    );
   });
 
   it('is linked from API Management, a revoked key as View', async () => {
@@ -144,7 +173,13 @@ describe('editing a key after creation', () => {
       'GET /api/v1/organization/api-keys': () => Response.json({ items: [apiKey({ status: 'REVOKED' })] }),
     });
     renderApp('/settings/api-management');
-    expect(await screen.findByRole('link', { name: 'View Payroll sync' })).toHaveAttribute('href', `/api-keys/${KEY_ID}/edit`);
-    expect(screen.getByRole('link', { name: 'Usage of Payroll sync' })).toHaveAttribute('href', `/api-keys/${KEY_ID}/usage`);
+    expect(await screen.findByRole('link', { name: 'View Payroll sync' })).toHaveAttribute(
+      'href',
+      `/api-keys/${KEY_ID}/edit`,
+    );
+    expect(screen.getByRole('link', { name: 'Usage of Payroll sync' })).toHaveAttribute(
+      'href',
+      `/api-keys/${KEY_ID}/usage`,
+    );
   });
 });

@@ -5,9 +5,11 @@ import { Field, FormError } from '@/components/ui/Field';
 import { LeaveConfirm } from '@/components/ui/LeaveConfirm';
 import { loadKeyEditor, updateKey, type ApiKeyUpdate, type OwnerRights } from '@/features/api-keys/api/edit-key';
 import type { ApiKey, ApiType, FieldRight, FieldRights, PermissionCatalog } from '@/features/api-keys/api/keys';
+import { ExpiryField } from '@/features/api-keys/components/ExpiryField';
 import { KeyRestrictions } from '@/features/api-keys/components/KeyRestrictions';
 import { PermissionPicker, type PermissionSelection } from '@/features/api-keys/components/PermissionPicker';
-import { atMost, rightOf, whyUnavailable } from '@/features/api-keys/components/permissions';
+import { whyUnavailable } from '@/features/api-keys/components/permissions';
+import { atMost, rightOf } from '@/lib/field-rights';
 import type { Schemas } from '@/lib/api-client';
 import { useMe } from '@/lib/auth';
 import { endOfDayIso, formatDate, statusLabel } from '@/lib/format';
@@ -16,7 +18,15 @@ import { useAsync } from '@/lib/use-async';
 import { useLeaveGuard } from '@/lib/use-leave-guard';
 import '@/features/api-keys/routes/edit-key.css';
 
-const FIELDS = ['name', 'description', 'expiresAt', 'ipAllowlist', 'permissionMode', 'permissions', 'fieldRights'] as const;
+const FIELDS = [
+  'name',
+  'description',
+  'expiresAt',
+  'ipAllowlist',
+  'permissionMode',
+  'permissions',
+  'fieldRights',
+] as const;
 
 type Form = {
   name: string;
@@ -62,8 +72,14 @@ export function EditApiKeyPage() {
         <ErrorBox error={data.error} onRetry={data.reload} />
       ) : (
         <>
-        <KeyRestrictions apiKey={data.data.key} />
-        <EditKeyForm apiKey={data.data.key} apiType={data.data.apiType} catalog={data.data.catalog} policies={data.data.policies} owner={data.data.owner} />
+          <KeyRestrictions apiKey={data.data.key} />
+          <EditKeyForm
+            apiKey={data.data.key}
+            apiType={data.data.apiType}
+            catalog={data.data.catalog}
+            policies={data.data.policies}
+            owner={data.data.owner}
+          />
         </>
       )}
     </section>
@@ -73,7 +89,11 @@ export function EditApiKeyPage() {
 const dateOf = (iso: string | undefined) => (iso ? new Date(iso).toISOString().slice(0, 10) : '');
 const ipsOf = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 const sortedRights = (r: FieldRights) =>
-  JSON.stringify(Object.entries(r).filter(([, v]) => v && v !== 'NONE').sort(([a], [b]) => a.localeCompare(b)));
+  JSON.stringify(
+    Object.entries(r)
+      .filter(([, v]) => v && v !== 'NONE')
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 
 function toForm(key: ApiKey): Form {
   return {
@@ -102,7 +122,7 @@ function grantable(selection: PermissionSelection, props: Omit<Props, 'apiKey' |
     const right = atMost(rightOf(selection.fieldRights, field.name), rightOf(props.owner.fieldRights, field.name));
     if (right !== 'NONE') fieldRights[field.name] = right;
   }
-  return { permissions, fieldRights: fieldRights as FieldRights };
+  return { permissions, fieldRights: fieldRights };
 }
 
 /** Only what changed: the API wants at least one property, and the audit log lists the changed ones. */
@@ -141,7 +161,8 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
   const dirty = !readOnly && Object.keys(body).length > 0;
   const { blocker } = useLeaveGuard(dirty);
 
-  const set = (name: 'name' | 'description' | 'expiresOn' | 'ipAllowlist') =>
+  const set =
+    (name: 'name' | 'description' | 'expiresOn' | 'ipAllowlist') =>
     (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
       setForm((f) => ({ ...f, [name]: e.target.value }));
       setNotice(undefined);
@@ -154,11 +175,8 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
     setNotice(undefined);
   };
 
-  const today = new Date().toISOString().slice(0, 10);
-  const maxDate = policies.maxKeyLifetimeDays
-    ? new Date(Date.now() + policies.maxKeyLifetimeDays * 86_400_000).toISOString().slice(0, 10)
-    : undefined;
-  const dropped = key.permissionMode === 'SCOPED' ? key.permissions.filter((p) => whyUnavailable(p, apiType, owner.permissions)) : [];
+  const dropped =
+    key.permissionMode === 'SCOPED' ? key.permissions.filter((p) => whyUnavailable(p, apiType, owner.permissions)) : [];
   const ownerIsMe = key.owner.id === me.user.id;
 
   const submit = async (e: FormEvent) => {
@@ -186,7 +204,9 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
   return (
     <form className="card form edit-key" onSubmit={submit} aria-label="Key settings" noValidate>
       {readOnly && (
-        <p className="alert alert--info">This key is revoked: it can no longer be used or changed. Its settings are shown for reference.</p>
+        <p className="alert alert--info">
+          This key is revoked: it can no longer be used or changed. Its settings are shown for reference.
+        </p>
       )}
       <fieldset className="edit-key__body" disabled={readOnly}>
         <div className="form__row">
@@ -202,38 +222,65 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
           {(p) => <textarea {...p} rows={2} maxLength={500} value={form.description} onChange={set('description')} />}
         </Field>
         <div className="form__row">
-          <Field
-            label="Expires on"
-            required={policies.expiryRequired}
+          <ExpiryField
+            policies={policies}
             error={errors.fieldErrors.expiresAt}
-            hint={
+            hint={(maxDate) =>
               policies.maxKeyLifetimeDays
                 ? `Your organization allows at most ${policies.maxKeyLifetimeDays} days from now${maxDate ? ` (until ${formatDate(`${maxDate}T12:00:00Z`)})` : ''}.`
                 : policies.expiryRequired
                   ? 'Your organization requires an expiry date.'
                   : 'Empty: the key does not expire.'
             }
+            value={form.expiresOn}
+            onChange={set('expiresOn')}
+          />
+          <Field
+            label="IP allowlist"
+            error={errors.fieldErrors.ipAllowlist}
+            hint="One address or CIDR range per line; empty allows any (unless the organization’s policy requires a list)."
           >
-            {(p) => <input {...p} type="date" min={today} max={maxDate} value={form.expiresOn} onChange={set('expiresOn')} />}
-          </Field>
-          <Field label="IP allowlist" error={errors.fieldErrors.ipAllowlist} hint="One address or CIDR range per line; empty allows any (unless the organization’s policy requires a list).">
             {(p) => (
-              <textarea {...p} rows={3} className="mono" spellCheck={false} value={form.ipAllowlist} onChange={set('ipAllowlist')} placeholder="203.0.113.0/24" />
+              <textarea
+                {...p}
+                rows={3}
+                className="mono"
+                spellCheck={false}
+                value={form.ipAllowlist}
+                onChange={set('ipAllowlist')}
+                placeholder="203.0.113.0/24"
+              />
             )}
           </Field>
         </div>
 
-        <fieldset className={errors.fieldErrors.permissionMode ? 'field field--invalid radio-group' : 'field radio-group'}>
+        <fieldset
+          className={errors.fieldErrors.permissionMode ? 'field field--invalid radio-group' : 'field radio-group'}
+        >
           <legend className="field__label">Permissions</legend>
           <label className="radio">
-            <input type="radio" name="mode" value="INHERIT" checked={form.mode === 'INHERIT'} onChange={() => change({ mode: 'INHERIT' })} />
+            <input
+              type="radio"
+              name="mode"
+              value="INHERIT"
+              checked={form.mode === 'INHERIT'}
+              onChange={() => change({ mode: 'INHERIT' })}
+            />
             <span>
               <strong>Inherit the owner’s access</strong>
-              <span className="radio__hint">The key can always do exactly what {ownerIsMe ? 'you' : key.owner.name} can do, now and later.</span>
+              <span className="radio__hint">
+                The key can always do exactly what {ownerIsMe ? 'you' : key.owner.name} can do, now and later.
+              </span>
             </span>
           </label>
           <label className="radio">
-            <input type="radio" name="mode" value="SCOPED" checked={form.mode === 'SCOPED'} onChange={() => change({ mode: 'SCOPED' })} />
+            <input
+              type="radio"
+              name="mode"
+              value="SCOPED"
+              checked={form.mode === 'SCOPED'}
+              onChange={() => change({ mode: 'SCOPED' })}
+            />
             <span>
               <strong>Choose permissions</strong>
               <span className="radio__hint">Exactly the permissions and field rights picked below.</span>
@@ -255,7 +302,10 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
               </p>
             )}
             {owner.known && !ownerIsMe && (
-              <p className="field__hint">Offered up to what the key’s owner, {key.owner.name}, holds: “beyond your own access” means beyond theirs.</p>
+              <p className="field__hint">
+                Offered up to what the key’s owner, {key.owner.name}, holds: “beyond your own access” means beyond
+                theirs.
+              </p>
             )}
             {dropped.length > 0 && !readOnly && (
               <p className="alert alert--warning">

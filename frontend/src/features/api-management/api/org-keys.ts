@@ -4,7 +4,13 @@ export type ApiKey = Schemas['ApiKey'];
 export type ApiKeyStatus = Schemas['ApiKeyStatus'];
 export type User = Schemas['User'];
 
-export type KeyFilters = { q: string; ownerUserId: string; status: '' | ApiKeyStatus; partnerId: string; apiType: string };
+export type KeyFilters = {
+  q: string;
+  ownerUserId: string;
+  status: '' | ApiKeyStatus;
+  partnerId: string;
+  apiType: string;
+};
 
 export async function listOrgKeys(filters: KeyFilters, after: string | undefined, signal?: AbortSignal) {
   const query = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== '')) as Partial<KeyFilters>;
@@ -30,7 +36,9 @@ async function listAllUsers(signal?: AbortSignal): Promise<User[]> {
   const users: User[] = [];
   let after: string | undefined;
   for (let i = 0; i < 20; i++) {
-    const page = unwrap(await api.GET('/api/v1/users', { params: { query: { limit: 200, ...(after ? { after } : {}) } }, signal }));
+    const page = unwrap(
+      await api.GET('/api/v1/users', { params: { query: { limit: 200, ...(after ? { after } : {}) } }, signal }),
+    );
     users.push(...page.items);
     if (!page.next) break;
     after = page.next;

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Field, FormError } from '@/components/ui/Field';
+import { Field, FormActions, FormError } from '@/components/ui/Field';
 import { Modal } from '@/components/ui/Modal';
 import { SecretField } from '@/components/ui/SecretField';
 import { keyActions, type ApiKey, type User } from '@/features/api-management/api/org-keys';
@@ -41,7 +41,8 @@ export function RotateDialog({ apiKey, onClose, onChanged }: DialogProps) {
       <Modal title={`New secret for “${apiKey.name}”`} onClose={() => stored && onClose()}>
         <SecretField label="New API key" secret={secret} />
         <label className="checkbox">
-          <input type="checkbox" checked={stored} onChange={(e) => setStored(e.target.checked)} />I have stored the API key
+          <input type="checkbox" checked={stored} onChange={(e) => setStored(e.target.checked)} />I have stored the API
+          key
         </label>
         <div className="actions">
           <button type="button" className="button button--primary" disabled={!stored} onClick={onClose}>
@@ -67,14 +68,7 @@ export function RotateDialog({ apiKey, onClose, onChanged }: DialogProps) {
             </select>
           )}
         </Field>
-        <div className="actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={busy}>
-            {busy ? 'Rotating…' : 'Rotate'}
-          </button>
-        </div>
+        <FormActions busy={busy} label="Rotate" busyLabel="Rotating…" onCancel={onClose} />
       </form>
     </Modal>
   );
@@ -99,9 +93,7 @@ export function RevokeDialog({ apiKey, onClose, onChanged }: DialogProps) {
   return (
     <Modal title={`Revoke “${apiKey.name}”`} onClose={onClose}>
       <form onSubmit={submit} className="form">
-        <p>
-          Revoking stops the key for good; it cannot be enabled again. Integrations using it will fail at once.
-        </p>
+        <p>Revoking stops the key for good; it cannot be enabled again. Integrations using it will fail at once.</p>
         <FormError message={error} />
         <Field label={`Type the key name (${apiKey.name}) to confirm`}>
           {(p) => <input {...p} value={typed} autoComplete="off" onChange={(e) => setTyped(e.target.value)} />}

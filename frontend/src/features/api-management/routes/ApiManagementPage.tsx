@@ -1,14 +1,21 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import '@/features/api-management/routes/key-links.css';
-import { EmptyState, ErrorBox, Loading, PageHeader, StatusPill } from '@/components/ui/Feedback';
+import { EmptyState, ErrorBox, LoadMore, Loading, PageHeader, StatusPill } from '@/components/ui/Feedback';
 import { Field } from '@/components/ui/Field';
-import { keyActions, listOrgKeys, loadLookups, type ApiKey, type KeyFilters } from '@/features/api-management/api/org-keys';
+import {
+  keyActions,
+  listOrgKeys,
+  loadLookups,
+  type ApiKey,
+  type KeyFilters,
+} from '@/features/api-management/api/org-keys';
 import { RevokeDialog, RotateDialog, TransferDialog } from '@/features/api-management/components/KeyDialogs';
 import { errorMessage } from '@/lib/api-client';
 import { hasPermission, useMe } from '@/lib/auth';
 import { formatDate, formatDateTime, statusLabel } from '@/lib/format';
 import { useAsync } from '@/lib/use-async';
+import { useCursorPages } from '@/lib/use-cursor-pages';
 
 const STATUSES = ['ACTIVE', 'DISABLED', 'OWNER_INACTIVE', 'EXPIRED', 'REVOKED'] as const;
 type Dialog = { kind: 'rotate' | 'revoke' | 'transfer'; key: ApiKey };
@@ -20,7 +27,10 @@ export function ApiManagementPage() {
       <section className="page" aria-labelledby="page-title">
         <PageHeader title="API Management" />
         <EmptyState title="Not available" icon="🔒">
-          <p>Managing all of the organization’s API credentials needs the “Manage ALL organization API credentials” permission.</p>
+          <p>
+            Managing all of the organization’s API credentials needs the “Manage ALL organization API credentials”
+            permission.
+          </p>
         </EmptyState>
       </section>
     );
@@ -29,12 +39,16 @@ export function ApiManagementPage() {
 }
 
 function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
-  const [filters, setFilters] = useState<KeyFilters>({ q: '', ownerUserId: '', status: '', partnerId: '', apiType: '' });
+  const [filters, setFilters] = useState<KeyFilters>({
+    q: '',
+    ownerUserId: '',
+    status: '',
+    partnerId: '',
+    apiType: '',
+  });
   const [q, setQ] = useState('');
   const lookups = useAsync((signal) => loadLookups(canListUsers, signal), [canListUsers]);
-  const first = useAsync((signal) => listOrgKeys(filters, undefined, signal), [JSON.stringify(filters)]);
-  const [items, setItems] = useState<ApiKey[]>([]);
-  const [next, setNext] = useState<string>();
+  const keys = useCursorPages((after, signal) => listOrgKeys(filters, after, signal), [JSON.stringify(filters)]);
   const [dialog, setDialog] = useState<Dialog>();
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string }>();
 
@@ -42,31 +56,10 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
     const t = window.setTimeout(() => setFilters((f) => (f.q === q.trim() ? f : { ...f, q: q.trim() })), 300);
     return () => window.clearTimeout(t);
   }, [q]);
-  useEffect(() => {
-    if (first.data) {
-      setItems(first.data.items);
-      setNext(first.data.next);
-    }
-  }, [first.data]);
 
   const setFilter = (name: keyof KeyFilters) => (e: React.ChangeEvent<HTMLSelectElement>) =>
     setFilters((f) => ({ ...f, [name]: e.target.value }));
-  const replace = (key: ApiKey) => setItems((list) => list.map((k) => (k.id === key.id ? key : k)));
-  // the query the rows on screen answer: a "Load more" that returns after the filters changed is dropped
-  const query = JSON.stringify(filters);
-  const shown = useRef(query);
-  shown.current = query;
-  const loadMore = async () => {
-    try {
-      const asked = query;
-      const page = await listOrgKeys(filters, next);
-      if (shown.current !== asked) return;
-      setItems((i) => [...i, ...page.items]);
-      setNext(page.next);
-    } catch (e) {
-      setNotice({ kind: 'error', text: errorMessage(e) });
-    }
-  };
+  const replace = (key: ApiKey) => keys.update((list) => list.map((k) => (k.id === key.id ? key : k)));
   const toggle = async (key: ApiKey) => {
     try {
       const updated = key.status === 'DISABLED' ? await keyActions.enable(key.id) : await keyActions.disable(key.id);
@@ -83,10 +76,20 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
 
   return (
     <section className="page" aria-labelledby="page-title">
-      <PageHeader title="API Management">Every API key of the organization: who owns it, when it was last used, and its state.</PageHeader>
+      <PageHeader title="API Management">
+        Every API key of the organization: who owns it, when it was last used, and its state.
+      </PageHeader>
       <form className="filters" role="search" aria-label="Filter keys" onSubmit={(e) => e.preventDefault()}>
         <Field label="Search">
-          {(p) => <input {...p} type="search" placeholder="Name or key hint" value={q} onChange={(e) => setQ(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              type="search"
+              placeholder="Name or key hint"
+              value={q}
+              onChange={(e) => setQ(e.target.value)}
+            />
+          )}
         </Field>
         {owners.length > 0 && (
           <Field label="Owner">
@@ -140,21 +143,24 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
         </Field>
       </form>
       {notice && (
-        <div className={notice.kind === 'ok' ? 'alert alert--success' : 'alert alert--error'} role={notice.kind === 'ok' ? 'status' : 'alert'}>
+        <div
+          className={notice.kind === 'ok' ? 'alert alert--success' : 'alert alert--error'}
+          role={notice.kind === 'ok' ? 'status' : 'alert'}
+        >
           {notice.text}
         </div>
       )}
-      {first.loading && items.length === 0 ? (
+      {keys.loading && keys.items.length === 0 ? (
         <Loading label="Loading keys…" />
-      ) : first.error ? (
-        <ErrorBox error={first.error} onRetry={first.reload} />
-      ) : items.length === 0 ? (
+      ) : keys.error ? (
+        <ErrorBox error={keys.error} onRetry={keys.reload} />
+      ) : keys.items.length === 0 ? (
         <EmptyState title="No keys match">
           <p>Keys appear here as soon as anyone in the organization creates one.</p>
         </EmptyState>
       ) : (
         <div className="table-wrap">
-          <table className="table" aria-busy={first.loading}>
+          <table className="table" aria-busy={keys.loading}>
             <caption className="visually-hidden">Organization API keys</caption>
             <thead>
               <tr>
@@ -171,7 +177,7 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
               </tr>
             </thead>
             <tbody>
-              {items.map((k) => (
+              {keys.items.map((k) => (
                 <tr key={k.id}>
                   <td data-label="Name">
                     <div>
@@ -181,7 +187,10 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
                       </div>
                       {/* Going to the key's pages sits with its name; the actions column keeps the state changes. */}
                       <div className="small key-links">
-                        <Link to={`/api-keys/${k.id}/edit`} aria-label={`${k.status === 'REVOKED' ? 'View' : 'Edit'} ${k.name}`}>
+                        <Link
+                          to={`/api-keys/${k.id}/edit`}
+                          aria-label={`${k.status === 'REVOKED' ? 'View' : 'Edit'} ${k.name}`}
+                        >
                           {k.status === 'REVOKED' ? 'View' : 'Edit'}
                         </Link>
                         <Link to={`/api-keys/${k.id}/usage`} aria-label={`Usage of ${k.name}`}>
@@ -200,26 +209,46 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
                   </td>
                   <td className="actions-cell">
                     <div className="row-actions">
-                    {(k.status === 'ACTIVE' || k.status === 'DISABLED') && (
-                      <button type="button" className="button button--small" onClick={() => toggle(k)} aria-label={`${k.status === 'DISABLED' ? 'Enable' : 'Disable'} ${k.name}`}>
-                        {k.status === 'DISABLED' ? 'Enable' : 'Disable'}
-                      </button>
-                    )}
-                    {k.status === 'ACTIVE' && (
-                      <button type="button" className="button button--small" onClick={() => setDialog({ kind: 'rotate', key: k })} aria-label={`Rotate ${k.name}`}>
-                        Rotate
-                      </button>
-                    )}
-                    {k.status === 'OWNER_INACTIVE' && (
-                      <button type="button" className="button button--small" onClick={() => setDialog({ kind: 'transfer', key: k })} aria-label={`Transfer ${k.name}`}>
-                        Transfer
-                      </button>
-                    )}
-                    {k.status !== 'REVOKED' && (
-                      <button type="button" className="button button--small button--danger" onClick={() => setDialog({ kind: 'revoke', key: k })} aria-label={`Revoke ${k.name}`}>
-                        Revoke
-                      </button>
-                    )}
+                      {(k.status === 'ACTIVE' || k.status === 'DISABLED') && (
+                        <button
+                          type="button"
+                          className="button button--small"
+                          onClick={() => toggle(k)}
+                          aria-label={`${k.status === 'DISABLED' ? 'Enable' : 'Disable'} ${k.name}`}
+                        >
+                          {k.status === 'DISABLED' ? 'Enable' : 'Disable'}
+                        </button>
+                      )}
+                      {k.status === 'ACTIVE' && (
+                        <button
+                          type="button"
+                          className="button button--small"
+                          onClick={() => setDialog({ kind: 'rotate', key: k })}
+                          aria-label={`Rotate ${k.name}`}
+                        >
+                          Rotate
+                        </button>
+                      )}
+                      {k.status === 'OWNER_INACTIVE' && (
+                        <button
+                          type="button"
+                          className="button button--small"
+                          onClick={() => setDialog({ kind: 'transfer', key: k })}
+                          aria-label={`Transfer ${k.name}`}
+                        >
+                          Transfer
+                        </button>
+                      )}
+                      {k.status !== 'REVOKED' && (
+                        <button
+                          type="button"
+                          className="button button--small button--danger"
+                          onClick={() => setDialog({ kind: 'revoke', key: k })}
+                          aria-label={`Revoke ${k.name}`}
+                        >
+                          Revoke
+                        </button>
+                      )}
                     </div>
                   </td>
                 </tr>
@@ -228,15 +257,13 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
           </table>
         </div>
       )}
-      {next && (
-        <p>
-          <button type="button" className="button" onClick={loadMore}>
-            Load more
-          </button>
-        </p>
+      <LoadMore hasMore={keys.hasMore} error={keys.moreError} onLoad={() => void keys.loadMore()} />
+      {dialog?.kind === 'rotate' && (
+        <RotateDialog apiKey={dialog.key} onClose={() => setDialog(undefined)} onChanged={replace} />
       )}
-      {dialog?.kind === 'rotate' && <RotateDialog apiKey={dialog.key} onClose={() => setDialog(undefined)} onChanged={replace} />}
-      {dialog?.kind === 'revoke' && <RevokeDialog apiKey={dialog.key} onClose={() => setDialog(undefined)} onChanged={replace} />}
+      {dialog?.kind === 'revoke' && (
+        <RevokeDialog apiKey={dialog.key} onClose={() => setDialog(undefined)} onChanged={replace} />
+      )}
       {dialog?.kind === 'transfer' && (
         <TransferDialog apiKey={dialog.key} users={owners} onClose={() => setDialog(undefined)} onChanged={replace} />
       )}

@@ -13,12 +13,36 @@ describe('the audit log', () => {
     const calls = mockApi({
       ...signedInHandlers(),
       'GET /api/v1/users': () =>
-        Response.json({ items: [{ id: ANN, email: 'ann@acme.test', firstName: 'Ann', lastName: 'Lee', kind: 'EMPLOYEE', status: 'ACTIVE', hasPassword: true, createdAt: '2025-01-01T00:00:00Z', accessLevel: { id: ANN, name: 'Account Owner' } }] }),
+        Response.json({
+          items: [
+            {
+              id: ANN,
+              email: 'ann@acme.test',
+              firstName: 'Ann',
+              lastName: 'Lee',
+              kind: 'EMPLOYEE',
+              status: 'ACTIVE',
+              hasPassword: true,
+              createdAt: '2025-01-01T00:00:00Z',
+              accessLevel: { id: ANN, name: 'Account Owner' },
+            },
+          ],
+        }),
       'GET /api/v1/audit-events': (req) =>
         Response.json({
           items: req.search?.includes('action=api-key.revoked')
             ? []
-            : [{ id: '1', occurredAt: '2025-01-01T00:00:00Z', action: 'api-key.created', actorUserId: ANN, actorLabel: 'Ann Lee', targetType: 'api-key', targetId: 'k1' }],
+            : [
+                {
+                  id: '1',
+                  occurredAt: '2025-01-01T00:00:00Z',
+                  action: 'api-key.created',
+                  actorUserId: ANN,
+                  actorLabel: 'Ann Lee',
+                  targetType: 'api-key',
+                  targetId: 'k1',
+                },
+              ],
         }),
     });
     renderApp('/audit');

@@ -1,12 +1,11 @@
-import { useEffect, useRef, useState } from 'react';
-import { EmptyState, ErrorBox, Loading, PageHeader } from '@/components/ui/Feedback';
+import { useState } from 'react';
+import { EmptyState, ErrorBox, LoadMore, Loading, PageHeader } from '@/components/ui/Feedback';
 import { Field } from '@/components/ui/Field';
-import { api, errorMessage, unwrap, type Schemas } from '@/lib/api-client';
+import { api, unwrap } from '@/lib/api-client';
 import { hasPermission, useMe } from '@/lib/auth';
 import { formatDateTime } from '@/lib/format';
 import { useAsync } from '@/lib/use-async';
-
-type AuditEvent = Schemas['AuditEvent'];
+import { useCursorPages } from '@/lib/use-cursor-pages';
 
 // The actions the server records, for the filter (the API filters by exact action).
 const ACTIONS = [
@@ -52,42 +51,26 @@ export function AuditPage() {
   });
   const users = useAsync(
     async (signal) =>
-      hasPermission(me, 'users:read') ? unwrap(await api.GET('/api/v1/users', { params: { query: { limit: 200 } }, signal })).items : [],
+      hasPermission(me, 'users:read')
+        ? unwrap(await api.GET('/api/v1/users', { params: { query: { limit: 200 } }, signal })).items
+        : [],
     [me.user.id],
   );
-  const first = useAsync(
-    async (signal) => unwrap(await api.GET('/api/v1/audit-events', { params: { query: query() }, signal })),
+  const events = useCursorPages(
+    async (after, signal) => unwrap(await api.GET('/api/v1/audit-events', { params: { query: query(after) }, signal })),
     [filters.action, filters.actorUserId],
   );
-  const [items, setItems] = useState<AuditEvent[]>([]);
-  const [next, setNext] = useState<string>();
-  const [moreError, setMoreError] = useState<string>();
-  useEffect(() => {
-    if (first.data) {
-      setItems(first.data.items);
-      setNext(first.data.next);
-    }
-  }, [first.data]);
-  const filtersRef = useRef(filters);
-  filtersRef.current = filters;
-  const loadMore = async () => {
-    try {
-      const asked = filters;
-      const page = unwrap(await api.GET('/api/v1/audit-events', { params: { query: query(next) } }));
-      if (asked !== filtersRef.current) return; // the filters changed meanwhile: this page belongs to the old list
-      setItems((i) => [...i, ...page.items]);
-      setNext(page.next);
-    } catch (e) {
-      setMoreError(errorMessage(e));
-    }
-  };
   return (
     <section className="page" aria-labelledby="page-title">
       <PageHeader title="Audit log">Every security-relevant action, newest first.</PageHeader>
       <form className="filters" role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
         <Field label="Action">
           {(p) => (
-            <select {...p} value={filters.action} onChange={(e) => setFilters((f) => ({ ...f, action: e.target.value }))}>
+            <select
+              {...p}
+              value={filters.action}
+              onChange={(e) => setFilters((f) => ({ ...f, action: e.target.value }))}
+            >
               <option value="">Any</option>
               {ACTIONS.map((a) => (
                 <option key={a} value={a}>
@@ -100,7 +83,11 @@ export function AuditPage() {
         {(users.data?.length ?? 0) > 0 && (
           <Field label="Who">
             {(p) => (
-              <select {...p} value={filters.actorUserId} onChange={(e) => setFilters((f) => ({ ...f, actorUserId: e.target.value }))}>
+              <select
+                {...p}
+                value={filters.actorUserId}
+                onChange={(e) => setFilters((f) => ({ ...f, actorUserId: e.target.value }))}
+              >
                 <option value="">Anyone</option>
                 {users.data!.map((u) => (
                   <option key={u.id} value={u.id}>
@@ -112,12 +99,15 @@ export function AuditPage() {
           </Field>
         )}
       </form>
-      {first.loading ? (
+      {events.loading ? (
         <Loading />
-      ) : first.error ? (
-        <ErrorBox error={first.error} onRetry={first.reload} />
-      ) : items.length === 0 ? (
-        <EmptyState title={filters.action || filters.actorUserId ? 'No events match these filters' : 'Nothing recorded yet'} icon="✎" />
+      ) : events.error ? (
+        <ErrorBox error={events.error} onRetry={events.reload} />
+      ) : events.items.length === 0 ? (
+        <EmptyState
+          title={filters.action || filters.actorUserId ? 'No events match these filters' : 'Nothing recorded yet'}
+          icon="✎"
+        />
       ) : (
         <div className="table-wrap">
           <table className="table">
@@ -132,7 +122,7 @@ export function AuditPage() {
               </tr>
             </thead>
             <tbody>
-              {items.map((e) => (
+              {events.items.map((e) => (
                 <tr key={e.id}>
                   <td data-label="When">{formatDateTime(e.occurredAt)}</td>
                   <td data-label="Who">{e.actorLabel ?? e.actorUserId ?? '—'}</td>
@@ -147,14 +137,7 @@ export function AuditPage() {
           </table>
         </div>
       )}
-      {moreError && <p className="alert alert--error">{moreError}</p>}
-      {next && (
-        <p>
-          <button type="button" className="button" onClick={loadMore}>
-            Load more
-          </button>
-        </p>
-      )}
+      <LoadMore hasMore={events.hasMore} error={events.moreError} onLoad={() => void events.loadMore()} />
     </section>
   );
 }

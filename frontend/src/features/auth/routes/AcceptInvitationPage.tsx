@@ -26,7 +26,7 @@ export function AcceptInvitationPage() {
     setBusy(true);
     try {
       signedIn(unwrap(await api.POST('/api/v1/invitations/accept', { body: { token, password } })));
-      navigate('/', { replace: true });
+      void navigate('/', { replace: true });
     } catch (error) {
       errors.show(error);
       setBusy(false);
@@ -41,7 +41,15 @@ export function AcceptInvitationPage() {
         <form className="form" onSubmit={submit}>
           <FormError message={errors.formError ?? errors.fieldErrors.token} />
           <Field label="New password" required hint="At least 12 characters." error={errors.fieldErrors.password}>
-            {(p) => <input {...p} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
+            {(p) => (
+              <input
+                {...p}
+                type="password"
+                autoComplete="new-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            )}
           </Field>
           <button type="submit" className="button button--primary button--block" disabled={busy}>
             {busy ? 'Saving…' : 'Set password and sign in'}

@@ -17,10 +17,10 @@ export function ConfirmSignUpPage() {
     // once: the token is one-time, and React may run effects twice in development
     if (!token || sent.current) return;
     sent.current = true;
-    (async () => {
+    void (async () => {
       try {
         signedIn(unwrap(await api.POST('/api/v1/signup/confirm', { body: { token } })));
-        navigate('/api-keys', { replace: true });
+        void navigate('/api-keys', { replace: true });
       } catch (e) {
         setError(toApiError(e).message);
       }

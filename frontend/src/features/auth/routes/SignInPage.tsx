@@ -47,7 +47,7 @@ export function SignInPage() {
       }
       if (result.me) {
         signedIn(result.me);
-        navigate(next, { replace: true });
+        void navigate(next, { replace: true });
       }
     } catch (error) {
       errors.show(error);
@@ -66,7 +66,13 @@ export function SignInPage() {
         <FormError message={errors.formError} />
         <Field label="E-mail" required error={errors.fieldErrors.email}>
           {(p) => (
-            <input {...p} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
+            <input
+              {...p}
+              type="email"
+              autoComplete="username"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
           )}
         </Field>
         <Field label="Password" required error={errors.fieldErrors.password}>
@@ -81,7 +87,12 @@ export function SignInPage() {
           )}
         </Field>
         {organizations && (
-          <Field label="Organization" required hint="You belong to several organizations. Choose one." error={errors.fieldErrors.organizationId}>
+          <Field
+            label="Organization"
+            required
+            hint="You belong to several organizations. Choose one."
+            error={errors.fieldErrors.organizationId}
+          >
             {(p) => (
               <select {...p} value={organizationId} onChange={(e) => setOrganizationId(e.target.value)}>
                 {organizations.map((o) => (

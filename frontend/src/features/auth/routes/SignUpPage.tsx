@@ -59,7 +59,7 @@ export function SignUpPage() {
         return;
       }
       signedIn(answer as Schemas['Me']);
-      navigate('/api-keys', { replace: true });
+      void navigate('/api-keys', { replace: true });
     } catch (error) {
       errors.show(error);
       setBusy(false);
@@ -71,7 +71,14 @@ export function SignUpPage() {
       <form onSubmit={submit} className="form">
         <FormError message={errors.formError} />
         <Field label="Organization name" required error={errors.fieldErrors.organizationName}>
-          {(p) => <input {...p} autoComplete="organization" value={values.organizationName} onChange={set('organizationName')} />}
+          {(p) => (
+            <input
+              {...p}
+              autoComplete="organization"
+              value={values.organizationName}
+              onChange={set('organizationName')}
+            />
+          )}
         </Field>
         <div className="form__row">
           <Field label="First name" required error={errors.fieldErrors.firstName}>
@@ -86,7 +93,13 @@ export function SignUpPage() {
         </Field>
         <Field label="Password" required hint="At least 12 characters." error={errors.fieldErrors.password}>
           {(p) => (
-            <input {...p} type="password" autoComplete="new-password" value={values.password} onChange={set('password')} />
+            <input
+              {...p}
+              type="password"
+              autoComplete="new-password"
+              value={values.password}
+              onChange={set('password')}
+            />
           )}
         </Field>
         <button type="submit" className="button button--primary button--block" disabled={busy}>

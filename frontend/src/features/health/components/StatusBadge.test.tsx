@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StatusBadge } from './StatusBadge';
 
 function stubFetch(status: number, body: unknown) {
-  const fetch = vi.fn(
-    async (_request: Request) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }),
+  const fetch = vi.fn((_request: Request) =>
+    Promise.resolve(new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })),
   );
   vi.stubGlobal('fetch', fetch);
   return fetch;
@@ -29,7 +29,10 @@ describe('StatusBadge', () => {
   });
 
   it('says the database is down when the server cannot be reached', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))),
+    );
     render(<StatusBadge />);
     expect(await screen.findByText('Database: down')).toBeInTheDocument();
   });

@@ -10,10 +10,10 @@ export function StatusBadge() {
   useEffect(() => {
     const controller = new AbortController();
     const check = () =>
-      getDatabaseState(controller.signal).then((s) => {
+      void getDatabaseState(controller.signal).then((s) => {
         if (!controller.signal.aborted) setState(s);
       });
-    void check();
+    check();
     const timer = window.setInterval(check, REFRESH_MS);
     return () => {
       controller.abort();

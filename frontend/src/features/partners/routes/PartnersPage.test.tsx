@@ -6,7 +6,14 @@ import { makeMe, mockApi, PARTNERS, problem, renderApp, signedInHandlers } from 
 afterEach(() => vi.unstubAllGlobals());
 
 const MANAGER = makeMe({ permissions: [...makeMe().permissions, 'partners:manage'] });
-const OWN = { id: '00000000-0000-4000-8000-0000000000c2', name: 'Benefits Co', website: 'https://benefits.example', platformWide: false, usualPermissions: ['audit:read'], usualFieldRights: {} };
+const OWN = {
+  id: '00000000-0000-4000-8000-0000000000c2',
+  name: 'Benefits Co',
+  website: 'https://benefits.example',
+  platformWide: false,
+  usualPermissions: ['audit:read'],
+  usualFieldRights: {},
+};
 
 describe('the partner directory', () => {
   it('lists platform-wide and own partners with their usual permissions, and searches', async () => {
@@ -38,7 +45,8 @@ describe('the partner directory', () => {
   it('adds an organization partner with usual permissions chosen by checkboxes', async () => {
     const user = userEvent.setup();
     let items = [...PARTNERS];
-    let answer: ((body: unknown) => Response) | undefined = () => problem(400, "Field 'website' must match ^https?://", 'website');
+    let answer: ((body: unknown) => Response) | undefined = () =>
+      problem(400, "Field 'website' must match ^https?://", 'website');
     const calls = mockApi({
       ...signedInHandlers(MANAGER),
       'GET /api/v1/partners': () => Response.json({ items }),

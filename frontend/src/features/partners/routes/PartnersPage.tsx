@@ -1,24 +1,15 @@
-import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { EmptyState, ErrorBox, Loading, PageHeader } from '@/components/ui/Feedback';
-import { Field, FormError } from '@/components/ui/Field';
-import {
-  createPartner,
-  loadDirectory,
-  type FieldRight,
-  type FieldRights,
-  type Partner,
-  type PartnerWrite,
-  type PermissionCatalog,
-} from '@/features/partners/api/partners';
+import { Field } from '@/components/ui/Field';
+import { loadDirectory, type Partner, type PermissionCatalog } from '@/features/partners/api/partners';
+import { AddPartner } from '@/features/partners/components/AddPartner';
 import { hasPermission, useMe } from '@/lib/auth';
-import { useFormErrors } from '@/lib/form-errors';
+import { RIGHT_LABELS, type FieldRight } from '@/lib/field-rights';
 import { useAsync } from '@/lib/use-async';
 import '@/features/partners/routes/partners.css';
 
 type Scope = 'all' | 'platform' | 'own';
-const RIGHT_LABELS: Record<FieldRight, string> = { NONE: 'None', VIEW: 'View', EDIT: 'Edit' };
-const FIELDS = ['name', 'website', 'contact', 'usualPermissions', 'usualFieldRights'] as const;
 
 /** The partner directory: platform-wide entries and the organization's own, with their usual permissions. */
 export function PartnersPage() {
@@ -32,18 +23,23 @@ export function PartnersPage() {
 
   const partners = directory.data?.partners ?? [];
   const catalog = directory.data?.catalog;
-  const shown = useMemo(() => {
-    const needle = q.trim().toLowerCase();
-    return partners
-      .filter((p) => scope === 'all' || (scope === 'platform') === p.platformWide)
-      .filter((p) => !needle || [p.name, p.website, p.contact].some((s) => s?.toLowerCase().includes(needle)))
-      .sort((a, b) => Number(b.platformWide) - Number(a.platformWide) || a.name.localeCompare(b.name));
-  }, [partners, q, scope]);
+  const needle = q.trim().toLowerCase();
+  const shown = partners
+    .filter((p) => scope === 'all' || (scope === 'platform') === p.platformWide)
+    .filter((p) => !needle || [p.name, p.website, p.contact].some((s) => s?.toLowerCase().includes(needle)))
+    .sort((a, b) => Number(b.platformWide) - Number(a.platformWide) || a.name.localeCompare(b.name));
   const ownCount = partners.filter((p) => !p.platformWide).length;
 
   const addButton =
     canManage && !adding ? (
-      <button type="button" className="button button--primary" onClick={() => { setAdding(true); setNotice(undefined); }}>
+      <button
+        type="button"
+        className="button button--primary"
+        onClick={() => {
+          setAdding(true);
+          setNotice(undefined);
+        }}
+      >
         + Add partner
       </button>
     ) : undefined;
@@ -87,9 +83,22 @@ export function PartnersPage() {
         </EmptyState>
       ) : (
         <>
-          <form className="filters partners__filters" role="search" aria-label="Filter partners" onSubmit={(e) => e.preventDefault()}>
+          <form
+            className="filters partners__filters"
+            role="search"
+            aria-label="Filter partners"
+            onSubmit={(e) => e.preventDefault()}
+          >
             <Field label="Search">
-              {(p) => <input {...p} type="search" placeholder="Name, website or contact" value={q} onChange={(e) => setQ(e.target.value)} />}
+              {(p) => (
+                <input
+                  {...p}
+                  type="search"
+                  placeholder="Name, website or contact"
+                  value={q}
+                  onChange={(e) => setQ(e.target.value)}
+                />
+              )}
             </Field>
             <Field label="Show">
               {(p) => (
@@ -128,8 +137,8 @@ export function PartnersPage() {
         </>
       )}
       <p className="muted small partners__footnote">
-        Keys for a partner are created in <Link to="/api-keys/new">Add New Key</Link>; the partner’s usual permissions are
-        only a starting point, never more than your own access.
+        Keys for a partner are created in <Link to="/api-keys/new">Add New Key</Link>; the partner’s usual permissions
+        are only a starting point, never more than your own access.
       </p>
     </section>
   );
@@ -138,7 +147,10 @@ export function PartnersPage() {
 function PartnerRow({ partner, catalog }: { partner: Partner; catalog: PermissionCatalog }) {
   const titles = new Map(catalog.groups.flatMap((g) => g.permissions.map((p) => [p.name, p.title] as const)));
   const rights = catalog.fields
-    .map((f) => ({ title: f.title, right: (partner.usualFieldRights as Record<string, FieldRight | undefined>)[f.name] }))
+    .map((f) => ({
+      title: f.title,
+      right: (partner.usualFieldRights as Record<string, FieldRight | undefined>)[f.name],
+    }))
     .filter((f): f is { title: string; right: FieldRight } => Boolean(f.right && f.right !== 'NONE'));
   return (
     <tr>
@@ -177,141 +189,11 @@ function PartnerRow({ partner, catalog }: { partner: Partner; catalog: Permissio
         {rights.length === 0 ? (
           <span className="muted">None</span>
         ) : (
-          <span className="small">{rights.map((r) => `${r.title}: ${RIGHT_LABELS[r.right].toLowerCase()}`).join(', ')}</span>
+          <span className="small">
+            {rights.map((r) => `${r.title}: ${RIGHT_LABELS[r.right].toLowerCase()}`).join(', ')}
+          </span>
         )}
       </td>
     </tr>
-  );
-}
-
-function AddPartner({ catalog, onClose, onAdded }: { catalog: PermissionCatalog; onClose: () => void; onAdded: (p: Partner) => void }) {
-  const [v, setV] = useState({ name: '', website: '', contact: '' });
-  const [permissions, setPermissions] = useState<string[]>([]);
-  const [rights, setRights] = useState<Record<string, FieldRight>>({});
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(FIELDS);
-  const headingId = useId();
-  const set = (name: keyof typeof v) => (e: React.ChangeEvent<HTMLInputElement>) => setV((x) => ({ ...x, [name]: e.target.value }));
-  const toggle = (name: string, on: boolean) => {
-    const next = new Set(permissions);
-    if (on) next.add(name);
-    else next.delete(name);
-    setPermissions(catalog.groups.flatMap((g) => g.permissions.map((p) => p.name)).filter((n) => next.has(n)));
-  };
-  const setRight = (field: string, right: FieldRight) =>
-    setRights((r) => {
-      const next = { ...r };
-      if (right === 'NONE') delete next[field];
-      else next[field] = right;
-      return next;
-    });
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    errors.clear();
-    if (!v.name.trim()) {
-      errors.setFieldErrors({ name: 'Give the partner a name.' });
-      return;
-    }
-    const body: PartnerWrite = {
-      name: v.name.trim(),
-      usualPermissions: permissions,
-      usualFieldRights: rights as FieldRights,
-      ...(v.website.trim() ? { website: v.website.trim() } : {}),
-      ...(v.contact.trim() ? { contact: v.contact.trim() } : {}),
-    };
-    setBusy(true);
-    try {
-      onAdded(await createPartner(body));
-    } catch (err) {
-      errors.show(err);
-      setBusy(false);
-    }
-  };
-
-  return (
-    <form className="card form" onSubmit={submit} aria-labelledby={headingId} noValidate>
-      <h2 id={headingId}>Add partner</h2>
-      <FormError message={errors.formError} />
-      <Field label="Name" required error={errors.fieldErrors.name}>
-        {(p) => <input {...p} value={v.name} maxLength={200} onChange={set('name')} autoFocus />}
-      </Field>
-      <div className="form__row">
-        <Field label="Website" error={errors.fieldErrors.website} hint="Starting with https://">
-          {(p) => <input {...p} type="url" inputMode="url" value={v.website} maxLength={300} placeholder="https://" onChange={set('website')} />}
-        </Field>
-        <Field label="Contact" error={errors.fieldErrors.contact} hint="Who to reach there, for example an e-mail address.">
-          {(p) => <input {...p} value={v.contact} maxLength={300} onChange={set('contact')} />}
-        </Field>
-      </div>
-      <fieldset className={errors.fieldErrors.usualPermissions ? 'field field--invalid' : 'field'}>
-        <legend className="field__label">Usual permissions</legend>
-        <p className="field__hint">Pre-selected when someone creates a key for this partner (never beyond their own access).</p>
-        <div className="partners__groups">
-          {catalog.groups.map((group) => (
-            <fieldset key={group.resource} className="perm-group">
-              <legend>{group.title}</legend>
-              <ul className="perm-list">
-                {group.permissions.map((p) => (
-                  <li key={p.name} className="perm">
-                    <label>
-                      <input
-                        type="checkbox"
-                        name="usualPermission"
-                        value={p.name}
-                        checked={permissions.includes(p.name)}
-                        onChange={(e) => toggle(p.name, e.target.checked)}
-                      />
-                      <span className="perm__title">{p.title}</span> <code className="perm__name">{p.name}</code>
-                    </label>
-                  </li>
-                ))}
-              </ul>
-            </fieldset>
-          ))}
-        </div>
-        {errors.fieldErrors.usualPermissions && (
-          <p className="field__error" role="alert">
-            {errors.fieldErrors.usualPermissions}
-          </p>
-        )}
-      </fieldset>
-      <fieldset className={errors.fieldErrors.usualFieldRights ? 'field field--invalid perm-group' : 'field perm-group'}>
-        <legend>Usual field rights on people records</legend>
-        <div className="field-rights">
-          {catalog.fields.map((field) => {
-            const id = `partner-right-${field.name}`;
-            return (
-              <div key={field.name} className="field-right">
-                <label htmlFor={id}>
-                  {field.title}
-                  {field.sensitive && <span className="tag tag--sensitive">Sensitive</span>}
-                </label>
-                <select id={id} value={rights[field.name] ?? 'NONE'} onChange={(e) => setRight(field.name, e.target.value as FieldRight)}>
-                  {(['NONE', 'VIEW', 'EDIT'] as const).map((r) => (
-                    <option key={r} value={r}>
-                      {RIGHT_LABELS[r]}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            );
-          })}
-        </div>
-        {errors.fieldErrors.usualFieldRights && (
-          <p className="field__error" role="alert">
-            {errors.fieldErrors.usualFieldRights}
-          </p>
-        )}
-      </fieldset>
-      <div className="actions">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className="button button--primary" disabled={busy}>
-          {busy ? 'Adding…' : 'Add partner'}
-        </button>
-      </div>
-    </form>
   );
 }

@@ -1,43 +1,33 @@
-import { useEffect, useState } from 'react';
-import { EmptyState, ErrorBox, Loading, PageHeader } from '@/components/ui/Feedback';
-import { api, errorMessage, unwrap, type Schemas } from '@/lib/api-client';
+import { EmptyState, ErrorBox, LoadMore, Loading, PageHeader } from '@/components/ui/Feedback';
+import { api, unwrap } from '@/lib/api-client';
 import { useAsync } from '@/lib/use-async';
-
-type Person = Schemas['Person'];
+import { useCursorPages } from '@/lib/use-cursor-pages';
 
 /** People records with only the fields the server returned (fields the caller may not view are absent). */
 export function PeoplePage() {
-  const first = useAsync(async (signal) => unwrap(await api.GET('/api/v1/people', { params: { query: { limit: 50 } }, signal })), []);
+  const people = useCursorPages(
+    async (after, signal) =>
+      unwrap(
+        await api.GET('/api/v1/people', { params: { query: { limit: 50, ...(after ? { after } : {}) } }, signal }),
+      ),
+    [],
+  );
   const catalog = useAsync(async (signal) => unwrap(await api.GET('/api/v1/permissions', { signal })).fields, []);
-  const [items, setItems] = useState<Person[]>([]);
-  const [next, setNext] = useState<string>();
-  const [moreError, setMoreError] = useState<string>();
-  useEffect(() => {
-    if (first.data) {
-      setItems(first.data.items);
-      setNext(first.data.next);
-    }
-  }, [first.data]);
 
-  const fields = (catalog.data ?? []).filter((f) => items.some((p) => (p as Record<string, unknown>)[f.name] !== undefined));
-  const loadMore = async () => {
-    try {
-      const page = unwrap(await api.GET('/api/v1/people', { params: { query: { limit: 50, after: next } } }));
-      setItems((i) => [...i, ...page.items]);
-      setNext(page.next);
-    } catch (e) {
-      setMoreError(errorMessage(e));
-    }
-  };
+  const fields = (catalog.data ?? []).filter((f) =>
+    people.items.some((p) => (p as Record<string, unknown>)[f.name] !== undefined),
+  );
 
   return (
     <section className="page" aria-labelledby="page-title">
-      <PageHeader title="People">The organization’s people records, showing only the fields your access level may see.</PageHeader>
-      {first.loading ? (
+      <PageHeader title="People">
+        The organization’s people records, showing only the fields your access level may see.
+      </PageHeader>
+      {people.loading ? (
         <Loading />
-      ) : first.error ? (
-        <ErrorBox error={first.error} onRetry={first.reload} />
-      ) : items.length === 0 ? (
+      ) : people.error ? (
+        <ErrorBox error={people.error} onRetry={people.reload} />
+      ) : people.items.length === 0 ? (
         <EmptyState title="No people records yet" icon="☺" />
       ) : (
         <div className="table-wrap">
@@ -53,11 +43,11 @@ export function PeoplePage() {
               </tr>
             </thead>
             <tbody>
-              {items.map((p) => (
+              {people.items.map((p) => (
                 <tr key={p.id}>
                   {fields.map((f) => (
                     <td key={f.name} data-label={f.title}>
-                      {String((p as Record<string, unknown>)[f.name] ?? '—')}
+                      {cell((p as Record<string, unknown>)[f.name])}
                     </td>
                   ))}
                 </tr>
@@ -66,14 +56,14 @@ export function PeoplePage() {
           </table>
         </div>
       )}
-      {moreError && <p className="alert alert--error">{moreError}</p>}
-      {next && (
-        <p>
-          <button type="button" className="button" onClick={loadMore}>
-            Load more
-          </button>
-        </p>
-      )}
+      <LoadMore hasMore={people.hasMore} error={people.moreError} onLoad={() => void people.loadMore()} />
     </section>
   );
+}
+
+/** A person's field as table text: the server sends strings, numbers and booleans; an absent field shows a dash. */
+function cell(value: unknown): string {
+  if (value === undefined || value === null) return '—';
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 }

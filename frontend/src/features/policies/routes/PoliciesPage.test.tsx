@@ -6,7 +6,13 @@ import { makeMe, mockApi, problem, renderApp, signedInHandlers } from '@/testing
 afterEach(() => vi.unstubAllGlobals());
 
 const MANAGER = makeMe({ permissions: [...makeMe().permissions, 'policies:manage'] });
-const POLICIES = { maxKeyLifetimeDays: 90, expiryRequired: false, allowedIpRanges: ['10.0.0.0/8'], rateLimitDefaultPerMinute: null, rateLimitCeilingPerMinute: 1000 };
+const POLICIES = {
+  maxKeyLifetimeDays: 90,
+  expiryRequired: false,
+  allowedIpRanges: ['10.0.0.0/8'],
+  rateLimitDefaultPerMinute: null,
+  rateLimitCeilingPerMinute: 1000,
+};
 
 function handlers(me = MANAGER, put?: (body: unknown) => Response) {
   return {
@@ -22,7 +28,9 @@ describe('the organization policies form', () => {
   it('shows the server’s CIDR error next to the row it names, matched by the quoted value when the field has no index', async () => {
     const user = userEvent.setup();
     const calls = mockApi(
-      handlers(MANAGER, () => problem(400, "Field 'allowedIpRanges': '10.0.0.0/33' has a prefix length outside 0-32", 'allowedIpRanges')),
+      handlers(MANAGER, () =>
+        problem(400, "Field 'allowedIpRanges': '10.0.0.0/33' has a prefix length outside 0-32", 'allowedIpRanges'),
+      ),
     );
     renderApp('/settings/policies');
     await user.click(await screen.findByRole('button', { name: '+ Add IP range' }));
@@ -41,7 +49,9 @@ describe('the organization policies form', () => {
 
   it('maps an indexed field ("allowedIpRanges.1") to the second row sent, skipping blank rows', async () => {
     const user = userEvent.setup();
-    const calls = mockApi(handlers(MANAGER, () => problem(400, "Field 'allowedIpRanges.1' has the wrong format", 'allowedIpRanges.1')));
+    const calls = mockApi(
+      handlers(MANAGER, () => problem(400, "Field 'allowedIpRanges.1' has the wrong format", 'allowedIpRanges.1')),
+    );
     renderApp('/settings/policies');
     await user.click(await screen.findByRole('button', { name: '+ Add IP range' }));
     await user.click(screen.getByRole('button', { name: '+ Add IP range' }));
@@ -51,7 +61,9 @@ describe('the organization policies form', () => {
     const third = screen.getByLabelText('IP range 3');
     await waitFor(() => expect(third).toHaveAttribute('aria-invalid', 'true'));
     expect(screen.getByLabelText('IP range 2')).not.toHaveAttribute('aria-invalid');
-    expect(calls.find((c) => c.method === 'PUT')!.body).toMatchObject({ allowedIpRanges: ['10.0.0.0/8', 'not-a-range'] });
+    expect(calls.find((c) => c.method === 'PUT')!.body).toMatchObject({
+      allowedIpRanges: ['10.0.0.0/8', 'not-a-range'],
+    });
 
     // Removing a row takes it out of what is sent.
     await user.click(screen.getByRole('button', { name: 'Remove IP range 3' }));
@@ -65,7 +77,9 @@ describe('the organization policies form', () => {
     renderApp('/settings/policies');
     const def = await screen.findByLabelText('Default requests per minute');
     await user.type(def, '5000');
-    expect(screen.getByText(/is above the ceiling/)).toHaveTextContent(/default \(5,000 per minute\) is above the ceiling \(1,000 per minute\)/);
+    expect(screen.getByText(/is above the ceiling/)).toHaveTextContent(
+      /default \(5,000 per minute\) is above the ceiling \(1,000 per minute\)/,
+    );
     await user.clear(def);
     await user.type(def, '600');
     expect(screen.queryByText(/is above the ceiling/)).toBeNull();
@@ -89,7 +103,9 @@ describe('the organization policies form', () => {
 
   it('shows a scalar field’s error next to its field', async () => {
     const user = userEvent.setup();
-    mockApi(handlers(MANAGER, () => problem(400, "Field 'maxKeyLifetimeDays' must be at most 3650", 'maxKeyLifetimeDays')));
+    mockApi(
+      handlers(MANAGER, () => problem(400, "Field 'maxKeyLifetimeDays' must be at most 3650", 'maxKeyLifetimeDays')),
+    );
     renderApp('/settings/policies');
     const days = await screen.findByLabelText('Maximum key lifetime (days)');
     await user.clear(days);

@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { ErrorBox, Loading, PageHeader } from '@/components/ui/Feedback';
-import { Field, FormError } from '@/components/ui/Field';
+import { FormError, NumberField } from '@/components/ui/Field';
 import { LeaveConfirm } from '@/components/ui/LeaveConfirm';
 import { loadPolicies, savePolicies, type Policies } from '@/features/policies/api/policies';
 import { ApiError, errorMessage } from '@/lib/api-client';
@@ -21,7 +21,13 @@ type Form = {
 type Errors = { fields: Record<string, string>; rows: Record<number, string>; ranges?: string; form?: string };
 
 const NO_ERRORS: Errors = { fields: {}, rows: {} };
-const SCALAR_FIELDS = ['maxKeyLifetimeDays', 'expiryRequired', 'rateLimitDefaultPerMinute', 'rateLimitCeilingPerMinute', 'maxKeysPerUser'];
+const SCALAR_FIELDS = [
+  'maxKeyLifetimeDays',
+  'expiryRequired',
+  'rateLimitDefaultPerMinute',
+  'rateLimitCeilingPerMinute',
+  'maxKeysPerUser',
+];
 const LABELS: Record<keyof Policies, string> = {
   maxKeyLifetimeDays: 'maximum key lifetime',
   expiryRequired: 'expiry required',
@@ -69,7 +75,14 @@ function toForm(p: Policies): Form {
 
 /** What the form means, for comparing: blank rows and surrounding spaces do not count as changes. */
 function meaning(f: Form) {
-  return JSON.stringify([f.maxDays.trim(), f.expiryRequired, f.ranges.map((r) => r.value.trim()).filter(Boolean), f.rateDefault.trim(), f.rateCeiling.trim(), f.maxKeys.trim()]);
+  return JSON.stringify([
+    f.maxDays.trim(),
+    f.expiryRequired,
+    f.ranges.map((r) => r.value.trim()).filter(Boolean),
+    f.rateDefault.trim(),
+    f.rateCeiling.trim(),
+    f.maxKeys.trim(),
+  ]);
 }
 
 const number = (s: string) => (s.trim() === '' ? null : Number(s));
@@ -133,7 +146,10 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
       );
       setNotice(
         differing.length
-          ? { kind: 'warning', text: `Policies saved, but the server kept other values for: ${differing.map((k) => LABELS[k]).join(', ')}. The form shows what it kept.` }
+          ? {
+              kind: 'warning',
+              text: `Policies saved, but the server kept other values for: ${differing.map((k) => LABELS[k]).join(', ')}. The form shows what it kept.`,
+            }
           : { kind: 'ok', text: 'Policies saved. They apply to every key created, changed or rotated from now on.' },
       );
     } catch (error) {
@@ -156,25 +172,16 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
         <section className="policy-section" aria-labelledby="policy-lifetime">
           <h2 id="policy-lifetime">Key lifetime</h2>
           <div className="form__row">
-            <Field
+            <NumberField
               label="Maximum key lifetime (days)"
               error={errors.fields.maxKeyLifetimeDays}
               hint="Empty: keys may live as long as their creator chooses. At most 3650 days."
-            >
-              {(p) => (
-                <input
-                  {...p}
-                  type="number"
-                  inputMode="numeric"
-                  min={1}
-                  max={3650}
-                  step={1}
-                  placeholder="No limit"
-                  value={form.maxDays}
-                  onChange={(e) => update({ maxDays: e.target.value })}
-                />
-              )}
-            </Field>
+              min={1}
+              max={3650}
+              placeholder="No limit"
+              value={form.maxDays}
+              onChange={(v) => update({ maxDays: v })}
+            />
             <div className="field policies__check">
               <label className="checkbox">
                 <input
@@ -235,7 +242,12 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
                         onChange={(e) => setRange(r.id, e.target.value)}
                       />
                       {canManage && (
-                        <button type="button" className="button" onClick={() => removeRange(r.id)} aria-label={`Remove IP range ${i + 1}`}>
+                        <button
+                          type="button"
+                          className="button"
+                          onClick={() => removeRange(r.id)}
+                          aria-label={`Remove IP range ${i + 1}`}
+                        >
                           Remove
                         </button>
                       )}
@@ -267,47 +279,30 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
         <section className="policy-section" aria-labelledby="policy-rates">
           <h2 id="policy-rates">Rate limits</h2>
           <div className="form__row">
-            <Field
+            <NumberField
               label="Default requests per minute"
               error={errors.fields.rateLimitDefaultPerMinute}
               hint="For keys without their own limit. Empty: each API type's own default."
-            >
-              {(p) => (
-                <input
-                  {...p}
-                  type="number"
-                  inputMode="numeric"
-                  min={1}
-                  step={1}
-                  placeholder="API type default"
-                  value={form.rateDefault}
-                  onChange={(e) => update({ rateDefault: e.target.value })}
-                />
-              )}
-            </Field>
-            <Field
+              min={1}
+              placeholder="API type default"
+              value={form.rateDefault}
+              onChange={(v) => update({ rateDefault: v })}
+            />
+            <NumberField
               label="Ceiling: requests per minute"
               error={errors.fields.rateLimitCeilingPerMinute}
               hint="No key may make more requests per minute than this. Empty: no ceiling."
-            >
-              {(p) => (
-                <input
-                  {...p}
-                  type="number"
-                  inputMode="numeric"
-                  min={1}
-                  step={1}
-                  placeholder="No ceiling"
-                  value={form.rateCeiling}
-                  onChange={(e) => update({ rateCeiling: e.target.value })}
-                />
-              )}
-            </Field>
+              min={1}
+              placeholder="No ceiling"
+              value={form.rateCeiling}
+              onChange={(v) => update({ rateCeiling: v })}
+            />
           </div>
           {defaultAboveCeiling && (
             <p className="alert alert--warning policies__warning" role="status">
-              The default ({rateDefault?.toLocaleString()} per minute) is above the ceiling ({rateCeiling?.toLocaleString()}{' '}
-              per minute): keys would be held to the ceiling. Lower the default or raise the ceiling.
+              The default ({rateDefault?.toLocaleString()} per minute) is above the ceiling (
+              {rateCeiling?.toLocaleString()} per minute): keys would be held to the ceiling. Lower the default or raise
+              the ceiling.
             </p>
           )}
         </section>
@@ -315,25 +310,16 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
         <section className="policy-section" aria-labelledby="policy-key-count">
           <h2 id="policy-key-count">Keys per user</h2>
           <div className="form__row">
-            <Field
+            <NumberField
               label="Maximum keys per user"
               error={errors.fields.maxKeysPerUser}
               hint="Keys one user may hold (revoked keys do not count); each key has its own rate limit. Default 1,000."
-            >
-              {(p) => (
-                <input
-                  {...p}
-                  type="number"
-                  inputMode="numeric"
-                  min={1}
-                  max={1000000}
-                  step={1}
-                  placeholder="1000"
-                  value={form.maxKeys}
-                  onChange={(e) => update({ maxKeys: e.target.value })}
-                />
-              )}
-            </Field>
+              min={1}
+              max={1000000}
+              placeholder="1000"
+              value={form.maxKeys}
+              onChange={(v) => update({ maxKeys: v })}
+            />
           </div>
         </section>
       </fieldset>
@@ -346,7 +332,15 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
       {canManage && (
         <div className="actions">
           {dirty && <span className="muted small policies__unsaved">Unsaved changes</span>}
-          <button type="button" className="button" disabled={!dirty || busy} onClick={() => { setForm(saved); setErrors(NO_ERRORS); }}>
+          <button
+            type="button"
+            className="button"
+            disabled={!dirty || busy}
+            onClick={() => {
+              setForm(saved);
+              setErrors(NO_ERRORS);
+            }}
+          >
             Discard changes
           </button>
           <button type="submit" className="button button--primary" disabled={!dirty || busy}>

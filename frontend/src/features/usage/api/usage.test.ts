@@ -13,7 +13,11 @@ describe('rangeQuery', () => {
   });
 
   it('asks for 7 and 30 whole UTC days ending with today', () => {
-    expect(rangeQuery(rangeById('7d'), NOW)).toEqual({ from: '2025-03-04T00:00:00.000Z', to: '2025-03-11T00:00:00.000Z', granularity: 'day' });
+    expect(rangeQuery(rangeById('7d'), NOW)).toEqual({
+      from: '2025-03-04T00:00:00.000Z',
+      to: '2025-03-11T00:00:00.000Z',
+      granularity: 'day',
+    });
     expect(rangeQuery(rangeById('30d'), NOW).from).toBe('2025-02-09T00:00:00.000Z');
   });
 

@@ -38,7 +38,14 @@ export function rangeQuery(range: Range, now = Date.now()): { from: string; to: 
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), granularity: range.granularity };
 }
 
-export type Point = { start: number; allowed: number; denied: number; rateLimited: number; invalid: number; total: number };
+export type Point = {
+  start: number;
+  allowed: number;
+  denied: number;
+  rateLimited: number;
+  invalid: number;
+  total: number;
+};
 
 /** Every bucket of the range, in order, with zeros where the server had no rows (it only answers buckets with usage). */
 export function fillBuckets(usage: Usage): Point[] {
@@ -84,10 +91,22 @@ export function totalsOf(usage: Usage): Totals {
 }
 
 const hourLabel = new Intl.DateTimeFormat(undefined, { hour: 'numeric' });
-const hourLong = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const hourLong = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 // Day buckets are UTC days: label them as such so a day never shows under its neighbour's date.
 const dayLabel = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
-const dayLong = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const dayLong = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 
 export function bucketLabel(start: number, g: Granularity, long = false): string {
   if (g === 'hour') return (long ? hourLong : hourLabel).format(start);
@@ -108,7 +127,9 @@ export async function getOrganizationUsage(range: Range, signal?: AbortSignal): 
 }
 
 export async function getKeyUsage(keyId: string, range: Range, signal?: AbortSignal): Promise<Usage> {
-  return unwrap(await api.GET('/api/v1/api-keys/{keyId}/usage', { params: { path: { keyId }, query: rangeQuery(range) }, signal }));
+  return unwrap(
+    await api.GET('/api/v1/api-keys/{keyId}/usage', { params: { path: { keyId }, query: rangeQuery(range) }, signal }),
+  );
 }
 
 export async function getKey(keyId: string, signal?: AbortSignal): Promise<Schemas['ApiKey']> {

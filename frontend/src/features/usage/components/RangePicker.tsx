@@ -7,7 +7,13 @@ export function RangePicker({ value, onChange }: { value: RangeId; onChange: (id
       <legend className="visually-hidden">Range</legend>
       {RANGES.map((r) => (
         <label key={r.id} className="range-picker__option">
-          <input type="radio" name="usage-range" value={r.id} checked={value === r.id} onChange={() => onChange(r.id)} />
+          <input
+            type="radio"
+            name="usage-range"
+            value={r.id}
+            checked={value === r.id}
+            onChange={() => onChange(r.id)}
+          />
           {/* The long label on wide screens, the short one on phones: only the visible one names the radio. */}
           <span>
             <span className="range-picker__long">

@@ -1,6 +1,14 @@
 import { useId, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
-import { bucketLabel, formatCount, OUTCOMES, type Granularity, type Point, type Range, type Totals } from '@/features/usage/api/usage';
+import {
+  bucketLabel,
+  formatCount,
+  OUTCOMES,
+  type Granularity,
+  type Point,
+  type Range,
+  type Totals,
+} from '@/features/usage/api/usage';
 
 type Props = { points: Point[]; granularity: Granularity; range: Range; totals: Totals; subject: string };
 
@@ -17,7 +25,9 @@ export function UsageChart({ points, granularity, range, totals, subject }: Prop
   const summary =
     `Stacked bar chart of ${subject} requests per ${unit}, ${range.label.toLowerCase()}: ` +
     OUTCOMES.map((o) => `${formatCount(totals[o.key])} ${o.label.toLowerCase()}`).join(', ') +
-    (busiest ? `. Busiest ${unit}: ${bucketLabel(busiest.start, granularity, true)} with ${formatCount(busiest.total)}` : '') +
+    (busiest
+      ? `. Busiest ${unit}: ${bucketLabel(busiest.start, granularity, true)} with ${formatCount(busiest.total)}`
+      : '') +
     '. Every value is in the data table.';
 
   return (
@@ -45,17 +55,31 @@ export function UsageChart({ points, granularity, range, totals, subject }: Prop
         >
           <CartesianGrid vertical={false} stroke="#e5e7eb" />
           <XAxis dataKey="label" tick={{ fill: '#4b5563', fontSize: 12 }} tickLine={false} minTickGap={16} />
-          <YAxis allowDecimals={false} tick={{ fill: '#4b5563', fontSize: 12 }} tickLine={false} axisLine={false} width={44} />
+          <YAxis
+            allowDecimals={false}
+            tick={{ fill: '#4b5563', fontSize: 12 }}
+            tickLine={false}
+            axisLine={false}
+            width={44}
+          />
           <Tooltip
             cursor={{ fill: 'rgb(37 99 235 / 0.08)' }}
             labelFormatter={(_, payload) => {
-              const start = payload?.[0]?.payload?.start;
+              // recharts types a point's data as any: it is one of our buckets
+              const start = (payload?.[0]?.payload as { start?: unknown } | undefined)?.start;
               return typeof start === 'number' ? bucketLabel(start, granularity, true) : '';
             }}
             formatter={(value) => formatCount(Number(value))}
           />
           {OUTCOMES.map((o) => (
-            <Bar key={o.key} dataKey={o.key} name={o.label} stackId="outcome" fill={o.color} isAnimationActive={false} />
+            <Bar
+              key={o.key}
+              dataKey={o.key}
+              name={o.label}
+              stackId="outcome"
+              fill={o.color}
+              isAnimationActive={false}
+            />
           ))}
         </BarChart>
       </div>

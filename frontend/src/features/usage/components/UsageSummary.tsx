@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { formatCount, OUTCOMES, percent, type Totals, type Usage } from '@/features/usage/api/usage';
 
@@ -26,72 +27,76 @@ export function UsageTotals({ totals }: { totals: Totals }) {
 
 /** Requests per operation (every outcome counted), largest first, with a bar for its share. */
 export function OperationsBreakdown({ operations }: { operations: Usage['operations'] }) {
-  const total = operations.reduce((sum, o) => sum + o.count, 0);
-  const max = operations[0]?.count ?? 0;
   return (
-    <section className="card usage-section" aria-labelledby="usage-operations">
-      <h2 id="usage-operations">Operations</h2>
-      {operations.length === 0 ? (
-        <p className="muted">No operations were called in this range.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="visually-hidden">Requests per operation</caption>
-            <thead>
-              <tr>
-                <th scope="col">Operation</th>
-                <th scope="col">Requests</th>
-                <th scope="col">Share</th>
-              </tr>
-            </thead>
-            <tbody>
-              {operations.map((o) => (
-                <tr key={o.operation}>
-                  <td data-label="Operation">
-                    <code>{o.operation}</code>
-                  </td>
-                  <td data-label="Requests">{formatCount(o.count)}</td>
-                  <td data-label="Share">
-                    <ShareBar value={o.count} max={max} label={percent(o.count, total)} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
+    <ShareTable
+      id="usage-operations"
+      title="Operations"
+      empty="No operations were called in this range."
+      caption="Requests per operation"
+      column="Operation"
+      total={operations.reduce((sum, o) => sum + o.count, 0)}
+      rows={operations.map((o) => ({ id: o.operation, label: <code>{o.operation}</code>, count: o.count }))}
+    />
   );
 }
 
 /** The organization's busiest keys in the range, each linking to its own usage. */
 export function TopKeys({ keys, total }: { keys: NonNullable<Usage['topKeys']>; total: number }) {
-  const max = keys[0]?.count ?? 0;
   return (
-    <section className="card usage-section" aria-labelledby="usage-top-keys">
-      <h2 id="usage-top-keys">Top keys</h2>
-      {keys.length === 0 ? (
-        <p className="muted">No key was used in this range.</p>
+    <ShareTable
+      id="usage-top-keys"
+      title="Top keys"
+      empty="No key was used in this range."
+      caption="The busiest keys in this range"
+      column="Key"
+      total={total}
+      rows={keys.map((k) => ({
+        id: k.keyId,
+        label: <Link to={`/api-keys/${k.keyId}/usage`}>{k.name}</Link>,
+        count: k.count,
+      }))}
+    />
+  );
+}
+
+type ShareTableProps = {
+  id: string;
+  title: string;
+  empty: string;
+  caption: string;
+  /** The first column's header: what each row counts. */
+  column: string;
+  total: number;
+  /** Largest first: the first row's bar is full. */
+  rows: { id: string; label: ReactNode; count: number }[];
+};
+
+/** A card with a table of counts, each with its share of the total as a bar. */
+function ShareTable({ id, title, empty, caption, column, total, rows }: ShareTableProps) {
+  const max = rows[0]?.count ?? 0;
+  return (
+    <section className="card usage-section" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {rows.length === 0 ? (
+        <p className="muted">{empty}</p>
       ) : (
         <div className="table-wrap">
           <table className="table">
-            <caption className="visually-hidden">The busiest keys in this range</caption>
+            <caption className="visually-hidden">{caption}</caption>
             <thead>
               <tr>
-                <th scope="col">Key</th>
+                <th scope="col">{column}</th>
                 <th scope="col">Requests</th>
                 <th scope="col">Share</th>
               </tr>
             </thead>
             <tbody>
-              {keys.map((k) => (
-                <tr key={k.keyId}>
-                  <td data-label="Key">
-                    <Link to={`/api-keys/${k.keyId}/usage`}>{k.name}</Link>
-                  </td>
-                  <td data-label="Requests">{formatCount(k.count)}</td>
+              {rows.map((r) => (
+                <tr key={r.id}>
+                  <td data-label={column}>{r.label}</td>
+                  <td data-label="Requests">{formatCount(r.count)}</td>
                   <td data-label="Share">
-                    <ShareBar value={k.count} max={max} label={percent(k.count, total)} />
+                    <ShareBar value={r.count} max={max} label={percent(r.count, total)} />
                   </td>
                 </tr>
               ))}

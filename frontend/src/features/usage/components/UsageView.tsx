@@ -59,7 +59,13 @@ export function UsageView({ usage, range, onRange, subject, empty }: Props) {
             </EmptyState>
           ) : (
             <>
-              <UsageChart points={fillBuckets(data)} granularity={data.granularity} range={range} totals={totals} subject={subject} />
+              <UsageChart
+                points={fillBuckets(data)}
+                granularity={data.granularity}
+                range={range}
+                totals={totals}
+                subject={subject}
+              />
               <div className="usage-columns">
                 <OperationsBreakdown operations={data.operations} />
                 {data.topKeys && <TopKeys keys={data.topKeys} total={totals.total} />}

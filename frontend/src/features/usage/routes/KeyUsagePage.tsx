@@ -46,8 +46,8 @@ export function KeyUsagePage() {
             subject="this key’s"
             empty={
               <p>
-                Calls made with this key appear here within about a minute — see the <a href="/docs/">API docs at /docs/</a>{' '}
-                for how to send it (HTTP Basic or Bearer).
+                Calls made with this key appear here within about a minute — see the{' '}
+                <a href="/docs/">API docs at /docs/</a> for how to send it (HTTP Basic or Bearer).
               </p>
             }
           />

@@ -42,7 +42,8 @@ describe('organization usage', () => {
     const last = () => seen[seen.length - 1]!;
     mockApi({
       ...signedInHandlers(),
-      'GET /api/v1/usage': () => Response.json(usageFor(last(), { topKeys: [{ keyId: KEY_ID, name: 'Payroll sync', count: 50 }] })),
+      'GET /api/v1/usage': () =>
+        Response.json(usageFor(last(), { topKeys: [{ keyId: KEY_ID, name: 'Payroll sync', count: 50 }] })),
     });
     // mockApi records paths only: keep each usage call's query too.
     const mocked = globalThis.fetch;
@@ -60,7 +61,11 @@ describe('organization usage', () => {
     expect(total('Allowed')).toHaveTextContent('40 80%');
     expect(total('Rate-limited')).toHaveTextContent('5 10%');
 
-    expect(screen.getByRole('img', { name: /Stacked bar chart of the organization’s requests per hour, last 24 hours: 40 allowed, 3 denied, 5 rate-limited, 2 invalid/ })).toBeInTheDocument();
+    expect(
+      screen.getByRole('img', {
+        name: /Stacked bar chart of the organization’s requests per hour, last 24 hours: 40 allowed, 3 denied, 5 rate-limited, 2 invalid/,
+      }),
+    ).toBeInTheDocument();
     const table = screen.getByRole('table', { name: /requests per hour/ });
     expect(within(table).getAllByRole('row')).toHaveLength(25);
     const toggle = screen.getByRole('button', { name: 'Show data table' });
@@ -71,7 +76,10 @@ describe('organization usage', () => {
     const ops = screen.getByRole('table', { name: 'Requests per operation' });
     expect(within(ops).getAllByRole('row')[1]).toHaveTextContent('listPeople4590%');
     const top = screen.getByRole('table', { name: /busiest keys/ });
-    expect(within(top).getByRole('link', { name: 'Payroll sync' })).toHaveAttribute('href', `/api-keys/${KEY_ID}/usage`);
+    expect(within(top).getByRole('link', { name: 'Payroll sync' })).toHaveAttribute(
+      'href',
+      `/api-keys/${KEY_ID}/usage`,
+    );
 
     expect(seen[0]!.get('granularity')).toBe('hour');
     await userEvent.click(screen.getByRole('radio', { name: /Last 7 days/ }));
@@ -86,7 +94,14 @@ describe('organization usage', () => {
     mockApi({
       ...signedInHandlers(),
       'GET /api/v1/usage': () =>
-        Response.json({ from: '2025-01-01T00:00:00Z', to: '2025-01-02T00:00:00Z', granularity: 'hour', buckets: [], operations: [], topKeys: [] }),
+        Response.json({
+          from: '2025-01-01T00:00:00Z',
+          to: '2025-01-02T00:00:00Z',
+          granularity: 'hour',
+          buckets: [],
+          operations: [],
+          topKeys: [],
+        }),
     });
     renderApp('/usage');
     expect(await screen.findByText('No requests in this range')).toBeInTheDocument();
@@ -102,7 +117,10 @@ describe('organization usage', () => {
   });
 
   it('shows the problem when the server refuses, with a way to retry', async () => {
-    mockApi({ ...signedInHandlers(), 'GET /api/v1/usage': () => problem(400, 'The range may span at most 400 days', 'from') });
+    mockApi({
+      ...signedInHandlers(),
+      'GET /api/v1/usage': () => problem(400, 'The range may span at most 400 days', 'from'),
+    });
     renderApp('/usage');
     expect(await screen.findByRole('alert')).toHaveTextContent('The range may span at most 400 days');
     expect(screen.getByRole('button', { name: 'Try again' })).toBeInTheDocument();
@@ -148,7 +166,13 @@ describe('one key’s usage', () => {
       ...signedInHandlers(makeMe({ permissions: ['keys:create-own'] })),
       [`GET /api/v1/api-keys/${KEY_ID}`]: () => Response.json(apiKey()),
       [`GET /api/v1/api-keys/${KEY_ID}/usage`]: () =>
-        Response.json({ from: '2025-01-01T00:00:00Z', to: '2025-01-02T00:00:00Z', granularity: 'hour', buckets: [], operations: [] }),
+        Response.json({
+          from: '2025-01-01T00:00:00Z',
+          to: '2025-01-02T00:00:00Z',
+          granularity: 'hour',
+          buckets: [],
+          operations: [],
+        }),
     });
     renderApp(`/api-keys/${KEY_ID}/usage`);
     expect(await screen.findByText(/Calls made with this key appear here within about a minute/)).toBeInTheDocument();

@@ -14,8 +14,8 @@ export function UsagePage() {
         <PageHeader title="Usage" />
         <EmptyState title="Not available" icon="🔒">
           <p>
-            The organization’s usage needs the “Manage ALL organization API credentials” permission. The usage of your own
-            keys is on each key’s page under <Link to="/api-keys">API Keys</Link>.
+            The organization’s usage needs the “Manage ALL organization API credentials” permission. The usage of your
+            own keys is on each key’s page under <Link to="/api-keys">API Keys</Link>.
           </p>
         </EmptyState>
       </section>
@@ -30,8 +30,8 @@ function OrganizationUsage() {
   return (
     <section className="page" aria-labelledby="page-title">
       <PageHeader title="Usage">
-        Requests made with the organization’s API keys, by outcome. Counts are written behind, so the last few seconds may
-        not show yet.
+        Requests made with the organization’s API keys, by outcome. Counts are written behind, so the last few seconds
+        may not show yet.
       </PageHeader>
       <UsageView
         usage={usage}

@@ -40,12 +40,14 @@ const RANK = { NONE: 0, VIEW: 1, EDIT: 2 } as const;
  * undefined when they can.
  */
 export function whyNotAssignable(level: AccessLevel, me: Me): string | undefined {
-  if (level.builtin === 'ACCOUNT_OWNER' && me.user.accessLevel.builtin !== 'ACCOUNT_OWNER') return 'only an Account Owner may give it';
+  if (level.builtin === 'ACCOUNT_OWNER' && me.user.accessLevel.builtin !== 'ACCOUNT_OWNER')
+    return 'only an Account Owner may give it';
   const beyond =
     level.permissions.some((p) => !me.permissions.includes(p)) ||
     (level.recordScope === 'ALL' && me.recordScope !== 'ALL') ||
     Object.entries(level.fieldRights).some(
-      ([f, r]) => RANK[r ?? 'NONE'] > RANK[(me.fieldRights as Record<string, keyof typeof RANK | undefined>)[f] ?? 'NONE'],
+      ([f, r]) =>
+        RANK[r ?? 'NONE'] > RANK[(me.fieldRights as Record<string, keyof typeof RANK | undefined>)[f] ?? 'NONE'],
     );
   return beyond ? 'beyond your own rights' : undefined;
 }

@@ -10,7 +10,10 @@ const BOB_ID = '00000000-0000-4000-8000-000000000002';
 const EMPLOYEE_ID = '00000000-0000-4000-8000-0000000000f1';
 const PAYROLL_ID = '00000000-0000-4000-8000-0000000000f2';
 const AUDITOR_ID = '00000000-0000-4000-8000-0000000000f3';
-const LINK = { url: 'http://localhost/accept-invitation#token=abcdefghijklmnopqrstuvwxyz', expiresAt: '2030-01-02T03:04:05Z' };
+const LINK = {
+  url: 'http://localhost/accept-invitation#token=abcdefghijklmnopqrstuvwxyz',
+  expiresAt: '2030-01-02T03:04:05Z',
+};
 
 const levelOf = (id: string, name: string, extra: Partial<Schemas['AccessLevel']> = {}): Schemas['AccessLevel'] => ({
   id,
@@ -96,7 +99,10 @@ describe('the users page', () => {
 
   it('issues a password-reset link to copy', async () => {
     const user = userEvent.setup();
-    const calls = mockApi({ ...handlers(), [`POST /api/v1/users/${BOB_ID}/password-reset`]: () => Response.json(LINK, { status: 201 }) });
+    const calls = mockApi({
+      ...handlers(),
+      [`POST /api/v1/users/${BOB_ID}/password-reset`]: () => Response.json(LINK, { status: 201 }),
+    });
     renderApp('/users');
     await user.click(await screen.findByRole('button', { name: 'Reset password of Bob Ray' }));
     const region = await screen.findByRole('region', { name: 'Password reset for Bob Ray' });
@@ -114,7 +120,9 @@ describe('the users page', () => {
     const calls = mockApi({
       ...handlers(),
       [`PATCH /api/v1/users/${BOB_ID}`]: () =>
-        refuse ? problem(403, 'You cannot assign an access level granting record scope ALL, which you do not hold') : Response.json(bob),
+        refuse
+          ? problem(403, 'You cannot assign an access level granting record scope ALL, which you do not hold')
+          : Response.json(bob),
     });
     renderApp('/users');
     await user.click(await screen.findByRole('button', { name: 'Change access level of Bob Ray' }));
@@ -123,7 +131,9 @@ describe('the users page', () => {
     expect(select).toHaveValue(EMPLOYEE_ID);
     await user.selectOptions(select, 'Payroll integration');
     await user.click(within(dialog).getByRole('button', { name: 'Change access level' }));
-    await waitFor(() => expect(select).toHaveAccessibleDescription(/You cannot assign an access level granting record scope ALL/));
+    await waitFor(() =>
+      expect(select).toHaveAccessibleDescription(/You cannot assign an access level granting record scope ALL/),
+    );
     refuse = false;
     await user.click(within(dialog).getByRole('button', { name: 'Change access level' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());

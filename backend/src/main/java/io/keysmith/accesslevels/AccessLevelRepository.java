@@ -1,6 +1,8 @@
 package io.keysmith.accesslevels;
 
+import io.keysmith.db.DbErrors;
 import io.keysmith.db.Tenant;
+import io.keysmith.errors.Conflict;
 import io.keysmith.http.Names;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -16,6 +18,21 @@ public final class AccessLevelRepository {
             "SELECT a.id, a.name, a.description, a.builtin, a.record_scope, a.field_rights,"
                     + " a.permissions, (SELECT count(*) FROM users u WHERE u.organization_id = a.organization_id AND u.access_level_id = a.id) AS user_count"
                     + " FROM access_levels a WHERE a.organization_id = $1";
+
+    /** Two new names racing past the service's look-alike check (V3 by lower case, V10 by confusable skeleton). */
+    private static final DbErrors WRITE = DbErrors.declare()
+            .unique("access_levels_name", AccessLevelRepository::nameTaken)
+            .unique("access_levels_name_key", AccessLevelRepository::nameTaken);
+
+    /** A user was given the level while it was being deleted (the service counted none). */
+    private static final DbErrors DELETE = DbErrors.declare()
+            .foreignKey(
+                    "users_organization_id_access_level_id_fkey",
+                    () -> new Conflict("access-level-in-use", "The access level is in use"));
+
+    private static Conflict nameTaken() {
+        return new Conflict("name-taken", "An access level with this name already exists", "name");
+    }
 
     public Future<JsonArray> list(Tenant t) {
         return t.conn()
@@ -63,6 +80,7 @@ public final class AccessLevelRepository {
                     permissions(body),
                     Names.confusableKey(body.getString("name"))
                 }))
+                .recover(WRITE::translate)
                 .compose(rows -> find(t, rows.iterator().next().getUUID("id")));
     }
 
@@ -82,6 +100,7 @@ public final class AccessLevelRepository {
                     permissions(body),
                     Names.confusableKey(body.getString("name"))
                 }))
+                .recover(WRITE::translate)
                 .compose(x -> find(t, id));
     }
 
@@ -101,6 +120,7 @@ public final class AccessLevelRepository {
         return t.conn()
                 .preparedQuery("DELETE FROM access_levels WHERE organization_id = $1 AND id = $2 AND builtin IS NULL")
                 .execute(Tuple.of(t.org(), id))
+                .recover(DELETE::translate)
                 .map(r -> r.rowCount() == 1);
     }
 

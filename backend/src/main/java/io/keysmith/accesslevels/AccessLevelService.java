@@ -5,11 +5,13 @@ import io.keysmith.audit.AuditRepository;
 import io.keysmith.auth.Caller;
 import io.keysmith.auth.Rights;
 import io.keysmith.db.Db;
-import io.keysmith.http.ApiProblem;
+import io.keysmith.errors.Conflict;
+import io.keysmith.errors.Forbidden;
+import io.keysmith.errors.Invalid;
+import io.keysmith.errors.NotFound;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import java.util.TreeSet;
 import java.util.UUID;
 
@@ -51,21 +53,20 @@ public final class AccessLevelService {
     public Future<JsonObject> create(Caller caller, JsonObject body, String source) {
         Rights wanted = check(caller, body);
         return db.inOrganization(
-                        caller.organizationId(),
-                        c -> distinctName(c, null, body.getString("name"))
-                                .compose(x -> levels.insert(c, body))
-                                .compose(level -> audit.append(
-                                                c,
-                                                AuditEvent.by(
-                                                                caller.userId(),
-                                                                "access-level.created",
-                                                                "access-level",
-                                                                level.getString("id"),
-                                                                source)
-                                                        .with("name", level.getString("name"))
-                                                        .with("after", summary(wanted)))
-                                        .map(level)))
-                .recover(AccessLevelService::duplicateName);
+                caller.organizationId(),
+                c -> distinctName(c, null, body.getString("name"))
+                        .compose(x -> levels.insert(c, body))
+                        .compose(level -> audit.append(
+                                        c,
+                                        AuditEvent.by(
+                                                        caller.userId(),
+                                                        "access-level.created",
+                                                        "access-level",
+                                                        level.getString("id"),
+                                                        source)
+                                                .with("name", level.getString("name"))
+                                                .with("after", summary(wanted)))
+                                .map(level)));
     }
 
     public Future<JsonObject> update(Caller caller, UUID id, JsonObject body, String source) {
@@ -102,48 +103,36 @@ public final class AccessLevelService {
                                                                     .with("after", summary(wanted)))
                                                     .map(after));
                                 }))
-                .recover(AccessLevelService::duplicateName)
                 .onSuccess(x -> changed.accept(caller.organizationId()));
     }
 
     public Future<Void> delete(Caller caller, UUID id, String source) {
         return db.inOrganization(
-                        caller.organizationId(),
-                        c -> levels.findForUpdate(c, id)
-                                .map(AccessLevelService::found)
-                                .compose(level -> {
-                                    if (!level.getBoolean("editable")) {
-                                        return Future.failedFuture(builtin());
-                                    }
-                                    Rights.Uncovered beyond = caller.rights().firstNotCovered(Rights.fromJson(level));
-                                    if (beyond != null) {
-                                        // like a change, a deletion is for levels within the caller's own rights
-                                        return Future.failedFuture(escalation(
-                                                "You cannot delete an access level granting " + beyond.description()
-                                                        + ": your own access level does not hold it",
-                                                beyond.field(level.getJsonArray("permissions"))));
-                                    }
-                                    if (level.getInteger("userCount") > 0) {
-                                        return Future.failedFuture(ApiProblem.conflict(
-                                                "access-level-in-use",
-                                                "Move its " + level.getInteger("userCount")
-                                                        + " user(s) to another access level first"));
-                                    }
-                                    return levels.delete(c, id)
-                                            .compose(x -> audit.append(
-                                                    c,
-                                                    AuditEvent.by(
-                                                                    caller.userId(),
-                                                                    "access-level.deleted",
-                                                                    "access-level",
-                                                                    id,
-                                                                    source)
-                                                            .with("name", level.getString("name"))));
-                                }))
-                .recover(e -> e instanceof PgException pg && "23503".equals(pg.getSqlState())
-                        // a user was given the level while we deleted it
-                        ? Future.failedFuture(ApiProblem.conflict("access-level-in-use", "The access level is in use"))
-                        : Future.failedFuture(e));
+                caller.organizationId(),
+                c -> levels.findForUpdate(c, id).map(AccessLevelService::found).compose(level -> {
+                    if (!level.getBoolean("editable")) {
+                        return Future.failedFuture(builtin());
+                    }
+                    Rights.Uncovered beyond = caller.rights().firstNotCovered(Rights.fromJson(level));
+                    if (beyond != null) {
+                        // like a change, a deletion is for levels within the caller's own rights
+                        return Future.failedFuture(escalation(
+                                "You cannot delete an access level granting " + beyond.description()
+                                        + ": your own access level does not hold it",
+                                beyond.field(level.getJsonArray("permissions"))));
+                    }
+                    if (level.getInteger("userCount") > 0) {
+                        return Future.failedFuture(new Conflict(
+                                "access-level-in-use",
+                                "Move its " + level.getInteger("userCount")
+                                        + " user(s) to another access level first"));
+                    }
+                    return levels.delete(c, id)
+                            .compose(x -> audit.append(
+                                    c,
+                                    AuditEvent.by(caller.userId(), "access-level.deleted", "access-level", id, source)
+                                            .with("name", level.getString("name"))));
+                }));
     }
 
     /**
@@ -156,8 +145,7 @@ public final class AccessLevelService {
         for (int i = 0; i < permissions.size(); i++) {
             Object p = permissions.getValue(i);
             if (!catalog.isGrantable((String) p)) {
-                throw ApiProblem.badRequest(
-                        "Permission '" + p + "' is not in the permission catalog", "permissions." + i);
+                throw new Invalid("permissions." + i, "Permission '" + p + "' is not in the permission catalog");
             }
         }
         Rights wanted = Rights.fromJson(body);
@@ -170,8 +158,8 @@ public final class AccessLevelService {
         return wanted;
     }
 
-    private static ApiProblem escalation(String detail, String field) {
-        return new ApiProblem(403, "escalation", "Forbidden", detail, field);
+    private static Forbidden escalation(String detail, String field) {
+        return Forbidden.escalation(detail, field);
     }
 
     private static JsonObject summary(Rights r) {
@@ -183,13 +171,13 @@ public final class AccessLevelService {
 
     private static JsonObject found(JsonObject level) {
         if (level == null) {
-            throw ApiProblem.notFound("No such access level");
+            throw new NotFound("No such access level");
         }
         return level;
     }
 
-    private static ApiProblem builtin() {
-        return ApiProblem.conflict("builtin-access-level", "Built-in access levels cannot be changed or deleted");
+    private static Conflict builtin() {
+        return new Conflict("builtin-access-level", "Built-in access levels cannot be changed or deleted");
     }
 
     /**
@@ -203,23 +191,13 @@ public final class AccessLevelService {
             for (var e : all.entrySet()) {
                 if (!e.getKey().equals(self)
                         && io.keysmith.http.Names.confusableKey(e.getValue()).equals(key)) {
-                    return Future.failedFuture(new ApiProblem(
-                            409,
+                    return Future.failedFuture(new Conflict(
                             "name-taken",
-                            "Conflict",
                             "An access level named '" + e.getValue() + "' already exists and looks the same",
                             "name"));
                 }
             }
             return Future.succeededFuture();
         });
-    }
-
-    private static <T> Future<T> duplicateName(Throwable e) {
-        if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
-            return Future.failedFuture(new ApiProblem(
-                    409, "name-taken", "Conflict", "An access level with this name already exists", "name"));
-        }
-        return Future.failedFuture(e);
     }
 }

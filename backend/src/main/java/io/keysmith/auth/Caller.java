@@ -1,6 +1,6 @@
 package io.keysmith.auth;
 
-import io.keysmith.http.ApiProblem;
+import io.keysmith.errors.Unauthenticated;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
@@ -18,7 +18,7 @@ public record Caller(UUID organizationId, UUID userId, Rights rights, String ses
         }
         User user = rc.user();
         if (user == null) {
-            throw new ApiProblem(401, "unauthenticated", "Authentication required", null, null);
+            throw Unauthenticated.required();
         }
         JsonObject p = user.principal();
         return new Caller(

@@ -1,6 +1,6 @@
 package io.keysmith.auth;
 
-import io.keysmith.http.ApiProblem;
+import io.keysmith.errors.Forbidden;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -33,29 +33,21 @@ public final class Guard {
             User user = rc.user();
             JsonArray keyTags = user == null ? null : user.attributes().getJsonArray("apiTags");
             if (keyTags != null && tags.stream().noneMatch(keyTags::contains)) {
-                throw new ApiProblem(
-                        403,
-                        "outside-api-type",
-                        "Forbidden",
-                        "This key's API type does not include this operation",
-                        null);
+                throw new Forbidden("outside-api-type", "This key's API type does not include this operation", null);
             }
             if (sessionScheme && stateChange && user != null) {
                 String sessionToken = user.attributes().getString("sessionToken");
                 if (sessionToken != null
                         && !Tokens.constantTimeEquals(
                                 rc.request().getHeader(CSRF_HEADER), sessions.csrfToken(sessionToken))) {
-                    throw new ApiProblem(
-                            403,
+                    throw new Forbidden(
                             "csrf-token-missing",
-                            "Forbidden",
                             "State changes with the session cookie need the X-CSRF-Token header from GET /api/v1/me",
                             null);
                 }
             }
             if (required != null && (user == null || !required.match(user))) {
-                throw new ApiProblem(
-                        403, "permission-missing", "Forbidden", "This needs the permission '" + permission + "'", null);
+                throw Forbidden.missing(permission);
             }
             rc.next();
         };

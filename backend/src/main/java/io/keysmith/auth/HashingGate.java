@@ -1,6 +1,6 @@
 package io.keysmith.auth;
 
-import io.keysmith.http.ApiProblem;
+import io.keysmith.errors.TooMany;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
@@ -131,17 +131,13 @@ final class HashingGate {
         }
     }
 
-    static ApiProblem busy() {
+    static TooMany busy() {
         return busy(1);
     }
 
-    static ApiProblem busy(int retryAfterSeconds) {
-        return new ApiProblem(
-                        429,
-                        "too-many-requests",
-                        "Too many attempts",
-                        "Too many password checks from this address; try again in " + retryAfterSeconds + " seconds",
-                        null)
-                .retryAfter(retryAfterSeconds);
+    static TooMany busy(int retryAfterSeconds) {
+        return new TooMany(
+                "Too many password checks from this address; try again in " + retryAfterSeconds + " seconds",
+                retryAfterSeconds);
     }
 }

@@ -5,7 +5,8 @@ import io.keysmith.audit.AuditEvent;
 import io.keysmith.audit.AuditRepository;
 import io.keysmith.db.Db;
 import io.keysmith.db.Tenant;
-import io.keysmith.http.ApiProblem;
+import io.keysmith.errors.NotFound;
+import io.keysmith.errors.Unauthenticated;
 import io.keysmith.organizations.OrganizationRepository;
 import io.keysmith.users.UserRepository;
 import io.vertx.core.Future;
@@ -185,7 +186,7 @@ public final class SignInService {
                 .compose(row -> {
                     if (row == null) {
                         return Future.failedFuture(
-                                ApiProblem.notFound("This link is not valid: it was used, replaced or has expired"));
+                                new NotFound("This link is not valid: it was used, replaced or has expired"));
                     }
                     UUID org = row.getUUID("organization_id");
                     UUID userId = row.getUUID("user_id");
@@ -199,8 +200,7 @@ public final class SignInService {
                                     c -> users.consumeToken(c, hash)
                                             .compose(consumed -> consumed
                                                     ? Future.succeededFuture()
-                                                    : Future.failedFuture(
-                                                            ApiProblem.notFound("This link was just used")))
+                                                    : Future.failedFuture(new NotFound("This link was just used")))
                                             .compose(x -> users.setPassword(c, userId, passwordHash))
                                             .compose(x -> SessionService.endAllOf(c, userId))
                                             .compose(x -> audit.append(
@@ -219,7 +219,7 @@ public final class SignInService {
                 });
     }
 
-    private static ApiProblem invalid() {
-        return new ApiProblem(401, "invalid-credentials", "Sign-in failed", "The e-mail or password is wrong", null);
+    private static Unauthenticated invalid() {
+        return Unauthenticated.wrongCredentials();
     }
 }

@@ -1,6 +1,6 @@
 package io.keysmith.auth;
 
-import io.keysmith.http.ApiProblem;
+import io.keysmith.errors.TooMany;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -105,13 +105,7 @@ public final class SignInThrottle {
                 .mapEmpty();
     }
 
-    static ApiProblem tooMany(String what, int retryAfterSeconds) {
-        return new ApiProblem(
-                        429,
-                        "too-many-requests",
-                        "Too many attempts",
-                        what + "; try again in " + retryAfterSeconds + " seconds",
-                        null)
-                .retryAfter(retryAfterSeconds);
+    static TooMany tooMany(String what, int retryAfterSeconds) {
+        return new TooMany(what + "; try again in " + retryAfterSeconds + " seconds", retryAfterSeconds);
     }
 }

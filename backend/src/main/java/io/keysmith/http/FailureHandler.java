@@ -1,16 +1,27 @@
 package io.keysmith.http;
 
+import io.keysmith.db.DbErrors;
+import io.keysmith.errors.Conflict;
+import io.keysmith.errors.DomainException;
+import io.keysmith.errors.Forbidden;
+import io.keysmith.errors.Invalid;
+import io.keysmith.errors.NotFound;
+import io.keysmith.errors.TooMany;
+import io.keysmith.errors.Unauthenticated;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where failures become responses: every error leaves as problem+json. Unexpected exceptions are
+ * The one place where failures become responses: every error leaves as problem+json. Services and repositories
+ * throw {@link DomainException}s (ADR 0011), the http layer's own checks {@link ApiProblem}s; {@link #problemOf}
+ * maps the first to the second. Unexpected exceptions are
  * logged with an error id that the 500 body repeats, so support can find the log line; the body itself carries no
  * internals.
  */
@@ -40,45 +51,22 @@ public final class FailureHandler implements Handler<RoutingContext> {
             response.putHeader("Retry-After", Integer.toString(problem.retryAfterSeconds()));
         }
         if (!rc.request().isEnded()) {
-            // refused before its body was read (413 from Content-Length): the rest of the upload is read and thrown
-            // away, never buffered or parsed, so the client can read the answer (closing at once made clients see a
-            // reset instead of the 413); past SWALLOW_MAX bytes or SWALLOW_MILLIS the connection is closed
-            swallow(rc);
+            UploadDrain.drain(rc); // refused before its body was read (413 from Content-Length)
         }
         response.end(problem.toJson(rc.request().path()).toBuffer());
     }
 
-    static final long SWALLOW_MAX = 2L * 1024 * 1024;
-    static final long SWALLOW_MILLIS = 10_000;
-
-    private static void swallow(RoutingContext rc) {
-        var request = rc.request();
-        long[] read = {0};
-        // closes only an upload still under way: the request may end without our endHandler (already consumed),
-        // and a kept-alive connection then carries the client's next request
-        long timer = rc.vertx().setTimer(SWALLOW_MILLIS, t -> {
-            if (!request.isEnded()) {
-                request.connection().close();
-            }
-        });
-        request.handler(chunk -> {
-            read[0] += chunk.length();
-            if (read[0] > SWALLOW_MAX) {
-                rc.vertx().cancelTimer(timer);
-                request.connection().close();
-            }
-        });
-        request.endHandler(v -> rc.vertx().cancelTimer(timer));
-        request.resume();
-    }
-
     static ApiProblem toProblem(RoutingContext rc) {
         Throwable failure = rc.failure();
+        if (failure instanceof HttpException h
+                && (h.getCause() instanceof ApiProblem || h.getCause() instanceof DomainException)) {
+            failure = h.getCause(); // authentication handlers wrap what our authenticators say
+        }
+        if (failure instanceof DomainException e) {
+            return problemOf(e);
+        }
         if (failure instanceof ApiProblem p) {
             return p;
-        }
-        if (failure instanceof HttpException h && h.getCause() instanceof ApiProblem p) {
-            return p; // authentication handlers wrap what our authenticators say
         }
         if (failure instanceof HttpException h
                 && h.getStatusCode() == 401
@@ -108,8 +96,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
                     "Something went wrong on our side; quote error id " + errorId + " to support",
                     null);
         }
-        if (failure instanceof io.vertx.pgclient.PgException pg
-                && ("22021".equals(pg.getSqlState()) || "22P05".equals(pg.getSqlState()))) {
+        if (DbErrors.isUnstorableCharacter(failure)) {
             // a character PostgreSQL cannot store (NUL): the request's fault; RequestValidation names the field first,
             // this is the backstop for values that reach SQL by another way
             return ApiProblem.badRequest("The request contains a character that is not allowed (NUL)", null);
@@ -167,25 +154,48 @@ public final class FailureHandler implements Handler<RoutingContext> {
         };
     }
 
-    /** Connection failures (refused, reset, closed; SQLSTATE classes 08 and 57P) mean the database is away, not that we have a bug. */
     static boolean isDatabaseUnavailable(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            // a reset or closed socket reaches a handler only from a database connection cut mid-query
-            if (c instanceof java.net.ConnectException
-                    || c instanceof java.net.SocketException
-                    || c instanceof java.nio.channels.ClosedChannelException
-                    || c instanceof io.vertx.sqlclient.ClosedConnectionException
-                    || c instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
-                return true;
-            }
-            if (c instanceof io.vertx.pgclient.PgException pg
-                    && pg.getSqlState() != null
-                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
-                return true;
-            }
-        }
-        return false;
+        return DbErrors.isUnavailable(t);
     }
+
+    /**
+     * The one mapping from the product's refusals to HTTP: status by kind, title by kind unless the problem type has
+     * its own, and the type, detail and field as the service said them.
+     */
+    static ApiProblem problemOf(DomainException e) {
+        int status;
+        String title;
+        if (e instanceof NotFound) {
+            status = 404;
+            title = "Not found";
+        } else if (e instanceof Forbidden) {
+            status = 403;
+            title = "Forbidden";
+        } else if (e instanceof Conflict) {
+            status = 409;
+            title = "Conflict";
+        } else if (e instanceof Invalid) {
+            status = 400;
+            title = "The request is invalid";
+        } else if (e instanceof Unauthenticated) {
+            status = 401;
+            title = "Authentication required";
+        } else if (e instanceof TooMany) {
+            status = 429;
+            title = "Too many attempts";
+        } else {
+            throw new IllegalStateException("Unmapped domain failure " + e.getClass()); // the hierarchy is sealed
+        }
+        ApiProblem p =
+                new ApiProblem(status, e.code(), TITLES.getOrDefault(e.code(), title), e.getMessage(), e.field());
+        return e instanceof TooMany t ? p.retryAfter(t.retryAfterSeconds()) : p;
+    }
+
+    /** Problem types whose title is not their kind's. */
+    private static final Map<String, String> TITLES = Map.of(
+            "invalid-credentials", "Sign-in failed",
+            "policy-violation", "Against the organization's key policy",
+            "sign-up-disabled", "Sign-up is disabled");
 
     static ApiProblem unsupportedMediaType() {
         return new ApiProblem(

@@ -1,7 +1,7 @@
 package io.keysmith.keys;
 
 import io.keysmith.auth.Caller;
-import io.keysmith.http.ApiProblem;
+import io.keysmith.errors.Invalid;
 import io.keysmith.http.ClientAddress;
 import io.keysmith.http.Page;
 import io.keysmith.http.RequestValidation;
@@ -40,7 +40,7 @@ public final class KeyHandlers {
         if (body.getString("ipAddress") != null) {
             ip = KeyVerifier.ipLiteral(body.getString("ipAddress"));
             if (ip == null) {
-                throw ApiProblem.badRequest("Field 'ipAddress' is not an IP address", "ipAddress");
+                throw new Invalid("ipAddress", "Field 'ipAddress' is not an IP address");
             }
         }
         String address = ip != null ? ip : client.address(rc);
@@ -182,7 +182,7 @@ public final class KeyHandlers {
                     try {
                         return UUID.fromString(c);
                     } catch (IllegalArgumentException e) {
-                        throw ApiProblem.badRequest("Parameter 'after' is not a cursor this server issued", "after");
+                        throw new Invalid("after", "Parameter 'after' is not a cursor this server issued");
                     }
                 })
                 .orElse(null);

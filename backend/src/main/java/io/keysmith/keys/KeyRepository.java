@@ -1,6 +1,8 @@
 package io.keysmith.keys;
 
+import io.keysmith.db.DbErrors;
 import io.keysmith.db.Tenant;
+import io.keysmith.errors.Invalid;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -29,6 +31,11 @@ public final class KeyRepository {
                     + " JOIN users h ON h.organization_id = k.organization_id AND h.id = k.secret_holder_user_id"
                     + " JOIN access_levels ha ON ha.organization_id = h.organization_id AND ha.id = h.access_level_id"
                     + " WHERE k.organization_id = $1";
+
+    /** A partner deleted (or never there) between the service's look-up and the insert. */
+    private static final DbErrors INSERT = DbErrors.declare()
+            .foreignKey(
+                    "api_keys_partner_id_fkey", () -> new Invalid("partnerId", "Field 'partnerId' names no partner"));
 
     /** A new key; the caller supplies only the hash and hint of the secret, never the secret. */
     public Future<JsonObject> insert(
@@ -66,6 +73,7 @@ public final class KeyRepository {
                     hint,
                     adminRestrictions.toArray(String[]::new)
                 }))
+                .recover(INSERT::translate)
                 .compose(rows -> find(t, rows.iterator().next().getUUID("id"), false));
     }
 

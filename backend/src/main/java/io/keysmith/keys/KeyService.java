@@ -9,12 +9,15 @@ import io.keysmith.auth.Rights;
 import io.keysmith.config.Cidr;
 import io.keysmith.db.Db;
 import io.keysmith.db.Tenant;
-import io.keysmith.http.ApiProblem;
+import io.keysmith.errors.Conflict;
+import io.keysmith.errors.DomainException;
+import io.keysmith.errors.Forbidden;
+import io.keysmith.errors.Invalid;
+import io.keysmith.errors.NotFound;
 import io.keysmith.users.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -76,54 +79,51 @@ public final class KeyService {
         }
         ApiTypes.ApiType type = apiTypes.get(body.getString("apiType"));
         if (type == null) {
-            return Future.failedFuture(ApiProblem.badRequest("Field 'apiType' names no API type", "apiType"));
+            return Future.failedFuture(new Invalid("apiType", "Field 'apiType' names no API type"));
         }
         String secret = KeyFormat.generate();
         ServerSecret.Version version = hasher.secret().current();
         UUID partner = body.getString("partnerId") == null ? null : UUID.fromString(body.getString("partnerId"));
         return db.inOrganization(
-                        caller.organizationId(),
-                        t -> (partner == null ? Future.succeededFuture(true) : keys.partnerVisible(t, partner))
-                                .compose(seen -> seen
-                                        ? activeOwnerRights(t, owner)
-                                        : Future.failedFuture(ApiProblem.badRequest(
-                                                "Field 'partnerId' names no partner", "partnerId")))
-                                .compose(ownerRights -> checkGrant(body, ownerRights, type, true))
-                                .compose(x -> owner.equals(caller.userId())
-                                        ? Future.succeededFuture()
-                                        : checkHolderGrant(body, caller.rights(), true))
-                                .compose(x -> checkPolicies(t, body, null))
-                                .compose(x -> checkKeyCap(t, owner))
-                                .compose(x -> keys.insert(
+                caller.organizationId(),
+                t -> (partner == null ? Future.succeededFuture(true) : keys.partnerVisible(t, partner))
+                        .compose(seen -> seen
+                                ? activeOwnerRights(t, owner)
+                                : Future.failedFuture(new Invalid("partnerId", "Field 'partnerId' names no partner")))
+                        .compose(ownerRights -> checkGrant(body, ownerRights, type, true))
+                        .compose(x -> owner.equals(caller.userId())
+                                ? Future.succeededFuture()
+                                : checkHolderGrant(body, caller.rights(), true))
+                        .compose(x -> checkPolicies(t, body, null))
+                        .compose(x -> checkKeyCap(t, owner))
+                        .compose(x -> keys.insert(
+                                t,
+                                owner,
+                                caller.userId(),
+                                body,
+                                hasher.hash(secret, version),
+                                version.id(),
+                                KeyFormat.hint(secret),
+                                owner.equals(caller.userId())
+                                        ? java.util.Set.of()
+                                        : restrictionsSetIn(body, new java.util.TreeSet<>())))
+                        .compose(key -> audit.append(
                                         t,
-                                        owner,
-                                        caller.userId(),
-                                        body,
-                                        hasher.hash(secret, version),
-                                        version.id(),
-                                        KeyFormat.hint(secret),
-                                        owner.equals(caller.userId())
-                                                ? java.util.Set.of()
-                                                : restrictionsSetIn(body, new java.util.TreeSet<>())))
-                                .compose(key -> audit.append(
-                                                t,
-                                                AuditEvent.by(
-                                                                caller.userId(),
-                                                                "api-key.created",
-                                                                "api-key",
-                                                                key.getString("id"),
-                                                                source)
-                                                        .with("name", key.getString("name"))
-                                                        .with("ownerUserId", owner.toString())
-                                                        .with(
-                                                                "secretHolderUserId",
-                                                                caller.userId().toString())
-                                                        .with("apiType", type.name())
-                                                        .with("permissionMode", key.getString("permissionMode"))
-                                                        .with("permissions", key.getJsonArray("permissions")))
-                                        .map(x ->
-                                                new JsonObject().put("key", key).put("secret", secret))))
-                .recover(KeyService::unknownReference);
+                                        AuditEvent.by(
+                                                        caller.userId(),
+                                                        "api-key.created",
+                                                        "api-key",
+                                                        key.getString("id"),
+                                                        source)
+                                                .with("name", key.getString("name"))
+                                                .with("ownerUserId", owner.toString())
+                                                .with(
+                                                        "secretHolderUserId",
+                                                        caller.userId().toString())
+                                                .with("apiType", type.name())
+                                                .with("permissionMode", key.getString("permissionMode"))
+                                                .with("permissions", key.getJsonArray("permissions")))
+                                .map(x -> new JsonObject().put("key", key).put("secret", secret))));
     }
 
     public Future<JsonArray> listMine(Caller caller, UUID after, int limit) {
@@ -153,7 +153,7 @@ public final class KeyService {
             java.util.Set<String> restrictions = restrictions(key);
             try {
                 restrictions = restrictionsAfterUpdate(caller, byOwner, key, changes, restrictions);
-            } catch (ApiProblem p) {
+            } catch (DomainException p) {
                 return Future.failedFuture(p);
             }
             java.util.Set<String> after = restrictions;
@@ -282,10 +282,10 @@ public final class KeyService {
         Integer rateDefault = p.getInteger("rateLimitDefaultPerMinute");
         Integer ceiling = p.getInteger("rateLimitCeilingPerMinute");
         if (rateDefault != null && ceiling != null && rateDefault > ceiling) {
-            throw ApiProblem.badRequest(
+            throw new Invalid(
+                    "rateLimitDefaultPerMinute",
                     "Field 'rateLimitDefaultPerMinute': the default (" + rateDefault + ") is above the ceiling ("
-                            + ceiling + ")",
-                    "rateLimitDefaultPerMinute");
+                            + ceiling + ")");
         }
         return db.inOrganization(
                         caller.organizationId(),
@@ -309,7 +309,7 @@ public final class KeyService {
                 .compose(p -> keys.countOwnedLocked(t, owner).compose(n -> {
                     int cap = p.getInteger("maxKeysPerUser");
                     if (n >= cap) {
-                        return Future.failedFuture(ApiProblem.conflict(
+                        return Future.failedFuture(new Conflict(
                                 "key-limit-reached",
                                 "This user already holds " + n + " keys, the organization's limit of " + cap
                                         + " (policy maxKeysPerUser): revoke one first"));
@@ -337,7 +337,7 @@ public final class KeyService {
                             }
                             if ("REVOKED".equals(key.getString("status"))) {
                                 return Future.failedFuture(
-                                        ApiProblem.conflict("api-key-revoked", "A revoked key cannot be changed"));
+                                        new Conflict("api-key-revoked", "A revoked key cannot be changed"));
                             }
                             return fn.apply(t, key)
                                     .compose(c -> audit.append(
@@ -354,7 +354,6 @@ public final class KeyService {
                                                             .with("change", c.details()))
                                             .map(c.key()));
                         }))
-                .recover(KeyService::unknownReference)
                 .onSuccess(x -> changed.accept(caller.organizationId()));
     }
 
@@ -365,7 +364,7 @@ public final class KeyService {
                         && !caller.userId()
                                 .toString()
                                 .equals(key.getJsonObject("owner").getString("id")))) {
-            throw ApiProblem.notFound("No such API key");
+            throw new NotFound("No such API key");
         }
         return key;
     }
@@ -373,7 +372,7 @@ public final class KeyService {
     private Future<Rights> ownerRights(Tenant t, UUID owner) {
         return users.find(t, owner).compose(user -> {
             if (user == null) {
-                return Future.failedFuture(ApiProblem.badRequest("Field 'ownerUserId' names no user", "ownerUserId"));
+                return Future.failedFuture(new Invalid("ownerUserId", "Field 'ownerUserId' names no user"));
             }
             return levels.find(
                             t, UUID.fromString(user.getJsonObject("accessLevel").getString("id")))
@@ -385,10 +384,10 @@ public final class KeyService {
     private Future<Rights> activeOwnerRights(Tenant t, UUID owner) {
         return users.find(t, owner).compose(user -> {
             if (user == null) {
-                return Future.failedFuture(ApiProblem.badRequest("Field 'ownerUserId' names no user", "ownerUserId"));
+                return Future.failedFuture(new Invalid("ownerUserId", "Field 'ownerUserId' names no user"));
             }
             if (!"ACTIVE".equals(user.getString("status"))) {
-                return Future.failedFuture(ApiProblem.conflict("owner-inactive", "The owner is deactivated"));
+                return Future.failedFuture(new Conflict("owner-inactive", "The owner is deactivated"));
             }
             return ownerRights(t, owner);
         });
@@ -436,10 +435,7 @@ public final class KeyService {
                     restrictions.remove(EXPIRES_AT);
                 }
             } else if (restrictions.contains(EXPIRES_AT) && looser) {
-                throw new ApiProblem(
-                        403,
-                        "forbidden",
-                        "Forbidden",
+                throw Forbidden.because(
                         "An administrator set this key's expiry: only an administrator can clear or extend it",
                         "expiresAt");
             }
@@ -454,10 +450,7 @@ public final class KeyService {
                     restrictions.remove(IP_ALLOWLIST);
                 }
             } else if (restrictions.contains(IP_ALLOWLIST) && looser(before, after)) {
-                throw new ApiProblem(
-                        403,
-                        "forbidden",
-                        "Forbidden",
+                throw Forbidden.because(
                         "An administrator set this key's IP allowlist: only an administrator can widen or remove it",
                         "ipAllowlist");
             }
@@ -511,10 +504,7 @@ public final class KeyService {
                 .put("permissions", permissions));
         Rights.Uncovered missing = caller.firstNotCovered(wanted);
         if (missing != null) {
-            return Future.failedFuture(new ApiProblem(
-                    403,
-                    "escalation",
-                    "Forbidden",
+            return Future.failedFuture(Forbidden.escalation(
                     "You cannot give a key " + missing.description() + ": you do not hold it yourself",
                     named ? missing.field(permissions) : null));
         }
@@ -540,12 +530,12 @@ public final class KeyService {
         for (int i = 0; i < permissions.size(); i++) {
             Object p = permissions.getValue(i);
             if (!catalog.isGrantable((String) p)) {
-                return Future.failedFuture(ApiProblem.badRequest(
-                        "Permission '" + p + "' is not in the permission catalog", "permissions." + i));
+                return Future.failedFuture(
+                        new Invalid("permissions." + i, "Permission '" + p + "' is not in the permission catalog"));
             }
             if (!type.permissions().contains(p)) {
-                return Future.failedFuture(ApiProblem.badRequest(
-                        "Permission '" + p + "' is outside the API type " + type.title(), "permissions." + i));
+                return Future.failedFuture(new Invalid(
+                        "permissions." + i, "Permission '" + p + "' is outside the API type " + type.title()));
             }
         }
         Rights wanted = Rights.fromJson(new JsonObject()
@@ -554,10 +544,7 @@ public final class KeyService {
                 .put("permissions", permissions));
         Rights.Uncovered missing = owner.firstNotCovered(wanted);
         if (missing != null) {
-            return Future.failedFuture(new ApiProblem(
-                    403,
-                    "escalation",
-                    "Forbidden",
+            return Future.failedFuture(Forbidden.escalation(
                     "A key cannot hold " + missing.description() + ": its owner does not",
                     named ? missing.field(permissions) : null));
         }
@@ -577,8 +564,7 @@ public final class KeyService {
                 p = p.copy().put("allowedIpRanges", new JsonArray());
             }
             if (expires != null && !OffsetDateTime.parse(expires).isAfter(now)) {
-                return Future.failedFuture(
-                        ApiProblem.badRequest("Field 'expiresAt' must be in the future", "expiresAt"));
+                return Future.failedFuture(new Invalid("expiresAt", "Field 'expiresAt' must be in the future"));
             }
             if (p.getBoolean("expiryRequired") && expires == null) {
                 return Future.failedFuture(
@@ -623,22 +609,15 @@ public final class KeyService {
         try {
             return Cidr.parse(s);
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest("Field '" + field + "': " + e.getMessage(), field);
+            throw new Invalid(field, "Field '" + field + "': " + e.getMessage());
         }
     }
 
-    private static ApiProblem policy(String detail, String field) {
-        return new ApiProblem(400, "policy-violation", "Against the organization's key policy", detail, field);
+    private static Invalid policy(String detail, String field) {
+        return Invalid.policy(field, detail);
     }
 
-    private static ApiProblem forbidden(String detail) {
-        return new ApiProblem(403, "forbidden", "Forbidden", detail, null);
-    }
-
-    private static <T> Future<T> unknownReference(Throwable e) {
-        if (e instanceof PgException pg && "23503".equals(pg.getSqlState())) {
-            return Future.failedFuture(ApiProblem.badRequest("Field 'partnerId' names no partner", "partnerId"));
-        }
-        return Future.failedFuture(e);
+    private static Forbidden forbidden(String detail) {
+        return Forbidden.because(detail);
     }
 }

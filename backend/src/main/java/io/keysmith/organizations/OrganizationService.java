@@ -10,7 +10,8 @@ import io.keysmith.auth.SignInThrottle;
 import io.keysmith.auth.Tokens;
 import io.keysmith.db.Db;
 import io.keysmith.db.Tenant;
-import io.keysmith.http.ApiProblem;
+import io.keysmith.errors.Forbidden;
+import io.keysmith.errors.NotFound;
 import io.keysmith.users.LinkMailer;
 import io.keysmith.users.UserService;
 import io.vertx.core.Future;
@@ -69,12 +70,8 @@ public final class OrganizationService {
      */
     public Future<SignUpOutcome> signUp(JsonObject body, String linkBase, String source) {
         if (!signUpEnabled) {
-            return Future.failedFuture(new ApiProblem(
-                    403,
-                    "sign-up-disabled",
-                    "Sign-up is disabled",
-                    "This installation creates organizations through its operator",
-                    null));
+            return Future.failedFuture(new Forbidden(
+                    "sign-up-disabled", "This installation creates organizations through its operator", null));
         }
         String email = body.getString("email").trim();
         Future<String> hashed = hasher.admit(source)
@@ -103,8 +100,7 @@ public final class OrganizationService {
                 .consumeSignUpRequest(c, hash)
                 .compose(request -> {
                     if (request == null) {
-                        return Future.failedFuture(
-                                ApiProblem.notFound("This link is not valid: it was used or has expired"));
+                        return Future.failedFuture(new NotFound("This link is not valid: it was used or has expired"));
                     }
                     return create(c, request, request.getString("passwordHash"), source, "sign-up-confirmed");
                 }));

@@ -5,14 +5,12 @@ import io.keysmith.audit.AuditEvent;
 import io.keysmith.audit.AuditRepository;
 import io.keysmith.auth.Caller;
 import io.keysmith.db.Db;
-import io.keysmith.http.ApiProblem;
+import io.keysmith.errors.Invalid;
 import io.keysmith.http.ClientAddress;
 import io.keysmith.http.RequestValidation;
 import io.keysmith.http.Responses;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.pgclient.PgException;
 
 /** The partner directory; picking a partner in the key wizard pre-selects its usual permissions. */
 public final class PartnerHandlers {
@@ -42,8 +40,7 @@ public final class PartnerHandlers {
         JsonObject body = RequestValidation.input(rc).bodyObject();
         for (Object p : body.getJsonArray("usualPermissions", new io.vertx.core.json.JsonArray())) {
             if (!catalog.isGrantable((String) p)) {
-                throw ApiProblem.badRequest(
-                        "Permission '" + p + "' is not in the permission catalog", "usualPermissions");
+                throw new Invalid("usualPermissions", "Permission '" + p + "' is not in the permission catalog");
             }
         }
         db.inOrganization(
@@ -59,10 +56,6 @@ public final class PartnerHandlers {
                                                                 client.address(rc))
                                                         .with("name", p.getString("name")))
                                         .map(p)))
-                .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
-                        ? Future.failedFuture(
-                                ApiProblem.conflict("name-taken", "A partner with this name already exists"))
-                        : Future.failedFuture(e))
                 .onSuccess(p -> Responses.json(rc, 201, p))
                 .onFailure(rc::fail);
     }

@@ -1,6 +1,8 @@
 package io.keysmith.partners;
 
+import io.keysmith.db.DbErrors;
 import io.keysmith.db.Tenant;
+import io.keysmith.errors.Conflict;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +14,10 @@ import java.util.Arrays;
 public final class PartnerRepository {
     private static final String SELECT = "SELECT id, organization_id IS NULL AS platform_wide, name, website, contact,"
             + " usual_permissions, usual_field_rights FROM partners WHERE (organization_id IS NULL OR organization_id = $1)";
+
+    /** Names are unique per organization (and among platform-wide entries) whatever their case (V4). */
+    private static final DbErrors INSERT = DbErrors.declare()
+            .unique("partners_name", () -> new Conflict("name-taken", "A partner with this name already exists"));
 
     public Future<JsonArray> list(Tenant t) {
         return t.conn()
@@ -38,6 +44,7 @@ public final class PartnerRepository {
                             .toArray(String[]::new),
                     body.getJsonObject("usualFieldRights", new JsonObject())
                 }))
+                .recover(INSERT::translate)
                 .compose(rows -> t.conn()
                         .preparedQuery(SELECT + " AND id = $2")
                         .execute(Tuple.of(t.org(), rows.iterator().next().getUUID("id"))))

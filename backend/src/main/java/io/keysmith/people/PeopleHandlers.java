@@ -1,7 +1,7 @@
 package io.keysmith.people;
 
 import io.keysmith.auth.Caller;
-import io.keysmith.http.ApiProblem;
+import io.keysmith.errors.Invalid;
 import io.keysmith.http.ClientAddress;
 import io.keysmith.http.Cursors;
 import io.keysmith.http.Page;
@@ -35,8 +35,7 @@ public final class PeopleHandlers {
         if (given != null) {
             after = cursors.open(binding, (String) given)
                     .map(PeopleHandlers::uuid)
-                    .orElseThrow(() ->
-                            ApiProblem.badRequest("Parameter 'after' is not a cursor this server issued", "after"));
+                    .orElseThrow(() -> new Invalid("after", "Parameter 'after' is not a cursor this server issued"));
         }
         service.list(
                         caller,

@@ -1,6 +1,9 @@
 package io.keysmith.people;
 
+import io.keysmith.db.DbErrors;
 import io.keysmith.db.Tenant;
+import io.keysmith.errors.Conflict;
+import io.keysmith.errors.Invalid;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -73,6 +76,25 @@ public final class PeopleRepository {
                 .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
     }
 
+    /** A manager or user id from elsewhere (or nowhere) violates a foreign key: say which field (V3). */
+    private static final DbErrors WRITE = DbErrors.declare()
+            .foreignKey("people_organization_id_manager_id_fkey", () -> noRecord("managerId"))
+            .foreignKey("people_organization_id_user_id_fkey", () -> noRecord("userId"))
+            .unique(
+                    "people_user",
+                    () -> new Conflict("user-has-record", "That user is already linked to another record"));
+
+    /** The same self-referencing key, tripped from the other end: the record still manages others. */
+    private static final DbErrors DELETE = DbErrors.declare()
+            .foreignKey(
+                    "people_organization_id_manager_id_fkey",
+                    () -> new Invalid(
+                            null, "This person is the manager of other records: give them another manager first"));
+
+    private static Invalid noRecord(String field) {
+        return new Invalid(field, "Field '" + field + "' names no record of this organization");
+    }
+
     public Future<JsonObject> insert(Tenant t, JsonObject fields) {
         List<String> cols = new ArrayList<>(List.of("organization_id"));
         List<Object> values = new ArrayList<>(List.of(t.org()));
@@ -88,6 +110,7 @@ public final class PeopleRepository {
                 .preparedQuery(
                         "INSERT INTO people (" + String.join(", ", cols) + ") VALUES (" + params + ") RETURNING id")
                 .execute(Tuple.from(values))
+                .recover(WRITE::translate)
                 .compose(rows -> find(t, rows.iterator().next().getUUID("id"), false));
     }
 
@@ -101,6 +124,7 @@ public final class PeopleRepository {
         return t.conn()
                 .preparedQuery("UPDATE people SET " + set + " WHERE organization_id = $1 AND id = $2")
                 .execute(Tuple.from(values))
+                .recover(WRITE::translate)
                 .compose(x -> find(t, id, false));
     }
 
@@ -108,6 +132,7 @@ public final class PeopleRepository {
         return t.conn()
                 .preparedQuery("DELETE FROM people WHERE organization_id = $1 AND id = $2")
                 .execute(Tuple.of(t.org(), id))
+                .recover(DELETE::translate)
                 .map(r -> r.rowCount() == 1);
     }
 

@@ -5,11 +5,12 @@ import io.keysmith.audit.AuditRepository;
 import io.keysmith.auth.Caller;
 import io.keysmith.auth.Rights;
 import io.keysmith.db.Db;
-import io.keysmith.http.ApiProblem;
+import io.keysmith.errors.Forbidden;
+import io.keysmith.errors.Invalid;
+import io.keysmith.errors.NotFound;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import java.util.UUID;
 
 /**
@@ -46,10 +47,8 @@ public final class PeopleService {
         // filtering on a field is reading it: which records match would reveal the hidden values
         for (String[] filter : new String[][] {{"department", department}, {"employmentStatus", status}}) {
             if (filter[1] != null && !rights.canView(filter[0])) {
-                return Future.failedFuture(new ApiProblem(
-                        403,
+                return Future.failedFuture(new Forbidden(
                         "field-not-viewable",
-                        "Forbidden",
                         "You may not filter on the field '" + filter[0] + "': you cannot view it",
                         filter[0]));
             }
@@ -87,81 +86,69 @@ public final class PeopleService {
     public Future<JsonObject> create(Caller caller, JsonObject body, String source) {
         Rights rights = caller.rights();
         if (!rights.allRecords()) {
-            return Future.failedFuture(new ApiProblem(
-                    403, "record-scope", "Forbidden", "Your access level reaches only your own record", null));
+            return Future.failedFuture(
+                    new Forbidden("record-scope", "Your access level reaches only your own record", null));
         }
         for (String required : new String[] {"firstName", "lastName"}) {
             if (body.getValue(required) == null) {
-                return Future.failedFuture(ApiProblem.badRequest("Field '" + required + "' is required", required));
+                return Future.failedFuture(new Invalid(required, "Field '" + required + "' is required"));
             }
         }
         checkEditable(rights, body);
         return db.inOrganization(
-                        caller.organizationId(),
-                        c -> people.insert(c, body)
-                                .compose(p -> audit.append(
-                                                c,
-                                                AuditEvent.by(
-                                                                caller.userId(),
-                                                                "person.created",
-                                                                "person",
-                                                                p.getString("id"),
-                                                                source)
-                                                        .with("fields", fieldNames(body)))
-                                        .map(x -> visible(rights, p))))
-                .recover(PeopleService::references);
+                caller.organizationId(),
+                c -> people.insert(c, body)
+                        .compose(p -> audit.append(
+                                        c,
+                                        AuditEvent.by(
+                                                        caller.userId(),
+                                                        "person.created",
+                                                        "person",
+                                                        p.getString("id"),
+                                                        source)
+                                                .with("fields", fieldNames(body)))
+                                .map(x -> visible(rights, p))));
     }
 
     public Future<JsonObject> update(Caller caller, UUID id, JsonObject body, String source) {
         Rights rights = caller.rights();
         return db.inOrganization(
-                        caller.organizationId(),
-                        c -> people.find(c, id, true).compose(p -> {
-                            reachable(caller, p);
-                            checkEditable(rights, body);
-                            if (body.isEmpty()) {
-                                return Future.succeededFuture(visible(rights, p));
-                            }
-                            return people.update(c, id, body)
-                                    .compose(after -> audit.append(
-                                                    c,
-                                                    AuditEvent.by(
-                                                                    caller.userId(),
-                                                                    "person.updated",
-                                                                    "person",
-                                                                    id,
-                                                                    source)
-                                                            .with("fields", fieldNames(body)))
-                                            .map(x -> visible(rights, after)));
-                        }))
-                .recover(PeopleService::references);
+                caller.organizationId(),
+                c -> people.find(c, id, true).compose(p -> {
+                    reachable(caller, p);
+                    checkEditable(rights, body);
+                    if (body.isEmpty()) {
+                        return Future.succeededFuture(visible(rights, p));
+                    }
+                    return people.update(c, id, body)
+                            .compose(after -> audit.append(
+                                            c,
+                                            AuditEvent.by(caller.userId(), "person.updated", "person", id, source)
+                                                    .with("fields", fieldNames(body)))
+                                    .map(x -> visible(rights, after)));
+                }));
     }
 
     public Future<Void> delete(Caller caller, UUID id, String source) {
         return db.inOrganization(
-                        caller.organizationId(),
-                        c -> people.find(c, id, true).compose(p -> {
-                            reachable(caller, p);
-                            if (!caller.rights().allRecords()) {
-                                return Future.failedFuture(new ApiProblem(
-                                        403,
-                                        "record-scope",
-                                        "Forbidden",
-                                        "Your access level reaches only your own record",
-                                        null));
-                            }
-                            return people.delete(c, id)
-                                    .compose(x -> audit.append(
-                                            c, AuditEvent.by(caller.userId(), "person.deleted", "person", id, source)));
-                        }))
-                .recover(PeopleService::references);
+                caller.organizationId(),
+                c -> people.find(c, id, true).compose(p -> {
+                    reachable(caller, p);
+                    if (!caller.rights().allRecords()) {
+                        return Future.failedFuture(
+                                new Forbidden("record-scope", "Your access level reaches only your own record", null));
+                    }
+                    return people.delete(c, id)
+                            .compose(x -> audit.append(
+                                    c, AuditEvent.by(caller.userId(), "person.deleted", "person", id, source)));
+                }));
     }
 
     /** Another organization's record and a record outside the caller's scope are both simply not there. */
     private static JsonObject reachable(Caller caller, JsonObject p) {
         if (p == null
                 || (!caller.rights().allRecords() && !caller.userId().toString().equals(p.getString("userId")))) {
-            throw ApiProblem.notFound("No such person");
+            throw new NotFound("No such person");
         }
         return p;
     }
@@ -171,27 +158,12 @@ public final class PeopleService {
             boolean allowed =
                     field.equals("userId") ? rights.allRecords() && rights.has("users:manage") : rights.canEdit(field);
             if (!allowed) {
-                throw new ApiProblem(
-                        403, "field-not-editable", "Forbidden", "You may not edit the field '" + field + "'", field);
+                throw new Forbidden("field-not-editable", "You may not edit the field '" + field + "'", field);
             }
         }
     }
 
     private static JsonArray fieldNames(JsonObject body) {
         return new JsonArray(body.fieldNames().stream().sorted().toList());
-    }
-
-    /** A manager or user id from elsewhere (or nowhere) violates a foreign key: say which field. */
-    private static <T> Future<T> references(Throwable e) {
-        if (e instanceof PgException pg && "23503".equals(pg.getSqlState())) {
-            String field = pg.getMessage() != null && pg.getMessage().contains("manager") ? "managerId" : "userId";
-            return Future.failedFuture(
-                    ApiProblem.badRequest("Field '" + field + "' names no record of this organization", field));
-        }
-        if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
-            return Future.failedFuture(
-                    ApiProblem.conflict("user-has-record", "That user is already linked to another record"));
-        }
-        return Future.failedFuture(e);
     }
 }

@@ -2,7 +2,7 @@ package io.keysmith.usage;
 
 import io.keysmith.auth.Caller;
 import io.keysmith.db.Db;
-import io.keysmith.http.ApiProblem;
+import io.keysmith.errors.Invalid;
 import io.keysmith.http.RequestValidation;
 import io.keysmith.http.Responses;
 import io.keysmith.keys.KeyService;
@@ -55,10 +55,10 @@ public final class UsageHandlers {
                 ? to.minusHours(24)
                 : OffsetDateTime.parse((String) in.query().get("from"));
         if (!from.isBefore(to)) {
-            throw ApiProblem.badRequest("Parameter 'from' must be before 'to'", "from");
+            throw new Invalid("from", "Parameter 'from' must be before 'to'");
         }
         if (Duration.between(from, to).toDays() > 400) {
-            throw ApiProblem.badRequest("The range may span at most 400 days", "from");
+            throw new Invalid("from", "The range may span at most 400 days");
         }
         String unit = in.query().get("granularity") == null
                 ? "hour"

@@ -1,6 +1,9 @@
 package io.keysmith.users;
 
+import io.keysmith.db.DbErrors;
 import io.keysmith.db.Tenant;
+import io.keysmith.errors.Conflict;
+import io.keysmith.errors.Invalid;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -20,6 +23,15 @@ public final class UserRepository {
             + " FROM users u JOIN access_levels a ON a.organization_id = u.organization_id AND a.id = u.access_level_id"
             + " WHERE u.organization_id = $1";
 
+    /** E-mails are unique per organization whatever their case (V2); a level deleted while being assigned. */
+    private static final DbErrors WRITE = DbErrors.declare()
+            .unique(
+                    "users_email_per_org",
+                    () -> new Conflict("email-taken", "A user with this e-mail already exists in the organization"))
+            .foreignKey(
+                    "users_organization_id_access_level_id_fkey",
+                    () -> new Invalid("accessLevelId", "Field 'accessLevelId' names no access level"));
+
     /** {@code accessLevelId} null means the built-in named by {@code builtin}. */
     public Future<JsonObject> insert(
             Tenant t,
@@ -38,6 +50,7 @@ public final class UserRepository {
                                 + " RETURNING id")
                 .execute(Tuple.from(
                         new Object[] {t.org(), email, first, last, kind, accessLevelId, builtin, passwordHash}))
+                .recover(WRITE::translate)
                 .compose(rows -> find(t, rows.iterator().next().getUUID("id")));
     }
 
@@ -103,6 +116,7 @@ public final class UserRepository {
                             ? null
                             : UUID.fromString(changes.getString("accessLevelId"))
                 }))
+                .recover(WRITE::translate)
                 .compose(x -> find(t, id));
     }
 

@@ -9,12 +9,14 @@ import io.keysmith.auth.SessionService;
 import io.keysmith.auth.Tokens;
 import io.keysmith.db.Db;
 import io.keysmith.db.Tenant;
-import io.keysmith.http.ApiProblem;
+import io.keysmith.errors.Conflict;
+import io.keysmith.errors.Forbidden;
+import io.keysmith.errors.Invalid;
+import io.keysmith.errors.NotFound;
 import io.keysmith.organizations.OrganizationRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -86,7 +88,7 @@ public final class UserService {
                 afterCreated = OffsetDateTime.parse(parts[0]);
                 afterId = UUID.fromString(parts[1]);
             } catch (RuntimeException e) {
-                throw ApiProblem.badRequest("Parameter 'after' is not a cursor this server issued", "after");
+                throw new Invalid("after", "Parameter 'after' is not a cursor this server issued");
             }
         }
         OffsetDateTime ac = afterCreated;
@@ -135,7 +137,6 @@ public final class UserService {
                                                                                 .getString("id")))
                                                 .compose(x -> organizations.current(c))
                                                 .map(org -> new Object[] {user, link, org.getString("name")}))))
-                .recover(UserService::conflictOnDuplicateEmail)
                 .compose(r -> mailed((JsonObject) r[0], (String) r[2], (Link) r[1], false)
                         .map(link -> new JsonObject().put("user", r[0]).put("invitation", link)));
     }
@@ -159,7 +160,6 @@ public final class UserService {
                                             changes.containsKey("accessLevelId") ? "accessLevelId" : null);
                             return check.compose(x -> update(c, caller, id, user, changes, source));
                         }))
-                .recover(UserService::conflictOnDuplicateEmail)
                 .onSuccess(x -> changed.accept(caller.organizationId()));
     }
 
@@ -278,8 +278,7 @@ public final class UserService {
     private Future<JsonObject> assignable(Tenant c, Caller caller, UUID levelId) {
         return levels.find(c, levelId).compose(level -> {
             if (level == null) {
-                return Future.failedFuture(
-                        ApiProblem.badRequest("Field 'accessLevelId' names no access level", "accessLevelId"));
+                return Future.failedFuture(new Invalid("accessLevelId", "Field 'accessLevelId' names no access level"));
             }
             if ("ACCOUNT_OWNER".equals(level.getString("builtin")) && !caller.isAccountOwner()) {
                 return Future.failedFuture(onlyOwners("accessLevelId"));
@@ -287,10 +286,7 @@ public final class UserService {
             Rights.Uncovered missing = caller.rights().firstNotCovered(Rights.fromJson(level));
             if (missing != null) {
                 // named even when the level is the default (Employee): choosing another one is the remedy
-                return Future.failedFuture(new ApiProblem(
-                        403,
-                        "escalation",
-                        "Forbidden",
+                return Future.failedFuture(Forbidden.escalation(
                         "You cannot assign an access level granting " + missing.description()
                                 + ", which you do not hold",
                         "accessLevelId"));
@@ -312,10 +308,7 @@ public final class UserService {
                     }
                     return missing == null
                             ? Future.succeededFuture()
-                            : Future.failedFuture(new ApiProblem(
-                                    403,
-                                    "escalation",
-                                    "Forbidden",
+                            : Future.failedFuture(Forbidden.escalation(
                                     "You cannot " + what + " a user whose access level grants " + missing.description()
                                             + ", which you do not hold",
                                     field));
@@ -333,31 +326,18 @@ public final class UserService {
         return users.otherActiveOwners(c, id)
                 .compose(n -> n > 0
                         ? Future.succeededFuture()
-                        : Future.failedFuture(ApiProblem.conflict(
+                        : Future.failedFuture(new Conflict(
                                 "last-account-owner", "The organization must keep at least one active Account Owner")));
     }
 
     private static JsonObject found(JsonObject user) {
         if (user == null) {
-            throw ApiProblem.notFound("No such user");
+            throw new NotFound("No such user");
         }
         return user;
     }
 
-    private static ApiProblem onlyOwners(String field) {
-        return new ApiProblem(
-                403,
-                "forbidden",
-                "Forbidden",
-                "Only an Account Owner may grant or remove the Account Owner access level",
-                field);
-    }
-
-    static <T> Future<T> conflictOnDuplicateEmail(Throwable e) {
-        if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
-            return Future.failedFuture(
-                    ApiProblem.conflict("email-taken", "A user with this e-mail already exists in the organization"));
-        }
-        return Future.failedFuture(e);
+    private static Forbidden onlyOwners(String field) {
+        return Forbidden.because("Only an Account Owner may grant or remove the Account Owner access level", field);
     }
 }

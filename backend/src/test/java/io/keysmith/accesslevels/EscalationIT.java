@@ -33,20 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @DisplayName("Access levels: no escalation, built-ins fixed, levels in use kept, an Account Owner always kept")
 class EscalationIT {
-    static final List<String> ALL_FIELDS = List.of(
-            "firstName",
-            "lastName",
-            "workEmail",
-            "jobTitle",
-            "department",
-            "managerId",
-            "hireDate",
-            "employmentStatus",
-            "location",
-            "salary",
-            "dateOfBirth",
-            "nationalId",
-            "homeAddress");
+    static final List<String> ALL_FIELDS = ContractSchemas.personFields();
     /** Every grantable permission but audit:read. */
     static final List<String> ALL_BUT_AUDIT = List.of(
             "users:read",

@@ -66,12 +66,7 @@ class SignInCostIT {
     }
 
     private static HttpResponse<Buffer> signInFrom(String address, String email, String password) {
-        return api.call(
-                HttpMethod.POST,
-                "/api/v1/session",
-                null,
-                new JsonObject().put("email", email).put("password", password),
-                Map.of("X-Forwarded-For", address));
+        return api.signInFrom(address, email, password);
     }
 
     private static long p99(List<Long> millis) {

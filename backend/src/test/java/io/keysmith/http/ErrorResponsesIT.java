@@ -2,7 +2,7 @@ package io.keysmith.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keysmith.support.Http;
+import io.keysmith.support.Api;
 import io.keysmith.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,12 +21,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("Every failure is RFC 9457 problem+json")
 class ErrorResponsesIT {
     private static TestServer server;
-    private static Http http;
+    private static Api http;
 
     @BeforeAll
     static void start(Vertx vertx) {
         server = TestServer.start("errors");
-        http = new Http(vertx, server.port());
+        http = new Api(vertx, server.port());
     }
 
     @AfterAll
@@ -72,35 +72,35 @@ class ErrorResponsesIT {
     @Test
     void malformedJson_is400() {
         JsonObject p =
-                problem(http.send(HttpMethod.POST, "/api/v1/key-format/check", "application/json", "{\"key\":"), 400);
+                problem(http.raw(HttpMethod.POST, "/api/v1/key-format/check", "application/json", "{\"key\":"), 400);
         assertThat(p.getString("detail")).isEqualTo("The body is not valid JSON");
-        problem(http.send(HttpMethod.POST, "/api/v1/key-format/check", "application/json", null), 400);
+        problem(http.raw(HttpMethod.POST, "/api/v1/key-format/check", "application/json", null), 400);
     }
 
     @Test
     void unknownApiPath_is404_andNoSpaFallback() {
         JsonObject p = problem(http.get("/api/v1/does-not-exist"), 404);
         assertThat(p.getString("instance")).isEqualTo("/api/v1/does-not-exist");
-        problem(http.send(HttpMethod.POST, "/api/v1/does-not-exist", "application/json", "{}"), 404);
+        problem(http.raw(HttpMethod.POST, "/api/v1/does-not-exist", "application/json", "{}"), 404);
     }
 
     @Test
     void wrongMethod_is405() {
-        problem(http.send(HttpMethod.DELETE, "/api/v1/key-format/check", null, null), 405);
-        problem(http.send(HttpMethod.PUT, "/health/live", null, null), 405);
+        problem(http.raw(HttpMethod.DELETE, "/api/v1/key-format/check", null, null), 405);
+        problem(http.raw(HttpMethod.PUT, "/health/live", null, null), 405);
     }
 
     @Test
     void bodyOverTheLimit_is413() {
         String big = "{\"key\":\"" + "a".repeat(1024 * 1024 + 10) + "\"}";
-        problem(http.send(HttpMethod.POST, "/api/v1/key-format/check", "application/json", big), 413);
+        problem(http.raw(HttpMethod.POST, "/api/v1/key-format/check", "application/json", big), 413);
     }
 
     @Test
     void nonJsonBody_is415() {
-        problem(http.send(HttpMethod.POST, "/api/v1/key-format/check", "text/plain", "ksk_123"), 415);
+        problem(http.raw(HttpMethod.POST, "/api/v1/key-format/check", "text/plain", "ksk_123"), 415);
         problem(
-                http.send(HttpMethod.POST, "/api/v1/key-format/check", "application/x-www-form-urlencoded", "key=a"),
+                http.raw(HttpMethod.POST, "/api/v1/key-format/check", "application/x-www-form-urlencoded", "key=a"),
                 415);
     }
 
@@ -113,7 +113,7 @@ class ErrorResponsesIT {
         ErrorPages.install(router);
         var server = vertx.createHttpServer().requestHandler(router).listen(0).await();
         try {
-            HttpResponse<Buffer> r = new Http(vertx, server.actualPort()).get("/boom");
+            HttpResponse<Buffer> r = new Api(vertx, server.actualPort()).get("/boom");
             JsonObject p = problem(r, 500);
             assertThat(r.bodyAsString()).doesNotContain("hunter2").doesNotContain("IllegalStateException");
             assertThat(p.getString("detail")).contains("error id");

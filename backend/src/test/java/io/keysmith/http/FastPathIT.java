@@ -5,8 +5,8 @@ import static io.keysmith.support.KeysApi.uniqueEmail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keysmith.keys.KeyFormat;
+import io.keysmith.support.Api.Session;
 import io.keysmith.support.KeysApi;
-import io.keysmith.support.KeysApi.Session;
 import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.TestServer;
 import io.vertx.core.Vertx;

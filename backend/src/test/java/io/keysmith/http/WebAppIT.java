@@ -2,7 +2,7 @@ package io.keysmith.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keysmith.support.Http;
+import io.keysmith.support.Api;
 import io.keysmith.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -18,12 +18,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("The SPA shell, the contract and the API reference are served with the right headers")
 class WebAppIT {
     private static TestServer server;
-    private static Http http;
+    private static Api http;
 
     @BeforeAll
     static void start(Vertx vertx) {
         server = TestServer.start("webapp");
-        http = new Http(vertx, server.port());
+        http = new Api(vertx, server.port());
     }
 
     @AfterAll

@@ -5,10 +5,9 @@ import static io.keysmith.support.KeysApi.problem;
 import static io.keysmith.support.KeysApi.uniqueEmail;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keysmith.support.Api.Session;
 import io.keysmith.support.KeysApi;
 import io.keysmith.support.KeysApi.Reply;
-import io.keysmith.support.KeysApi.Session;
-import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -45,20 +44,12 @@ class CredentialHolderIT {
 
     @BeforeAll
     static void start(Vertx vertx) {
-        server = TestServer.start(
-                PostgresFixture.get().newDatabase("credential_holder"),
-                new JsonObject().put("key.failures.per.minute", 1_000_000));
-        api = new KeysApi(vertx, server.port());
+        api = KeysApi.onNewServer(vertx, "credential_holder", KeysApi.manyFailures());
+        server = api.server();
         owner = api.signUp("Credential Holder Org", uniqueEmail("ch-owner"));
         for (String last : List.of("Archer", "Baker")) {
             api.createPerson(
-                    owner,
-                    new JsonObject()
-                            .put("firstName", "Pat")
-                            .put("lastName", last)
-                            .put("workEmail", uniqueEmail(last.toLowerCase()))
-                            .put("salary", 123456.78)
-                            .put("nationalId", "SSN-" + last));
+                    owner, KeysApi.person("Pat", last).put("salary", 123456.78).put("nationalId", "SSN-" + last));
         }
         keyManagerLevel = api.createLevel(
                 owner,

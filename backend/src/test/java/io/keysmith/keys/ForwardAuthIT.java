@@ -6,20 +6,19 @@ import static io.keysmith.support.KeysApi.problemType;
 import static io.keysmith.support.KeysApi.uniqueEmail;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keysmith.support.Api.Session;
 import io.keysmith.support.DbProbe;
 import io.keysmith.support.ForwardAuthClient;
 import io.keysmith.support.KeyTraffic;
 import io.keysmith.support.KeysApi;
 import io.keysmith.support.KeysApi.Reply;
 import io.keysmith.support.KeysApi.Scheme;
-import io.keysmith.support.KeysApi.Session;
 import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.pgclient.PgConnectOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,24 +59,15 @@ class ForwardAuthIT {
     @BeforeAll
     static void start(Vertx vertx) {
         // many failures from 127.0.0.1 by design here; the failure throttle has its own server below
-        PgConnectOptions database = PostgresFixture.get().newDatabase("forward_auth");
-        server = TestServer.start(
-                database,
-                new JsonObject().put("key.failures.per.minute", 1_000_000).put("usage.flush.seconds", 1));
-        db = new DbProbe(database.getDatabase());
-        api = new KeysApi(vertx, server.port());
+        api = KeysApi.onNewServer(vertx, "forward_auth", KeysApi.manyFailures().put("usage.flush.seconds", 1));
+        server = api.server();
+        db = new DbProbe(server.database.getDatabase());
         ownerA = api.signUp("Forward Auth A", uniqueEmail("fa-a"));
         ownerB = api.signUp("Forward Auth B", uniqueEmail("fa-b"));
         gatewayA = new ForwardAuthClient(api, secret(api.inheritKey(ownerA, "gateway A", "VERIFICATION")));
         gatewayB = new ForwardAuthClient(api, secret(api.inheritKey(ownerB, "gateway B", "VERIFICATION")));
         peopleKey = secret(api.inheritKey(ownerA, "partner", "PEOPLE"));
-        personId = api.createPerson(
-                        ownerA,
-                        new JsonObject()
-                                .put("firstName", "Pat")
-                                .put("lastName", "Archer")
-                                .put("workEmail", uniqueEmail("pat"))
-                                .put("department", "Finance"))
+        personId = api.createPerson(ownerA, KeysApi.person("Pat", "Archer").put("department", "Finance"))
                 .getString("id");
         expiringAt = Instant.now().plusSeconds(3);
         expiringKey = secret(

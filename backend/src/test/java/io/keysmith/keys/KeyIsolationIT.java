@@ -5,10 +5,10 @@ import static io.keysmith.support.KeysApi.problem;
 import static io.keysmith.support.KeysApi.uniqueEmail;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keysmith.support.Api.Session;
 import io.keysmith.support.KeysApi;
 import io.keysmith.support.KeysApi.Reply;
 import io.keysmith.support.KeysApi.Scheme;
-import io.keysmith.support.KeysApi.Session;
 import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.TestServer;
 import io.vertx.core.Vertx;
@@ -47,10 +47,8 @@ class KeyIsolationIT {
 
     @BeforeAll
     static void start(Vertx vertx) {
-        server = TestServer.start(
-                PostgresFixture.get().newDatabase("key_isolation"),
-                new JsonObject().put("key.failures.per.minute", 1_000_000));
-        api = new KeysApi(vertx, server.port());
+        api = KeysApi.onNewServer(vertx, "key_isolation", KeysApi.manyFailures());
+        server = api.server();
         a = api.signUp("Isolation Org A", uniqueEmail("iso-a"));
         b = api.signUp("Isolation Org B", uniqueEmail("iso-b"));
         for (String last : List.of("Alpha", "Aster")) {

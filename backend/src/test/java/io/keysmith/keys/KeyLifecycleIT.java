@@ -7,11 +7,10 @@ import static io.keysmith.support.KeysApi.problemType;
 import static io.keysmith.support.KeysApi.uniqueEmail;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keysmith.support.Api.Session;
 import io.keysmith.support.KeysApi;
 import io.keysmith.support.KeysApi.Reply;
 import io.keysmith.support.KeysApi.Scheme;
-import io.keysmith.support.KeysApi.Session;
-import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -53,18 +52,13 @@ class KeyLifecycleIT {
     static void start(Vertx vertx) {
         // failed key authentications are many here, all from 127.0.0.1: the per-address throttle is
         // KeySecretHygieneIT's
-        server = TestServer.start(
-                PostgresFixture.get().newDatabase("key_lifecycle"),
-                new JsonObject().put("key.failures.per.minute", 1_000_000));
-        api = new KeysApi(vertx, server.port());
+        api = KeysApi.onNewServer(vertx, "key_lifecycle", KeysApi.manyFailures());
+        server = api.server();
         owner = api.signUp("Key Lifecycle Org", uniqueEmail("kl-owner"));
         for (String last : List.of("Archer", "Baker", "Carter")) {
             api.createPerson(
                     owner,
-                    new JsonObject()
-                            .put("firstName", "Pat")
-                            .put("lastName", last)
-                            .put("workEmail", uniqueEmail(last.toLowerCase()))
+                    KeysApi.person("Pat", last)
                             .put("department", "Finance")
                             .put("salary", 123456.78)
                             .put("dateOfBirth", "1970-01-02"));

@@ -9,6 +9,7 @@ import io.keysmith.support.Api;
 import io.keysmith.support.Api.Session;
 import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.TestServer;
+import io.keysmith.support.UsageFlushes;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -89,7 +90,7 @@ class KeySecretHygieneIT {
         use(rotated, "/api/v1/people");
         api.post("/api/v1/api-keys/" + id + "/revoke", owner, null);
         use(rotated, "/api/v1/people"); // revoked: 401
-        Thread.sleep(1500); // one usage flush
+        UsageFlushes.of(vertx, server).awaitMore(2); // a whole usage flush after the traffic
 
         String audit = api.get("/api/v1/audit-events?limit=200", owner).bodyAsString();
         String metrics = WebClient.create(vertx)

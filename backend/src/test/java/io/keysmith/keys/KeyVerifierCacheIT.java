@@ -3,20 +3,18 @@ package io.keysmith.keys;
 import static io.keysmith.support.KeysApi.uniqueEmail;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keysmith.support.Api.Session;
 import io.keysmith.support.KeysApi;
-import io.keysmith.support.KeysApi.Session;
 import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,11 +35,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @DisplayName("A verdict loaded before a committed change is never served after it")
 class KeyVerifierCacheIT {
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-
     private static TestServer server;
     private static KeysApi api;
     private static Session owner;
@@ -85,14 +78,14 @@ class KeyVerifierCacheIT {
         hook = null;
     }
 
-    private static CompletableFuture<HttpResponse<String>> people(String secret) {
-        return HTTP.sendAsync(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/people"))
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Authorization", "Bearer " + secret)
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static CompletableFuture<HttpResponse<Buffer>> people(String secret) {
+        return api.http()
+                .request(HttpMethod.GET, "/api/v1/people", null)
+                .timeout(30_000)
+                .putHeader("Authorization", "Bearer " + secret)
+                .send()
+                .toCompletionStage()
+                .toCompletableFuture();
     }
 
     @Test
@@ -124,7 +117,7 @@ class KeyVerifierCacheIT {
         };
 
         // 1. a verification misses the cache; its database read completes (key still ACTIVE); held there
-        CompletableFuture<HttpResponse<String>> inFlight = people(secret);
+        CompletableFuture<HttpResponse<Buffer>> inFlight = people(secret);
         readDone.get(20, TimeUnit.SECONDS);
 
         // 2. the key is disabled through the API: committed, and this replica handled the notification
@@ -142,15 +135,15 @@ class KeyVerifierCacheIT {
 
         // 3. the load is released: it tries to store the verdict it read before the disable
         server.app.vertx().runOnContext(v -> release.complete());
-        HttpResponse<String> first = inFlight.get(20, TimeUnit.SECONDS);
+        HttpResponse<Buffer> first = inFlight.get(20, TimeUnit.SECONDS);
         assertThat(first.statusCode())
-                .as("the request in flight began before the disable: %s", first.body())
+                .as("the request in flight began before the disable: %s", first.bodyAsString())
                 .isIn(200, 401);
 
         // 4. the next verification must be refused
-        HttpResponse<String> next = people(secret).get(20, TimeUnit.SECONDS);
+        HttpResponse<Buffer> next = people(secret).get(20, TimeUnit.SECONDS);
         assertThat(next.statusCode())
-                .as("a request after the disable was committed and announced: %s", next.body())
+                .as("a request after the disable was committed and announced: %s", next.bodyAsString())
                 .isEqualTo(401);
     }
 }

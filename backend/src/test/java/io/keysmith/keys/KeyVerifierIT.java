@@ -4,10 +4,9 @@ import static io.keysmith.support.KeysApi.keyBody;
 import static io.keysmith.support.KeysApi.uniqueEmail;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keysmith.support.Api.Session;
 import io.keysmith.support.KeysApi;
 import io.keysmith.support.KeysApi.Reply;
-import io.keysmith.support.KeysApi.Session;
-import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -42,18 +41,10 @@ class KeyVerifierIT {
 
     @BeforeAll
     static void start(Vertx vertx) {
-        server = TestServer.start(
-                PostgresFixture.get().newDatabase("key_verifier"),
-                new JsonObject().put("key.failures.per.minute", 1_000_000));
-        api = new KeysApi(vertx, server.port());
+        api = KeysApi.onNewServer(vertx, "key_verifier", KeysApi.manyFailures());
+        server = api.server();
         owner = api.signUp("Verifier Org", uniqueEmail("kv-owner"));
-        personId = api.createPerson(
-                        owner,
-                        new JsonObject()
-                                .put("firstName", "Pat")
-                                .put("lastName", "Verified")
-                                .put("workEmail", uniqueEmail("pat"))
-                                .put("department", "Finance"))
+        personId = api.createPerson(owner, KeysApi.person("Pat", "Verified").put("department", "Finance"))
                 .getString("id");
         gateway = api.createKey(
                         owner, keyBody("gateway", "VERIFICATION", "INHERIT").put("rateLimitPerMinute", 1_000_000))

@@ -4,12 +4,11 @@ import static io.keysmith.support.KeysApi.keyBody;
 import static io.keysmith.support.KeysApi.uniqueEmail;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keysmith.support.Api.Session;
 import io.keysmith.support.KeysApi;
 import io.keysmith.support.KeysApi.Reply;
-import io.keysmith.support.KeysApi.Session;
 import io.keysmith.support.Nginx;
 import io.keysmith.support.PartnerUpstream;
-import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -49,10 +48,8 @@ class NginxGatewayIT {
         Assumptions.assumeTrue(
                 Nginx.binary() != null,
                 "nginx is not installed: bin/test installs Debian's (apt-get install nginx); skipping the gateway test");
-        server = TestServer.start(
-                PostgresFixture.get().newDatabase("nginx_gateway"),
-                new JsonObject().put("key.failures.per.minute", 1_000_000));
-        api = new KeysApi(vertx, server.port());
+        api = KeysApi.onNewServer(vertx, "nginx_gateway", KeysApi.manyFailures());
+        server = api.server();
         owner = api.signUp("Nginx Gateway Org", uniqueEmail("ng-owner"));
         String gatewayKey = api.inheritKey(owner, "nginx", "VERIFICATION").getString("secret");
         partner = PartnerUpstream.start(vertx);

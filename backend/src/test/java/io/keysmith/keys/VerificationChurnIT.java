@@ -4,20 +4,18 @@ import static io.keysmith.support.KeysApi.keyBody;
 import static io.keysmith.support.KeysApi.uniqueEmail;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keysmith.support.Api.Session;
 import io.keysmith.support.KeysApi;
-import io.keysmith.support.KeysApi.Session;
-import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.TestServer;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,11 +39,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("Under churn in its organization, a disabled key is refused within a second, 100 times out of 100")
 class VerificationChurnIT {
     private static final int TRIALS = 100;
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-
     private static TestServer server;
     private static KeysApi api;
     private static Session owner;
@@ -53,10 +46,8 @@ class VerificationChurnIT {
     @BeforeAll
     static void start(Vertx vertx) {
         // refusals of A are many, all from 127.0.0.1: the per-address failure throttle is not under test here
-        server = TestServer.start(
-                PostgresFixture.get().newDatabase("verification_churn"),
-                new JsonObject().put("key.failures.per.minute", 1_000_000));
-        api = new KeysApi(vertx, server.port());
+        api = KeysApi.onNewServer(vertx, "verification_churn", KeysApi.manyFailures());
+        server = api.server();
         owner = api.signUp("Churn Org", uniqueEmail("churn-owner"));
     }
 
@@ -67,48 +58,27 @@ class VerificationChurnIT {
         }
     }
 
-    /** VALID, or the refusal's code; the time the request was sent is {@code sent}. */
-    private static String verify(String gateway, String key) throws Exception {
-        HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/api-keys/verify"))
-                        .timeout(Duration.ofSeconds(20))
-                        .header("Authorization", "Bearer " + gateway)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                new JsonObject().put("key", key).encode()))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return new JsonObject(r.body()).getString("code");
+    /** VALID, or the refusal's code. */
+    private static String verify(String gateway, String key) {
+        HttpResponse<Buffer> r = api.http()
+                .call(
+                        HttpMethod.POST,
+                        "/api/v1/api-keys/verify",
+                        null,
+                        new JsonObject().put("key", key),
+                        Map.of("Authorization", "Bearer " + gateway));
+        assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+        return r.bodyAsJsonObject().getString("code");
     }
 
-    private static void patch(Session s, String keyId, String name) throws Exception {
-        HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/api-keys/" + keyId))
-                        .timeout(Duration.ofSeconds(20))
-                        .header("Cookie", KeysApi.COOKIE + "=" + s.cookie())
-                        .header("X-CSRF-Token", s.csrf())
-                        .header("Content-Type", "application/json")
-                        .method(
-                                "PATCH",
-                                HttpRequest.BodyPublishers.ofString(
-                                        new JsonObject().put("name", name).encode()))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    private static void patch(Session s, String keyId, String name) {
+        HttpResponse<Buffer> r = api.http().patch("/api/v1/api-keys/" + keyId, s, new JsonObject().put("name", name));
+        assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
     }
 
-    private static void action(String keyId, String action) throws Exception {
-        HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create(
-                                "http://127.0.0.1:" + server.port() + "/api/v1/api-keys/" + keyId + "/" + action))
-                        .timeout(Duration.ofSeconds(20))
-                        .header("Cookie", KeysApi.COOKIE + "=" + owner.cookie())
-                        .header("X-CSRF-Token", owner.csrf())
-                        .POST(HttpRequest.BodyPublishers.noBody())
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    private static void action(String keyId, String action) {
+        HttpResponse<Buffer> r = api.http().post("/api/v1/api-keys/" + keyId + "/" + action, owner, null);
+        assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
     }
 
     private static Thread started(Runnable r) {

@@ -4,10 +4,9 @@ import static io.keysmith.support.KeysApi.keyBody;
 import static io.keysmith.support.KeysApi.uniqueEmail;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keysmith.support.Api.Session;
 import io.keysmith.support.KeysApi;
 import io.keysmith.support.KeysApi.Reply;
-import io.keysmith.support.KeysApi.Session;
-import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -34,10 +33,8 @@ class VerificationThrottleIT {
 
     @BeforeAll
     static void start(Vertx vertx) {
-        server = TestServer.start(
-                PostgresFixture.get().newDatabase("verification_throttle"),
-                new JsonObject().put("key.failures.per.minute", 5));
-        api = new KeysApi(vertx, server.port());
+        api = KeysApi.onNewServer(vertx, "verification_throttle", new JsonObject().put("key.failures.per.minute", 5));
+        server = api.server();
         Session owner = api.signUp("Throttle Org", uniqueEmail("vt-owner"));
         gateway = api.createKey(owner, keyBody("gateway", "VERIFICATION", "INHERIT"))
                 .getString("secret");

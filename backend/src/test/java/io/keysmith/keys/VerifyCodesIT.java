@@ -5,12 +5,12 @@ import static io.keysmith.support.KeysApi.problemType;
 import static io.keysmith.support.KeysApi.uniqueEmail;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keysmith.support.Api.Session;
 import io.keysmith.support.DbProbe;
 import io.keysmith.support.ForwardAuthClient;
 import io.keysmith.support.KeyTraffic;
 import io.keysmith.support.KeysApi;
 import io.keysmith.support.KeysApi.Reply;
-import io.keysmith.support.KeysApi.Session;
 import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.TestServer;
 import io.vertx.core.Vertx;
@@ -18,7 +18,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.pgclient.PgConnectOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,12 +50,9 @@ class VerifyCodesIT {
 
     @BeforeAll
     static void start(Vertx vertx) {
-        PgConnectOptions database = PostgresFixture.get().newDatabase("verify_codes");
-        server = TestServer.start(
-                database,
-                new JsonObject().put("key.failures.per.minute", 1_000_000).put("usage.flush.seconds", 1));
-        db = new DbProbe(database.getDatabase());
-        api = new KeysApi(vertx, server.port());
+        api = KeysApi.onNewServer(vertx, "verify_codes", KeysApi.manyFailures().put("usage.flush.seconds", 1));
+        server = api.server();
+        db = new DbProbe(server.database.getDatabase());
         ownerA = api.signUp("Verify A", uniqueEmail("vc-a"));
         ownerB = api.signUp("Verify B", uniqueEmail("vc-b"));
         gatewayA = api.inheritKey(ownerA, "gateway A", "VERIFICATION").getString("secret");

@@ -2,7 +2,7 @@ package io.keysmith.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keysmith.support.Http;
+import io.keysmith.support.Api;
 import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.TestServer;
 import io.vertx.core.Vertx;
@@ -20,14 +20,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("Health probes on both ports, metrics on the management port only")
 class OperationsEndpointsIT {
     private static TestServer server;
-    private static Http api;
-    private static Http management;
+    private static Api api;
+    private static Api management;
 
     @BeforeAll
     static void start(Vertx vertx) {
         server = TestServer.start("operations");
-        api = new Http(vertx, server.port());
-        management = new Http(vertx, server.managementPort());
+        api = new Api(vertx, server.port());
+        management = new Api(vertx, server.managementPort());
     }
 
     @AfterAll
@@ -37,7 +37,7 @@ class OperationsEndpointsIT {
 
     @Test
     void liveAndReady_answerOnBothPorts() {
-        for (Http port : new Http[] {api, management}) {
+        for (Api port : new Api[] {api, management}) {
             assertThat(port.get("/health/live").bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "UP"));
             var ready = port.get("/health/ready");
             assertThat(ready.statusCode()).isEqualTo(200);

@@ -35,20 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(VertxExtension.class)
 @DisplayName("People: field rights hide and protect fields, record scope OWN confines, audit names fields only")
 class FieldRightsIT {
-    static final List<String> ALL_FIELDS = List.of(
-            "firstName",
-            "lastName",
-            "workEmail",
-            "jobTitle",
-            "department",
-            "managerId",
-            "hireDate",
-            "employmentStatus",
-            "location",
-            "salary",
-            "dateOfBirth",
-            "nationalId",
-            "homeAddress");
+    static final List<String> ALL_FIELDS = ContractSchemas.personFields();
     static final List<String> SENSITIVE = List.of("salary", "dateOfBirth", "nationalId", "homeAddress");
 
     /** Stored values, distinctive enough to search any text for. */

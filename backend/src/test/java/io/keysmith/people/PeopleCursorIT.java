@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keysmith.support.Api;
 import io.keysmith.support.Api.Session;
+import io.keysmith.support.ContractSchemas;
 import io.keysmith.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -34,20 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @DisplayName("People pages: cursors cannot name hidden records, the order never uses a hidden field")
 class PeopleCursorIT {
-    private static final List<String> FIELDS = List.of(
-            "firstName",
-            "lastName",
-            "workEmail",
-            "jobTitle",
-            "department",
-            "managerId",
-            "hireDate",
-            "employmentStatus",
-            "location",
-            "salary",
-            "dateOfBirth",
-            "nationalId",
-            "homeAddress");
+    private static final List<String> FIELDS = ContractSchemas.personFields();
 
     private static TestServer server;
     private static Api api;

@@ -5,13 +5,12 @@ import static io.keysmith.support.KeysApi.uniqueEmail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keysmith.auth.Rights;
+import io.keysmith.support.Api.Session;
 import io.keysmith.support.ContractOperations;
 import io.keysmith.support.ContractOperations.Op;
 import io.keysmith.support.DbProbe;
 import io.keysmith.support.KeysApi;
 import io.keysmith.support.KeysApi.Reply;
-import io.keysmith.support.KeysApi.Session;
-import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.TestServer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -77,21 +76,13 @@ class EscalationMatrixIT {
 
     @BeforeAll
     static void start(io.vertx.core.Vertx vertx) {
-        server = TestServer.start(
-                PostgresFixture.get().newDatabase("escalation_matrix"),
-                new JsonObject().put("key.failures.per.minute", 1_000_000));
-        api = new KeysApi(vertx, server.port());
+        api = KeysApi.onNewServer(vertx, "escalation_matrix", KeysApi.manyFailures());
+        server = api.server();
         db = new DbProbe(server.database.getDatabase());
         owner = api.signUp("Matrix Org", uniqueEmail("matrix-owner"));
         other = api.signUp("Matrix Other Org", uniqueEmail("matrix-other"));
         api.createPerson(
-                owner,
-                new JsonObject()
-                        .put("firstName", "Pat")
-                        .put("lastName", MARKER)
-                        .put("workEmail", uniqueEmail("pat"))
-                        .put("salary", 99999.5)
-                        .put("nationalId", "NID-" + MARKER));
+                owner, KeysApi.person("Pat", MARKER).put("salary", 99999.5).put("nationalId", "NID-" + MARKER));
         fullAdminLevel = api.builtinLevel(owner, "FULL_ADMIN");
         accountOwnerLevel = api.builtinLevel(owner, "ACCOUNT_OWNER");
         fullAdminId = api.createSignedInUser(owner, uniqueEmail("matrix-fa"), fullAdminLevel)

@@ -17,10 +17,12 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A Keysmith API client for tests: signs up, signs in, and calls operations with a session cookie and its CSRF token,
- * the way the admin SPA does. Blocking helpers for tests that read top to bottom; {@link #request} for concurrency.
+ * The one HTTP client of the tests (Vert.x WebClient): signs up, signs in, and calls operations with a session cookie
+ * and its CSRF token, the way the admin SPA does; plain calls without a session (management port, static files, raw
+ * bodies). Blocking helpers for tests that read top to bottom; {@link #request} for concurrency. {@link KeysApi}
+ * (answers as remembered {@code Reply}s) and {@link KeyTraffic} (key-authenticated load) are views on it.
  */
-public final class Api {
+public final class Api implements AutoCloseable {
     public static final String COOKIE = "ks_session";
     public static final String PASSWORD = "correct horse battery staple";
 
@@ -45,13 +47,43 @@ public final class Api {
     public Api(Vertx vertx, int port) {
         this.client = WebClient.create(
                 vertx,
-                new WebClientOptions().setDefaultHost("127.0.0.1").setFollowRedirects(false),
+                new WebClientOptions()
+                        .setDefaultHost("127.0.0.1")
+                        .setFollowRedirects(false)
+                        .setConnectTimeout(5_000)
+                        .setIdleTimeout(30),
                 new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
         this.port = port;
     }
 
     public int port() {
         return port;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    /** GET without a session. */
+    public HttpResponse<Buffer> get(String path) {
+        return get(path, null);
+    }
+
+    /** POST of a JSON body without a session. */
+    public HttpResponse<Buffer> postJson(String path, JsonObject body) {
+        return post(path, null, body);
+    }
+
+    /** A raw body with the given content type (null: no Content-Type header) and no session. */
+    public HttpResponse<Buffer> raw(HttpMethod method, String path, String contentType, String body) {
+        HttpRequest<Buffer> req = request(method, path, null);
+        if (contentType != null) {
+            req.putHeader("content-type", contentType);
+        }
+        return body == null
+                ? req.send().await()
+                : req.sendBuffer(Buffer.buffer(body)).await();
     }
 
     /** A request carrying the session's cookie and, always, its CSRF token. */
@@ -97,17 +129,30 @@ public final class Api {
 
     public HttpResponse<Buffer> signUpResponse(
             String organization, String email, String password, Map<String, String> headers) {
-        return call(
-                HttpMethod.POST,
-                "/api/v1/signup",
-                null,
-                new JsonObject()
-                        .put("organizationName", organization)
-                        .put("firstName", "Ada")
-                        .put("lastName", "Owner")
-                        .put("email", email)
-                        .put("password", password),
-                headers);
+        return call(HttpMethod.POST, "/api/v1/signup", null, signUpBody(organization, email, password), headers);
+    }
+
+    /** A sign-up body: the organization and its owner, Ada Owner. */
+    public static JsonObject signUpBody(String organization, String email, String password) {
+        return new JsonObject()
+                .put("organizationName", organization)
+                .put("firstName", "Ada")
+                .put("lastName", "Owner")
+                .put("email", email)
+                .put("password", password);
+    }
+
+    /** A new user's body (Grace User); {@code accessLevelId} null: the default level. */
+    public static JsonObject userBody(String email, String kind, String accessLevelId) {
+        JsonObject body = new JsonObject()
+                .put("email", email)
+                .put("firstName", "Grace")
+                .put("lastName", "User")
+                .put("kind", kind);
+        if (accessLevelId != null) {
+            body.put("accessLevelId", accessLevelId);
+        }
+        return body;
     }
 
     public Session signUp(String organization, String email) {
@@ -130,6 +175,16 @@ public final class Api {
         return post("/api/v1/session", null, body);
     }
 
+    /** A sign-in as if from {@code address} (X-Forwarded-For). */
+    public HttpResponse<Buffer> signInFrom(String address, String email, String password) {
+        return call(
+                HttpMethod.POST,
+                "/api/v1/session",
+                null,
+                new JsonObject().put("email", email).put("password", password),
+                Map.of("X-Forwarded-For", address));
+    }
+
     /** Signs in expecting a single organization (or the chosen one). */
     public Session signInOk(String email, String password, String organizationId) {
         HttpResponse<Buffer> r = signIn(email, password, organizationId);
@@ -146,14 +201,7 @@ public final class Api {
      * the built-in Employee level), a built-in ("ACCOUNT_OWNER", "FULL_ADMIN", "EMPLOYEE"), a level's name or its id.
      */
     public JsonObject createUser(Session admin, String email, String kind, String accessLevel) {
-        JsonObject body = new JsonObject()
-                .put("email", email)
-                .put("firstName", "Grace")
-                .put("lastName", "User")
-                .put("kind", kind);
-        if (accessLevel != null) {
-            body.put("accessLevelId", accessLevelId(admin, accessLevel));
-        }
+        JsonObject body = userBody(email, kind, accessLevel == null ? null : accessLevelId(admin, accessLevel));
         HttpResponse<Buffer> r = post("/api/v1/users", admin, body);
         assertThat(r.statusCode())
                 .as("create user %s: %s", email, r.bodyAsString())

@@ -36,6 +36,19 @@ public final class ContractSchemas {
                                 .setOutputFormat(OutputFormat.Basic)));
     }
 
+    /**
+     * The fields of a person record, in the contract's order: the properties of {@code FieldRights} (a test that
+     * covers every field follows the contract when a field is added).
+     */
+    public static List<String> personFields() {
+        return List.copyOf(ContractOperations.contract()
+                .getJsonObject("components")
+                .getJsonObject("schemas")
+                .getJsonObject("FieldRights")
+                .getJsonObject("properties")
+                .fieldNames());
+    }
+
     /** The validation errors of {@code value} against the strict component schema (empty when it conforms). */
     public static List<String> errors(String name, Object value) {
         OutputUnit out = strict(name).validate(value);

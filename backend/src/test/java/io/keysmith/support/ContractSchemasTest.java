@@ -37,4 +37,20 @@ class ContractSchemasTest {
         assertThat(ContractSchemas.errors("Person", new JsonObject().put("firstName", "No id")))
                 .isNotEmpty();
     }
+
+    @Test
+    @DisplayName("the person fields are FieldRights' properties, each a property of Person too")
+    void personFields() {
+        assertThat(ContractSchemas.personFields())
+                .startsWith("firstName", "lastName", "workEmail")
+                .contains("salary", "dateOfBirth", "nationalId", "homeAddress")
+                .hasSize(13)
+                .doesNotHaveDuplicates();
+        JsonObject person = ContractOperations.contract()
+                .getJsonObject("components")
+                .getJsonObject("schemas")
+                .getJsonObject("Person")
+                .getJsonObject("properties");
+        assertThat(person.fieldNames()).containsAll(ContractSchemas.personFields());
+    }
 }

@@ -91,7 +91,7 @@ public final class ForwardAuthClient {
     }
 
     /** The total use of a key over the last day as its usage API reports it (every outcome). */
-    public static long usageTotal(KeysApi api, KeysApi.Session session, String keyId) {
+    public static long usageTotal(KeysApi api, Api.Session session, String keyId) {
         Reply r = api.get("/api/v1/api-keys/" + keyId + "/usage", session);
         assertThat(r.status()).as("usage of %s: %s", keyId, r).isEqualTo(200);
         long total = 0;

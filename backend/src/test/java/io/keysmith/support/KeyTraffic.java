@@ -7,13 +7,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,20 +29,11 @@ public final class KeyTraffic implements AutoCloseable {
     public record Key(String id, String secret, String hint) {}
 
     private final Vertx vertx;
-    private final WebClient client;
-    private final int port;
+    private final Api client;
 
     public KeyTraffic(Vertx vertx, int port) {
         this.vertx = vertx;
-        this.port = port;
-        this.client = WebClient.create(
-                vertx,
-                new WebClientOptions()
-                        .setDefaultHost("127.0.0.1")
-                        .setFollowRedirects(false)
-                        .setConnectTimeout(5_000)
-                        .setIdleTimeout(30),
-                new PoolOptions().setHttp1MaxSize(64));
+        this.client = new Api(vertx, port);
     }
 
     /** Creates a key as {@code session}; {@code permissions} null: INHERIT, else SCOPED with them. */
@@ -73,8 +61,7 @@ public final class KeyTraffic implements AutoCloseable {
     }
 
     public HttpRequest<Buffer> request(HttpMethod method, String path, String secret) {
-        HttpRequest<Buffer> req =
-                client.request(method, port, "127.0.0.1", path).timeout(30_000);
+        HttpRequest<Buffer> req = client.request(method, path, null).timeout(30_000);
         if (secret != null) {
             req.putHeader("Authorization", "Bearer " + secret);
         }
@@ -174,18 +161,7 @@ public final class KeyTraffic implements AutoCloseable {
     /** Polls {@code value} until {@code done} holds or {@code timeout} passes; the last value seen. */
     public static long poll(
             java.util.function.LongSupplier value, java.util.function.LongPredicate done, java.time.Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long v = value.getAsLong();
-        while (!done.test(v) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return v;
-            }
-            v = value.getAsLong();
-        }
-        return v;
+        return Poll.value(value, done, timeout);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.keysmith.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keysmith.support.Api.Session;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -10,37 +11,23 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * A blocking client for the API-key tests: sessions the way the admin SPA holds them (cookie + X-CSRF-Token), keys
- * the way partners send them (HTTP Basic user name or Bearer), and the setup steps the key suites share. Every
- * answer is remembered, so a suite can scan everything the server said for secrets.
+ * The API-key tests' view of {@link Api}: sessions the way the admin SPA holds them (cookie + X-CSRF-Token), keys
+ * the way partners send them (HTTP Basic user name or Bearer), and the setup steps the key suites share (a server of
+ * their own, owners, levels, users, people, keys). Every answer is remembered as a {@link Reply}, so a suite can scan
+ * everything the server said for secrets.
  */
-public final class KeysApi {
-    public static final String COOKIE = "ks_session";
-    public static final String PASSWORD = "correct horse battery staple";
-
-    /** A signed-in browser. */
-    public record Session(String cookie, String csrf, JsonObject me) {
-        public String userId() {
-            return me.getJsonObject("user").getString("id");
-        }
-
-        public String organizationId() {
-            return me.getJsonObject("organization").getString("id");
-        }
-    }
+public final class KeysApi implements AutoCloseable {
+    public static final String COOKIE = Api.COOKIE;
+    public static final String PASSWORD = Api.PASSWORD;
 
     /** How a key is presented. */
     public enum Scheme {
@@ -68,14 +55,49 @@ public final class KeysApi {
         }
     }
 
-    private final WebClient client;
-    private final int port;
+    private final Api http;
+    private final TestServer server;
     private final ConcurrentLinkedQueue<Reply> replies = new ConcurrentLinkedQueue<>();
 
     public KeysApi(Vertx vertx, int port) {
-        this.client = WebClient.create(
-                vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setFollowRedirects(false));
-        this.port = port;
+        this(vertx, port, null);
+    }
+
+    private KeysApi(Vertx vertx, int port, TestServer server) {
+        this.http = new Api(vertx, port);
+        this.server = server;
+    }
+
+    /**
+     * A test server of its own on a fresh database ({@code name}), with {@code config} over the test defaults, and a
+     * client on it; {@link #close} stops the server.
+     */
+    public static KeysApi onNewServer(Vertx vertx, String name, JsonObject config) {
+        TestServer server = TestServer.start(PostgresFixture.get().newDatabase(name), config);
+        return new KeysApi(vertx, server.port(), server);
+    }
+
+    /** Test configuration for suites refused many times from 127.0.0.1 by design: no per-address failure throttle. */
+    public static JsonObject manyFailures() {
+        return new JsonObject().put("key.failures.per.minute", 1_000_000);
+    }
+
+    /** The same client answering with the plain responses (no Reply kept). */
+    public Api http() {
+        return http;
+    }
+
+    /** The server of {@link #onNewServer}. */
+    public TestServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() throws Exception {
+        http.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     /** Every answer this client received, in order. */
@@ -86,25 +108,9 @@ public final class KeysApi {
     // ---------------------------------------------------------------------------------------------- raw calls
 
     public Reply call(HttpMethod method, String path, Session session, Object body, Map<String, String> headers) {
-        HttpRequest<Buffer> req = client.request(method, port, "127.0.0.1", path);
-        if (session != null) {
-            req.putHeader("Cookie", COOKIE + "=" + session.cookie());
-            if (session.csrf() != null) {
-                req.putHeader("X-CSRF-Token", session.csrf());
-            }
-        }
+        HttpRequest<Buffer> req = http.request(method, path, session);
         headers.forEach(req::putHeader);
-        HttpResponse<Buffer> r;
-        if (body == null) {
-            r = req.send().await();
-        } else {
-            String text = body instanceof JsonObject o
-                    ? o.encode()
-                    : body instanceof JsonArray a ? a.encode() : body.toString();
-            r = req.putHeader("Content-Type", "application/json")
-                    .sendBuffer(Buffer.buffer(text))
-                    .await();
-        }
+        HttpResponse<Buffer> r = Api.send(req, body).await();
         Reply reply = new Reply(
                 method.name(), path, r.statusCode(), r.bodyAsString() == null ? "" : r.bodyAsString(), r.headers());
         replies.add(reply);
@@ -154,15 +160,7 @@ public final class KeysApi {
     // ---------------------------------------------------------------------------------------------- set-up steps
 
     public Session signUp(String organization, String email) {
-        Reply r = post(
-                "/api/v1/signup",
-                null,
-                new JsonObject()
-                        .put("organizationName", organization)
-                        .put("firstName", "Ada")
-                        .put("lastName", "Owner")
-                        .put("email", email)
-                        .put("password", PASSWORD));
+        Reply r = post("/api/v1/signup", null, Api.signUpBody(organization, email, PASSWORD));
         assertThat(r.status()).as("sign-up of %s: %s", organization, r.body()).isEqualTo(201);
         return session(r);
     }
@@ -190,11 +188,7 @@ public final class KeysApi {
     }
 
     public static JsonObject levelBody(String name, Map<String, String> fieldRights, String... permissions) {
-        return new JsonObject()
-                .put("name", name)
-                .put("recordScope", "ALL")
-                .put("fieldRights", new JsonObject(new LinkedHashMap<>(fieldRights)))
-                .put("permissions", new JsonArray(List.of(permissions)));
+        return Api.accessLevelBody(name, "ALL", fieldRights, permissions);
     }
 
     public String createLevel(Session admin, JsonObject body) {
@@ -210,24 +204,24 @@ public final class KeysApi {
 
     /** A new user on {@code levelId} (null: the default Employee level) who accepted the invitation: their session. */
     public Session createSignedInUser(Session admin, String email, String levelId) {
-        JsonObject body = new JsonObject()
-                .put("email", email)
-                .put("firstName", "Grace")
-                .put("lastName", "User")
-                .put("kind", "EMPLOYEE");
-        if (levelId != null) {
-            body.put("accessLevelId", levelId);
-        }
+        JsonObject body = Api.userBody(email, "EMPLOYEE", levelId);
         Reply created = post("/api/v1/users", admin, body);
         assertThat(created.status()).as("create user: %s", created).isEqualTo(201);
-        String url = created.json().getJsonObject("invitation").getString("url");
-        String token = url.substring(url.indexOf("#token=") + "#token=".length());
+        String token = Api.token(created.json().getJsonObject("invitation").getString("url"));
         Reply accepted = post(
                 "/api/v1/invitations/accept",
                 null,
                 new JsonObject().put("token", token).put("password", PASSWORD));
         assertThat(accepted.status()).as("accept invitation: %s", accepted).isEqualTo(200);
         return session(accepted);
+    }
+
+    /** A person body: the names and a unique work e-mail; more fields with {@code put}. */
+    public static JsonObject person(String firstName, String lastName) {
+        return new JsonObject()
+                .put("firstName", firstName)
+                .put("lastName", lastName)
+                .put("workEmail", uniqueEmail(lastName.toLowerCase()));
     }
 
     public JsonObject createPerson(Session admin, JsonObject person) {
@@ -282,7 +276,7 @@ public final class KeysApi {
     }
 
     public static String uniqueEmail(String who) {
-        return who + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        return Api.uniqueEmail(who);
     }
 
     public static String inSeconds(long seconds) {

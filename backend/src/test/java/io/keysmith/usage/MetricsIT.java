@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keysmith.keys.KeyFormat;
 import io.keysmith.support.Api;
-import io.keysmith.support.Http;
 import io.keysmith.support.KeyTraffic;
 import io.keysmith.support.KeyTraffic.Key;
 import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.PrometheusScrape;
 import io.keysmith.support.TestServer;
+import io.keysmith.support.UsageFlushes;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -50,7 +50,7 @@ class MetricsIT {
     }
 
     private static PrometheusScrape scrape(TestServer server) {
-        HttpResponse<Buffer> r = new Http(vertx, server.managementPort()).get("/metrics");
+        HttpResponse<Buffer> r = new Api(vertx, server.managementPort()).get("/metrics");
         assertThat(r.statusCode()).isEqualTo(200);
         return PrometheusScrape.parse(r.bodyAsString());
     }
@@ -94,7 +94,7 @@ class MetricsIT {
                     gateway,
                     new JsonObject().put("key", scoped.secret()).put("permissions", new JsonArray().add("people:read")),
                     "INSUFFICIENT_PERMISSIONS");
-            Thread.sleep(2_500); // two flushes
+            UsageFlushes.of(vertx, server).awaitMore(2); // two flushes: the last one after all of the traffic
 
             PrometheusScrape s = scrape(server);
             assertThat(s.sum(

@@ -2,17 +2,12 @@ package io.keysmith.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keysmith.support.PostgresFixture;
+import io.keysmith.support.Api;
+import io.keysmith.support.Api.Session;
+import io.keysmith.support.KeyTraffic;
 import io.keysmith.support.ServerProcess;
-import io.keysmith.support.TestServer;
-import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
+import io.keysmith.support.TwoReplicas;
+import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,81 +27,29 @@ import org.junit.jupiter.api.Timeout;
  */
 @DisplayName("Two replicas exchanging rate-limit counts stay within the documented over-admission bound")
 class RateLimitAcrossReplicasIT {
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
     private static final int QUOTA = 60; // per minute: rate 1/s, burst 60
     private static final double D_SECONDS = 3;
 
+    private static TwoReplicas replicas;
     private static ServerProcess one;
     private static ServerProcess two;
     private static String key;
 
     @BeforeAll
     static void start() throws Exception {
-        var database = PostgresFixture.get().newDatabase("rate_limit_replicas");
-        Path dir = Files.createDirectories(Path.of(
-                System.getProperty("keysmith.test.dir", "target/test-data"),
-                "rate-limit-replicas-" + System.nanoTime()));
-        Map<String, String> env = Map.of(
-                "KEYSMITH_DATABASE_URL",
-                PostgresFixture.uri(database),
-                "KEYSMITH_SECRET",
-                TestServer.TEST_SECRET,
-                "KEYSMITH_DATA_DIR",
-                dir.toAbsolutePath().toString(),
-                "KEYSMITH_SHUTDOWN_GRACE_SECONDS",
-                "1",
-                "KEYSMITH_INSTANCES",
-                "1",
-                "KEYSMITH_RATE_LIMITS_SYNC_MILLIS",
-                "1000");
-        one = ServerProcess.start(env, dir.resolve("replica-1.log"));
-        two = ServerProcess.start(env, dir.resolve("replica-2.log"));
-        HttpResponse<String> r = send(
-                one,
-                "POST",
-                "/api/v1/signup",
-                null,
-                null,
-                new JsonObject()
-                        .put("organizationName", "Shared Budget")
-                        .put("firstName", "Rae")
-                        .put("lastName", "Limit")
-                        .put("email", "shared-budget@example.com")
-                        .put("password", "correct horse battery staple"));
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        String cookie = r.headers().allValues("set-cookie").stream()
-                .filter(c -> c.startsWith("ks_session="))
-                .findFirst()
-                .orElseThrow()
-                .split(";", 2)[0];
-        String csrf = new JsonObject(r.body()).getString("csrfToken");
-        HttpResponse<String> created = send(
-                one,
-                "POST",
-                "/api/v1/api-keys",
-                null,
-                new String[] {cookie, csrf},
-                new JsonObject()
-                        .put("name", "Shared budget")
-                        .put("apiType", "PEOPLE")
-                        .put("permissionMode", "INHERIT")
-                        .put("rateLimitPerMinute", QUOTA));
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        key = new JsonObject(created.body()).getString("secret");
+        replicas = TwoReplicas.start("rate_limit_replicas", Map.of("KEYSMITH_RATE_LIMITS_SYNC_MILLIS", "1000"));
+        one = replicas.one;
+        two = replicas.two;
+        Api api = replicas.api(one);
+        Session owner = api.signUp("Shared Budget", "shared-budget@example.com");
+        key = KeyTraffic.createKey(api, owner, "Shared budget", "PEOPLE", null, QUOTA)
+                .secret();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (ServerProcess p : new ServerProcess[] {one, two}) {
-            if (p != null) {
-                p.process.destroy();
-                if (!p.process.waitFor(20, TimeUnit.SECONDS)) {
-                    p.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            }
+        if (replicas != null) {
+            replicas.close();
         }
     }
 
@@ -176,28 +119,9 @@ class RateLimitAcrossReplicasIT {
                 .isGreaterThanOrEqualTo(QUOTA + rate * seconds * 0.6);
     }
 
-    private static int call(ServerProcess s) throws Exception {
-        return send(s, "GET", "/api/v1/people?limit=1", key, null, null).statusCode();
-    }
-
-    private static HttpResponse<String> send(
-            ServerProcess s, String method, String path, String bearer, String[] session, JsonObject body)
-            throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port + path))
-                .timeout(Duration.ofSeconds(20))
-                .method(
-                        method,
-                        body == null
-                                ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofString(body.encode()));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        if (bearer != null) {
-            b.header("Authorization", "Bearer " + bearer);
-        } else if (session != null) {
-            b.header("Cookie", session[0]).header("X-CSRF-Token", session[1]);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    private static int call(ServerProcess s) {
+        return replicas.api(s)
+                .call(HttpMethod.GET, "/api/v1/people?limit=1", null, null, Map.of("Authorization", "Bearer " + key))
+                .statusCode();
     }
 }

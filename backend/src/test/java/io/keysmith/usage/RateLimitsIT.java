@@ -7,7 +7,9 @@ import io.keysmith.support.DbProbe;
 import io.keysmith.support.KeyTraffic;
 import io.keysmith.support.KeyTraffic.Key;
 import io.keysmith.support.PostgresFixture;
+import io.keysmith.support.PrometheusScrape;
 import io.keysmith.support.TestServer;
+import io.keysmith.support.UsageFlushes;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -162,7 +164,14 @@ class RateLimitsIT {
                 assertThat(r.getHeader("RateLimit-Policy")).isNull();
                 assertThat(r.getHeader("RateLimit")).isNull();
             }
-            Thread.sleep(2_500); // two flush intervals
+            // metering off: nothing is held for a later write, no flush ever runs, and nothing is written
+            PrometheusScrape metrics = UsageFlushes.of(vertx, off).scrape();
+            assertThat(metrics.sum("keysmith_usage_pending_buckets"))
+                    .as("metering off: nothing counted")
+                    .isZero();
+            assertThat(metrics.sum("keysmith_usage_flush_seconds_count"))
+                    .as("metering off: no flush")
+                    .isZero();
             assertThat(new DbProbe(db.getDatabase()).count("SELECT count(*) FROM key_usage_minutes"))
                     .as("metering off: nothing written")
                     .isZero();

@@ -9,6 +9,7 @@ import io.keysmith.support.KeyTraffic;
 import io.keysmith.support.KeyTraffic.Key;
 import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.TestServer;
+import io.keysmith.support.UsageFlushes;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -293,11 +294,7 @@ class UsageApiIT {
         KeyTraffic.poll(() -> storedForOrganization(owner.organizationId()), x -> x >= 10, Duration.ofSeconds(10));
         KeyTraffic.poll(
                 () -> probe.count(events, owner.organizationId(), key.id()), x -> x >= 3, Duration.ofSeconds(5));
-        try {
-            Thread.sleep(2_500); // two more flushes: nothing more may appear
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        UsageFlushes.of(vertx, server).awaitMore(2); // two more flushes: nothing more may appear
         assertThat(probe.count(events, owner.organizationId(), key.id()))
                 .as("events after three addresses")
                 .isEqualTo(3);

@@ -4,16 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keysmith.support.Api;
 import io.keysmith.support.DbProbe;
-import io.keysmith.support.Http;
 import io.keysmith.support.KeyTraffic;
 import io.keysmith.support.KeyTraffic.Answer;
 import io.keysmith.support.KeyTraffic.Background;
 import io.keysmith.support.KeyTraffic.Key;
+import io.keysmith.support.Poll;
 import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.PrometheusScrape;
 import io.keysmith.support.ServerProcess;
 import io.keysmith.support.TcpProxy;
 import io.keysmith.support.TestServer;
+import io.keysmith.support.UsageFlushes;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.Test;
 class UsageMeteringIT {
     private static final String PEOPLE = "/api/v1/people";
     private static final int RATE = 10_000_000; // far above anything these tests send: no 429 muddles the counts
+    private static final int OUTAGE_SECONDS = 12;
     private static Vertx vertx;
 
     @BeforeAll
@@ -145,8 +147,11 @@ class UsageMeteringIT {
                 Api api = new Api(vertx, first.port);
                 Api.Session owner = api.signUp("Kill Org", Api.uniqueEmail("kill"));
                 key = KeyTraffic.createKey(api, owner, "kill", "PEOPLE", null, RATE);
+                UsageFlushes flushes = UsageFlushes.of(vertx, first);
                 Background load = traffic.background(8, () -> traffic.get(PEOPLE, key.secret(), Map.of()));
-                Thread.sleep(3_000);
+                // under load through a few flushes (interval 1 s), so the kill lands between two of them
+                Poll.until(() -> load.count() > 300, Duration.ofSeconds(20), "300 answers under load");
+                flushes.awaitMore(2);
                 long killedAt = System.nanoTime();
                 first.process.destroyForcibly();
                 assertThat(first.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -172,7 +177,7 @@ class UsageMeteringIT {
             }
             long total =
                     KeyTraffic.poll(() -> stored(probe, key.id()), n -> n >= afterKill + 200, Duration.ofSeconds(10));
-            Thread.sleep(2_500); // two more flushes: a rewrite must not add anything
+            UsageFlushes.of(vertx, second).awaitMore(2); // two more flushes: a rewrite must not add anything
             assertThat(stored(probe, key.id()))
                     .as("after the restart: what survived the kill plus the 200 new requests, never more")
                     .isEqualTo(total)
@@ -191,7 +196,7 @@ class UsageMeteringIT {
         }
     }
 
-    /** A 30 s outage under load: thirty flush intervals, and several of the key cache's 5 s heartbeats. */
+    /** A long outage under load (12 s of flush lag): over ten flush intervals, and two of the key cache's 5 s heartbeats. */
     @Test
     @DisplayName(
             "database outage: no crash, 503 problem+json, and every count of before and during arrives once it is back")
@@ -203,7 +208,8 @@ class UsageMeteringIT {
                     new PgConnectOptions(db).setPort(proxy.port()), new JsonObject().put("usage.flush.seconds", 1));
             try (KeyTraffic traffic = new KeyTraffic(vertx, server.port())) {
                 Api api = new Api(vertx, server.port());
-                Http management = new Http(vertx, server.managementPort());
+                Api management = new Api(vertx, server.managementPort());
+                UsageFlushes flushes = UsageFlushes.of(vertx, server);
                 Api.Session owner = api.signUp("Outage Org", Api.uniqueEmail("outage"));
                 Key key = KeyTraffic.createKey(api, owner, "cached", "PEOPLE", null, RATE);
                 Key uncached = KeyTraffic.createKey(api, owner, "never used before the outage", "PEOPLE", null, RATE);
@@ -211,16 +217,21 @@ class UsageMeteringIT {
                         .isEqualTo(Map.of(200, 50));
 
                 Background load = traffic.background(4, () -> traffic.get(PEOPLE, key.secret(), Map.of()));
-                Thread.sleep(1_000);
+                Poll.until(() -> load.count() >= 50, Duration.ofSeconds(10), "50 answers under load");
                 long cutAt = System.nanoTime();
                 proxy.cut();
                 long storedAtCut = stored(probe, key.id());
-                Thread.sleep(2_000);
+                // the server has seen the database go: a flush failed
+                flushes.awaitScrape(s -> s.sum("keysmith_usage_flush_failures_total") > 0, "a failed flush");
                 var unknown = traffic.get(PEOPLE, uncached.secret(), Map.of()).await();
                 assertThat(management.get("/health/live").statusCode())
                         .as("alive during the outage")
                         .isEqualTo(200);
-                Thread.sleep(28_000); // 30 s without the database
+                // a long outage: over ten failed flushes (interval 1 s) and two of the key cache's 5 s heartbeats
+                flushes.awaitScrape(
+                        s -> s.sum("keysmith_usage_flush_lag_seconds") >= OUTAGE_SECONDS
+                                && s.sum("keysmith_usage_flush_failures_total") >= 10,
+                        "an outage of " + OUTAGE_SECONDS + " s");
                 var unknownLate =
                         traffic.get(PEOPLE, uncached.secret(), Map.of()).await();
                 double lag = PrometheusScrape.parse(management.get("/metrics").bodyAsString())
@@ -230,7 +241,13 @@ class UsageMeteringIT {
                         .sum("keysmith_usage_flush_failures_total");
                 long restoredAt = System.nanoTime();
                 proxy.restore();
-                Thread.sleep(3_000);
+                // load goes on until answers 2 s after the restore have come (asserted all 200 below)
+                Poll.until(
+                        () -> load.answered.stream()
+                                .anyMatch(a -> a.atNanos() > restoredAt + TimeUnit.SECONDS.toNanos(2)),
+                        Duration.ofSeconds(20),
+                        "answers 2 s after the database is back");
+                Poll.pause(500);
                 load.stop();
 
                 for (var r : List.of(unknown, unknownLate)) {
@@ -317,7 +334,7 @@ class UsageMeteringIT {
             long burstMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertThat(statuses).isEqualTo(Map.of(200, 1_000));
             KeyTraffic.poll(() -> stored(probe, key.id()), n -> n >= 1_000, Duration.ofSeconds(3L * interval));
-            Thread.sleep(interval * 1_000L + 500); // one more flush
+            UsageFlushes.of(vertx, server).awaitMore(1); // one more flush
             long elapsedSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0) + 1;
 
             List<String> rows = new ArrayList<>();
@@ -393,7 +410,8 @@ class UsageMeteringIT {
                         .isEqualTo(Map.of(200, 100));
                 Background load =
                         traffic.background(4, () -> traffic.post("/api/v1/api-keys/verify", gateway.secret(), verify));
-                Thread.sleep(1_500);
+                Poll.until(() -> load.count() >= 100, Duration.ofSeconds(10), "100 answers under load");
+                UsageFlushes.of(vertx, server).awaitMore(1);
                 proxy.latencyMillis = 500;
                 // wait until a flush transaction of the application role is open (the requests use no database)
                 long open = KeyTraffic.poll(

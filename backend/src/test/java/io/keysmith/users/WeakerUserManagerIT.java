@@ -4,9 +4,9 @@ import static io.keysmith.support.KeysApi.problem;
 import static io.keysmith.support.KeysApi.uniqueEmail;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keysmith.support.Api.Session;
 import io.keysmith.support.KeysApi;
 import io.keysmith.support.KeysApi.Reply;
-import io.keysmith.support.KeysApi.Session;
 import io.keysmith.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

@@ -1,0 +1,18 @@
+package io.keysmith.errors;
+
+/** Nobody (or nobody we could verify) is calling. */
+public final class Unauthenticated extends DomainException {
+    private Unauthenticated(String code, String detail) {
+        super(code, detail, null);
+    }
+
+    /** No session, key or operator token came with the request. */
+    public static Unauthenticated required() {
+        return new Unauthenticated("unauthenticated", null);
+    }
+
+    /** A sign-in whose e-mail or password is wrong; one answer for both, so it reveals no account. */
+    public static Unauthenticated wrongCredentials() {
+        return new Unauthenticated("invalid-credentials", "The e-mail or password is wrong");
+    }
+}
