@@ -1,6 +1,6 @@
 package io.keysmith;
 
-import io.keysmith.keys.ServerSecret;
+import io.keysmith.config.ServerSecret;
 import io.keysmith.support.TestServer;
 
 /** The application role's credentials as every test server derives them from {@link TestServer#TEST_SECRET}. */

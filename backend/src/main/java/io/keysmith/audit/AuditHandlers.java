@@ -1,7 +1,6 @@
 package io.keysmith.audit;
 
 import io.keysmith.auth.Caller;
-import io.keysmith.db.Db;
 import io.keysmith.http.Page;
 import io.keysmith.http.RequestValidation;
 import io.keysmith.http.Responses;
@@ -11,11 +10,9 @@ import java.util.UUID;
 
 /** GET /api/v1/audit-events: filterable, keyset-paginated, newest first. */
 public final class AuditHandlers {
-    private final Db db;
-    private final AuditRepository audit;
+    private final AuditService audit;
 
-    public AuditHandlers(Db db, AuditRepository audit) {
-        this.db = db;
+    public AuditHandlers(AuditService audit) {
         this.audit = audit;
     }
 
@@ -26,10 +23,7 @@ public final class AuditHandlers {
         Long before = Page.cursor(in).map(c -> Page.longCursor(c)).orElse(null);
         String action = (String) in.query().get("action");
         Object actor = in.query().get("actorUserId");
-        db.inOrganization(
-                        caller.organizationId(),
-                        c -> audit.list(
-                                c, action, actor == null ? null : UUID.fromString((String) actor), before, limit + 1))
+        audit.list(caller, action, actor == null ? null : UUID.fromString((String) actor), before, limit + 1)
                 .onSuccess(rows -> {
                     JsonObject page = Page.of(rows, limit, last -> Page.encode(last.getString("id")));
                     Responses.ok(rc, page);

@@ -28,12 +28,13 @@ public final class PasswordHasher {
     private final HashingGate gate;
 
     /**
-     * {@code burst} hashes per source address at once, then {@code perSecond}; one running and two waiting per
-     * address: enough for a person (and an office behind one address), not enough to hog the pool.
+     * {@code burst} hashes per source address at once, then {@code perSecond}; one running and {@code queued}
+     * waiting per address (2 by default): enough for a person (and an office behind one address), not enough to hog
+     * the pool.
      */
-    public PasswordHasher(Vertx vertx, int threads, int burst, double perSecond) {
+    public PasswordHasher(Vertx vertx, int threads, int burst, double perSecond, int queued) {
         this.workers = vertx.createSharedWorkerExecutor("keysmith-password-hashing", threads);
-        this.gate = new HashingGate(threads, 2, burst, perSecond);
+        this.gate = new HashingGate(threads, queued, burst, perSecond);
     }
 
     /**

@@ -1,9 +1,8 @@
 package io.keysmith.auth;
 
-import io.keysmith.keys.ServerSecret;
+import io.keysmith.config.ServerSecret;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -15,23 +14,24 @@ import javax.crypto.spec.SecretKeySpec;
  * One Argon2 salt per person (normalized e-mail), shared by all their memberships, so a sign-in computes one hash
  * whatever the number of memberships and compares it with each one's stored string. Each membership keeps its own
  * password (an organization's admin hands out that membership's reset links, so a shared password would let one
- * organization set the password used in another). All SQL of {@code password_salts}; the table holds no secret and
+ * organization set the password used in another). Its SQL is in {@link SignInRepository}; the table holds no secret and
  * is not organization-owned. V9's trigger keeps every stored hash on its e-mail's salt.
  */
 public final class PasswordSalts {
     private final Pool pool;
+    private final SignInRepository repository;
     private final ServerSecret secret;
 
-    public PasswordSalts(Pool pool, ServerSecret secret) {
+    public PasswordSalts(Pool pool, SignInRepository repository, ServerSecret secret) {
         this.pool = pool;
+        this.repository = repository;
         this.secret = secret;
     }
 
     /** The person's salt, created on first use (a new password for an e-mail nobody has used yet). */
     public Future<String> forNewPassword(String email) {
-        return pool.preparedQuery(
-                        "INSERT INTO password_salts (email_key, salt) VALUES (lower($1), $2) ON CONFLICT DO NOTHING")
-                .execute(Tuple.of(email.trim(), PasswordHasher.newSalt()))
+        return repository
+                .insertSalt(pool, email.trim(), PasswordHasher.newSalt())
                 // a separate statement: its snapshot sees a salt a concurrent first use committed meanwhile
                 .compose(x -> existing(email))
                 .map(salt -> {
@@ -51,9 +51,7 @@ public final class PasswordSalts {
     }
 
     private Future<String> existing(String email) {
-        return pool.preparedQuery("SELECT salt FROM password_salts WHERE email_key = lower($1)")
-                .execute(Tuple.of(email.trim()))
-                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("salt"));
+        return repository.salt(pool, email.trim());
     }
 
     private String decoy(String email) {

@@ -1,14 +1,12 @@
 package io.keysmith.auth;
 
+import io.keysmith.config.ServerSecret;
 import io.keysmith.db.Db;
 import io.keysmith.db.Tenant;
-import io.keysmith.keys.ServerSecret;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -29,6 +27,9 @@ public final class SessionService {
 
     public record Session(UUID organizationId, UUID userId, Rights rights) {}
 
+    // stateless; static because ending a user's sessions is part of other features' transactions
+    private static final SessionRepository REPOSITORY = new SessionRepository();
+
     private final Db db;
     private final ServerSecret secret;
     private final Duration idle;
@@ -48,14 +49,12 @@ public final class SessionService {
     /** Creates a session inside the caller's tenant transaction; returns the token for the cookie. */
     public Future<String> create(Tenant t, UUID userId) {
         String token = Tokens.random();
-        return t.conn()
-                .preparedQuery(
-                        "INSERT INTO sessions (id_hash, organization_id, user_id, expires_at) VALUES ($1, $2, $3, $4)")
-                .execute(Tuple.of(
+        return REPOSITORY
+                .insert(
+                        t,
                         Buffer.buffer(Tokens.sha256(token)),
-                        t.org(),
                         userId,
-                        OffsetDateTime.now(ZoneOffset.UTC).plus(absolute)))
+                        OffsetDateTime.now(ZoneOffset.UTC).plus(absolute))
                 .map(token);
     }
 
@@ -64,56 +63,40 @@ public final class SessionService {
             return Future.succeededFuture(null);
         }
         Buffer hash = Buffer.buffer(Tokens.sha256(token));
-        return db.pool()
-                .preparedQuery("SELECT * FROM ks_session($1)")
-                .execute(Tuple.of(hash))
-                .compose(rows -> {
-                    if (rows.size() == 0) {
-                        return Future.succeededFuture(null);
-                    }
-                    Row r = rows.iterator().next();
-                    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-                    OffsetDateTime lastSeen = r.getOffsetDateTime("last_seen_at");
-                    if (lastSeen.plus(idle).isBefore(now)) {
-                        return Future.succeededFuture(null); // idle too long
-                    }
-                    Object fields = r.getValue("field_rights");
-                    Session s = new Session(
-                            r.getUUID("organization_id"),
-                            r.getUUID("user_id"),
-                            Rights.fromJson(new JsonObject()
-                                    .put("builtin", r.getString("builtin"))
-                                    .put("recordScope", r.getString("record_scope"))
-                                    .put("fieldRights", fields instanceof JsonObject j ? j : new JsonObject())
-                                    .put(
-                                            "permissions",
-                                            new JsonArray(
-                                                    java.util.Arrays.asList(r.getArrayOfStrings("permissions"))))));
-                    if (lastSeen.plusMinutes(1).isAfter(now)) {
-                        return Future.succeededFuture(s);
-                    }
-                    return db.inOrganization(
-                                    s.organizationId(),
-                                    t -> t.conn()
-                                            .preparedQuery(
-                                                    "UPDATE sessions SET last_seen_at = now() WHERE organization_id = $1 AND id_hash = $2")
-                                            .execute(Tuple.of(t.org(), hash)))
-                            .map(s);
-                });
+        return REPOSITORY.find(db.pool(), hash).compose(r -> {
+            if (r == null) {
+                return Future.succeededFuture(null);
+            }
+            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            OffsetDateTime lastSeen = r.getOffsetDateTime("last_seen_at");
+            if (lastSeen.plus(idle).isBefore(now)) {
+                return Future.succeededFuture(null); // idle too long
+            }
+            Object fields = r.getValue("field_rights");
+            Session s = new Session(
+                    r.getUUID("organization_id"),
+                    r.getUUID("user_id"),
+                    Rights.fromJson(new JsonObject()
+                            .put("builtin", r.getString("builtin"))
+                            .put("recordScope", r.getString("record_scope"))
+                            .put("fieldRights", fields instanceof JsonObject j ? j : new JsonObject())
+                            .put(
+                                    "permissions",
+                                    new JsonArray(java.util.Arrays.asList(r.getArrayOfStrings("permissions"))))));
+            if (lastSeen.plusMinutes(1).isAfter(now)) {
+                return Future.succeededFuture(s);
+            }
+            return db.inOrganization(s.organizationId(), t -> REPOSITORY.touch(t, hash))
+                    .map(s);
+        });
     }
 
     public Future<Void> end(Tenant t, String token) {
-        return t.conn()
-                .preparedQuery("DELETE FROM sessions WHERE organization_id = $1 AND id_hash = $2")
-                .execute(Tuple.of(t.org(), Buffer.buffer(Tokens.sha256(token))))
-                .mapEmpty();
+        return REPOSITORY.delete(t, Buffer.buffer(Tokens.sha256(token)));
     }
 
     public static Future<Void> endAllOf(Tenant t, UUID userId) {
-        return t.conn()
-                .preparedQuery("DELETE FROM sessions WHERE organization_id = $1 AND user_id = $2")
-                .execute(Tuple.of(t.org(), userId))
-                .mapEmpty();
+        return REPOSITORY.deleteAllOf(t, userId);
     }
 
     public String csrfToken(String sessionToken) {

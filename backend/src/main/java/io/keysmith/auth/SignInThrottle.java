@@ -3,7 +3,6 @@ package io.keysmith.auth;
 import io.keysmith.errors.TooMany;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 
 /**
@@ -18,6 +17,7 @@ public final class SignInThrottle {
     public record SignUpLimits(int perAddress, int perEmail, Duration window) {}
 
     private final Pool pool;
+    private final SignInRepository repository;
     private final int perAccount;
     private final int perAddress;
     private final int attemptsPerAddress;
@@ -25,8 +25,15 @@ public final class SignInThrottle {
     private final SignUpLimits signUp;
 
     public SignInThrottle(
-            Pool pool, int perAccount, int perAddress, int attemptsPerAddress, Duration window, SignUpLimits signUp) {
+            Pool pool,
+            SignInRepository repository,
+            int perAccount,
+            int perAddress,
+            int attemptsPerAddress,
+            Duration window,
+            SignUpLimits signUp) {
         this.pool = pool;
+        this.repository = repository;
         this.perAccount = perAccount;
         this.perAddress = perAddress;
         this.attemptsPerAddress = attemptsPerAddress;
@@ -71,27 +78,16 @@ public final class SignInThrottle {
 
     /** One upsert over all keys returning the new counts: parallel attempts cannot all slip under a limit. */
     private Future<Void> count(String[] keys, int[] limits, Duration window, String what) {
-        return pool.preparedQuery(
-                        "INSERT INTO sign_in_attempts (throttle_key, window_start, failures)"
-                                + " SELECT k, now(), 1 FROM unnest($1::text[]) AS k"
-                                + " ON CONFLICT (throttle_key) DO UPDATE SET"
-                                + " failures = CASE WHEN sign_in_attempts.window_start <= now() - ($2::int * interval '1 second') THEN 1"
-                                + " ELSE sign_in_attempts.failures + 1 END,"
-                                + " window_start = CASE WHEN sign_in_attempts.window_start <= now() - ($2::int * interval '1 second')"
-                                + " THEN now() ELSE sign_in_attempts.window_start END"
-                                + " RETURNING throttle_key, failures,"
-                                + " CEIL(EXTRACT(EPOCH FROM (window_start + ($2::int * interval '1 second') - now())))::int AS retry")
-                .execute(Tuple.of(keys, (int) window.toSeconds()))
-                .compose(rows -> {
-                    int retry = 0;
-                    for (var r : rows) {
-                        int limit = limits[java.util.Arrays.asList(keys).indexOf(r.getString("throttle_key"))];
-                        if (r.getInteger("failures") > limit) {
-                            retry = Math.max(retry, Math.max(1, r.getInteger("retry")));
-                        }
-                    }
-                    return retry == 0 ? Future.succeededFuture() : Future.failedFuture(tooMany(what, retry));
-                });
+        return repository.count(pool, keys, window).compose(rows -> {
+            int retry = 0;
+            for (var r : rows) {
+                int limit = limits[java.util.Arrays.asList(keys).indexOf(r.getString("throttle_key"))];
+                if (r.getInteger("failures") > limit) {
+                    retry = Math.max(retry, Math.max(1, r.getInteger("retry")));
+                }
+            }
+            return retry == 0 ? Future.succeededFuture() : Future.failedFuture(tooMany(what, retry));
+        });
     }
 
     /**
@@ -99,10 +95,7 @@ public final class SignInThrottle {
      * as; its attempt stays counted.
      */
     public Future<Void> succeeded(String email, String address) {
-        return pool.preparedQuery("WITH gone AS (DELETE FROM sign_in_attempts WHERE throttle_key = $1)"
-                        + " UPDATE sign_in_attempts SET failures = greatest(failures - 1, 0) WHERE throttle_key = $2")
-                .execute(Tuple.of(accountKey(email), addressKey(address)))
-                .mapEmpty();
+        return repository.succeeded(pool, accountKey(email), addressKey(address));
     }
 
     static TooMany tooMany(String what, int retryAfterSeconds) {

@@ -48,8 +48,9 @@ public record KeysmithConfig(
         int passwordHashingThreads,
         int passwordHashingAddressBurst,
         double passwordHashingAddressPerSecond,
+        int passwordHashingAddressQueue,
         boolean demo,
-        io.keysmith.users.LinkMailer.Settings smtp,
+        SmtpSettings smtp,
         int keyCacheTtlSeconds,
         int keyFailuresPerMinute,
         List<Cidr> gatewayCidrs,
@@ -131,8 +132,9 @@ public record KeysmithConfig(
                 s.integer("password.hashing.threads", 1, 64),
                 s.integer("password.hashing.address.burst", 1, 10000),
                 s.integer("password.hashing.address.per.minute", 1, 600000) / 60.0,
+                s.integer("password.hashing.address.queue", 0, 1000),
                 s.bool("demo"),
-                new io.keysmith.users.LinkMailer.Settings(
+                new SmtpSettings(
                         s.optional("smtp.host").orElse(""),
                         s.integer("smtp.port", 1, 65535),
                         s.optional("smtp.username").orElse(""),

@@ -39,4 +39,9 @@ public final class Db {
     public <T> Future<T> withoutOrganization(Function<SqlConnection, Future<T>> work) {
         return pool.withTransaction(work::apply);
     }
+
+    /** The readiness probe's round trip: any answer from the database. */
+    public static Future<Void> ping(Pool pool) {
+        return pool.query("SELECT 1").execute().mapEmpty();
+    }
 }

@@ -1,5 +1,6 @@
 package io.keysmith.keys;
 
+import io.keysmith.config.ServerSecret;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import javax.crypto.Mac;

@@ -12,10 +12,11 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 
 /** All SQL of API keys and organization key policies; every statement scoped by organization. */
-public final class KeyRepository {
+public final class KeyRepository implements KeyLastUse {
     /** The organization policy's default cap on keys per user (issue 13: it must fit a large integration user). */
     public static final int DEFAULT_MAX_KEYS_PER_USER = 1000;
 
@@ -331,5 +332,19 @@ public final class KeyRepository {
             j.put("previousSecretValidUntil", grace.toInstant().toString());
         }
         return j;
+    }
+
+    @Override
+    public Future<Void> recordLastUses(Tenant t, List<KeyLastUse.Use> uses) {
+        if (uses.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return t.conn()
+                .preparedQuery("UPDATE api_keys SET last_used_at = greatest(last_used_at, $3), last_used_address = $4"
+                        + " WHERE organization_id = $1 AND id = $2")
+                .executeBatch(uses.stream()
+                        .map(u -> Tuple.of(t.org(), u.key(), u.at(), u.address()))
+                        .toList())
+                .mapEmpty();
     }
 }

@@ -7,6 +7,7 @@ import io.keysmith.audit.AuditRepository;
 import io.keysmith.auth.Caller;
 import io.keysmith.auth.Rights;
 import io.keysmith.config.Cidr;
+import io.keysmith.config.ServerSecret;
 import io.keysmith.db.Db;
 import io.keysmith.db.Tenant;
 import io.keysmith.errors.Conflict;

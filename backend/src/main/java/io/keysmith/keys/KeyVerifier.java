@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Interner;
 import io.keysmith.config.Cidr;
+import io.keysmith.config.ServerSecret;
 import io.keysmith.db.Db;
 import io.keysmith.keys.Verification.Reason;
 import io.keysmith.keys.Verification.Refused;

@@ -1,5 +1,6 @@
 package io.keysmith.ops;
 
+import io.keysmith.db.Db;
 import io.keysmith.http.ApiProblem;
 import io.keysmith.http.FailureHandler;
 import io.keysmith.http.Responses;
@@ -27,8 +28,7 @@ public final class HealthHandlers {
     }
 
     public void ready(RoutingContext rc) {
-        pool.query("SELECT 1")
-                .execute()
+        Db.ping(pool)
                 .timeout(2, TimeUnit.SECONDS)
                 .onSuccess(r ->
                         Responses.ok(rc, new JsonObject().put("status", "UP").put("database", "UP")))

@@ -1,9 +1,9 @@
 package io.keysmith.organizations;
 
-import io.keysmith.auth.SessionHandlers;
 import io.keysmith.http.ClientAddress;
 import io.keysmith.http.RequestValidation;
 import io.keysmith.http.Responses;
+import io.keysmith.signin.SessionHandlers;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 

@@ -4,6 +4,7 @@ import io.keysmith.audit.AuditEvent;
 import io.keysmith.audit.AuditRepository;
 import io.keysmith.db.Db;
 import io.keysmith.db.Tenant;
+import io.keysmith.keys.KeyLastUse;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -11,7 +12,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -54,6 +54,8 @@ public final class UsageMeter {
     record LastUse(UUID org, long at, String address) {}
 
     private final Db db;
+    private final UsageRepository repository;
+    private final KeyLastUse keys;
     private final AuditRepository audit;
     private final UUID replica = UUID.randomUUID();
     private final int maxBuckets;
@@ -88,12 +90,16 @@ public final class UsageMeter {
 
     public UsageMeter(
             Db db,
+            UsageRepository repository,
+            KeyLastUse keys,
             AuditRepository audit,
             MeterRegistry registry,
             int maxBuckets,
             boolean enabled,
             java.time.Duration minuteRetention) {
         this.db = db;
+        this.repository = repository;
+        this.keys = keys;
         this.audit = audit;
         this.maxBuckets = maxBuckets;
         this.enabled = enabled;
@@ -250,64 +256,45 @@ public final class UsageMeter {
             Map<Bucket, Long> snapshot,
             Map<UUID, LastUse> uses,
             Map<String, UUID> addresses) {
-        List<Tuple> rows = new ArrayList<>();
+        List<UsageRepository.MinuteCount> counts = new ArrayList<>();
         for (Bucket b : list) {
-            rows.add(Tuple.from(new Object[] {
-                t.org(),
-                b.key(),
-                OffsetDateTime.ofInstant(Instant.ofEpochMilli(b.minute() * 60_000), ZoneOffset.UTC),
-                b.operation(),
-                b.outcome().name(),
-                replica,
-                snapshot.get(b)
-            }));
+            counts.add(new UsageRepository.MinuteCount(
+                    b.key(),
+                    OffsetDateTime.ofInstant(Instant.ofEpochMilli(b.minute() * 60_000), ZoneOffset.UTC),
+                    b.operation(),
+                    b.outcome().name(),
+                    replica,
+                    snapshot.get(b)));
         }
-        Future<Void> counts = rows.isEmpty()
-                ? Future.succeededFuture()
-                : t.conn()
-                        .preparedQuery(
-                                "INSERT INTO key_usage_minutes (organization_id, key_id, minute, operation, outcome, replica_id, count)"
-                                        + " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (organization_id, key_id, minute, operation,"
-                                        + " outcome, replica_id) DO UPDATE SET count = EXCLUDED.count")
-                        .executeBatch(rows)
-                        .mapEmpty();
-        List<Tuple> lastUses = new ArrayList<>();
+        List<KeyLastUse.Use> lastUses = new ArrayList<>();
         uses.forEach((k, u) -> {
             if (u.org().equals(t.org())) {
-                lastUses.add(Tuple.of(
-                        t.org(),
-                        k,
-                        OffsetDateTime.ofInstant(Instant.ofEpochMilli(u.at()), ZoneOffset.UTC),
-                        u.address()));
+                lastUses.add(new KeyLastUse.Use(
+                        k, OffsetDateTime.ofInstant(Instant.ofEpochMilli(u.at()), ZoneOffset.UTC), u.address()));
             }
         });
-        List<Tuple> seen = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
         addresses.forEach((k, org) -> {
             if (org.equals(t.org())) {
-                int bar = k.indexOf('|');
-                seen.add(Tuple.of(t.org(), UUID.fromString(k.substring(0, bar)), k.substring(bar + 1)));
+                seen.add(k);
             }
         });
-        return counts.compose(x -> lastUses.isEmpty()
-                        ? Future.succeededFuture()
-                        : t.conn()
-                                .preparedQuery(
-                                        "UPDATE api_keys SET last_used_at = greatest(last_used_at, $3), last_used_address = $4"
-                                                + " WHERE organization_id = $1 AND id = $2")
-                                .executeBatch(lastUses)
-                                .mapEmpty())
+        return repository
+                .writeMinuteCounts(t, counts)
+                .compose(x -> keys.recordLastUses(t, lastUses))
                 .compose(x -> firstUses(t, seen));
     }
 
-    /** Records addresses; the ones never seen before become audit events. */
-    private Future<Void> firstUses(Tenant t, List<Tuple> seen) {
+    /** Records addresses ("key|address"); the ones never seen before become audit events. */
+    private Future<Void> firstUses(Tenant t, List<String> seen) {
         Future<Void> chain = Future.succeededFuture();
-        for (Tuple s : seen) {
-            chain = chain.compose(x -> t.conn()
-                    .preparedQuery("INSERT INTO key_addresses (organization_id, key_id, address,"
-                            + " first_seen_at) VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING RETURNING key_id")
-                    .execute(s)
-                    .compose(r -> r.rowCount() == 0
+        for (String s : seen) {
+            int bar = s.indexOf('|');
+            UUID key = UUID.fromString(s.substring(0, bar));
+            String address = s.substring(bar + 1);
+            chain = chain.compose(x -> repository
+                    .recordAddress(t, key, address)
+                    .compose(first -> !first
                             ? Future.succeededFuture()
                             : audit.append(
                                     t,
@@ -316,8 +303,8 @@ public final class UsageMeter {
                                             "api-key",
                                             "api-key.used-from-new-address",
                                             "api-key",
-                                            s.getUUID(1).toString(),
-                                            s.getString(2),
+                                            key.toString(),
+                                            address,
                                             new io.vertx.core.json.JsonObject()))));
         }
         return chain;

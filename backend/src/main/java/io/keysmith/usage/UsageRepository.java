@@ -98,4 +98,35 @@ public final class UsageRepository {
         Object v = r.getValue(column);
         return v == null ? 0 : ((Number) v).longValue();
     }
+
+    /** One replica's absolute count of a (key, minute, operation, outcome). */
+    public record MinuteCount(
+            UUID key, OffsetDateTime minute, String operation, String outcome, UUID replica, long count) {}
+
+    /** Writes absolute counts: a retried flush overwrites its own rows and never double counts. */
+    public Future<Void> writeMinuteCounts(Tenant t, java.util.List<MinuteCount> counts) {
+        if (counts.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return t.conn()
+                .preparedQuery(
+                        "INSERT INTO key_usage_minutes (organization_id, key_id, minute, operation, outcome, replica_id, count)"
+                                + " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (organization_id, key_id, minute, operation,"
+                                + " outcome, replica_id) DO UPDATE SET count = EXCLUDED.count")
+                .executeBatch(counts.stream()
+                        .map(c -> Tuple.from(new Object[] {
+                            t.org(), c.key(), c.minute(), c.operation(), c.outcome(), c.replica(), c.count()
+                        }))
+                        .toList())
+                .mapEmpty();
+    }
+
+    /** Records that a key was used from an address; true when that address was never seen for the key before. */
+    public Future<Boolean> recordAddress(Tenant t, UUID key, String address) {
+        return t.conn()
+                .preparedQuery("INSERT INTO key_addresses (organization_id, key_id, address,"
+                        + " first_seen_at) VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING RETURNING key_id")
+                .execute(Tuple.of(t.org(), key, address))
+                .map(r -> r.rowCount() > 0);
+    }
 }

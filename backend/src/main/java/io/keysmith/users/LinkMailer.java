@@ -1,5 +1,6 @@
 package io.keysmith.users;
 
+import io.keysmith.config.SmtpSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.mail.MailClient;
@@ -17,8 +18,6 @@ import org.slf4j.LoggerFactory;
 public final class LinkMailer {
     private static final Logger LOG = LoggerFactory.getLogger(LinkMailer.class);
 
-    public record Settings(String host, int port, String username, String password, String from, String startTls) {}
-
     private final MailClient client;
     private final String from;
 
@@ -27,7 +26,7 @@ public final class LinkMailer {
         this.from = from;
     }
 
-    public static LinkMailer create(Vertx vertx, Settings s) {
+    public static LinkMailer create(Vertx vertx, SmtpSettings s) {
         if (s == null || s.host() == null || s.host().isBlank()) {
             return new LinkMailer(null, null);
         }

@@ -13,7 +13,6 @@ import io.keysmith.errors.Conflict;
 import io.keysmith.errors.Forbidden;
 import io.keysmith.errors.Invalid;
 import io.keysmith.errors.NotFound;
-import io.keysmith.organizations.OrganizationRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -47,7 +46,7 @@ public final class UserService {
     private final Db db;
     private final UserRepository users;
     private final AccessLevelRepository levels;
-    private final OrganizationRepository organizations;
+    private final OrganizationLookup organizations;
     private final AuditRepository audit;
     private final LinkMailer mailer;
 
@@ -62,7 +61,7 @@ public final class UserService {
             Db db,
             UserRepository users,
             AccessLevelRepository levels,
-            OrganizationRepository organizations,
+            OrganizationLookup organizations,
             AuditRepository audit,
             LinkMailer mailer) {
         this.db = db;

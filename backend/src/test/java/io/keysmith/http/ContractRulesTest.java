@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keysmith.accesslevels.AccessLevelHandlers;
 import io.keysmith.accesslevels.PermissionCatalog;
 import io.keysmith.audit.AuditHandlers;
-import io.keysmith.auth.SessionHandlers;
 import io.keysmith.keys.ForwardAuthHandlers;
 import io.keysmith.keys.KeyFormatHandlers;
 import io.keysmith.keys.KeyHandlers;
@@ -13,6 +12,7 @@ import io.keysmith.ops.HealthHandlers;
 import io.keysmith.organizations.OrganizationHandlers;
 import io.keysmith.partners.PartnerHandlers;
 import io.keysmith.people.PeopleHandlers;
+import io.keysmith.signin.SessionHandlers;
 import io.keysmith.usage.UsageHandlers;
 import io.keysmith.users.UserHandlers;
 import io.vertx.core.json.JsonArray;
@@ -101,13 +101,13 @@ class ContractRulesTest {
                 new SessionHandlers(null, null, null),
                 new OrganizationHandlers(null, null, null),
                 new UserHandlers(null, null),
-                new AuditHandlers(null, null),
+                new AuditHandlers(null),
                 new AccessLevelHandlers(null, null, null),
                 new PeopleHandlers(null, null, null),
                 new KeyHandlers(null, null, null, null),
-                new PartnerHandlers(null, null, null, null, null),
+                new PartnerHandlers(null, null),
                 new ForwardAuthHandlers(null, null, null, null, null, null, null),
-                new UsageHandlers(null, null, null)));
+                new UsageHandlers(null)));
         Set<String> declared = new HashSet<>();
         operations().forEach(op -> declared.add(op.id()));
         assertThat(bound).as("route table vs openapi.yaml").containsExactlyInAnyOrderElementsOf(declared);

@@ -1,5 +1,7 @@
-package io.keysmith.auth;
+package io.keysmith.signin;
 
+import io.keysmith.auth.Caller;
+import io.keysmith.auth.SessionService;
 import io.keysmith.http.ClientAddress;
 import io.keysmith.http.RequestValidation;
 import io.keysmith.http.Responses;

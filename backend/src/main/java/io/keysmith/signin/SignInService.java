@@ -1,19 +1,25 @@
-package io.keysmith.auth;
+package io.keysmith.signin;
 
 import io.keysmith.accesslevels.AccessLevelRepository;
 import io.keysmith.audit.AuditEvent;
 import io.keysmith.audit.AuditRepository;
+import io.keysmith.auth.Caller;
+import io.keysmith.auth.PasswordHasher;
+import io.keysmith.auth.PasswordSalts;
+import io.keysmith.auth.SessionService;
+import io.keysmith.auth.SignInRepository;
+import io.keysmith.auth.SignInThrottle;
+import io.keysmith.auth.Tokens;
 import io.keysmith.db.Db;
 import io.keysmith.db.Tenant;
 import io.keysmith.errors.NotFound;
 import io.keysmith.errors.Unauthenticated;
-import io.keysmith.organizations.OrganizationRepository;
+import io.keysmith.users.OrganizationLookup;
 import io.keysmith.users.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -31,26 +37,29 @@ public final class SignInService {
     private record Candidate(UUID organizationId, String organizationName, UUID userId, String passwordHash) {}
 
     private final Db db;
+    private final SignInRepository repository;
     private final PasswordHasher hasher;
     private final PasswordSalts salts;
     private final SessionService sessions;
     private final SignInThrottle throttle;
     private final UserRepository users;
-    private final OrganizationRepository organizations;
+    private final OrganizationLookup organizations;
     private final AccessLevelRepository levels;
     private final AuditRepository audit;
 
     public SignInService(
             Db db,
+            SignInRepository repository,
             PasswordHasher hasher,
             PasswordSalts salts,
             SessionService sessions,
             SignInThrottle throttle,
             UserRepository users,
-            OrganizationRepository organizations,
+            OrganizationLookup organizations,
             AccessLevelRepository levels,
             AuditRepository audit) {
         this.db = db;
+        this.repository = repository;
         this.hasher = hasher;
         this.salts = salts;
         this.sessions = sessions;
@@ -64,8 +73,7 @@ public final class SignInService {
     public Future<Outcome> signIn(String email, String password, UUID chosen, String source) {
         return hasher.admit(source)
                 .compose(x -> throttle.reserve(email, source))
-                .compose(x -> db.withoutOrganization(c -> c.preparedQuery("SELECT * FROM ks_sign_in_candidates($1)")
-                        .execute(Tuple.of(email.trim()))))
+                .compose(x -> db.withoutOrganization(c -> repository.candidates(c, email.trim())))
                 .compose(rows -> {
                     List<Candidate> candidates = new ArrayList<>();
                     for (Row r : rows) {

@@ -1,6 +1,5 @@
-package io.keysmith.keys;
+package io.keysmith.config;
 
-import io.keysmith.config.ConfigException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
