@@ -21,13 +21,16 @@ start_server() {
     if [ "$1" = "--" ]; then shift; args=("$@"); break; fi
     env+=("$1"); shift
   done
-  env KEYSMITH_DATA_DIR="$work/data" KEYSMITH_HTTP_PORT="$port" KEYSMITH_MANAGEMENT_PORT="$mport" \
-    KEYSMITH_HTTP_HOST=127.0.0.1 "${env[@]}" java ${JAVA_OPTS:-} -jar "$JAR" "${args[@]}" >"$work/server.log" 2>&1 &
+  # started in its own directory: Vert.x resolves openapi.yaml in the working directory before the classpath, so an
+  # older jar started from this checkout would load today's contract instead of its own (and refuse to start)
+  local jar; jar=$(realpath "$JAR")
+  (cd "$work" && exec env KEYSMITH_DATA_DIR="$work/data" KEYSMITH_HTTP_PORT="$port" KEYSMITH_MANAGEMENT_PORT="$mport" \
+    KEYSMITH_HTTP_HOST=127.0.0.1 "${env[@]}" java ${JAVA_OPTS:-} -jar "$jar" "${args[@]}" >"$work/server.log" 2>&1) &
   server=$!
   # several servers may run at once (one per configuration): stop them all on exit
   _servers="${_servers:-} $server"; _works="${_works:-} $work"
   trap 'kill $_servers 2>/dev/null; wait $_servers 2>/dev/null || true; rm -rf $_works' EXIT
-  for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.1; done
+  for _ in $(seq 1 1800); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.1; done  # a loaded machine: up to ~3 min
   base="http://127.0.0.1:$port"
 }
 

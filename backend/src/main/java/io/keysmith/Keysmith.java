@@ -79,6 +79,11 @@ public final class Keysmith {
      * is a plain {@link CompletableFuture}: a failed start closes Vert.x, whose own futures cannot complete then.
      */
     public static CompletableFuture<Keysmith> start(JsonObject overrides) {
+        return start(overrides, io.keysmith.keys.KeyVerifier.Hook.NONE);
+    }
+
+    /** As {@link #start(JsonObject)}, with the key verifier's test seam (tests that force a load's interleaving). */
+    public static CompletableFuture<Keysmith> start(JsonObject overrides, io.keysmith.keys.KeyVerifier.Hook hook) {
         PrometheusMeterRegistry registry = Metrics.registry();
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions()
@@ -96,7 +101,7 @@ public final class Keysmith {
                                 () -> DatabaseBootstrap.prepare(config, config.migrateOnStart()), false)
                         .compose(db -> {
                             prepared.set(db);
-                            return wire(vertx, config, registry, db);
+                            return wire(vertx, config, registry, db, hook);
                         }))
                 .onSuccess(result::complete)
                 .onFailure(e -> offEventLoop(() -> {
@@ -129,7 +134,11 @@ public final class Keysmith {
     }
 
     private static Future<Keysmith> wire(
-            Vertx vertx, KeysmithConfig config, PrometheusMeterRegistry registry, DatabaseBootstrap.Prepared db) {
+            Vertx vertx,
+            KeysmithConfig config,
+            PrometheusMeterRegistry registry,
+            DatabaseBootstrap.Prepared db,
+            io.keysmith.keys.KeyVerifier.Hook hook) {
         Metrics.bindJvm(registry);
         Pool pool = PgBuilder.pool()
                 .with(new PoolOptions().setMaxSize(config.poolSize()).setName("keysmith"))
@@ -196,7 +205,9 @@ public final class Keysmith {
                             catalog,
                             usage.supply(),
                             auth.authentication(),
-                            client);
+                            client,
+                            new io.keysmith.http.RequestValidation(contract),
+                            hook);
                     // rights changed elsewhere reach this replica's key cache at once; others hear it through NOTIFY
                     users.service().onChange(keys.verifier()::invalidate);
                     accessLevels.service().onChange(keys.verifier()::invalidate);

@@ -39,9 +39,10 @@ public final class ApiVerticle extends VerticleBase {
         }
         root.route().handler(SecurityHeaders::apply);
         // bodies are read per operation, each to its own limit (Routes, BodyLimits)
-        root.route("/*")
-                .subRouter(
-                        Routes.build(vertx, setup.contract(), setup.handlers(), setup.security(), setup.bodyLimit()));
+        Routes.Built routes =
+                Routes.build(vertx, setup.contract(), setup.handlers(), setup.security(), setup.bodyLimit());
+        root.route("/*").subRouter(routes.router());
+        FastPath fast = FastPath.of(vertx, routes.hot(), setup.accessLog());
         new WebApp(vertx).mount(root);
         // an /api request no operation took: 405 if the contract has the path, else 404 (the SPA's GET routes would
         // otherwise make every unknown path a 405)
@@ -54,7 +55,10 @@ public final class ApiVerticle extends VerticleBase {
                 .setPort(setup.port())
                 .setCompressionSupported(true)
                 .setIdleTimeout(120));
-        return server.requestHandler(root)
+        return server.requestHandler(request -> {
+                    Router hot = fast.routerFor(request);
+                    (hot != null ? hot : root).handle(request);
+                })
                 .listen()
                 .onSuccess(s -> setup.actualPort().set(s.actualPort()));
     }

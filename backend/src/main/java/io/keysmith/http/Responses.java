@@ -1,23 +1,37 @@
 package io.keysmith.http;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** Small helpers so handlers stay one-liners. */
 public final class Responses {
+    // header values as prepared ASCII strings: no encoding per response
+    private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+    private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
+
     private Responses() {}
 
     public static Future<Void> json(RoutingContext rc, int status, JsonObject body) {
+        return json(rc, status, body.toBuffer());
+    }
+
+    /** A JSON body already written (the hot routes write theirs directly). */
+    public static Future<Void> json(RoutingContext rc, int status, Buffer body) {
         return rc.response()
                 .setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                .end(body.toBuffer());
+                .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)
+                .end(body);
     }
 
     public static Future<Void> ok(RoutingContext rc, JsonObject body) {
+        return json(rc, 200, body);
+    }
+
+    public static Future<Void> ok(RoutingContext rc, Buffer body) {
         return json(rc, 200, body);
     }
 }

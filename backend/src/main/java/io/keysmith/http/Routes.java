@@ -31,7 +31,9 @@ import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -136,7 +138,16 @@ public final class Routes {
         return table(h).keySet();
     }
 
-    public static Router build(
+    /** The hot routes' operations: served by {@link FastPath} on their exact path, with the same handler chain. */
+    static final Set<String> HOT = Set.of("verifyApiKey", "forwardAuth");
+
+    /** The handlers one operation's route runs, in order (body limit, authentication, guard, check, handler). */
+    record Chain(Operation operation, List<Handler<RoutingContext>> handlers) {}
+
+    /** The router of every operation, and the chains of the hot ones for the fast path. */
+    public record Built(Router router, Map<String, Chain> hot) {}
+
+    public static Built build(
             Vertx vertx, OpenAPIContract contract, Handlers handlers, Security security, long bodyLimit) {
         Map<String, Handler<RoutingContext>> table = table(handlers);
         Set<String> missing = unbound(contract, table.keySet());
@@ -154,6 +165,7 @@ public final class Routes {
         Handler<RoutingContext> operatorAuth =
                 SimpleAuthenticationHandler.create().authenticate(security.operator()::authenticate);
         JsonObject paths = contract.getRawContract().getJsonObject("paths");
+        Map<String, Chain> hot = new LinkedHashMap<>();
         table.forEach((operationId, handler) -> {
             OpenAPIRoute route = rb.getRoute(operationId);
             if (route == null) {
@@ -174,37 +186,41 @@ public final class Routes {
             boolean gateway =
                     spec.getJsonArray("security").stream().anyMatch(r -> ((JsonObject) r).containsKey("gatewayKey"));
             route.setDoSecurity(false); // no handlers are registered with the builder: it adds none
+            List<Handler<RoutingContext>> chain = new ArrayList<>();
             // the operation's own body limit, first: an oversized body is refused from Content-Length (or as its
             // bytes arrive) with 413, before authentication and before anything is parsed
-            route.addHandler(BodyHandler.create(false).setBodyLimit(BodyLimits.of(raw, bodyLimit)));
+            chain.add(BodyHandler.create(false).setBodyLimit(BodyLimits.of(raw, bodyLimit)));
             if (gateway) {
-                route.addHandler(handlers.forwardAuth().statusHeaders())
-                        .addHandler(handlers.forwardAuth().gatewayAuthentication());
+                chain.add(handlers.forwardAuth().statusHeaders());
+                chain.add(handlers.forwardAuth().gatewayAuthentication());
             } else if (operator) {
-                route.addHandler(operatorAuth);
+                chain.add(operatorAuth);
             } else if (keys) {
                 // one handler for "session or key", so a key failure never answers with a session challenge; a key
                 // is decided whole there (API type, permission, rate limit: the verifier's answer, as forward-auth's)
-                route.addHandler(
-                        security.keys().forOperation(security.operations().rule(operationId)));
+                chain.add(security.keys().forOperation(security.operations().rule(operationId)));
             } else if (session) {
-                route.addHandler(sessionAuth);
+                chain.add(sessionAuth);
             }
             Handler<RoutingContext> guard = Guard.forOperation(spec, op.getHttpMethod(), security.sessions());
-            // authentication runs first (RouterBuilder adds it from the contract's security), then:
-            route.setDoValidation(false)
-                    .addHandler(rc -> {
-                        if (rc.get(KeyVerifier.VERIFIED) != null) {
-                            rc.next(); // a verified key was authorized by the verifier already
-                        } else {
-                            guard.handle(rc);
-                        }
-                    })
-                    // validators compiled once per operation replace vertx-openapi's per-request ones; the hottest
-                    // routes have hand-written checks proven equal to the schema (ADR 0004)
-                    .addHandler(HAND_CHECKED.getOrDefault(operationId, validation.forOperation(operationId)))
-                    .addHandler(handler);
+            // authentication runs first, then the guard (skipped for a key: the verifier authorized it already)
+            chain.add(rc -> {
+                if (rc.get(KeyVerifier.VERIFIED) != null) {
+                    rc.next();
+                } else {
+                    guard.handle(rc);
+                }
+            });
+            // validators compiled once per operation replace vertx-openapi's per-request ones; the hottest routes
+            // have hand-written checks proven equal to the schema (ADR 0004)
+            chain.add(HAND_CHECKED.getOrDefault(operationId, validation.forOperation(operationId)));
+            chain.add(handler);
+            route.setDoValidation(false);
+            chain.forEach(route::addHandler);
+            if (HOT.contains(operationId)) {
+                hot.put(operationId, new Chain(op, List.copyOf(chain)));
+            }
         });
-        return rb.createRouter();
+        return new Built(rb.createRouter(), Map.copyOf(hot));
     }
 }

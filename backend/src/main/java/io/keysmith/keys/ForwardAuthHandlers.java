@@ -3,6 +3,7 @@ package io.keysmith.keys;
 import io.keysmith.config.Cidr;
 import io.keysmith.http.ApiProblem;
 import io.keysmith.http.ClientAddress;
+import io.keysmith.http.RequestValidation;
 import io.keysmith.keys.Verification.Reason;
 import io.keysmith.keys.Verification.Refused;
 import io.keysmith.keys.Verification.Valid;
@@ -11,8 +12,10 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.internal.net.RFC3986;
 import io.vertx.ext.web.RoutingContext;
 import java.net.InetAddress;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -39,6 +42,8 @@ public final class ForwardAuthHandlers {
     private final ClientAddress client;
     private final List<Cidr> gatewayCidrs;
     private final String addressHeader;
+    /** The path and query checks of every operation keys may call, as its route runs them (by operationId). */
+    private final Map<String, RequestValidation.ParameterChecks> parameters = new HashMap<>();
 
     public ForwardAuthHandlers(
             KeyOperations operations,
@@ -46,7 +51,15 @@ public final class ForwardAuthHandlers {
             KeyAuthHandler keys,
             ClientAddress client,
             List<Cidr> gatewayCidrs,
-            String addressHeader) {
+            String addressHeader,
+            RequestValidation validation) {
+        if (operations != null) {
+            for (KeyOperations.Rule rule : operations.rules()) {
+                if (rule.acceptsKeys()) {
+                    parameters.put(rule.operationId(), validation.parametersOf(rule.operationId()));
+                }
+            }
+        }
         this.operations = operations;
         this.gatewayRule = operations == null ? null : operations.rule("forwardAuth");
         this.verifier = verifier;
@@ -113,11 +126,13 @@ public final class ForwardAuthHandlers {
         Gateway gateway = rc.get(GATEWAY);
         MultiMap h = rc.request().headers();
         String method = first(h.get("X-Forwarded-Method"), h.get("X-Original-Method"), "GET");
-        String uri = first(h.get("X-Forwarded-Uri"), h.get("X-Original-URI"), null);
-        if (uri == null) {
+        String forwardedUri = first(h.get("X-Forwarded-Uri"), h.get("X-Original-URI"), null);
+        if (forwardedUri == null) {
             throw ApiProblem.badRequest(
                     "Forward X-Forwarded-Uri (or X-Original-URI) with the original request URI", "X-Forwarded-Uri");
         }
+        int fragment = forwardedUri.indexOf('#'); // a client never sends its fragment to the API
+        String uri = fragment < 0 ? forwardedUri : forwardedUri.substring(0, fragment);
         String partnerAddress = client.address(rc);
         String forwarded = h.get(addressHeader);
         if (forwarded != null) {
@@ -132,7 +147,8 @@ public final class ForwardAuthHandlers {
             refuse(rc, Refused.of(Reason.AMBIGUOUS_URI), null, start, gateway);
             return;
         }
-        KeyOperations.Rule rule = operations.find(method, RFC3986.normalizePath(rawPath));
+        KeyOperations.Match match = operations.match(method, RFC3986.normalizePath(rawPath));
+        KeyOperations.Rule rule = match == null ? null : match.rule();
         if (rule == null) {
             refuse(rc, Refused.of(Reason.UNKNOWN_OPERATION), null, start, gateway);
             return;
@@ -141,7 +157,8 @@ public final class ForwardAuthHandlers {
             refuse(rc, Refused.of(Reason.NOT_FOR_KEYS), rule, start, gateway);
             return;
         }
-        if (q >= 0 && KeyAuthHandler.keyInQuery(queryOf(uri))) {
+        MultiMap query = q < 0 ? EMPTY : queryOf(uri);
+        if (q >= 0 && KeyAuthHandler.keyInQuery(query)) {
             refuse(rc, Refused.of(Reason.KEY_IN_URL), rule, start, gateway);
             return;
         }
@@ -162,6 +179,14 @@ public final class ForwardAuthHandlers {
             if (v instanceof Valid ok) {
                 KeyPrincipal p = ok.key();
                 KeyAuthHandler.rateLimitHeaders(rc.response(), ok.limit());
+                ApiProblem invalid = invalidParameters(rule, match, query);
+                if (invalid != null) {
+                    // the API's next stage after the key's: its request validation refuses what its route would
+                    verifier.verification(
+                            p.organizationId(), KeyUsage.Outcome.of(400).name(), System.nanoTime() - start);
+                    rc.fail(invalid);
+                    return;
+                }
                 verifier.verification(p.organizationId(), "ALLOWED", System.nanoTime() - start);
                 rc.response()
                         .putHeader("X-Keysmith-Key-Id", p.keyId().toString())
@@ -220,6 +245,22 @@ public final class ForwardAuthHandlers {
             }
         }
         return false;
+    }
+
+    private static final MultiMap EMPTY = MultiMap.caseInsensitiveMultiMap();
+
+    /** The problem the operation's route would answer for these path and query parameters, or null. */
+    private ApiProblem invalidParameters(KeyOperations.Rule rule, KeyOperations.Match match, MultiMap query) {
+        RequestValidation.ParameterChecks checks = parameters.get(rule.operationId());
+        if (checks == null) {
+            return null;
+        }
+        try {
+            checks.check(match.path(), query);
+            return null;
+        } catch (ApiProblem problem) {
+            return problem;
+        }
     }
 
     private static MultiMap queryOf(String uri) {

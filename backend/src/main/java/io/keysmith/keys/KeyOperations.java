@@ -26,8 +26,14 @@ public final class KeyOperations {
         }
     }
 
-    /** A path template of the contract, split in segments ({@code null}: a parameter), for one method. */
-    private record Template(String method, String[] segments, int literals, Rule rule) {
+    /** The operation a forwarded method and URI name, with its path parameters (decoded, as the router does). */
+    public record Match(Rule rule, Map<String, String> path) {}
+
+    /**
+     * A path template of the contract, split in segments ({@code null}: a parameter, named in {@code names}), for one
+     * method.
+     */
+    private record Template(String method, String[] segments, String[] names, int literals, Rule rule) {
         boolean matches(String method, String[] path) {
             if (!this.method.equals(method) || path.length != segments.length) {
                 return false;
@@ -85,15 +91,17 @@ public final class KeyOperations {
                 Rule rule = new Rule(id, keys, session, needs ? permission : null, Set.copyOf(covering));
                 rules.put(id, rule);
                 String[] segments = path.getKey().substring(1).split("/", -1);
+                String[] names = new String[segments.length];
                 int literals = 0;
                 for (int i = 0; i < segments.length; i++) {
                     if (segments[i].startsWith("{")) {
+                        names[i] = segments[i].substring(1, segments[i].length() - 1);
                         segments[i] = null;
                     } else {
                         literals++;
                     }
                 }
-                templates.add(new Template(m.getKey().toUpperCase(Locale.ROOT), segments, literals, rule));
+                templates.add(new Template(m.getKey().toUpperCase(Locale.ROOT), segments, names, literals, rule));
             });
         });
         // a literal segment wins over a parameter, as in the router (/api-keys/verify before /api-keys/{keyId})
@@ -107,6 +115,12 @@ public final class KeyOperations {
      * ignored, as the router does. Null when no operation matches.
      */
     public Rule find(String method, String normalizedPath) {
+        Match m = match(method, normalizedPath);
+        return m == null ? null : m.rule();
+    }
+
+    /** As {@link #find}, with the path parameters' values, percent-decoded as the router decodes them. */
+    public Match match(String method, String normalizedPath) {
         String p = normalizedPath.length() > 1 && normalizedPath.endsWith("/")
                 ? normalizedPath.substring(0, normalizedPath.length() - 1)
                 : normalizedPath;
@@ -116,10 +130,21 @@ public final class KeyOperations {
         String[] path = p.substring(1).split("/", -1);
         for (Template t : templates) {
             if (t.matches(method, path)) {
-                return t.rule();
+                Map<String, String> params = new HashMap<>(2);
+                for (int i = 0; i < path.length; i++) {
+                    if (t.names()[i] != null) {
+                        params.put(t.names()[i], io.vertx.core.internal.net.RFC3986.decodeURIComponent(path[i], false));
+                    }
+                }
+                return new Match(t.rule(), params);
             }
         }
         return null;
+    }
+
+    /** Every operation's rule. */
+    public java.util.Collection<Rule> rules() {
+        return rules.values();
     }
 
     /** The rule of an operation of the contract; never null for a bound operation. */

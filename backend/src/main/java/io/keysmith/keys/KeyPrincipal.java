@@ -23,10 +23,16 @@ public record KeyPrincipal(
         return new Caller(organizationId, ownerId, rights.rights(), null);
     }
 
-    /** Effective rights, interned, with what the answers need precomputed once per distinct set. */
-    public record KeyRights(Rights rights, String permissionsHeader) {
+    /**
+     * Effective rights, interned, with what the answers need precomputed once per distinct set: forward-auth's
+     * {@code X-Keysmith-Permissions} value and verify's {@code permissions} array as JSON text.
+     */
+    public record KeyRights(Rights rights, String permissionsHeader, String permissionsJson) {
         static KeyRights of(Rights rights) {
-            return new KeyRights(rights, String.join(",", rights.permissions()));
+            return new KeyRights(
+                    rights,
+                    String.join(",", rights.permissions()),
+                    new io.vertx.core.json.JsonArray(java.util.List.copyOf(rights.permissions())).encode());
         }
 
         public boolean has(String permission) {

@@ -48,14 +48,27 @@ public final class KeyVerifier {
     /** The context key under which a key-authenticated request carries its {@link Valid} verification. */
     public static final String VERIFIED = "keysmith.key";
 
-    /** Test seam: sees a load whose database read completed (and may hold it), and each notification handled. */
-    interface Hook {
+    /**
+     * Test seam, given to the constructor: sees a load whose database read completed (and may hold it), and each
+     * notification handled. {@link #NONE} in production.
+     */
+    public interface Hook {
         Future<Void> loaded(UUID keyId);
 
         void notified(String org);
+
+        Hook NONE = new Hook() {
+            @Override
+            public Future<Void> loaded(UUID keyId) {
+                return null; // null: not held, stored at once
+            }
+
+            @Override
+            public void notified(String org) {}
+        };
     }
 
-    static volatile Hook hook;
+    private final Hook hook;
 
     private static final int STRIPES = 4096;
     /** Estimated heap of one cached verdict (entry, key, principal, UUIDs; rights are shared): for the weigher. */
@@ -92,6 +105,10 @@ public final class KeyVerifier {
     private final Cache<HashKey, Verdict> cache;
     private final Cache<HashKey, Boolean> unknown;
     private final Interner<KeyPrincipal.KeyRights> rights = Interner.newWeakInterner();
+    /** Organization and owner ids are shared by many cached verdicts: one UUID instance each (heap per verdict). */
+    private final Interner<UUID> ids = Interner.newWeakInterner();
+
+    private static final Cidr[] NO_ALLOWLIST = new Cidr[0];
     private final Cache<String, AtomicInteger> failures = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(1))
             .maximumSize(100_000)
@@ -109,7 +126,9 @@ public final class KeyVerifier {
             Duration ttl,
             long maxCacheBytes,
             int failuresPerMinute,
-            KeyUsage usage) {
+            KeyUsage usage,
+            Hook hook) {
+        this.hook = hook;
         this.db = db;
         this.keys = keys;
         this.hasher = hasher;
@@ -173,10 +192,7 @@ public final class KeyVerifier {
                     } catch (IllegalArgumentException e) {
                         newEpoch(); // not an organization id: assume anything changed
                     }
-                    Hook h = hook;
-                    if (h != null) {
-                        h.notified(org);
-                    }
+                    hook.notified(org);
                 })
                 .subscribeHandler(v -> {
                     newEpoch(); // anything may have changed while we were not listening
@@ -244,17 +260,21 @@ public final class KeyVerifier {
                 return Future.succeededFuture(Refused.of(Reason.UNKNOWN));
             }
             Verdict v = verdict(row, started);
-            Hook h = hook;
-            Future<Void> held = h == null
-                    ? Future.succeededFuture()
-                    : h.loaded(v.principal().keyId());
-            return held.map(x -> {
-                if (notificationsUp && current(v.principal().organizationId(), started)) {
-                    cache.put(cacheKey, v);
-                }
-                return decide(v, address, rule, organization);
-            });
+            Future<Void> held = hook.loaded(v.principal().keyId());
+            if (held == null) {
+                return Future.succeededFuture(store(cacheKey, v, started, address, rule, organization));
+            }
+            return held.map(x -> store(cacheKey, v, started, address, rule, organization));
         });
+    }
+
+    /** Stores a loaded verdict unless a change was announced since its read began; decides on it either way. */
+    private Verification store(
+            HashKey cacheKey, Verdict v, long started, String address, KeyOperations.Rule rule, UUID organization) {
+        if (notificationsUp && current(v.principal().organizationId(), started)) {
+            cache.put(cacheKey, v);
+        }
+        return decide(v, address, rule, organization);
     }
 
     /** Spends one request of a valid key's budget: valid with the decision, or refused RATE_LIMITED. */
@@ -380,7 +400,7 @@ public final class KeyVerifier {
     private Verdict verdict(Row r, long generation) {
         ApiTypes.ApiType type = apiTypes.get(r.getString("api_type"));
         String[] cidrs = r.getArrayOfStrings("ip_allowlist");
-        Cidr[] allowlist = new Cidr[cidrs == null ? 0 : cidrs.length];
+        Cidr[] allowlist = cidrs == null || cidrs.length == 0 ? NO_ALLOWLIST : new Cidr[cidrs.length];
         for (int i = 0; i < allowlist.length; i++) {
             allowlist[i] = Cidr.parse(cidrs[i]);
         }
@@ -396,9 +416,9 @@ public final class KeyVerifier {
         }
         String status = r.getString("status");
         KeyPrincipal principal = new KeyPrincipal(
-                r.getUUID("organization_id"),
+                ids.intern(r.getUUID("organization_id")),
                 r.getUUID("key_id"),
-                r.getUUID("owner_user_id"),
+                ids.intern(r.getUUID("owner_user_id")),
                 type,
                 rights.intern(KeyPrincipal.KeyRights.of(EffectiveRights.of(r, type))),
                 rate,

@@ -8,6 +8,7 @@ import io.keysmith.config.KeysmithConfig;
 import io.keysmith.config.ServerSecret;
 import io.keysmith.db.Db;
 import io.keysmith.http.ClientAddress;
+import io.keysmith.http.RequestValidation;
 import io.keysmith.users.UserRepository;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -38,7 +39,9 @@ public record KeysFeature(
             PermissionCatalog catalog,
             KeyUsage usage,
             SessionAuthentication sessions,
-            ClientAddress client) {
+            ClientAddress client,
+            RequestValidation validation,
+            KeyVerifier.Hook hook) {
         ApiTypes apiTypes = ApiTypes.from(contract);
         KeyHasher hasher = new KeyHasher(secret);
         KeyService service = new KeyService(db, repository, users, levels, audit, hasher, apiTypes, catalog);
@@ -52,7 +55,8 @@ public record KeysFeature(
                 Duration.ofSeconds(config.keyCacheTtlSeconds()),
                 cacheBytes,
                 config.keyFailuresPerMinute(),
-                usage);
+                usage,
+                hook);
         // a change committed here reaches this replica's key cache at once; others hear it through NOTIFY
         service.onChange(verifier::invalidate);
         KeyOperations operations = KeyOperations.from(contract, apiTypes);
@@ -71,6 +75,7 @@ public record KeysFeature(
                         authentication,
                         client,
                         config.gatewayCidrs(),
-                        config.gatewayClientAddressHeader()));
+                        config.gatewayClientAddressHeader(),
+                        validation));
     }
 }

@@ -106,7 +106,7 @@ class ContractRulesTest {
                 new PeopleHandlers(null, null, null),
                 new KeyHandlers(null, null, null, null),
                 new PartnerHandlers(null, null),
-                new ForwardAuthHandlers(null, null, null, null, null, null),
+                new ForwardAuthHandlers(null, null, null, null, null, null, null),
                 new UsageHandlers(null)));
         Set<String> declared = new HashSet<>();
         operations().forEach(op -> declared.add(op.id()));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keysmith.support.Api.Session;
 import io.keysmith.support.KeysApi;
+import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -38,10 +39,30 @@ class KeyVerifierCacheIT {
     private static KeysApi api;
     private static Session owner;
 
+    /** What the current test does at the verifier's seam; null: nothing (loads are stored at once). */
+    private static volatile KeyVerifier.Hook hook;
+
     @BeforeAll
     static void start(Vertx vertx) {
-        api = KeysApi.onNewServer(vertx, "key_verifier_cache", new JsonObject());
-        server = api.server();
+        // the seam is a constructor argument of the verifier: this server's verifier asks whatever hook is set
+        KeyVerifier.Hook delegating = new KeyVerifier.Hook() {
+            @Override
+            public Future<Void> loaded(UUID keyId) {
+                KeyVerifier.Hook h = hook;
+                return h == null ? null : h.loaded(keyId);
+            }
+
+            @Override
+            public void notified(String org) {
+                KeyVerifier.Hook h = hook;
+                if (h != null) {
+                    h.notified(org);
+                }
+            }
+        };
+        server =
+                TestServer.start(PostgresFixture.get().newDatabase("key_verifier_cache"), new JsonObject(), delegating);
+        api = new KeysApi(vertx, server.port());
         owner = api.signUp("Verifier Cache Org", uniqueEmail("vc-owner"));
     }
 
@@ -54,7 +75,7 @@ class KeyVerifierCacheIT {
 
     @AfterEach
     void unhook() {
-        KeyVerifier.hook = null;
+        hook = null;
     }
 
     private static CompletableFuture<HttpResponse<Buffer>> people(String secret) {
@@ -79,7 +100,7 @@ class KeyVerifierCacheIT {
         Promise<Void> release = Promise.promise();
         AtomicInteger notifications = new AtomicInteger();
         AtomicInteger held = new AtomicInteger();
-        KeyVerifier.hook = new KeyVerifier.Hook() {
+        hook = new KeyVerifier.Hook() {
             @Override
             public Future<Void> loaded(UUID loaded) {
                 if (!loaded.equals(keyId) || held.getAndIncrement() > 0) {

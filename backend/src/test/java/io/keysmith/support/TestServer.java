@@ -24,6 +24,12 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(PgConnectOptions database, JsonObject extra) {
+        return start(database, extra, io.keysmith.keys.KeyVerifier.Hook.NONE);
+    }
+
+    /** As {@link #start(PgConnectOptions, JsonObject)}, with the key verifier's test seam. */
+    public static TestServer start(
+            PgConnectOptions database, JsonObject extra, io.keysmith.keys.KeyVerifier.Hook hook) {
         JsonObject overrides = new JsonObject()
                 .put("http.port", 0)
                 .put("management.port", 0)
@@ -47,7 +53,7 @@ public final class TestServer implements AutoCloseable {
                                 .toString())
                 .mergeIn(extra);
         try {
-            return new TestServer(Keysmith.start(overrides).get(60, TimeUnit.SECONDS), database);
+            return new TestServer(Keysmith.start(overrides, hook).get(60, TimeUnit.SECONDS), database);
         } catch (Exception e) {
             throw new IllegalStateException("Test server did not start", e);
         }
