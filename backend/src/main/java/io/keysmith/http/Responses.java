@@ -20,8 +20,11 @@ public final class Responses {
 
     /** A JSON body already written (the hot routes write theirs directly). */
     public static Future<Void> json(RoutingContext rc, int status, Buffer body) {
-        return rc.response()
-                .setStatusCode(status)
+        return json(rc.response(), status, body);
+    }
+
+    public static Future<Void> json(io.vertx.core.http.HttpServerResponse response, int status, Buffer body) {
+        return response.setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
                 .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)
                 .end(body);

@@ -102,8 +102,8 @@ public final class Routes {
         t.put("updatePerson", h.people()::update);
         t.put("deletePerson", h.people()::delete);
         t.put("listApiTypes", h.keys()::apiTypes);
-        t.put("verifyApiKey", h.keys()::verify);
-        t.put("forwardAuth", h.forwardAuth()::forwardAuth);
+        t.put("verifyApiKey", h.keys().verify());
+        t.put("forwardAuth", h.forwardAuth().handler());
         t.put("getApiKeyUsage", h.usage()::key);
         t.put("getOrganizationUsage", h.usage()::organization);
         t.put("listMyApiKeys", h.keys()::listMine);
@@ -141,11 +141,25 @@ public final class Routes {
     /** The hot routes' operations: served by {@link FastPath} on their exact path, with the same handler chain. */
     static final Set<String> HOT = Set.of("verifyApiKey", "forwardAuth");
 
-    /** The handlers one operation's route runs, in order (body limit, authentication, guard, check, handler). */
-    record Chain(Operation operation, List<Handler<RoutingContext>> handlers) {}
+    /**
+     * A hot operation as the raw path runs it: its body limit, then the steps its route runs after the body
+     * (authentication, guard, check, handler), the same objects.
+     */
+    record Chain(Operation operation, long bodyLimit, List<Exchange.Step> steps) {}
 
     /** The router of every operation, and the chains of the hot ones for the fast path. */
     public record Built(Router router, Map<String, Chain> hot) {}
+
+    /**
+     * Whether the raw path can run an operation exactly as its route does: every step after the body written for
+     * both paths, no session to authenticate (vertx-web's), no path parameters. Else it stays routed.
+     */
+    private static boolean rawEligible(Operation op, List<Handler<RoutingContext>> chain, KeyOperations.Rule rule) {
+        boolean steps = chain.subList(1, chain.size()).stream().allMatch(h -> h instanceof Exchange.Step);
+        boolean noPathParameters =
+                op.getParameters().stream().noneMatch(p -> p.getIn() == io.vertx.openapi.contract.Location.PATH);
+        return steps && noPathParameters && (rule == null || !rule.acceptsSession());
+    }
 
     public static Built build(
             Vertx vertx, OpenAPIContract contract, Handlers handlers, Security security, long bodyLimit) {
@@ -189,7 +203,8 @@ public final class Routes {
             List<Handler<RoutingContext>> chain = new ArrayList<>();
             // the operation's own body limit, first: an oversized body is refused from Content-Length (or as its
             // bytes arrive) with 413, before authentication and before anything is parsed
-            chain.add(BodyHandler.create(false).setBodyLimit(BodyLimits.of(raw, bodyLimit)));
+            long limit = BodyLimits.of(raw, bodyLimit);
+            chain.add(BodyHandler.create(false).setBodyLimit(limit));
             if (gateway) {
                 chain.add(handlers.forwardAuth().statusHeaders());
                 chain.add(handlers.forwardAuth().gatewayAuthentication());
@@ -203,12 +218,18 @@ public final class Routes {
                 chain.add(sessionAuth);
             }
             Handler<RoutingContext> guard = Guard.forOperation(spec, op.getHttpMethod(), security.sessions());
-            // authentication runs first, then the guard (skipped for a key: the verifier authorized it already)
-            chain.add(rc -> {
-                if (rc.get(KeyVerifier.VERIFIED) != null) {
-                    rc.next();
+            String required = Guard.requiredPermission(spec);
+            // authentication runs first, then the guard (skipped for a key: the verifier authorized it already); on
+            // the raw path no session or vertx-auth user exists, so the guard decides as it does for no user
+            chain.add((Exchange.Step) x -> {
+                if (x.get(KeyVerifier.VERIFIED) != null) {
+                    x.next();
+                } else if (x instanceof Exchange.Routed r) {
+                    guard.handle(r.rc());
+                } else if (required == null) {
+                    x.next();
                 } else {
-                    guard.handle(rc);
+                    throw io.keysmith.errors.Forbidden.missing(required);
                 }
             });
             // validators compiled once per operation replace vertx-openapi's per-request ones; the hottest routes
@@ -217,8 +238,11 @@ public final class Routes {
             chain.add(handler);
             route.setDoValidation(false);
             chain.forEach(route::addHandler);
-            if (HOT.contains(operationId)) {
-                hot.put(operationId, new Chain(op, List.copyOf(chain)));
+            if (HOT.contains(operationId)
+                    && rawEligible(op, chain, security.operations().rule(operationId))) {
+                List<Exchange.Step> steps = new ArrayList<>();
+                chain.subList(1, chain.size()).forEach(h -> steps.add((Exchange.Step) h));
+                hot.put(operationId, new Chain(op, limit, List.copyOf(steps)));
             }
         });
         return new Built(rb.createRouter(), Map.copyOf(hot));
