@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # Two jars back to back in one run, for the ratios of issue 12 item 5 (a noisy machine moves absolute figures between
 # runs minutes apart; compare ratios, each taken within one run of one jar).
-#   bench/compare.sh JAR_BEFORE JAR_AFTER          # keys.sh, gateway-nginx.sh: ~12 min on a quiet machine
+#   bench/compare.sh JAR_BEFORE JAR_AFTER          # interleaved.sh, keys.sh, gateway-nginx.sh: ~17 min (quiet)
 #   FULL=1 bench/compare.sh JAR_BEFORE JAR_AFTER   # + keys-churn.sh and keys-scale.sh, smaller: ~+15 min
-# Order A B, then B A (and A B again with FULL), so a drift of the machine does not favour one jar. Every script's
+# interleaved.sh first (both servers at once, alternating 5 s windows: the least noisy ratios), then each script
+# once per jar, order A B, then B A (and A B again with FULL), so a drift of the machine does not favour one jar. Every script's
 # full output is kept in $OUT (default a new temp directory); the summary prints the ratio and allocation lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -eq 2 ] || { echo "usage: $0 JAR_BEFORE JAR_AFTER" >&2; exit 2; }
 before=$(realpath "$1"); after=$(realpath "$2")
-OUT=${OUT:-$(mktemp -d /tmp/keysmith-compare.XXXX)}
+OUT=${OUT:-$(mktemp -d /tmp/keysmith-compare.XXXX)}; mkdir -p "$OUT"
 start=$(date +%s)
 run() { # label jar script [ENV=VALUE...]
   local label=$1 jar=$2 script=$3; shift 3
   echo "== $(date -u +%H:%M:%S) $script with $label (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   env JAR="$jar" "$@" "bench/$script" >"$OUT/$label.$script.txt" 2>&1 || echo "WARNING: $script with $label failed" >&2
 }
+echo "== $(date -u +%H:%M:%S) interleaved.sh (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+bench/interleaved.sh "$before" "$after" >"$OUT/interleaved.txt" 2>&1 || echo "WARNING: interleaved.sh failed" >&2
 run before "$before" keys.sh
 run after "$after" keys.sh
 run after "$after" gateway-nginx.sh
@@ -30,6 +33,9 @@ echo
 echo "before: $before"
 echo "after:  $after"
 echo "outputs in $OUT; $(( ($(date +%s) - start) / 60 )) min"
+echo
+echo "-- interleaved.sh (A = before, B = after)"
+grep -E '^(A|B|[0-9]+ rounds)|WARNING' "$OUT/interleaved.txt" || true
 for script in keys.sh gateway-nginx.sh keys-churn.sh keys-scale.sh; do
   for label in before after; do
     f="$OUT/$label.$script.txt"
