@@ -24,15 +24,24 @@ final class AccessLog {
         rc.next();
     }
 
-    /** The raw path's line (FastPath): the same fields, written when the response ends. */
+    /** The raw path's line (FastPath): the same fields, once, when the response ends, fails or its connection closes. */
     static void handle(io.vertx.core.http.HttpServerRequest request) {
         long start = System.nanoTime();
-        request.response()
-                .endHandler(v -> LOG.info(
+        boolean[] logged = {false};
+        io.vertx.core.Handler<Void> line = v -> {
+            if (!logged[0]) {
+                logged[0] = true;
+                LOG.info(
                         "{} {} {} {}us",
                         request.method(),
                         request.path(),
                         request.response().getStatusCode(),
-                        (System.nanoTime() - start) / 1000));
+                        (System.nanoTime() - start) / 1000);
+            }
+        };
+        request.response()
+                .endHandler(line)
+                .exceptionHandler(e -> line.handle(null))
+                .closeHandler(line);
     }
 }
