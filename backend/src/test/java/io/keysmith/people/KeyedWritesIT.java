@@ -302,6 +302,19 @@ class KeyedWritesIT {
                 .isEqualTo(before);
     }
 
+    @Test
+    @DisplayName("with the session, people writes (now open to keys too) still need the CSRF token: 403 without it")
+    void sessionWritesStillNeedTheCsrfToken() {
+        String id = api.createPerson(ownerA, person("Cs", "Rf")).getString("id");
+        Session noToken = new Session(ownerA.cookie(), null, ownerA.me());
+        String before = state(id);
+        assertThat(problemType(api.post(PEOPLE, noToken, person("No", "Token"))))
+                .isEqualTo("csrf-token-missing");
+        problem(api.patch(PEOPLE + "/" + id, noToken, new JsonObject().put("jobTitle", "x")), 403);
+        problem(api.call(HttpMethod.DELETE, PEOPLE + "/" + id, noToken, null), 403);
+        assertThat(state(id)).isEqualTo(before);
+    }
+
     // ------------------------------------------------------------------------------------------------ On-Behalf-Of
 
     @Test
