@@ -52,7 +52,7 @@ final class VerifyHandler implements Exchange.Step {
                         };
                         verifier.recordUse(v, "verify", 401, meteredAddress);
                         verifier.verification(gatewayOrg, code, System.nanoTime() - start);
-                        Responses.json(rc.response(), 200, VerifyAnswer.refused(code));
+                        Responses.json(rc, 200, VerifyAnswer.refused(code));
                         return;
                     }
                     KeyPrincipal p = ((Verification.Valid) v).key();
@@ -73,7 +73,7 @@ final class VerifyHandler implements Exchange.Step {
                     verifier.verification(p.organizationId(), code, System.nanoTime() - start);
                     // written directly, byte for byte what the JSON tree gave (VerifyAnswerTest)
                     Responses.json(
-                            rc.response(),
+                            rc,
                             200,
                             VerifyAnswer.valid(
                                     allowed,
