@@ -3,7 +3,9 @@
  * PostgreSQL), as PartnerStoryIT tells it with the Java client: an admin makes an access level with only the fields
  * the partner needs, a non-employee user on it and a key for that user issued to a partner; the partner's client is
  * refused until the key holds people:read, then lists people page by page and sees only the granted fields; a
- * management operation and another API type stay refused; the admin disables the key: 401.
+ * management operation and another API type stay refused; with write permissions named on the key it creates a person
+ * with Idempotency-Key and On-Behalf-Of (a retry replays, another body is 422) and updates it with If-Match (a stale
+ * ETag is 412, a field without edit right 403, an unknown On-Behalf-Of 400); the admin disables the key: 401.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -117,8 +119,8 @@ test("a partner integrates through the generated TypeScript client", { timeout: 
     body: {
       name: "Payroll partner",
       recordScope: "ALL",
-      fieldRights: { firstName: "VIEW", lastName: "VIEW", salary: "VIEW" },
-      permissions: ["people:read", "keys:create-own"],
+      fieldRights: { firstName: "EDIT", lastName: "EDIT", salary: "VIEW" },
+      permissions: ["people:read", "people:create", "people:update", "keys:create-own"],
     },
   });
   assert.ok(level.data, JSON.stringify(level.error));
@@ -214,6 +216,63 @@ test("a partner integrates through the generated TypeScript client", { timeout: 
     body: { name: "escalate", apiType: "PEOPLE", permissionMode: "INHERIT" },
   });
   assert.equal(write.response.status, 401);
+
+  // the partner writes too: the admin names the write permissions and edit rights on the key (writes are opt-in)
+  const writes = await admin.PATCH("/api/v1/api-keys/{keyId}", {
+    params: { path: { keyId: created.data.key.id } },
+    body: {
+      permissions: ["people:read", "people:create", "people:update"],
+      fieldRights: { firstName: "EDIT", lastName: "EDIT", salary: "VIEW" },
+    },
+  });
+  assert.equal(writes.response.status, 200, JSON.stringify(writes.error));
+  const recruiter = me.data.user.id;
+  const idempotencyKey = crypto.randomUUID();
+  const hire = { firstName: "Mary", lastName: "Jackson" };
+  const headers = { "Idempotency-Key": idempotencyKey, "On-Behalf-Of": recruiter };
+  const hired = await basic.POST("/api/v1/people", { params: { header: headers }, body: hire });
+  assert.equal(hired.response.status, 201, JSON.stringify(hired.error));
+  assert.equal(hired.response.headers.get("Idempotent-Replayed"), null);
+  // a retry (a timeout, say) replays the first answer: one record
+  const retried = await basic.POST("/api/v1/people", { params: { header: headers }, body: hire });
+  assert.equal(retried.response.status, 201);
+  assert.equal(retried.response.headers.get("Idempotent-Replayed"), "true");
+  assert.equal(retried.data?.id, hired.data?.id);
+  const reused = await basic.POST("/api/v1/people", {
+    params: { header: headers },
+    body: { firstName: "Someone", lastName: "Else" },
+  });
+  assert.equal(reused.response.status, 422);
+  const listed = await basic.GET("/api/v1/people");
+  assert.deepEqual(
+    listed.data?.items.map((p) => p.lastName),
+    ["Hopper", "Jackson", "Lovelace", "Turing"],
+  );
+  const etag = hired.response.headers.get("ETag") ?? "";
+  assert.ok(etag);
+  const renamed = await basic.PATCH("/api/v1/people/{personId}", {
+    params: { path: { personId: hired.data!.id }, header: { "If-Match": etag, "On-Behalf-Of": recruiter } },
+    body: { firstName: "Mary W." },
+  });
+  assert.equal(renamed.response.status, 200, JSON.stringify(renamed.error));
+  assert.equal(renamed.data?.firstName, "Mary W.");
+  const stale = await basic.PATCH("/api/v1/people/{personId}", {
+    params: { path: { personId: hired.data!.id }, header: { "If-Match": etag, "On-Behalf-Of": recruiter } },
+    body: { lastName: "Johnson" },
+  });
+  assert.equal(stale.response.status, 412);
+  const noEditRight = await basic.PATCH("/api/v1/people/{personId}", {
+    params: { path: { personId: hired.data!.id }, header: { "On-Behalf-Of": recruiter } },
+    body: { salary: 1 },
+  });
+  assert.equal(noEditRight.response.status, 403);
+  assert.equal(noEditRight.error?.field, "salary");
+  const stranger = await basic.PATCH("/api/v1/people/{personId}", {
+    params: { path: { personId: hired.data!.id }, header: { "On-Behalf-Of": crypto.randomUUID() } },
+    body: { firstName: "Nobody" },
+  });
+  assert.equal(stranger.response.status, 400);
+  assert.equal(stranger.error?.field, "On-Behalf-Of");
 
   const disabled = await admin.POST("/api/v1/api-keys/{keyId}/disable", {
     params: { path: { keyId: created.data.key.id } },
