@@ -25,15 +25,18 @@ check -H "Authorization: Bearer $key"
 check -H "Cookie: ks_session=$cookie" -H "X-CSRF-Token: $csrf"
 check -H "Authorization: Bearer $key" -H "Idempotency-Key: bench-replay"
 rps() { env "$@" wrk -t2 -c16 -d"$DURATION" -s "$lua" "$url" | tee -a "$work/wrk.log" | awk '/Requests\/sec/ {print $2}'; }
-env AUTH="Bearer $key" wrk -t2 -c16 -d3s -s "$lua" "$url" >/dev/null   # warm-up
+# warm-up of every path (JIT), then A B B A orders so a drift of the machine's load cancels out
+warm() { env "$@" wrk -t2 -c16 -d"${WARMUP:-5s}" -s "$lua" "$url" >/dev/null; }
+warm AUTH="Bearer $key"; warm COOKIE="$cookie" CSRF="$csrf"; warm AUTH="Bearer $key" IDEM=unique
+warm AUTH="Bearer $key" IDEM=fixed
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 k1=$(rps AUTH="Bearer $key"); s1=$(rps COOKIE="$cookie" CSRF="$csrf")
-k2=$(rps AUTH="Bearer $key"); s2=$(rps COOKIE="$cookie" CSRF="$csrf")
+s2=$(rps COOKIE="$cookie" CSRF="$csrf"); k2=$(rps AUTH="Bearer $key")
 first=$(rps AUTH="Bearer $key" IDEM=unique); replay=$(rps AUTH="Bearer $key" IDEM=fixed)
-first2=$(rps AUTH="Bearer $key" IDEM=unique); replay2=$(rps AUTH="Bearer $key" IDEM=fixed)
+replay2=$(rps AUTH="Bearer $key" IDEM=fixed); first2=$(rps AUTH="Bearer $key" IDEM=unique)
 if grep -q 'Non-2xx' "$work/wrk.log"; then echo "WARNING: some answers were not 2xx:"; grep 'Non-2xx' "$work/wrk.log"; fi
 echo
-printf 'POST /api/v1/people, wrk -t2 -c16 %s each, interleaved twice; load average before: %s (NOISY: shared cores)\n' "$DURATION" "$load"
+printf 'POST /api/v1/people, wrk -t2 -c16 %s each, A B B A after a warm-up; load average before: %s (NOISY: shared cores)\n' "$DURATION" "$load"
 printf '  key (Bearer):                       %8.0f %8.0f requests/s\n' "$k1" "$k2"
 printf '  session (cookie + CSRF):            %8.0f %8.0f requests/s\n' "$s1" "$s2"
 printf '  key + fresh Idempotency-Key:        %8.0f %8.0f requests/s\n' "$first" "$first2"
