@@ -5,6 +5,7 @@ import io.keysmith.errors.Invalid;
 import io.keysmith.http.Page;
 import io.keysmith.http.RequestValidation;
 import io.keysmith.http.Responses;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -16,6 +17,7 @@ import java.util.UUID;
 /** GET /api/v1/audit-events (filterable, keyset-paginated, newest first) and its streamed CSV export. */
 public final class AuditHandlers {
     private final AuditService audit;
+    private final AuditExports running = new AuditExports();
 
     public AuditHandlers(AuditService audit) {
         this.audit = audit;
@@ -39,23 +41,31 @@ public final class AuditHandlers {
         AuditQuery q = query(RequestValidation.input(rc));
         HttpServerResponse resp = rc.response();
         boolean[] started = {false};
-        audit.export(
-                        caller,
-                        q,
-                        resp,
-                        () -> {
-                            started[0] = true;
-                            resp.setChunked(true)
-                                    .putHeader("Content-Type", "text/csv; charset=utf-8")
-                                    .putHeader("Cache-Control", "no-store")
-                                    .putHeader(
-                                            "Content-Disposition",
-                                            "attachment; filename=\"audit-events-"
-                                                    + OffsetDateTime.now(ZoneOffset.UTC)
-                                                            .toLocalDate() + ".csv\"");
-                            resp.write(AuditCsv.header());
-                        },
-                        AuditCsv::row)
+        running.acquire(caller.organizationId()); // 429 when this organization's or the server's slots are taken
+        Future<Void> done;
+        try {
+            done = audit.export(
+                    caller,
+                    q,
+                    resp,
+                    () -> {
+                        started[0] = true;
+                        resp.setChunked(true)
+                                .putHeader("Content-Type", "text/csv; charset=utf-8")
+                                .putHeader("Cache-Control", "no-store")
+                                .putHeader(
+                                        "Content-Disposition",
+                                        "attachment; filename=\"audit-events-"
+                                                + OffsetDateTime.now(ZoneOffset.UTC)
+                                                        .toLocalDate() + ".csv\"");
+                        resp.write(AuditCsv.header());
+                    },
+                    AuditCsv::row);
+        } catch (RuntimeException e) {
+            running.release(caller.organizationId()); // refused before it started (bad parameters)
+            throw e;
+        }
+        done.onComplete(x -> running.release(caller.organizationId()))
                 .onSuccess(x -> resp.end())
                 .onFailure(err -> {
                     if (!started[0]) {

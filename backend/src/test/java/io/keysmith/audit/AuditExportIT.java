@@ -129,4 +129,45 @@ class AuditExportIT {
         assertThat(body.split("\r\n")).hasSize(1_001);
         assertThat(body).doesNotContain(keyId).doesNotContain(owner.userId());
     }
+
+    @Test
+    void stalledDownloads_holdAtMostTwoExportsPerOrganization_andGiveTheirSlotsBackWhenTheClientLeaves(Vertx vertx)
+            throws Exception {
+        io.vertx.core.http.HttpClient client = vertx.createHttpClient(
+                new io.vertx.core.http.HttpClientOptions()
+                        .setDefaultPort(server.port())
+                        .setDefaultHost("127.0.0.1"),
+                new io.vertx.core.http.PoolOptions().setHttp1MaxSize(8));
+        java.util.List<io.vertx.core.http.HttpClientResponse> stalled = new java.util.ArrayList<>();
+        for (int i = 0; i < AuditExports.PER_ORGANIZATION; i++) {
+            io.vertx.core.http.HttpClientResponse resp = client.request(
+                            io.vertx.core.http.HttpMethod.GET, "/api/v1/audit-events/export")
+                    .compose(req -> req.putHeader("Cookie", Api.COOKIE + "=" + owner.cookie())
+                            .send())
+                    .await();
+            resp.pause(); // never reads: the server's cursor waits on the full write queue
+            assertThat(resp.statusCode()).isEqualTo(200);
+            stalled.add(resp);
+        }
+        HttpResponse<Buffer> third = api.get("/api/v1/audit-events/export", owner);
+        io.keysmith.support.Api.problem(third, 429);
+        assertThat(third.getHeader("retry-after")).isNotBlank();
+        // another organization is not starved by this one
+        assertThat(api.get("/api/v1/audit-events/export?action=api-key.updated", other)
+                        .statusCode())
+                .isEqualTo(200);
+        for (io.vertx.core.http.HttpClientResponse r : stalled) {
+            r.request().connection().close().await();
+        }
+        // the slots (and their database connections) come back once the server sees the clients gone
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        int status;
+        do {
+            Thread.sleep(200);
+            status = api.get("/api/v1/audit-events/export?action=api-key.created", owner)
+                    .statusCode();
+        } while (status == 429 && System.nanoTime() < deadline);
+        assertThat(status).isEqualTo(200);
+        client.close().await();
+    }
 }
