@@ -12,7 +12,10 @@ type Props = {
   inheritLabel?: string;
 };
 
-/** The choice between a key that inherits its owner's access and one with chosen permissions (create and edit). */
+/**
+ * The choice between a key that inherits its owner's access (reads only: writes are chosen permissions, ADR 0012)
+ * and one with chosen permissions; used by the create wizard and the Edit page.
+ */
 export function PermissionModeField({ value, onChange, error, whose, scopedHint, inheritLabel }: Props) {
   const mine = whose === 'you';
   const title = inheritLabel ?? (mine ? 'Inherit my access' : 'Inherit the owner’s access');
@@ -29,7 +32,10 @@ export function PermissionModeField({ value, onChange, error, whose, scopedHint,
         />
         <span>
           <strong>{title}</strong>
-          <span className="radio__hint">The key can always do exactly what {whose} can do, now and later.</span>
+          <span className="radio__hint">
+            The key can always read what {whose} can read, now and later; to add, change or delete records, choose the
+            permissions.
+          </span>
         </span>
       </label>
       <label className="radio">

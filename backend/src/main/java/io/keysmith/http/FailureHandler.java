@@ -6,6 +6,7 @@ import io.keysmith.errors.DomainException;
 import io.keysmith.errors.Forbidden;
 import io.keysmith.errors.Invalid;
 import io.keysmith.errors.NotFound;
+import io.keysmith.errors.Precondition;
 import io.keysmith.errors.TooMany;
 import io.keysmith.errors.Unauthenticated;
 import io.vertx.core.Handler;
@@ -183,6 +184,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
         } else if (e instanceof TooMany) {
             status = 429;
             title = "Too many attempts";
+        } else if (e instanceof Precondition pre) {
+            status = pre.status();
+            title = status == 422 ? "Idempotency-Key reused" : "Precondition failed";
         } else {
             throw new IllegalStateException("Unmapped domain failure " + e.getClass()); // the hierarchy is sealed
         }
@@ -195,7 +199,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
     private static final Map<String, String> TITLES = Map.of(
             "invalid-credentials", "Sign-in failed",
             "policy-violation", "Against the organization's key policy",
-            "sign-up-disabled", "Sign-up is disabled");
+            "sign-up-disabled", "Sign-up is disabled",
+            "precondition-required", "Precondition required");
 
     static ApiProblem unsupportedMediaType() {
         return new ApiProblem(

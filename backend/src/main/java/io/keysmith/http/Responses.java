@@ -14,17 +14,35 @@ public final class Responses {
 
     private Responses() {}
 
+    /**
+     * Sees a JSON answer before it is written (the Idempotency-Key handler keeps answers for replay); the answer is
+     * sent when the returned future completes, whatever its outcome.
+     */
+    @FunctionalInterface
+    public interface Capture {
+        Future<Void> answered(int status, io.vertx.core.MultiMap headers, Buffer body);
+    }
+
+    /** Where a request's {@link Capture} waits in its routing context. */
+    public static final String CAPTURE = "keysmith.capture";
+
     public static Future<Void> json(RoutingContext rc, int status, JsonObject body) {
         return json(rc, status, body.toBuffer());
     }
 
     /** A JSON body already written (the hot routes write theirs directly). */
     public static Future<Void> json(RoutingContext rc, int status, Buffer body) {
-        return rc.response()
+        rc.response()
                 .setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-                .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)
-                .end(body);
+                .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
+        Capture capture = rc.get(CAPTURE);
+        if (capture == null) {
+            return rc.response().end(body);
+        }
+        rc.remove(CAPTURE);
+        return capture.answered(status, rc.response().headers(), body)
+                .transform(x -> rc.response().end(body));
     }
 
     public static Future<Void> ok(RoutingContext rc, JsonObject body) {

@@ -6,6 +6,7 @@ import io.keysmith.auth.Guard;
 import io.keysmith.auth.OperatorAuthentication;
 import io.keysmith.auth.SessionAuthentication;
 import io.keysmith.auth.SessionService;
+import io.keysmith.idempotency.Idempotency;
 import io.keysmith.keys.ForwardAuthHandlers;
 import io.keysmith.keys.KeyAuthHandler;
 import io.keysmith.keys.KeyFormatHandlers;
@@ -62,7 +63,11 @@ public final class Routes {
             SessionService sessions,
             OperatorAuthentication operator,
             KeyAuthHandler keys,
-            KeyOperations operations) {}
+            KeyOperations operations,
+            Idempotency idempotency) {}
+
+    /** Creating operations whose answer holds a secret shown once: never stored for an Idempotency-Key replay. */
+    private static final Set<String> SECRET_BEARING = Set.of("createApiKey");
 
     /** Hot routes whose request check is written by hand (each has a test comparing it with the schema). */
     private static final Map<String, Handler<RoutingContext>> HAND_CHECKED =
@@ -216,6 +221,13 @@ public final class Routes {
             // validators compiled once per operation replace vertx-openapi's per-request ones; the hottest routes
             // have hand-written checks proven equal to the schema (ADR 0004)
             chain.add(HAND_CHECKED.getOrDefault(operationId, validation.forOperation(operationId)));
+            // Idempotency-Key where the contract declares it: after every check, so a refused request claims no key
+            boolean idempotent = op.getParameters().stream()
+                    .anyMatch(p -> p.getIn() == io.vertx.openapi.contract.Location.HEADER
+                            && p.getName().equalsIgnoreCase(Idempotency.HEADER));
+            if (idempotent) {
+                chain.add(security.idempotency().forOperation(operationId, SECRET_BEARING.contains(operationId)));
+            }
             chain.add(handler);
             route.setDoValidation(false);
             chain.forEach(route::addHandler);
