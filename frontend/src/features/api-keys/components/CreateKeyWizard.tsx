@@ -11,15 +11,26 @@ import {
   type ApiKeyCreate,
 } from '@/features/api-keys/api/keys';
 import { ExpiryField } from '@/features/api-keys/components/ExpiryField';
+import { PermissionModeField } from '@/features/api-keys/components/PermissionModeField';
 import { PermissionPicker, type PermissionSelection } from '@/features/api-keys/components/PermissionPicker';
 import { partnerSelection } from '@/features/api-keys/components/permissions';
-import { useMe } from '@/lib/auth';
+import { hasPermission, useMe } from '@/lib/auth';
 import { endOfDayIso } from '@/lib/format';
 import { useFormErrors } from '@/lib/form-errors';
 import { useLeaveGuard } from '@/lib/use-leave-guard';
 import { useAsync } from '@/lib/use-async';
 
-const FIELDS = ['name', 'apiType', 'partnerId', 'description', 'permissionMode', 'expiresAt', 'ipAllowlist'] as const;
+const FIELDS = [
+  'name',
+  'apiType',
+  'partnerId',
+  'description',
+  'permissionMode',
+  'expiresAt',
+  'ipAllowlist',
+  'ownerUserId',
+  'rateLimitPerMinute',
+] as const;
 const STEPS = ['Details', 'Store the key', 'Manage permissions'];
 
 type Form = {
@@ -30,6 +41,9 @@ type Form = {
   mode: 'INHERIT' | 'SCOPED';
   expiresOn: string;
   ipAllowlist: string;
+  /** Empty: the signed-in user. */
+  ownerUserId: string;
+  rateLimit: string;
 };
 
 /**
@@ -39,7 +53,8 @@ type Form = {
  */
 export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
   const me = useMe();
-  const data = useAsync((signal) => loadWizardData(signal), []);
+  const forOthers = hasPermission(me, 'keys:manage-all') && hasPermission(me, 'users:read');
+  const data = useAsync((signal) => loadWizardData(forOthers, signal), [forOthers]);
   const [step, setStep] = useState(0);
   const [form, setForm] = useState<Form>({
     name: '',
@@ -49,6 +64,8 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
     mode: 'SCOPED',
     expiresOn: '',
     ipAllowlist: '',
+    ownerUserId: '',
+    rateLimit: '',
   });
   const [created, setCreated] = useState<{ key: ApiKey; secret: string }>();
   const [stored, setStored] = useState(false);
@@ -56,11 +73,15 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
   const [busy, setBusy] = useState(false);
   const errors = useFormErrors(FIELDS);
   const saveErrors = useFormErrors(['permissions', 'fieldRights']);
-  const { blocker, release } = useLeaveGuard(step === 1);
+  const [saved, setSaved] = useState(false);
+  // The secret is shown once (step 2); a "choose permissions" key grants nothing until step 3 is saved (step 3).
+  const { blocker, release } = useLeaveGuard(step === 1 || (step === 2 && !saved));
 
   if (data.loading) return <Loading />;
   if (data.error || !data.data) return <ErrorBox error={data.error} onRetry={data.reload} />;
-  const { apiTypes, partners, catalog, policies } = data.data;
+  const { apiTypes, partners, catalog, policies, users } = data.data;
+  const owner = users.find((u) => u.id === form.ownerUserId);
+  const ownerName = owner ? `${owner.firstName} ${owner.lastName}` : undefined;
   const apiTypeName = form.apiType || apiTypes[0]?.name || '';
   const apiType = apiTypes.find((t) => t.name === apiTypeName);
   const set =
@@ -82,6 +103,8 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
       ...(form.partnerId ? { partnerId: form.partnerId } : {}),
       ...(form.description.trim() ? { description: form.description.trim() } : {}),
       ...(form.expiresOn ? { expiresAt: endOfDayIso(form.expiresOn) } : {}),
+      ...(form.ownerUserId ? { ownerUserId: form.ownerUserId } : {}),
+      ...(form.rateLimit.trim() ? { rateLimitPerMinute: Number(form.rateLimit) } : {}),
     };
     const ips = form.ipAllowlist.split(/[\s,]+/).filter(Boolean);
     if (ips.length) body.ipAllowlist = ips;
@@ -105,6 +128,8 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
     setBusy(true);
     try {
       await saveKeyPermissions(created.key.id, selection.permissions, selection.fieldRights);
+      setSaved(true);
+      release();
       onDone();
     } catch (error) {
       saveErrors.show(error);
@@ -148,6 +173,29 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
           >
             {(p) => <input {...p} value={form.name} maxLength={100} onChange={set('name')} />}
           </Field>
+          {users.length > 0 && (
+            <Field
+              label="Owner"
+              error={errors.fieldErrors.ownerUserId}
+              hint="A key for someone else (e.g. an integration user) never exceeds their access, nor yours: you receive its secret."
+            >
+              {(p) => (
+                <select {...p} value={form.ownerUserId} onChange={set('ownerUserId')}>
+                  <option value="">
+                    Me ({me.user.firstName} {me.user.lastName})
+                  </option>
+                  {users
+                    .filter((u) => u.id !== me.user.id)
+                    .map((u) => (
+                      <option key={u.id} value={u.id}>
+                        {u.firstName} {u.lastName} · {u.accessLevel.name}
+                        {u.kind === 'NON_EMPLOYEE' ? ' · integration user' : ''}
+                      </option>
+                    ))}
+                </select>
+              )}
+            </Field>
+          )}
           <div className="form__row">
             <Field label="API type" required error={errors.fieldErrors.apiType}>
               {(p) => (
@@ -176,45 +224,13 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
           <Field label="Description" error={errors.fieldErrors.description}>
             {(p) => <textarea {...p} rows={2} maxLength={500} value={form.description} onChange={set('description')} />}
           </Field>
-          <fieldset
-            className={errors.fieldErrors.permissionMode ? 'field field--invalid radio-group' : 'field radio-group'}
-          >
-            <legend className="field__label">Permissions</legend>
-            <label className="radio">
-              <input
-                type="radio"
-                name="mode"
-                value="INHERIT"
-                checked={form.mode === 'INHERIT'}
-                onChange={() => setForm((f) => ({ ...f, mode: 'INHERIT' }))}
-              />
-              <span>
-                <strong>Inherit my access</strong>
-                <span className="radio__hint">
-                  The key can always read what you can read, now and later; to add, change or delete records, choose the
-                  permissions.
-                </span>
-              </span>
-            </label>
-            <label className="radio">
-              <input
-                type="radio"
-                name="mode"
-                value="SCOPED"
-                checked={form.mode === 'SCOPED'}
-                onChange={() => setForm((f) => ({ ...f, mode: 'SCOPED' }))}
-              />
-              <span>
-                <strong>Choose permissions</strong>
-                <span className="radio__hint">Pick exactly what the key may do after it is created.</span>
-              </span>
-            </label>
-            {errors.fieldErrors.permissionMode && (
-              <p className="field__error" role="alert">
-                {errors.fieldErrors.permissionMode}
-              </p>
-            )}
-          </fieldset>
+          <PermissionModeField
+            value={form.mode}
+            onChange={(mode) => setForm((f) => ({ ...f, mode }))}
+            error={errors.fieldErrors.permissionMode}
+            whose={ownerName ?? 'you'}
+            scopedHint="Pick exactly what the key may do after it is created."
+          />
           <div className="form__row">
             <ExpiryField
               policies={policies}
@@ -245,6 +261,27 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
               )}
             </Field>
           </div>
+          <Field
+            label="Rate limit (requests per minute)"
+            error={errors.fieldErrors.rateLimitPerMinute}
+            hint={
+              policies.rateLimitCeilingPerMinute
+                ? `Empty: the default. Your organization allows at most ${policies.rateLimitCeilingPerMinute}.`
+                : 'Empty: the default of the API type or organization.'
+            }
+          >
+            {(p) => (
+              <input
+                {...p}
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={policies.rateLimitCeilingPerMinute ?? 100_000_000}
+                value={form.rateLimit}
+                onChange={set('rateLimit')}
+              />
+            )}
+          </Field>
           <FormActions busy={busy} label="Generate Key" busyLabel="Generating…" onCancel={onDone} />
         </form>
       )}
@@ -300,6 +337,10 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
               {busy ? 'Saving…' : 'Save'}
             </button>
           </div>
+          <LeaveConfirm
+            blocker={blocker}
+            message={`“${created.key.name}” is active but has no permissions yet: it can do nothing until you save them. You can add them later on its Edit page. Leave without saving?`}
+          />
         </section>
       )}
     </div>

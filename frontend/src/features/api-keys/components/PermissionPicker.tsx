@@ -33,51 +33,81 @@ export function PermissionPicker({ catalog, apiType, myPermissions, myFieldRight
     onChange({ ...value, fieldRights: next });
   };
 
+  const availableIn = (group: Group) =>
+    group.permissions.filter((p) => !whyUnavailable(p.name, apiType, myPermissions)).map((p) => p.name);
+  // What matters first: the groups this key can use; the others fold into one line that says why.
+  const usable = catalog.groups.filter((g) => availableIn(g).length > 0);
+  const unusable = catalog.groups.filter((g) => availableIn(g).length === 0);
+
+  const item = (p: Group['permissions'][number]) => {
+    const why = whyUnavailable(p.name, apiType, myPermissions);
+    const noteId = `perm-note-${p.name.replace(':', '-')}`;
+    return (
+      <li key={p.name} className={why ? 'perm perm--disabled' : 'perm'}>
+        <label>
+          <input
+            type="checkbox"
+            name="permission"
+            value={p.name}
+            checked={!why && chosen.has(p.name)}
+            disabled={Boolean(why)}
+            aria-describedby={why ? noteId : undefined}
+            onChange={(e) => toggle([p.name], e.target.checked)}
+          />
+          <span className="perm__title">{p.title}</span> <code className="perm__name">{p.name}</code>
+        </label>
+        {why && (
+          <span id={noteId} className="perm__note">
+            {why}
+          </span>
+        )}
+      </li>
+    );
+  };
+
   return (
     <div className="permission-picker">
       <h3>Permissions</h3>
-      {catalog.groups.map((group) => {
-        const available = group.permissions
-          .filter((p) => !whyUnavailable(p.name, apiType, myPermissions))
-          .map((p) => p.name);
+      {usable.length === 0 && <p className="perm-group__note">No permission of this API type is yours to give.</p>}
+      {usable.map((group) => {
+        const reads = group.permissions.filter((p) => !isWrite(p.name));
+        const writes = group.permissions.filter((p) => isWrite(p.name));
         return (
           <fieldset key={group.resource} className="perm-group">
             <legend>{group.title}</legend>
-            {available.length > 0 ? (
-              <SelectAll label={`Select all ${group.title}`} names={available} chosen={chosen} onChange={toggle} />
-            ) : (
-              <p className="perm-group__note">Not available for this key.</p>
+            <SelectAll
+              label={`Select all ${group.title}`}
+              names={availableIn(group)}
+              chosen={chosen}
+              onChange={toggle}
+            />
+            {reads.length > 0 && <ul className="perm-list">{reads.map(item)}</ul>}
+            {writes.length > 0 && (
+              <div className="perm-writes">
+                <p className="perm-writes__title">
+                  <strong>Write permissions</strong>{' '}
+                  <span className="muted">the key can create, change or delete {group.title.toLowerCase()}</span>
+                </p>
+                <ul className="perm-list">{writes.map(item)}</ul>
+              </div>
             )}
-            <ul className="perm-list">
-              {group.permissions.map((p) => {
-                const why = whyUnavailable(p.name, apiType, myPermissions);
-                const noteId = `perm-note-${p.name.replace(':', '-')}`;
-                return (
-                  <li key={p.name} className={why ? 'perm perm--disabled' : 'perm'}>
-                    <label>
-                      <input
-                        type="checkbox"
-                        name="permission"
-                        value={p.name}
-                        checked={!why && chosen.has(p.name)}
-                        disabled={Boolean(why)}
-                        aria-describedby={why ? noteId : undefined}
-                        onChange={(e) => toggle([p.name], e.target.checked)}
-                      />
-                      <span className="perm__title">{p.title}</span> <code className="perm__name">{p.name}</code>
-                    </label>
-                    {why && (
-                      <span id={noteId} className="perm__note">
-                        {why}
-                      </span>
-                    )}
-                  </li>
-                );
-              })}
-            </ul>
           </fieldset>
         );
       })}
+      {unusable.length > 0 && (
+        <details className="perm-unavailable">
+          <summary>
+            {unusable.length} more {unusable.length === 1 ? 'group is' : 'groups are'} not available for this key (
+            {unusable.map((g) => g.title).join(', ')})
+          </summary>
+          {unusable.map((group) => (
+            <fieldset key={group.resource} className="perm-group" disabled>
+              <legend>{group.title}</legend>
+              <ul className="perm-list">{group.permissions.map(item)}</ul>
+            </fieldset>
+          ))}
+        </details>
+      )}
       {usesFieldRights(apiType) && (
         <fieldset className="perm-group">
           <legend>Field rights on people records</legend>
@@ -112,6 +142,14 @@ export function PermissionPicker({ catalog, apiType, myPermissions, myFieldRight
       )}
     </div>
   );
+}
+
+type Group = PermissionCatalog['groups'][number];
+
+/** Permissions that change data (people:create, people:update, people:delete …), shown apart from the reads. */
+export function isWrite(permission: string): boolean {
+  const action = permission.split(':')[1] ?? '';
+  return !['read', 'list', 'view'].includes(action);
 }
 
 function catalogOrder(catalog: PermissionCatalog, chosen: Set<string>): string[] {

@@ -3,7 +3,7 @@ import { EmptyState, ErrorBox, LoadMore, Loading, PageHeader, StatusPill } from 
 import { listMyKeys } from '@/features/api-keys/api/keys';
 import { KeyRestrictions } from '@/features/api-keys/components/KeyRestrictions';
 import { api, unwrap } from '@/lib/api-client';
-import { formatDate, statusLabel } from '@/lib/format';
+import { formatDate, formatDateTime, statusLabel } from '@/lib/format';
 import { useAsync } from '@/lib/use-async';
 import { useCursorPages } from '@/lib/use-cursor-pages';
 
@@ -51,6 +51,7 @@ export function ApiKeysPage() {
                 <th scope="col">API type</th>
                 <th scope="col">Partner</th>
                 <th scope="col">Created</th>
+                <th scope="col">Last used</th>
                 <th scope="col">Expires</th>
                 <th scope="col">Status</th>
                 <th scope="col">
@@ -75,10 +76,24 @@ export function ApiKeysPage() {
                     {k.partnerId ? (lookups.data?.partnerName.get(k.partnerId) ?? '—') : '—'}
                   </td>
                   <td data-label="Created">{formatDate(k.createdAt)}</td>
+                  <td data-label="Last used">{formatDateTime(k.lastUsedAt, 'Never')}</td>
                   <td data-label="Expires">{formatDate(k.expiresAt, 'Never')}</td>
                   <td data-label="Status">
                     <StatusPill status={k.status} label={statusLabel(k.status)} />
                     <KeyRestrictions apiKey={k} compact />
+                    {k.status === 'ACTIVE' &&
+                      k.permissionMode === 'SCOPED' &&
+                      k.permissions.length === 0 &&
+                      Object.keys(k.fieldRights).length === 0 && (
+                        <div className="small">
+                          <Link to={`/api-keys/${k.id}/edit`}>No permissions yet: it can do nothing</Link>
+                        </div>
+                      )}
+                    {k.previousSecretValidUntil && (
+                      <div className="small muted">
+                        Old secret works until {formatDateTime(k.previousSecretValidUntil)}
+                      </div>
+                    )}
                   </td>
                   <td className="actions-cell">
                     <div className="row-actions">

@@ -7,12 +7,13 @@ import { loadKeyEditor, updateKey, type ApiKeyUpdate, type OwnerRights } from '@
 import type { ApiKey, ApiType, FieldRight, FieldRights, PermissionCatalog } from '@/features/api-keys/api/keys';
 import { ExpiryField } from '@/features/api-keys/components/ExpiryField';
 import { KeyRestrictions } from '@/features/api-keys/components/KeyRestrictions';
+import { PermissionModeField } from '@/features/api-keys/components/PermissionModeField';
 import { PermissionPicker, type PermissionSelection } from '@/features/api-keys/components/PermissionPicker';
 import { whyUnavailable } from '@/features/api-keys/components/permissions';
 import { atMost, rightOf } from '@/lib/field-rights';
 import type { Schemas } from '@/lib/api-client';
 import { useMe } from '@/lib/auth';
-import { endOfDayIso, formatDate, statusLabel } from '@/lib/format';
+import { endOfDayIso, formatDate, formatDateTime, statusLabel } from '@/lib/format';
 import { useFormErrors } from '@/lib/form-errors';
 import { useAsync } from '@/lib/use-async';
 import { useLeaveGuard } from '@/lib/use-leave-guard';
@@ -26,6 +27,7 @@ const FIELDS = [
   'permissionMode',
   'permissions',
   'fieldRights',
+  'rateLimitPerMinute',
 ] as const;
 
 type Form = {
@@ -35,6 +37,8 @@ type Form = {
   ipAllowlist: string;
   mode: 'INHERIT' | 'SCOPED';
   selection: PermissionSelection;
+  /** Requests per minute; empty: the default. */
+  rateLimit: string;
 };
 
 /** Change a key after creation: name, description, IP allowlist, expiry and permissions (PATCH /api/v1/api-keys/{id}). */
@@ -63,6 +67,12 @@ export function EditApiKeyPage() {
           <span className="edit-key__lead">
             <strong>{data.data.key.name}</strong> <code>{data.data.key.hint}…</code>{' '}
             <StatusPill status={data.data.key.status} label={statusLabel(data.data.key.status)} />
+            {data.data.key.previousSecretValidUntil && (
+              <span className="edit-key__grace">
+                {' '}
+                Rotated: the previous secret works until {formatDateTime(data.data.key.previousSecretValidUntil)}.
+              </span>
+            )}
           </span>
         ) : undefined}
       </PageHeader>
@@ -103,6 +113,7 @@ function toForm(key: ApiKey): Form {
     ipAllowlist: key.ipAllowlist.join('\n'),
     mode: key.permissionMode,
     selection: { permissions: key.permissions, fieldRights: key.fieldRights },
+    rateLimit: key.rateLimitPerMinute ? String(key.rateLimitPerMinute) : '',
   };
 }
 
@@ -134,6 +145,8 @@ function changes(form: Form, key: ApiKey, props: Omit<Props, 'apiKey' | 'policie
   const ips = ipsOf(form.ipAllowlist);
   if (JSON.stringify(ips) !== JSON.stringify(key.ipAllowlist)) body.ipAllowlist = ips;
   if (form.mode !== key.permissionMode) body.permissionMode = form.mode;
+  const rate = form.rateLimit.trim() ? Number(form.rateLimit) : undefined;
+  if (rate !== key.rateLimitPerMinute) body.rateLimitPerMinute = rate ?? null;
   if (form.mode === 'SCOPED') {
     const chosen = grantable(form.selection, props);
     if (
@@ -162,12 +175,12 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
   const { blocker } = useLeaveGuard(dirty);
 
   const set =
-    (name: 'name' | 'description' | 'expiresOn' | 'ipAllowlist') =>
+    (name: 'name' | 'description' | 'expiresOn' | 'ipAllowlist' | 'rateLimit') =>
     (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
       setForm((f) => ({ ...f, [name]: e.target.value }));
       setNotice(undefined);
       // The server's complaint about this field no longer describes what is typed.
-      const field = name === 'expiresOn' ? 'expiresAt' : name;
+      const field = name === 'expiresOn' ? 'expiresAt' : name === 'rateLimit' ? 'rateLimitPerMinute' : name;
       if (errors.fieldErrors[field]) errors.setFieldErrors({});
     };
   const change = (next: Partial<Form>) => {
@@ -254,45 +267,38 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
           </Field>
         </div>
 
-        <fieldset
-          className={errors.fieldErrors.permissionMode ? 'field field--invalid radio-group' : 'field radio-group'}
-        >
-          <legend className="field__label">Permissions</legend>
-          <label className="radio">
-            <input
-              type="radio"
-              name="mode"
-              value="INHERIT"
-              checked={form.mode === 'INHERIT'}
-              onChange={() => change({ mode: 'INHERIT' })}
-            />
-            <span>
-              <strong>Inherit the owner’s access</strong>
-              <span className="radio__hint">
-                The key can always read what {ownerIsMe ? 'you' : key.owner.name} can read, now and later; to add,
-                change or delete records, choose the permissions.
-              </span>
-            </span>
-          </label>
-          <label className="radio">
-            <input
-              type="radio"
-              name="mode"
-              value="SCOPED"
-              checked={form.mode === 'SCOPED'}
-              onChange={() => change({ mode: 'SCOPED' })}
-            />
-            <span>
-              <strong>Choose permissions</strong>
-              <span className="radio__hint">Exactly the permissions and field rights picked below.</span>
-            </span>
-          </label>
-          {errors.fieldErrors.permissionMode && (
-            <p className="field__error" role="alert">
-              {errors.fieldErrors.permissionMode}
-            </p>
-          )}
-        </fieldset>
+        <div className="form__row">
+          <Field
+            label="Rate limit (requests per minute)"
+            error={errors.fieldErrors.rateLimitPerMinute}
+            hint={
+              policies.rateLimitCeilingPerMinute
+                ? `Empty: the default. Your organization allows at most ${policies.rateLimitCeilingPerMinute}.`
+                : 'Empty: the default of the key’s API type or organization.'
+            }
+          >
+            {(p) => (
+              <input
+                {...p}
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={policies.rateLimitCeilingPerMinute ?? 100_000_000}
+                value={form.rateLimit}
+                onChange={set('rateLimit')}
+              />
+            )}
+          </Field>
+        </div>
+
+        <PermissionModeField
+          value={form.mode}
+          onChange={(mode) => change({ mode })}
+          error={errors.fieldErrors.permissionMode}
+          whose={ownerIsMe ? 'you' : key.owner.name}
+          inheritLabel="Inherit the owner’s access"
+          scopedHint="Exactly the permissions and field rights picked below."
+        />
 
         {form.mode === 'SCOPED' && (
           <div className="edit-key__picker">

@@ -1,16 +1,28 @@
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import '@/features/api-management/routes/key-links.css';
 import { EmptyState, ErrorBox, LoadMore, Loading, PageHeader, StatusPill } from '@/components/ui/Feedback';
 import { Field } from '@/components/ui/Field';
 import {
+  bulkChange,
+  exportUrl,
+  filtersFromSearch,
+  filtersToQuery,
   keyActions,
   listOrgKeys,
   loadLookups,
   type ApiKey,
+  type BulkAction,
   type KeyFilters,
+  type KeySort,
 } from '@/features/api-management/api/org-keys';
-import { RevokeDialog, RotateDialog, TransferDialog } from '@/features/api-management/components/KeyDialogs';
+import {
+  BulkDialog,
+  bulkDoneWord,
+  RevokeDialog,
+  RotateDialog,
+  TransferDialog,
+} from '@/features/api-management/components/KeyDialogs';
 import { errorMessage } from '@/lib/api-client';
 import { hasPermission, useMe } from '@/lib/auth';
 import { formatDate, formatDateTime, statusLabel } from '@/lib/format';
@@ -18,7 +30,7 @@ import { useAsync } from '@/lib/use-async';
 import { useCursorPages } from '@/lib/use-cursor-pages';
 
 const STATUSES = ['ACTIVE', 'DISABLED', 'OWNER_INACTIVE', 'EXPIRED', 'REVOKED'] as const;
-type Dialog = { kind: 'rotate' | 'revoke' | 'transfer'; key: ApiKey };
+type Dialog = { kind: 'rotate' | 'revoke' | 'transfer'; key: ApiKey } | { kind: 'bulk'; action: BulkAction };
 
 export function ApiManagementPage() {
   const me = useMe();
@@ -35,31 +47,99 @@ export function ApiManagementPage() {
       </section>
     );
   }
-  return <ApiManagement canListUsers={hasPermission(me, 'users:read')} />;
+  return (
+    <ApiManagement
+      canListUsers={hasPermission(me, 'users:read')}
+      canReadLevels={hasPermission(me, 'access-levels:read')}
+      canCreate={hasPermission(me, 'keys:create-own') || hasPermission(me, 'keys:manage-all')}
+    />
+  );
 }
 
-function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
-  const [filters, setFilters] = useState<KeyFilters>({
-    q: '',
-    ownerUserId: '',
-    status: '',
-    partnerId: '',
-    apiType: '',
-  });
-  const [q, setQ] = useState('');
-  const lookups = useAsync((signal) => loadLookups(canListUsers, signal), [canListUsers]);
-  const keys = useCursorPages((after, signal) => listOrgKeys(filters, after, signal), [JSON.stringify(filters)]);
+const SORT_LABELS: Record<KeySort, string> = {
+  name: 'Name',
+  createdAt: 'Created',
+  lastUsedAt: 'Last used',
+  expiresAt: 'Expires',
+};
+
+function ApiManagement({
+  canListUsers,
+  canReadLevels,
+  canCreate,
+}: {
+  canListUsers: boolean;
+  canReadLevels: boolean;
+  canCreate: boolean;
+}) {
+  // The filters and the order live in the address, so a view can be shared, bookmarked and reloaded.
+  const [params, setParams] = useSearchParams();
+  const filters = filtersFromSearch(params);
+  const filterKey = JSON.stringify(filters);
+  const setFilters = (change: (f: KeyFilters) => KeyFilters) =>
+    setParams((current) => filtersToQuery(change(filtersFromSearch(current))), { replace: true });
+  const [q, setQ] = useState(filters.q);
+  const lookups = useAsync((signal) => loadLookups(canListUsers, canReadLevels, signal), [canListUsers, canReadLevels]);
+  const keys = useCursorPages((after, signal) => listOrgKeys(filters, after, signal), [filterKey]);
   const [dialog, setDialog] = useState<Dialog>();
-  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string }>();
+  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string; details?: string[] }>();
+  const [selected, setSelected] = useState<{ filters: string; ids: Set<string> }>({
+    filters: filterKey,
+    ids: new Set(),
+  });
+  // A selection belongs to the list it was made in: other filters, nothing selected.
+  const chosen = selected.filters === filterKey ? selected.ids : new Set<string>();
+  const setChosen = (ids: Set<string>) => setSelected({ filters: filterKey, ids });
 
   useEffect(() => {
-    const t = window.setTimeout(() => setFilters((f) => (f.q === q.trim() ? f : { ...f, q: q.trim() })), 300);
+    const t = window.setTimeout(
+      () =>
+        setParams(
+          (current) => {
+            const f = filtersFromSearch(current);
+            return f.q === q.trim() ? current : filtersToQuery({ ...f, q: q.trim() });
+          },
+          { replace: true },
+        ),
+      300,
+    );
     return () => window.clearTimeout(t);
-  }, [q]);
+  }, [q, setParams]);
 
   const setFilter = (name: keyof KeyFilters) => (e: React.ChangeEvent<HTMLSelectElement>) =>
     setFilters((f) => ({ ...f, [name]: e.target.value }));
+  const sortBy = (sort: KeySort) =>
+    setFilters((f) => ({ ...f, sort, order: f.sort === sort && f.order === 'asc' ? 'desc' : 'asc' }));
   const replace = (key: ApiKey) => keys.update((list) => list.map((k) => (k.id === key.id ? key : k)));
+  const done = (text: string) => setNotice({ kind: 'ok', text });
+  const selectable = keys.items.filter((k) => k.status !== 'REVOKED');
+  const chosenKeys = keys.items.filter((k) => chosen.has(k.id));
+  const toggleOne = (id: string, on: boolean) => {
+    const next = new Set(chosen);
+    if (on) next.add(id);
+    else next.delete(id);
+    setChosen(next);
+  };
+  const runBulk = async (action: BulkAction) => {
+    const results = await bulkChange(
+      action,
+      chosenKeys.map((k) => k.id),
+    );
+    const byId = new Map(chosenKeys.map((k) => [k.id, k]));
+    const changed = results.filter((r) => r.ok && r.key);
+    keys.update((list) => list.map((k) => changed.find((r) => r.key?.id === k.id)?.key ?? k));
+    const failed = results.filter((r) => !r.ok);
+    const n = changed.length;
+    const text = `${n} ${n === 1 ? 'key' : 'keys'} ${bulkDoneWord(action)}.`;
+    setChosen(new Set(failed.map((r) => r.keyId)));
+    setNotice({
+      kind: failed.length ? 'error' : 'ok',
+      text: failed.length ? `${text} ${failed.length} could not be changed (still selected):` : text,
+      details: failed.map(
+        (r) => `“${byId.get(r.keyId)?.name ?? r.keyId}”: ${r.problem?.detail ?? r.problem?.title ?? 'not changed'}`,
+      ),
+    });
+  };
   const toggle = async (key: ApiKey) => {
     try {
       const updated = key.status === 'DISABLED' ? await keyActions.enable(key.id) : await keyActions.disable(key.id);
@@ -76,7 +156,21 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
 
   return (
     <section className="page" aria-labelledby="page-title">
-      <PageHeader title="API Management">
+      <PageHeader
+        title="API Management"
+        actions={
+          <>
+            <a className="button" href={exportUrl(filters)} download>
+              Export CSV
+            </a>
+            {canCreate && (
+              <Link to="/api-keys/new?from=management" className="button button--primary">
+                Create key
+              </Link>
+            )}
+          </>
+        }
+      >
         Every API key of the organization: who owns it, when it was last used, and its state.
       </PageHeader>
       <form className="filters" role="search" aria-label="Filter keys" onSubmit={(e) => e.preventDefault()}>
@@ -148,6 +242,44 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
           role={notice.kind === 'ok' ? 'status' : 'alert'}
         >
           {notice.text}
+          {notice.details && notice.details.length > 0 && (
+            <ul>
+              {notice.details.map((d) => (
+                <li key={d}>{d}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      {chosen.size > 0 && (
+        <div className="bulk-bar" role="region" aria-label="Selected keys">
+          <span>
+            <strong>{chosen.size}</strong> selected
+          </span>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => setDialog({ kind: 'bulk', action: 'DISABLE' })}
+          >
+            Disable selected
+          </button>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => setDialog({ kind: 'bulk', action: 'ENABLE' })}
+          >
+            Enable selected
+          </button>
+          <button
+            type="button"
+            className="button button--small button--danger"
+            onClick={() => setDialog({ kind: 'bulk', action: 'REVOKE' })}
+          >
+            Revoke selected
+          </button>
+          <button type="button" className="button button--small" onClick={() => setChosen(new Set())}>
+            Clear selection
+          </button>
         </div>
       )}
       {keys.loading && keys.items.length === 0 ? (
@@ -164,12 +296,21 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
             <caption className="visually-hidden">Organization API keys</caption>
             <thead>
               <tr>
-                <th scope="col">Name</th>
+                <th scope="col" className="select-cell">
+                  <input
+                    type="checkbox"
+                    aria-label="Select all keys shown"
+                    checked={selectable.length > 0 && selectable.every((k) => chosen.has(k.id))}
+                    onChange={(e) => setChosen(new Set(e.target.checked ? selectable.map((k) => k.id) : []))}
+                  />
+                </th>
+                <SortHeader sort="name" filters={filters} onSort={sortBy} />
                 <th scope="col">Owner</th>
                 <th scope="col">API type</th>
                 <th scope="col">Partner</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
+                <SortHeader sort="createdAt" filters={filters} onSort={sortBy} />
+                <SortHeader sort="lastUsedAt" filters={filters} onSort={sortBy} />
+                <SortHeader sort="expiresAt" filters={filters} onSort={sortBy} />
                 <th scope="col">Status</th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
@@ -179,6 +320,16 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
             <tbody>
               {keys.items.map((k) => (
                 <tr key={k.id}>
+                  <td className="select-cell">
+                    {k.status !== 'REVOKED' && (
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${k.name}`}
+                        checked={chosen.has(k.id)}
+                        onChange={(e) => toggleOne(k.id, e.target.checked)}
+                      />
+                    )}
+                  </td>
                   <td data-label="Name">
                     <div>
                       <strong>{k.name}</strong>
@@ -202,6 +353,7 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
                   <td data-label="Owner">{k.owner.name}</td>
                   <td data-label="API type">{typeTitle.get(k.apiType) ?? k.apiType}</td>
                   <td data-label="Partner">{k.partnerId ? (partnerName.get(k.partnerId) ?? '—') : '—'}</td>
+                  <td data-label="Created">{formatDate(k.createdAt)}</td>
                   <td data-label="Last used">{formatDateTime(k.lastUsedAt, 'Never')}</td>
                   <td data-label="Expires">{formatDate(k.expiresAt, 'Never')}</td>
                   <td data-label="Status">
@@ -229,7 +381,7 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
                           Rotate
                         </button>
                       )}
-                      {k.status === 'OWNER_INACTIVE' && (
+                      {k.status !== 'REVOKED' && owners.length > 0 && (
                         <button
                           type="button"
                           className="button button--small"
@@ -259,14 +411,46 @@ function ApiManagement({ canListUsers }: { canListUsers: boolean }) {
       )}
       <LoadMore hasMore={keys.hasMore} error={keys.moreError} onLoad={() => void keys.loadMore()} />
       {dialog?.kind === 'rotate' && (
-        <RotateDialog apiKey={dialog.key} onClose={() => setDialog(undefined)} onChanged={replace} />
+        <RotateDialog apiKey={dialog.key} onClose={() => setDialog(undefined)} onChanged={replace} onDone={done} />
       )}
       {dialog?.kind === 'revoke' && (
-        <RevokeDialog apiKey={dialog.key} onClose={() => setDialog(undefined)} onChanged={replace} />
+        <RevokeDialog apiKey={dialog.key} onClose={() => setDialog(undefined)} onChanged={replace} onDone={done} />
       )}
       {dialog?.kind === 'transfer' && (
-        <TransferDialog apiKey={dialog.key} users={owners} onClose={() => setDialog(undefined)} onChanged={replace} />
+        <TransferDialog
+          apiKey={dialog.key}
+          users={owners}
+          levels={lookups.data?.levels ?? []}
+          onClose={() => setDialog(undefined)}
+          onChanged={replace}
+          onDone={done}
+        />
+      )}
+      {dialog?.kind === 'bulk' && (
+        <BulkDialog
+          action={dialog.action}
+          keys={chosenKeys}
+          onClose={() => setDialog(undefined)}
+          onConfirm={() => runBulk(dialog.action)}
+        />
       )}
     </section>
+  );
+}
+
+/** A column header that sorts the list by its column; a second click reverses the order. */
+function SortHeader({ sort, filters, onSort }: { sort: KeySort; filters: KeyFilters; onSort: (s: KeySort) => void }) {
+  const active = filters.sort === sort;
+  const label = SORT_LABELS[sort];
+  return (
+    <th scope="col" aria-sort={active ? (filters.order === 'asc' ? 'ascending' : 'descending') : 'none'}>
+      <button type="button" className="sort-button" onClick={() => onSort(sort)}>
+        {label}
+        <span aria-hidden="true">{active ? (filters.order === 'asc' ? ' ▲' : ' ▼') : ''}</span>
+        <span className="visually-hidden">
+          {active ? `, sorted ${filters.order === 'asc' ? 'ascending' : 'descending'}` : ', sort'}
+        </span>
+      </button>
+    </th>
   );
 }

@@ -14,8 +14,9 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * Loads openapi.yaml (packaged from the repository root) for the router. vertx-openapi 5.0.7 refuses media types
  * it cannot validate, {@code application/problem+json} among them; our error bodies are problem+json and the
- * contract says so for clients, so the server's in-memory copy aliases it to {@code application/json} (and {@code text/csv} to {@code text/plain}). The file
- * itself is never changed (ADR 0004).
+ * contract says so for clients, so the server's in-memory copy aliases it to {@code application/json} (and the CSV
+ * exports' {@code text/csv}, which it does not validate either, to {@code text/plain}). The file itself is never
+ * changed (ADR 0004).
  */
 public final class Contract {
     public static final String PATH = "openapi.yaml";

@@ -173,7 +173,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
      * The one mapping from the product's refusals to HTTP: status by kind, title by kind unless the problem type has
      * its own, and the type, detail and field as the service said them.
      */
-    static ApiProblem problemOf(DomainException e) {
+    public static ApiProblem problemOf(DomainException e) {
         int status;
         String title;
         if (e instanceof NotFound) {

@@ -115,6 +115,8 @@ public final class Routes {
         t.put("listMyApiKeys", h.keys()::listMine);
         t.put("createApiKey", h.keys()::create);
         t.put("listOrganizationApiKeys", h.keys()::listAll);
+        t.put("exportOrganizationApiKeys", h.keys()::export);
+        t.put("bulkChangeApiKeys", h.keys()::bulk);
         t.put("getApiKey", h.keys()::get);
         t.put("updateApiKey", h.keys()::update);
         t.put("disableApiKey", h.keys()::disable);

@@ -85,12 +85,19 @@ public final class KeyRepository implements KeyLastUse {
                 .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
     }
 
-    /** Keys by creation; filters are optional. {@code afterId} is the keyset cursor (a key id). */
-    public Future<JsonArray> list(
-            Tenant t, UUID owner, String status, UUID partner, String apiType, String q, UUID afterId, int limit) {
+    /**
+     * Keys filtered and ordered by {@code query}; {@code afterId} is the keyset cursor: the last key of the previous
+     * page (its position is read from the row, so the cursor carries only the id the caller was shown). Every sort
+     * key is text in the "C" collation with the id as tie-breaker: a total order whatever the values, missing values
+     * included (never used sorts first, no expiry last).
+     */
+    public Future<JsonArray> list(Tenant t, KeyListQuery query, UUID afterId, int limit) {
+        String q = query.q();
         String prefix = q == null
                 ? null
                 : q.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        String compare = query.descending() ? "<" : ">";
+        String direction = query.descending() ? " DESC" : " ASC";
         return t.conn()
                 .preparedQuery(SELECT
                         + " AND ($2::uuid IS NULL OR k.owner_user_id = $2)"
@@ -99,10 +106,13 @@ public final class KeyRepository implements KeyLastUse {
                         + "      WHEN k.expires_at <= now() THEN 'EXPIRED' ELSE 'ACTIVE' END = $3)"
                         + " AND ($4::uuid IS NULL OR k.partner_id = $4) AND ($5::text IS NULL OR k.api_type = $5)"
                         + " AND ($6::text IS NULL OR lower(k.name) LIKE $6 OR lower(k.hint) LIKE $6)"
-                        + " AND ($7::uuid IS NULL OR (k.created_at, k.id) > (SELECT c.created_at, c.id FROM api_keys c"
+                        + " AND ($7::uuid IS NULL OR (" + sortKey(query.sort(), "k") + ", k.id) " + compare
+                        + " (SELECT " + sortKey(query.sort(), "c") + ", c.id FROM api_keys c"
                         + "      WHERE c.organization_id = $1 AND c.id = $7))"
-                        + " ORDER BY k.created_at, k.id LIMIT $8")
-                .execute(Tuple.from(new Object[] {t.org(), owner, status, partner, apiType, prefix, afterId, limit}))
+                        + " ORDER BY " + sortKey(query.sort(), "k") + direction + ", k.id" + direction + " LIMIT $8")
+                .execute(Tuple.from(new Object[] {
+                    t.org(), query.owner(), query.status(), query.partner(), query.apiType(), prefix, afterId, limit
+                }))
                 .map(rows -> {
                     JsonArray out = new JsonArray();
                     rows.forEach(r -> out.add(toJson(r)));
@@ -110,15 +120,29 @@ public final class KeyRepository implements KeyLastUse {
                 });
     }
 
+    /** The text the rows are ordered by; fixed SQL per sort (never spliced from the request). */
+    private static String sortKey(KeyListQuery.Sort sort, String alias) {
+        String time = "'YYYY-MM-DD HH24:MI:SS.US'";
+        String key = switch (sort) {
+            case NAME -> "lower(" + alias + ".name)";
+            case CREATED_AT -> "to_char(" + alias + ".created_at AT TIME ZONE 'UTC', " + time + ")";
+            case LAST_USED_AT -> "COALESCE(to_char(" + alias + ".last_used_at AT TIME ZONE 'UTC', " + time + "), '')";
+            case EXPIRES_AT -> "COALESCE(to_char(" + alias + ".expires_at AT TIME ZONE 'UTC', " + time + "), '~')";
+        };
+        return "(" + key + ") COLLATE \"C\"";
+    }
+
     /** {@code adminRestrictions}: the key's restrictions set by an admin after this change. */
     public Future<JsonObject> update(Tenant t, UUID id, JsonObject c, java.util.Collection<String> adminRestrictions) {
         boolean clearExpiry = c.containsKey("expiresAt") && c.getValue("expiresAt") == null;
+        boolean clearRate = c.containsKey("rateLimitPerMinute") && c.getValue("rateLimitPerMinute") == null;
         return t.conn()
                 .preparedQuery("UPDATE api_keys SET name = COALESCE($3, name), description = COALESCE($4, description),"
                         + " permission_mode = COALESCE($5, permission_mode), permissions = COALESCE($6, permissions),"
                         + " field_rights = COALESCE($7, field_rights),"
                         + " expires_at = CASE WHEN $8 THEN NULL ELSE COALESCE($9, expires_at) END,"
                         + " ip_allowlist = COALESCE($10, ip_allowlist), admin_restrictions = $11,"
+                        + " rate_limit_per_minute = CASE WHEN $12 THEN NULL ELSE COALESCE($13, rate_limit_per_minute) END,"
                         + " version = version + 1, updated_at = now()"
                         + " WHERE organization_id = $1 AND id = $2")
                 .execute(Tuple.from(new Object[] {
@@ -132,7 +156,9 @@ public final class KeyRepository implements KeyLastUse {
                     clearExpiry,
                     clearExpiry ? null : time(c.getString("expiresAt")),
                     c.containsKey("ipAllowlist") ? strings(c.getJsonArray("ipAllowlist")) : null,
-                    adminRestrictions.toArray(String[]::new)
+                    adminRestrictions.toArray(String[]::new),
+                    clearRate,
+                    clearRate ? null : c.getInteger("rateLimitPerMinute")
                 }))
                 .compose(x -> find(t, id, false));
     }

@@ -35,6 +35,8 @@ import java.util.UUID;
 public final class KeyService {
     public static final String MANAGE_ALL = "keys:manage-all";
     public static final String CREATE_OWN = "keys:create-own";
+    /** Rows the CSV export reads per transaction while it streams. */
+    public static final int EXPORT_PAGE = 200;
 
     private final Db db;
     private final KeyRepository keys;
@@ -96,6 +98,7 @@ public final class KeyService {
                                 ? Future.succeededFuture()
                                 : checkHolderGrant(body, caller.rights(), true))
                         .compose(x -> checkPolicies(t, body, null))
+                        .compose(x -> checkRateLimit(t, body))
                         .compose(x -> checkKeyCap(t, owner))
                         .compose(x -> keys.insert(
                                 t,
@@ -129,13 +132,34 @@ public final class KeyService {
 
     public Future<JsonArray> listMine(Caller caller, UUID after, int limit) {
         return db.inOrganization(
-                caller.organizationId(), t -> keys.list(t, caller.userId(), null, null, null, null, after, limit));
+                caller.organizationId(), t -> keys.list(t, KeyListQuery.own(caller.userId()), after, limit));
     }
 
-    public Future<JsonArray> listAll(
-            Caller caller, UUID owner, String status, UUID partner, String apiType, String q, UUID after, int limit) {
-        return db.inOrganization(
-                caller.organizationId(), t -> keys.list(t, owner, status, partner, apiType, q, after, limit));
+    /** A page of every key (the operation demands "manage ALL"); also the export's pages. */
+    public Future<JsonArray> listAll(Caller caller, KeyListQuery query, UUID after, int limit) {
+        return db.inOrganization(caller.organizationId(), t -> keys.list(t, query, after, limit));
+    }
+
+    /** One key's outcome in a bulk change: the changed key, or why it was not changed. */
+    public record BulkOutcome(UUID keyId, JsonObject key, Throwable failure) {}
+
+    /**
+     * Disables, enables or revokes each key on its own, in its own transaction and audit event, under exactly the
+     * rules of the single operation; one key's refusal does not stop the others. The contract bounds the list.
+     */
+    public Future<List<BulkOutcome>> bulkStatus(Caller caller, List<UUID> ids, String status, String source) {
+        List<BulkOutcome> out = new java.util.ArrayList<>(ids.size());
+        Future<Void> chain = Future.succeededFuture();
+        for (UUID id : ids) {
+            chain = chain.compose(x -> setStatus(caller, id, status, source)
+                    .map(key -> new BulkOutcome(id, key, null))
+                    .otherwise(e -> new BulkOutcome(id, null, e))
+                    .map(o -> {
+                        out.add(o);
+                        return null;
+                    }));
+        }
+        return chain.map(x -> out);
     }
 
     public Future<JsonObject> get(Caller caller, UUID id) {
@@ -167,6 +191,9 @@ public final class KeyService {
                             : checkHolderGrant(merged, caller.rights(), true))
                     // only what changes is held to today's policies: renaming a key made under older ones works
                     .compose(x -> checkPolicies(t, merged, changes.fieldNames()))
+                    .compose(x -> changes.containsKey("rateLimitPerMinute")
+                            ? checkRateLimit(t, changes)
+                            : Future.succeededFuture())
                     .compose(x -> keys.update(t, id, changes, after))
                     .map(updated -> new Change(
                             updated,
@@ -307,6 +334,23 @@ public final class KeyService {
                 .onSuccess(x -> changed.accept(caller.organizationId()));
     }
 
+    /** A key's own rate limit is never above the organization's ceiling (the verifier also caps it, live). */
+    private Future<Void> checkRateLimit(Tenant t, JsonObject key) {
+        Integer rate = key.getInteger("rateLimitPerMinute");
+        if (rate == null) {
+            return Future.succeededFuture();
+        }
+        return keys.policies(t).compose(p -> {
+            Integer ceiling = p.getInteger("rateLimitCeilingPerMinute");
+            if (ceiling != null && rate > ceiling) {
+                return Future.failedFuture(policy(
+                        "The organization allows at most " + ceiling + " requests a minute per key",
+                        "rateLimitPerMinute"));
+            }
+            return Future.succeededFuture();
+        });
+    }
+
     /** The organization's cap on keys per user (policy maxKeysPerUser): each key has its own rate budget. */
     private Future<Void> checkKeyCap(Tenant t, UUID owner) {
         return keys.policies(t)
@@ -400,6 +444,7 @@ public final class KeyService {
     static final String DISABLED = "DISABLED";
     static final String EXPIRES_AT = "EXPIRES_AT";
     static final String IP_ALLOWLIST = "IP_ALLOWLIST";
+    static final String RATE_LIMIT = "RATE_LIMIT";
 
     private static java.util.Set<String> restrictions(JsonObject key) {
         java.util.Set<String> out = new java.util.TreeSet<>();
@@ -415,11 +460,14 @@ public final class KeyService {
         if (!body.getJsonArray("ipAllowlist", new JsonArray()).isEmpty()) {
             into.add(IP_ALLOWLIST);
         }
+        if (body.getInteger("rateLimitPerMinute") != null) {
+            into.add(RATE_LIMIT);
+        }
         return into;
     }
 
     /**
-     * An expiry or IP allowlist set by an admin (someone other than the owner) is loosened only by a caller holding
+     * An expiry, IP allowlist or rate limit set by an admin (someone other than the owner) is loosened only by a caller holding
      * "manage ALL"; the owner may still tighten it, and it stays the admin's. An admin's change makes it theirs (or
      * drops it when they clear it); an owner who holds "manage ALL" is an admin of their own key.
      */
@@ -457,6 +505,23 @@ public final class KeyService {
                 throw Forbidden.because(
                         "An administrator set this key's IP allowlist: only an administrator can widen or remove it",
                         "ipAllowlist");
+            }
+        }
+        if (changes.containsKey("rateLimitPerMinute")) {
+            Integer before = key.getInteger("rateLimitPerMinute");
+            Integer after = changes.getInteger("rateLimitPerMinute");
+            // no limit of its own means the default, which may be higher: clearing an admin's limit loosens it
+            boolean looser = before != null && (after == null || after > before);
+            if (!byOwner || admin) {
+                if (!byOwner && after != null) {
+                    restrictions.add(RATE_LIMIT);
+                } else {
+                    restrictions.remove(RATE_LIMIT);
+                }
+            } else if (restrictions.contains(RATE_LIMIT) && looser) {
+                throw Forbidden.because(
+                        "An administrator set this key's rate limit: only an administrator can raise or clear it",
+                        "rateLimitPerMinute");
             }
         }
         return restrictions;

@@ -8,6 +8,7 @@ import io.keysmith.config.KeysmithConfig;
 import io.keysmith.config.ServerSecret;
 import io.keysmith.db.Db;
 import io.keysmith.http.ClientAddress;
+import io.keysmith.http.Cursors;
 import io.keysmith.http.RequestValidation;
 import io.keysmith.users.UserRepository;
 import io.vertx.core.json.JsonObject;
@@ -67,7 +68,15 @@ public record KeysFeature(
                 verifier,
                 operations,
                 authentication,
-                new KeyHandlers(service, apiTypes, client, verifier),
+                new KeyHandlers(
+                        service,
+                        apiTypes,
+                        client,
+                        verifier,
+                        // list cursors sealed by the server secret (issue 13 item 7), as people's are
+                        new Cursors(secret.versions().stream()
+                                .map(ServerSecret.Version::key)
+                                .toList())),
                 new KeyFormatHandlers(),
                 new ForwardAuthHandlers(
                         operations,

@@ -104,7 +104,7 @@ class ContractRulesTest {
                 new AuditHandlers(null),
                 new AccessLevelHandlers(null, null, null),
                 new PeopleHandlers(null, null, null),
-                new KeyHandlers(null, null, null, null),
+                new KeyHandlers(null, null, null, null, null),
                 new PartnerHandlers(null, null),
                 new ForwardAuthHandlers(null, null, null, null, null, null, null),
                 new UsageHandlers(null)));

@@ -177,6 +177,19 @@ class EscalationMatrixIT {
             assertThat(api.keyAction(owner, id, "disable", null).status()).isEqualTo(200);
             return List.of(post("/api/v1/api-keys/" + id + "/enable", null));
         }));
+        FIXTURES.put("bulkChangeApiKeys", new Fixture(c -> {
+            String disabled = createdBy(c, keyBody("bulk disabled by admin", "PEOPLE", "INHERIT"));
+            assertThat(api.keyAction(owner, disabled, "disable", null).status()).isEqualTo(200);
+            return List.of(
+                    post(
+                            "/api/v1/organization/api-keys/bulk",
+                            new JsonObject().put("action", "ENABLE").put("keyIds", new JsonArray(List.of(disabled)))),
+                    post(
+                            "/api/v1/organization/api-keys/bulk",
+                            new JsonObject()
+                                    .put("action", "DISABLE")
+                                    .put("keyIds", new JsonArray(List.of(ownersKey(), ownersKey())))));
+        }));
         FIXTURES.put(
                 "disableApiKey", new Fixture(c -> List.of(post("/api/v1/api-keys/" + ownersKey() + "/disable", null))));
         FIXTURES.put(
@@ -414,6 +427,13 @@ class EscalationMatrixIT {
                 if (r.status() / 100 == 2 && !ownOrganization) {
                     violations.add(where + ": acted on this organization's object");
                 }
+                if (r.status() / 100 == 2 && op.id().equals("bulkChangeApiKeys")) {
+                    r.json().getJsonArray("items").forEach(i -> {
+                        if (((JsonObject) i).getBoolean("ok")) {
+                            violations.add(where + ": changed this organization's key " + i);
+                        }
+                    });
+                }
                 String secret = r.status() / 100 == 2 && r.body().startsWith("{")
                         ? r.json().getString("secret")
                         : null;
@@ -463,10 +483,15 @@ class EscalationMatrixIT {
         if (r.status() / 100 == 2 && op.id().equals("enableApiKey") && !rights.has("keys:manage-all")) {
             violations.add(where + ": lifted an administrator's disable");
         }
+        if (r.status() / 100 == 2 && op.id().equals("bulkChangeApiKeys") && !rights.has("keys:manage-all")) {
+            violations.add(where + ": changed keys in bulk without manage ALL");
+        }
         if (r.status() / 100 == 2) {
             // a key whose secret the caller got earlier (made in the fixture), changed or handed on by this call
             SECRETS.forEach((keyId, secret) -> {
-                if (a.path().contains(keyId)) {
+                if (a.path().contains(keyId)
+                        || (op.id().equals("bulkChangeApiKeys")
+                                && a.body().encode().contains(keyId))) {
                     reach(where + " (the secret they already held)", rights, secret, violations);
                 }
             });
