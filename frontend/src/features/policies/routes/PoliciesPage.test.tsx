@@ -12,6 +12,8 @@ const POLICIES = {
   allowedIpRanges: ['10.0.0.0/8'],
   rateLimitDefaultPerMinute: null,
   rateLimitCeilingPerMinute: 1000,
+  requireIfMatch: false,
+  requireOnBehalfOf: false,
 };
 
 function handlers(me = MANAGER, put?: (body: unknown) => Response) {
@@ -154,5 +156,19 @@ describe('the organization policies form', () => {
     await user.click(screen.getByRole('button', { name: 'Save policies' }));
     expect(await screen.findByText(/Policies saved/)).toBeInTheDocument();
     expect(calls.find((c) => c.method === 'PUT')!.body).toEqual({ ...POLICIES, maxKeysPerUser: 25 });
+  });
+
+  it('shows the write policies and sends the ones switched on', async () => {
+    const user = userEvent.setup();
+    const calls = mockApi(handlers());
+    renderApp('/settings/policies');
+    const ifMatch = await screen.findByLabelText(/must name the version they change/);
+    const onBehalf = screen.getByLabelText(/must name the person they act for/);
+    expect(ifMatch).not.toBeChecked();
+    expect(onBehalf).not.toBeChecked();
+    await user.click(onBehalf);
+    await user.click(screen.getByRole('button', { name: 'Save policies' }));
+    expect(await screen.findByText(/Policies saved/)).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'PUT')!.body).toEqual({ ...POLICIES, requireOnBehalfOf: true });
   });
 });

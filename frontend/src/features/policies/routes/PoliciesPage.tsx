@@ -17,6 +17,8 @@ type Form = {
   rateDefault: string;
   rateCeiling: string;
   maxKeys: string;
+  requireIfMatch: boolean;
+  requireOnBehalfOf: boolean;
 };
 type Errors = { fields: Record<string, string>; rows: Record<number, string>; ranges?: string; form?: string };
 
@@ -27,6 +29,8 @@ const SCALAR_FIELDS = [
   'rateLimitDefaultPerMinute',
   'rateLimitCeilingPerMinute',
   'maxKeysPerUser',
+  'requireIfMatch',
+  'requireOnBehalfOf',
 ];
 const LABELS: Record<keyof Policies, string> = {
   maxKeyLifetimeDays: 'maximum key lifetime',
@@ -35,6 +39,8 @@ const LABELS: Record<keyof Policies, string> = {
   rateLimitDefaultPerMinute: 'default requests per minute',
   rateLimitCeilingPerMinute: 'ceiling',
   maxKeysPerUser: 'keys per user',
+  requireIfMatch: 'require If-Match',
+  requireOnBehalfOf: 'require On-Behalf-Of',
 };
 
 /** The organization's key policies (GET/PUT /api/v1/organization/policies); read-only without policies:manage. */
@@ -70,6 +76,8 @@ function toForm(p: Policies): Form {
     rateDefault: text(p.rateLimitDefaultPerMinute),
     rateCeiling: text(p.rateLimitCeilingPerMinute),
     maxKeys: text(p.maxKeysPerUser),
+    requireIfMatch: p.requireIfMatch ?? false,
+    requireOnBehalfOf: p.requireOnBehalfOf ?? false,
   };
 }
 
@@ -82,6 +90,8 @@ function meaning(f: Form) {
     f.rateDefault.trim(),
     f.rateCeiling.trim(),
     f.maxKeys.trim(),
+    f.requireIfMatch,
+    f.requireOnBehalfOf,
   ]);
 }
 
@@ -133,6 +143,8 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
       rateLimitCeilingPerMinute: rateCeiling,
       // empty: the server keeps its current cap (absent on a save)
       maxKeysPerUser: number(form.maxKeys) ?? undefined,
+      requireIfMatch: form.requireIfMatch,
+      requireOnBehalfOf: form.requireOnBehalfOf,
     };
     setBusy(true);
     try {
@@ -200,6 +212,42 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
                   {errors.fields.expiryRequired}
                 </p>
               )}
+            </div>
+          </div>
+        </section>
+
+        <section className="policy-section" aria-labelledby="policy-writes">
+          <h2 id="policy-writes">Writes through the API</h2>
+          <div className="form__row">
+            <div className="field policies__check">
+              <label className="checkbox">
+                <input
+                  type="checkbox"
+                  checked={form.requireIfMatch}
+                  aria-describedby="policy-if-match-hint"
+                  onChange={(e) => update({ requireIfMatch: e.target.checked })}
+                />
+                Changes and deletes of people records must name the version they change
+              </label>
+              <p id="policy-if-match-hint" className="field__hint">
+                Callers must send <code>If-Match</code> with the record&apos;s ETag, so nobody overwrites a change they
+                have not seen.
+              </p>
+            </div>
+            <div className="field policies__check">
+              <label className="checkbox">
+                <input
+                  type="checkbox"
+                  checked={form.requireOnBehalfOf}
+                  aria-describedby="policy-on-behalf-hint"
+                  onChange={(e) => update({ requireOnBehalfOf: e.target.checked })}
+                />
+                Writes made with a key must name the person they act for
+              </label>
+              <p id="policy-on-behalf-hint" className="field__hint">
+                Partners must send <code>On-Behalf-Of</code> with a user of this organization; the write is allowed only
+                if both the key and that user may make it, and the audit log names both.
+              </p>
             </div>
           </div>
         </section>
