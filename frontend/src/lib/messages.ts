@@ -17,20 +17,22 @@ export function humanizeName(name: string): string {
 }
 
 /** The contract's facts about a field ("ipAllowlist.0" and "/ipAllowlist/0" name "ipAllowlist"). */
-function facts(path: string): FieldFacts & { name: string } {
+type Facts = Record<string, FieldFacts>;
+
+function facts(path: string, table: Facts): FieldFacts & { name: string } {
   const name = path.replace(/^\//, '').split(/[./]/)[0] ?? path;
-  return { name, ...(FIELD_FACTS[name] ?? {}) };
+  return { name, ...(table[name] ?? {}) };
 }
 
 /** The field's title from the contract, or its humanized name. */
-export function fieldTitle(path: string): string {
-  const f = facts(path);
+export function fieldTitle(path: string, table: Facts = FIELD_FACTS): string {
+  const f = facts(path, table);
   return f.title ?? humanizeName(f.name);
 }
 
 const FORMAT_WORDS: Record<string, string> = {
-  uri: 'a valid URL (https://…)',
-  url: 'a valid URL (https://…)',
+  uri: 'a valid URL',
+  url: 'a valid URL',
   email: 'a valid e-mail address',
   uuid: 'a valid ID',
   'date-time': 'a valid date and time',
@@ -48,11 +50,11 @@ function formatWords(f: FieldFacts & { name: string }, said?: string): string {
 }
 
 /** The server's wording of one validation finding ("has the wrong format") as what to change. */
-function predicate(path: string, rest: string): string {
-  const f = facts(path);
+function predicate(path: string, rest: string, table: Facts): string {
+  const f = facts(path, table);
   let m: RegExpMatchArray | null;
-  if ((m = rest.match(/^is missing a required property: '([^']+)'/))) return `${fieldTitle(m[1]!)} is required`;
-  const title = fieldTitle(path);
+  if ((m = rest.match(/^is missing a required property: '([^']+)'/))) return `${fieldTitle(m[1]!, table)} is required`;
+  const title = fieldTitle(path, table);
   if (/^has the wrong format/.test(rest)) return `${title} must be ${formatWords(f)}`;
   if ((m = rest.match(/^is not a valid (\S+)/))) return `${title} must be ${formatWords(f, m[1])}`;
   if (/^is too short/.test(rest))
@@ -79,9 +81,9 @@ function predicate(path: string, rest: string): string {
  * A server message as a person reads it: field names become the contract's titles, validation wording says what to
  * change, and waits are in words ("try again in 15 minutes", not "in 897 seconds").
  */
-export function humanizeMessage(message: string): string {
+export function humanizeMessage(message: string, table: Facts = FIELD_FACTS): string {
   let text = message.replace(/in (\d+) seconds?/g, (_, s: string) => `in ${formatDuration(Number(s))}`);
-  const m = text.match(/^(?:Field|Parameter) '([^']+)' (.*)$/s);
-  if (m) text = predicate(m[1]!, m[2]!);
-  return /[.!?…]$/.test(text) ? text : `${text}.`;
+  const m = text.match(/^(?:Field|Parameter) '([^']*)' (.*)$/s);
+  if (m) text = predicate(m[1]!, m[2]!, table);
+  return text;
 }

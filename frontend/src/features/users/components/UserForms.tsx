@@ -144,12 +144,11 @@ export function AddUser({
         <Field
           label="Access level"
           name="accessLevelId"
-          required
           error={errors.fieldErrors.accessLevelId}
           hint="Choose one with only what its keys need. Levels beyond your own rights cannot be given."
         >
           {(p) => (
-            <select {...p} value={v.accessLevelId} onChange={set('accessLevelId')}>
+            <select {...p} required value={v.accessLevelId} onChange={set('accessLevelId')}>
               <option value="" disabled>
                 Choose an access level
               </option>
