@@ -95,3 +95,14 @@ describe('the shell', () => {
     expect(screen.getByRole('navigation', { name: 'Main' })).toBeInTheDocument();
   });
 });
+
+describe('sign in', () => {
+  it('answers "Forgot password?" with what exists (an admin’s reset link), faking no reset flow', async () => {
+    const user = userEvent.setup();
+    const calls = mockApi({ 'GET /api/v1/me': () => problem(401, 'Authentication required') });
+    renderApp('/sign-in');
+    await user.click(await screen.findByText('Forgot password?'));
+    expect(screen.getByText(/Ask an admin of your organization for a password-reset link/)).toBeVisible();
+    expect(calls.filter((c) => c.method !== 'GET')).toEqual([]);
+  });
+});

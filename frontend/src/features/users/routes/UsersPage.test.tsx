@@ -154,7 +154,7 @@ describe('the users page', () => {
       'GET /api/v1/users': () => Response.json({ items: [admin.user, bob] }),
       'GET /api/v1/access-levels': () => Response.json({ items: LEVELS }),
       'GET /api/v1/organization/api-keys': (req) =>
-        req.search.includes('after=p2')
+        req.search?.includes('after=p2')
           ? Response.json({ items: [apiKey(), apiKey()] })
           : Response.json({ items: Array.from({ length: 200 }, () => apiKey()), next: 'p2' }),
       [`POST /api/v1/users/${BOB_ID}/deactivate`]: () => Response.json({ ...bob, status: 'DEACTIVATED' }),
