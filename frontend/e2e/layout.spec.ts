@@ -16,6 +16,9 @@ const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
+// Each test is a page visit, axe twice and the menus: a loaded 2-core machine needs more than the default minute.
+test.describe.configure({ timeout: 120_000 });
+
 let page: Page;
 const ids = { key: '', level: '' };
 

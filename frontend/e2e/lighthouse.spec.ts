@@ -77,7 +77,7 @@ async function measure(name: string, path: string) {
   };
   summary[name] = result;
   console.log(
-    `[lighthouse] ${name}: accessibility ${result.accessibility.join('/')}, best practices ${result.bestPractices.join('/')},` +
+    `[figures] lighthouse ${name}: accessibility ${result.accessibility.join('/')}, best practices ${result.bestPractices.join('/')},` +
       ` performance median ${result.performanceMedian} of ${result.performance.join('/')} (goal 0.9, not gated)` +
       (result.failing.length ? `\n  not perfect: ${result.failing.join('; ')}` : ''),
   );
