@@ -190,7 +190,10 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
               />
               <span>
                 <strong>Inherit my access</strong>
-                <span className="radio__hint">The key can always do exactly what you can do, now and later.</span>
+                <span className="radio__hint">
+                  The key can always read what you can read, now and later; to add, change or delete records, choose the
+                  permissions.
+                </span>
               </span>
             </label>
             <label className="radio">

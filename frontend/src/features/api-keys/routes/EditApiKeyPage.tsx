@@ -269,7 +269,8 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
             <span>
               <strong>Inherit the owner’s access</strong>
               <span className="radio__hint">
-                The key can always do exactly what {ownerIsMe ? 'you' : key.owner.name} can do, now and later.
+                The key can always read what {ownerIsMe ? 'you' : key.owner.name} can read, now and later; to add,
+                change or delete records, choose the permissions.
               </span>
             </span>
           </label>

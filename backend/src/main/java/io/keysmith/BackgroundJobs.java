@@ -1,26 +1,32 @@
 package io.keysmith;
 
 import io.keysmith.config.KeysmithConfig;
+import io.keysmith.idempotency.Idempotency;
 import io.keysmith.usage.UsageFeature;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 
-/** The periodic work of a replica: usage flushes, the usage roll-up, the rate-limit exchange. */
+/** The periodic work of a replica: usage flushes, the usage roll-up, the rate-limit exchange, the Idempotency-Key purge. */
 final class BackgroundJobs {
     private static final Duration ROLL_UP_EVERY = Duration.ofMinutes(10);
+    /** Idempotency-Key answers live 24 hours; expired ones are also replaced on reuse, so this only bounds storage. */
+    private static final Duration PURGE_EVERY = Duration.ofMinutes(15);
 
     private final UsageFeature usage;
+    private final Idempotency idempotency;
 
-    private BackgroundJobs(UsageFeature usage) {
+    private BackgroundJobs(UsageFeature usage, Idempotency idempotency) {
         this.usage = usage;
+        this.idempotency = idempotency;
     }
 
-    static BackgroundJobs start(Vertx vertx, KeysmithConfig config, UsageFeature usage) {
+    static BackgroundJobs start(Vertx vertx, KeysmithConfig config, UsageFeature usage, Idempotency idempotency) {
         usage.meter().start(vertx, config.usageFlushSeconds() * 1000L);
+        idempotency.startPurge(vertx, PURGE_EVERY.toMillis());
         usage.retention().start(vertx, ROLL_UP_EVERY.toMillis());
         usage.exchange().ifPresent(e -> e.start(vertx, config.rateLimitSyncMillis()));
-        return new BackgroundJobs(usage);
+        return new BackgroundJobs(usage, idempotency);
     }
 
     /** Writes every count still in memory (graceful stop, after the servers closed). */
@@ -31,5 +37,10 @@ final class BackgroundJobs {
     /** Runs the usage roll-up now; the number of minute rows merged. */
     Future<Long> rollUpUsage() {
         return usage.retention().run();
+    }
+
+    /** Deletes expired Idempotency-Key answers now; the number deleted. */
+    Future<Long> purgeIdempotencyKeys() {
+        return idempotency.purge();
     }
 }

@@ -10,6 +10,8 @@ import io.keysmith.http.ApiVerticle;
 import io.keysmith.http.ClientAddress;
 import io.keysmith.http.Contract;
 import io.keysmith.http.Routes;
+import io.keysmith.idempotency.Idempotency;
+import io.keysmith.idempotency.IdempotencyRepository;
 import io.keysmith.keys.KeyRepository;
 import io.keysmith.keys.KeysFeature;
 import io.keysmith.ops.HealthHandlers;
@@ -213,6 +215,7 @@ public final class Keysmith {
                     accessLevels.service().onChange(keys.verifier()::invalidate);
 
                     HealthHandlers health = new HealthHandlers(pool);
+                    Idempotency idempotency = new Idempotency(database, new IdempotencyRepository());
                     Routes.Handlers handlers = new Routes.Handlers(
                             health,
                             keys.format(),
@@ -231,8 +234,9 @@ public final class Keysmith {
                             auth.sessions(),
                             auth.operator(),
                             keys.authentication(),
-                            keys.operations());
-                    BackgroundJobs jobs = BackgroundJobs.start(vertx, config, usage);
+                            keys.operations(),
+                            idempotency);
+                    BackgroundJobs jobs = BackgroundJobs.start(vertx, config, usage, idempotency);
                     Keysmith app = new Keysmith(vertx, config, db, pool, httpPort, managementPort, jobs);
                     return keys.verifier()
                             .listen(vertx, db.target().app())
@@ -290,6 +294,11 @@ public final class Keysmith {
     /** Runs the usage roll-up now (it also runs every ten minutes); the number of minute rows merged. */
     public Future<Long> rollUpUsage() {
         return jobs.rollUpUsage();
+    }
+
+    /** Deletes expired Idempotency-Key answers now (it also runs every fifteen minutes); the number deleted. */
+    public Future<Long> purgeIdempotencyKeys() {
+        return jobs.purgeIdempotencyKeys();
     }
 
     public KeysmithConfig config() {

@@ -19,6 +19,12 @@ public final class Guard {
 
     private Guard() {}
 
+    /** The permission an operation's guard requires of every caller (null: public or any authenticated one). */
+    public static String requiredPermission(JsonObject operation) {
+        String permission = operation.getString("x-permission");
+        return permission.equals("public") || permission.equals("authenticated") ? null : permission;
+    }
+
     public static Handler<RoutingContext> forOperation(
             JsonObject operation, HttpMethod method, SessionService sessions) {
         String permission = operation.getString("x-permission");

@@ -33,6 +33,20 @@ public record Rights(String builtin, String recordScope, Map<String, String> fie
                 .put("permissions", new JsonArray(List.copyOf(permissions)));
     }
 
+    /** What both grant: common permissions, record scope ALL only if both have it, the lower of each field right. */
+    public Rights intersect(Rights other) {
+        Set<String> common = new TreeSet<>(permissions);
+        common.retainAll(other.permissions);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fieldRights.forEach((f, right) -> {
+            String lower = LEVELS.indexOf(right) <= LEVELS.indexOf(other.field(f)) ? right : other.field(f);
+            if (!"NONE".equals(lower)) {
+                fields.put(f, lower);
+            }
+        });
+        return new Rights(null, allRecords() && other.allRecords() ? "ALL" : "OWN", fields, common);
+    }
+
     public boolean has(String permission) {
         return permissions.contains(permission);
     }

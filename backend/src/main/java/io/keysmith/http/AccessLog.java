@@ -23,4 +23,25 @@ final class AccessLog {
                 (System.nanoTime() - start) / 1000));
         rc.next();
     }
+
+    /** The raw path's line (FastPath): the same fields, once, when the response ends, fails or its connection closes. */
+    static void handle(io.vertx.core.http.HttpServerRequest request) {
+        long start = System.nanoTime();
+        boolean[] logged = {false};
+        io.vertx.core.Handler<Void> line = v -> {
+            if (!logged[0]) {
+                logged[0] = true;
+                LOG.info(
+                        "{} {} {} {}us",
+                        request.method(),
+                        request.path(),
+                        request.response().getStatusCode(),
+                        (System.nanoTime() - start) / 1000);
+            }
+        };
+        request.response()
+                .endHandler(line)
+                .exceptionHandler(e -> line.handle(null))
+                .closeHandler(line);
+    }
 }

@@ -56,8 +56,9 @@ public final class ApiVerticle extends VerticleBase {
                 .setCompressionSupported(true)
                 .setIdleTimeout(120));
         return server.requestHandler(request -> {
-                    Router hot = fast.routerFor(request);
-                    (hot != null ? hot : root).handle(request);
+                    if (!fast.handle(request)) {
+                        root.handle(request);
+                    }
                 })
                 .listen()
                 .onSuccess(s -> setup.actualPort().set(s.actualPort()));

@@ -31,12 +31,16 @@ public final class ClientAddress {
     }
 
     public String address(RoutingContext rc) {
-        SocketAddress peer = rc.request().remoteAddress();
+        return address(rc.request());
+    }
+
+    public String address(io.vertx.core.http.HttpServerRequest request) {
+        SocketAddress peer = request.remoteAddress();
         String direct = peer == null ? "unknown" : peer.hostAddress();
         if (!isTrusted(direct)) {
             return direct;
         }
-        String forwarded = rc.request().getHeader("X-Forwarded-For");
+        String forwarded = request.getHeader("X-Forwarded-For");
         if (forwarded == null) {
             return direct;
         }

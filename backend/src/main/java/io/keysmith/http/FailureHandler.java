@@ -6,10 +6,13 @@ import io.keysmith.errors.DomainException;
 import io.keysmith.errors.Forbidden;
 import io.keysmith.errors.Invalid;
 import io.keysmith.errors.NotFound;
+import io.keysmith.errors.Precondition;
 import io.keysmith.errors.TooMany;
 import io.keysmith.errors.Unauthenticated;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -39,8 +42,22 @@ public final class FailureHandler implements Handler<RoutingContext> {
         send(rc, toProblem(rc));
     }
 
+    /** The raw path's failure (FastPath): the same problem, headers and drain as a routed failure's. */
+    static void handle(Vertx vertx, HttpServerRequest request, Throwable failure, int statusCode) {
+        HttpServerResponse response = request.response();
+        if (response.headWritten()) {
+            response.reset();
+            return;
+        }
+        send(vertx, request, toProblem(failure, statusCode, request));
+    }
+
     public static void send(RoutingContext rc, ApiProblem problem) {
-        HttpServerResponse response = rc.response();
+        send(rc.vertx(), rc.request(), problem);
+    }
+
+    static void send(Vertx vertx, HttpServerRequest request, ApiProblem problem) {
+        HttpServerResponse response = request.response();
         response.setStatusCode(problem.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
@@ -50,14 +67,18 @@ public final class FailureHandler implements Handler<RoutingContext> {
         if (problem.retryAfterSeconds() > 0) {
             response.putHeader("Retry-After", Integer.toString(problem.retryAfterSeconds()));
         }
-        if (!rc.request().isEnded()) {
-            UploadDrain.drain(rc); // refused before its body was read (413 from Content-Length)
+        if (!request.isEnded()) {
+            UploadDrain.drain(vertx, request); // refused before its body was read (413 from Content-Length)
         }
-        response.end(problem.toJson(rc.request().path()).toBuffer());
+        response.end(problem.toJson(request.path()).toBuffer());
     }
 
     static ApiProblem toProblem(RoutingContext rc) {
-        Throwable failure = rc.failure();
+        return toProblem(rc.failure(), rc.statusCode(), rc.request());
+    }
+
+    /** {@code statusCode}: the status the request failed with (-1 when it failed with an exception only). */
+    static ApiProblem toProblem(Throwable failure, int statusCode, HttpServerRequest request) {
         if (failure instanceof HttpException h
                 && (h.getCause() instanceof ApiProblem || h.getCause() instanceof DomainException)) {
             failure = h.getCause(); // authentication handlers wrap what our authenticators say
@@ -86,8 +107,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
             LOG.error(
                     "Unexpected failure {} while authenticating {} {}",
                     errorId,
-                    rc.request().method(),
-                    rc.request().path(),
+                    request.method(),
+                    request.path(),
                     failure);
             return new ApiProblem(
                     500,
@@ -102,27 +123,22 @@ public final class FailureHandler implements Handler<RoutingContext> {
             return ApiProblem.badRequest("The request contains a character that is not allowed (NUL)", null);
         }
         if (isDatabaseUnavailable(failure)) {
-            LOG.warn(
-                    "Database unavailable on {} {}: {}",
-                    rc.request().method(),
-                    rc.request().path(),
-                    failure.toString());
+            LOG.warn("Database unavailable on {} {}: {}", request.method(), request.path(), failure.toString());
             return ApiProblem.unavailable("The database is unreachable; try again shortly")
                     .retryAfter(5);
         }
-        int status = failure instanceof HttpException h ? h.getStatusCode() : rc.statusCode();
+        int status = failure instanceof HttpException h ? h.getStatusCode() : statusCode;
         return switch (status) {
             case 400 -> ApiProblem.badRequest("The request could not be read", null);
             case 401 -> new ApiProblem(401, "unauthenticated", "Authentication required", null, null);
             case 403 -> new ApiProblem(403, "forbidden", "Forbidden", null, null);
-            case 404 -> ApiProblem.notFound("No resource at " + rc.request().path());
+            case 404 -> ApiProblem.notFound("No resource at " + request.path());
             case 405 ->
                 new ApiProblem(
                         405,
                         "method-not-allowed",
                         "Method not allowed",
-                        rc.request().method() + " is not allowed on "
-                                + rc.request().path(),
+                        request.method() + " is not allowed on " + request.path(),
                         null);
             case 413 ->
                 new ApiProblem(
@@ -138,12 +154,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
                     yield new ApiProblem(status, "client-error", "Client error", null, null);
                 }
                 String errorId = UUID.randomUUID().toString();
-                LOG.error(
-                        "Unexpected failure {} on {} {}",
-                        errorId,
-                        rc.request().method(),
-                        rc.request().path(),
-                        failure);
+                LOG.error("Unexpected failure {} on {} {}", errorId, request.method(), request.path(), failure);
                 yield new ApiProblem(
                         500,
                         "internal",
@@ -183,6 +194,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
         } else if (e instanceof TooMany) {
             status = 429;
             title = "Too many attempts";
+        } else if (e instanceof Precondition pre) {
+            status = pre.status();
+            title = status == 422 ? "Idempotency-Key reused" : "Precondition failed";
         } else {
             throw new IllegalStateException("Unmapped domain failure " + e.getClass()); // the hierarchy is sealed
         }
@@ -195,7 +209,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
     private static final Map<String, String> TITLES = Map.of(
             "invalid-credentials", "Sign-in failed",
             "policy-violation", "Against the organization's key policy",
-            "sign-up-disabled", "Sign-up is disabled");
+            "sign-up-disabled", "Sign-up is disabled",
+            "precondition-required", "Precondition required");
 
     static ApiProblem unsupportedMediaType() {
         return new ApiProblem(

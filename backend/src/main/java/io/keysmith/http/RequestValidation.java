@@ -1,7 +1,6 @@
 package io.keysmith.http;
 
 import io.keysmith.text.Names;
-import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -190,7 +189,8 @@ public final class RequestValidation {
         return value;
     }
 
-    public Handler<RoutingContext> forOperation(String operationId) {
+    /** The operation's parameter and body checks, as a step of its route (the raw path runs the same one). */
+    public Exchange.Step forOperation(String operationId) {
         Operation op = contract.operation(operationId);
         List<ParameterCheck> checks = checks(op);
         boolean bodyRequired =
@@ -217,7 +217,7 @@ public final class RequestValidation {
                 rc.next();
                 return;
             }
-            Buffer raw = rc.body() == null ? null : rc.body().buffer();
+            Buffer raw = rc.body();
             if (raw != null && raw.length() > BodyLimits.OFFLOAD_ABOVE) {
                 // a large body (only operations that declare a larger limit take one) is parsed and checked on a
                 // worker thread, so no caller holds an event loop for the time it takes
@@ -235,8 +235,7 @@ public final class RequestValidation {
         };
     }
 
-    private static Object checkedBody(
-            RoutingContext rc, boolean required, Validator validator, List<List<String>> names) {
+    private static Object checkedBody(Exchange rc, boolean required, Validator validator, List<List<String>> names) {
         Object body = parseBody(rc, required);
         if (body instanceof JsonObject object) {
             for (List<String> name : names) {
@@ -315,8 +314,8 @@ public final class RequestValidation {
     }
 
     /** The JSON body, parsed once; 415 when it is not JSON, 400 when malformed or required and missing. */
-    public static Object parseBody(RoutingContext rc, boolean required) {
-        Buffer raw = rc.body() == null ? null : rc.body().buffer();
+    public static Object parseBody(Exchange rc, boolean required) {
+        Buffer raw = rc.body();
         if (raw == null || raw.length() == 0) {
             if (required) {
                 throw ApiProblem.badRequest("A JSON body is required", null);
@@ -339,7 +338,7 @@ public final class RequestValidation {
         return mime.equals("application/json") || (mime.startsWith("application/") && mime.endsWith("+json"));
     }
 
-    private static Object parameterValue(RoutingContext rc, ParameterCheck check) {
+    private static Object parameterValue(Exchange rc, ParameterCheck check) {
         Parameter p = check.parameter();
         List<String> raw;
         switch (p.getIn()) {

@@ -6,6 +6,7 @@ import io.keysmith.auth.Guard;
 import io.keysmith.auth.OperatorAuthentication;
 import io.keysmith.auth.SessionAuthentication;
 import io.keysmith.auth.SessionService;
+import io.keysmith.idempotency.Idempotency;
 import io.keysmith.keys.ForwardAuthHandlers;
 import io.keysmith.keys.KeyAuthHandler;
 import io.keysmith.keys.KeyFormatHandlers;
@@ -62,7 +63,11 @@ public final class Routes {
             SessionService sessions,
             OperatorAuthentication operator,
             KeyAuthHandler keys,
-            KeyOperations operations) {}
+            KeyOperations operations,
+            Idempotency idempotency) {}
+
+    /** Creating operations whose answer holds a secret shown once: never stored for an Idempotency-Key replay. */
+    private static final Set<String> SECRET_BEARING = Set.of("createApiKey");
 
     /** Hot routes whose request check is written by hand (each has a test comparing it with the schema). */
     private static final Map<String, Handler<RoutingContext>> HAND_CHECKED =
@@ -102,8 +107,8 @@ public final class Routes {
         t.put("updatePerson", h.people()::update);
         t.put("deletePerson", h.people()::delete);
         t.put("listApiTypes", h.keys()::apiTypes);
-        t.put("verifyApiKey", h.keys()::verify);
-        t.put("forwardAuth", h.forwardAuth()::forwardAuth);
+        t.put("verifyApiKey", h.keys().verify());
+        t.put("forwardAuth", h.forwardAuth().handler());
         t.put("getApiKeyUsage", h.usage()::key);
         t.put("getOrganizationUsage", h.usage()::organization);
         t.put("listMyApiKeys", h.keys()::listMine);
@@ -141,11 +146,25 @@ public final class Routes {
     /** The hot routes' operations: served by {@link FastPath} on their exact path, with the same handler chain. */
     static final Set<String> HOT = Set.of("verifyApiKey", "forwardAuth");
 
-    /** The handlers one operation's route runs, in order (body limit, authentication, guard, check, handler). */
-    record Chain(Operation operation, List<Handler<RoutingContext>> handlers) {}
+    /**
+     * A hot operation as the raw path runs it: its body limit, then the steps its route runs after the body
+     * (authentication, guard, check, handler), the same objects.
+     */
+    record Chain(Operation operation, long bodyLimit, List<Exchange.Step> steps) {}
 
     /** The router of every operation, and the chains of the hot ones for the fast path. */
     public record Built(Router router, Map<String, Chain> hot) {}
+
+    /**
+     * Whether the raw path can run an operation exactly as its route does: every step after the body written for
+     * both paths, no session to authenticate (vertx-web's), no path parameters. Else it stays routed.
+     */
+    private static boolean rawEligible(Operation op, List<Handler<RoutingContext>> chain, KeyOperations.Rule rule) {
+        boolean steps = chain.subList(1, chain.size()).stream().allMatch(h -> h instanceof Exchange.Step);
+        boolean noPathParameters =
+                op.getParameters().stream().noneMatch(p -> p.getIn() == io.vertx.openapi.contract.Location.PATH);
+        return steps && noPathParameters && (rule == null || !rule.acceptsSession());
+    }
 
     public static Built build(
             Vertx vertx, OpenAPIContract contract, Handlers handlers, Security security, long bodyLimit) {
@@ -189,7 +208,8 @@ public final class Routes {
             List<Handler<RoutingContext>> chain = new ArrayList<>();
             // the operation's own body limit, first: an oversized body is refused from Content-Length (or as its
             // bytes arrive) with 413, before authentication and before anything is parsed
-            chain.add(BodyHandler.create(false).setBodyLimit(BodyLimits.of(raw, bodyLimit)));
+            long limit = BodyLimits.of(raw, bodyLimit);
+            chain.add(BodyHandler.create(false).setBodyLimit(limit));
             if (gateway) {
                 chain.add(handlers.forwardAuth().statusHeaders());
                 chain.add(handlers.forwardAuth().gatewayAuthentication());
@@ -203,22 +223,38 @@ public final class Routes {
                 chain.add(sessionAuth);
             }
             Handler<RoutingContext> guard = Guard.forOperation(spec, op.getHttpMethod(), security.sessions());
-            // authentication runs first, then the guard (skipped for a key: the verifier authorized it already)
-            chain.add(rc -> {
-                if (rc.get(KeyVerifier.VERIFIED) != null) {
-                    rc.next();
+            String required = Guard.requiredPermission(spec);
+            // authentication runs first, then the guard (skipped for a key: the verifier authorized it already); on
+            // the raw path no session or vertx-auth user exists, so the guard decides as it does for no user
+            chain.add((Exchange.Step) x -> {
+                if (x.get(KeyVerifier.VERIFIED) != null) {
+                    x.next();
+                } else if (x instanceof Exchange.Routed r) {
+                    guard.handle(r.rc());
+                } else if (required == null) {
+                    x.next();
                 } else {
-                    guard.handle(rc);
+                    throw io.keysmith.errors.Forbidden.missing(required);
                 }
             });
             // validators compiled once per operation replace vertx-openapi's per-request ones; the hottest routes
             // have hand-written checks proven equal to the schema (ADR 0004)
             chain.add(HAND_CHECKED.getOrDefault(operationId, validation.forOperation(operationId)));
+            // Idempotency-Key where the contract declares it: after every check, so a refused request claims no key
+            boolean idempotent = op.getParameters().stream()
+                    .anyMatch(p -> p.getIn() == io.vertx.openapi.contract.Location.HEADER
+                            && p.getName().equalsIgnoreCase(Idempotency.HEADER));
+            if (idempotent) {
+                chain.add(security.idempotency().forOperation(operationId, SECRET_BEARING.contains(operationId)));
+            }
             chain.add(handler);
             route.setDoValidation(false);
             chain.forEach(route::addHandler);
-            if (HOT.contains(operationId)) {
-                hot.put(operationId, new Chain(op, List.copyOf(chain)));
+            if (HOT.contains(operationId)
+                    && rawEligible(op, chain, security.operations().rule(operationId))) {
+                List<Exchange.Step> steps = new ArrayList<>();
+                chain.subList(1, chain.size()).forEach(h -> steps.add((Exchange.Step) h));
+                hot.put(operationId, new Chain(op, limit, List.copyOf(steps)));
             }
         });
         return new Built(rb.createRouter(), Map.copyOf(hot));

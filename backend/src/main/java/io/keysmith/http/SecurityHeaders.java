@@ -22,10 +22,13 @@ final class SecurityHeaders {
     private SecurityHeaders() {}
 
     static void apply(RoutingContext rc) {
-        MultiMap h = rc.response().headers();
+        apply(rc.response().headers());
+        rc.next();
+    }
+
+    static void apply(MultiMap h) {
         for (int i = 0; i < HEADERS.length; i += 2) {
             h.add(HEADERS[i], HEADERS[i + 1]);
         }
-        rc.next();
     }
 }

@@ -1,6 +1,7 @@
 package io.keysmith.http;
 
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The rest of an upload refused before its body was read (a 413 from Content-Length) is read and thrown away, never
@@ -13,12 +14,11 @@ final class UploadDrain {
 
     private UploadDrain() {}
 
-    static void drain(RoutingContext rc) {
-        var request = rc.request();
+    static void drain(Vertx vertx, HttpServerRequest request) {
         long[] read = {0};
         // closes only an upload still under way: the request may end without our endHandler (already consumed),
         // and a kept-alive connection then carries the client's next request
-        long timer = rc.vertx().setTimer(MAX_MILLIS, t -> {
+        long timer = vertx.setTimer(MAX_MILLIS, t -> {
             if (!request.isEnded()) {
                 request.connection().close();
             }
@@ -26,11 +26,11 @@ final class UploadDrain {
         request.handler(chunk -> {
             read[0] += chunk.length();
             if (read[0] > MAX_BYTES) {
-                rc.vertx().cancelTimer(timer);
+                vertx.cancelTimer(timer);
                 request.connection().close();
             }
         });
-        request.endHandler(v -> rc.vertx().cancelTimer(timer));
+        request.endHandler(v -> vertx.cancelTimer(timer));
         request.resume();
     }
 }

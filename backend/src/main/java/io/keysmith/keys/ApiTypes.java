@@ -13,8 +13,23 @@ import java.util.TreeSet;
  * A key can never call an operation outside its type, whatever its permissions.
  */
 public final class ApiTypes {
+    /**
+     * {@code inheritable}: the permissions an INHERIT key takes from its owner, those of the type's reading (GET)
+     * operations; a write permission (people:create/update/delete) must be named by a SCOPED key (ADR 0012), so no
+     * key made before keyed writes existed silently became a writer.
+     */
     public record ApiType(
-            String name, String title, Set<String> tags, int defaultRateLimitPerMinute, Set<String> permissions) {
+            String name,
+            String title,
+            Set<String> tags,
+            int defaultRateLimitPerMinute,
+            Set<String> permissions,
+            Set<String> inheritable) {
+        public ApiType(
+                String name, String title, Set<String> tags, int defaultRateLimitPerMinute, Set<String> permissions) {
+            this(name, title, tags, defaultRateLimitPerMinute, permissions, permissions);
+        }
+
         JsonObject toJson() {
             return new JsonObject()
                     .put("name", name)
@@ -38,6 +53,7 @@ public final class ApiTypes {
             Set<String> tags = new TreeSet<>();
             t.getJsonArray("tags").forEach(x -> tags.add((String) x));
             Set<String> permissions = new TreeSet<>();
+            Set<String> reads = new TreeSet<>();
             contract.getJsonObject("paths").forEach(path -> {
                 if (!(path.getValue() instanceof JsonObject item)) {
                     return; // the resolved contract carries annotations beside the path items
@@ -49,6 +65,9 @@ public final class ApiTypes {
                         String p = op.getString("x-permission");
                         if (inType && p != null && p.contains(":")) {
                             permissions.add(p);
+                            if (m.getKey().equals("get")) {
+                                reads.add(p);
+                            }
                         }
                     }
                 });
@@ -60,7 +79,8 @@ public final class ApiTypes {
                             t.getString("title"),
                             tags,
                             t.getInteger("defaultRateLimitPerMinute", 600),
-                            permissions));
+                            permissions,
+                            reads));
         }
         return new ApiTypes(types);
     }

@@ -12,7 +12,7 @@ import java.util.UUID;
 
 /**
  * What a key may do, computed from the row {@code ks_key_by_hash} returns (ADR 0009): its API type's permissions ∩
- * its own (SCOPED) permissions ∩ its owner's current access level ∩, when whoever holds its secret is not the owner,
+ * its own (SCOPED) permissions, or for INHERIT the type's read permissions only (ADR 0012), ∩ its owner's current access level ∩, when whoever holds its secret is not the owner,
  * the holder's current access level. Field rights and record scope are intersected the same way. The one place this
  * rule lives: the verifier calls it on every load, the key listing asks {@link #suspension} for what it shows.
  */
@@ -48,7 +48,9 @@ public final class EffectiveRights {
         Set<String> permissions = new TreeSet<>();
         Map<String, String> fields = new LinkedHashMap<>();
         if ("INHERIT".equals(r.getString("permission_mode"))) {
+            // reads only: a write permission is an explicit opt-in of a SCOPED key (ADR 0012)
             permissions.addAll(bound.permissions());
+            permissions.retainAll(type == null ? Set.of() : type.inheritable());
             fields.putAll(bound.fieldRights());
         } else {
             for (String p : r.getArrayOfStrings("key_permissions")) {

@@ -3,14 +3,13 @@ package io.keysmith.keys;
 import io.keysmith.config.Cidr;
 import io.keysmith.http.ApiProblem;
 import io.keysmith.http.ClientAddress;
+import io.keysmith.http.Exchange;
 import io.keysmith.http.RequestValidation;
 import io.keysmith.keys.Verification.Reason;
 import io.keysmith.keys.Verification.Refused;
 import io.keysmith.keys.Verification.Valid;
-import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.internal.net.RFC3986;
-import io.vertx.ext.web.RoutingContext;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
@@ -70,7 +69,7 @@ public final class ForwardAuthHandlers {
     }
 
     /** First on the route: the real status in X-Keysmith-Status on every non-2xx answer, mapped for nginx. */
-    public Handler<RoutingContext> statusHeaders() {
+    public Exchange.Step statusHeaders() {
         return rc -> {
             boolean authRequest = "auth-request".equalsIgnoreCase(rc.request().getHeader("X-Keysmith-Gateway-Mode"));
             rc.addHeadersEndHandler(v -> {
@@ -87,9 +86,9 @@ public final class ForwardAuthHandlers {
     }
 
     /** Authenticates the gateway: its Verification key in X-Keysmith-Gateway-Key, or a trusted source address. */
-    public Handler<RoutingContext> gatewayAuthentication() {
+    public Exchange.Step gatewayAuthentication() {
         return rc -> {
-            String address = client.address(rc);
+            String address = client.address(rc.request());
             String gatewayKey = rc.request().getHeader("X-Keysmith-Gateway-Key");
             if (gatewayKey == null) {
                 if (inGatewayCidrs(address)) {
@@ -121,7 +120,12 @@ public final class ForwardAuthHandlers {
         };
     }
 
-    public void forwardAuth(RoutingContext rc) {
+    /** The operation's handler, the last step of its route. */
+    public Exchange.Step handler() {
+        return this::forwardAuth;
+    }
+
+    void forwardAuth(Exchange rc) {
         long start = System.nanoTime();
         Gateway gateway = rc.get(GATEWAY);
         MultiMap h = rc.request().headers();
@@ -133,7 +137,7 @@ public final class ForwardAuthHandlers {
         }
         int fragment = forwardedUri.indexOf('#'); // a client never sends its fragment to the API
         String uri = fragment < 0 ? forwardedUri : forwardedUri.substring(0, fragment);
-        String partnerAddress = client.address(rc);
+        String partnerAddress = client.address(rc.request());
         String forwarded = h.get(addressHeader);
         if (forwarded != null) {
             partnerAddress = KeyVerifier.ipLiteral(forwarded.trim());
@@ -205,7 +209,7 @@ public final class ForwardAuthHandlers {
         });
     }
 
-    private void refuse(RoutingContext rc, Refused r, KeyOperations.Rule rule, long start, Gateway gateway) {
+    private void refuse(Exchange rc, Refused r, KeyOperations.Rule rule, long start, Gateway gateway) {
         UUID org = r.key() != null && r.reason() != Reason.OTHER_ORGANIZATION
                 ? r.key().organizationId()
                 : gateway.organization();

@@ -5,6 +5,7 @@ import io.keysmith.auth.SessionAuthentication;
 import io.keysmith.auth.SessionService;
 import io.keysmith.http.ApiProblem;
 import io.keysmith.http.ClientAddress;
+import io.keysmith.http.Exchange;
 import io.keysmith.keys.Verification.Reason;
 import io.keysmith.keys.Verification.Refused;
 import io.keysmith.keys.Verification.Valid;
@@ -48,7 +49,7 @@ public final class KeyAuthHandler {
      * The handler of an operation whose security accepts keys: a key in Authorization is decided by the verifier
      * (and the request metered once it is answered); without one, the session when the operation accepts it.
      */
-    public Handler<RoutingContext> forOperation(KeyOperations.Rule rule) {
+    public Exchange.Step forOperation(KeyOperations.Rule rule) {
         Handler<RoutingContext> session = SimpleAuthenticationHandler.create().authenticate(rc -> {
             Cookie cookie = rc.request().getCookie(SessionService.COOKIE);
             if (cookie == null) {
@@ -57,43 +58,62 @@ public final class KeyAuthHandler {
             return sessions.authenticate(new TokenCredentials(cookie.getValue()))
                     .recover(e -> Future.failedFuture(unauthenticated(null, false)));
         });
-        return rc -> {
-            if (keyInQuery(rc.queryParams())) {
-                rc.fail(keyInUrl());
-                return;
-            }
-            String header = rc.request().getHeader("Authorization");
-            if (header == null) {
-                if (rule.acceptsSession()) {
+        return new Exchange.Step() {
+            @Override
+            public void handle(RoutingContext rc) {
+                // the session (a vertx-web authentication handler) only on the router; the raw path serves no
+                // operation that accepts one (FastPath)
+                if (rule.acceptsSession()
+                        && rc.request().getHeader("Authorization") == null
+                        && !keyInQuery(rc.queryParams())) {
                     session.handle(rc);
                 } else {
-                    rc.fail(unauthenticated(NO_KEY, false));
+                    handle(Exchange.of(rc));
                 }
+            }
+
+            @Override
+            public void handle(Exchange rc) {
+                authenticate(rc, rule);
+            }
+        };
+    }
+
+    private void authenticate(Exchange rc, KeyOperations.Rule rule) {
+        if (keyInQuery(rc.queryParams())) {
+            rc.fail(keyInUrl());
+            return;
+        }
+        String header = rc.request().getHeader("Authorization");
+        if (header == null) {
+            if (rule.acceptsSession()) {
+                throw new IllegalStateException("A session is authenticated on the router only");
+            }
+            rc.fail(unauthenticated(NO_KEY, false));
+            return;
+        }
+        String address = client.address(rc.request());
+        decide(header, address, rule, null).onComplete(ar -> {
+            if (ar.failed()) {
+                rc.fail(ar.cause());
                 return;
             }
-            String address = client.address(rc);
-            decide(header, address, rule, null).onComplete(ar -> {
-                if (ar.failed()) {
-                    rc.fail(ar.cause());
-                    return;
-                }
-                Verification v = ar.result();
-                // counted as the answer's headers are written: before the client can see it, so a graceful stop's
-                // final flush includes every answered request
-                rc.addHeadersEndHandler(
-                        x -> verifier.meter(v, rule.operationId(), rc.response().getStatusCode(), address));
-                if (v instanceof Valid ok) {
-                    rateLimitHeaders(rc.response(), ok.limit());
-                    rc.put(KeyVerifier.VERIFIED, ok);
-                    rc.put(Caller.CONTEXT, ok.key().caller());
-                    rc.next();
-                } else {
-                    Refused r = (Refused) v;
-                    rateLimitHeaders(rc.response(), r.limit());
-                    rc.fail(problem(r, isBasic(header)));
-                }
-            });
-        };
+            Verification v = ar.result();
+            // counted as the answer's headers are written: before the client can see it, so a graceful stop's
+            // final flush includes every answered request
+            rc.addHeadersEndHandler(
+                    x -> verifier.meter(v, rule.operationId(), rc.response().getStatusCode(), address));
+            if (v instanceof Valid ok) {
+                rateLimitHeaders(rc.response(), ok.limit());
+                rc.put(KeyVerifier.VERIFIED, ok);
+                rc.put(Caller.CONTEXT, ok.key().caller());
+                rc.next();
+            } else {
+                Refused r = (Refused) v;
+                rateLimitHeaders(rc.response(), r.limit());
+                rc.fail(problem(r, isBasic(header)));
+            }
+        });
     }
 
     /**

@@ -20,7 +20,7 @@ public record KeyPrincipal(
 
     /** The caller the operation's handler sees: the key's owner, with the key's effective rights. */
     public Caller caller() {
-        return new Caller(organizationId, ownerId, rights.rights(), null);
+        return new Caller(organizationId, ownerId, rights.rights(), null, keyId);
     }
 
     /**

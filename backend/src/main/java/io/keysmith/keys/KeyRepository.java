@@ -187,7 +187,7 @@ public final class KeyRepository implements KeyLastUse {
         return t.conn()
                 .preparedQuery(
                         "SELECT max_key_lifetime_days, expiry_required, allowed_ip_ranges, rate_limit_ceiling_per_minute,"
-                                + " rate_limit_default_per_minute, max_keys_per_user"
+                                + " rate_limit_default_per_minute, max_keys_per_user, require_if_match, require_on_behalf_of"
                                 + " FROM organization_policies WHERE organization_id = $1")
                 .execute(Tuple.of(t.org()))
                 .map(rows -> {
@@ -197,7 +197,9 @@ public final class KeyRepository implements KeyLastUse {
                             .put("allowedIpRanges", new JsonArray())
                             .put("rateLimitDefaultPerMinute", null)
                             .put("rateLimitCeilingPerMinute", null)
-                            .put("maxKeysPerUser", DEFAULT_MAX_KEYS_PER_USER);
+                            .put("maxKeysPerUser", DEFAULT_MAX_KEYS_PER_USER)
+                            .put("requireIfMatch", false)
+                            .put("requireOnBehalfOf", false);
                     if (rows.size() == 1) {
                         Row r = rows.iterator().next();
                         p.put("maxKeyLifetimeDays", r.getInteger("max_key_lifetime_days"))
@@ -207,7 +209,9 @@ public final class KeyRepository implements KeyLastUse {
                                         new JsonArray(Arrays.asList(r.getArrayOfStrings("allowed_ip_ranges"))))
                                 .put("rateLimitDefaultPerMinute", r.getInteger("rate_limit_default_per_minute"))
                                 .put("rateLimitCeilingPerMinute", r.getInteger("rate_limit_ceiling_per_minute"))
-                                .put("maxKeysPerUser", r.getInteger("max_keys_per_user"));
+                                .put("maxKeysPerUser", r.getInteger("max_keys_per_user"))
+                                .put("requireIfMatch", r.getBoolean("require_if_match"))
+                                .put("requireOnBehalfOf", r.getBoolean("require_on_behalf_of"));
                     }
                     return p;
                 });
@@ -218,22 +222,29 @@ public final class KeyRepository implements KeyLastUse {
                 .preparedQuery(
                         "INSERT INTO organization_policies (organization_id, max_key_lifetime_days, expiry_required,"
                                 + " allowed_ip_ranges, rate_limit_ceiling_per_minute, rate_limit_default_per_minute,"
-                                + " max_keys_per_user) VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, "
-                                + DEFAULT_MAX_KEYS_PER_USER + "))"
+                                + " max_keys_per_user, require_if_match, require_on_behalf_of)"
+                                + " VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, "
+                                + DEFAULT_MAX_KEYS_PER_USER + "), COALESCE($8, false), COALESCE($9, false))"
                                 + " ON CONFLICT (organization_id) DO UPDATE SET max_key_lifetime_days = $2, expiry_required = $3,"
                                 + " allowed_ip_ranges = $4, rate_limit_ceiling_per_minute = $5,"
                                 // absent keeps the cap (a client that does not know it does not reset it)
                                 + " rate_limit_default_per_minute = $6,"
                                 + " max_keys_per_user = COALESCE($7, organization_policies.max_keys_per_user),"
+                                // people-write policies (V11): absent keeps them too
+                                + " require_if_match = COALESCE($8, organization_policies.require_if_match),"
+                                + " require_on_behalf_of = COALESCE($9, organization_policies.require_on_behalf_of),"
                                 + " updated_at = now()")
-                .execute(Tuple.of(
-                        t.org(),
-                        p.getInteger("maxKeyLifetimeDays"),
-                        p.getBoolean("expiryRequired"),
-                        strings(p.getJsonArray("allowedIpRanges")),
-                        p.getInteger("rateLimitCeilingPerMinute"),
-                        p.getInteger("rateLimitDefaultPerMinute"),
-                        p.getInteger("maxKeysPerUser")))
+                .execute(Tuple.from(new Object[] {
+                    t.org(),
+                    p.getInteger("maxKeyLifetimeDays"),
+                    p.getBoolean("expiryRequired"),
+                    strings(p.getJsonArray("allowedIpRanges")),
+                    p.getInteger("rateLimitCeilingPerMinute"),
+                    p.getInteger("rateLimitDefaultPerMinute"),
+                    p.getInteger("maxKeysPerUser"),
+                    p.getBoolean("requireIfMatch"),
+                    p.getBoolean("requireOnBehalfOf")
+                }))
                 .compose(x -> policies(t));
     }
 

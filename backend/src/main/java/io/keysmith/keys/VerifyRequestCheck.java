@@ -1,10 +1,9 @@
 package io.keysmith.keys;
 
 import io.keysmith.http.ApiProblem;
+import io.keysmith.http.Exchange;
 import io.keysmith.http.RequestValidation;
-import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -18,7 +17,7 @@ public final class VerifyRequestCheck {
 
     private VerifyRequestCheck() {}
 
-    public static Handler<RoutingContext> handler() {
+    public static Exchange.Step handler() {
         return rc -> {
             Object body = RequestValidation.parseBody(rc, true);
             ApiProblem problem = check(body);

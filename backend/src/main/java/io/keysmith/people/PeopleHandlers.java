@@ -58,25 +58,39 @@ public final class PeopleHandlers {
     }
 
     public void get(RoutingContext rc) {
-        service.get(Caller.of(rc), id(rc)).onSuccess(p -> Responses.ok(rc, p)).onFailure(rc::fail);
+        service.get(Caller.of(rc), id(rc)).onSuccess(p -> answer(rc, 200, p)).onFailure(rc::fail);
     }
 
     public void create(RoutingContext rc) {
-        service.create(Caller.of(rc), RequestValidation.input(rc).bodyObject(), client.address(rc))
-                .onSuccess(p -> Responses.json(rc, 201, p))
+        service.create(write(rc), RequestValidation.input(rc).bodyObject())
+                .onSuccess(p -> answer(rc, 201, p))
                 .onFailure(rc::fail);
     }
 
     public void update(RoutingContext rc) {
-        service.update(Caller.of(rc), id(rc), RequestValidation.input(rc).bodyObject(), client.address(rc))
-                .onSuccess(p -> Responses.ok(rc, p))
+        service.update(write(rc), id(rc), RequestValidation.input(rc).bodyObject())
+                .onSuccess(p -> answer(rc, 200, p))
                 .onFailure(rc::fail);
     }
 
     public void delete(RoutingContext rc) {
-        service.delete(Caller.of(rc), id(rc), client.address(rc))
+        service.delete(write(rc), id(rc))
                 .onSuccess(x -> rc.response().setStatusCode(204).end())
                 .onFailure(rc::fail);
+    }
+
+    /** The write's caller and its headers (checked against the contract already: a UUID, a bounded If-Match). */
+    private PeopleService.Write write(RoutingContext rc) {
+        return new PeopleService.Write(
+                Caller.of(rc),
+                rc.request().getHeader("On-Behalf-Of"),
+                rc.request().getHeader("If-Match"),
+                client.address(rc));
+    }
+
+    private static void answer(RoutingContext rc, int status, PeopleService.Seen seen) {
+        rc.response().putHeader("ETag", seen.etag());
+        Responses.json(rc, status, seen.person());
     }
 
     private static UUID id(RoutingContext rc) {

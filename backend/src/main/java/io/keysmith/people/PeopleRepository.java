@@ -1,5 +1,6 @@
 package io.keysmith.people;
 
+import io.keysmith.auth.Rights;
 import io.keysmith.db.DbErrors;
 import io.keysmith.db.Tenant;
 import io.keysmith.errors.Conflict;
@@ -134,6 +135,45 @@ public final class PeopleRepository {
                 .execute(Tuple.of(t.org(), id))
                 .recover(DELETE::translate)
                 .map(r -> r.rowCount() == 1);
+    }
+
+    /** An active or inactive user of this organization and their level's rights (On-Behalf-Of), or null. */
+    public record User(boolean active, Rights rights) {}
+
+    public Future<User> user(Tenant t, UUID userId) {
+        return t.conn()
+                .preparedQuery("SELECT u.status, a.builtin, a.record_scope, a.field_rights, a.permissions FROM users u"
+                        + " JOIN access_levels a ON a.organization_id = u.organization_id AND a.id = u.access_level_id"
+                        + " WHERE u.organization_id = $1 AND u.id = $2")
+                .execute(Tuple.of(t.org(), userId))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row r = rows.iterator().next();
+                    JsonObject fields = r.getValue("field_rights") instanceof JsonObject f ? f : new JsonObject();
+                    Rights rights = Rights.fromJson(new JsonObject()
+                            .put("builtin", r.getString("builtin"))
+                            .put("recordScope", r.getString("record_scope"))
+                            .put("fieldRights", fields)
+                            .put("permissions", new JsonArray(List.of(r.getArrayOfStrings("permissions")))));
+                    return new User("ACTIVE".equals(r.getString("status")), rights);
+                });
+    }
+
+    /** The organization's policies on people writes (V11): {requireIfMatch, requireOnBehalfOf}. */
+    public record WritePolicies(boolean requireIfMatch, boolean requireOnBehalfOf) {}
+
+    public Future<WritePolicies> writePolicies(Tenant t) {
+        return t.conn()
+                .preparedQuery("SELECT require_if_match, require_on_behalf_of FROM organization_policies"
+                        + " WHERE organization_id = $1")
+                .execute(Tuple.of(t.org()))
+                .map(rows -> rows.size() == 0
+                        ? new WritePolicies(false, false)
+                        : new WritePolicies(
+                                rows.iterator().next().getBoolean("require_if_match"),
+                                rows.iterator().next().getBoolean("require_on_behalf_of")));
     }
 
     private static Object toDb(String field, Object value) {

@@ -67,7 +67,10 @@ public final class UsageMeter {
     // further new addresses are not announced (once per key and address per day, at most 16 per key per hour)
     private static final int NEW_ADDRESSES_PER_KEY = 16;
     private static final int MAX_PENDING_ADDRESSES = 10_000;
-    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> knownAddresses =
+    /** A key and an address already announced (looked up per request: no text built for it). */
+    private record KnownAddress(UUID key, String address) {}
+
+    private final com.github.benmanes.caffeine.cache.Cache<KnownAddress, Boolean> knownAddresses =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
                     .maximumSize(100_000)
                     .expireAfterWrite(java.time.Duration.ofDays(1))
@@ -147,7 +150,7 @@ public final class UsageMeter {
         if (outcome != Outcome.INVALID) {
             lastUse.put(key, new LastUse(org, System.currentTimeMillis(), address));
             if (address != null) {
-                String known = key + "|" + address;
+                KnownAddress known = new KnownAddress(key, address);
                 if (knownAddresses.getIfPresent(known) == null
                         && newAddresses.size() < MAX_PENDING_ADDRESSES
                         && addressesPerKey
@@ -155,7 +158,7 @@ public final class UsageMeter {
                                         .incrementAndGet()
                                 <= NEW_ADDRESSES_PER_KEY) {
                     knownAddresses.put(known, Boolean.TRUE);
-                    newAddresses.put(known, org);
+                    newAddresses.put(key + "|" + address, org);
                 }
             }
         }

@@ -297,13 +297,12 @@ class ForwardAuthIT {
     }
 
     @Test
-    @DisplayName("session-only operations (POST, PATCH, DELETE /people, /users, /api-keys) are 401 as the API answers")
+    @DisplayName("session-only operations (/users, /api-keys, /me) are 401 as the API answers; people writes, open"
+            + " to keys since issue 15, are 403 for an INHERIT key (reads only) there and in the API")
     void sessionOnlyOperationsAre401() {
         List<String> wrong = new ArrayList<>();
         for (String[] mu : List.of(
-                new String[] {"POST", "/api/v1/people"},
-                new String[] {"PATCH", "/api/v1/people/" + personId},
-                new String[] {"DELETE", "/api/v1/people/" + personId},
+                new String[] {"POST", "/api/v1/api-keys"},
                 new String[] {"GET", "/api/v1/users"},
                 new String[] {"GET", "/api/v1/api-keys"},
                 new String[] {"GET", "/api/v1/me"})) {
@@ -314,6 +313,18 @@ class ForwardAuthIT {
             String w = ForwardAuthClient.notRefused(r, 401);
             if (w != null) {
                 wrong.add(mu[0] + " " + mu[1] + ": " + w + " " + r.headers().get("X-Keysmith-Permissions"));
+            }
+        }
+        for (String[] mu : List.of(
+                new String[] {"POST", "/api/v1/people"},
+                new String[] {"PATCH", "/api/v1/people/" + personId},
+                new String[] {"DELETE", "/api/v1/people/" + personId})) {
+            assertThat(gatewayA.direct(mu[0], mu[1], peopleKey).status())
+                    .as("the INHERIT key directly on %s %s", mu[0], mu[1])
+                    .isEqualTo(403);
+            String w = ForwardAuthClient.notRefused(gatewayA.ask(mu[0], mu[1], peopleKey), 403);
+            if (w != null) {
+                wrong.add(mu[0] + " " + mu[1] + ": " + w);
             }
         }
         assertThat(wrong).as("session-only operations through forward-auth").isEmpty();

@@ -519,11 +519,6 @@ class KeyLifecycleIT {
                     new JsonObject().put("expiryRequired", false).put("allowedIpRanges", new JsonArray())
                 },
                 new Object[] {
-                    HttpMethod.POST,
-                    "/api/v1/people",
-                    new JsonObject().put("firstName", "Key").put("lastName", "Made")
-                },
-                new Object[] {
                     HttpMethod.POST, "/api/v1/access-levels", KeysApi.levelBody("By key", Map.of(), "people:read")
                 },
                 new Object[] {
@@ -546,6 +541,16 @@ class KeyLifecycleIT {
                 .isEqualTo(api.get("/api/v1/api-keys?limit=200", owner).items().stream()
                         .filter(k -> !((JsonObject) k).getString("name").equals("minted by a key"))
                         .count());
+        // people writes accept keys since issue 15, but an INHERIT key inherits reads only (ADR 0012): refused
+        for (Scheme scheme : Scheme.values()) {
+            Reply write = api.withKey(
+                    HttpMethod.POST,
+                    "/api/v1/people",
+                    secret,
+                    scheme,
+                    new JsonObject().put("firstName", "Key").put("lastName", "Made"));
+            assertThat(write.status()).as("%s with a %s key", write, scheme).isEqualTo(403);
+        }
         assertThat(status(secret)).as("and the key still works").isEqualTo(200);
     }
 

@@ -22,6 +22,7 @@ import io.keysmith.client.model.PermissionMode;
 import io.keysmith.client.model.Person;
 import io.keysmith.client.model.PersonCreate;
 import io.keysmith.client.model.PersonPage;
+import io.keysmith.client.model.PersonWrite;
 import io.keysmith.client.model.RecordScope;
 import io.keysmith.client.model.SignUpRequest;
 import io.keysmith.client.model.UserCreate;
@@ -41,6 +42,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,7 +54,10 @@ import org.junit.jupiter.api.Timeout;
  * The seeds' story end to end, as partners live it: with the Java client generated from openapi.yaml, against the
  * packaged server (embedded PostgreSQL). An admin makes a custom access level with only the fields the partner
  * needs, a non-employee user on it, and a key for that user issued to a partner (created empty, permissions saved
- * afterwards); the partner's client lists people and sees only those fields; the admin disables the key; 401.
+ * afterwards); the partner's client lists people and sees only those fields; with write permissions named on the key
+ * it creates a person with Idempotency-Key and On-Behalf-Of (a retry replays, another body is 422) and updates it
+ * with If-Match (a stale ETag is 412, a field without edit right 403, an unknown On-Behalf-Of 400); the admin
+ * disables the key; 401.
  */
 @DisplayName("A partner integrates through the generated Java client")
 class PartnerStoryIT {
@@ -141,29 +146,35 @@ class PartnerStoryIT {
         adminCsrf[0] = me.getCsrfToken();
 
         PeopleApi people = new PeopleApi(admin);
-        people.createPerson(new PersonCreate()
-                .firstName("Grace")
-                .lastName("Hopper")
-                .department("Engineering")
-                .salary(new BigDecimal("150000"))
-                .nationalId("GH-1906")
-                .homeAddress("1 Navy Way"));
-        people.createPerson(new PersonCreate()
-                .firstName("Alan")
-                .lastName("Turing")
-                .department("Research")
-                .salary(new BigDecimal("140000"))
-                .nationalId("AT-1912"));
+        people.createPerson(
+                new PersonCreate()
+                        .firstName("Grace")
+                        .lastName("Hopper")
+                        .department("Engineering")
+                        .salary(new BigDecimal("150000"))
+                        .nationalId("GH-1906")
+                        .homeAddress("1 Navy Way"),
+                null,
+                null);
+        people.createPerson(
+                new PersonCreate()
+                        .firstName("Alan")
+                        .lastName("Turing")
+                        .department("Research")
+                        .salary(new BigDecimal("140000"))
+                        .nationalId("AT-1912"),
+                null,
+                null);
 
         AccessLevel level = new AccessLevelsApi(admin)
                 .createAccessLevel(new AccessLevelWrite()
                         .name("Payroll partner")
                         .recordScope(RecordScope.ALL)
                         .fieldRights(new FieldRights()
-                                .firstName(FieldRight.VIEW)
-                                .lastName(FieldRight.VIEW)
+                                .firstName(FieldRight.EDIT)
+                                .lastName(FieldRight.EDIT)
                                 .salary(FieldRight.VIEW))
-                        .permissions(Set.of("people:read", "keys:create-own")));
+                        .permissions(Set.of("people:read", "people:create", "people:update", "keys:create-own")));
         UserWithLink integration = new UsersApi(admin)
                 .createUser(new UserCreate()
                         .email("payroll-bot@story.test")
@@ -178,13 +189,15 @@ class PartnerStoryIT {
                         .orElseThrow();
 
         KeysApi keys = new KeysApi(admin);
-        ApiKeyWithSecret created = keys.createApiKey(new ApiKeyCreate()
-                .name("Payroll sync")
-                .apiType("PEOPLE")
-                .partnerId(payroll.getId())
-                .ownerUserId(integration.getUser().getId())
-                .permissionMode(PermissionMode.SCOPED)
-                .permissions(Set.of()));
+        ApiKeyWithSecret created = keys.createApiKey(
+                new ApiKeyCreate()
+                        .name("Payroll sync")
+                        .apiType("PEOPLE")
+                        .partnerId(payroll.getId())
+                        .ownerUserId(integration.getUser().getId())
+                        .permissionMode(PermissionMode.SCOPED)
+                        .permissions(Set.of()),
+                null);
         String secret = created.getSecret();
         assertThat(secret).startsWith("ksk_");
         assertThat(keys.getApiKey(created.getKey().getId()).toString()).doesNotContain(secret);
@@ -214,6 +227,61 @@ class PartnerStoryIT {
             assertThat(p.getHomeAddress()).isNull();
         });
 
+        // the partner writes too (ADR 0012): the admin names the write permissions and edit rights on the key
+        keys.updateApiKey(
+                created.getKey().getId(),
+                new ApiKeyUpdate()
+                        .permissions(Set.of("people:read", "people:create", "people:update"))
+                        .fieldRights(new FieldRights()
+                                .firstName(FieldRight.EDIT)
+                                .lastName(FieldRight.EDIT)
+                                .salary(FieldRight.VIEW)));
+        PeopleApi writer = new PeopleApi(partner(secret));
+        UUID recruiter = me.getUser().getId();
+        String idempotencyKey = UUID.randomUUID().toString();
+        PersonCreate hire = new PersonCreate().firstName("Ada").lastName("Lovelace");
+        ApiResponse<Person> hired = writer.createPersonWithHttpInfo(hire, idempotencyKey, recruiter);
+        assertThat(hired.getStatusCode()).isEqualTo(201);
+        assertThat(header(hired, "Idempotent-Replayed")).isNull();
+        // the partner's retry (a timeout, say) replays the first answer: one record
+        ApiResponse<Person> retried = writer.createPersonWithHttpInfo(hire, idempotencyKey, recruiter);
+        assertThat(retried.getStatusCode()).isEqualTo(201);
+        assertThat(header(retried, "Idempotent-Replayed")).isEqualTo("true");
+        assertThat(retried.getData().getId()).isEqualTo(hired.getData().getId());
+        assertThat(writer.listPeople(50, null, null, null).getItems())
+                .extracting(Person::getLastName)
+                .containsExactly("Hopper", "Lovelace", "Turing");
+        // the same key with another body is refused
+        assertThatThrownBy(() ->
+                        writer.createPerson(new PersonCreate().firstName("X").lastName("Y"), idempotencyKey, recruiter))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.getCode()).isEqualTo(422));
+
+        String etag = header(hired, "ETag");
+        ApiResponse<Person> renamed = writer.updatePersonWithHttpInfo(
+                hired.getData().getId(), new PersonWrite().firstName("Augusta Ada"), etag, recruiter);
+        assertThat(renamed.getStatusCode()).isEqualTo(200);
+        assertThat(renamed.getData().getFirstName()).isEqualTo("Augusta Ada");
+        // a write over the stale ETag is refused, and a field the key may not edit too
+        assertThatThrownBy(() -> writer.updatePerson(
+                        hired.getData().getId(), new PersonWrite().lastName("King"), etag, recruiter))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.getCode()).isEqualTo(412));
+        assertThatThrownBy(() -> writer.updatePerson(
+                        hired.getData().getId(), new PersonWrite().salary(new BigDecimal("1")), null, recruiter))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(403);
+                    assertThat(e.getResponseBody()).contains("salary");
+                });
+        // On-Behalf-Of must name an active user of the organization
+        assertThatThrownBy(() -> writer.updatePerson(
+                        hired.getData().getId(), new PersonWrite().lastName("King"), null, UUID.randomUUID()))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(400);
+                    assertThat(e.getResponseBody()).contains("On-Behalf-Of");
+                });
+        assertThat(people.getPerson(hired.getData().getId()).getLastName()).isEqualTo("Lovelace");
+
         keys.disableApiKey(created.getKey().getId());
         assertThatThrownBy(() -> new PeopleApi(partner(secret)).listPeople(50, null, null, null))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
@@ -222,6 +290,14 @@ class PartnerStoryIT {
                             .contains("problems/unauthenticated")
                             .doesNotContain(secret);
                 });
+    }
+
+    private static String header(ApiResponse<?> r, String name) {
+        return r.getHeaders().entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(e -> e.getValue().get(0))
+                .findFirst()
+                .orElse(null);
     }
 
     private static int freePort() throws IOException {
