@@ -38,7 +38,9 @@ test('the shown-once link is monospaced: l, I and 1 are as wide as M', async () 
   await expect(field).toBeVisible();
   const widths = await field.evaluate((el) => {
     const ctx = document.createElement('canvas').getContext('2d')!;
-    ctx.font = getComputedStyle(el).font;
+    // Not the `font` shorthand: it serializes to "" when a longhand (font-variant-ligatures: none) has no shorthand.
+    const style = getComputedStyle(el);
+    ctx.font = `${style.fontSize} ${style.fontFamily}`;
     return ['llll', 'IIII', '1111', 'MMMM'].map((s) => ctx.measureText(s).width);
   });
   expect(new Set(widths.map((w) => Math.round(w))).size, `widths ${widths.join(', ')}`).toBe(1);
