@@ -77,7 +77,10 @@ test('deactivating a user asks first, naming how many of their keys stop', async
   expect(still.items.find((u) => u.id === kim.id)!.status).toBe('ACTIVE');
 
   await page.getByRole('button', { name: 'Deactivate Kim Keys' }).click();
-  await page.getByRole('button', { name: 'Deactivate Kim' }).click();
+  await page
+    .getByRole('dialog', { name: 'Deactivate Kim Keys?' })
+    .getByRole('button', { name: 'Deactivate Kim' })
+    .click();
   await expect(page.getByText('Kim Keys was deactivated.')).toBeVisible();
   const after = await json<Schemas['UserPage']>(page.request.get('/api/v1/users?limit=200'));
   expect(after.items.find((u) => u.id === kim.id)!.status).toBe('DEACTIVATED');
