@@ -162,7 +162,7 @@ public final class Keysmith {
                     OrganizationRepository organizationRepository = new OrganizationRepository();
                     KeyRepository keyRepository = new KeyRepository();
 
-                    AuditFeature audit = AuditFeature.assemble(database);
+                    AuditFeature audit = AuditFeature.assemble(database, raw);
                     AccessLevelsFeature accessLevels =
                             AccessLevelsFeature.assemble(database, audit.repository(), catalog, client);
                     UsersFeature users = UsersFeature.assemble(

@@ -100,7 +100,9 @@ public final class AccessLevelService {
                                                                             source)
                                                                     .with("name", after.getString("name"))
                                                                     .with("before", summary(Rights.fromJson(before)))
-                                                                    .with("after", summary(wanted)))
+                                                                    .with("after", summary(wanted))
+                                                                    .changed(AuditEvent.differing(
+                                                                            before, after, body.fieldNames())))
                                                     .map(after));
                                 }))
                 .onSuccess(x -> changed.accept(caller.organizationId()));

@@ -2,11 +2,15 @@ package io.keysmith.audit;
 
 import io.keysmith.auth.Caller;
 import io.keysmith.db.Db;
+import io.keysmith.errors.Invalid;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
-import java.util.UUID;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.WriteStream;
+import java.util.function.Function;
 
-/** Reading the audit log: the caller's organization only, newest first, keyset-paginated. */
+/** Reading the audit log: the caller's organization only, newest first, keyset-paginated or exported whole. */
 public final class AuditService {
     private final Db db;
     private final AuditRepository audit;
@@ -16,8 +20,26 @@ public final class AuditService {
         this.audit = audit;
     }
 
-    /** Up to {@code limit} events older than {@code beforeId} (null: the newest), filtered by action and actor. */
-    public Future<JsonArray> list(Caller caller, String action, UUID actor, Long beforeId, int limit) {
-        return db.inOrganization(caller.organizationId(), c -> audit.list(c, action, actor, beforeId, limit));
+    /** Up to {@code limit} events older than {@code beforeId} (null: the newest) that match {@code q}. */
+    public Future<JsonArray> list(Caller caller, AuditQuery q, Long beforeId, int limit) {
+        check(q);
+        return db.inOrganization(caller.organizationId(), c -> audit.list(c, q, beforeId, limit));
+    }
+
+    /** Streams every event matching {@code q} to {@code out}; see {@link AuditRepository#stream}. */
+    public Future<Void> export(
+            Caller caller,
+            AuditQuery q,
+            WriteStream<Buffer> out,
+            Runnable started,
+            Function<JsonObject, Buffer> encode) {
+        check(q);
+        return db.inOrganization(caller.organizationId(), c -> audit.stream(c, q, out, started, encode));
+    }
+
+    private static void check(AuditQuery q) {
+        if (q.from() != null && q.to() != null && !q.from().isBefore(q.to())) {
+            throw new Invalid("from", "Parameter 'from' must be before 'to'");
+        }
     }
 }

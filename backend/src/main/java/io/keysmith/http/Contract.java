@@ -14,7 +14,7 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * Loads openapi.yaml (packaged from the repository root) for the router. vertx-openapi 5.0.7 refuses media types
  * it cannot validate, {@code application/problem+json} among them; our error bodies are problem+json and the
- * contract says so for clients, so the server's in-memory copy aliases it to {@code application/json}. The file
+ * contract says so for clients, so the server's in-memory copy aliases it to {@code application/json} (and {@code text/csv} to {@code text/plain}). The file
  * itself is never changed (ADR 0004).
  */
 public final class Contract {
@@ -88,6 +88,13 @@ public final class Contract {
                     Object schema = child.remove("application/problem+json");
                     if (!child.containsKey("application/json")) {
                         child.put("application/json", schema);
+                    }
+                }
+                // the same refusal for CSV downloads (issue 17: the audit export): a string body either way
+                if (key.equals("content") && child.containsKey("text/csv")) {
+                    Object schema = child.remove("text/csv");
+                    if (!child.containsKey("text/plain")) {
+                        child.put("text/plain", schema);
                     }
                 }
             } else if (value instanceof JsonArray array) {

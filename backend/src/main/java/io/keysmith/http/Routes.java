@@ -95,6 +95,7 @@ public final class Routes {
         t.put("reactivateUser", h.users()::reactivate);
         t.put("createPasswordReset", h.users()::passwordReset);
         t.put("listAuditEvents", h.audit()::list);
+        t.put("exportAuditEvents", h.audit()::export);
         t.put("getPermissionCatalog", h.accessLevels()::catalog);
         t.put("listAccessLevels", h.accessLevels()::list);
         t.put("createAccessLevel", h.accessLevels()::create);

@@ -290,17 +290,20 @@ public final class KeyService {
         }
         return db.inOrganization(
                         caller.organizationId(),
-                        t -> keys.savePolicies(t, p)
-                                .compose(saved -> audit.append(
-                                                t,
-                                                AuditEvent.by(
-                                                                caller.userId(),
-                                                                "policy.changed",
-                                                                "organization",
-                                                                caller.organizationId(),
-                                                                source)
-                                                        .with("policies", saved))
-                                        .map(saved)))
+                        t -> keys.policies(t)
+                                .compose(before -> keys.savePolicies(t, p)
+                                        .compose(saved -> audit.append(
+                                                        t,
+                                                        AuditEvent.by(
+                                                                        caller.userId(),
+                                                                        "policy.changed",
+                                                                        "organization",
+                                                                        caller.organizationId(),
+                                                                        source)
+                                                                .with("policies", saved)
+                                                                .changed(AuditEvent.differing(
+                                                                        before, saved, saved.fieldNames())))
+                                                .map(saved))))
                 .onSuccess(x -> changed.accept(caller.organizationId()));
     }
 

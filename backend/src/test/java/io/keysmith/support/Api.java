@@ -13,6 +13,10 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.client.impl.ClientPhase;
+import io.vertx.ext.web.client.impl.HttpContext;
+import io.vertx.ext.web.client.impl.WebClientInternal;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -54,6 +58,25 @@ public final class Api implements AutoCloseable {
                         .setIdleTimeout(30),
                 new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
         this.port = port;
+        // every answer a test sees must match openapi.yaml (status, headers, body): a mismatch fails the request
+        ((WebClientInternal) client).addInterceptor(Api::checkAgainstContract);
+    }
+
+    private static void checkAgainstContract(HttpContext<?> ctx) {
+        if (ctx.phase() == ClientPhase.DISPATCH_RESPONSE) {
+            HttpResponse<?> r = ctx.response();
+            List<String> problems = ResponseContract.mismatches(
+                    ctx.request().method().name(),
+                    ctx.request().uri(),
+                    r.statusCode(),
+                    r.headers(),
+                    r.body() instanceof Buffer b ? b : null);
+            if (!problems.isEmpty()) {
+                ctx.fail(new AssertionError("The answer does not match openapi.yaml: " + problems));
+                return;
+            }
+        }
+        ctx.next();
     }
 
     public int port() {

@@ -28,8 +28,8 @@ public final class ContractSchemas {
         return CACHE.computeIfAbsent(
                 name,
                 n -> Validator.create(
-                        JsonSchema.of(close(inline(ContractOperations.resolve(
-                                new JsonObject().put("$ref", "#/components/schemas/" + n))))),
+                        JsonSchema.of(withoutWidthFormats(close(inline(ContractOperations.resolve(
+                                new JsonObject().put("$ref", "#/components/schemas/" + n)))))),
                         new JsonSchemaOptions()
                                 .setDraft(Draft.DRAFT202012)
                                 .setBaseUri("https://keysmith.test/schemas/")
@@ -47,6 +47,38 @@ public final class ContractSchemas {
                 .getJsonObject("FieldRights")
                 .getJsonObject("properties")
                 .fieldNames());
+    }
+
+    /**
+     * A validator for any schema of the contract (a response body's), closed like {@link #strict}. OpenAPI's integer
+     * width formats (int32, int64) are left out: vertx-json-schema does not know them and would refuse every value;
+     * minimum and maximum carry the bounds.
+     */
+    public static Validator strictSchema(JsonObject schema) {
+        return Validator.create(
+                JsonSchema.of(withoutWidthFormats(close(inline(schema)))),
+                new JsonSchemaOptions()
+                        .setDraft(Draft.DRAFT202012)
+                        .setBaseUri("https://keysmith.test/schemas/")
+                        .setOutputFormat(OutputFormat.Basic));
+    }
+
+    private static JsonObject withoutWidthFormats(JsonObject schema) {
+        if ("int32".equals(schema.getValue("format")) || "int64".equals(schema.getValue("format"))) {
+            schema.remove("format");
+        }
+        schema.forEach(e -> {
+            if (e.getValue() instanceof JsonObject o) {
+                withoutWidthFormats(o);
+            } else if (e.getValue() instanceof JsonArray a) {
+                a.forEach(x -> {
+                    if (x instanceof JsonObject o) {
+                        withoutWidthFormats(o);
+                    }
+                });
+            }
+        });
+        return schema;
     }
 
     /** The validation errors of {@code value} against the strict component schema (empty when it conforms). */

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ACTIONS,
+  fieldLabel,
+  SENTENCES,
+  sentence,
+  sentenceText,
+  type AuditEvent,
+} from '@/features/audit/api/sentences';
+
+const base: AuditEvent = {
+  id: '1',
+  occurredAt: '2026-12-02T01:00:00Z',
+  action: 'api-key.revoked',
+  actorUserId: '00000000-0000-4000-8000-000000000001',
+  actorName: 'Ada Lovelace',
+  targetType: 'api-key',
+  targetId: '00000000-0000-4000-8000-00000000000c',
+  targetName: 'Payroll sync',
+  apiType: 'PEOPLE',
+  apiTypeTitle: 'People API',
+  sourceAddress: '203.0.113.7',
+  changedFields: [],
+};
+
+describe('audit sentences', () => {
+  it('reads a revoked key as the issue asks', () => {
+    expect(sentenceText(base)).toBe('Ada Lovelace revoked the key “Payroll sync” (People API) from 203.0.113.7');
+  });
+
+  it('has a sentence that names who acted or what was done for every action the contract declares', () => {
+    for (const action of ACTIONS) {
+      const text = sentenceText({ ...base, action, targetType: action.startsWith('user') ? 'user' : base.targetType });
+      expect(text, action).not.toContain('{');
+      expect(text, action).not.toContain(action); // never the code itself
+      expect(text.length, action).toBeGreaterThan(10);
+    }
+    expect(Object.keys(SENTENCES)).toHaveLength(27);
+  });
+
+  it('names who acted when it was not a user, and says someone when nobody is known', () => {
+    expect(
+      sentenceText({
+        ...base,
+        action: 'organization.created',
+        actorName: undefined,
+        actorUserId: undefined,
+        actorLabel: 'operator',
+        targetType: 'organization',
+        targetName: 'Acme',
+      }),
+    ).toBe('An operator created the organization Acme from 203.0.113.7');
+    expect(
+      sentenceText({
+        ...base,
+        action: 'session.sign-in-failed',
+        actorName: undefined,
+        actorUserId: undefined,
+        targetType: 'user',
+        targetName: 'Grace Hopper',
+      }),
+    ).toBe('Someone failed to sign in as Grace Hopper from 203.0.113.7');
+  });
+
+  it('puts the address inside a sentence that needs it, once', () => {
+    expect(
+      sentenceText({
+        ...base,
+        action: 'api-key.used-from-new-address',
+        actorName: undefined,
+        actorUserId: undefined,
+        actorLabel: 'api-key',
+      }),
+    ).toBe('The key “Payroll sync” (People API) was used from a new address, 203.0.113.7');
+  });
+
+  it('shows an unnamed target by the start of its id, and links only what has a page', () => {
+    const parts = sentence({ ...base, targetName: undefined });
+    expect(parts.map((p) => p.text).join('')).toContain('“00000000…”');
+    expect(parts.find((p) => p.kind === 'target')?.to).toBe(`/api-keys/${base.targetId}/edit`);
+    expect(parts.find((p) => p.kind === 'actor')?.to).toBe(`/audit?actorUserId=${base.actorUserId}`);
+    const deleted = sentence({
+      ...base,
+      action: 'access-level.deleted',
+      targetType: 'access-level',
+      targetName: 'Auditors',
+    });
+    expect(deleted.find((p) => p.kind === 'target')?.to).toBeUndefined();
+  });
+
+  it('turns field names into words', () => {
+    expect(fieldLabel('firstName')).toBe('first name');
+    expect(fieldLabel('rateLimitPerMinute')).toBe('rate limit per minute');
+    expect(fieldLabel('ipAllowlist')).toBe('ip allowlist');
+  });
+});

@@ -1,0 +1,154 @@
+import type { Schemas } from '@/lib/api-client';
+
+export type AuditAction = Schemas['AuditAction'];
+export type AuditEvent = Schemas['AuditEvent'];
+export type AuditTargetType = Schemas['AuditTargetType'];
+
+/**
+ * One sentence per action the server records. Typed by the contract's AuditAction enum, so a new action the server
+ * can write fails `tsc` here until it has a sentence (and the server's test fails until the contract lists it).
+ * `{actor}` is who acted, `{target}` what it was done to (named, linked), `{address}` where from; without
+ * `{address}` the sentence ends "from <address>" when one was recorded.
+ */
+export const SENTENCES: Record<AuditAction, string> = {
+  'access-level.created': '{actor} created the access level {target}',
+  'access-level.deleted': '{actor} deleted the access level {target}',
+  'access-level.updated': '{actor} changed the access level {target}',
+  'api-key.created': '{actor} created the key {target}',
+  'api-key.disabled': '{actor} disabled the key {target}',
+  'api-key.enabled': '{actor} enabled the key {target}',
+  'api-key.revoked': '{actor} revoked the key {target}',
+  'api-key.rotated': '{actor} rotated the secret of the key {target}',
+  'api-key.transferred': '{actor} transferred the key {target} to a new owner',
+  'api-key.updated': '{actor} changed the key {target}',
+  'api-key.used-from-new-address': 'The key {target} was used from a new address, {address}',
+  'organization.created': '{actor} created the organization {target}',
+  'partner.created': '{actor} added the partner {target}',
+  'person.created': '{actor} created a person record',
+  'person.deleted': '{actor} deleted a person record',
+  'person.updated': '{actor} changed a person record',
+  'policy.changed': '{actor} changed the key policies of {target}',
+  'session.sign-in-failed': 'Someone failed to sign in as {target}',
+  'session.signed-in': '{actor} signed in',
+  'session.signed-out': '{actor} signed out',
+  'user.created': '{actor} added the user {target}',
+  'user.deactivated': '{actor} deactivated the user {target}',
+  'user.invitation-accepted': '{actor} accepted their invitation and set a password',
+  'user.password-reset': '{actor} reset their password',
+  'user.password-reset-issued': '{actor} issued a password reset link for {target}',
+  'user.reactivated': '{actor} reactivated the user {target}',
+  'user.updated': '{actor} changed the user {target}',
+};
+
+/** The filter's wording for each action ("Key revoked"), from the same typed list. */
+export const ACTION_LABELS: Record<AuditAction, string> = {
+  'access-level.created': 'Access level created',
+  'access-level.deleted': 'Access level deleted',
+  'access-level.updated': 'Access level changed',
+  'api-key.created': 'Key created',
+  'api-key.disabled': 'Key disabled',
+  'api-key.enabled': 'Key enabled',
+  'api-key.revoked': 'Key revoked',
+  'api-key.rotated': 'Key secret rotated',
+  'api-key.transferred': 'Key transferred',
+  'api-key.updated': 'Key changed',
+  'api-key.used-from-new-address': 'Key used from a new address',
+  'organization.created': 'Organization created',
+  'partner.created': 'Partner added',
+  'person.created': 'Person record created',
+  'person.deleted': 'Person record deleted',
+  'person.updated': 'Person record changed',
+  'policy.changed': 'Key policies changed',
+  'session.sign-in-failed': 'Sign-in failed',
+  'session.signed-in': 'Signed in',
+  'session.signed-out': 'Signed out',
+  'user.created': 'User added',
+  'user.deactivated': 'User deactivated',
+  'user.invitation-accepted': 'Invitation accepted',
+  'user.password-reset': 'Password reset',
+  'user.password-reset-issued': 'Password reset link issued',
+  'user.reactivated': 'User reactivated',
+  'user.updated': 'User changed',
+};
+
+export const TARGET_LABELS: Record<AuditTargetType, string> = {
+  'access-level': 'Access levels',
+  'api-key': 'Keys',
+  organization: 'The organization',
+  partner: 'Partners',
+  person: 'Person records',
+  user: 'Users',
+};
+
+export const ACTIONS = Object.keys(SENTENCES) as AuditAction[];
+export const TARGET_TYPES = Object.keys(TARGET_LABELS) as AuditTargetType[];
+
+/** A part of a sentence: plain words, or a name that may link somewhere. */
+export type Segment = { text: string; to?: string; kind?: 'actor' | 'target' | 'address' };
+
+const LABELLED_ACTORS: Record<string, string> = { operator: 'An operator', 'api-key': 'A key' };
+
+/** "Ada Lovelace" (linked to what she did), "An operator", or "Someone". */
+function actor(e: AuditEvent): Segment {
+  if (e.actorName) return { text: e.actorName, kind: 'actor', to: `/audit?actorUserId=${e.actorUserId}` };
+  if (e.actorLabel) return { text: LABELLED_ACTORS[e.actorLabel] ?? e.actorLabel, kind: 'actor' };
+  return { text: 'Someone', kind: 'actor' };
+}
+
+/** Where the target's page is: a key's details, an access level's editor; users have no page of their own. */
+function targetLink(e: AuditEvent): string | undefined {
+  if (!e.targetId) return undefined;
+  switch (e.targetType) {
+    case 'api-key':
+      return `/api-keys/${e.targetId}/edit`;
+    case 'access-level':
+      return e.action === 'access-level.deleted' ? undefined : `/settings/access-levels/${e.targetId}`;
+    case 'user':
+      return `/audit?targetType=user&targetId=${e.targetId}`;
+    case 'partner':
+      return '/partners';
+    default:
+      return undefined;
+  }
+}
+
+/** “Payroll sync” (People API); an unnamed target is shown by the start of its id. */
+function target(e: AuditEvent): Segment[] {
+  const quoted = e.targetType !== 'user' && e.targetType !== 'organization';
+  const name = e.targetName ?? (e.targetId ? `${e.targetId.slice(0, 8)}…` : 'unknown');
+  const out: Segment[] = [{ text: quoted ? `“${name}”` : name, kind: 'target', to: targetLink(e) }];
+  if (e.targetType === 'api-key' && (e.apiTypeTitle ?? e.apiType)) {
+    out.push({ text: ` (${e.apiTypeTitle ?? e.apiType})` });
+  }
+  return out;
+}
+
+/** The event as a sentence, in parts (names can be links): "Ada Lovelace revoked the key “Payroll sync” (People API) from 203.0.113.7". */
+export function sentence(e: AuditEvent): Segment[] {
+  const template = SENTENCES[e.action] ?? `{actor} did ${e.action} on {target}`;
+  const out: Segment[] = [];
+  for (const part of template.split(/(\{actor\}|\{target\}|\{address\})/)) {
+    if (part === '{actor}') out.push(actor(e));
+    else if (part === '{target}') out.push(...target(e));
+    else if (part === '{address}') out.push({ text: e.sourceAddress ?? 'an unknown address', kind: 'address' });
+    else if (part) out.push({ text: part });
+  }
+  if (!template.includes('{address}') && e.sourceAddress) {
+    out.push({ text: ' from ' }, { text: e.sourceAddress, kind: 'address' });
+  }
+  return out;
+}
+
+export function sentenceText(e: AuditEvent): string {
+  return sentence(e)
+    .map((s) => s.text)
+    .join('');
+}
+
+/** "firstName" -> "first name": the changed fields' names as words (never their values). */
+export function fieldLabel(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase();
+}
