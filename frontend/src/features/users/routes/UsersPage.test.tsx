@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Schemas } from '@/lib/api-client';
+import { fieldTitle } from '@/lib/messages';
 import { apiKey, makeMe, mockApi, problem, renderApp, signedInHandlers } from '@/testing/mock-api';
 
 afterEach(() => {
@@ -234,7 +235,8 @@ describe('the users page', () => {
     await user.type(screen.getByLabelText(/^Last name/), 'R');
     await user.type(screen.getByLabelText(/^E-mail/), 'b@x');
     await user.click(screen.getByRole('button', { name: 'Add user' }));
-    const link = await screen.findByRole('link', { name: 'Email must be a valid e-mail address' });
+    // The contract's title of `email` (or its humanized name until it has one), never "Field 'email'".
+    const link = await screen.findByRole('link', { name: `${fieldTitle('email')} must be a valid e-mail address` });
     await waitFor(() => expect(link.closest('[data-error-summary]')).toHaveFocus());
     await user.click(link);
     expect(screen.getByLabelText(/^E-mail/)).toHaveFocus();
