@@ -7,7 +7,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['target/', 'node_modules/', 'public/', 'src/api/schema.d.ts'] },
+  { ignores: ['target/', 'node_modules/', 'public/', 'src/api/schema.d.ts', 'src/api/field-titles.ts'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   reactHooks.configs.flat.recommended,

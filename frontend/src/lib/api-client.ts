@@ -1,5 +1,6 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, paths } from '@/api/schema';
+import { humanizeMessage } from '@/lib/messages';
 
 export type Schemas = components['schemas'];
 export type Problem = Schemas['Problem'];
@@ -86,9 +87,19 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
   return result.data as T;
 }
 
-/** A message for any error thrown by a call. */
+/** A message for any error thrown by a call, in words a person reads (lib/messages). */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.problem.detail ?? error.problem.title;
+  if (error instanceof ApiError) return humanizeMessage(error.problem.detail ?? error.problem.title);
   if (error instanceof Error) return error.message;
   return 'Something went wrong';
+}
+
+/**
+ * The thing asked for does not exist: a 404, or an id in the address that cannot be one ("Parameter 'keyId' is not
+ * a valid uuid"): both mean a wrong or stale link, which no retry fixes.
+ */
+export function isNotFound(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false;
+  const { status, detail } = error.problem;
+  return status === 404 || (status === 400 && /^Parameter '\w*Id' is not a valid uuid/i.test(detail ?? ''));
 }

@@ -26,3 +26,16 @@ export function statusLabel(status: string): string {
 export function endOfDayIso(date: string): string {
   return new Date(`${date}T23:59:59Z`).toISOString();
 }
+
+const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+
+/** A wait in words, rounded up to what a person would wait for: 897 -> "15 minutes", 45 -> "45 seconds". */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.ceil(seconds));
+  if (s < 60) return plural(s, 'second');
+  if (s < 3600) return plural(Math.ceil(s / 60), 'minute');
+  const hours = Math.floor(s / 3600);
+  const minutes = Math.ceil((s % 3600) / 60);
+  if (minutes === 60) return plural(hours + 1, 'hour');
+  return minutes ? `${plural(hours, 'hour')} ${plural(minutes, 'minute')}` : plural(hours, 'hour');
+}

@@ -1,14 +1,28 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
-import { StatusBadge } from '@/features/health/components/StatusBadge';
+import { ThemeSwitch } from '@/components/ui/ThemeSwitch';
+import { ServiceNotice } from '@/features/health/components/ServiceNotice';
 import { hasPermission, useMe, useSession } from '@/lib/auth';
 
 const navClass = ({ isActive }: { isActive: boolean }) => (isActive ? 'nav-link active' : 'nav-link');
 
-/** The frame of every signed-in page: sidebar with brand, navigation, status and profile menu; the page in <main>. */
+/** Open state that belongs to the page it was opened on: going to another page closes it. */
+function useOpenOnThisPage() {
+  const location = useLocation();
+  const [openOn, setOpenOn] = useState<string>();
+  const open = openOn === location.pathname;
+  const setOpen = useCallback((on: boolean) => setOpenOn(on ? location.pathname : undefined), [location.pathname]);
+  return [open, setOpen] as const;
+}
+
+/**
+ * The frame of every signed-in page: sidebar with brand, navigation, theme and profile menu; the page in <main>.
+ * On phones the navigation folds behind a menu button so the page gets the screen.
+ */
 export function Shell() {
   const me = useMe();
   const can = (p: string) => hasPermission(me, p);
+  const [menuOpen, setMenuOpen] = useOpenOnThisPage();
   const settings = [
     can('keys:manage-all') && { to: '/settings/api-management', label: 'API Management' },
     can('access-levels:read') && { to: '/settings/access-levels', label: 'Access levels' },
@@ -21,94 +35,119 @@ export function Shell() {
         Skip to content
       </a>
       <header className="sidebar">
-        <NavLink to="/" className="brand" aria-label="Keysmith home">
-          <img src="/favicon.svg" alt="" width={28} height={28} />
-          <span className="brand__name">Keysmith</span>
-        </NavLink>
-        <nav className="sidebar__nav" aria-label="Main">
-          <ul>
-            {can('people:read') && (
-              <li>
-                <NavLink to="/people" className={navClass}>
-                  People
-                </NavLink>
-              </li>
-            )}
-            {can('users:read') && (
-              <li>
-                <NavLink to="/users" className={navClass}>
-                  Users
-                </NavLink>
-              </li>
-            )}
-            {can('keys:manage-all') && (
-              <li>
-                <NavLink to="/usage" className={navClass}>
-                  Usage
-                </NavLink>
-              </li>
-            )}
-            <li>
-              <NavLink to="/partners" className={navClass}>
-                Partners
-              </NavLink>
-            </li>
-            {can('audit:read') && (
-              <li>
-                <NavLink to="/audit" className={navClass}>
-                  Audit log
-                </NavLink>
-              </li>
-            )}
-            {settings.length > 0 && (
-              <li className="nav-group">
-                <span className="nav-group__label" id="nav-settings">
-                  Settings
-                </span>
-                <ul aria-labelledby="nav-settings">
-                  {settings.map((s) => (
-                    <li key={s.to}>
-                      <NavLink to={s.to} className={navClass}>
-                        {s.label}
-                      </NavLink>
-                    </li>
-                  ))}
-                </ul>
-              </li>
-            )}
-          </ul>
-        </nav>
-        <div className="sidebar__footer">
-          <StatusBadge />
-          <ProfileMenu />
+        <div className="sidebar__inner">
+          <div className="sidebar__top">
+            <NavLink to="/" className="brand" aria-label="Keysmith home">
+              <img src="/favicon.svg" alt="" width={28} height={28} />
+              <span className="brand__name">Keysmith</span>
+            </NavLink>
+            <button
+              type="button"
+              className="menu-toggle"
+              aria-expanded={menuOpen}
+              aria-controls="sidebar-panel"
+              onClick={() => setMenuOpen(!menuOpen)}
+            >
+              <MenuIcon open={menuOpen} />
+              <span>Menu</span>
+            </button>
+          </div>
+          <div id="sidebar-panel" className={menuOpen ? 'sidebar__panel sidebar__panel--open' : 'sidebar__panel'}>
+            <nav className="sidebar__nav" aria-label="Main">
+              <ul>
+                {can('people:read') && (
+                  <li>
+                    <NavLink to="/people" className={navClass}>
+                      People
+                    </NavLink>
+                  </li>
+                )}
+                {can('users:read') && (
+                  <li>
+                    <NavLink to="/users" className={navClass}>
+                      Users
+                    </NavLink>
+                  </li>
+                )}
+                {can('keys:manage-all') && (
+                  <li>
+                    <NavLink to="/usage" className={navClass}>
+                      Usage
+                    </NavLink>
+                  </li>
+                )}
+                <li>
+                  <NavLink to="/partners" className={navClass}>
+                    Partners
+                  </NavLink>
+                </li>
+                {can('audit:read') && (
+                  <li>
+                    <NavLink to="/audit" className={navClass}>
+                      Audit log
+                    </NavLink>
+                  </li>
+                )}
+                {settings.length > 0 && (
+                  <li className="nav-group">
+                    <span className="nav-group__label" id="nav-settings">
+                      Settings
+                    </span>
+                    <ul aria-labelledby="nav-settings">
+                      {settings.map((s) => (
+                        <li key={s.to}>
+                          <NavLink to={s.to} className={navClass}>
+                            {s.label}
+                          </NavLink>
+                        </li>
+                      ))}
+                    </ul>
+                  </li>
+                )}
+              </ul>
+            </nav>
+            <div className="sidebar__footer">
+              <ThemeSwitch />
+              <ProfileMenu />
+            </div>
+          </div>
         </div>
       </header>
       <main id="main" className="main" tabIndex={-1}>
+        <ServiceNotice />
         <Outlet />
       </main>
     </div>
   );
 }
 
+function MenuIcon({ open }: { open: boolean }) {
+  return (
+    <svg width="20" height="20" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+      {open ? (
+        <path d="M5 5l10 10M15 5L5 15" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+      ) : (
+        <path d="M3 5h14M3 10h14M3 15h14" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+      )}
+    </svg>
+  );
+}
+
 function ProfileMenu() {
   const me = useMe();
   const { signOut } = useSession();
-  const location = useLocation();
-  // The page the menu was opened on: going to another page closes it.
-  const [openOn, setOpenOn] = useState<string>();
-  const open = openOn === location.pathname;
-  const setOpen = (on: boolean) => setOpenOn(on ? location.pathname : undefined);
+  const [open, setOpen] = useOpenOnThisPage();
   const ref = useRef<HTMLElement>(null);
   const initials = `${me.user.firstName[0] ?? ''}${me.user.lastName[0] ?? ''}`.toUpperCase();
 
   useEffect(() => {
     if (!open) return;
     const onClick = (e: MouseEvent) => {
-      if (ref.current && !ref.current.contains(e.target as Node)) setOpenOn(undefined);
+      if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false);
     };
     document.addEventListener('mousedown', onClick);
     return () => document.removeEventListener('mousedown', onClick);
-  }, [open]);
+  }, [open, setOpen]);
 
   return (
     <section

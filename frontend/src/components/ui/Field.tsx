@@ -2,6 +2,8 @@ import { useId, type ReactNode } from 'react';
 
 type FieldProps = {
   label: string;
+  /** The request field it edits: the error summary links here. */
+  name?: string;
   error?: string;
   hint?: ReactNode;
   required?: boolean;
@@ -15,13 +17,13 @@ type FieldProps = {
 };
 
 /** A labelled form control with an optional hint and the problem detail the server gave for it. */
-export function Field({ label, error, hint, required, children }: FieldProps) {
+export function Field({ label, name, error, hint, required, children }: FieldProps) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={error ? 'field field--invalid' : 'field'}>
+    <div className={error ? 'field field--invalid' : 'field'} data-field={name}>
       <label htmlFor={id} className="field__label">
         {label}
         {required && <span aria-hidden="true"> *</span>}
@@ -45,8 +47,51 @@ export function Field({ label, error, hint, required, children }: FieldProps) {
 export function FormError({ message }: { message?: string }) {
   if (!message) return null;
   return (
-    <div className="alert alert--error" role="alert">
+    <div className="alert alert--error" role="alert" tabIndex={-1} data-form-error="">
       {message}
+    </div>
+  );
+}
+
+/**
+ * The top of a form after a failed submit: what went wrong, each field's problem linking to that field. Focus moves
+ * here (lib/form-errors), so a screen reader reads it and nothing is off-screen.
+ */
+export function ErrorSummary({
+  formError,
+  fieldErrors,
+  labels = {},
+}: {
+  formError?: string;
+  fieldErrors: Record<string, string>;
+  /** The form's own labels by field name; the contract's title otherwise. */
+  labels?: Record<string, string>;
+}) {
+  const entries = Object.entries(fieldErrors);
+  if (!formError && entries.length === 0) return null;
+  const focusField = (e: React.MouseEvent<HTMLAnchorElement>, name: string) => {
+    const root = e.currentTarget.closest('form') ?? document;
+    const control = root.querySelector<HTMLElement>(`[data-field="${CSS.escape(name)}"] :is(input, select, textarea)`);
+    if (control) {
+      e.preventDefault();
+      control.focus();
+    }
+  };
+  return (
+    <div className="alert alert--error error-summary" role="alert" tabIndex={-1} data-error-summary="">
+      <p className="error-summary__title">{entries.length ? 'Please correct the following:' : formError}</p>
+      {entries.length > 0 && (
+        <ul>
+          {formError && <li>{formError}</li>}
+          {entries.map(([name, message]) => (
+            <li key={name}>
+              <a href={`#${name}`} onClick={(e) => focusField(e, name)}>
+                {labels[name] ? `${labels[name]}: ${message}` : message}
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useLocation, useNavigate } from 'react-router';
-import { Field, FormError } from '@/components/ui/Field';
+import { ErrorSummary, Field } from '@/components/ui/Field';
 import { api, unwrap } from '@/lib/api-client';
 import { useSession } from '@/lib/auth';
 import { useFormErrors } from '@/lib/form-errors';
@@ -39,8 +39,18 @@ export function AcceptInvitationPage() {
         <p className="alert alert--error">This link is incomplete. Ask your administrator for a new one.</p>
       ) : (
         <form className="form" onSubmit={submit}>
-          <FormError message={errors.formError ?? errors.fieldErrors.token} />
-          <Field label="New password" required hint="At least 12 characters." error={errors.fieldErrors.password}>
+          <ErrorSummary
+            formError={errors.formError ?? errors.fieldErrors.token}
+            fieldErrors={errors.fieldErrors.password ? { password: errors.fieldErrors.password } : {}}
+            labels={{ password: 'New password' }}
+          />
+          <Field
+            label="New password"
+            name="password"
+            required
+            hint="At least 12 characters."
+            error={errors.fieldErrors.password}
+          >
             {(p) => (
               <input
                 {...p}

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
-import { Field, FormError } from '@/components/ui/Field';
+import { ErrorSummary, Field } from '@/components/ui/Field';
 import { api, unwrap, type Schemas } from '@/lib/api-client';
 import { useSession } from '@/lib/auth';
 import { useFormErrors } from '@/lib/form-errors';
@@ -63,8 +63,8 @@ export function SignInPage() {
         </p>
       )}
       <form onSubmit={submit} noValidate={false} className="form">
-        <FormError message={errors.formError} />
-        <Field label="E-mail" required error={errors.fieldErrors.email}>
+        <ErrorSummary formError={errors.formError} fieldErrors={errors.fieldErrors} />
+        <Field label="E-mail" name="email" required error={errors.fieldErrors.email}>
           {(p) => (
             <input
               {...p}
@@ -75,7 +75,7 @@ export function SignInPage() {
             />
           )}
         </Field>
-        <Field label="Password" required error={errors.fieldErrors.password}>
+        <Field label="Password" name="password" required error={errors.fieldErrors.password}>
           {(p) => (
             <input
               {...p}
@@ -86,6 +86,15 @@ export function SignInPage() {
             />
           )}
         </Field>
+        {/* Keysmith has no self-service reset (no e-mail proof of who asks): an admin issues a one-time link. */}
+        <details className="forgot">
+          <summary>Forgot password?</summary>
+          <p>
+            Ask an admin of your organization for a password-reset link: on their <strong>Users</strong> page,{' '}
+            <strong>Reset password</strong> gives a one-time link (valid 24 hours) that lets you set a new password.
+            Keysmith cannot reset it by e-mail.
+          </p>
+        </details>
         {organizations && (
           <Field
             label="Organization"

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useNavigate } from 'react-router';
-import { Field, FormError } from '@/components/ui/Field';
+import { ErrorSummary, Field } from '@/components/ui/Field';
 import { api, unwrap, type Schemas } from '@/lib/api-client';
 import { useSession } from '@/lib/auth';
 import { useFormErrors } from '@/lib/form-errors';
@@ -69,8 +69,8 @@ export function SignUpPage() {
   return (
     <AuthLayout title="Create your organization">
       <form onSubmit={submit} className="form">
-        <FormError message={errors.formError} />
-        <Field label="Organization name" required error={errors.fieldErrors.organizationName}>
+        <ErrorSummary formError={errors.formError} fieldErrors={errors.fieldErrors} labels={{ password: 'Password' }} />
+        <Field label="Organization name" name="organizationName" required error={errors.fieldErrors.organizationName}>
           {(p) => (
             <input
               {...p}
@@ -81,17 +81,23 @@ export function SignUpPage() {
           )}
         </Field>
         <div className="form__row">
-          <Field label="First name" required error={errors.fieldErrors.firstName}>
+          <Field label="First name" name="firstName" required error={errors.fieldErrors.firstName}>
             {(p) => <input {...p} autoComplete="given-name" value={values.firstName} onChange={set('firstName')} />}
           </Field>
-          <Field label="Last name" required error={errors.fieldErrors.lastName}>
+          <Field label="Last name" name="lastName" required error={errors.fieldErrors.lastName}>
             {(p) => <input {...p} autoComplete="family-name" value={values.lastName} onChange={set('lastName')} />}
           </Field>
         </div>
-        <Field label="Work e-mail" required error={errors.fieldErrors.email}>
+        <Field label="Work e-mail" name="email" required error={errors.fieldErrors.email}>
           {(p) => <input {...p} type="email" autoComplete="email" value={values.email} onChange={set('email')} />}
         </Field>
-        <Field label="Password" required hint="At least 12 characters." error={errors.fieldErrors.password}>
+        <Field
+          label="Password"
+          name="password"
+          required
+          hint="At least 12 characters."
+          error={errors.fieldErrors.password}
+        >
           {(p) => (
             <input
               {...p}

@@ -51,3 +51,26 @@ export function whyNotAssignable(level: AccessLevel, me: Me): string | undefined
     );
   return beyond ? 'beyond your own rights' : undefined;
 }
+
+const COUNT_PAGES = 10;
+
+/**
+ * How many of the user's keys are active (they stop when the user is deactivated), read page by page up to 2,000;
+ * `atLeast` when there are more. Needs keys:manage-all (the caller may not see others' keys otherwise).
+ */
+export async function countActiveKeys(ownerUserId: string, signal?: AbortSignal) {
+  let count = 0;
+  let after: string | undefined;
+  for (let i = 0; i < COUNT_PAGES; i++) {
+    const page = unwrap(
+      await api.GET('/api/v1/organization/api-keys', {
+        params: { query: { ownerUserId, status: 'ACTIVE', limit: 200, ...(after ? { after } : {}) } },
+        signal,
+      }),
+    );
+    count += page.items.length;
+    if (!page.next) return { count, atLeast: false };
+    after = page.next;
+  }
+  return { count, atLeast: true };
+}

@@ -2,9 +2,13 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Schemas } from '@/lib/api-client';
-import { makeMe, mockApi, problem, renderApp, signedInHandlers } from '@/testing/mock-api';
+import { fieldTitle } from '@/lib/messages';
+import { apiKey, makeMe, mockApi, problem, renderApp, signedInHandlers } from '@/testing/mock-api';
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  window.sessionStorage.clear();
+});
 
 const BOB_ID = '00000000-0000-4000-8000-000000000002';
 const EMPLOYEE_ID = '00000000-0000-4000-8000-0000000000f1';
@@ -61,8 +65,8 @@ describe('the users page', () => {
       'POST /api/v1/users': () => Response.json({ user: bob, invitation: LINK }, { status: 201 }),
     });
     renderApp('/users');
-    await user.click(await screen.findByRole('button', { name: '+ Add a Non-Employee User' }));
-    const form = screen.getByRole('form', { name: 'Add a Non-Employee User' });
+    await user.click(await screen.findByRole('button', { name: 'Add a non-employee user' }));
+    const form = screen.getByRole('form', { name: 'Add a non-employee user' });
     await user.type(within(form).getByLabelText(/^First name/), 'Bob');
     await user.type(within(form).getByLabelText(/^Last name/), 'Ray');
     await user.type(within(form).getByLabelText(/^E-mail/), 'bob@acme.test');
@@ -89,10 +93,12 @@ describe('the users page', () => {
     const user = userEvent.setup();
     mockApi({ ...handlers(), 'POST /api/v1/users': () => problem(400, 'Not an e-mail address', '/email') });
     renderApp('/users');
-    await user.click(await screen.findByRole('button', { name: '+ Add a Non-Employee User' }));
+    await user.click(await screen.findByRole('button', { name: 'Add a non-employee user' }));
     await user.type(screen.getByLabelText(/^First name/), 'B');
     await user.type(screen.getByLabelText(/^Last name/), 'R');
     await user.type(screen.getByLabelText(/^E-mail/), 'b@x');
+    // A non-employee user's level is chosen, never defaulted.
+    await user.selectOptions(screen.getByLabelText('Access level'), 'Payroll integration');
     await user.click(screen.getByRole('button', { name: 'Add user' }));
     await waitFor(() => expect(screen.getByLabelText(/^E-mail/)).toHaveAccessibleDescription('Not an e-mail address'));
   });
@@ -138,5 +144,134 @@ describe('the users page', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Change access level' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(calls.filter((c) => c.method === 'PATCH').at(-1)!.body).toEqual({ accessLevelId: PAYROLL_ID });
+  });
+
+  it('asks before deactivating, naming how many active keys stop, then deactivates', async () => {
+    const user = userEvent.setup();
+    const admin = makeMe({ ...me, permissions: [...me.permissions, 'keys:manage-all'] });
+    const calls = mockApi({
+      ...handlers(),
+      ...signedInHandlers(admin),
+      'GET /api/v1/users': () => Response.json({ items: [admin.user, bob] }),
+      'GET /api/v1/access-levels': () => Response.json({ items: LEVELS }),
+      'GET /api/v1/organization/api-keys': (req) =>
+        req.search?.includes('after=p2')
+          ? Response.json({ items: [apiKey(), apiKey()] })
+          : Response.json({ items: Array.from({ length: 200 }, () => apiKey()), next: 'p2' }),
+      [`POST /api/v1/users/${BOB_ID}/deactivate`]: () => Response.json({ ...bob, status: 'DEACTIVATED' }),
+    });
+    renderApp('/users');
+    await user.click(await screen.findByRole('button', { name: 'Deactivate Bob Ray' }));
+    const dialog = screen.getByRole('dialog', { name: 'Deactivate Bob Ray?' });
+    expect(await within(dialog).findByText('202 active API keys stop working at once.')).toBeInTheDocument();
+    const counted = calls.filter((c) => c.path === '/api/v1/organization/api-keys');
+    expect(counted[0]!.search).toContain(`ownerUserId=${BOB_ID}`);
+    expect(counted[0]!.search).toContain('status=ACTIVE');
+    expect(calls.some((c) => c.path.endsWith('/deactivate'))).toBe(false);
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(calls.some((c) => c.path.endsWith('/deactivate'))).toBe(false);
+
+    await user.click(screen.getByRole('button', { name: 'Deactivate Bob Ray' }));
+    await user.click(await screen.findByRole('button', { name: 'Deactivate Bob' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.path.endsWith('/deactivate'))).toBe(true));
+    expect(await screen.findByText('Bob Ray was deactivated.')).toBeInTheDocument();
+  });
+
+  it('says every key stops when the admin may not count them', async () => {
+    const user = userEvent.setup();
+    mockApi(handlers());
+    renderApp('/users');
+    await user.click(await screen.findByRole('button', { name: 'Deactivate Bob Ray' }));
+    expect(screen.getByText('Every API key Bob owns stops working at once.')).toBeInTheDocument();
+  });
+
+  it('offers "Resend invitation" to a user who never set a password, and no green Active beside it', async () => {
+    const user = userEvent.setup();
+    const invited = { ...bob, hasPassword: false };
+    mockApi({
+      ...handlers(),
+      'GET /api/v1/users': () => Response.json({ items: [me.user, invited] }),
+      [`POST /api/v1/users/${BOB_ID}/password-reset`]: () => Response.json(LINK, { status: 201 }),
+    });
+    renderApp('/users');
+    const row = (await screen.findByText('Bob Ray')).closest('tr')!;
+    expect(within(row).getByText('Invitation pending')).toHaveClass('pill--invited');
+    expect(within(row).queryByText('Active')).toBeNull();
+    expect(within(row).queryByRole('button', { name: /Reset password/ })).toBeNull();
+    await user.click(within(row).getByRole('button', { name: 'Resend invitation to Bob Ray' }));
+    const region = await screen.findByRole('region', { name: 'New invitation for Bob Ray' });
+    expect(within(region).getByLabelText('Invitation link')).toHaveValue(LINK.url);
+  });
+
+  it('gives a non-employee user no level by default: one must be chosen', async () => {
+    const user = userEvent.setup();
+    mockApi(handlers());
+    renderApp('/users');
+    await user.click(await screen.findByRole('button', { name: 'Add a non-employee user' }));
+    const select = await screen.findByLabelText(/^Access level/);
+    await waitFor(() => expect(within(select).getByRole('option', { name: 'Employee' })).toBeInTheDocument());
+    expect(select).toBeRequired();
+    expect(select).toHaveValue('');
+    expect(within(select).queryByRole('option', { name: /default/ })).toBeNull();
+  });
+
+  it('breaks e-mail addresses only before @ and dots', async () => {
+    mockApi(handlers());
+    renderApp('/users');
+    const cell = (await screen.findByText('Bob Ray')).closest('tr')!.querySelector('td[data-label="E-mail"]')!;
+    expect(cell.textContent).toBe('bob@acme.test');
+    expect(cell.querySelectorAll('wbr')).toHaveLength(2);
+  });
+
+  it('moves focus to an error summary that links to the field, in words from the contract', async () => {
+    const user = userEvent.setup();
+    mockApi({
+      ...handlers(),
+      'POST /api/v1/users': () => problem(400, "Field 'email' is not a valid email", '/email'),
+    });
+    renderApp('/users');
+    await user.click(await screen.findByRole('button', { name: 'Add an employee' }));
+    await user.type(screen.getByLabelText(/^First name/), 'B');
+    await user.type(screen.getByLabelText(/^Last name/), 'R');
+    await user.type(screen.getByLabelText(/^E-mail/), 'b@x');
+    await user.click(screen.getByRole('button', { name: 'Add user' }));
+    // The contract's title of `email` (or its humanized name until it has one), never "Field 'email'".
+    const link = await screen.findByRole('link', { name: `${fieldTitle('email')} must be a valid e-mail address` });
+    await waitFor(() => expect(link.closest('[data-error-summary]')).toHaveFocus());
+    await user.click(link);
+    expect(screen.getByLabelText(/^E-mail/)).toHaveFocus();
+  });
+
+  it('keeps a draft through an expired session and restores it after sign-in, never a secret', async () => {
+    const user = userEvent.setup();
+    let expired = false;
+    mockApi({
+      ...handlers(),
+      'GET /api/v1/me': () => (expired ? problem(401, 'Authentication required') : Response.json(me)),
+      'POST /api/v1/users': () => {
+        expired = true;
+        return problem(401, 'Authentication required');
+      },
+      'POST /api/v1/session': () => {
+        expired = false;
+        return Response.json({ status: 'SIGNED_IN', me });
+      },
+    });
+    const { router } = renderApp('/users');
+    await user.click(await screen.findByRole('button', { name: 'Add an employee' }));
+    await user.type(screen.getByLabelText(/^First name/), 'Bob');
+    await user.type(screen.getByLabelText(/^Last name/), 'Ray');
+    await user.type(screen.getByLabelText(/^E-mail/), 'bob@acme.test');
+    await user.click(screen.getByRole('button', { name: 'Add user' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/sign-in'));
+
+    await user.type(await screen.findByLabelText(/^E-mail/), 'ann@acme.test');
+    await user.type(screen.getByLabelText(/^Password/), 'correct horse battery');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/users'));
+    expect(await screen.findByText(/Restored what you typed before/)).toBeInTheDocument();
+    expect(screen.getByLabelText(/^First name/)).toHaveValue('Bob');
+    expect(screen.getByLabelText(/^E-mail/)).toHaveValue('bob@acme.test');
+    expect(Object.values({ ...window.sessionStorage }).join()).not.toContain('correct horse');
   });
 });

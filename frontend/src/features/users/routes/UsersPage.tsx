@@ -11,7 +11,14 @@ import {
   type UserKind,
 } from '@/features/users/api/users';
 import { OneTimeLink } from '@/features/users/components/OneTimeLink';
-import { AddUser, ChangeAccessLevel, fullName } from '@/features/users/components/UserForms';
+import {
+  AddUser,
+  addUserDraftId,
+  ChangeAccessLevel,
+  DeactivateUser,
+  fullName,
+} from '@/features/users/components/UserForms';
+import { loadDraft } from '@/lib/drafts';
 import { errorMessage } from '@/lib/api-client';
 import { hasPermission, useMe } from '@/lib/auth';
 import { formatDate, statusLabel } from '@/lib/format';
@@ -27,15 +34,23 @@ export function UsersPage() {
     (signal) => (canReadLevels ? listAccessLevels(signal) : Promise.resolve([])),
     [canReadLevels],
   );
-  const [adding, setAdding] = useState<UserKind>();
+  // A draft kept through an expired session reopens its form (lib/drafts).
+  const [adding, setAdding] = useState<UserKind | undefined>(() =>
+    (['NON_EMPLOYEE', 'EMPLOYEE'] as const).find((k) => canManage && loadDraft(addUserDraftId(k))),
+  );
   const [reset, setReset] = useState<{ user: User; link: Link }>();
   const [changing, setChanging] = useState<User>();
+  const [deactivating, setDeactivating] = useState<User>();
+  const [notice, setNotice] = useState<string>();
+  const canSeeAllKeys = hasPermission(me, 'keys:manage-all');
   const [error, setError] = useState<string>();
 
   const setStatus = async (user: User, action: 'deactivate' | 'reactivate') => {
     setError(undefined);
+    setNotice(undefined);
     try {
       await setUserStatus(user.id, action);
+      setNotice(action === 'deactivate' ? `${fullName(user)} was deactivated.` : `${fullName(user)} was reactivated.`);
       users.reload();
     } catch (e) {
       setError(errorMessage(e));
@@ -59,10 +74,10 @@ export function UsersPage() {
           canManage && !adding ? (
             <div className="users-header-actions">
               <button type="button" className="button button--primary" onClick={() => setAdding('NON_EMPLOYEE')}>
-                + Add a Non-Employee User
+                Add a non-employee user
               </button>
               <button type="button" className="button" onClick={() => setAdding('EMPLOYEE')}>
-                + Add an employee
+                Add an employee
               </button>
             </div>
           ) : undefined
@@ -82,9 +97,19 @@ export function UsersPage() {
       )}
       {reset && (
         <div className="card" role="region" aria-labelledby="reset-title">
-          <h2 id="reset-title">Password reset for {fullName(reset.user)}</h2>
-          <p>Pass this one-time link to {reset.user.firstName}: it lets them set a new password and sign in.</p>
-          <OneTimeLink label="Password-reset link" link={reset.link} />
+          {reset.user.hasPassword ? (
+            <>
+              <h2 id="reset-title">Password reset for {fullName(reset.user)}</h2>
+              <p>Pass this one-time link to {reset.user.firstName}: it lets them set a new password and sign in.</p>
+              <OneTimeLink label="Password-reset link" link={reset.link} />
+            </>
+          ) : (
+            <>
+              <h2 id="reset-title">New invitation for {fullName(reset.user)}</h2>
+              <p>Pass this one-time link to {reset.user.firstName}: it lets them set a password and sign in.</p>
+              <OneTimeLink label="Invitation link" link={reset.link} />
+            </>
+          )}
           <div className="actions">
             <button type="button" className="button" onClick={() => setReset(undefined)}>
               Done
@@ -93,6 +118,11 @@ export function UsersPage() {
         </div>
       )}
       <FormError message={error} />
+      {notice && (
+        <p className="alert alert--success" role="status">
+          {notice}
+        </p>
+      )}
       {users.loading ? (
         <Loading />
       ) : users.error ? (
@@ -119,18 +149,19 @@ export function UsersPage() {
             <tbody>
               {users.data!.items.map((u) => (
                 <tr key={u.id}>
-                  <td data-label="Name">
-                    <div>
-                      {fullName(u)}
-                      {!u.hasPassword && <div className="muted small">Invitation pending</div>}
-                    </div>
+                  <td data-label="Name">{fullName(u)}</td>
+                  <td data-label="E-mail">
+                    <Email value={u.email} />
                   </td>
-                  <td data-label="E-mail">{u.email}</td>
                   <td data-label="Kind">{u.kind === 'EMPLOYEE' ? 'Employee' : 'Non-employee'}</td>
                   <td data-label="Access level">{u.accessLevel.name}</td>
                   <td data-label="Added">{formatDate(u.createdAt)}</td>
                   <td data-label="Status">
-                    <StatusPill status={u.status} label={statusLabel(u.status)} />
+                    {u.status === 'ACTIVE' && !u.hasPassword ? (
+                      <StatusPill status="INVITED" label="Invitation pending" />
+                    ) : (
+                      <StatusPill status={u.status} label={statusLabel(u.status)} />
+                    )}
                   </td>
                   <td className="actions-cell">
                     <div className="row-actions">
@@ -150,17 +181,21 @@ export function UsersPage() {
                             <button
                               type="button"
                               className="button button--small"
-                              aria-label={`Reset password of ${fullName(u)}`}
+                              aria-label={
+                                u.hasPassword
+                                  ? `Reset password of ${fullName(u)}`
+                                  : `Resend invitation to ${fullName(u)}`
+                              }
                               onClick={() => resetPassword(u)}
                             >
-                              Reset password
+                              {u.hasPassword ? 'Reset password' : 'Resend invitation'}
                             </button>
                           )}
                           <button
                             type="button"
                             className="button button--small"
                             aria-label={`${u.status === 'ACTIVE' ? 'Deactivate' : 'Reactivate'} ${fullName(u)}`}
-                            onClick={() => setStatus(u, u.status === 'ACTIVE' ? 'deactivate' : 'reactivate')}
+                            onClick={() => (u.status === 'ACTIVE' ? setDeactivating(u) : setStatus(u, 'reactivate'))}
                           >
                             {u.status === 'ACTIVE' ? 'Deactivate' : 'Reactivate'}
                           </button>
@@ -173,6 +208,17 @@ export function UsersPage() {
             </tbody>
           </table>
         </div>
+      )}
+      {deactivating && (
+        <DeactivateUser
+          user={deactivating}
+          countKeys={canSeeAllKeys}
+          onClose={() => setDeactivating(undefined)}
+          onConfirm={async () => {
+            await setStatus(deactivating, 'deactivate');
+            setDeactivating(undefined);
+          }}
+        />
       )}
       {changing && (
         <ChangeAccessLevel
@@ -187,5 +233,20 @@ export function UsersPage() {
         />
       )}
     </section>
+  );
+}
+
+/** An e-mail address that wraps only before its @ and dots, never inside a word. */
+function Email({ value }: { value: string }) {
+  const parts = value.split(/(?=[@.])/);
+  return (
+    <span className="email">
+      {parts.map((p, i) => (
+        <span key={i}>
+          {i > 0 && <wbr />}
+          {p}
+        </span>
+      ))}
+    </span>
   );
 }
