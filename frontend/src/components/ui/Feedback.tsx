@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { errorMessage, isNotFound } from '@/lib/api-client';
+import { ApiError, errorMessage, isNotFound } from '@/lib/api-client';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
@@ -29,7 +29,15 @@ export function NotFoundPanel({ children }: { children?: ReactNode }) {
 
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   // Retrying cannot find what does not exist.
-  if (isNotFound(error)) return <NotFoundPanel />;
+  // A 404 says what was not found ("No such API key"); a malformed id in the address says nothing useful.
+  if (isNotFound(error)) {
+    const said = error instanceof ApiError && error.problem.status === 404 ? errorMessage(error) : undefined;
+    return (
+      <NotFoundPanel>
+        {said ? `${said.replace(/\.$/, '')}. The address is wrong, or what it pointed to was deleted.` : undefined}
+      </NotFoundPanel>
+    );
+  }
   return (
     <div className="alert alert--error" role="alert">
       {errorMessage(error)}

@@ -128,7 +128,7 @@ describe('the access-level editor', () => {
     const name = await screen.findByLabelText(/^Name/);
     await user.type(name, 'X');
     await user.click(screen.getByRole('button', { name: 'Create access level' }));
-    await waitFor(() => expect(name).toHaveAccessibleDescription("Field 'name' is too long"));
+    await waitFor(() => expect(name).toHaveAccessibleDescription('Name must be at most 200 characters'));
     expect(name).toHaveAttribute('aria-invalid', 'true');
 
     answer = serverProblem(409, 'name-taken', 'An access level with this name already exists', 'name');

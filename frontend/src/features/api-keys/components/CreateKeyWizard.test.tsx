@@ -114,7 +114,7 @@ describe('the create-key wizard', () => {
     await user.click(screen.getByRole('button', { name: 'Generate Key' }));
     const input = screen.getByLabelText(/IP allowlist/);
     await waitFor(() => expect(input).toHaveAttribute('aria-invalid', 'true'));
-    expect(input).toHaveAccessibleDescription(expect.stringContaining("Field 'ipAllowlist.0' has the wrong format"));
+    expect(input).toHaveAccessibleDescription(expect.stringContaining('IP allowlist must be in the expected format'));
     expect(screen.getByLabelText(/^Name/)).not.toHaveAttribute('aria-invalid');
   });
 

@@ -102,7 +102,7 @@ describe('editing a key after creation', () => {
     await user.type(ips, 'nope');
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
     await waitFor(() => expect(ips).toHaveAttribute('aria-invalid', 'true'));
-    expect(ips).toHaveAccessibleDescription(expect.stringContaining("Field 'ipAllowlist.0' has the wrong format"));
+    expect(ips).toHaveAccessibleDescription(expect.stringContaining('IP allowlist must be in the expected format'));
 
     answer = problem(403, 'A key cannot hold people:create: its owner does not');
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
