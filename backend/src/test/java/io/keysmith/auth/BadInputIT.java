@@ -116,6 +116,12 @@ class BadInputIT {
             Map.entry("rotateApiKey", () -> new JsonObject().put("gracePeriodSeconds", 0)),
             Map.entry("transferApiKey", () -> new JsonObject().put("ownerUserId", admin.userId())),
             Map.entry(
+                    "bulkChangeApiKeys",
+                    () -> new JsonObject()
+                            .put("action", "DISABLE")
+                            // an id of no key: even the valid body changes nothing the counts compare
+                            .put("keyIds", new JsonArray().add(UUID.randomUUID().toString()))),
+            Map.entry(
                     "createPartner",
                     () -> new JsonObject()
                             .put(

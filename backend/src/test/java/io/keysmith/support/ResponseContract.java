@@ -77,6 +77,11 @@ public final class ResponseContract {
      * the request). {@code uri}: the request's path and query.
      */
     public static List<String> mismatches(String method, String uri, int status, MultiMap headers, Buffer body) {
+        if (status == 414 || status == 431) {
+            // the HTTP server's decoder answers an over-long URI or header block before any route runs: no
+            // operation answered, so there is no operation's contract to hold it to
+            return new ArrayList<>();
+        }
         String path = uri.split("\\?", 2)[0];
         if (AMBIGUOUS.matcher(path).find()) {
             // the router normalizes these (dot segments, empty segments, encoded characters) before matching: which

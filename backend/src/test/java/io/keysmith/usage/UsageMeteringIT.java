@@ -290,12 +290,15 @@ class UsageMeteringIT {
                         .count();
                 long arrived =
                         KeyTraffic.poll(() -> stored(probe, key.id()), n -> n >= metered, Duration.ofSeconds(15));
+                // a request whose answer the client lost (load.failures: reset or timed out) may have been metered
+                // by the server all the same; every answered one must be stored, none twice
+                long lost = load.failures.get();
                 assertThat(arrived)
                         .as(
                                 "stored after the outage; metered %d (before the cut %d, of which %d stored at the cut;"
-                                        + " during the outage %d)",
-                                metered, meteredBeforeCut, storedAtCut, meteredDuring)
-                        .isEqualTo(metered);
+                                        + " during the outage %d; answers the client lost %d)",
+                                metered, meteredBeforeCut, storedAtCut, meteredDuring, lost)
+                        .isBetween(metered, metered + lost);
             } finally {
                 server.close();
             }
