@@ -62,7 +62,7 @@ class NginxGatewayIT {
                         "nginx-" + ProcessHandle.current().pid())
                 .toAbsolutePath();
         nginx = Nginx.start(dir, snippet);
-        viaNginx = new KeysApi(vertx, nginx.port());
+        viaNginx = KeysApi.throughGateway(vertx, nginx.port());
     }
 
     @AfterAll
@@ -158,7 +158,7 @@ class NginxGatewayIT {
                         "nginx-mapping-" + ProcessHandle.current().pid())
                 .toAbsolutePath();
         try (Nginx mapping = Nginx.start(dir, snippet)) {
-            KeysApi client = new KeysApi(vertx, mapping.port());
+            KeysApi client = KeysApi.throughGateway(vertx, mapping.port());
             Map<Integer, Reply> replies = new java.util.TreeMap<>();
             for (int real : List.of(200, 400, 401, 403, 404, 429)) {
                 replies.put(real, client.call(HttpMethod.GET, "/api/v1/s/" + real, null, null, Map.of()));
