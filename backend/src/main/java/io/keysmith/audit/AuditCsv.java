@@ -1,5 +1,6 @@
 package io.keysmith.audit;
 
+import io.keysmith.text.Csv;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -47,29 +48,6 @@ final class AuditCsv {
             e.getString("sourceAddress"),
             changed.toString()
         };
-        StringBuilder line = new StringBuilder(160);
-        for (int i = 0; i < cells.length; i++) {
-            if (i > 0) {
-                line.append(',');
-            }
-            line.append(cell(cells[i]));
-        }
-        return Buffer.buffer(line.append("\r\n").toString());
-    }
-
-    /** One escaped, formula-safe cell; null is empty. */
-    static String cell(String value) {
-        if (value == null || value.isEmpty()) {
-            return "";
-        }
-        String v = value;
-        char first = v.charAt(0);
-        if (first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r') {
-            v = "'" + v;
-        }
-        if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
-            return '"' + v.replace("\"", "\"\"") + '"';
-        }
-        return v;
+        return Buffer.buffer(Csv.line(cells));
     }
 }

@@ -2,6 +2,7 @@ package io.keysmith.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keysmith.text.Csv;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
@@ -12,20 +13,20 @@ class AuditCsvTest {
 
     @Test
     void cellsStartingWithAFormulaCharacter_arePrefixedWithAnApostrophe() {
-        assertThat(AuditCsv.cell("=HYPERLINK(\"http://evil\")")).isEqualTo("\"'=HYPERLINK(\"\"http://evil\"\")\"");
-        assertThat(AuditCsv.cell("+1")).isEqualTo("'+1");
-        assertThat(AuditCsv.cell("-2+3")).isEqualTo("'-2+3");
-        assertThat(AuditCsv.cell("@SUM(A1)")).isEqualTo("'@SUM(A1)");
-        assertThat(AuditCsv.cell("\tx")).isEqualTo("'\tx");
-        assertThat(AuditCsv.cell("Ada = Lovelace")).isEqualTo("Ada = Lovelace");
+        assertThat(Csv.cell("=HYPERLINK(\"http://evil\")")).isEqualTo("\"'=HYPERLINK(\"\"http://evil\"\")\"");
+        assertThat(Csv.cell("+1")).isEqualTo("'+1");
+        assertThat(Csv.cell("-2+3")).isEqualTo("'-2+3");
+        assertThat(Csv.cell("@SUM(A1)")).isEqualTo("'@SUM(A1)");
+        assertThat(Csv.cell("\tx")).isEqualTo("'\tx");
+        assertThat(Csv.cell("Ada = Lovelace")).isEqualTo("Ada = Lovelace");
     }
 
     @Test
     void commasQuotesAndLineBreaks_areQuoted_withQuotesDoubled() {
-        assertThat(AuditCsv.cell("a,b")).isEqualTo("\"a,b\"");
-        assertThat(AuditCsv.cell("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
-        assertThat(AuditCsv.cell("two\nlines")).isEqualTo("\"two\nlines\"");
-        assertThat(AuditCsv.cell(null)).isEmpty();
+        assertThat(Csv.cell("a,b")).isEqualTo("\"a,b\"");
+        assertThat(Csv.cell("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
+        assertThat(Csv.cell("two\nlines")).isEqualTo("\"two\nlines\"");
+        assertThat(Csv.cell(null)).isEmpty();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.keysmith.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keysmith.text.Csv;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -9,26 +10,26 @@ import org.junit.jupiter.api.Test;
 class KeyCsvTest {
     @Test
     void plainCells_areLeftAsTheyAre_andNullIsEmpty() {
-        assertThat(KeyCsv.cell("Payroll sync")).isEqualTo("Payroll sync");
-        assertThat(KeyCsv.cell(null)).isEmpty();
-        assertThat(KeyCsv.cell("")).isEmpty();
+        assertThat(Csv.cell("Payroll sync")).isEqualTo("Payroll sync");
+        assertThat(Csv.cell(null)).isEmpty();
+        assertThat(Csv.cell("")).isEmpty();
     }
 
     @Test
     void commasQuotesAndLineBreaks_areQuotedWithQuotesDoubled() {
-        assertThat(KeyCsv.cell("a, b")).isEqualTo("\"a, b\"");
-        assertThat(KeyCsv.cell("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
-        assertThat(KeyCsv.cell("two\nlines")).isEqualTo("\"two\nlines\"");
-        assertThat(KeyCsv.cell("cr\rhere")).isEqualTo("\"cr\rhere\"");
+        assertThat(Csv.cell("a, b")).isEqualTo("\"a, b\"");
+        assertThat(Csv.cell("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
+        assertThat(Csv.cell("two\nlines")).isEqualTo("\"two\nlines\"");
+        assertThat(Csv.cell("cr\rhere")).isEqualTo("\"cr\rhere\"");
     }
 
     @Test
     void everyFormulaLead_isPrefixedWithAnApostrophe() {
         for (String lead : new String[] {"=", "+", "-", "@", "\t"}) {
-            assertThat(KeyCsv.cell(lead + "1+1")).as(lead).isEqualTo("'" + lead + "1+1");
+            assertThat(Csv.cell(lead + "1+1")).as(lead).isEqualTo("'" + lead + "1+1");
         }
-        assertThat(KeyCsv.cell("\r1")).isEqualTo("\"'\r1\"");
-        assertThat(KeyCsv.cell("=HYPERLINK(\"x\",\"y\")")).isEqualTo("\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"");
-        assertThat(KeyCsv.cell("a=1")).as("only a leading sign is a formula").isEqualTo("a=1");
+        assertThat(Csv.cell("\r1")).isEqualTo("\"'\r1\"");
+        assertThat(Csv.cell("=HYPERLINK(\"x\",\"y\")")).isEqualTo("\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"");
+        assertThat(Csv.cell("a=1")).as("only a leading sign is a formula").isEqualTo("a=1");
     }
 }
