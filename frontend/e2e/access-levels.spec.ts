@@ -128,8 +128,8 @@ test('creates a custom access level in the editor', async () => {
 
 test('adds a non-employee user with that level and copies the invitation link', async () => {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
-  await page.getByRole('button', { name: '+ Add a Non-Employee User' }).click();
-  const form = page.getByRole('form', { name: 'Add a Non-Employee User' });
+  await page.getByRole('button', { name: 'Add a non-employee user' }).click();
+  const form = page.getByRole('form', { name: 'Add a non-employee user' });
   await form.getByLabel(/^First name/).fill(integration.first);
   await form.getByLabel(/^Last name/).fill(integration.last);
   await form.getByLabel(/^E-mail/).fill(integration.email);
