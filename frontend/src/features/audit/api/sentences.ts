@@ -38,6 +38,14 @@ export const SENTENCES: Record<AuditAction, string> = {
   'user.password-reset-issued': '{actor} issued a password reset link for {target}',
   'user.reactivated': '{actor} reactivated the user {target}',
   'user.updated': '{actor} changed the user {target}',
+  'key.expiring': 'The key {target} expires soon',
+  'key.expired': 'The key {target} expired',
+  'key.unused': 'The key {target} has not been used for a long time',
+  'webhook-endpoint.created': '{actor} added the webhook endpoint {target}',
+  'webhook-endpoint.updated': '{actor} changed the webhook endpoint {target}',
+  'webhook-endpoint.deleted': '{actor} deleted the webhook endpoint {target}',
+  'webhook-endpoint.secret-rotated': '{actor} rotated the signing secret of the webhook endpoint {target}',
+  'webhook-endpoint.disabled': 'The webhook endpoint {target} was disabled after failing for days',
 };
 
 /** The filter's wording for each action ("Key revoked"), from the same typed list. */
@@ -69,6 +77,14 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'user.password-reset-issued': 'Password reset link issued',
   'user.reactivated': 'User reactivated',
   'user.updated': 'User changed',
+  'key.expiring': 'Key expiring soon',
+  'key.expired': 'Key expired',
+  'key.unused': 'Key unused',
+  'webhook-endpoint.created': 'Webhook endpoint added',
+  'webhook-endpoint.updated': 'Webhook endpoint changed',
+  'webhook-endpoint.deleted': 'Webhook endpoint deleted',
+  'webhook-endpoint.secret-rotated': 'Webhook secret rotated',
+  'webhook-endpoint.disabled': 'Webhook endpoint disabled',
 };
 
 export const TARGET_LABELS: Record<AuditTargetType, string> = {
@@ -78,6 +94,7 @@ export const TARGET_LABELS: Record<AuditTargetType, string> = {
   partner: 'Partners',
   person: 'Person records',
   user: 'Users',
+  'webhook-endpoint': 'Webhook endpoints',
 };
 
 export const ACTIONS = Object.keys(SENTENCES) as AuditAction[];

@@ -37,7 +37,15 @@ public enum AuditAction {
     USER_PASSWORD_RESET("user.password-reset"),
     USER_PASSWORD_RESET_ISSUED("user.password-reset-issued"),
     USER_REACTIVATED("user.reactivated"),
-    USER_UPDATED("user.updated");
+    USER_UPDATED("user.updated"),
+    KEY_EXPIRING("key.expiring"),
+    KEY_EXPIRED("key.expired"),
+    KEY_UNUSED("key.unused"),
+    WEBHOOK_ENDPOINT_CREATED("webhook-endpoint.created"),
+    WEBHOOK_ENDPOINT_UPDATED("webhook-endpoint.updated"),
+    WEBHOOK_ENDPOINT_DELETED("webhook-endpoint.deleted"),
+    WEBHOOK_ENDPOINT_SECRET_ROTATED("webhook-endpoint.secret-rotated"),
+    WEBHOOK_ENDPOINT_DISABLED("webhook-endpoint.disabled");
 
     private static final Map<String, AuditAction> BY_CODE =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(AuditAction::code, Function.identity()));

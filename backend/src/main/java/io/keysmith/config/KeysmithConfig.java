@@ -63,7 +63,8 @@ public record KeysmithConfig(
         boolean rateLimits,
         int rateLimitSyncMillis,
         int metricsMaxKeys,
-        int metricsMaxOrganizations) {
+        int metricsMaxOrganizations,
+        WebhookSettings webhooks) {
 
     public static Future<KeysmithConfig> load(Vertx vertx, JsonObject overrides) {
         ConfigRetrieverOptions options = new ConfigRetrieverOptions()
@@ -153,7 +154,8 @@ public record KeysmithConfig(
                 s.bool("rate.limits.enabled"),
                 s.integer("rate.limits.sync.millis", 100, 10_000),
                 s.integer("metrics.max.keys", 0, 1_000_000),
-                s.integer("metrics.max.organizations", 0, 100_000));
+                s.integer("metrics.max.organizations", 0, 100_000),
+                WebhookSettings.from(s));
     }
 
     /**
