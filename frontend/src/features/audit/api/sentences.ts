@@ -38,6 +38,8 @@ export const SENTENCES: Record<AuditAction, string> = {
   'user.password-reset-issued': '{actor} issued a password reset link for {target}',
   'user.reactivated': '{actor} reactivated the user {target}',
   'user.updated': '{actor} changed the user {target}',
+  'oauth_client.created': '{actor} created the OAuth client {target}',
+  'oauth_client.token_revoked': 'An access token of the OAuth client {target} was revoked',
 };
 
 /** The filter's wording for each action ("Key revoked"), from the same typed list. */
@@ -69,6 +71,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'user.password-reset-issued': 'Password reset link issued',
   'user.reactivated': 'User reactivated',
   'user.updated': 'User changed',
+  'oauth_client.created': 'OAuth client created',
+  'oauth_client.token_revoked': 'OAuth access token revoked',
 };
 
 export const TARGET_LABELS: Record<AuditTargetType, string> = {

@@ -14,6 +14,7 @@ import io.keysmith.idempotency.Idempotency;
 import io.keysmith.idempotency.IdempotencyRepository;
 import io.keysmith.keys.KeyRepository;
 import io.keysmith.keys.KeysFeature;
+import io.keysmith.oauth.OAuthFeature;
 import io.keysmith.ops.HealthHandlers;
 import io.keysmith.ops.ManagementVerticle;
 import io.keysmith.organizations.OrganizationRepository;
@@ -213,6 +214,15 @@ public final class Keysmith {
                     // rights changed elsewhere reach this replica's key cache at once; others hear it through NOTIFY
                     users.service().onChange(keys.verifier()::invalidate);
                     accessLevels.service().onChange(keys.verifier()::invalidate);
+                    // issue 16: the authorization server; from here the verifier accepts its access tokens
+                    OAuthFeature oauth = OAuthFeature.assemble(
+                            config.oauth(),
+                            database,
+                            db.secret(),
+                            keys.verifier(),
+                            audit.repository(),
+                            catalog,
+                            client);
 
                     HealthHandlers health = new HealthHandlers(pool);
                     Idempotency idempotency = new Idempotency(database, new IdempotencyRepository());
@@ -228,7 +238,8 @@ public final class Keysmith {
                             keys.handlers(),
                             partners.handlers(),
                             keys.forwardAuth(),
-                            usage.handlers(keys.service()));
+                            usage.handlers(keys.service()),
+                            oauth.handlers());
                     Routes.Security security = new Routes.Security(
                             auth.authentication(),
                             auth.sessions(),
@@ -240,6 +251,7 @@ public final class Keysmith {
                     Keysmith app = new Keysmith(vertx, config, db, pool, httpPort, managementPort, jobs);
                     return keys.verifier()
                             .listen(vertx, db.target().app())
+                            .compose(x -> oauth.start(vertx))
                             .compose(x ->
                                     deployServers(vertx, config, registry, contract, handlers, security, health, app))
                             .map(app);

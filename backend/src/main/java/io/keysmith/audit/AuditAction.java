@@ -37,7 +37,9 @@ public enum AuditAction {
     USER_PASSWORD_RESET("user.password-reset"),
     USER_PASSWORD_RESET_ISSUED("user.password-reset-issued"),
     USER_REACTIVATED("user.reactivated"),
-    USER_UPDATED("user.updated");
+    USER_UPDATED("user.updated"),
+    OAUTH_CLIENT_CREATED("oauth_client.created"),
+    OAUTH_CLIENT_TOKEN_REVOKED("oauth_client.token_revoked");
 
     private static final Map<String, AuditAction> BY_CODE =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(AuditAction::code, Function.identity()));

@@ -55,7 +55,8 @@ public final class Routes {
             KeyHandlers keys,
             PartnerHandlers partners,
             ForwardAuthHandlers forwardAuth,
-            UsageHandlers usage) {}
+            UsageHandlers usage,
+            io.keysmith.oauth.OAuthHandlers oauth) {}
 
     /** How callers prove who they are, per security scheme of the contract. */
     public record Security(
@@ -128,6 +129,11 @@ public final class Routes {
         t.put("createPartner", h.partners()::create);
         t.put("getOrganizationPolicies", h.keys()::policies);
         t.put("updateOrganizationPolicies", h.keys()::savePolicies);
+        t.put("requestAccessToken", h.oauth()::token);
+        t.put("introspectAccessToken", h.oauth()::introspect);
+        t.put("revokeAccessToken", h.oauth()::revoke);
+        t.put("getJsonWebKeySet", h.oauth()::jwks);
+        t.put("getAuthorizationServerMetadata", h.oauth()::metadata);
         return t;
     }
 
