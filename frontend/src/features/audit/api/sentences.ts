@@ -46,6 +46,8 @@ export const SENTENCES: Record<AuditAction, string> = {
   'webhook-endpoint.deleted': '{actor} deleted the webhook endpoint {target}',
   'webhook-endpoint.secret-rotated': '{actor} rotated the signing secret of the webhook endpoint {target}',
   'webhook-endpoint.disabled': 'The webhook endpoint {target} was disabled after failing for days',
+  'oauth_client.created': '{actor} created the OAuth client {target}',
+  'oauth_client.token_revoked': 'An access token of the OAuth client {target} was revoked',
 };
 
 /** The filter's wording for each action ("Key revoked"), from the same typed list. */
@@ -85,6 +87,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'webhook-endpoint.deleted': 'Webhook endpoint deleted',
   'webhook-endpoint.secret-rotated': 'Webhook secret rotated',
   'webhook-endpoint.disabled': 'Webhook endpoint disabled',
+  'oauth_client.created': 'OAuth client created',
+  'oauth_client.token_revoked': 'OAuth access token revoked',
 };
 
 export const TARGET_LABELS: Record<AuditTargetType, string> = {

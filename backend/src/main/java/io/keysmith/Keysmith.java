@@ -15,6 +15,7 @@ import io.keysmith.idempotency.IdempotencyRepository;
 import io.keysmith.keys.KeyRepository;
 import io.keysmith.keys.KeysFeature;
 import io.keysmith.notifications.NotificationsFeature;
+import io.keysmith.oauth.OAuthFeature;
 import io.keysmith.ops.HealthHandlers;
 import io.keysmith.ops.ManagementVerticle;
 import io.keysmith.organizations.OrganizationRepository;
@@ -215,6 +216,15 @@ public final class Keysmith {
                     // rights changed elsewhere reach this replica's key cache at once; others hear it through NOTIFY
                     users.service().onChange(keys.verifier()::invalidate);
                     accessLevels.service().onChange(keys.verifier()::invalidate);
+                    // issue 16: the authorization server; from here the verifier accepts its access tokens
+                    OAuthFeature oauth = OAuthFeature.assemble(
+                            config.oauth(),
+                            database,
+                            db.secret(),
+                            keys.verifier(),
+                            audit.repository(),
+                            catalog,
+                            client);
 
                     // issue 19: audit events leave through the outbox (V16's trigger) as webhooks, notifications, mail
                     WebhooksFeature webhooks = WebhooksFeature.assemble(
@@ -238,7 +248,8 @@ public final class Keysmith {
                             keys.forwardAuth(),
                             usage.handlers(keys.service()),
                             webhooks.handlers(),
-                            notifications.handlers());
+                            notifications.handlers(),
+                            oauth.handlers());
                     Routes.Security security = new Routes.Security(
                             auth.authentication(),
                             auth.sessions(),
@@ -254,6 +265,7 @@ public final class Keysmith {
                             .compose(x -> config.webhooks().enabled()
                                     ? webhooks.worker().start(db.target().app())
                                     : Future.succeededFuture())
+                            .compose(x -> oauth.start(vertx))
                             .compose(x ->
                                     deployServers(vertx, config, registry, contract, handlers, security, health, app))
                             .map(app);

@@ -45,7 +45,9 @@ public enum AuditAction {
     WEBHOOK_ENDPOINT_UPDATED("webhook-endpoint.updated"),
     WEBHOOK_ENDPOINT_DELETED("webhook-endpoint.deleted"),
     WEBHOOK_ENDPOINT_SECRET_ROTATED("webhook-endpoint.secret-rotated"),
-    WEBHOOK_ENDPOINT_DISABLED("webhook-endpoint.disabled");
+    WEBHOOK_ENDPOINT_DISABLED("webhook-endpoint.disabled"),
+    OAUTH_CLIENT_CREATED("oauth_client.created"),
+    OAUTH_CLIENT_TOKEN_REVOKED("oauth_client.token_revoked");
 
     private static final Map<String, AuditAction> BY_CODE =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(AuditAction::code, Function.identity()));

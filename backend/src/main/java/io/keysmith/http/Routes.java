@@ -57,7 +57,8 @@ public final class Routes {
             ForwardAuthHandlers forwardAuth,
             UsageHandlers usage,
             io.keysmith.webhooks.WebhookHandlers webhooks,
-            io.keysmith.notifications.NotificationHandlers notifications) {}
+            io.keysmith.notifications.NotificationHandlers notifications,
+            io.keysmith.oauth.OAuthHandlers oauth) {}
 
     /** How callers prove who they are, per security scheme of the contract. */
     public record Security(
@@ -142,6 +143,11 @@ public final class Routes {
         t.put("replayWebhookDelivery", h.webhooks()::replay);
         t.put("listNotifications", h.notifications()::list);
         t.put("markNotificationsRead", h.notifications()::markRead);
+        t.put("requestAccessToken", h.oauth()::token);
+        t.put("introspectAccessToken", h.oauth()::introspect);
+        t.put("revokeAccessToken", h.oauth()::revoke);
+        t.put("getJsonWebKeySet", h.oauth()::jwks);
+        t.put("getAuthorizationServerMetadata", h.oauth()::metadata);
         return t;
     }
 
