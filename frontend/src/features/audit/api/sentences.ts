@@ -38,6 +38,8 @@ export const SENTENCES: Record<AuditAction, string> = {
   'user.password-reset-issued': '{actor} issued a password reset link for {target}',
   'user.reactivated': '{actor} reactivated the user {target}',
   'user.updated': '{actor} changed the user {target}',
+  'api-key.reduced-to-used': '{actor} reduced the key {target} to the permissions it used',
+  'api-key.reduction-undone': '{actor} undid the reduction of the key {target}, restoring its previous permissions',
 };
 
 /** The filter's wording for each action ("Key revoked"), from the same typed list. */
@@ -69,6 +71,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'user.password-reset-issued': 'Password reset link issued',
   'user.reactivated': 'User reactivated',
   'user.updated': 'User changed',
+  'api-key.reduced-to-used': 'Key reduced to what it used',
+  'api-key.reduction-undone': 'Key reduction undone',
 };
 
 export const TARGET_LABELS: Record<AuditTargetType, string> = {

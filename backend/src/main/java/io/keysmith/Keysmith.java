@@ -21,6 +21,7 @@ import io.keysmith.organizations.OrganizationsFeature;
 import io.keysmith.partners.PartnersFeature;
 import io.keysmith.people.PeopleFeature;
 import io.keysmith.signin.SignInFeature;
+import io.keysmith.leastprivilege.LeastPrivilegeFeature;
 import io.keysmith.usage.UsageFeature;
 import io.keysmith.users.UsersFeature;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -228,7 +229,10 @@ public final class Keysmith {
                             keys.handlers(),
                             partners.handlers(),
                             keys.forwardAuth(),
-                            usage.handlers(keys.service()));
+                            usage.handlers(keys.service()),
+                            LeastPrivilegeFeature.assemble(
+                                            database, keys.service(), usage.repository(), keys.operations(), client)
+                                    .handlers());
                     Routes.Security security = new Routes.Security(
                             auth.authentication(),
                             auth.sessions(),

@@ -37,7 +37,9 @@ public enum AuditAction {
     USER_PASSWORD_RESET("user.password-reset"),
     USER_PASSWORD_RESET_ISSUED("user.password-reset-issued"),
     USER_REACTIVATED("user.reactivated"),
-    USER_UPDATED("user.updated");
+    USER_UPDATED("user.updated"),
+    API_KEY_REDUCED_TO_USED("api-key.reduced-to-used"),
+    API_KEY_REDUCTION_UNDONE("api-key.reduction-undone");
 
     private static final Map<String, AuditAction> BY_CODE =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(AuditAction::code, Function.identity()));

@@ -13,6 +13,7 @@ import io.keysmith.keys.KeyFormatHandlers;
 import io.keysmith.keys.KeyHandlers;
 import io.keysmith.keys.KeyOperations;
 import io.keysmith.keys.KeyVerifier;
+import io.keysmith.leastprivilege.LeastPrivilegeHandlers;
 import io.keysmith.ops.HealthHandlers;
 import io.keysmith.organizations.OrganizationHandlers;
 import io.keysmith.partners.PartnerHandlers;
@@ -55,7 +56,8 @@ public final class Routes {
             KeyHandlers keys,
             PartnerHandlers partners,
             ForwardAuthHandlers forwardAuth,
-            UsageHandlers usage) {}
+            UsageHandlers usage,
+            LeastPrivilegeHandlers leastPrivilege) {}
 
     /** How callers prove who they are, per security scheme of the contract. */
     public record Security(
@@ -128,6 +130,11 @@ public final class Routes {
         t.put("createPartner", h.partners()::create);
         t.put("getOrganizationPolicies", h.keys()::policies);
         t.put("updateOrganizationPolicies", h.keys()::savePolicies);
+        t.put("getApiKeyLeastPrivilege", h.leastPrivilege()::key);
+        t.put("shadowApiKeyPermissions", h.leastPrivilege()::shadow);
+        t.put("reduceApiKeyToUsed", h.leastPrivilege()::reduce);
+        t.put("undoApiKeyReduction", h.leastPrivilege()::undo);
+        t.put("getOrganizationLeastPrivilege", h.leastPrivilege()::organization);
         return t;
     }
 

@@ -131,7 +131,15 @@ class BadInputIT {
             Map.entry(
                     "updateOrganizationPolicies",
                     () -> new JsonObject().put("expiryRequired", false).put("allowedIpRanges", new JsonArray())),
-            Map.entry("verifyApiKey", () -> new JsonObject().put("key", "ksk_candidate")));
+            Map.entry("verifyApiKey", () -> new JsonObject().put("key", "ksk_candidate")),
+            Map.entry("shadowApiKeyPermissions", () -> new JsonObject().put("permissions", new JsonArray())),
+            // a set the key was not shown to have used: 409 stale, so the fixture never shrinks the shared key
+            Map.entry(
+                    "reduceApiKeyToUsed",
+                    () -> new JsonObject().put("permissions", new JsonArray().add("people:delete"))),
+            Map.entry(
+                    "undoApiKeyReduction",
+                    () -> new JsonObject().put("reductionId", UUID.randomUUID().toString())));
 
     /** Path parameter -> the id to use (an object of the admin's organization). */
     private static final Map<String, Supplier<String>> PATH_IDS = Map.of(
