@@ -69,7 +69,9 @@ test("the key's page shows the unused permission with the evidence, and shadow m
 
   await panel.getByLabel('Keep people:read in the trial').uncheck();
   await panel.getByRole('button', { name: 'Try the ticked set (shadow mode)' }).click();
-  await expect(panel.getByText(/2 of the last 30 days' 2 requests would have been refused: people:read 2/)).toBeVisible();
+  await expect(
+    panel.getByText(/2 of the last 30 days' 2 requests would have been refused: people:read 2/),
+  ).toBeVisible();
   const key = await json<Schemas['ApiKey']>(page.request.get(`/api/v1/api-keys/${keyId}`));
   expect(key.permissions).toEqual(['people:read', 'people:delete']);
 });

@@ -7,7 +7,7 @@ import {
   undoReduction,
   type LeastPrivilegeShadow,
 } from '@/features/api-keys/api/least-privilege';
-import { errorMessage } from '@/lib/api-client';
+import { ApiError, errorMessage } from '@/lib/api-client';
 import { formatDateTime } from '@/lib/format';
 import { useAsync } from '@/lib/use-async';
 
@@ -27,6 +27,8 @@ export function LeastPrivilegePanel({ keyId, onChanged }: { keyId: string; onCha
   const [failure, setFailure] = useState<string | undefined>();
 
   if (report.loading && !report.data) return <Loading label="Reading the key's usage…" />;
+  // not available for this key (not active, or not visible): the rest of the page says why
+  if (report.error instanceof ApiError && [404, 409].includes(report.error.problem.status)) return null;
   if (report.error || !report.data) return <ErrorBox error={report.error} onRetry={report.reload} />;
   const r = report.data;
   const kept = proposed ?? r.suggestedPermissions;

@@ -32,7 +32,9 @@ public final class LeastPrivilegeHandlers {
         reply(
                 rc,
                 service.ofOrganization(
-                        Caller.of(rc), integer(in.query().get("days")), integer(in.query().get("limit"))));
+                        Caller.of(rc),
+                        integer(in.query().get("days")),
+                        integer(in.query().get("limit"))));
     }
 
     public void shadow(RoutingContext rc) {

@@ -50,9 +50,10 @@ public final class LeastPrivilegeRepository {
 
     public Future<Void> insert(Tenant t, Reduction r) {
         return t.conn()
-                .preparedQuery("INSERT INTO key_rights_reductions (id, organization_id, key_id, reduced_by, window_days,"
-                        + " previous_mode, previous_permissions, previous_field_rights, result_permissions,"
-                        + " result_field_rights) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                .preparedQuery(
+                        "INSERT INTO key_rights_reductions (id, organization_id, key_id, reduced_by, window_days,"
+                                + " previous_mode, previous_permissions, previous_field_rights, result_permissions,"
+                                + " result_field_rights) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
                 .execute(Tuple.from(new Object[] {
                     r.id(),
                     t.org(),

@@ -108,8 +108,9 @@ public final class LeastPrivilegeService {
 
     private Analysis analyse(GrantedRights k, List<OperationUse> uses) {
         // SCOPED: what the key names (some may no longer work: its owner lost them); INHERIT: what it works with now
-        java.util.Collection<String> names =
-                "SCOPED".equals(k.permissionMode()) ? k.storedPermissions() : k.effective().permissions();
+        java.util.Collection<String> names = "SCOPED".equals(k.permissionMode())
+                ? k.storedPermissions()
+                : k.effective().permissions();
         List<String> granted = new ArrayList<>(new TreeSet<String>(names));
         Map<String, Evidence> used = new TreeMap<>();
         long requests = 0;
@@ -152,15 +153,23 @@ public final class LeastPrivilegeService {
         int days = days(daysParam);
         OffsetDateTime to = now();
         OffsetDateTime from = to.minusDays(days);
-        return keys.get(caller, keyId).compose(visible -> db.inOrganization(caller.organizationId(), t -> keys.granted(
-                        t, keyId, null)
-                .compose(granted -> granted.isEmpty()
-                        ? Future.<JsonObject>failedFuture(new Conflict(
-                                "api-key-not-active", "Only an active key has rights to review: this one is not"))
-                        : usage.operationUse(t, keyId, from)
-                                .compose(uses -> reductions
-                                        .latest(t, keyId)
-                                        .map(last -> keyJson(analyse(granted.get(0), uses), days, from, to, last))))));
+        return keys.get(caller, keyId)
+                .compose(visible -> db.inOrganization(
+                        caller.organizationId(),
+                        t -> keys.granted(t, keyId, null)
+                                .compose(granted -> granted.isEmpty()
+                                        ? Future.<JsonObject>failedFuture(new Conflict(
+                                                "api-key-not-active",
+                                                "Only an active key has rights to review: this one is not"))
+                                        : usage.operationUse(t, keyId, from)
+                                                .compose(uses -> reductions
+                                                        .latest(t, keyId)
+                                                        .map(last -> keyJson(
+                                                                analyse(granted.get(0), uses),
+                                                                days,
+                                                                from,
+                                                                to,
+                                                                last))))));
     }
 
     private JsonObject keyJson(
@@ -176,8 +185,7 @@ public final class LeastPrivilegeService {
             JsonArray operations = new JsonArray();
             if (e != null) {
                 j.mergeIn(e.toJson());
-                e.operations.forEach(
-                        (op, oe) -> operations.add(oe.toJson().put("operationId", op)));
+                e.operations.forEach((op, oe) -> operations.add(oe.toJson().put("operationId", op)));
             } else {
                 j.put("count", 0);
             }
@@ -218,36 +226,39 @@ public final class LeastPrivilegeService {
         int limit = limitParam == null ? 100 : limitParam;
         OffsetDateTime to = now();
         OffsetDateTime from = to.minusDays(days);
-        return db.inOrganization(caller.organizationId(), t -> keys.granted(t, null, null)
-                .compose(all -> usage.operationUse(t, null, from).map(uses -> {
-                    Map<UUID, List<OperationUse>> byKey = new HashMap<>();
-                    uses.forEach(u -> byKey.computeIfAbsent(u.key(), x -> new ArrayList<>())
-                            .add(u));
-                    List<Analysis> reducible = new ArrayList<>();
-                    long unusedTotal = 0;
-                    for (GrantedRights k : all) {
-                        Analysis a = analyse(k, byKey.getOrDefault(k.keyId(), List.of()));
-                        if (a.reducible()) {
-                            reducible.add(a);
-                            unusedTotal += a.unused().size();
-                        }
-                    }
-                    reducible.sort(Comparator.comparing((Analysis a) -> -a.unused().size())
-                            .thenComparing(a -> a.key().name().toLowerCase())
-                            .thenComparing(a -> a.key().keyId()));
-                    JsonArray items = new JsonArray();
-                    reducible.stream().limit(limit).forEach(a -> items.add(summary(a)));
-                    return new JsonObject()
-                            .put("days", days)
-                            .put("from", from.toInstant().toString())
-                            .put("to", to.toInstant().toString())
-                            .put("keysAnalysed", all.size())
-                            .put("keysWithUnusedPermissions", reducible.size())
-                            .put("unusedPermissions", unusedTotal)
-                            .put("fieldRightsMetered", false)
-                            .put("keys", items)
-                            .put("truncated", reducible.size() > limit);
-                })));
+        return db.inOrganization(
+                caller.organizationId(),
+                t -> keys.granted(t, null, null)
+                        .compose(all -> usage.operationUse(t, null, from).map(uses -> {
+                            Map<UUID, List<OperationUse>> byKey = new HashMap<>();
+                            uses.forEach(u -> byKey.computeIfAbsent(u.key(), x -> new ArrayList<>())
+                                    .add(u));
+                            List<Analysis> reducible = new ArrayList<>();
+                            long unusedTotal = 0;
+                            for (GrantedRights k : all) {
+                                Analysis a = analyse(k, byKey.getOrDefault(k.keyId(), List.of()));
+                                if (a.reducible()) {
+                                    reducible.add(a);
+                                    unusedTotal += a.unused().size();
+                                }
+                            }
+                            reducible.sort(Comparator.comparing(
+                                            (Analysis a) -> -a.unused().size())
+                                    .thenComparing(a -> a.key().name().toLowerCase())
+                                    .thenComparing(a -> a.key().keyId()));
+                            JsonArray items = new JsonArray();
+                            reducible.stream().limit(limit).forEach(a -> items.add(summary(a)));
+                            return new JsonObject()
+                                    .put("days", days)
+                                    .put("from", from.toInstant().toString())
+                                    .put("to", to.toInstant().toString())
+                                    .put("keysAnalysed", all.size())
+                                    .put("keysWithUnusedPermissions", reducible.size())
+                                    .put("unusedPermissions", unusedTotal)
+                                    .put("fieldRightsMetered", false)
+                                    .put("keys", items)
+                                    .put("truncated", reducible.size() > limit);
+                        })));
     }
 
     private static JsonObject summary(Analysis a) {
@@ -256,9 +267,7 @@ public final class LeastPrivilegeService {
                 .put("keyId", k.keyId().toString())
                 .put("name", k.name())
                 .put("apiType", k.apiType())
-                .put(
-                        "owner",
-                        new JsonObject().put("id", k.ownerId().toString()).put("name", k.ownerName()))
+                .put("owner", new JsonObject().put("id", k.ownerId().toString()).put("name", k.ownerName()))
                 .put("permissionMode", k.permissionMode())
                 .put("grantedPermissions", a.granted().size())
                 .put("unusedPermissions", new JsonArray(a.unused()))
@@ -279,53 +288,58 @@ public final class LeastPrivilegeService {
         int days = days(daysParam);
         OffsetDateTime to = now();
         OffsetDateTime from = to.minusDays(days);
-        return keys.get(caller, keyId).compose(visible -> db.inOrganization(caller.organizationId(), t -> keys.granted(
-                        t, keyId, null)
-                .compose(granted -> {
-                    if (granted.isEmpty()) {
-                        return Future.failedFuture(new Conflict(
-                                "api-key-not-active", "Only an active key has rights to review: this one is not"));
-                    }
-                    Analysis probe = analyse(granted.get(0), List.of());
-                    for (int i = 0; i < proposed.size(); i++) {
-                        if (!probe.granted().contains(proposed.get(i))) {
-                            return Future.failedFuture(new Invalid(
-                                    "permissions." + i,
-                                    "Permission '" + proposed.get(i)
-                                            + "' is not granted to this key: a shadow run tries a smaller set"));
-                        }
-                    }
-                    return usage.operationUse(t, keyId, from).map(uses -> {
-                        Analysis a = analyse(granted.get(0), uses);
-                        JsonArray refused = new JsonArray();
-                        long total = 0;
-                        for (Map.Entry<String, Evidence> e : a.used().entrySet()) {
-                            if (proposed.contains(e.getKey())) {
-                                continue;
+        return keys.get(caller, keyId)
+                .compose(visible -> db.inOrganization(
+                        caller.organizationId(),
+                        t -> keys.granted(t, keyId, null).compose(granted -> {
+                            if (granted.isEmpty()) {
+                                return Future.failedFuture(new Conflict(
+                                        "api-key-not-active",
+                                        "Only an active key has rights to review: this one is not"));
                             }
-                            total += e.getValue().count;
-                            JsonArray operations = new JsonArray();
-                            e.getValue()
-                                    .operations
-                                    .forEach((op, oe) -> operations.add(
-                                            oe.toJson().put("operationId", op)));
-                            refused.add(e.getValue()
-                                    .toJson()
-                                    .put("permission", e.getKey())
-                                    .put("operations", operations));
-                        }
-                        return new JsonObject()
-                                .put("keyId", keyId.toString())
-                                .put("days", days)
-                                .put("from", from.toInstant().toString())
-                                .put("to", to.toInstant().toString())
-                                .put("proposedPermissions", new JsonArray(new ArrayList<>(new TreeSet<>(proposed))))
-                                .put("requests", a.requests())
-                                .put("wouldRefuse", total)
-                                .put("refusedByPermission", refused)
-                                .put("unattributedRequests", a.unattributed());
-                    });
-                })));
+                            Analysis probe = analyse(granted.get(0), List.of());
+                            for (int i = 0; i < proposed.size(); i++) {
+                                if (!probe.granted().contains(proposed.get(i))) {
+                                    return Future.failedFuture(
+                                            new Invalid(
+                                                    "permissions." + i,
+                                                    "Permission '" + proposed.get(i)
+                                                            + "' is not granted to this key: a shadow run tries a smaller set"));
+                                }
+                            }
+                            return usage.operationUse(t, keyId, from).map(uses -> {
+                                Analysis a = analyse(granted.get(0), uses);
+                                JsonArray refused = new JsonArray();
+                                long total = 0;
+                                for (Map.Entry<String, Evidence> e : a.used().entrySet()) {
+                                    if (proposed.contains(e.getKey())) {
+                                        continue;
+                                    }
+                                    total += e.getValue().count;
+                                    JsonArray operations = new JsonArray();
+                                    e.getValue()
+                                            .operations
+                                            .forEach((op, oe) ->
+                                                    operations.add(oe.toJson().put("operationId", op)));
+                                    refused.add(e.getValue()
+                                            .toJson()
+                                            .put("permission", e.getKey())
+                                            .put("operations", operations));
+                                }
+                                return new JsonObject()
+                                        .put("keyId", keyId.toString())
+                                        .put("days", days)
+                                        .put("from", from.toInstant().toString())
+                                        .put("to", to.toInstant().toString())
+                                        .put(
+                                                "proposedPermissions",
+                                                new JsonArray(new ArrayList<>(new TreeSet<>(proposed))))
+                                        .put("requests", a.requests())
+                                        .put("wouldRefuse", total)
+                                        .put("refusedByPermission", refused)
+                                        .put("unattributedRequests", a.unattributed());
+                            });
+                        })));
     }
 
     /**
@@ -393,13 +407,15 @@ public final class LeastPrivilegeService {
                                 null,
                                 null);
                         reduction.mergeIn(r.toJson().put("undoable", true));
-                        return reductions.insert(t, r).map(x -> new JsonObject()
-                                .put("reductionId", reductionId.toString())
-                                .put("days", days)
-                                .put("previousPermissionMode", r.previousMode())
-                                .put("previousPermissions", new JsonArray(r.previousPermissions()))
-                                .put("removedPermissions", new JsonArray(analysis.unused()))
-                                .put("permissions", new JsonArray(r.resultPermissions())));
+                        return reductions
+                                .insert(t, r)
+                                .map(x -> new JsonObject()
+                                        .put("reductionId", reductionId.toString())
+                                        .put("days", days)
+                                        .put("previousPermissionMode", r.previousMode())
+                                        .put("previousPermissions", new JsonArray(r.previousPermissions()))
+                                        .put("removedPermissions", new JsonArray(analysis.unused()))
+                                        .put("permissions", new JsonArray(r.resultPermissions())));
                     }
                 })
                 .map(key -> new JsonObject().put("key", key).put("reduction", reduction));
@@ -428,9 +444,10 @@ public final class LeastPrivilegeService {
                                     && new TreeSet<>(strings(key.getJsonArray("permissions")))
                                             .equals(new TreeSet<>(r.resultPermissions()))
                                     && key.getJsonObject("fieldRights", new JsonObject())
-                                            .equals(r.resultFieldRights() == null
-                                                    ? new JsonObject()
-                                                    : r.resultFieldRights());
+                                            .equals(
+                                                    r.resultFieldRights() == null
+                                                            ? new JsonObject()
+                                                            : r.resultFieldRights());
                             if (!unchanged) {
                                 return Future.failedFuture(new Conflict(
                                         "rights-changed-since",
@@ -451,16 +468,18 @@ public final class LeastPrivilegeService {
 
                     @Override
                     public Future<JsonObject> applied(Tenant t, JsonObject before, JsonObject after) {
-                        return reductions.markUndone(t, reductionId, caller.userId()).map(x -> {
-                            reduction
-                                    .put("undoneAt", now().toInstant().toString())
-                                    .put("undoneBy", caller.userId().toString())
-                                    .put("undoable", false);
-                            return new JsonObject()
-                                    .put("reductionId", reductionId.toString())
-                                    .put("restoredPermissionMode", after.getString("permissionMode"))
-                                    .put("restoredPermissions", after.getJsonArray("permissions"));
-                        });
+                        return reductions
+                                .markUndone(t, reductionId, caller.userId())
+                                .map(x -> {
+                                    reduction
+                                            .put("undoneAt", now().toInstant().toString())
+                                            .put("undoneBy", caller.userId().toString())
+                                            .put("undoable", false);
+                                    return new JsonObject()
+                                            .put("reductionId", reductionId.toString())
+                                            .put("restoredPermissionMode", after.getString("permissionMode"))
+                                            .put("restoredPermissions", after.getJsonArray("permissions"));
+                                });
                     }
                 })
                 .map(key -> new JsonObject().put("key", key).put("reduction", reduction));

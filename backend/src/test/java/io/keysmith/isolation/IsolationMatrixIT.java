@@ -84,7 +84,8 @@ class IsolationMatrixIT {
             "transferApiKey", () -> new JsonObject().put("ownerUserId", b.userId()),
             "shadowApiKeyPermissions", () -> new JsonObject().put("permissions", new io.vertx.core.json.JsonArray()),
             "reduceApiKeyToUsed", () -> new JsonObject().put("permissions", new io.vertx.core.json.JsonArray()),
-            "undoApiKeyReduction", () -> new JsonObject().put("reductionId", UUID.randomUUID().toString()));
+            "undoApiKeyReduction",
+                    () -> new JsonObject().put("reductionId", UUID.randomUUID().toString()));
 
     @BeforeAll
     static void start(Vertx vertx) {
