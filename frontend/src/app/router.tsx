@@ -27,6 +27,9 @@ const UsagePage = lazy(() => import('@/features/usage/routes/UsagePage').then((m
 const KeyUsagePage = lazy(() =>
   import('@/features/usage/routes/KeyUsagePage').then((m) => ({ default: m.KeyUsagePage })),
 );
+const LeastPrivilegePage = lazy(() =>
+  import('@/features/usage/routes/LeastPrivilegePage').then((m) => ({ default: m.LeastPrivilegePage })),
+);
 const withSuspense = (element: React.ReactNode) => <Suspense fallback={<Loading />}>{element}</Suspense>;
 
 function Root() {
@@ -59,6 +62,7 @@ export const routes: RouteObject[] = [
           { path: 'api-keys/:keyId/edit', element: <EditApiKeyPage /> },
           { path: 'api-keys/:keyId/usage', element: withSuspense(<KeyUsagePage />) },
           { path: 'usage', element: withSuspense(<UsagePage />) },
+          { path: 'least-privilege', element: withSuspense(<LeastPrivilegePage />) },
           { path: 'partners', element: <PartnersPage /> },
           { path: 'people', element: <PeoplePage /> },
           { path: 'users', element: <UsersPage /> },

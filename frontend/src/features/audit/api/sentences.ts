@@ -48,6 +48,8 @@ export const SENTENCES: Record<AuditAction, string> = {
   'webhook-endpoint.disabled': 'The webhook endpoint {target} was disabled after failing for days',
   'oauth_client.created': '{actor} created the OAuth client {target}',
   'oauth_client.token_revoked': 'An access token of the OAuth client {target} was revoked',
+  'api-key.reduced-to-used': '{actor} reduced the key {target} to the permissions it used',
+  'api-key.reduction-undone': '{actor} undid the reduction of the key {target}, restoring its previous permissions',
 };
 
 /** The filter's wording for each action ("Key revoked"), from the same typed list. */
@@ -89,6 +91,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'webhook-endpoint.disabled': 'Webhook endpoint disabled',
   'oauth_client.created': 'OAuth client created',
   'oauth_client.token_revoked': 'OAuth access token revoked',
+  'api-key.reduced-to-used': 'Key reduced to what it used',
+  'api-key.reduction-undone': 'Key reduction undone',
 };
 
 export const TARGET_LABELS: Record<AuditTargetType, string> = {

@@ -16,6 +16,7 @@ import io.keysmith.keys.KeyRepository;
 import io.keysmith.keys.KeysFeature;
 import io.keysmith.notifications.NotificationsFeature;
 import io.keysmith.oauth.OAuthFeature;
+import io.keysmith.leastprivilege.LeastPrivilegeFeature;
 import io.keysmith.ops.HealthHandlers;
 import io.keysmith.ops.ManagementVerticle;
 import io.keysmith.organizations.OrganizationRepository;
@@ -249,7 +250,10 @@ public final class Keysmith {
                             usage.handlers(keys.service()),
                             webhooks.handlers(),
                             notifications.handlers(),
-                            oauth.handlers());
+                            oauth.handlers(),
+                            LeastPrivilegeFeature.assemble(
+                                            database, keys.service(), usage.repository(), keys.operations(), client)
+                                    .handlers());
                     Routes.Security security = new Routes.Security(
                             auth.authentication(),
                             auth.sessions(),

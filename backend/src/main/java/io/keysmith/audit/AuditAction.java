@@ -47,7 +47,9 @@ public enum AuditAction {
     WEBHOOK_ENDPOINT_SECRET_ROTATED("webhook-endpoint.secret-rotated"),
     WEBHOOK_ENDPOINT_DISABLED("webhook-endpoint.disabled"),
     OAUTH_CLIENT_CREATED("oauth_client.created"),
-    OAUTH_CLIENT_TOKEN_REVOKED("oauth_client.token_revoked");
+    OAUTH_CLIENT_TOKEN_REVOKED("oauth_client.token_revoked"),
+    API_KEY_REDUCED_TO_USED("api-key.reduced-to-used"),
+    API_KEY_REDUCTION_UNDONE("api-key.reduction-undone");
 
     private static final Map<String, AuditAction> BY_CODE =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(AuditAction::code, Function.identity()));

@@ -13,6 +13,7 @@ import io.keysmith.keys.KeyFormatHandlers;
 import io.keysmith.keys.KeyHandlers;
 import io.keysmith.keys.KeyOperations;
 import io.keysmith.keys.KeyVerifier;
+import io.keysmith.leastprivilege.LeastPrivilegeHandlers;
 import io.keysmith.ops.HealthHandlers;
 import io.keysmith.organizations.OrganizationHandlers;
 import io.keysmith.partners.PartnerHandlers;
@@ -58,7 +59,8 @@ public final class Routes {
             UsageHandlers usage,
             io.keysmith.webhooks.WebhookHandlers webhooks,
             io.keysmith.notifications.NotificationHandlers notifications,
-            io.keysmith.oauth.OAuthHandlers oauth) {}
+            io.keysmith.oauth.OAuthHandlers oauth,
+            LeastPrivilegeHandlers leastPrivilege) {}
 
     /** How callers prove who they are, per security scheme of the contract. */
     public record Security(
@@ -148,6 +150,11 @@ public final class Routes {
         t.put("revokeAccessToken", h.oauth()::revoke);
         t.put("getJsonWebKeySet", h.oauth()::jwks);
         t.put("getAuthorizationServerMetadata", h.oauth()::metadata);
+        t.put("getApiKeyLeastPrivilege", h.leastPrivilege()::key);
+        t.put("shadowApiKeyPermissions", h.leastPrivilege()::shadow);
+        t.put("reduceApiKeyToUsed", h.leastPrivilege()::reduce);
+        t.put("undoApiKeyReduction", h.leastPrivilege()::undo);
+        t.put("getOrganizationLeastPrivilege", h.leastPrivilege()::organization);
         return t;
     }
 

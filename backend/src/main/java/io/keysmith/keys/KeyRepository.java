@@ -133,6 +133,35 @@ public final class KeyRepository implements KeyLastUse {
         return "(" + key + ") COLLATE \"C\"";
     }
 
+    /**
+     * Least privilege (issue 20): the active keys of the organization (or one key, or one owner's) with the columns
+     * {@link EffectiveRights#of} reads, so the report computes each key's rights exactly as the verifier does.
+     */
+    public Future<List<Row>> rightsRows(Tenant t, UUID key, UUID owner) {
+        return t.conn()
+                .preparedQuery("SELECT k.id, k.name, k.api_type, k.owner_user_id,"
+                        + " u.first_name || ' ' || u.last_name AS owner_name, k.created_at, k.last_used_at,"
+                        + " k.permission_mode, k.permissions AS key_permissions, k.field_rights AS key_field_rights,"
+                        + " a.record_scope AS owner_scope, a.field_rights AS owner_field_rights,"
+                        + " a.permissions AS owner_permissions, a.builtin AS owner_builtin,"
+                        + " k.secret_holder_user_id AS holder_user_id, h.status AS holder_status,"
+                        + " ha.record_scope AS holder_scope, ha.field_rights AS holder_field_rights,"
+                        + " ha.permissions AS holder_permissions, ha.builtin AS holder_builtin"
+                        + " FROM api_keys k JOIN users u ON u.organization_id = k.organization_id AND u.id = k.owner_user_id"
+                        + " JOIN access_levels a ON a.organization_id = u.organization_id AND a.id = u.access_level_id"
+                        + " JOIN users h ON h.organization_id = k.organization_id AND h.id = k.secret_holder_user_id"
+                        + " JOIN access_levels ha ON ha.organization_id = h.organization_id AND ha.id = h.access_level_id"
+                        + " WHERE k.organization_id = $1 AND k.status = 'ACTIVE'"
+                        + " AND ($2::uuid IS NULL OR k.id = $2) AND ($3::uuid IS NULL OR k.owner_user_id = $3)"
+                        + " ORDER BY lower(k.name), k.id")
+                .execute(Tuple.of(t.org(), key, owner))
+                .map(rows -> {
+                    List<Row> out = new java.util.ArrayList<>();
+                    rows.forEach(out::add);
+                    return out;
+                });
+    }
+
     /** {@code adminRestrictions}: the key's restrictions set by an admin after this change. */
     public Future<JsonObject> update(Tenant t, UUID id, JsonObject c, java.util.Collection<String> adminRestrictions) {
         boolean clearExpiry = c.containsKey("expiresAt") && c.getValue("expiresAt") == null;

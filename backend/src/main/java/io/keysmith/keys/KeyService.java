@@ -173,43 +173,102 @@ public final class KeyService {
     }
 
     public Future<JsonObject> update(Caller caller, UUID id, JsonObject changes, String source) {
-        return change(caller, id, "api-key.updated", source, (t, key) -> {
-            JsonObject merged = key.copy().mergeIn(changes);
-            UUID owner = UUID.fromString(key.getJsonObject("owner").getString("id"));
-            boolean byOwner = owner.equals(caller.userId());
-            boolean grants = changes.containsKey("permissions")
-                    || changes.containsKey("fieldRights")
-                    || changes.containsKey("permissionMode");
-            java.util.Set<String> restrictions = restrictions(key);
-            try {
-                restrictions = restrictionsAfterUpdate(caller, byOwner, key, changes, restrictions);
-            } catch (DomainException p) {
-                return Future.failedFuture(p);
-            }
-            java.util.Set<String> after = restrictions;
-            return ownerRights(t, owner)
-                    .compose(ownerRights ->
-                            checkGrant(merged, ownerRights, apiTypes.get(key.getString("apiType")), true))
-                    // nobody grants a key what they do not hold themselves, even one whose secret they never see
-                    .compose(x -> byOwner || !grants
-                            ? Future.succeededFuture()
-                            : checkHolderGrant(merged, caller.rights(), true))
-                    // only what changes is held to today's policies: renaming a key made under older ones works
-                    .compose(x -> checkPolicies(t, merged, changes.fieldNames()))
-                    .compose(x -> changes.containsKey("rateLimitPerMinute")
-                            ? checkRateLimit(t, changes)
-                            : Future.succeededFuture())
-                    .compose(x -> keys.update(t, id, changes, after))
-                    .map(updated -> new Change(
-                            updated,
-                            new JsonObject()
-                                    .put(
-                                            "fields",
-                                            new JsonArray(changes.fieldNames().stream()
-                                                    .sorted()
-                                                    .toList()))
-                                    .put("permissions", updated.getJsonArray("permissions"))));
-        });
+        return change(caller, id, "api-key.updated", source, (t, key) -> applyUpdate(t, caller, id, key, changes));
+    }
+
+    /** A key's rights as stored and as they work now (EffectiveRights), for least privilege (issue 20). */
+    public record GrantedRights(
+            UUID keyId,
+            String name,
+            String apiType,
+            UUID ownerId,
+            String ownerName,
+            OffsetDateTime createdAt,
+            String permissionMode,
+            List<String> storedPermissions,
+            JsonObject storedFieldRights,
+            Rights effective) {}
+
+    /** The active keys of the caller's organization (or one, or one owner's) with their rights; no rule applied. */
+    public Future<List<GrantedRights>> granted(Tenant t, UUID key, UUID owner) {
+        return keys.rightsRows(t, key, owner)
+                .map(rows -> rows.stream()
+                        .map(r -> {
+                            Object fields = r.getValue("key_field_rights");
+                            return new GrantedRights(
+                                    r.getUUID("id"),
+                                    r.getString("name"),
+                                    r.getString("api_type"),
+                                    r.getUUID("owner_user_id"),
+                                    r.getString("owner_name"),
+                                    r.getOffsetDateTime("created_at"),
+                                    r.getString("permission_mode"),
+                                    List.of(r.getArrayOfStrings("key_permissions")),
+                                    fields instanceof JsonObject f ? f : null,
+                                    EffectiveRights.of(r, apiTypes.get(r.getString("api_type"))));
+                        })
+                        .toList());
+    }
+
+    /** A change of a key's rights made by another feature on a person's click (least privilege's reduce, undo). */
+    public interface RightsChange {
+        /** Given the key as locked for update (same transaction): the update to apply, or a failure. */
+        Future<JsonObject> changes(Tenant t, JsonObject key);
+
+        /** After the update, same transaction: the audit's details of the change. */
+        Future<JsonObject> applied(Tenant t, JsonObject before, JsonObject after);
+    }
+
+    /**
+     * The same rules as {@link #update} (visibility, revoked is final, a key never exceeds its owner, nobody grants
+     * what they lack), audited under {@code action} in the same transaction.
+     */
+    public Future<JsonObject> changeRights(Caller caller, UUID id, String action, String source, RightsChange rc) {
+        return change(
+                caller,
+                id,
+                action,
+                source,
+                (t, key) -> rc.changes(t, key)
+                        .compose(changes -> applyUpdate(t, caller, id, key, changes)
+                                .compose(c ->
+                                        rc.applied(t, key, c.key()).map(details -> new Change(c.key(), details)))));
+    }
+
+    private Future<Change> applyUpdate(Tenant t, Caller caller, UUID id, JsonObject key, JsonObject changes) {
+        JsonObject merged = key.copy().mergeIn(changes);
+        UUID owner = UUID.fromString(key.getJsonObject("owner").getString("id"));
+        boolean byOwner = owner.equals(caller.userId());
+        boolean grants = changes.containsKey("permissions")
+                || changes.containsKey("fieldRights")
+                || changes.containsKey("permissionMode");
+        java.util.Set<String> restrictions = restrictions(key);
+        try {
+            restrictions = restrictionsAfterUpdate(caller, byOwner, key, changes, restrictions);
+        } catch (DomainException p) {
+            return Future.failedFuture(p);
+        }
+        java.util.Set<String> after = restrictions;
+        return ownerRights(t, owner)
+                .compose(ownerRights -> checkGrant(merged, ownerRights, apiTypes.get(key.getString("apiType")), true))
+                // nobody grants a key what they do not hold themselves, even one whose secret they never see
+                .compose(x ->
+                        byOwner || !grants ? Future.succeededFuture() : checkHolderGrant(merged, caller.rights(), true))
+                // only what changes is held to today's policies: renaming a key made under older ones works
+                .compose(x -> checkPolicies(t, merged, changes.fieldNames()))
+                .compose(x -> changes.containsKey("rateLimitPerMinute")
+                        ? checkRateLimit(t, changes)
+                        : Future.succeededFuture())
+                .compose(x -> keys.update(t, id, changes, after))
+                .map(updated -> new Change(
+                        updated,
+                        new JsonObject()
+                                .put(
+                                        "fields",
+                                        new JsonArray(changes.fieldNames().stream()
+                                                .sorted()
+                                                .toList()))
+                                .put("permissions", updated.getJsonArray("permissions"))));
     }
 
     public Future<JsonObject> setStatus(Caller caller, UUID id, String status, String source) {

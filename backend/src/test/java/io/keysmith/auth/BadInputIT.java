@@ -140,7 +140,15 @@ class BadInputIT {
                             .put("eventTypes", new JsonArray().add("key.expiring"))),
             Map.entry("updateWebhookEndpoint", () -> new JsonObject().put("description", "Renamed endpoint")),
             Map.entry("rotateWebhookEndpointSecret", () -> new JsonObject().put("overlapSeconds", 0)),
-            Map.entry("markNotificationsRead", () -> new JsonObject().put("upToId", "1")));
+            Map.entry("markNotificationsRead", () -> new JsonObject().put("upToId", "1")),
+            Map.entry("shadowApiKeyPermissions", () -> new JsonObject().put("permissions", new JsonArray())),
+            // a set the key was not shown to have used: 409 stale, so the fixture never shrinks the shared key
+            Map.entry(
+                    "reduceApiKeyToUsed",
+                    () -> new JsonObject().put("permissions", new JsonArray().add("people:delete"))),
+            Map.entry(
+                    "undoApiKeyReduction",
+                    () -> new JsonObject().put("reductionId", UUID.randomUUID().toString())));
 
     /** Path parameter -> the id to use (an object of the admin's organization). */
     private static final Map<String, Supplier<String>> PATH_IDS = Map.of(

@@ -111,7 +111,8 @@ class ContractRulesTest {
                 new UsageHandlers(null),
                 new io.keysmith.webhooks.WebhookHandlers(null, null),
                 new io.keysmith.notifications.NotificationHandlers(null),
-                new io.keysmith.oauth.OAuthHandlers(null, null, null, null, null)));
+                new io.keysmith.oauth.OAuthHandlers(null, null, null, null, null),
+                new io.keysmith.leastprivilege.LeastPrivilegeHandlers(null, null)));
         Set<String> declared = new HashSet<>();
         operations().forEach(op -> declared.add(op.id()));
         assertThat(bound).as("route table vs openapi.yaml").containsExactlyInAnyOrderElementsOf(declared);
