@@ -60,7 +60,11 @@ test('creates an OAuth client through the wizard: client ID and secret shown onc
   const field = page.getByLabel('Client secret', { exact: true });
   await expect(field).toHaveValue(/^kso_/);
   secret = await field.inputValue();
-  clientId = (await page.locator('code', { hasText: /^[0-9a-f-]{36}$/ }).first().textContent()) ?? '';
+  clientId =
+    (await page
+      .locator('code', { hasText: /^[0-9a-f-]{36}$/ })
+      .first()
+      .textContent()) ?? '';
   expect(clientId).toMatch(/^[0-9a-f-]{36}$/);
   await page.getByRole('checkbox', { name: 'I have stored the client secret' }).check();
   await page.getByRole('button', { name: 'Continue' }).click();
