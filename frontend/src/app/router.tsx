@@ -19,6 +19,8 @@ import { PartnersPage } from '@/features/partners/routes/PartnersPage';
 import { PeoplePage } from '@/features/people/routes/PeoplePage';
 import { PoliciesPage } from '@/features/policies/routes/PoliciesPage';
 import { UsersPage } from '@/features/users/routes/UsersPage';
+import { NotificationsPage } from '@/features/notifications/routes/NotificationsPage';
+import { WebhooksPage } from '@/features/webhooks/routes/WebhooksPage';
 import { Loading } from '@/components/ui/Feedback';
 import { SessionProvider } from '@/lib/auth';
 
@@ -72,6 +74,8 @@ export const routes: RouteObject[] = [
           { path: 'settings/access-levels/new', element: <AccessLevelEditorPage /> },
           { path: 'settings/access-levels/:accessLevelId', element: <AccessLevelEditorPage /> },
           { path: 'settings/policies', element: <PoliciesPage /> },
+          { path: 'settings/webhooks', element: <WebhooksPage /> },
+          { path: 'notifications', element: <NotificationsPage /> },
           { path: '*', element: <NotFound /> },
         ],
       },
