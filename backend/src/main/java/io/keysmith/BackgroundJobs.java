@@ -1,13 +1,15 @@
 package io.keysmith;
 
 import io.keysmith.config.KeysmithConfig;
+import io.keysmith.handoff.HandoffFeature;
 import io.keysmith.idempotency.Idempotency;
 import io.keysmith.usage.UsageFeature;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 
-/** The periodic work of a replica: usage flushes, the usage roll-up, the rate-limit exchange, the Idempotency-Key purge. */
+/** The periodic work of a replica: usage flushes, the usage roll-up, the rate-limit exchange, the Idempotency-Key purge, the
+ * hand-off links' expiry. */
 final class BackgroundJobs {
     private static final Duration ROLL_UP_EVERY = Duration.ofMinutes(10);
     /** Idempotency-Key answers live 24 hours; expired ones are also replaced on reuse, so this only bounds storage. */
@@ -15,18 +17,22 @@ final class BackgroundJobs {
 
     private final UsageFeature usage;
     private final Idempotency idempotency;
+    private final HandoffFeature handoffs;
 
-    private BackgroundJobs(UsageFeature usage, Idempotency idempotency) {
+    private BackgroundJobs(UsageFeature usage, Idempotency idempotency, HandoffFeature handoffs) {
         this.usage = usage;
         this.idempotency = idempotency;
+        this.handoffs = handoffs;
     }
 
-    static BackgroundJobs start(Vertx vertx, KeysmithConfig config, UsageFeature usage, Idempotency idempotency) {
+    static BackgroundJobs start(
+            Vertx vertx, KeysmithConfig config, UsageFeature usage, Idempotency idempotency, HandoffFeature handoffs) {
         usage.meter().start(vertx, config.usageFlushSeconds() * 1000L);
         idempotency.startPurge(vertx, PURGE_EVERY.toMillis());
         usage.retention().start(vertx, ROLL_UP_EVERY.toMillis());
         usage.exchange().ifPresent(e -> e.start(vertx, config.rateLimitSyncMillis()));
-        return new BackgroundJobs(usage, idempotency);
+        handoffs.startExpiry(vertx);
+        return new BackgroundJobs(usage, idempotency, handoffs);
     }
 
     /** Writes every count still in memory (graceful stop, after the servers closed). */
@@ -37,6 +43,11 @@ final class BackgroundJobs {
     /** Runs the usage roll-up now; the number of minute rows merged. */
     Future<Long> rollUpUsage() {
         return usage.retention().run();
+    }
+
+    /** Deletes the ciphertext of expired hand-off links now (and audits them); the number expired. */
+    Future<Integer> expireHandoffs() {
+        return handoffs.service().expireDue();
     }
 
     /** Deletes expired Idempotency-Key answers now; the number deleted. */

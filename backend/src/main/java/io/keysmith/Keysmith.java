@@ -6,6 +6,7 @@ import io.keysmith.audit.AuditFeature;
 import io.keysmith.auth.AuthFeature;
 import io.keysmith.config.KeysmithConfig;
 import io.keysmith.db.Db;
+import io.keysmith.handoff.HandoffFeature;
 import io.keysmith.http.ApiVerticle;
 import io.keysmith.http.ClientAddress;
 import io.keysmith.http.Contract;
@@ -14,6 +15,7 @@ import io.keysmith.idempotency.Idempotency;
 import io.keysmith.idempotency.IdempotencyRepository;
 import io.keysmith.keys.KeyRepository;
 import io.keysmith.keys.KeysFeature;
+import io.keysmith.leaks.LeaksFeature;
 import io.keysmith.ops.HealthHandlers;
 import io.keysmith.ops.ManagementVerticle;
 import io.keysmith.organizations.OrganizationRepository;
@@ -210,7 +212,19 @@ public final class Keysmith {
                             client,
                             new io.keysmith.http.RequestValidation(contract),
                             hook);
+                    HandoffFeature handoffs =
+                            HandoffFeature.assemble(database, keyRepository, audit.repository(), client, registry);
+                    LeaksFeature leaks = LeaksFeature.assemble(
+                            vertx,
+                            config.leaks(),
+                            database,
+                            db.secret(),
+                            keyRepository,
+                            audit.repository(),
+                            client,
+                            registry);
                     // rights changed elsewhere reach this replica's key cache at once; others hear it through NOTIFY
+                    leaks.service().onChange(keys.verifier()::invalidate);
                     users.service().onChange(keys.verifier()::invalidate);
                     accessLevels.service().onChange(keys.verifier()::invalidate);
 
@@ -228,7 +242,9 @@ public final class Keysmith {
                             keys.handlers(),
                             partners.handlers(),
                             keys.forwardAuth(),
-                            usage.handlers(keys.service()));
+                            usage.handlers(keys.service()),
+                            handoffs.handlers(),
+                            leaks.handlers());
                     Routes.Security security = new Routes.Security(
                             auth.authentication(),
                             auth.sessions(),
@@ -236,7 +252,7 @@ public final class Keysmith {
                             keys.authentication(),
                             keys.operations(),
                             idempotency);
-                    BackgroundJobs jobs = BackgroundJobs.start(vertx, config, usage, idempotency);
+                    BackgroundJobs jobs = BackgroundJobs.start(vertx, config, usage, idempotency, handoffs);
                     Keysmith app = new Keysmith(vertx, config, db, pool, httpPort, managementPort, jobs);
                     return keys.verifier()
                             .listen(vertx, db.target().app())
@@ -299,6 +315,11 @@ public final class Keysmith {
     /** Deletes expired Idempotency-Key answers now (it also runs every fifteen minutes); the number deleted. */
     public Future<Long> purgeIdempotencyKeys() {
         return jobs.purgeIdempotencyKeys();
+    }
+
+    /** Deletes the ciphertext of expired hand-off links now (it also runs every minute); the number expired. */
+    public Future<Integer> expireHandoffs() {
+        return jobs.expireHandoffs();
     }
 
     public KeysmithConfig config() {

@@ -37,7 +37,12 @@ public enum AuditAction {
     USER_PASSWORD_RESET("user.password-reset"),
     USER_PASSWORD_RESET_ISSUED("user.password-reset-issued"),
     USER_REACTIVATED("user.reactivated"),
-    USER_UPDATED("user.updated");
+    USER_UPDATED("user.updated"),
+    KEY_LEAKED("key.leaked"),
+    HANDOFF_CREATED("handoff.created"),
+    HANDOFF_REVEALED("handoff.revealed"),
+    HANDOFF_EXPIRED("handoff.expired"),
+    HANDOFF_WITHDRAWN("handoff.withdrawn");
 
     private static final Map<String, AuditAction> BY_CODE =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(AuditAction::code, Function.identity()));

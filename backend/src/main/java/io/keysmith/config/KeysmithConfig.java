@@ -63,7 +63,8 @@ public record KeysmithConfig(
         boolean rateLimits,
         int rateLimitSyncMillis,
         int metricsMaxKeys,
-        int metricsMaxOrganizations) {
+        int metricsMaxOrganizations,
+        LeakSettings leaks) {
 
     public static Future<KeysmithConfig> load(Vertx vertx, JsonObject overrides) {
         ConfigRetrieverOptions options = new ConfigRetrieverOptions()
@@ -153,7 +154,13 @@ public record KeysmithConfig(
                 s.bool("rate.limits.enabled"),
                 s.integer("rate.limits.sync.millis", 100, 10_000),
                 s.integer("metrics.max.keys", 0, 1_000_000),
-                s.integer("metrics.max.organizations", 0, 100_000));
+                s.integer("metrics.max.organizations", 0, 100_000),
+                // issue 18: GitHub's secret-scanning keys (URL, or a file that overrides it) and the public
+                // revocation API's budget per address
+                new LeakSettings(
+                        url("leaks.github.keys.url", s.string("leaks.github.keys.url")),
+                        s.optional("leaks.github.keys.file").filter(f -> !f.isBlank()),
+                        s.integer("leaks.revocation.per.minute", 1, 1_000_000)));
     }
 
     /**

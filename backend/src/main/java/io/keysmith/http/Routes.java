@@ -6,6 +6,7 @@ import io.keysmith.auth.Guard;
 import io.keysmith.auth.OperatorAuthentication;
 import io.keysmith.auth.SessionAuthentication;
 import io.keysmith.auth.SessionService;
+import io.keysmith.handoff.HandoffHandlers;
 import io.keysmith.idempotency.Idempotency;
 import io.keysmith.keys.ForwardAuthHandlers;
 import io.keysmith.keys.KeyAuthHandler;
@@ -13,6 +14,7 @@ import io.keysmith.keys.KeyFormatHandlers;
 import io.keysmith.keys.KeyHandlers;
 import io.keysmith.keys.KeyOperations;
 import io.keysmith.keys.KeyVerifier;
+import io.keysmith.leaks.LeakHandlers;
 import io.keysmith.ops.HealthHandlers;
 import io.keysmith.organizations.OrganizationHandlers;
 import io.keysmith.partners.PartnerHandlers;
@@ -55,7 +57,9 @@ public final class Routes {
             KeyHandlers keys,
             PartnerHandlers partners,
             ForwardAuthHandlers forwardAuth,
-            UsageHandlers usage) {}
+            UsageHandlers usage,
+            HandoffHandlers handoffs,
+            LeakHandlers leaks) {}
 
     /** How callers prove who they are, per security scheme of the contract. */
     public record Security(
@@ -128,6 +132,13 @@ public final class Routes {
         t.put("createPartner", h.partners()::create);
         t.put("getOrganizationPolicies", h.keys()::policies);
         t.put("updateOrganizationPolicies", h.keys()::savePolicies);
+        t.put("createHandoff", h.handoffs()::create);
+        t.put("listKeyHandoffs", h.handoffs()::list);
+        t.put("withdrawHandoff", h.handoffs()::withdraw);
+        t.put("getHandoffState", h.handoffs()::state);
+        t.put("revealHandoff", h.handoffs()::reveal);
+        t.put("reportGitHubSecretScanning", h.leaks()::github);
+        t.put("revokeCredentials", h.leaks()::revoke);
         return t;
     }
 
