@@ -10,6 +10,7 @@ import io.keysmith.keys.KeyHasher;
 import io.keysmith.keys.KeyRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -120,48 +121,56 @@ public final class LeakService {
             String reporter,
             String address,
             String channel) {
+        List<LeakRepository.Match> keysFound = new ArrayList<>(found);
         return db.inOrganization(
                         org,
-                        t -> leaks.leakResponse(t).compose(policy -> {
-                            Future<Void> chain = Future.succeededFuture();
-                            for (LeakRepository.Match m : found) {
-                                Report r = where.get(m.key());
-                                chain = chain.compose(x -> keys.respondToLeak(t, m.key(), policy, m.previous()))
-                                        .compose(key -> {
-                                            if (key == null) {
-                                                return Future.succeededFuture(); // revoked already: nothing to stop
+                        t -> leaks.leakResponse(t)
+                                .compose(policy -> keys.respondToLeaks(
+                                                t,
+                                                keysFound.stream()
+                                                        .map(LeakRepository.Match::key)
+                                                        .toList(),
+                                                policy,
+                                                keysFound.stream()
+                                                        .map(LeakRepository.Match::previous)
+                                                        .toList())
+                                        .compose(changedKeys -> {
+                                            List<AuditEvent> events = new ArrayList<>();
+                                            for (int i = 0; i < keysFound.size(); i++) {
+                                                JsonObject key = changedKeys.get(i);
+                                                if (key == null) {
+                                                    continue; // revoked already: nothing to stop
+                                                }
+                                                LeakRepository.Match m = keysFound.get(i);
+                                                Report r = where.get(m.key());
+                                                String action = m.previous()
+                                                        ? (policy.equals("REVOKE") ? "REVOKED" : "GRACE_ENDED")
+                                                        : switch (policy) {
+                                                            case "REVOKE" -> "REVOKED";
+                                                            case "DISABLE" -> "DISABLED";
+                                                            default -> "NOTIFIED";
+                                                        };
+                                                metrics.counter("keysmith.leaked.keys", "action", action)
+                                                        .increment();
+                                                events.add(AuditEvent.by(
+                                                                null,
+                                                                AuditAction.KEY_LEAKED,
+                                                                "api-key",
+                                                                m.key(),
+                                                                address)
+                                                        .label(reporter)
+                                                        .with("name", key.getString("name"))
+                                                        .with("ownerUserId", key.getString("ownerUserId"))
+                                                        .with("reportedBy", channel)
+                                                        .with("url", bounded(r.url(), 2000))
+                                                        .with("source", bounded(r.source(), 100))
+                                                        .with("secret", m.previous() ? "PREVIOUS" : "CURRENT")
+                                                        .with("policy", policy)
+                                                        .with("action", action)
+                                                        .with("status", key.getString("status")));
                                             }
-                                            String action = m.previous()
-                                                    ? (policy.equals("REVOKE") ? "REVOKED" : "GRACE_ENDED")
-                                                    : switch (policy) {
-                                                        case "REVOKE" -> "REVOKED";
-                                                        case "DISABLE" -> "DISABLED";
-                                                        default -> "NOTIFIED";
-                                                    };
-                                            metrics.counter("keysmith.leaked.keys", "action", action)
-                                                    .increment();
-                                            return audit.append(
-                                                    t,
-                                                    AuditEvent.by(
-                                                                    null,
-                                                                    AuditAction.KEY_LEAKED,
-                                                                    "api-key",
-                                                                    m.key(),
-                                                                    address)
-                                                            .label(reporter)
-                                                            .with("name", key.getString("name"))
-                                                            .with("ownerUserId", key.getString("ownerUserId"))
-                                                            .with("reportedBy", channel)
-                                                            .with("url", bounded(r.url(), 2000))
-                                                            .with("source", bounded(r.source(), 100))
-                                                            .with("secret", m.previous() ? "PREVIOUS" : "CURRENT")
-                                                            .with("policy", policy)
-                                                            .with("action", action)
-                                                            .with("status", key.getString("status")));
-                                        });
-                            }
-                            return chain;
-                        }))
+                                            return audit.appendAll(t, events);
+                                        })))
                 .onSuccess(x -> changed.accept(org));
     }
 
