@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { ErrorBox, Loading } from '@/components/ui/Feedback';
 import { Field, FormActions, FormError } from '@/components/ui/Field';
 import { LeaveConfirm } from '@/components/ui/LeaveConfirm';
+import { HandoffOffer } from '@/components/ui/HandoffOffer';
 import { SecretField } from '@/components/ui/SecretField';
 import {
   createKey,
@@ -290,6 +291,7 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
         <section className="card" aria-labelledby="store-title">
           <h2 id="store-title">Your new key “{created.key.name}”</h2>
           <SecretField label="API key" secret={created.secret} />
+          <HandoffOffer keyId={created.key.id} secret={created.secret} />
           <label className="checkbox">
             <input type="checkbox" checked={stored} onChange={(e) => setStored(e.target.checked)} />I have stored the
             API key

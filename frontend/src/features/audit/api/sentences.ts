@@ -38,6 +38,11 @@ export const SENTENCES: Record<AuditAction, string> = {
   'user.password-reset-issued': '{actor} issued a password reset link for {target}',
   'user.reactivated': '{actor} reactivated the user {target}',
   'user.updated': '{actor} changed the user {target}',
+  'key.leaked': 'The secret of the key {target} was reported leaked',
+  'handoff.created': '{actor} made a one-time hand-off link for the key {target}',
+  'handoff.revealed': 'The hand-off link of the key {target} was opened and its secret revealed from {address}',
+  'handoff.expired': 'The hand-off link of the key {target} expired unopened',
+  'handoff.withdrawn': '{actor} withdrew the hand-off link of the key {target}',
 };
 
 /** The filter's wording for each action ("Key revoked"), from the same typed list. */
@@ -69,6 +74,11 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'user.password-reset-issued': 'Password reset link issued',
   'user.reactivated': 'User reactivated',
   'user.updated': 'User changed',
+  'key.leaked': 'Key reported leaked',
+  'handoff.created': 'Hand-off link made',
+  'handoff.revealed': 'Hand-off link revealed',
+  'handoff.expired': 'Hand-off link expired',
+  'handoff.withdrawn': 'Hand-off link withdrawn',
 };
 
 export const TARGET_LABELS: Record<AuditTargetType, string> = {
