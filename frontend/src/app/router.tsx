@@ -16,6 +16,7 @@ import { AcceptInvitationPage } from '@/features/auth/routes/AcceptInvitationPag
 import { SignInPage } from '@/features/auth/routes/SignInPage';
 import { SignUpPage } from '@/features/auth/routes/SignUpPage';
 import { PartnersPage } from '@/features/partners/routes/PartnersPage';
+import { RevealHandoffPage } from '@/features/handoff/routes/RevealHandoffPage';
 import { PeoplePage } from '@/features/people/routes/PeoplePage';
 import { PoliciesPage } from '@/features/policies/routes/PoliciesPage';
 import { UsersPage } from '@/features/users/routes/UsersPage';
@@ -51,6 +52,8 @@ export const routes: RouteObject[] = [
       { path: 'sign-up', element: <SignUpPage /> },
       { path: 'accept-invitation', element: <AcceptInvitationPage /> },
       { path: 'confirm-sign-up', element: <ConfirmSignUpPage /> },
+      // a partner's one-time hand-off link: no account, no shell
+      { path: 'handoff/:handoffId', element: <RevealHandoffPage /> },
       {
         element: (
           <RequireSession>

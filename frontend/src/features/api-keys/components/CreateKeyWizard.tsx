@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { ErrorBox, Loading } from '@/components/ui/Feedback';
 import { Field, FormActions, FormError } from '@/components/ui/Field';
 import { LeaveConfirm } from '@/components/ui/LeaveConfirm';
+import { HandoffOffer } from '@/components/ui/HandoffOffer';
 import { SecretField } from '@/components/ui/SecretField';
 import {
   createKey,
@@ -338,6 +339,9 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
             label={created.key.credentialKind === 'OAUTH_CLIENT' ? 'Client secret' : 'API key'}
             secret={created.secret}
           />
+          {created.key.credentialKind !== 'OAUTH_CLIENT' && (
+            <HandoffOffer keyId={created.key.id} secret={created.secret} />
+          )}
           <label className="checkbox">
             <input type="checkbox" checked={stored} onChange={(e) => setStored(e.target.checked)} />I have stored the{' '}
             {created.key.credentialKind === 'OAUTH_CLIENT' ? 'client secret' : 'API key'}

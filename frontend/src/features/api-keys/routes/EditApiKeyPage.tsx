@@ -6,6 +6,7 @@ import { LeaveConfirm } from '@/components/ui/LeaveConfirm';
 import { loadKeyEditor, updateKey, type ApiKeyUpdate, type OwnerRights } from '@/features/api-keys/api/edit-key';
 import type { ApiKey, ApiType, FieldRight, FieldRights, PermissionCatalog } from '@/features/api-keys/api/keys';
 import { ExpiryField } from '@/features/api-keys/components/ExpiryField';
+import { KeyHandoffs } from '@/features/api-keys/components/KeyHandoffs';
 import { KeyRestrictions } from '@/features/api-keys/components/KeyRestrictions';
 import { LeastPrivilegePanel } from '@/features/api-keys/components/LeastPrivilegePanel';
 import { PermissionModeField } from '@/features/api-keys/components/PermissionModeField';
@@ -83,7 +84,14 @@ export function EditApiKeyPage() {
         <ErrorBox error={data.error} onRetry={data.reload} />
       ) : (
         <>
+          {data.data.key.leakedAt && (
+            <p className="alert alert--error" role="alert">
+              <strong>This key&apos;s secret was reported leaked</strong> on {formatDateTime(data.data.key.leakedAt)}.
+              The audit log says where it was found and what was done; rotate the key if it is still active.
+            </p>
+          )}
           <KeyRestrictions apiKey={data.data.key} />
+          <KeyHandoffs keyId={data.data.key.id} />
           <EditKeyForm
             apiKey={data.data.key}
             apiType={data.data.apiType}

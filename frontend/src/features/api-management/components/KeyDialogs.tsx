@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Field, FormActions, FormError } from '@/components/ui/Field';
 import { Modal } from '@/components/ui/Modal';
+import { HandoffOffer } from '@/components/ui/HandoffOffer';
 import { SecretField } from '@/components/ui/SecretField';
 import {
   keyActions,
@@ -67,6 +68,7 @@ export function RotateDialog({ apiKey, onClose, onChanged, onDone }: DialogProps
       <Modal title={`New secret for “${apiKey.name}”`} onClose={() => stored && finish()}>
         <SecretField label="New API key" secret={secret} />
         <p className="muted">{graceMessage(rotated)}</p>
+        <HandoffOffer keyId={rotated.id} secret={secret} />
         <label className="checkbox">
           <input type="checkbox" checked={stored} onChange={(e) => setStored(e.target.checked)} />I have stored the API
           key

@@ -361,6 +361,11 @@ function ApiManagement({
                   <td data-label="Expires">{formatDate(k.expiresAt, 'Never')}</td>
                   <td data-label="Status">
                     <StatusPill status={k.status} label={statusLabel(k.status)} />
+                    {k.leakedAt && (
+                      <div className="small leak-notice" title={`Reported leaked on ${formatDateTime(k.leakedAt)}`}>
+                        Reported leaked {formatDate(k.leakedAt)}
+                      </div>
+                    )}
                   </td>
                   <td className="actions-cell">
                     <div className="row-actions">

@@ -50,6 +50,11 @@ export const SENTENCES: Record<AuditAction, string> = {
   'oauth_client.token_revoked': 'An access token of the OAuth client {target} was revoked',
   'api-key.reduced-to-used': '{actor} reduced the key {target} to the permissions it used',
   'api-key.reduction-undone': '{actor} undid the reduction of the key {target}, restoring its previous permissions',
+  'key.leaked': 'The secret of the key {target} was reported leaked',
+  'handoff.created': '{actor} made a one-time hand-off link for the key {target}',
+  'handoff.revealed': 'The hand-off link of the key {target} was opened and its secret revealed from {address}',
+  'handoff.expired': 'The hand-off link of the key {target} expired unopened',
+  'handoff.withdrawn': '{actor} withdrew the hand-off link of the key {target}',
 };
 
 /** The filter's wording for each action ("Key revoked"), from the same typed list. */
@@ -93,6 +98,11 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'oauth_client.token_revoked': 'OAuth access token revoked',
   'api-key.reduced-to-used': 'Key reduced to what it used',
   'api-key.reduction-undone': 'Key reduction undone',
+  'key.leaked': 'Key reported leaked',
+  'handoff.created': 'Hand-off link made',
+  'handoff.revealed': 'Hand-off link revealed',
+  'handoff.expired': 'Hand-off link expired',
+  'handoff.withdrawn': 'Hand-off link withdrawn',
 };
 
 export const TARGET_LABELS: Record<AuditTargetType, string> = {

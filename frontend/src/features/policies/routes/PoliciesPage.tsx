@@ -19,6 +19,9 @@ type Form = {
   maxKeys: string;
   requireIfMatch: boolean;
   requireOnBehalfOf: boolean;
+  /** Empty: unknown to this form (the server keeps what it has). */
+  handoffHours: string;
+  leakResponse: '' | 'REVOKE' | 'DISABLE' | 'NOTIFY';
 };
 type Errors = { fields: Record<string, string>; rows: Record<number, string>; ranges?: string; form?: string };
 
@@ -31,6 +34,8 @@ const SCALAR_FIELDS = [
   'maxKeysPerUser',
   'requireIfMatch',
   'requireOnBehalfOf',
+  'handoffLifetimeHours',
+  'leakResponse',
 ];
 const LABELS: Record<keyof Policies, string> = {
   maxKeyLifetimeDays: 'maximum key lifetime',
@@ -41,6 +46,8 @@ const LABELS: Record<keyof Policies, string> = {
   maxKeysPerUser: 'keys per user',
   requireIfMatch: 'require If-Match',
   requireOnBehalfOf: 'require On-Behalf-Of',
+  handoffLifetimeHours: 'hand-off link lifetime',
+  leakResponse: 'response to a leaked secret',
 };
 
 /** The organization's key policies (GET/PUT /api/v1/organization/policies); read-only without policies:manage. */
@@ -78,6 +85,8 @@ function toForm(p: Policies): Form {
     maxKeys: text(p.maxKeysPerUser),
     requireIfMatch: p.requireIfMatch ?? false,
     requireOnBehalfOf: p.requireOnBehalfOf ?? false,
+    handoffHours: text(p.handoffLifetimeHours),
+    leakResponse: p.leakResponse ?? '',
   };
 }
 
@@ -92,6 +101,8 @@ function meaning(f: Form) {
     f.maxKeys.trim(),
     f.requireIfMatch,
     f.requireOnBehalfOf,
+    f.handoffHours.trim(),
+    f.leakResponse,
   ]);
 }
 
@@ -145,6 +156,9 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
       maxKeysPerUser: number(form.maxKeys) ?? undefined,
       requireIfMatch: form.requireIfMatch,
       requireOnBehalfOf: form.requireOnBehalfOf,
+      // empty: the server keeps its current value (absent on a save)
+      handoffLifetimeHours: number(form.handoffHours) ?? undefined,
+      leakResponse: form.leakResponse || undefined,
     };
     setBusy(true);
     try {
@@ -353,6 +367,42 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
               the ceiling.
             </p>
           )}
+        </section>
+
+        <section className="policy-section" aria-labelledby="policy-leaks">
+          <h2 id="policy-leaks">Hand-off links and leaked keys</h2>
+          <div className="form__row">
+            <NumberField
+              label="Hand-off link lifetime (hours)"
+              error={errors.fields.handoffLifetimeHours}
+              hint="How long a one-time link to a new key works if nobody opens it. Default 72, at most 168 (7 days)."
+              min={1}
+              max={168}
+              placeholder="72"
+              value={form.handoffHours}
+              onChange={(v) => update({ handoffHours: v })}
+            />
+            <div className="field">
+              <label className="field__label" htmlFor="policy-leak-response">
+                When a key&apos;s secret is reported leaked
+              </label>
+              <select
+                id="policy-leak-response"
+                aria-describedby="policy-leak-hint"
+                value={form.leakResponse}
+                onChange={(e) => update({ leakResponse: e.target.value as Form['leakResponse'] })}
+              >
+                {form.leakResponse === '' && <option value="">Keep the current setting</option>}
+                <option value="REVOKE">Revoke the key (recommended)</option>
+                <option value="DISABLE">Disable the key (an administrator can enable it)</option>
+                <option value="NOTIFY">Only tell its owner and the administrators</option>
+              </select>
+              <p id="policy-leak-hint" className="field__hint">
+                Reports come from GitHub secret scanning and the public revocation API. A leaked old secret in its
+                rotation grace always stops; the new one keeps working unless the key is revoked.
+              </p>
+            </div>
+          </div>
         </section>
 
         <section className="policy-section" aria-labelledby="policy-key-count">

@@ -1,6 +1,7 @@
 package io.keysmith;
 
 import io.keysmith.config.KeysmithConfig;
+import io.keysmith.handoff.HandoffFeature;
 import io.keysmith.idempotency.Idempotency;
 import io.keysmith.notifications.NotificationsFeature;
 import io.keysmith.usage.UsageFeature;
@@ -9,7 +10,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 
-/** The periodic work of a replica: usage flushes, the usage roll-up, the rate-limit exchange, the Idempotency-Key purge. */
+/** The periodic work of a replica: usage flushes, the usage roll-up, the rate-limit exchange, the Idempotency-Key purge, the
+ * hand-off links' expiry. */
 final class BackgroundJobs {
     private static final Duration ROLL_UP_EVERY = Duration.ofMinutes(10);
     /** Idempotency-Key answers live 24 hours; expired ones are also replaced on reuse, so this only bounds storage. */
@@ -22,13 +24,19 @@ final class BackgroundJobs {
     private final Idempotency idempotency;
     private final WebhooksFeature webhooks;
     private final NotificationsFeature notifications;
+    private final HandoffFeature handoffs;
 
     private BackgroundJobs(
-            UsageFeature usage, Idempotency idempotency, WebhooksFeature webhooks, NotificationsFeature notifications) {
+            UsageFeature usage,
+            Idempotency idempotency,
+            WebhooksFeature webhooks,
+            NotificationsFeature notifications,
+            HandoffFeature handoffs) {
         this.usage = usage;
         this.idempotency = idempotency;
         this.webhooks = webhooks;
         this.notifications = notifications;
+        this.handoffs = handoffs;
     }
 
     static BackgroundJobs start(
@@ -37,7 +45,8 @@ final class BackgroundJobs {
             UsageFeature usage,
             Idempotency idempotency,
             WebhooksFeature webhooks,
-            NotificationsFeature notifications) {
+            NotificationsFeature notifications,
+            HandoffFeature handoffs) {
         usage.meter().start(vertx, config.usageFlushSeconds() * 1000L);
         idempotency.startPurge(vertx, PURGE_EVERY.toMillis());
         usage.retention().start(vertx, ROLL_UP_EVERY.toMillis());
@@ -46,7 +55,8 @@ final class BackgroundJobs {
             notifications.reminders().start(vertx, config.webhooks().remindersEverySeconds() * 1000L);
             notifications.mailer().start(vertx, MAIL_EVERY.toMillis());
         }
-        return new BackgroundJobs(usage, idempotency, webhooks, notifications);
+        handoffs.startExpiry(vertx);
+        return new BackgroundJobs(usage, idempotency, webhooks, notifications, handoffs);
     }
 
     /** Writes every count still in memory (graceful stop, after the servers closed); stops the webhook worker. */
@@ -65,6 +75,11 @@ final class BackgroundJobs {
     /** Runs the usage roll-up now; the number of minute rows merged. */
     Future<Long> rollUpUsage() {
         return usage.retention().run();
+    }
+
+    /** Deletes the ciphertext of expired hand-off links now (and audits them); the number expired. */
+    Future<Integer> expireHandoffs() {
+        return handoffs.service().expireDue();
     }
 
     /** Deletes expired Idempotency-Key answers now; the number deleted. */

@@ -6,6 +6,7 @@ import io.keysmith.audit.AuditFeature;
 import io.keysmith.auth.AuthFeature;
 import io.keysmith.config.KeysmithConfig;
 import io.keysmith.db.Db;
+import io.keysmith.handoff.HandoffFeature;
 import io.keysmith.http.ApiVerticle;
 import io.keysmith.http.ClientAddress;
 import io.keysmith.http.Contract;
@@ -17,6 +18,7 @@ import io.keysmith.keys.KeysFeature;
 import io.keysmith.leastprivilege.LeastPrivilegeFeature;
 import io.keysmith.notifications.NotificationsFeature;
 import io.keysmith.oauth.OAuthFeature;
+import io.keysmith.leaks.LeaksFeature;
 import io.keysmith.ops.HealthHandlers;
 import io.keysmith.ops.ManagementVerticle;
 import io.keysmith.organizations.OrganizationRepository;
@@ -214,7 +216,19 @@ public final class Keysmith {
                             client,
                             new io.keysmith.http.RequestValidation(contract),
                             hook);
+                    HandoffFeature handoffs =
+                            HandoffFeature.assemble(database, keyRepository, audit.repository(), client, registry);
+                    LeaksFeature leaks = LeaksFeature.assemble(
+                            vertx,
+                            config.leaks(),
+                            database,
+                            db.secret(),
+                            keyRepository,
+                            audit.repository(),
+                            client,
+                            registry);
                     // rights changed elsewhere reach this replica's key cache at once; others hear it through NOTIFY
+                    leaks.service().onChange(keys.verifier()::invalidate);
                     users.service().onChange(keys.verifier()::invalidate);
                     accessLevels.service().onChange(keys.verifier()::invalidate);
                     // issue 16: the authorization server; from here the verifier accepts its access tokens
@@ -253,7 +267,9 @@ public final class Keysmith {
                             oauth.handlers(),
                             LeastPrivilegeFeature.assemble(
                                             database, keys.service(), usage.repository(), keys.operations(), client)
-                                    .handlers());
+                                    .handlers(),
+                            handoffs.handlers(),
+                            leaks.handlers());
                     Routes.Security security = new Routes.Security(
                             auth.authentication(),
                             auth.sessions(),
@@ -261,8 +277,8 @@ public final class Keysmith {
                             keys.authentication(),
                             keys.operations(),
                             idempotency);
-                    BackgroundJobs jobs =
-                            BackgroundJobs.start(vertx, config, usage, idempotency, webhooks, notifications);
+                    BackgroundJobs jobs = BackgroundJobs.start(
+                            vertx, config, usage, idempotency, webhooks, notifications, handoffs);
                     Keysmith app = new Keysmith(vertx, config, db, pool, httpPort, managementPort, jobs);
                     return keys.verifier()
                             .listen(vertx, db.target().app())
@@ -339,6 +355,11 @@ public final class Keysmith {
     /** Sends (or drops, without SMTP) the due notification mails now; the number handled. */
     public Future<Integer> sendNotificationMails() {
         return jobs.sendNotificationMails();
+    }
+
+    /** Deletes the ciphertext of expired hand-off links now (it also runs every minute); the number expired. */
+    public Future<Integer> expireHandoffs() {
+        return jobs.expireHandoffs();
     }
 
     public KeysmithConfig config() {

@@ -49,7 +49,12 @@ public enum AuditAction {
     OAUTH_CLIENT_CREATED("oauth_client.created"),
     OAUTH_CLIENT_TOKEN_REVOKED("oauth_client.token_revoked"),
     API_KEY_REDUCED_TO_USED("api-key.reduced-to-used"),
-    API_KEY_REDUCTION_UNDONE("api-key.reduction-undone");
+    API_KEY_REDUCTION_UNDONE("api-key.reduction-undone"),
+    KEY_LEAKED("key.leaked"),
+    HANDOFF_CREATED("handoff.created"),
+    HANDOFF_REVEALED("handoff.revealed"),
+    HANDOFF_EXPIRED("handoff.expired"),
+    HANDOFF_WITHDRAWN("handoff.withdrawn");
 
     private static final Map<String, AuditAction> BY_CODE =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(AuditAction::code, Function.identity()));

@@ -65,7 +65,8 @@ public record KeysmithConfig(
         int metricsMaxKeys,
         int metricsMaxOrganizations,
         WebhookSettings webhooks,
-        OAuthSettings oauth) {
+        OAuthSettings oauth,
+        LeakSettings leaks) {
 
     public static Future<KeysmithConfig> load(Vertx vertx, JsonObject overrides) {
         ConfigRetrieverOptions options = new ConfigRetrieverOptions()
@@ -160,7 +161,13 @@ public record KeysmithConfig(
                 new OAuthSettings(
                         s.integer("oauth.token.lifetime.seconds", 60, 86400),
                         s.oneOf("oauth.signing.algorithm", "es256", "rs256").toUpperCase(java.util.Locale.ROOT),
-                        s.integer("oauth.signing.rotation.hours", 1, 24 * 365)));
+                        s.integer("oauth.signing.rotation.hours", 1, 24 * 365)),
+                // issue 18: GitHub's secret-scanning keys (URL, or a file that overrides it) and the public
+                // revocation API's budget per address
+                new LeakSettings(
+                        url("leaks.github.keys.url", s.string("leaks.github.keys.url")),
+                        s.optional("leaks.github.keys.file").filter(f -> !f.isBlank()),
+                        s.integer("leaks.revocation.per.minute", 1, 1_000_000)));
     }
 
     /**

@@ -6,6 +6,7 @@ import io.keysmith.auth.Guard;
 import io.keysmith.auth.OperatorAuthentication;
 import io.keysmith.auth.SessionAuthentication;
 import io.keysmith.auth.SessionService;
+import io.keysmith.handoff.HandoffHandlers;
 import io.keysmith.idempotency.Idempotency;
 import io.keysmith.keys.ForwardAuthHandlers;
 import io.keysmith.keys.KeyAuthHandler;
@@ -14,6 +15,7 @@ import io.keysmith.keys.KeyHandlers;
 import io.keysmith.keys.KeyOperations;
 import io.keysmith.keys.KeyVerifier;
 import io.keysmith.leastprivilege.LeastPrivilegeHandlers;
+import io.keysmith.leaks.LeakHandlers;
 import io.keysmith.ops.HealthHandlers;
 import io.keysmith.organizations.OrganizationHandlers;
 import io.keysmith.partners.PartnerHandlers;
@@ -60,7 +62,9 @@ public final class Routes {
             io.keysmith.webhooks.WebhookHandlers webhooks,
             io.keysmith.notifications.NotificationHandlers notifications,
             io.keysmith.oauth.OAuthHandlers oauth,
-            LeastPrivilegeHandlers leastPrivilege) {}
+            LeastPrivilegeHandlers leastPrivilege,
+            HandoffHandlers handoffs,
+            LeakHandlers leaks) {}
 
     /** How callers prove who they are, per security scheme of the contract. */
     public record Security(
@@ -155,6 +159,13 @@ public final class Routes {
         t.put("reduceApiKeyToUsed", h.leastPrivilege()::reduce);
         t.put("undoApiKeyReduction", h.leastPrivilege()::undo);
         t.put("getOrganizationLeastPrivilege", h.leastPrivilege()::organization);
+        t.put("createHandoff", h.handoffs()::create);
+        t.put("listKeyHandoffs", h.handoffs()::list);
+        t.put("withdrawHandoff", h.handoffs()::withdraw);
+        t.put("getHandoffState", h.handoffs()::state);
+        t.put("revealHandoff", h.handoffs()::reveal);
+        t.put("reportGitHubSecretScanning", h.leaks()::github);
+        t.put("revokeCredentials", h.leaks()::revoke);
         return t;
     }
 

@@ -26,7 +26,7 @@ public final class KeyRepository implements KeyLastUse {
                     + " k.last_used_at, k.expires_at, k.status, k.hint, k.permission_mode, k.permissions, k.field_rights,"
                     + " k.ip_allowlist, k.rate_limit_per_minute, k.previous_valid_until, k.admin_restrictions,"
                     + " a.permissions AS owner_permissions, k.secret_holder_user_id AS holder_user_id,"
-                    + " h.status AS holder_status, ha.permissions AS holder_permissions, k.credential_kind"
+                    + " h.status AS holder_status, ha.permissions AS holder_permissions, k.credential_kind, k.leaked_at"
                     + " FROM api_keys k JOIN users u ON u.organization_id = k.organization_id AND u.id = k.owner_user_id"
                     + " JOIN access_levels a ON a.organization_id = u.organization_id AND a.id = u.access_level_id"
                     + " JOIN users h ON h.organization_id = k.organization_id AND h.id = k.secret_holder_user_id"
@@ -220,6 +220,54 @@ public final class KeyRepository implements KeyLastUse {
                 .compose(x -> find(t, id, false));
     }
 
+    /**
+     * Issue 18, a reported leak: {@code action} is the organization's policy (REVOKE, DISABLE, NOTIFY). A leaked
+     * previous secret (rotation grace) loses its grace whatever the policy, and the key changes only if the policy is
+     * REVOKE; a leaked current secret is revoked, or disabled as by an administrator. The key's version moves, so
+     * every replica's cache drops it (NOTIFY at commit). Per key, in order: null when it is revoked already
+     * (nothing changes).
+     */
+    public Future<List<JsonObject>> respondToLeaks(Tenant t, List<UUID> ids, String action, List<Boolean> previous) {
+        if (ids.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        List<Tuple> batch = new java.util.ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            batch.add(Tuple.of(t.org(), ids.get(i), action, previous.get(i)));
+        }
+        // one round trip for the whole batch (1,000 keys of a GitHub report within its 2 s)
+        return t.conn()
+                .preparedQuery("UPDATE api_keys SET"
+                        + " status = CASE WHEN $3 = 'REVOKE' THEN 'REVOKED'"
+                        + "   WHEN $3 = 'DISABLE' AND NOT $4 THEN 'DISABLED' ELSE status END,"
+                        + " admin_restrictions = CASE WHEN $3 = 'DISABLE' AND NOT $4"
+                        + "   AND NOT ('DISABLED' = ANY(admin_restrictions)) THEN admin_restrictions || 'DISABLED'::text"
+                        + "   ELSE admin_restrictions END,"
+                        + " previous_hash = CASE WHEN $4 OR $3 = 'REVOKE' THEN NULL ELSE previous_hash END,"
+                        + " previous_valid_until = CASE WHEN ($4 OR $3 = 'REVOKE') AND previous_valid_until > now()"
+                        + "   THEN now() ELSE previous_valid_until END,"
+                        + " leaked_at = now(), version = version + 1, updated_at = now()"
+                        + " WHERE organization_id = $1 AND id = $2 AND status <> 'REVOKED'"
+                        + " RETURNING id, name, owner_user_id, status")
+                .executeBatch(batch)
+                .map(first -> {
+                    List<JsonObject> out = new java.util.ArrayList<>(ids.size());
+                    for (io.vertx.sqlclient.RowSet<Row> rows = first; rows != null; rows = rows.next()) {
+                        if (rows.size() == 0) {
+                            out.add(null);
+                            continue;
+                        }
+                        Row r = rows.iterator().next();
+                        out.add(new JsonObject()
+                                .put("id", r.getUUID("id").toString())
+                                .put("name", r.getString("name"))
+                                .put("ownerUserId", r.getUUID("owner_user_id").toString())
+                                .put("status", r.getString("status")));
+                    }
+                    return out;
+                });
+    }
+
     /** The key changes owner; whoever hands it on becomes its secret's holder (ADR 0009). */
     public Future<JsonObject> transfer(Tenant t, UUID id, UUID owner, UUID holder) {
         return t.conn()
@@ -243,7 +291,8 @@ public final class KeyRepository implements KeyLastUse {
         return t.conn()
                 .preparedQuery(
                         "SELECT max_key_lifetime_days, expiry_required, allowed_ip_ranges, rate_limit_ceiling_per_minute,"
-                                + " rate_limit_default_per_minute, max_keys_per_user, require_if_match, require_on_behalf_of"
+                                + " rate_limit_default_per_minute, max_keys_per_user, require_if_match, require_on_behalf_of,"
+                                + " handoff_lifetime_hours, leak_response" // issue 18
                                 + " FROM organization_policies WHERE organization_id = $1")
                 .execute(Tuple.of(t.org()))
                 .map(rows -> {
@@ -255,7 +304,9 @@ public final class KeyRepository implements KeyLastUse {
                             .put("rateLimitCeilingPerMinute", null)
                             .put("maxKeysPerUser", DEFAULT_MAX_KEYS_PER_USER)
                             .put("requireIfMatch", false)
-                            .put("requireOnBehalfOf", false);
+                            .put("requireOnBehalfOf", false)
+                            .put("handoffLifetimeHours", 72)
+                            .put("leakResponse", "REVOKE");
                     if (rows.size() == 1) {
                         Row r = rows.iterator().next();
                         p.put("maxKeyLifetimeDays", r.getInteger("max_key_lifetime_days"))
@@ -267,7 +318,9 @@ public final class KeyRepository implements KeyLastUse {
                                 .put("rateLimitCeilingPerMinute", r.getInteger("rate_limit_ceiling_per_minute"))
                                 .put("maxKeysPerUser", r.getInteger("max_keys_per_user"))
                                 .put("requireIfMatch", r.getBoolean("require_if_match"))
-                                .put("requireOnBehalfOf", r.getBoolean("require_on_behalf_of"));
+                                .put("requireOnBehalfOf", r.getBoolean("require_on_behalf_of"))
+                                .put("handoffLifetimeHours", r.getInteger("handoff_lifetime_hours"))
+                                .put("leakResponse", r.getString("leak_response"));
                     }
                     return p;
                 });
@@ -278,9 +331,11 @@ public final class KeyRepository implements KeyLastUse {
                 .preparedQuery(
                         "INSERT INTO organization_policies (organization_id, max_key_lifetime_days, expiry_required,"
                                 + " allowed_ip_ranges, rate_limit_ceiling_per_minute, rate_limit_default_per_minute,"
-                                + " max_keys_per_user, require_if_match, require_on_behalf_of)"
+                                + " max_keys_per_user, require_if_match, require_on_behalf_of, handoff_lifetime_hours,"
+                                + " leak_response)"
                                 + " VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, "
-                                + DEFAULT_MAX_KEYS_PER_USER + "), COALESCE($8, false), COALESCE($9, false))"
+                                + DEFAULT_MAX_KEYS_PER_USER + "), COALESCE($8, false), COALESCE($9, false),"
+                                + " COALESCE($10, 72), COALESCE($11, 'REVOKE'))"
                                 + " ON CONFLICT (organization_id) DO UPDATE SET max_key_lifetime_days = $2, expiry_required = $3,"
                                 + " allowed_ip_ranges = $4, rate_limit_ceiling_per_minute = $5,"
                                 // absent keeps the cap (a client that does not know it does not reset it)
@@ -289,6 +344,9 @@ public final class KeyRepository implements KeyLastUse {
                                 // people-write policies (V11): absent keeps them too
                                 + " require_if_match = COALESCE($8, organization_policies.require_if_match),"
                                 + " require_on_behalf_of = COALESCE($9, organization_policies.require_on_behalf_of),"
+                                // issue 18 (V15): absent keeps them too
+                                + " handoff_lifetime_hours = COALESCE($10, organization_policies.handoff_lifetime_hours),"
+                                + " leak_response = COALESCE($11, organization_policies.leak_response),"
                                 + " updated_at = now()")
                 .execute(Tuple.from(new Object[] {
                     t.org(),
@@ -299,7 +357,9 @@ public final class KeyRepository implements KeyLastUse {
                     p.getInteger("rateLimitDefaultPerMinute"),
                     p.getInteger("maxKeysPerUser"),
                     p.getBoolean("requireIfMatch"),
-                    p.getBoolean("requireOnBehalfOf")
+                    p.getBoolean("requireOnBehalfOf"),
+                    p.getInteger("handoffLifetimeHours"),
+                    p.getString("leakResponse")
                 }))
                 .compose(x -> policies(t));
     }
@@ -407,6 +467,9 @@ public final class KeyRepository implements KeyLastUse {
         j.put("credentialKind", r.getString("credential_kind"));
         if ("OAUTH_CLIENT".equals(r.getString("credential_kind"))) {
             j.put("clientId", r.getUUID("id").toString());
+        }
+        if (r.getOffsetDateTime("leaked_at") != null) {
+            j.put("leakedAt", r.getOffsetDateTime("leaked_at").toInstant().toString()); // issue 18: reported leaked
         }
         j.put("adminRestrictions", new JsonArray(Arrays.asList(r.getArrayOfStrings("admin_restrictions"))));
         EffectiveRights.Suspension suspension = EffectiveRights.suspension(r);

@@ -148,7 +148,19 @@ class BadInputIT {
                     () -> new JsonObject().put("permissions", new JsonArray().add("people:delete"))),
             Map.entry(
                     "undoApiKeyReduction",
-                    () -> new JsonObject().put("reductionId", UUID.randomUUID().toString())));
+                    () -> new JsonObject().put("reductionId", UUID.randomUUID().toString())),
+            // issue 18: a hand-off link's ciphertext and proof (opaque to the server), a reveal of a link that does
+            // not exist (404), a public revocation of a string that is no secret (202, nothing changes)
+            Map.entry(
+                    "createHandoff",
+                    () -> new JsonObject()
+                            .put("ciphertext", "A".repeat(94))
+                            .put("proof", "B".repeat(43))
+                            .put("expiresInHours", 1)),
+            Map.entry("revealHandoff", () -> new JsonObject().put("proof", "C".repeat(43))),
+            Map.entry(
+                    "revokeCredentials",
+                    () -> new JsonObject().put("credentials", new JsonArray().add("ksk_candidate"))));
 
     /** Path parameter -> the id to use (an object of the admin's organization). */
     private static final Map<String, Supplier<String>> PATH_IDS = Map.of(
@@ -157,6 +169,7 @@ class BadInputIT {
             "personId", () -> personId,
             "keyId", () -> keyId,
             "endpointId", () -> endpointId);
+            "handoffId", () -> UUID.randomUUID().toString());
 
     private static JsonObject levelBody(String name) {
         return Api.accessLevelBody(
@@ -225,10 +238,15 @@ class BadInputIT {
         server.close();
     }
 
+    /**
+     * Write operations whose body is an object. GitHub's secret-scanning call takes GitHub's array, refused unsigned
+     * before anything is read: its bad bodies are tested in GitHubSecretScanningIT.
+     */
     private static List<Op> writeOperationsWithJsonBodies() {
         return ContractOperations.all().stream()
                 .filter(Op::isWrite)
                 .filter(op -> op.jsonBodySchema() != null)
+                .filter(op -> !"array".equals(op.jsonBodySchema().getString("type")))
                 .toList();
     }
 

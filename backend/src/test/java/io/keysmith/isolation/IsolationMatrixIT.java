@@ -48,13 +48,15 @@ class IsolationMatrixIT {
     private static String aPersonId;
     private static String aLinkedPersonId;
     private static String aKeyId;
+    private static String aHandoffId;
 
     /** Path parameter name -> A's ids to try with B's session (each one is a real object of A). */
     private static final Map<String, Supplier<List<String>>> A_IDS = Map.of(
             "userId", () -> List.of(aUserId, a.userId()),
             "accessLevelId", () -> List.of(aLevelId, aBuiltinLevelId),
             "personId", () -> List.of(aPersonId, aLinkedPersonId),
-            "keyId", () -> List.of(aKeyId));
+            "keyId", () -> List.of(aKeyId),
+            "handoffId", () -> List.of(aHandoffId));
 
     /** operationId -> a valid request body (valid for B: B's own ids), for operations that take one. */
     private static final Map<String, Supplier<JsonObject>> BODIES = Map.of(
@@ -85,7 +87,9 @@ class IsolationMatrixIT {
             "shadowApiKeyPermissions", () -> new JsonObject().put("permissions", new io.vertx.core.json.JsonArray()),
             "reduceApiKeyToUsed", () -> new JsonObject().put("permissions", new io.vertx.core.json.JsonArray()),
             "undoApiKeyReduction",
-                    () -> new JsonObject().put("reductionId", UUID.randomUUID().toString()));
+                    () -> new JsonObject().put("reductionId", UUID.randomUUID().toString()),
+            "createHandoff",
+                    () -> new JsonObject().put("ciphertext", "A".repeat(94)).put("proof", "B".repeat(43)));
 
     @BeforeAll
     static void start(Vertx vertx) {
@@ -135,6 +139,13 @@ class IsolationMatrixIT {
                         .put("permissions", new io.vertx.core.json.JsonArray()));
         assertThat(key.statusCode()).as(key.bodyAsString()).isEqualTo(201);
         aKeyId = key.bodyAsJsonObject().getJsonObject("key").getString("id");
+        HttpResponse<Buffer> handoff = api.call(
+                HttpMethod.POST,
+                "/api/v1/api-keys/" + aKeyId + "/handoffs",
+                a,
+                new JsonObject().put("ciphertext", "A".repeat(94)).put("proof", "B".repeat(43)));
+        assertThat(handoff.statusCode()).as(handoff.bodyAsString()).isEqualTo(201);
+        aHandoffId = handoff.bodyAsJsonObject().getJsonObject("handoff").getString("id");
     }
 
     @AfterAll
@@ -143,7 +154,12 @@ class IsolationMatrixIT {
     }
 
     private static List<Op> idTakingOperations() {
-        return ContractOperations.all().stream().filter(Op::hasPathParameters).toList();
+        // a public operation has no organization to isolate: a hand-off link's id is the partner's capability
+        // (HandoffIT shows what it reveals: its state, and its ciphertext once with the fragment's proof)
+        return ContractOperations.all().stream()
+                .filter(Op::hasPathParameters)
+                .filter(op -> !op.securitySchemes().isEmpty())
+                .toList();
     }
 
     @Test
@@ -255,6 +271,7 @@ class IsolationMatrixIT {
         assertThat(key.statusCode()).as("A can read its own key").isEqualTo(200);
         s.put("api:" + aKeyId, key.bodyAsJsonObject().encode());
         s.put("db:" + aKeyId, db.rowState("api_keys", aKeyId));
+        s.put("db:" + aHandoffId, db.rowState("handoffs", aHandoffId));
         s.put("audit", Long.toString(db.auditEvents(a.organizationId())));
         s.put("users", Long.toString(db.users(a.organizationId())));
         s.put("accessLevels", Long.toString(db.accessLevels(a.organizationId())));

@@ -306,6 +306,27 @@ class ChartTest {
     }
 
     @Test
+    void leakReportBurst_alertsOnKeysmithSecretsReportedLeaked_withTheConfiguredThresholdAndWindow() {
+        // issue 18: a burst of true-positive leak reports (GitHub secret scanning, the public revocation API)
+        Map<String, Object> rule = null;
+        Rendered r = render(PROD_VALUES, Map.of("prometheusRule.leakBurstThreshold", "25", "prometheusRule.leakBurstWindow", "30m"));
+        for (Map<String, Object> group : list(r.one("PrometheusRule"), "spec.groups")) {
+            for (Map<String, Object> candidate : list(group, "rules")) {
+                if ("KeysmithLeakReportBurst".equals(candidate.get("alert"))) {
+                    rule = candidate;
+                }
+            }
+        }
+        assertThat(rule).as("the leak burst alert").isNotNull();
+        assertThat((String) rule.get("expr"))
+                .contains("keysmith_leak_reports_total{")
+                .contains("label=\"true_positive\"")
+                .contains("[30m]")
+                .contains("> 25");
+        assertThat(labels(rule, "labels")).containsEntry("severity", "critical");
+    }
+
+    @Test
     void publicUrl_isAlwaysSet_andRequiredWithAnExternalDatabase() {
         // links are never built from a request's Host header (issue 13 item 8), so the chart always sets it
         assertThat(configData(render(Map.of()))).containsEntry("KEYSMITH_PUBLIC_URL", "http://localhost:8080");
