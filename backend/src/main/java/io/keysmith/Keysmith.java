@@ -15,10 +15,10 @@ import io.keysmith.idempotency.Idempotency;
 import io.keysmith.idempotency.IdempotencyRepository;
 import io.keysmith.keys.KeyRepository;
 import io.keysmith.keys.KeysFeature;
+import io.keysmith.leaks.LeaksFeature;
 import io.keysmith.leastprivilege.LeastPrivilegeFeature;
 import io.keysmith.notifications.NotificationsFeature;
 import io.keysmith.oauth.OAuthFeature;
-import io.keysmith.leaks.LeaksFeature;
 import io.keysmith.ops.HealthHandlers;
 import io.keysmith.ops.ManagementVerticle;
 import io.keysmith.organizations.OrganizationRepository;
@@ -277,8 +277,8 @@ public final class Keysmith {
                             keys.authentication(),
                             keys.operations(),
                             idempotency);
-                    BackgroundJobs jobs = BackgroundJobs.start(
-                            vertx, config, usage, idempotency, webhooks, notifications, handoffs);
+                    BackgroundJobs jobs =
+                            BackgroundJobs.start(vertx, config, usage, idempotency, webhooks, notifications, handoffs);
                     Keysmith app = new Keysmith(vertx, config, db, pool, httpPort, managementPort, jobs);
                     return keys.verifier()
                             .listen(vertx, db.target().app())

@@ -168,7 +168,7 @@ class BadInputIT {
             "accessLevelId", () -> accessLevelId,
             "personId", () -> personId,
             "keyId", () -> keyId,
-            "endpointId", () -> endpointId);
+            "endpointId", () -> endpointId,
             "handoffId", () -> UUID.randomUUID().toString());
 
     private static JsonObject levelBody(String name) {
