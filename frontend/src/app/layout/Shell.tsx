@@ -25,6 +25,7 @@ export function Shell() {
   const [menuOpen, setMenuOpen] = useOpenOnThisPage();
   const settings = [
     can('keys:manage-all') && { to: '/settings/api-management', label: 'API Management' },
+    can('keys:manage-all') && { to: '/settings/approvals', label: 'Approvals' },
     can('access-levels:read') && { to: '/settings/access-levels', label: 'Access levels' },
     { to: '/settings/policies', label: 'Policies' },
   ].filter((x): x is { to: string; label: string } => Boolean(x));

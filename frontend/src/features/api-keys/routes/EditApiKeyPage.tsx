@@ -6,6 +6,7 @@ import { LeaveConfirm } from '@/components/ui/LeaveConfirm';
 import { loadKeyEditor, updateKey, type ApiKeyUpdate, type OwnerRights } from '@/features/api-keys/api/edit-key';
 import type { ApiKey, ApiType, FieldRight, FieldRights, PermissionCatalog } from '@/features/api-keys/api/keys';
 import { ExpiryField } from '@/features/api-keys/components/ExpiryField';
+import { ApprovalNotice, KeyMetadataEditor } from '@/features/api-keys/components/KeyGovernance';
 import { KeyRestrictions } from '@/features/api-keys/components/KeyRestrictions';
 import { PermissionModeField } from '@/features/api-keys/components/PermissionModeField';
 import { PermissionPicker, type PermissionSelection } from '@/features/api-keys/components/PermissionPicker';
@@ -82,6 +83,7 @@ export function EditApiKeyPage() {
         <ErrorBox error={data.error} onRetry={data.reload} />
       ) : (
         <>
+          <ApprovalNotice apiKey={data.data.key} />
           <KeyRestrictions apiKey={data.data.key} />
           <EditKeyForm
             apiKey={data.data.key}
@@ -90,6 +92,7 @@ export function EditApiKeyPage() {
             policies={data.data.policies}
             owner={data.data.owner}
           />
+          <KeyMetadataEditor apiKey={data.data.key} onSaved={data.reload} />
         </>
       )}
     </section>

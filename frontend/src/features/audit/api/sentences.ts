@@ -38,6 +38,9 @@ export const SENTENCES: Record<AuditAction, string> = {
   'user.password-reset-issued': '{actor} issued a password reset link for {target}',
   'user.reactivated': '{actor} reactivated the user {target}',
   'user.updated': '{actor} changed the user {target}',
+  'credential.approval_requested': '{actor} asked for approval of the key {target}',
+  'credential.approved': '{actor} approved the key {target}',
+  'credential.denied': '{actor} denied the key {target}',
 };
 
 /** The filter's wording for each action ("Key revoked"), from the same typed list. */
@@ -69,6 +72,9 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'user.password-reset-issued': 'Password reset link issued',
   'user.reactivated': 'User reactivated',
   'user.updated': 'User changed',
+  'credential.approval_requested': 'Key approval requested',
+  'credential.approved': 'Key approved',
+  'credential.denied': 'Key denied',
 };
 
 export const TARGET_LABELS: Record<AuditTargetType, string> = {

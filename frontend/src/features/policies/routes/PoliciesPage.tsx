@@ -41,6 +41,9 @@ const LABELS: Record<keyof Policies, string> = {
   maxKeysPerUser: 'keys per user',
   requireIfMatch: 'require If-Match',
   requireOnBehalfOf: 'require On-Behalf-Of',
+  approvalApiTypes: 'API types that need approval',
+  approvalPermissions: 'permissions that need approval',
+  approvalWhenOwnerNotAdmin: 'approval when the owner is not an administrator',
 };
 
 /** The organization's key policies (GET/PUT /api/v1/organization/policies); read-only without policies:manage. */

@@ -37,7 +37,10 @@ public enum AuditAction {
     USER_PASSWORD_RESET("user.password-reset"),
     USER_PASSWORD_RESET_ISSUED("user.password-reset-issued"),
     USER_REACTIVATED("user.reactivated"),
-    USER_UPDATED("user.updated");
+    USER_UPDATED("user.updated"),
+    CREDENTIAL_APPROVAL_REQUESTED("credential.approval_requested"),
+    CREDENTIAL_APPROVED("credential.approved"),
+    CREDENTIAL_DENIED("credential.denied");
 
     private static final Map<String, AuditAction> BY_CODE =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(AuditAction::code, Function.identity()));

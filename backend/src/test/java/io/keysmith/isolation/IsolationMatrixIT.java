@@ -81,7 +81,9 @@ class IsolationMatrixIT {
                             .put("name", "Mallory's key")
                             .put("permissions", new io.vertx.core.json.JsonArray()),
             "rotateApiKey", () -> new JsonObject().put("gracePeriodSeconds", 0),
-            "transferApiKey", () -> new JsonObject().put("ownerUserId", b.userId()));
+            "transferApiKey", () -> new JsonObject().put("ownerUserId", b.userId()),
+            "approveApiKey", () -> new JsonObject().put("revision", 1),
+            "denyApiKey", () -> new JsonObject().put("revision", 1).put("reason", "Mallory says no"));
 
     @BeforeAll
     static void start(Vertx vertx) {
