@@ -33,8 +33,9 @@ export function ApprovalNotice({ apiKey }: { apiKey: ApiKey }) {
  * The key's metadata: a JSON object of at most 1 KB that gateways receive with each verdict (verify, forward-auth);
  * saved on its own, and never used to decide what the key may do.
  */
-export function KeyMetadataEditor({ apiKey, onSaved }: { apiKey: ApiKey; onSaved: (key: ApiKey) => void }) {
-  const initial = apiKey.metadata ? JSON.stringify(apiKey.metadata, null, 2) : '';
+export function KeyMetadataEditor({ apiKey }: { apiKey: ApiKey }) {
+  // what is saved now: kept here, so a save does not reload (and unmount) the page around its own notice
+  const [initial, setInitial] = useState(() => (apiKey.metadata ? JSON.stringify(apiKey.metadata, null, 2) : ''));
   const [text, setText] = useState(initial);
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
@@ -65,8 +66,8 @@ export function KeyMetadataEditor({ apiKey, onSaved }: { apiKey: ApiKey; onSaved
     setError(undefined);
     setBusy(true);
     try {
-      const saved = await updateKey(apiKey.id, { metadata });
-      onSaved(saved);
+      await updateKey(apiKey.id, { metadata });
+      setInitial(text);
       setNotice(metadata ? 'Metadata saved.' : 'Metadata removed.');
     } catch (err) {
       setError(errorMessage(err));

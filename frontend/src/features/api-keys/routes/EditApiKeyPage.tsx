@@ -92,7 +92,7 @@ export function EditApiKeyPage() {
             policies={data.data.policies}
             owner={data.data.owner}
           />
-          <KeyMetadataEditor apiKey={data.data.key} onSaved={data.reload} />
+          <KeyMetadataEditor apiKey={data.data.key} />
         </>
       )}
     </section>

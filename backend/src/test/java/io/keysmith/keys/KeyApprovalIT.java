@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keysmith.support.Api.Session;
 import io.keysmith.support.DbProbe;
+import io.keysmith.support.ForwardAuthClient;
 import io.keysmith.support.KeysApi;
 import io.keysmith.support.KeysApi.Reply;
 import io.keysmith.support.PostgresFixture;
@@ -153,6 +154,11 @@ class KeyApprovalIT {
         Reply keyed = api.withKey("/api/v1/audit-events", secret);
         assertThat(problem(keyed, 403).getString("type")).endsWith("/pending-approval");
         assertThat(keyed.json().getString("detail")).contains("approval");
+        Reply forwarded = new ForwardAuthClient(api, gateway).ask("GET", "/api/v1/audit-events", secret);
+        assertThat(forwarded.status())
+                .as("forward-auth decides as the API: %s", forwarded)
+                .isEqualTo(403);
+        assertThat(forwarded.json().getString("type")).isEqualTo(keyed.json().getString("type"));
 
         Reply own = approve(owner, id, revision(key));
         assertThat(problem(own, 403).getString("detail")).contains("own request");
@@ -175,6 +181,10 @@ class KeyApprovalIT {
         assertThat(approved.body()).doesNotContain(secret);
         assertThat(verifyCode(api, secret)).isEqualTo("VALID");
         assertThat(api.withKey("/api/v1/audit-events", secret).status()).isEqualTo(200);
+        assertThat(new ForwardAuthClient(api, gateway)
+                        .ask("GET", "/api/v1/audit-events", secret)
+                        .status())
+                .isEqualTo(200);
         long deadline = System.nanoTime() + 1_000_000_000L;
         String there = verifyCode(api2, secret);
         while (!there.equals("VALID") && System.nanoTime() < deadline) {
