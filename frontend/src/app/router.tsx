@@ -10,6 +10,7 @@ import { ApiKeysPage } from '@/features/api-keys/routes/ApiKeysPage';
 import { EditApiKeyPage } from '@/features/api-keys/routes/EditApiKeyPage';
 import { NewApiKeyPage } from '@/features/api-keys/routes/NewApiKeyPage';
 import { ApiManagementPage } from '@/features/api-management/routes/ApiManagementPage';
+import { ApprovalsPage } from '@/features/approvals/routes/ApprovalsPage';
 import { AuditPage } from '@/features/audit/routes/AuditPage';
 import { ConfirmSignUpPage } from '@/features/auth/routes/ConfirmSignUpPage';
 import { AcceptInvitationPage } from '@/features/auth/routes/AcceptInvitationPage';
@@ -73,6 +74,7 @@ export const routes: RouteObject[] = [
           { path: 'users', element: <UsersPage /> },
           { path: 'audit', element: <AuditPage /> },
           { path: 'settings/api-management', element: <ApiManagementPage /> },
+          { path: 'settings/approvals', element: <ApprovalsPage /> },
           { path: 'settings/access-levels', element: <AccessLevelsPage /> },
           { path: 'settings/access-levels/new', element: <AccessLevelEditorPage /> },
           { path: 'settings/access-levels/:accessLevelId', element: <AccessLevelEditorPage /> },

@@ -15,6 +15,7 @@ const STATUS_LABELS: Record<string, string> = {
   REVOKED: 'Revoked',
   EXPIRED: 'Expired',
   OWNER_INACTIVE: 'Owner inactive',
+  PENDING_APPROVAL: 'Awaiting approval',
   DEACTIVATED: 'Deactivated',
 };
 

@@ -28,6 +28,7 @@ export function Shell() {
   const settings = [
     can('keys:manage-all') && { to: '/settings/api-management', label: 'API Management' },
     can('keys:manage-all') && { to: '/settings/webhooks', label: 'Webhooks' },
+    can('keys:manage-all') && { to: '/settings/approvals', label: 'Approvals' },
     can('access-levels:read') && { to: '/settings/access-levels', label: 'Access levels' },
     { to: '/settings/policies', label: 'Policies' },
   ].filter((x): x is { to: string; label: string } => Boolean(x));

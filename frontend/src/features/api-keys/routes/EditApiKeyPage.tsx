@@ -7,6 +7,7 @@ import { loadKeyEditor, updateKey, type ApiKeyUpdate, type OwnerRights } from '@
 import type { ApiKey, ApiType, FieldRight, FieldRights, PermissionCatalog } from '@/features/api-keys/api/keys';
 import { ExpiryField } from '@/features/api-keys/components/ExpiryField';
 import { KeyHandoffs } from '@/features/api-keys/components/KeyHandoffs';
+import { ApprovalNotice, KeyMetadataEditor } from '@/features/api-keys/components/KeyGovernance';
 import { KeyRestrictions } from '@/features/api-keys/components/KeyRestrictions';
 import { LeastPrivilegePanel } from '@/features/api-keys/components/LeastPrivilegePanel';
 import { PermissionModeField } from '@/features/api-keys/components/PermissionModeField';
@@ -90,6 +91,7 @@ export function EditApiKeyPage() {
               The audit log says where it was found and what was done; rotate the key if it is still active.
             </p>
           )}
+          <ApprovalNotice apiKey={data.data.key} />
           <KeyRestrictions apiKey={data.data.key} />
           <KeyHandoffs keyId={data.data.key.id} />
           <EditKeyForm
@@ -102,6 +104,7 @@ export function EditApiKeyPage() {
           {!['REVOKED', 'DISABLED'].includes(data.data.key.status) && (
             <LeastPrivilegePanel keyId={keyId} onChanged={data.reload} />
           )}
+          <KeyMetadataEditor apiKey={data.data.key} />
         </>
       )}
     </section>

@@ -28,7 +28,7 @@ export const NO_FILTERS: KeyFilters = {
 };
 
 const SORTS: readonly KeySort[] = ['name', 'createdAt', 'lastUsedAt', 'expiresAt'];
-const STATUSES: readonly string[] = ['ACTIVE', 'DISABLED', 'REVOKED', 'EXPIRED', 'OWNER_INACTIVE'];
+const STATUSES: readonly string[] = ['ACTIVE', 'DISABLED', 'REVOKED', 'EXPIRED', 'OWNER_INACTIVE', 'PENDING_APPROVAL'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The filters a link carries (`?status=DISABLED&sort=name`); anything the server would refuse is dropped. */

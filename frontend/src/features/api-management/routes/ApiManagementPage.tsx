@@ -29,7 +29,7 @@ import { formatDate, formatDateTime, statusLabel } from '@/lib/format';
 import { useAsync } from '@/lib/use-async';
 import { useCursorPages } from '@/lib/use-cursor-pages';
 
-const STATUSES = ['ACTIVE', 'DISABLED', 'OWNER_INACTIVE', 'EXPIRED', 'REVOKED'] as const;
+const STATUSES = ['ACTIVE', 'DISABLED', 'OWNER_INACTIVE', 'EXPIRED', 'REVOKED', 'PENDING_APPROVAL'] as const;
 type Dialog = { kind: 'rotate' | 'revoke' | 'transfer'; key: ApiKey } | { kind: 'bulk'; action: BulkAction };
 
 export function ApiManagementPage() {

@@ -55,6 +55,9 @@ export const SENTENCES: Record<AuditAction, string> = {
   'handoff.revealed': 'The hand-off link of the key {target} was opened and its secret revealed from {address}',
   'handoff.expired': 'The hand-off link of the key {target} expired unopened',
   'handoff.withdrawn': '{actor} withdrew the hand-off link of the key {target}',
+  'credential.approval_requested': '{actor} asked for approval of the key {target}',
+  'credential.approved': '{actor} approved the key {target}',
+  'credential.denied': '{actor} denied the key {target}',
 };
 
 /** The filter's wording for each action ("Key revoked"), from the same typed list. */
@@ -103,6 +106,9 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'handoff.revealed': 'Hand-off link revealed',
   'handoff.expired': 'Hand-off link expired',
   'handoff.withdrawn': 'Hand-off link withdrawn',
+  'credential.approval_requested': 'Key approval requested',
+  'credential.approved': 'Key approved',
+  'credential.denied': 'Key denied',
 };
 
 export const TARGET_LABELS: Record<AuditTargetType, string> = {

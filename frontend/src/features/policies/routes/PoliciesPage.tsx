@@ -48,6 +48,9 @@ const LABELS: Record<keyof Policies, string> = {
   requireOnBehalfOf: 'require On-Behalf-Of',
   handoffLifetimeHours: 'hand-off link lifetime',
   leakResponse: 'response to a leaked secret',
+  approvalApiTypes: 'API types that need approval',
+  approvalPermissions: 'permissions that need approval',
+  approvalWhenOwnerNotAdmin: 'approval when the owner is not an administrator',
 };
 
 /** The organization's key policies (GET/PUT /api/v1/organization/policies); read-only without policies:manage. */

@@ -54,7 +54,10 @@ public enum AuditAction {
     HANDOFF_CREATED("handoff.created"),
     HANDOFF_REVEALED("handoff.revealed"),
     HANDOFF_EXPIRED("handoff.expired"),
-    HANDOFF_WITHDRAWN("handoff.withdrawn");
+    HANDOFF_WITHDRAWN("handoff.withdrawn"),
+    CREDENTIAL_APPROVAL_REQUESTED("credential.approval_requested"),
+    CREDENTIAL_APPROVED("credential.approved"),
+    CREDENTIAL_DENIED("credential.denied");
 
     private static final Map<String, AuditAction> BY_CODE =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(AuditAction::code, Function.identity()));

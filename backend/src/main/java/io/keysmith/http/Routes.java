@@ -134,6 +134,8 @@ public final class Routes {
         t.put("revokeApiKey", h.keys()::revoke);
         t.put("rotateApiKey", h.keys()::rotate);
         t.put("transferApiKey", h.keys()::transfer);
+        t.put("approveApiKey", h.keys()::approve); // governance (issue 20)
+        t.put("denyApiKey", h.keys()::deny);
         t.put("listPartners", h.partners()::list);
         t.put("createPartner", h.partners()::create);
         t.put("getOrganizationPolicies", h.keys()::policies);

@@ -193,6 +193,10 @@ public final class ForwardAuthHandlers {
                     return;
                 }
                 verifier.verification(p.organizationId(), "ALLOWED", System.nanoTime() - start);
+                if (p.metadataJson() != null) {
+                    // governance (issue 20 item 4): for the gateway to route or tag; never an authorization input
+                    rc.response().putHeader("X-Keysmith-Metadata", p.metadataHeader());
+                }
                 rc.response()
                         .putHeader("X-Keysmith-Key-Id", p.keyId().toString())
                         .putHeader(

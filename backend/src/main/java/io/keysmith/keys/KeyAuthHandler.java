@@ -179,6 +179,13 @@ public final class KeyAuthHandler {
                                 "Too many invalid API keys from this address; try again in a minute",
                                 null)
                         .retryAfter(60);
+            case PENDING_APPROVAL ->
+                new ApiProblem(
+                        403,
+                        "pending-approval",
+                        "Awaiting approval",
+                        "This key awaits a credential administrator's approval: it authenticates nothing until then",
+                        null);
             case KEY_IN_URL -> keyInUrl();
             case AMBIGUOUS_URI ->
                 ApiProblem.badRequest(

@@ -187,6 +187,28 @@ public final class KeyHandlers {
                         Caller.of(rc), id(rc), UUID.fromString(body(rc).getString("ownerUserId")), client.address(rc)));
     }
 
+    public void approve(RoutingContext rc) {
+        JsonObject body = body(rc);
+        reply(
+                rc,
+                200,
+                keys.decideApproval(Caller.of(rc), id(rc), true, body.getLong("revision"), null, client.address(rc)));
+    }
+
+    public void deny(RoutingContext rc) {
+        JsonObject body = body(rc);
+        reply(
+                rc,
+                200,
+                keys.decideApproval(
+                        Caller.of(rc),
+                        id(rc),
+                        false,
+                        body.getLong("revision"),
+                        body.getString("reason").strip(),
+                        client.address(rc)));
+    }
+
     public void policies(RoutingContext rc) {
         reply(rc, 200, keys.policies(Caller.of(rc)));
     }

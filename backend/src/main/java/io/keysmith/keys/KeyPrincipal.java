@@ -16,7 +16,29 @@ public record KeyPrincipal(
         ApiTypes.ApiType apiType,
         KeyRights rights,
         long ratePerMinute,
-        long expiresAt) {
+        long expiresAt,
+        String metadataJson) {
+
+    /** A key without metadata (governance, issue 20 item 4: {@code metadataJson} is the compact JSON, or null). */
+    public KeyPrincipal(
+            UUID organizationId,
+            UUID keyId,
+            UUID ownerId,
+            ApiTypes.ApiType apiType,
+            KeyRights rights,
+            long ratePerMinute,
+            long expiresAt) {
+        this(organizationId, keyId, ownerId, apiType, rights, ratePerMinute, expiresAt, null);
+    }
+
+    /** The metadata as forward-auth's {@code X-Keysmith-Metadata} header: base64url of its JSON, no padding. */
+    public String metadataHeader() {
+        return metadataJson == null
+                ? null
+                : java.util.Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(metadataJson.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
 
     /** The caller the operation's handler sees: the key's owner, with the key's effective rights. */
     public Caller caller() {

@@ -26,7 +26,10 @@ public final class KeyRepository implements KeyLastUse {
                     + " k.last_used_at, k.expires_at, k.status, k.hint, k.permission_mode, k.permissions, k.field_rights,"
                     + " k.ip_allowlist, k.rate_limit_per_minute, k.previous_valid_until, k.admin_restrictions,"
                     + " a.permissions AS owner_permissions, k.secret_holder_user_id AS holder_user_id,"
-                    + " h.status AS holder_status, ha.permissions AS holder_permissions, k.credential_kind, k.leaked_at"
+                    + " h.status AS holder_status, ha.permissions AS holder_permissions, k.credential_kind, k.leaked_at,"
+                    // governance (V17): the approval request and the metadata
+                    + " k.version, k.approval_reasons, k.approval_requested_by, k.approval_requested_at,"
+                    + " k.approval_decided_by, k.approval_decided_at, k.approval_denial_reason, k.metadata"
                     + " FROM api_keys k JOIN users u ON u.organization_id = k.organization_id AND u.id = k.owner_user_id"
                     + " JOIN access_levels a ON a.organization_id = u.organization_id AND a.id = u.access_level_id"
                     + " JOIN users h ON h.organization_id = k.organization_id AND h.id = k.secret_holder_user_id"
@@ -38,7 +41,7 @@ public final class KeyRepository implements KeyLastUse {
             .foreignKey(
                     "api_keys_partner_id_fkey", () -> new Invalid("partnerId", "Field 'partnerId' names no partner"));
 
-    /** A new key; the caller supplies only the hash and hint of the secret, never the secret. */
+    /** A new active key (no approval requested). */
     public Future<JsonObject> insert(
             Tenant t,
             UUID owner,
@@ -48,12 +51,33 @@ public final class KeyRepository implements KeyLastUse {
             int version,
             String hint,
             java.util.Collection<String> adminRestrictions) {
+        return insert(t, owner, createdBy, body, hash, version, hint, adminRestrictions, List.of());
+    }
+
+    /**
+     * A new key; the caller supplies only the hash and hint of the secret, never the secret. With {@code
+     * approvalReasons} it is PENDING_APPROVAL, requested by its creator.
+     */
+    public Future<JsonObject> insert(
+            Tenant t,
+            UUID owner,
+            UUID createdBy,
+            JsonObject body,
+            byte[] hash,
+            int version,
+            String hint,
+            java.util.Collection<String> adminRestrictions,
+            java.util.Collection<String> approvalReasons) {
+        boolean pending = !approvalReasons.isEmpty();
         return t.conn()
                 .preparedQuery("INSERT INTO api_keys (organization_id, owner_user_id, created_by, name, description,"
                         + " api_type, partner_id, permission_mode, permissions, field_rights, expires_at, ip_allowlist,"
                         + " rate_limit_per_minute, secret_hash, secret_version, hint, secret_holder_user_id,"
-                        + " admin_restrictions, credential_kind)"
-                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $3, $17, $18)"
+                        + " admin_restrictions, credential_kind, status, approval_reasons, approval_requested_by,"
+                        + " approval_requested_at, metadata)"
+                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $3, $17, $18,"
+                        + " CASE WHEN $19::boolean THEN 'PENDING_APPROVAL' ELSE 'ACTIVE' END, $20,"
+                        + " CASE WHEN $19::boolean THEN $3::uuid END, CASE WHEN $19::boolean THEN now() END, $21)"
                         + " RETURNING id")
                 .execute(Tuple.from(new Object[] {
                     t.org(),
@@ -73,7 +97,10 @@ public final class KeyRepository implements KeyLastUse {
                     version,
                     hint,
                     adminRestrictions.toArray(String[]::new),
-                    body.getString("credentialKind", "API_KEY") // issue 16: an OAuth client is a key row of its kind
+                    body.getString("credentialKind", "API_KEY"), // issue 16: an OAuth client is a key row of its kind
+                    pending,
+                    approvalReasons.toArray(String[]::new),
+                    body.getJsonObject("metadata")
                 }))
                 .recover(INSERT::translate)
                 .compose(rows -> find(t, rows.iterator().next().getUUID("id"), false));
@@ -166,6 +193,7 @@ public final class KeyRepository implements KeyLastUse {
     public Future<JsonObject> update(Tenant t, UUID id, JsonObject c, java.util.Collection<String> adminRestrictions) {
         boolean clearExpiry = c.containsKey("expiresAt") && c.getValue("expiresAt") == null;
         boolean clearRate = c.containsKey("rateLimitPerMinute") && c.getValue("rateLimitPerMinute") == null;
+        boolean clearMetadata = c.containsKey("metadata") && c.getValue("metadata") == null;
         return t.conn()
                 .preparedQuery("UPDATE api_keys SET name = COALESCE($3, name), description = COALESCE($4, description),"
                         + " permission_mode = COALESCE($5, permission_mode), permissions = COALESCE($6, permissions),"
@@ -173,6 +201,7 @@ public final class KeyRepository implements KeyLastUse {
                         + " expires_at = CASE WHEN $8 THEN NULL ELSE COALESCE($9, expires_at) END,"
                         + " ip_allowlist = COALESCE($10, ip_allowlist), admin_restrictions = $11,"
                         + " rate_limit_per_minute = CASE WHEN $12 THEN NULL ELSE COALESCE($13, rate_limit_per_minute) END,"
+                        + " metadata = CASE WHEN $14::boolean THEN NULL ELSE COALESCE($15::jsonb, metadata) END,"
                         + " version = version + 1, updated_at = now()"
                         + " WHERE organization_id = $1 AND id = $2")
                 .execute(Tuple.from(new Object[] {
@@ -188,7 +217,9 @@ public final class KeyRepository implements KeyLastUse {
                     c.containsKey("ipAllowlist") ? strings(c.getJsonArray("ipAllowlist")) : null,
                     adminRestrictions.toArray(String[]::new),
                     clearRate,
-                    clearRate ? null : c.getInteger("rateLimitPerMinute")
+                    clearRate ? null : c.getInteger("rateLimitPerMinute"),
+                    clearMetadata,
+                    clearMetadata ? null : c.getJsonObject("metadata")
                 }))
                 .compose(x -> find(t, id, false));
     }
@@ -278,6 +309,33 @@ public final class KeyRepository implements KeyLastUse {
                 .compose(x -> find(t, id, false));
     }
 
+    /** The key is held for approval again (its rights grew into what the policy gates), requested by {@code by}. */
+    public Future<JsonObject> requestApproval(Tenant t, UUID id, UUID by, java.util.Collection<String> reasons) {
+        return t.conn()
+                .preparedQuery("UPDATE api_keys SET status = 'PENDING_APPROVAL', approval_reasons = $4,"
+                        + " approval_requested_by = $3, approval_requested_at = now(), approval_decided_by = NULL,"
+                        + " approval_decided_at = NULL, approval_denial_reason = NULL,"
+                        + " version = version + 1, updated_at = now()"
+                        + " WHERE organization_id = $1 AND id = $2")
+                .execute(Tuple.of(t.org(), id, by, reasons.toArray(String[]::new)))
+                .compose(x -> find(t, id, false));
+    }
+
+    /**
+     * The approver's verdict on a pending key: ACTIVE (approved) or REVOKED (denied, with {@code reason}); only a key
+     * still pending changes.
+     */
+    public Future<JsonObject> decideApproval(Tenant t, UUID id, UUID by, boolean approved, String reason) {
+        return t.conn()
+                .preparedQuery("UPDATE api_keys SET status = CASE WHEN $4::boolean THEN 'ACTIVE' ELSE 'REVOKED' END,"
+                        + " previous_hash = CASE WHEN $4::boolean THEN previous_hash END,"
+                        + " approval_decided_by = $3, approval_decided_at = now(), approval_denial_reason = $5,"
+                        + " version = version + 1, updated_at = now()"
+                        + " WHERE organization_id = $1 AND id = $2 AND status = 'PENDING_APPROVAL'")
+                .execute(Tuple.of(t.org(), id, by, approved, reason))
+                .compose(x -> find(t, id, false));
+    }
+
     /** The organization's own partners and the platform-wide ones; never another organization's. */
     public Future<Boolean> partnerVisible(Tenant t, UUID partner) {
         return t.conn()
@@ -292,7 +350,8 @@ public final class KeyRepository implements KeyLastUse {
                 .preparedQuery(
                         "SELECT max_key_lifetime_days, expiry_required, allowed_ip_ranges, rate_limit_ceiling_per_minute,"
                                 + " rate_limit_default_per_minute, max_keys_per_user, require_if_match, require_on_behalf_of,"
-                                + " handoff_lifetime_hours, leak_response" // issue 18
+                                + " handoff_lifetime_hours, leak_response,"  // issue 18
+                                + " approval_api_types, approval_permissions, approval_owner_not_admin"
                                 + " FROM organization_policies WHERE organization_id = $1")
                 .execute(Tuple.of(t.org()))
                 .map(rows -> {
@@ -306,7 +365,10 @@ public final class KeyRepository implements KeyLastUse {
                             .put("requireIfMatch", false)
                             .put("requireOnBehalfOf", false)
                             .put("handoffLifetimeHours", 72)
-                            .put("leakResponse", "REVOKE");
+                            .put("leakResponse", "REVOKE")
+                            .put("approvalApiTypes", new JsonArray())
+                            .put("approvalPermissions", new JsonArray())
+                            .put("approvalWhenOwnerNotAdmin", false);
                     if (rows.size() == 1) {
                         Row r = rows.iterator().next();
                         p.put("maxKeyLifetimeDays", r.getInteger("max_key_lifetime_days"))
@@ -320,7 +382,14 @@ public final class KeyRepository implements KeyLastUse {
                                 .put("requireIfMatch", r.getBoolean("require_if_match"))
                                 .put("requireOnBehalfOf", r.getBoolean("require_on_behalf_of"))
                                 .put("handoffLifetimeHours", r.getInteger("handoff_lifetime_hours"))
-                                .put("leakResponse", r.getString("leak_response"));
+                                .put("leakResponse", r.getString("leak_response"))
+                                .put(
+                                        "approvalApiTypes",
+                                        new JsonArray(Arrays.asList(r.getArrayOfStrings("approval_api_types"))))
+                                .put(
+                                        "approvalPermissions",
+                                        new JsonArray(Arrays.asList(r.getArrayOfStrings("approval_permissions"))))
+                                .put("approvalWhenOwnerNotAdmin", r.getBoolean("approval_owner_not_admin"));
                     }
                     return p;
                 });
@@ -332,10 +401,11 @@ public final class KeyRepository implements KeyLastUse {
                         "INSERT INTO organization_policies (organization_id, max_key_lifetime_days, expiry_required,"
                                 + " allowed_ip_ranges, rate_limit_ceiling_per_minute, rate_limit_default_per_minute,"
                                 + " max_keys_per_user, require_if_match, require_on_behalf_of, handoff_lifetime_hours,"
-                                + " leak_response)"
+                                + " leak_response, approval_api_types, approval_permissions, approval_owner_not_admin)"
                                 + " VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, "
                                 + DEFAULT_MAX_KEYS_PER_USER + "), COALESCE($8, false), COALESCE($9, false),"
-                                + " COALESCE($10, 72), COALESCE($11, 'REVOKE'))"
+                                + " COALESCE($10, 72), COALESCE($11, 'REVOKE'),"
+                                + " COALESCE($12::text[], '{}'), COALESCE($13::text[], '{}'), COALESCE($14::boolean, false))"
                                 + " ON CONFLICT (organization_id) DO UPDATE SET max_key_lifetime_days = $2, expiry_required = $3,"
                                 + " allowed_ip_ranges = $4, rate_limit_ceiling_per_minute = $5,"
                                 // absent keeps the cap (a client that does not know it does not reset it)
@@ -347,6 +417,10 @@ public final class KeyRepository implements KeyLastUse {
                                 // issue 18 (V15): absent keeps them too
                                 + " handoff_lifetime_hours = COALESCE($10, organization_policies.handoff_lifetime_hours),"
                                 + " leak_response = COALESCE($11, organization_policies.leak_response),"
+                                // approval policies (V17): absent keeps them too
+                                + " approval_api_types = COALESCE($12, organization_policies.approval_api_types),"
+                                + " approval_permissions = COALESCE($13, organization_policies.approval_permissions),"
+                                + " approval_owner_not_admin = COALESCE($14, organization_policies.approval_owner_not_admin),"
                                 + " updated_at = now()")
                 .execute(Tuple.from(new Object[] {
                     t.org(),
@@ -359,7 +433,10 @@ public final class KeyRepository implements KeyLastUse {
                     p.getBoolean("requireIfMatch"),
                     p.getBoolean("requireOnBehalfOf"),
                     p.getInteger("handoffLifetimeHours"),
-                    p.getString("leakResponse")
+                    p.getString("leakResponse"),
+                    p.containsKey("approvalApiTypes") ? strings(p.getJsonArray("approvalApiTypes")) : null,
+                    p.containsKey("approvalPermissions") ? strings(p.getJsonArray("approvalPermissions")) : null,
+                    p.getBoolean("approvalWhenOwnerNotAdmin")
                 }))
                 .compose(x -> policies(t));
     }
@@ -479,6 +556,39 @@ public final class KeyRepository implements KeyLastUse {
         OffsetDateTime grace = r.getOffsetDateTime("previous_valid_until");
         if (grace != null && grace.isAfter(OffsetDateTime.now(ZoneOffset.UTC))) {
             j.put("previousSecretValidUntil", grace.toInstant().toString());
+        }
+        if (r.getValue("metadata") instanceof JsonObject metadata) {
+            j.put("metadata", metadata);
+        }
+        if (r.getOffsetDateTime("approval_requested_at") != null) {
+            JsonObject approval = new JsonObject()
+                    .put("reasons", new JsonArray(Arrays.asList(r.getArrayOfStrings("approval_reasons"))))
+                    .put("requestedBy", r.getUUID("approval_requested_by").toString())
+                    .put(
+                            "requestedAt",
+                            r.getOffsetDateTime("approval_requested_at")
+                                    .toInstant()
+                                    .toString())
+                    .put("revision", r.getLong("version"));
+            if (r.getUUID("approval_decided_by") != null) {
+                approval.put("decidedBy", r.getUUID("approval_decided_by").toString())
+                        .put(
+                                "decidedAt",
+                                r.getOffsetDateTime("approval_decided_at")
+                                        .toInstant()
+                                        .toString());
+            }
+            if (r.getString("approval_denial_reason") != null) {
+                approval.put("denialReason", r.getString("approval_denial_reason"));
+            }
+            // what an INHERIT key would hold: its owner's permissions (the service narrows them to the API type)
+            approval.put(
+                    "requestedPermissions",
+                    new JsonArray(Arrays.asList(
+                            "INHERIT".equals(r.getString("permission_mode"))
+                                    ? r.getArrayOfStrings("owner_permissions")
+                                    : r.getArrayOfStrings("permissions"))));
+            j.put("approval", approval);
         }
         return j;
     }

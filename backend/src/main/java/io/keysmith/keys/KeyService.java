@@ -87,18 +87,24 @@ public final class KeyService {
         if (type == null) {
             return Future.failedFuture(new Invalid("apiType", "Field 'apiType' names no API type"));
         }
+        KeyApprovals.checkMetadata(body);
         // issue 16: an OAuth client is created by the same rules; only its secret's prefix and audit action differ
         boolean client = OAUTH_CLIENT.equals(body.getString("credentialKind"));
         String secret = KeyFormat.generate(client ? KeyFormat.CLIENT_SECRET_PREFIX : KeyFormat.PREFIX);
         ServerSecret.Version version = hasher.secret().current();
         UUID partner = body.getString("partnerId") == null ? null : UUID.fromString(body.getString("partnerId"));
+        // governance: why the organization's policy holds this key for approval (empty: it is active at once)
+        List<String> approval = new java.util.ArrayList<>(3);
         return db.inOrganization(
                 caller.organizationId(),
                 t -> (partner == null ? Future.succeededFuture(true) : keys.partnerVisible(t, partner))
                         .compose(seen -> seen
                                 ? activeOwnerRights(t, owner)
                                 : Future.failedFuture(new Invalid("partnerId", "Field 'partnerId' names no partner")))
-                        .compose(ownerRights -> checkGrant(body, ownerRights, type, true))
+                        .compose(ownerRights -> checkGrant(body, ownerRights, type, true)
+                                .compose(x -> keys.policies(t))
+                                .map(p -> approval.addAll(KeyApprovals.reasons(
+                                        p, type, KeyApprovals.requested(body, ownerRights, type), ownerRights))))
                         .compose(x -> owner.equals(caller.userId())
                                 ? Future.succeededFuture()
                                 : checkHolderGrant(body, caller.rights(), true))
@@ -115,7 +121,12 @@ public final class KeyService {
                                 KeyFormat.hint(secret),
                                 owner.equals(caller.userId())
                                         ? java.util.Set.of()
-                                        : restrictionsSetIn(body, new java.util.TreeSet<>())))
+                                        : restrictionsSetIn(body, new java.util.TreeSet<>()),
+                                approval))
+                        .compose(key -> (approval.isEmpty()
+                                        ? Future.succeededFuture(key)
+                                        : requested(t, caller, key, approval, source))
+                                .map(x -> key))
                         .compose(key -> audit.append(
                                         t,
                                         AuditEvent.by(
@@ -132,17 +143,110 @@ public final class KeyService {
                                                 .with("apiType", type.name())
                                                 .with("permissionMode", key.getString("permissionMode"))
                                                 .with("permissions", key.getJsonArray("permissions")))
-                                .map(x -> new JsonObject().put("key", key).put("secret", secret))));
+                                .map(x -> new JsonObject()
+                                        .put("key", present(key))
+                                        .put("secret", secret))));
+    }
+
+    /** The audit event that asks the organization's credential administrators to decide (webhooks notify them). */
+    private Future<Void> requested(Tenant t, Caller caller, JsonObject key, List<String> reasons, String source) {
+        JsonObject approval = present(key).getJsonObject("approval");
+        return audit.append(
+                        t,
+                        AuditEvent.by(
+                                        caller.userId(),
+                                        "credential.approval_requested",
+                                        "api-key",
+                                        key.getString("id"),
+                                        source)
+                                .with("name", key.getString("name"))
+                                .with("ownerUserId", key.getJsonObject("owner").getString("id"))
+                                .with("requestedBy", caller.userId().toString())
+                                .with("reasons", new JsonArray(List.copyOf(reasons)))
+                                .with("apiType", key.getString("apiType"))
+                                .with("permissionMode", key.getString("permissionMode"))
+                                .with(
+                                        "requestedPermissions",
+                                        approval == null
+                                                ? new JsonArray()
+                                                : approval.getJsonArray("requestedPermissions")))
+                .mapEmpty();
+    }
+
+    /**
+     * A key as callers see it: an INHERIT key's requested permissions narrowed to what its API type lets it inherit
+     * (the repository knows no API types).
+     */
+    private JsonObject present(JsonObject key) {
+        JsonObject approval = key == null ? null : key.getJsonObject("approval");
+        if (approval != null && "INHERIT".equals(key.getString("permissionMode"))) {
+            ApiTypes.ApiType type = apiTypes.get(key.getString("apiType"));
+            JsonArray narrowed = new JsonArray();
+            approval.getJsonArray("requestedPermissions").forEach(p -> {
+                if (type != null && type.inheritable().contains(p)) {
+                    narrowed.add(p);
+                }
+            });
+            approval.put("requestedPermissions", narrowed);
+        }
+        return key;
+    }
+
+    private JsonArray present(JsonArray keys) {
+        keys.forEach(k -> present((JsonObject) k));
+        return keys;
+    }
+
+    /**
+     * The approver's verdict on a pending key (issue 20 item 1): only another credential administrator than its
+     * owner and its requester decides, on the revision they read (so they approve exactly the rights they saw), and
+     * never grants what they do not hold themselves. Approval activates it; denial revokes it, with the reason.
+     */
+    public Future<JsonObject> decideApproval(
+            Caller caller, UUID id, boolean approve, long revision, String reason, String source) {
+        return change(caller, id, approve ? "credential.approved" : "credential.denied", source, (t, key) -> {
+            JsonObject approval = key.getJsonObject("approval");
+            if (!"PENDING_APPROVAL".equals(key.getString("status")) || approval == null) {
+                return Future.failedFuture(new Conflict("not-pending", "This key is not awaiting approval"));
+            }
+            String owner = key.getJsonObject("owner").getString("id");
+            String me = caller.userId().toString();
+            if (me.equals(owner) || me.equals(approval.getString("requestedBy"))) {
+                return Future.failedFuture(
+                        forbidden("Nobody decides on their own request: another credential administrator must"));
+            }
+            if (approval.getLong("revision") != revision) {
+                return Future.failedFuture(new Conflict(
+                        "approval-stale",
+                        "The key changed since revision " + revision + " (now "
+                                + approval.getLong("revision")
+                                + "): read it again and decide on what it requests now"));
+            }
+            return (approve ? checkHolderGrant(key, caller.rights(), false) : Future.<Void>succeededFuture())
+                    .compose(x -> keys.decideApproval(t, id, caller.userId(), approve, reason))
+                    .map(after -> {
+                        JsonObject details = new JsonObject()
+                                .put("requestedBy", approval.getString("requestedBy"))
+                                .put("reasons", approval.getJsonArray("reasons"))
+                                .put("permissions", after.getJsonArray("permissions"));
+                        if (reason != null) {
+                            details.put("reason", reason);
+                        }
+                        return new Change(after, details);
+                    });
+        });
     }
 
     public Future<JsonArray> listMine(Caller caller, UUID after, int limit) {
         return db.inOrganization(
-                caller.organizationId(), t -> keys.list(t, KeyListQuery.own(caller.userId()), after, limit));
+                        caller.organizationId(), t -> keys.list(t, KeyListQuery.own(caller.userId()), after, limit))
+                .map(this::present);
     }
 
     /** A page of every key (the operation demands "manage ALL"); also the export's pages. */
     public Future<JsonArray> listAll(Caller caller, KeyListQuery query, UUID after, int limit) {
-        return db.inOrganization(caller.organizationId(), t -> keys.list(t, query, after, limit));
+        return db.inOrganization(caller.organizationId(), t -> keys.list(t, query, after, limit))
+                .map(this::present);
     }
 
     /** One key's outcome in a bulk change: the changed key, or why it was not changed. */
@@ -169,10 +273,11 @@ public final class KeyService {
 
     public Future<JsonObject> get(Caller caller, UUID id) {
         return db.inOrganization(caller.organizationId(), t -> keys.find(t, id, false))
-                .map(k -> visible(caller, k));
+                .map(k -> present(visible(caller, k)));
     }
 
     public Future<JsonObject> update(Caller caller, UUID id, JsonObject changes, String source) {
+        KeyApprovals.checkMetadata(changes);
         return change(caller, id, "api-key.updated", source, (t, key) -> applyUpdate(t, caller, id, key, changes));
     }
 
@@ -249,17 +354,35 @@ public final class KeyService {
             return Future.failedFuture(p);
         }
         java.util.Set<String> after = restrictions;
+        ApiTypes.ApiType type = apiTypes.get(key.getString("apiType"));
+        boolean[] reapprove = new boolean[1];
         return ownerRights(t, owner)
-                .compose(ownerRights -> checkGrant(merged, ownerRights, apiTypes.get(key.getString("apiType")), true))
+                .compose(ownerRights -> checkGrant(merged, ownerRights, type, true)
+                        // governance: rights grown into what the approval policy gates need approval again
+                        .compose(x -> grants && !"PENDING_APPROVAL".equals(key.getString("status"))
+                                ? keys.policies(t)
+                                        .map(p -> reapprove[0] = KeyApprovals.newlyGated(
+                                                p,
+                                                KeyApprovals.requested(key, ownerRights, type),
+                                                KeyApprovals.requested(merged, ownerRights, type)))
+                                : Future.succeededFuture(false))
+                        .mapEmpty())
                 // nobody grants a key what they do not hold themselves, even one whose secret they never see
-                .compose(x ->
-                        byOwner || !grants ? Future.succeededFuture() : checkHolderGrant(merged, caller.rights(), true))
+                .compose(x -> byOwner || !grants
+                        ? Future.succeededFuture()
+                        : checkHolderGrant(merged, caller.rights(), true))
                 // only what changes is held to today's policies: renaming a key made under older ones works
                 .compose(x -> checkPolicies(t, merged, changes.fieldNames()))
                 .compose(x -> changes.containsKey("rateLimitPerMinute")
                         ? checkRateLimit(t, changes)
                         : Future.succeededFuture())
                 .compose(x -> keys.update(t, id, changes, after))
+                .compose(updated -> reapprove[0]
+                        ? keys.requestApproval(t, id, caller.userId(), List.of(KeyApprovals.PERMISSION))
+                                .compose(pending -> requested(
+                                                t, caller, pending, List.of(KeyApprovals.PERMISSION), source)
+                                        .map(pending))
+                        : Future.succeededFuture(updated))
                 .map(updated -> new Change(
                         updated,
                         new JsonObject()
@@ -281,6 +404,12 @@ public final class KeyService {
             boolean byOwner =
                     caller.userId().toString().equals(key.getJsonObject("owner").getString("id"));
             java.util.Set<String> restrictions = restrictions(key);
+            if ("PENDING_APPROVAL".equals(key.getString("status")) && !status.equals("REVOKED")) {
+                // only an approval activates a pending key; withdrawing it (revoke) is always possible
+                return Future.failedFuture(new Conflict(
+                        "pending-approval",
+                        "This key awaits approval: a credential administrator approves or denies it"));
+            }
             if (status.equals("DISABLED") && !byOwner) {
                 restrictions.add(DISABLED);
             }
@@ -469,7 +598,7 @@ public final class KeyService {
                                                                     key.getJsonObject("owner")
                                                                             .getString("id"))
                                                             .with("change", c.details()))
-                                            .map(c.key()));
+                                            .map(present(c.key())));
                         }))
                 .onSuccess(x -> changed.accept(caller.organizationId()));
     }

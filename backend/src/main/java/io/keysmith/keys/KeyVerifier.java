@@ -77,6 +77,7 @@ public final class KeyVerifier {
     private static final byte ACTIVE = 0;
     private static final byte DISABLED = 1;
     private static final byte REVOKED = 2;
+    private static final byte PENDING_APPROVAL = 3;
 
     /** 32 bytes of HMAC as four longs: a small, cheap cache key. */
     record HashKey(long a, long b, long c, long d) {
@@ -140,7 +141,11 @@ public final class KeyVerifier {
         // bounded by memory: a flood of well-formed keys cannot grow the heap past this
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxCacheBytes)
-                .weigher((HashKey k, Verdict v) -> ENTRY_BYTES + 48 * v.allowlist().length)
+                .weigher((HashKey k, Verdict v) -> ENTRY_BYTES
+                        + 48 * v.allowlist().length
+                        + (v.principal().metadataJson() == null
+                                ? 0
+                                : 2 * v.principal().metadataJson().length()))
                 .expireAfterWrite(ttl)
                 .build();
         // separate and smaller, so a flood of forged keys never evicts valid verdicts
@@ -412,7 +417,13 @@ public final class KeyVerifier {
             return new Refused(Reason.OTHER_ORGANIZATION, p, null, null); // checked first: says nothing of B's key
         }
         if (v.status() != ACTIVE) {
-            return new Refused(v.status() == REVOKED ? Reason.REVOKED : Reason.DISABLED, p, null, null);
+            return new Refused(
+                    v.status() == REVOKED
+                            ? Reason.REVOKED
+                            : v.status() == PENDING_APPROVAL ? Reason.PENDING_APPROVAL : Reason.DISABLED,
+                    p,
+                    null,
+                    null);
         }
         if (!v.ownerActive()) {
             return new Refused(Reason.OWNER_INACTIVE, p, null, null);
@@ -507,11 +518,19 @@ public final class KeyVerifier {
                 type,
                 rights.intern(KeyPrincipal.KeyRights.of(effective)),
                 rate,
-                expires);
+                expires,
+                // governance: metadata for gateways (an OAuth client's token row has none)
+                r.getColumnIndex("metadata") >= 0 && r.getValue("metadata") instanceof io.vertx.core.json.JsonObject m
+                        ? m.encode()
+                        : null);
         return new Verdict(
                 generation,
                 principal,
-                "ACTIVE".equals(status) ? ACTIVE : "REVOKED".equals(status) ? REVOKED : DISABLED,
+                "ACTIVE".equals(status)
+                        ? ACTIVE
+                        : "REVOKED".equals(status)
+                                ? REVOKED
+                                : "PENDING_APPROVAL".equals(status) ? PENDING_APPROVAL : DISABLED,
                 "ACTIVE".equals(r.getString("owner_status")),
                 EffectiveRights.suspended(r),
                 millis(r.getOffsetDateTime("grace_until")),

@@ -35,7 +35,9 @@ public sealed interface Verification {
         KEY_IN_URL(400),
         UNKNOWN_OPERATION(404),
         AMBIGUOUS_URI(400),
-        THROTTLED(429);
+        THROTTLED(429),
+        /** Governance (issue 20): held for an administrator's approval; authenticates nothing until then. */
+        PENDING_APPROVAL(403);
 
         public final int status;
 

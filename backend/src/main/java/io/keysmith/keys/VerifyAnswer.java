@@ -48,6 +48,9 @@ final class VerifyAnswer {
                     .append(Instant.ofEpochMilli(p.expiresAt()))
                     .append('"');
         }
+        if (p.metadataJson() != null) {
+            b.append(",\"metadata\":").append(p.metadataJson()); // governance: compact JSON, as Jackson wrote it
+        }
         if (remaining != null) {
             b.append(",\"remaining\":")
                     .append(remaining.remaining())

@@ -116,6 +116,8 @@ class BadInputIT {
             Map.entry("updateApiKey", () -> new JsonObject().put("name", "Renamed key")),
             Map.entry("rotateApiKey", () -> new JsonObject().put("gracePeriodSeconds", 0)),
             Map.entry("transferApiKey", () -> new JsonObject().put("ownerUserId", admin.userId())),
+            Map.entry("approveApiKey", () -> new JsonObject().put("revision", 1)),
+            Map.entry("denyApiKey", () -> new JsonObject().put("revision", 1).put("reason", "Not this one")),
             Map.entry(
                     "bulkChangeApiKeys",
                     () -> new JsonObject()

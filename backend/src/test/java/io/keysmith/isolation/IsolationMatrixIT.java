@@ -89,7 +89,9 @@ class IsolationMatrixIT {
             "undoApiKeyReduction",
                     () -> new JsonObject().put("reductionId", UUID.randomUUID().toString()),
             "createHandoff",
-                    () -> new JsonObject().put("ciphertext", "A".repeat(94)).put("proof", "B".repeat(43)));
+                    () -> new JsonObject().put("ciphertext", "A".repeat(94)).put("proof", "B".repeat(43)),
+            "approveApiKey", () -> new JsonObject().put("revision", 1),
+            "denyApiKey", () -> new JsonObject().put("revision", 1).put("reason", "Mallory says no"));
 
     @BeforeAll
     static void start(Vertx vertx) {

@@ -32,6 +32,9 @@ class VerifyAnswerTest {
             answer.put(
                     "expiresAt", java.time.Instant.ofEpochMilli(p.expiresAt()).toString());
         }
+        if (p.metadataJson() != null) {
+            answer.put("metadata", new JsonObject(p.metadataJson()));
+        }
         if (limit != null) {
             answer.put("remaining", limit.remaining())
                     .put("limit", limit.limit())
@@ -41,6 +44,10 @@ class VerifyAnswerTest {
     }
 
     private static KeyPrincipal principal(String type, Set<String> permissions, long expiresAt) {
+        return principal(type, permissions, expiresAt, null);
+    }
+
+    private static KeyPrincipal principal(String type, Set<String> permissions, long expiresAt, JsonObject metadata) {
         ApiTypes.ApiType apiType = type == null ? null : new ApiTypes.ApiType(type, "T", Set.of(), 60, Set.of());
         Rights rights = new Rights("EMPLOYEE", "ALL", Map.of(), new TreeSet<>(permissions));
         return new KeyPrincipal(
@@ -50,7 +57,8 @@ class VerifyAnswerTest {
                 apiType,
                 KeyPrincipal.KeyRights.of(rights),
                 60,
-                expiresAt);
+                expiresAt,
+                metadata == null ? null : metadata.encode());
     }
 
     @Test
@@ -61,7 +69,16 @@ class VerifyAnswerTest {
                 principal("PEOPLE", Set.of("people:read", "people:create"), Long.MAX_VALUE),
                 principal("PEOPLE", Set.of(), 1_767_225_600_123L),
                 principal(null, Set.of("audit:read"), 0L),
-                principal("we\"ird\\type\u00e9\n", Set.of("a:b", "quote\":x"), 86_400_000L))) {
+                principal("we\"ird\\type\u00e9\n", Set.of("a:b", "quote\":x"), 86_400_000L),
+                // governance (issue 20 item 4): metadata, as stored, unicode and nesting included
+                principal(
+                        "PEOPLE",
+                        Set.of("people:read"),
+                        86_400_000L,
+                        new JsonObject()
+                                .put("tier", "gold")
+                                .put("route", new JsonObject().put("region", "eu-\u00e9\"x"))
+                                .put("n", 3)))) {
             for (String code : List.of("VALID", "INSUFFICIENT_PERMISSIONS", "RATE_LIMITED")) {
                 for (KeyUsage.Limit l : new KeyUsage.Limit[] {null, limit}) {
                     boolean allowed = code.equals("VALID");

@@ -193,6 +193,20 @@ class EscalationMatrixIT {
                                     .put("action", "DISABLE")
                                     .put("keyIds", new JsonArray(List.of(ownersKey(), ownersKey())))));
         }));
+        // governance (issue 20): a weaker caller's own key asking for approval, and the Account Owner's key
+        FIXTURES.put(
+                "approveApiKey",
+                new Fixture(c -> List.of(
+                        post("/api/v1/api-keys/" + ownersKey() + "/approve", new JsonObject().put("revision", 1)),
+                        post(
+                                "/api/v1/api-keys/" + createdBy(c, keyBody("self-approved", "PEOPLE", "INHERIT"))
+                                        + "/approve",
+                                new JsonObject().put("revision", 1)))));
+        FIXTURES.put(
+                "denyApiKey",
+                new Fixture(c -> List.of(post(
+                        "/api/v1/api-keys/" + ownersKey() + "/deny",
+                        new JsonObject().put("revision", 1).put("reason", "weaker caller")))));
         FIXTURES.put(
                 "disableApiKey", new Fixture(c -> List.of(post("/api/v1/api-keys/" + ownersKey() + "/disable", null))));
         FIXTURES.put(
