@@ -350,7 +350,7 @@ public final class KeyRepository implements KeyLastUse {
                 .preparedQuery(
                         "SELECT max_key_lifetime_days, expiry_required, allowed_ip_ranges, rate_limit_ceiling_per_minute,"
                                 + " rate_limit_default_per_minute, max_keys_per_user, require_if_match, require_on_behalf_of,"
-                                + " handoff_lifetime_hours, leak_response,"  // issue 18
+                                + " handoff_lifetime_hours, leak_response," // issue 18
                                 + " approval_api_types, approval_permissions, approval_owner_not_admin"
                                 + " FROM organization_policies WHERE organization_id = $1")
                 .execute(Tuple.of(t.org()))

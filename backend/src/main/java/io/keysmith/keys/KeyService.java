@@ -278,7 +278,8 @@ public final class KeyService {
 
     public Future<JsonObject> update(Caller caller, UUID id, JsonObject changes, String source) {
         KeyApprovals.checkMetadata(changes);
-        return change(caller, id, "api-key.updated", source, (t, key) -> applyUpdate(t, caller, id, key, changes));
+        return change(
+                caller, id, "api-key.updated", source, (t, key) -> applyUpdate(t, caller, id, key, changes, source));
     }
 
     /** A key's rights as stored and as they work now (EffectiveRights), for least privilege (issue 20). */
@@ -335,12 +336,13 @@ public final class KeyService {
                 action,
                 source,
                 (t, key) -> rc.changes(t, key)
-                        .compose(changes -> applyUpdate(t, caller, id, key, changes)
+                        .compose(changes -> applyUpdate(t, caller, id, key, changes, source)
                                 .compose(c ->
                                         rc.applied(t, key, c.key()).map(details -> new Change(c.key(), details)))));
     }
 
-    private Future<Change> applyUpdate(Tenant t, Caller caller, UUID id, JsonObject key, JsonObject changes) {
+    private Future<Change> applyUpdate(
+            Tenant t, Caller caller, UUID id, JsonObject key, JsonObject changes, String source) {
         JsonObject merged = key.copy().mergeIn(changes);
         UUID owner = UUID.fromString(key.getJsonObject("owner").getString("id"));
         boolean byOwner = owner.equals(caller.userId());
@@ -368,9 +370,8 @@ public final class KeyService {
                                 : Future.succeededFuture(false))
                         .mapEmpty())
                 // nobody grants a key what they do not hold themselves, even one whose secret they never see
-                .compose(x -> byOwner || !grants
-                        ? Future.succeededFuture()
-                        : checkHolderGrant(merged, caller.rights(), true))
+                .compose(x ->
+                        byOwner || !grants ? Future.succeededFuture() : checkHolderGrant(merged, caller.rights(), true))
                 // only what changes is held to today's policies: renaming a key made under older ones works
                 .compose(x -> checkPolicies(t, merged, changes.fieldNames()))
                 .compose(x -> changes.containsKey("rateLimitPerMinute")

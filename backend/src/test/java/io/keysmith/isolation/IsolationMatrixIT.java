@@ -59,39 +59,52 @@ class IsolationMatrixIT {
             "handoffId", () -> List.of(aHandoffId));
 
     /** operationId -> a valid request body (valid for B: B's own ids), for operations that take one. */
-    private static final Map<String, Supplier<JsonObject>> BODIES = Map.of(
-            "updateUser",
-                    () -> new JsonObject()
-                            .put("firstName", "Mallory")
-                            .put("email", "mallory@example.com")
-                            .put("accessLevelId", api.accessLevelId(b, "EMPLOYEE")),
-            "updateAccessLevel",
-                    () -> Api.accessLevelBody(
-                            "Mallory's level",
-                            "ALL",
-                            Map.of("salary", "EDIT", "nationalId", "VIEW"),
-                            "people:read",
-                            "people:update",
-                            "audit:read"),
-            "updatePerson",
-                    () -> new JsonObject()
-                            .put("firstName", "Mallory")
-                            .put("salary", 1)
-                            .put("homeAddress", "Mallory's place"),
-            "updateApiKey",
-                    () -> new JsonObject()
-                            .put("name", "Mallory's key")
-                            .put("permissions", new io.vertx.core.json.JsonArray()),
-            "rotateApiKey", () -> new JsonObject().put("gracePeriodSeconds", 0),
-            "transferApiKey", () -> new JsonObject().put("ownerUserId", b.userId()),
-            "shadowApiKeyPermissions", () -> new JsonObject().put("permissions", new io.vertx.core.json.JsonArray()),
-            "reduceApiKeyToUsed", () -> new JsonObject().put("permissions", new io.vertx.core.json.JsonArray()),
-            "undoApiKeyReduction",
-                    () -> new JsonObject().put("reductionId", UUID.randomUUID().toString()),
-            "createHandoff",
-                    () -> new JsonObject().put("ciphertext", "A".repeat(94)).put("proof", "B".repeat(43)),
-            "approveApiKey", () -> new JsonObject().put("revision", 1),
-            "denyApiKey", () -> new JsonObject().put("revision", 1).put("reason", "Mallory says no"));
+    private static final Map<String, Supplier<JsonObject>> BODIES = merged(
+            Map.of(
+                    "updateUser",
+                            () -> new JsonObject()
+                                    .put("firstName", "Mallory")
+                                    .put("email", "mallory@example.com")
+                                    .put("accessLevelId", api.accessLevelId(b, "EMPLOYEE")),
+                    "updateAccessLevel",
+                            () -> Api.accessLevelBody(
+                                    "Mallory's level",
+                                    "ALL",
+                                    Map.of("salary", "EDIT", "nationalId", "VIEW"),
+                                    "people:read",
+                                    "people:update",
+                                    "audit:read"),
+                    "updatePerson",
+                            () -> new JsonObject()
+                                    .put("firstName", "Mallory")
+                                    .put("salary", 1)
+                                    .put("homeAddress", "Mallory's place"),
+                    "updateApiKey",
+                            () -> new JsonObject()
+                                    .put("name", "Mallory's key")
+                                    .put("permissions", new io.vertx.core.json.JsonArray()),
+                    "rotateApiKey", () -> new JsonObject().put("gracePeriodSeconds", 0),
+                    "transferApiKey", () -> new JsonObject().put("ownerUserId", b.userId()),
+                    "shadowApiKeyPermissions",
+                            () -> new JsonObject().put("permissions", new io.vertx.core.json.JsonArray()),
+                    "reduceApiKeyToUsed", () -> new JsonObject().put("permissions", new io.vertx.core.json.JsonArray()),
+                    "undoApiKeyReduction",
+                            () -> new JsonObject()
+                                    .put("reductionId", UUID.randomUUID().toString()),
+                    "createHandoff",
+                            () -> new JsonObject()
+                                    .put("ciphertext", "A".repeat(94))
+                                    .put("proof", "B".repeat(43))),
+            Map.of(
+                    "approveApiKey", () -> new JsonObject().put("revision", 1),
+                    "denyApiKey", () -> new JsonObject().put("revision", 1).put("reason", "Mallory says no")));
+
+    /** Map.of takes at most ten pairs. */
+    private static <K, V> Map<K, V> merged(Map<K, V> a, Map<K, V> b) {
+        Map<K, V> m = new java.util.HashMap<>(a);
+        m.putAll(b);
+        return Map.copyOf(m);
+    }
 
     @BeforeAll
     static void start(Vertx vertx) {
