@@ -178,10 +178,12 @@ public final class Keysmith {
                             database,
                             auth,
                             users.repository(),
+                            users.service(),
                             organizationRepository::current,
                             accessLevels.repository(),
                             audit.repository(),
-                            client);
+                            client,
+                            db.secret());
                     OrganizationsFeature organizations = OrganizationsFeature.assemble(
                             config.signUpEnabled(),
                             database,
@@ -228,7 +230,8 @@ public final class Keysmith {
                             keys.handlers(),
                             partners.handlers(),
                             keys.forwardAuth(),
-                            usage.handlers(keys.service()));
+                            usage.handlers(keys.service()),
+                            signIn.secondFactors());
                     Routes.Security security = new Routes.Security(
                             auth.authentication(),
                             auth.sessions(),

@@ -37,7 +37,14 @@ public enum AuditAction {
     USER_PASSWORD_RESET("user.password-reset"),
     USER_PASSWORD_RESET_ISSUED("user.password-reset-issued"),
     USER_REACTIVATED("user.reactivated"),
-    USER_UPDATED("user.updated");
+    USER_UPDATED("user.updated"),
+    SESSION_SECOND_FACTOR_FAILED("session.second-factor-failed"),
+    SESSION_STEPPED_UP("session.stepped-up"),
+    USER_SECOND_FACTOR_ENROLLED("user.second-factor-enrolled"),
+    USER_SECOND_FACTOR_REMOVED("user.second-factor-removed"),
+    USER_SECOND_FACTORS_RESET("user.second-factors-reset"),
+    USER_RECOVERY_CODE_USED("user.recovery-code-used"),
+    SIGN_IN_POLICY_CHANGED("sign-in-policy.changed");
 
     private static final Map<String, AuditAction> BY_CODE =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(AuditAction::code, Function.identity()));
