@@ -15,6 +15,8 @@ import { ConfirmSignUpPage } from '@/features/auth/routes/ConfirmSignUpPage';
 import { AcceptInvitationPage } from '@/features/auth/routes/AcceptInvitationPage';
 import { SignInPage } from '@/features/auth/routes/SignInPage';
 import { SignUpPage } from '@/features/auth/routes/SignUpPage';
+import { SecurityPage } from '@/features/auth/routes/SecurityPage';
+import { StepUpDialog } from '@/features/auth/components/StepUpDialog';
 import { PartnersPage } from '@/features/partners/routes/PartnersPage';
 import { PeoplePage } from '@/features/people/routes/PeoplePage';
 import { PoliciesPage } from '@/features/policies/routes/PoliciesPage';
@@ -33,6 +35,7 @@ function Root() {
   return (
     <SessionProvider>
       <Outlet />
+      <StepUpDialog />
     </SessionProvider>
   );
 }
@@ -68,6 +71,7 @@ export const routes: RouteObject[] = [
           { path: 'settings/access-levels/new', element: <AccessLevelEditorPage /> },
           { path: 'settings/access-levels/:accessLevelId', element: <AccessLevelEditorPage /> },
           { path: 'settings/policies', element: <PoliciesPage /> },
+          { path: 'security', element: <SecurityPage /> },
           { path: '*', element: <NotFound /> },
         ],
       },

@@ -42,7 +42,7 @@ export const SENTENCES: Record<AuditAction, string> = {
   'session.stepped-up': '{actor} confirmed it was them for a sensitive action',
   'user.second-factor-enrolled': '{actor} set up an authenticator app',
   'user.second-factor-removed': '{actor} turned their authenticator app off',
-  'user.second-factors-reset': "{actor} reset the second factors of {target}",
+  'user.second-factors-reset': '{actor} reset the second factors of {target}',
   'user.recovery-code-used': '{actor} signed in with a recovery code',
   'sign-in-policy.changed': '{actor} changed the sign-in policy of {target}',
 };
