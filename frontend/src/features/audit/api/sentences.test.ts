@@ -35,7 +35,7 @@ describe('audit sentences', () => {
       expect(text, action).not.toContain(action); // never the code itself
       expect(text.length, action).toBeGreaterThan(10);
     }
-    expect(Object.keys(SENTENCES)).toHaveLength(34);
+    expect(Object.keys(SENTENCES)).toHaveLength(44);
   });
 
   it('names who acted when it was not a user, and says someone when nobody is known', () => {
