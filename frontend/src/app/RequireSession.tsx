@@ -20,5 +20,9 @@ export function RequireSession({ children }: { children: ReactNode }) {
     const to = here === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(here)}`;
     return <Navigate to={to} replace />;
   }
+  // the organization requires a second factor of this person, who has none: nothing else until one is set up
+  if (session.me.authentication?.secondFactorEnrolmentRequired && location.pathname !== '/security') {
+    return <Navigate to="/security" replace />;
+  }
   return <>{children}</>;
 }

@@ -16,6 +16,8 @@ import { ConfirmSignUpPage } from '@/features/auth/routes/ConfirmSignUpPage';
 import { AcceptInvitationPage } from '@/features/auth/routes/AcceptInvitationPage';
 import { SignInPage } from '@/features/auth/routes/SignInPage';
 import { SignUpPage } from '@/features/auth/routes/SignUpPage';
+import { SecurityPage } from '@/features/auth/routes/SecurityPage';
+import { StepUpDialog } from '@/features/auth/components/StepUpDialog';
 import { PartnersPage } from '@/features/partners/routes/PartnersPage';
 import { RevealHandoffPage } from '@/features/handoff/routes/RevealHandoffPage';
 import { PeoplePage } from '@/features/people/routes/PeoplePage';
@@ -40,6 +42,7 @@ function Root() {
   return (
     <SessionProvider>
       <Outlet />
+      <StepUpDialog />
     </SessionProvider>
   );
 }
@@ -81,6 +84,7 @@ export const routes: RouteObject[] = [
           { path: 'settings/policies', element: <PoliciesPage /> },
           { path: 'settings/webhooks', element: <WebhooksPage /> },
           { path: 'notifications', element: <NotificationsPage /> },
+          { path: 'security', element: <SecurityPage /> },
           { path: '*', element: <NotFound /> },
         ],
       },

@@ -1,6 +1,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, paths } from '@/api/schema';
 import { humanizeMessage } from '@/lib/messages';
+import { askToStepUp, STEP_UP_TYPE } from '@/lib/step-up';
 
 export type Schemas = components['schemas'];
 export type Problem = Schemas['Problem'];
@@ -31,21 +32,37 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 // A 401 from these means "wrong credentials" or "not signed in yet", not "your session ended".
 const NO_SESSION_PATHS = [
   '/api/v1/session',
+  '/api/v1/session/second-factor',
   '/api/v1/signup',
   '/api/v1/signup/confirm',
   '/api/v1/invitations/accept',
   '/api/v1/me',
 ];
 
+// A copy of each state-changing request, kept until its answer: a step-up refusal sends the same request again.
+const replays = new WeakMap<Request, Request>();
+
 const sessionMiddleware: Middleware = {
   onRequest({ request }) {
     if (csrfToken && !SAFE_METHODS.has(request.method)) request.headers.set('X-CSRF-Token', csrfToken);
+    if (!SAFE_METHODS.has(request.method)) replays.set(request, request.clone());
     return request;
   },
-  onResponse({ request, response }) {
+  async onResponse({ request, response }) {
     if (response.status === 401 && onUnauthorized) {
       const path = new URL(request.url, window.location.href).pathname;
       if (!NO_SESSION_PATHS.includes(path)) onUnauthorized();
+    }
+    const replay = replays.get(request);
+    replays.delete(request);
+    if (response.status === 403 && replay) {
+      const problem = (await response
+        .clone()
+        .json()
+        .catch(() => undefined)) as Problem | undefined;
+      if (problem?.type === STEP_UP_TYPE && (await askToStepUp(problem.detail))) {
+        return globalThis.fetch(replay);
+      }
     }
     return response;
   },

@@ -193,6 +193,11 @@ function ProfileMenu() {
             </Link>
           </li>
           <li>
+            <Link to="/security" className="profile__item">
+              Sign-in security
+            </Link>
+          </li>
+          <li>
             <button type="button" className="profile__item" onClick={() => void signOut()}>
               Sign out
             </button>

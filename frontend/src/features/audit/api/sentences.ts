@@ -58,6 +58,13 @@ export const SENTENCES: Record<AuditAction, string> = {
   'credential.approval_requested': '{actor} asked for approval of the key {target}',
   'credential.approved': '{actor} approved the key {target}',
   'credential.denied': '{actor} denied the key {target}',
+  'session.second-factor-failed': 'Someone entered a wrong second-factor code for {target}',
+  'session.stepped-up': '{actor} confirmed it was them for a sensitive action',
+  'user.second-factor-enrolled': '{actor} set up an authenticator app',
+  'user.second-factor-removed': '{actor} turned their authenticator app off',
+  'user.second-factors-reset': '{actor} reset the second factors of {target}',
+  'user.recovery-code-used': '{actor} signed in with a recovery code',
+  'sign-in-policy.changed': '{actor} changed the sign-in policy of {target}',
 };
 
 /** The filter's wording for each action ("Key revoked"), from the same typed list. */
@@ -109,7 +116,31 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'credential.approval_requested': 'Key approval requested',
   'credential.approved': 'Key approved',
   'credential.denied': 'Key denied',
+  'session.second-factor-failed': 'Second factor failed',
+  'session.stepped-up': 'Stepped up',
+  'user.second-factor-enrolled': 'Authenticator app set up',
+  'user.second-factor-removed': 'Authenticator app turned off',
+  'user.second-factors-reset': 'Second factors reset',
+  'user.recovery-code-used': 'Recovery code used',
+  'sign-in-policy.changed': 'Sign-in policy changed',
 };
+
+/** How a session was authenticated (RFC 8176 amr values, as sign-in and step-up record them). */
+const METHODS: Record<string, string> = {
+  pwd: 'password',
+  otp: 'authenticator code',
+  hwk: 'passkey',
+  swk: 'passkey',
+  sso: 'single sign-on',
+};
+
+/** " with password and authenticator code": how a sign-in or step-up was made, when the event says. */
+function how(e: AuditEvent): string {
+  const details = (e.details ?? {}) as { amr?: unknown; method?: unknown };
+  const raw = Array.isArray(details.amr) ? details.amr : typeof details.method === 'string' ? [details.method] : [];
+  const words = raw.filter((m): m is string => typeof m === 'string').map((m) => METHODS[m] ?? m);
+  return words.length ? ` with ${words.join(' and ')}` : '';
+}
 
 export const TARGET_LABELS: Record<AuditTargetType, string> = {
   'access-level': 'Access levels',
@@ -173,6 +204,10 @@ export function sentence(e: AuditEvent): Segment[] {
     else if (part === '{target}') out.push(...target(e));
     else if (part === '{address}') out.push({ text: e.sourceAddress ?? 'an unknown address', kind: 'address' });
     else if (part) out.push({ text: part });
+  }
+  if (e.action === 'session.signed-in' || e.action === 'session.stepped-up') {
+    const words = how(e);
+    if (words) out.push({ text: words });
   }
   if (!template.includes('{address}') && e.sourceAddress) {
     out.push({ text: ' from ' }, { text: e.sourceAddress, kind: 'address' });

@@ -18,7 +18,11 @@ export function SignInPage() {
   const [organizations, setOrganizations] = useState<Organization[]>();
   const [organizationId, setOrganizationId] = useState('');
   const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(['email', 'password', 'organizationId']);
+  // the password was right; a second factor is owed
+  const [challenge, setChallenge] = useState<string>();
+  const [code, setCode] = useState('');
+  const [useRecovery, setUseRecovery] = useState(false);
+  const errors = useFormErrors(['email', 'password', 'organizationId', 'code', 'recoveryCode']);
 
   if (session.status === 'signed-in' && !busy) return <Navigate to={next} replace />;
 
@@ -39,6 +43,12 @@ export function SignInPage() {
           body: { email, password, ...(organizationId ? { organizationId } : {}) },
         }),
       );
+      if (result.status === 'SECOND_FACTOR_REQUIRED') {
+        setChallenge(result.challenge);
+        setCode('');
+        setBusy(false);
+        return;
+      }
       if (result.status === 'CHOOSE_ORGANIZATION') {
         setOrganizations(result.organizations ?? []);
         setOrganizationId(result.organizations?.[0]?.id ?? '');
@@ -54,6 +64,67 @@ export function SignInPage() {
       setBusy(false);
     }
   };
+
+  const completeSignIn = async (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    setBusy(true);
+    try {
+      const proof = useRecovery ? { recoveryCode: code.trim() } : { code: code.trim() };
+      const result = unwrap(
+        await api.POST('/api/v1/session/second-factor', { body: { challenge: challenge ?? '', ...proof } }),
+      );
+      if (result.me) {
+        signedIn(result.me);
+        void navigate(next, { replace: true });
+      }
+    } catch (error) {
+      errors.show(error);
+      setBusy(false);
+    }
+  };
+
+  if (challenge) {
+    const field = useRecovery ? 'recoveryCode' : 'code';
+    return (
+      <AuthLayout title="Two-step sign-in">
+        <form onSubmit={completeSignIn} className="form">
+          <ErrorSummary formError={errors.formError} fieldErrors={errors.fieldErrors} />
+          <Field
+            label={useRecovery ? 'Recovery code' : 'Authentication code'}
+            name={field}
+            required
+            hint={useRecovery ? 'One of the codes you stored when you set up the app.' : 'From your authenticator app.'}
+            error={errors.fieldErrors[field]}
+          >
+            {(p) => (
+              <input
+                {...p}
+                inputMode={useRecovery ? undefined : 'numeric'}
+                autoComplete="one-time-code"
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+              />
+            )}
+          </Field>
+          <button
+            type="button"
+            className="button button--link"
+            onClick={() => {
+              setUseRecovery(!useRecovery);
+              setCode('');
+              errors.clear();
+            }}
+          >
+            {useRecovery ? 'Use the authenticator app' : 'Use a recovery code'}
+          </button>
+          <button type="submit" className="button button--primary button--block" disabled={busy}>
+            {busy ? 'Checking…' : 'Verify'}
+          </button>
+        </form>
+      </AuthLayout>
+    );
+  }
 
   return (
     <AuthLayout title="Sign in">

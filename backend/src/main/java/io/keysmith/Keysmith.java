@@ -184,10 +184,12 @@ public final class Keysmith {
                             database,
                             auth,
                             users.repository(),
+                            users.service(),
                             organizationRepository::current,
                             accessLevels.repository(),
                             audit.repository(),
-                            client);
+                            client,
+                            db.secret());
                     OrganizationsFeature organizations = OrganizationsFeature.assemble(
                             config.signUpEnabled(),
                             database,
@@ -269,7 +271,8 @@ public final class Keysmith {
                                             database, keys.service(), usage.repository(), keys.operations(), client)
                                     .handlers(),
                             handoffs.handlers(),
-                            leaks.handlers());
+                            leaks.handlers(),
+                            signIn.secondFactors());
                     Routes.Security security = new Routes.Security(
                             auth.authentication(),
                             auth.sessions(),

@@ -57,7 +57,14 @@ public enum AuditAction {
     HANDOFF_WITHDRAWN("handoff.withdrawn"),
     CREDENTIAL_APPROVAL_REQUESTED("credential.approval_requested"),
     CREDENTIAL_APPROVED("credential.approved"),
-    CREDENTIAL_DENIED("credential.denied");
+    CREDENTIAL_DENIED("credential.denied"),
+    SESSION_SECOND_FACTOR_FAILED("session.second-factor-failed"),
+    SESSION_STEPPED_UP("session.stepped-up"),
+    USER_SECOND_FACTOR_ENROLLED("user.second-factor-enrolled"),
+    USER_SECOND_FACTOR_REMOVED("user.second-factor-removed"),
+    USER_SECOND_FACTORS_RESET("user.second-factors-reset"),
+    USER_RECOVERY_CODE_USED("user.recovery-code-used"),
+    SIGN_IN_POLICY_CHANGED("sign-in-policy.changed");
 
     private static final Map<String, AuditAction> BY_CODE =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(AuditAction::code, Function.identity()));

@@ -12,7 +12,9 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Per operation, from the contract: the caller must hold the operation's {@code x-permission} (vertx-auth's
  * {@link PermissionBasedAuthorization} against the authorizations the authentication provider attached), and a
- * state change made with the session cookie must carry the session's CSRF token in {@code X-CSRF-Token}.
+ * state change made with the session cookie must carry the session's CSRF token in {@code X-CSRF-Token}. A session
+ * whose user owes a second factor (organization policy) may call only the operations marked
+ * {@code x-during-enrolment}.
  */
 public final class Guard {
     public static final String CSRF_HEADER = "X-CSRF-Token";
@@ -35,8 +37,16 @@ public final class Guard {
         PermissionBasedAuthorization required =
                 needsPermission ? PermissionBasedAuthorization.create(permission) : null;
         JsonArray tags = operation.getJsonArray("tags", new JsonArray());
+        boolean duringEnrolment = operation.getBoolean("x-during-enrolment", false);
         return rc -> {
             User user = rc.user();
+            if (!duringEnrolment && user != null && user.attributes().getBoolean("mustEnrol", false)) {
+                // the organization requires a second factor of this user, who has none: enrol one first
+                throw new Forbidden(
+                        "second-factor-enrolment-required",
+                        "Your organization requires a second factor: set up an authenticator app first",
+                        null);
+            }
             JsonArray keyTags = user == null ? null : user.attributes().getJsonArray("apiTags");
             if (keyTags != null && tags.stream().noneMatch(keyTags::contains)) {
                 throw new Forbidden("outside-api-type", "This key's API type does not include this operation", null);

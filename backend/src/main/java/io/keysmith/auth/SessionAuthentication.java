@@ -30,7 +30,14 @@ public final class SessionAuthentication implements AuthenticationProvider {
                             .put("organizationId", s.organizationId().toString())
                             .put("userId", s.userId().toString())
                             .put("rights", s.rights().toJson()),
-                    new JsonObject().put("sessionToken", token.getToken()));
+                    new JsonObject()
+                            .put("sessionToken", token.getToken())
+                            .put("amr", new io.vertx.core.json.JsonArray(s.amr()))
+                            .put("authenticatedAt", s.authenticatedAt().toEpochSecond())
+                            .put("stepUpMinutes", s.stepUpMinutes())
+                            .put("stepUpPasswordAllowed", s.stepUpPasswordAllowed())
+                            .put("hasSecondFactor", s.hasSecondFactor())
+                            .put("mustEnrol", s.mustEnrol()));
             user.authorizations()
                     .put(
                             Permissions.PROVIDER,

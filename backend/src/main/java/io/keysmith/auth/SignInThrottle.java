@@ -91,6 +91,27 @@ public final class SignInThrottle {
     }
 
     /**
+     * Counts a second-factor attempt (a TOTP or recovery code at sign-in, step-up or enrolment) like a password:
+     * failures per user (the account's limit) and per source address, and every attempt per address.
+     */
+    public Future<Void> reserveSecondFactor(java.util.UUID userId, String address) {
+        return count(
+                new String[] {factorKey(userId), addressKey(address), attemptsKey(address)},
+                new int[] {perAccount, perAddress, attemptsPerAddress},
+                window,
+                "Too many second-factor attempts");
+    }
+
+    /** A right second factor: the user's factor failures start afresh, the address gets its failure back. */
+    public Future<Void> secondFactorSucceeded(java.util.UUID userId, String address) {
+        return repository.succeeded(pool, factorKey(userId), addressKey(address));
+    }
+
+    static String factorKey(java.util.UUID userId) {
+        return "factor:" + userId;
+    }
+
+    /**
      * A successful sign-in: the account starts afresh and the address gets back the failure this attempt was counted
      * as; its attempt stays counted.
      */

@@ -11,6 +11,11 @@ public final class Unauthenticated extends DomainException {
         return new Unauthenticated("unauthenticated", null);
     }
 
+    /** A second factor at sign-in that is wrong, used already, or whose sign-in challenge expired. */
+    public static Unauthenticated wrongSecondFactor(String detail) {
+        return new Unauthenticated("invalid-second-factor", detail);
+    }
+
     /** A sign-in whose e-mail or password is wrong; one answer for both, so it reveals no account. */
     public static Unauthenticated wrongCredentials() {
         return new Unauthenticated("invalid-credentials", "The e-mail or password is wrong");

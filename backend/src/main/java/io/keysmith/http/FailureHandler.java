@@ -210,7 +210,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
             "invalid-credentials", "Sign-in failed",
             "policy-violation", "Against the organization's key policy",
             "sign-up-disabled", "Sign-up is disabled",
-            "precondition-required", "Precondition required");
+            "precondition-required", "Precondition required",
+            "step-up-required", "Fresh authentication required",
+            "second-factor-enrolment-required", "Second factor required",
+            "second-factor-required", "Second factor required",
+            "invalid-second-factor", "Sign-in failed");
 
     static ApiProblem unsupportedMediaType() {
         return new ApiProblem(

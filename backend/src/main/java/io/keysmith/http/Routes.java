@@ -7,6 +7,7 @@ import io.keysmith.auth.OperatorAuthentication;
 import io.keysmith.auth.SessionAuthentication;
 import io.keysmith.auth.SessionService;
 import io.keysmith.handoff.HandoffHandlers;
+import io.keysmith.auth.StepUp;
 import io.keysmith.idempotency.Idempotency;
 import io.keysmith.keys.ForwardAuthHandlers;
 import io.keysmith.keys.KeyAuthHandler;
@@ -20,6 +21,7 @@ import io.keysmith.ops.HealthHandlers;
 import io.keysmith.organizations.OrganizationHandlers;
 import io.keysmith.partners.PartnerHandlers;
 import io.keysmith.people.PeopleHandlers;
+import io.keysmith.signin.SecondFactorHandlers;
 import io.keysmith.signin.SessionHandlers;
 import io.keysmith.usage.UsageHandlers;
 import io.keysmith.users.UserHandlers;
@@ -64,7 +66,8 @@ public final class Routes {
             io.keysmith.oauth.OAuthHandlers oauth,
             LeastPrivilegeHandlers leastPrivilege,
             HandoffHandlers handoffs,
-            LeakHandlers leaks) {}
+            LeakHandlers leaks,
+            SecondFactorHandlers secondFactors) {}
 
     /** How callers prove who they are, per security scheme of the contract. */
     public record Security(
@@ -97,6 +100,15 @@ public final class Routes {
         t.put("signOut", h.sessions()::signOut);
         t.put("getMe", h.sessions()::me);
         t.put("acceptInvitation", h.sessions()::acceptInvitation);
+        t.put("completeSignIn", h.sessions()::completeSignIn);
+        t.put("stepUp", h.sessions()::stepUp);
+        t.put("getMySecondFactors", h.secondFactors()::status);
+        t.put("startTotpEnrolment", h.secondFactors()::startTotp);
+        t.put("confirmTotpEnrolment", h.secondFactors()::confirmTotp);
+        t.put("removeTotp", h.secondFactors()::removeTotp);
+        t.put("resetUserSecondFactors", h.secondFactors()::reset);
+        t.put("getSignInPolicy", h.secondFactors()::policy);
+        t.put("updateSignInPolicy", h.secondFactors()::savePolicy);
         t.put("listUsers", h.users()::list);
         t.put("createUser", h.users()::create);
         t.put("getUser", h.users()::get);
@@ -283,6 +295,11 @@ public final class Routes {
             // validators compiled once per operation replace vertx-openapi's per-request ones; the hottest routes
             // have hand-written checks proven equal to the schema (ADR 0004)
             chain.add(HAND_CHECKED.getOrDefault(operationId, validation.forOperation(operationId)));
+            // sudo mode where the contract marks it (x-step-up): after validation, so a bad body is a 400 first
+            Handler<RoutingContext> stepUp = StepUp.forOperation(raw, java.time.Clock.systemUTC());
+            if (stepUp != null) {
+                chain.add(stepUp);
+            }
             // Idempotency-Key where the contract declares it: after every check, so a refused request claims no key
             boolean idempotent = op.getParameters().stream()
                     .anyMatch(p -> p.getIn() == io.vertx.openapi.contract.Location.HEADER

@@ -31,19 +31,54 @@ public final class SessionHandlers {
                         body.getString("password"),
                         org == null ? null : UUID.fromString(org),
                         client.address(rc))
-                .onSuccess(outcome -> {
-                    if (outcome.sessionToken() == null) {
-                        Responses.ok(
-                                rc,
-                                new JsonObject()
-                                        .put("status", "CHOOSE_ORGANIZATION")
-                                        .put("organizations", outcome.organizations()));
-                    } else {
-                        setCookie(rc, outcome.sessionToken());
-                        Responses.ok(
-                                rc, new JsonObject().put("status", "SIGNED_IN").put("me", outcome.me()));
-                    }
-                })
+                .onSuccess(outcome -> answer(rc, outcome))
+                .onFailure(rc::fail);
+    }
+
+    private void answer(RoutingContext rc, SignInService.Outcome outcome) {
+        if (outcome.challenge() != null) {
+            Responses.ok(
+                    rc,
+                    new JsonObject()
+                            .put("status", "SECOND_FACTOR_REQUIRED")
+                            .put("challenge", outcome.challenge())
+                            .put(
+                                    "methods",
+                                    new io.vertx.core.json.JsonArray()
+                                            .add("totp")
+                                            .add("recovery-code")));
+        } else if (outcome.sessionToken() == null) {
+            Responses.ok(
+                    rc,
+                    new JsonObject()
+                            .put("status", "CHOOSE_ORGANIZATION")
+                            .put("organizations", outcome.organizations()));
+        } else {
+            setCookie(rc, outcome.sessionToken());
+            Responses.ok(rc, new JsonObject().put("status", "SIGNED_IN").put("me", outcome.me()));
+        }
+    }
+
+    public void completeSignIn(RoutingContext rc) {
+        JsonObject body = RequestValidation.input(rc).bodyObject();
+        signIn.completeSignIn(
+                        body.getString("challenge"),
+                        body.getString("code"),
+                        body.getString("recoveryCode"),
+                        client.address(rc))
+                .onSuccess(outcome -> answer(rc, outcome))
+                .onFailure(rc::fail);
+    }
+
+    public void stepUp(RoutingContext rc) {
+        JsonObject body = RequestValidation.input(rc).bodyObject();
+        signIn.stepUp(
+                        Caller.of(rc),
+                        body.getString("password"),
+                        body.getString("code"),
+                        body.getString("recoveryCode"),
+                        client.address(rc))
+                .onSuccess(x -> rc.response().setStatusCode(204).end())
                 .onFailure(rc::fail);
     }
 
@@ -64,6 +99,12 @@ public final class SessionHandlers {
         JsonObject body = RequestValidation.input(rc).bodyObject();
         signIn.acceptInvitation(body.getString("token"), body.getString("password"), client.address(rc))
                 .onSuccess(outcome -> {
+                    if (outcome.sessionToken() == null) {
+                        rc.fail(new io.keysmith.errors.Conflict(
+                                "second-factor-required",
+                                "Your new password is set. Sign in with it and a code from your authenticator app"));
+                        return;
+                    }
                     setCookie(rc, outcome.sessionToken());
                     Responses.ok(rc, outcome.me());
                 })

@@ -3,21 +3,40 @@ package io.keysmith.signin;
 import io.keysmith.accesslevels.AccessLevelRepository;
 import io.keysmith.audit.AuditRepository;
 import io.keysmith.auth.AuthFeature;
+import io.keysmith.config.ServerSecret;
 import io.keysmith.db.Db;
 import io.keysmith.http.ClientAddress;
 import io.keysmith.users.OrganizationLookup;
 import io.keysmith.users.UserRepository;
+import io.keysmith.users.UserService;
+import java.time.Clock;
 
-/** Signing in, out and accepting links assembled on top of auth, users and access levels. */
-public record SignInFeature(SignInService service, SessionHandlers handlers) {
+/**
+ * Signing in, out and accepting links, second factors and step-up, assembled on top of auth, users and access
+ * levels.
+ */
+public record SignInFeature(SignInService service, SessionHandlers handlers, SecondFactorHandlers secondFactors) {
     public static SignInFeature assemble(
             Db db,
             AuthFeature auth,
             UserRepository users,
+            UserService userService,
             OrganizationLookup organizations,
             AccessLevelRepository levels,
             AuditRepository audit,
-            ClientAddress client) {
+            ClientAddress client,
+            ServerSecret secret) {
+        SecondFactorRepository factorRepository = new SecondFactorRepository();
+        SecondFactorService factors = new SecondFactorService(
+                db,
+                factorRepository,
+                new SecretBox(secret),
+                auth.sessions(),
+                auth.throttle(),
+                users,
+                userService,
+                audit,
+                Clock.systemUTC());
         SignInService service = new SignInService(
                 db,
                 auth.repository(),
@@ -28,7 +47,12 @@ public record SignInFeature(SignInService service, SessionHandlers handlers) {
                 users,
                 organizations,
                 levels,
-                audit);
-        return new SignInFeature(service, new SessionHandlers(service, auth.sessions(), client));
+                audit,
+                factors,
+                factorRepository);
+        return new SignInFeature(
+                service,
+                new SessionHandlers(service, auth.sessions(), client),
+                new SecondFactorHandlers(factors, client));
     }
 }

@@ -12,6 +12,8 @@ import io.keysmith.auth.SignInThrottle;
 import io.keysmith.auth.Tokens;
 import io.keysmith.db.Db;
 import io.keysmith.db.Tenant;
+import io.keysmith.errors.Conflict;
+import io.keysmith.errors.Invalid;
 import io.keysmith.errors.NotFound;
 import io.keysmith.errors.Unauthenticated;
 import io.keysmith.users.OrganizationLookup;
@@ -31,8 +33,18 @@ import java.util.UUID;
  */
 public final class SignInService {
 
-    /** A successful sign-in (session token for the cookie and the /me body) or a choice of organizations. */
-    public record Outcome(String sessionToken, JsonObject me, JsonArray organizations) {}
+    /**
+     * A successful sign-in (session token for the cookie and the /me body), a choice of organizations, or a
+     * challenge: the password was right and a second factor is owed ({@link #completeSignIn}).
+     */
+    public record Outcome(String sessionToken, JsonObject me, JsonArray organizations, String challenge) {
+        public Outcome(String sessionToken, JsonObject me, JsonArray organizations) {
+            this(sessionToken, me, organizations, null);
+        }
+    }
+
+    /** How long a password-checked sign-in waits for its second factor. */
+    static final java.time.Duration CHALLENGE_LIFETIME = java.time.Duration.ofMinutes(5);
 
     private record Candidate(UUID organizationId, String organizationName, UUID userId, String passwordHash) {}
 
@@ -46,6 +58,8 @@ public final class SignInService {
     private final OrganizationLookup organizations;
     private final AccessLevelRepository levels;
     private final AuditRepository audit;
+    private final SecondFactorService secondFactors;
+    private final SecondFactorRepository factorRepository;
 
     public SignInService(
             Db db,
@@ -57,7 +71,9 @@ public final class SignInService {
             UserRepository users,
             OrganizationLookup organizations,
             AccessLevelRepository levels,
-            AuditRepository audit) {
+            AuditRepository audit,
+            SecondFactorService secondFactors,
+            SecondFactorRepository factorRepository) {
         this.db = db;
         this.repository = repository;
         this.hasher = hasher;
@@ -68,6 +84,8 @@ public final class SignInService {
         this.organizations = organizations;
         this.levels = levels;
         this.audit = audit;
+        this.secondFactors = secondFactors;
+        this.factorRepository = factorRepository;
     }
 
     public Future<Outcome> signIn(String email, String password, UUID chosen, String source) {
@@ -109,18 +127,183 @@ public final class SignInService {
                     return throttle.succeeded(email, source)
                             .compose(x -> db.inOrganization(
                                     m.organizationId(),
-                                    c -> sessions.create(c, m.userId())
-                                            .compose(token -> audit.append(
-                                                            c,
-                                                            AuditEvent.by(
-                                                                    m.userId(),
-                                                                    "session.signed-in",
-                                                                    "user",
-                                                                    m.userId(),
-                                                                    source))
-                                                    .compose(y -> me(c, m.userId(), token))
-                                                    .map(me -> new Outcome(token, me, null)))));
+                                    c -> secondFactors
+                                            .hasFactor(c, m.userId())
+                                            .compose(has -> has
+                                                    ? challenge(c, m.userId())
+                                                    : signedIn(c, m.userId(), List.of("pwd"), source, null))));
                 });
+    }
+
+    /** The password was right; the user has a second factor: a short-lived challenge instead of a session. */
+    private Future<Outcome> challenge(Tenant c, UUID userId) {
+        String token = Tokens.random();
+        return factorRepository
+                .insertChallenge(
+                        c,
+                        Tokens.sha256(token),
+                        userId,
+                        java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).plus(CHALLENGE_LIFETIME))
+                .map(x -> new Outcome(null, null, null, token));
+    }
+
+    /** A session authenticated by {@code amr}, audited with how (and whether a recovery code was spent). */
+    private Future<Outcome> signedIn(
+            Tenant c, UUID userId, List<String> amr, String source, SecondFactorService.Proof proof) {
+        return sessions.create(c, userId, amr)
+                .compose(token -> audit.append(
+                                c,
+                                AuditEvent.by(userId, "session.signed-in", "user", userId, source)
+                                        .with("amr", new JsonArray(amr)))
+                        .compose(y -> proof != null && proof.recoveryCode()
+                                ? recoveryCodeUsed(c, userId, source)
+                                : Future.<Void>succeededFuture())
+                        .compose(y -> me(c, userId, token))
+                        .map(me -> new Outcome(token, me, null)));
+    }
+
+    private Future<Void> recoveryCodeUsed(Tenant c, UUID userId, String source) {
+        return factorRepository
+                .recoveryCodesLeft(c, userId)
+                .compose(left -> audit.append(
+                        c,
+                        AuditEvent.by(userId, "user.recovery-code-used", "user", userId, source)
+                                .with("recoveryCodesLeft", left)));
+    }
+
+    /**
+     * The second step of a sign-in: the challenge from the first and a TOTP code or a recovery code. Throttled per
+     * user and address like passwords; a failure is audited in the user's organization (never the code).
+     */
+    public Future<Outcome> completeSignIn(String challenge, String code, String recoveryCode, String source) {
+        if ((code == null) == (recoveryCode == null)) {
+            return Future.<Outcome>failedFuture(
+                    new Invalid("code", "Give either a code from the authenticator app or a recovery code"));
+        }
+        byte[] hash = Tokens.sha256(challenge);
+        return db.withoutOrganization(c -> factorRepository.findChallenge(c, hash))
+                .compose(row -> {
+                    if (row == null) {
+                        return Future.<Outcome>failedFuture(Unauthenticated.wrongSecondFactor(
+                                "This sign-in has expired or was completed: sign in again with your password"));
+                    }
+                    UUID org = row.getUUID("organization_id");
+                    UUID userId = row.getUUID("user_id");
+                    return throttle.reserveSecondFactor(userId, source)
+                            .compose(x -> db.inOrganization(
+                                    org,
+                                    c -> secondFactors
+                                            .prove(c, userId, code, recoveryCode)
+                                            .compose(proof -> proof == null
+                                                    ? Future.succeededFuture((Outcome) null)
+                                                    : factorRepository
+                                                            .consumeChallenge(c, hash)
+                                                            .compose(spent -> spent
+                                                                    ? signedIn(
+                                                                            c,
+                                                                            userId,
+                                                                            List.of("pwd", proof.amr()),
+                                                                            source,
+                                                                            proof)
+                                                                    : Future.succeededFuture((Outcome) null)))))
+                            .compose(outcome -> outcome != null
+                                    ? throttle.secondFactorSucceeded(userId, source)
+                                            .map(outcome)
+                                    : factorFailed(org, userId, source, "sign-in")
+                                            .compose(
+                                                    y -> Future.<Outcome>failedFuture(Unauthenticated.wrongSecondFactor(
+                                                            "The code is not right (or was used already)"))));
+                });
+    }
+
+    private Future<Void> factorFailed(UUID org, UUID userId, String source, String during) {
+        return db.inOrganization(
+                org,
+                c -> audit.append(
+                        c,
+                        AuditEvent.by(userId, "session.second-factor-failed", "user", userId, source)
+                                .with("during", during)));
+    }
+
+    /**
+     * Step-up ("sudo mode"): the signed-in user authenticates again, with a second factor when they have one, else
+     * with their password when the organization allows it; the session is fresh from now on for the step-up window.
+     */
+    public Future<Void> stepUp(Caller caller, String password, String code, String recoveryCode, String source) {
+        UUID org = caller.organizationId();
+        UUID userId = caller.userId();
+        return db.inOrganization(
+                        org,
+                        c -> secondFactors
+                                .hasFactor(c, userId)
+                                .compose(has -> factorRepository
+                                        .policy(c)
+                                        .compose(policy ->
+                                                users.find(c, userId).map(user -> new Object[] {has, policy, user}))))
+                .compose(state -> {
+                    boolean has = (Boolean) state[0];
+                    JsonObject policy = (JsonObject) state[1];
+                    String email = ((JsonObject) state[2]).getString("email");
+                    if (has) {
+                        if ((code == null) == (recoveryCode == null)) {
+                            return Future.<Void>failedFuture(new Invalid(
+                                    "code", "Confirm with a code from your authenticator app or a recovery code"));
+                        }
+                        return throttle.reserveSecondFactor(userId, source)
+                                .compose(x -> db.inOrganization(
+                                        org,
+                                        c -> secondFactors
+                                                .prove(c, userId, code, recoveryCode)
+                                                .compose(proof -> proof == null
+                                                        ? Future.succeededFuture(false)
+                                                        : steppedUp(c, caller, proof.amr(), source)
+                                                                .compose(y -> proof.recoveryCode()
+                                                                        ? recoveryCodeUsed(c, userId, source)
+                                                                        : Future.<Void>succeededFuture())
+                                                                .map(true))))
+                                .compose(ok -> ok
+                                        ? throttle.secondFactorSucceeded(userId, source)
+                                        : factorFailed(org, userId, source, "step-up")
+                                                .compose(y -> Future.<Void>failedFuture(SecondFactorService.wrongCode(
+                                                        recoveryCode != null ? "recoveryCode" : "code"))));
+                    }
+                    if (!policy.getBoolean("stepUpPasswordAllowed")) {
+                        return Future.<Void>failedFuture(new Conflict(
+                                "second-factor-required",
+                                "Your organization accepts only a second factor here: set up an authenticator app"));
+                    }
+                    if (password == null) {
+                        return Future.<Void>failedFuture(new Invalid("password", "Confirm with your password"));
+                    }
+                    return hasher.admit(source)
+                            .compose(x -> throttle.reserve(email, source))
+                            .compose(x -> db.withoutOrganization(c -> repository.candidates(c, email)))
+                            .compose(rows -> {
+                                List<Candidate> mine = new ArrayList<>();
+                                for (Row r : rows) {
+                                    if (r.getUUID("organization_id").equals(org)
+                                            && r.getUUID("user_id").equals(userId)) {
+                                        mine.add(new Candidate(org, null, userId, r.getString("password_hash")));
+                                    }
+                                }
+                                return matching(email, mine, password, source);
+                            })
+                            .compose(matches -> matches.isEmpty()
+                                    ? factorFailed(org, userId, source, "step-up")
+                                            .compose(y -> Future.<Void>failedFuture(
+                                                    new Invalid("password", "The password is wrong")))
+                                    : throttle.succeeded(email, source)
+                                            .compose(y ->
+                                                    db.inOrganization(org, c -> steppedUp(c, caller, "pwd", source))));
+                });
+    }
+
+    private Future<Void> steppedUp(Tenant c, Caller caller, String method, String source) {
+        return sessions.reauthenticated(c, caller.sessionToken(), method)
+                .compose(x -> audit.append(
+                        c,
+                        AuditEvent.by(caller.userId(), "session.stepped-up", "user", caller.userId(), source)
+                                .with("method", method)));
     }
 
     /**
@@ -183,10 +366,28 @@ public final class SignInService {
                                         .put("permissions", level.getJsonArray("permissions"))
                                         .put("recordScope", level.getString("recordScope"))
                                         .put("fieldRights", level.getJsonObject("fieldRights"))
-                                        .put("csrfToken", sessions.csrfToken(sessionToken)))));
+                                        .put("csrfToken", sessions.csrfToken(sessionToken))))
+                        .compose(me -> sessions.describe(c, sessionToken)
+                                .map(s -> s == null
+                                        ? me
+                                        : me.put(
+                                                "authentication",
+                                                new JsonObject()
+                                                        .put("amr", new JsonArray(s.amr()))
+                                                        .put(
+                                                                "authenticatedAt",
+                                                                s.authenticatedAt()
+                                                                        .toInstant()
+                                                                        .toString())
+                                                        .put("stepUpMinutes", s.stepUpMinutes())
+                                                        .put("secondFactor", s.hasSecondFactor())
+                                                        .put("secondFactorEnrolmentRequired", s.mustEnrol())))));
     }
 
-    /** Sets the password from a one-time invitation or reset token, ends older sessions, and signs in. */
+    /**
+     * Sets the password from a one-time invitation or reset token, ends older sessions, and signs in, unless the
+     * user has a second factor: then the outcome has no session (they sign in with the new password and the factor).
+     */
     public Future<Outcome> acceptInvitation(String token, String password, String source) {
         byte[] hash = Tokens.sha256(token);
         return hasher.admit(source)
@@ -221,9 +422,13 @@ public final class SignInService {
                                                             "user",
                                                             userId,
                                                             source)))
-                                            .compose(x -> sessions.create(c, userId))
-                                            .compose(session ->
-                                                    me(c, userId, session).map(me -> new Outcome(session, me, null)))));
+                                            // a link is no second factor: whoever has one signs in with it
+                                            .compose(x -> secondFactors.hasFactor(c, userId))
+                                            .compose(has -> has
+                                                    ? Future.succeededFuture(new Outcome(null, null, null))
+                                                    : sessions.create(c, userId)
+                                                            .compose(session -> me(c, userId, session)
+                                                                    .map(me -> new Outcome(session, me, null))))));
                 });
     }
 

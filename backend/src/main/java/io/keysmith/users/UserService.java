@@ -295,6 +295,16 @@ public final class UserService {
     }
 
     /**
+     * The user {@code id} of the caller's organization (404 otherwise) when the caller may act on their account: it
+     * holds nothing the caller lacks (for other features' account actions, e.g. resetting second factors).
+     */
+    public Future<JsonObject> actionable(Tenant c, Caller caller, UUID id, String what) {
+        return users.find(c, id)
+                .map(UserService::found)
+                .compose(user -> stronger(c, caller, user, what, null).map(user));
+    }
+
+    /**
      * Refuses acting on an account whose access level holds something the caller does not (no escalation); {@code
      * field} is the request field the refusal concerns, if any.
      */

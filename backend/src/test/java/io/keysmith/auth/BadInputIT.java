@@ -162,7 +162,21 @@ class BadInputIT {
             Map.entry("revealHandoff", () -> new JsonObject().put("proof", "C".repeat(43))),
             Map.entry(
                     "revokeCredentials",
-                    () -> new JsonObject().put("credentials", new JsonArray().add("ksk_candidate"))));
+                    () -> new JsonObject().put("credentials", new JsonArray().add("ksk_candidate"))),
+            Map.entry(
+                    "completeSignIn",
+                    () -> new JsonObject()
+                            .put("challenge", "not-a-real-challenge-0123456789abcdef")
+                            .put("code", "123456")),
+            Map.entry("stepUp", () -> new JsonObject().put("password", Api.PASSWORD)),
+            // no enrolment is pending (starting one has no body): the valid body is a 409, never a 400
+            Map.entry("confirmTotpEnrolment", () -> new JsonObject().put("code", "123456")),
+            Map.entry(
+                    "updateSignInPolicy",
+                    () -> new JsonObject()
+                            .put("secondFactorRequiredFor", "NOBODY")
+                            .put("stepUpMinutes", 10)
+                            .put("stepUpPasswordAllowed", true)));
 
     /** Path parameter -> the id to use (an object of the admin's organization). */
     private static final Map<String, Supplier<String>> PATH_IDS = Map.of(
