@@ -15,6 +15,8 @@ import { ConfirmSignUpPage } from '@/features/auth/routes/ConfirmSignUpPage';
 import { AcceptInvitationPage } from '@/features/auth/routes/AcceptInvitationPage';
 import { SignInPage } from '@/features/auth/routes/SignInPage';
 import { SignUpPage } from '@/features/auth/routes/SignUpPage';
+import { SsoCallbackPage } from '@/features/auth/routes/SsoCallbackPage';
+import { SsoSettingsPage } from '@/features/sso/routes/SsoSettingsPage';
 import { PartnersPage } from '@/features/partners/routes/PartnersPage';
 import { PeoplePage } from '@/features/people/routes/PeoplePage';
 import { PoliciesPage } from '@/features/policies/routes/PoliciesPage';
@@ -46,6 +48,7 @@ export const routes: RouteObject[] = [
       { path: 'sign-up', element: <SignUpPage /> },
       { path: 'accept-invitation', element: <AcceptInvitationPage /> },
       { path: 'confirm-sign-up', element: <ConfirmSignUpPage /> },
+      { path: 'sso/callback', element: <SsoCallbackPage /> },
       {
         element: (
           <RequireSession>
@@ -68,6 +71,7 @@ export const routes: RouteObject[] = [
           { path: 'settings/access-levels/new', element: <AccessLevelEditorPage /> },
           { path: 'settings/access-levels/:accessLevelId', element: <AccessLevelEditorPage /> },
           { path: 'settings/policies', element: <PoliciesPage /> },
+          { path: 'settings/sso', element: <SsoSettingsPage /> },
           { path: '*', element: <NotFound /> },
         ],
       },

@@ -35,6 +35,8 @@ const NO_SESSION_PATHS = [
   '/api/v1/signup/confirm',
   '/api/v1/invitations/accept',
   '/api/v1/me',
+  '/api/v1/sso/start',
+  '/api/v1/sso/callback',
 ];
 
 const sessionMiddleware: Middleware = {

@@ -38,6 +38,10 @@ export const SENTENCES: Record<AuditAction, string> = {
   'user.password-reset-issued': '{actor} issued a password reset link for {target}',
   'user.reactivated': '{actor} reactivated the user {target}',
   'user.updated': '{actor} changed the user {target}',
+  'sso.settings-changed': '{actor} changed the single sign-on settings of {target}',
+  'session.sso-signed-in': '{actor} signed in with single sign-on',
+  'session.sso-sign-in-failed': 'Someone ({actor}) was refused single sign-on',
+  'user.sso-provisioned': 'Single sign-on created the user {target}',
 };
 
 /** The filter's wording for each action ("Key revoked"), from the same typed list. */
@@ -69,6 +73,10 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'user.password-reset-issued': 'Password reset link issued',
   'user.reactivated': 'User reactivated',
   'user.updated': 'User changed',
+  'sso.settings-changed': 'Single sign-on settings changed',
+  'session.sso-signed-in': 'Signed in with single sign-on',
+  'session.sso-sign-in-failed': 'Single sign-on refused',
+  'user.sso-provisioned': 'User created by single sign-on',
 };
 
 export const TARGET_LABELS: Record<AuditTargetType, string> = {

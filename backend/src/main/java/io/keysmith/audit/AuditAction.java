@@ -37,7 +37,11 @@ public enum AuditAction {
     USER_PASSWORD_RESET("user.password-reset"),
     USER_PASSWORD_RESET_ISSUED("user.password-reset-issued"),
     USER_REACTIVATED("user.reactivated"),
-    USER_UPDATED("user.updated");
+    USER_UPDATED("user.updated"),
+    SSO_SETTINGS_CHANGED("sso.settings-changed"),
+    SESSION_SSO_SIGNED_IN("session.sso-signed-in"),
+    SESSION_SSO_SIGN_IN_FAILED("session.sso-sign-in-failed"),
+    USER_SSO_PROVISIONED("user.sso-provisioned");
 
     private static final Map<String, AuditAction> BY_CODE =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(AuditAction::code, Function.identity()));

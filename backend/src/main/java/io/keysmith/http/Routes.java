@@ -18,6 +18,7 @@ import io.keysmith.organizations.OrganizationHandlers;
 import io.keysmith.partners.PartnerHandlers;
 import io.keysmith.people.PeopleHandlers;
 import io.keysmith.signin.SessionHandlers;
+import io.keysmith.sso.SsoHandlers;
 import io.keysmith.usage.UsageHandlers;
 import io.keysmith.users.UserHandlers;
 import io.vertx.core.Handler;
@@ -55,7 +56,8 @@ public final class Routes {
             KeyHandlers keys,
             PartnerHandlers partners,
             ForwardAuthHandlers forwardAuth,
-            UsageHandlers usage) {}
+            UsageHandlers usage,
+            SsoHandlers sso) {}
 
     /** How callers prove who they are, per security scheme of the contract. */
     public record Security(
@@ -128,6 +130,10 @@ public final class Routes {
         t.put("createPartner", h.partners()::create);
         t.put("getOrganizationPolicies", h.keys()::policies);
         t.put("updateOrganizationPolicies", h.keys()::savePolicies);
+        t.put("getSsoSettings", h.sso()::settings);
+        t.put("updateSsoSettings", h.sso()::saveSettings);
+        t.put("startSso", h.sso()::start);
+        t.put("completeSso", h.sso()::complete);
         return t;
     }
 

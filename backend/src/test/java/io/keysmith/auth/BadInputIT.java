@@ -131,7 +131,19 @@ class BadInputIT {
             Map.entry(
                     "updateOrganizationPolicies",
                     () -> new JsonObject().put("expiryRequired", false).put("allowedIpRanges", new JsonArray())),
-            Map.entry("verifyApiKey", () -> new JsonObject().put("key", "ksk_candidate")));
+            Map.entry("verifyApiKey", () -> new JsonObject().put("key", "ksk_candidate")),
+            Map.entry("startSso", () -> new JsonObject().put("email", Api.uniqueEmail("sso-nobody"))),
+            Map.entry(
+                    "completeSso",
+                    () -> new JsonObject().put("code", "not-a-real-code").put("state", "not-a-real-state-0123456789")),
+            Map.entry(
+                    "updateSsoSettings",
+                    () -> new JsonObject()
+                            .put("enabled", false)
+                            .put("issuer", "https://idp.example")
+                            .put("clientId", "keysmith")
+                            .put("clientSecret", "bad-input-client-secret")
+                            .put("allowedDomains", new JsonArray().add("example.org"))));
 
     /** Path parameter -> the id to use (an object of the admin's organization). */
     private static final Map<String, Supplier<String>> PATH_IDS = Map.of(

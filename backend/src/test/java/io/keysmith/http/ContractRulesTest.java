@@ -107,7 +107,8 @@ class ContractRulesTest {
                 new KeyHandlers(null, null, null, null, null),
                 new PartnerHandlers(null, null),
                 new ForwardAuthHandlers(null, null, null, null, null, null, null),
-                new UsageHandlers(null)));
+                new UsageHandlers(null),
+                new io.keysmith.sso.SsoHandlers(null, null, null)));
         Set<String> declared = new HashSet<>();
         operations().forEach(op -> declared.add(op.id()));
         assertThat(bound).as("route table vs openapi.yaml").containsExactlyInAnyOrderElementsOf(declared);
