@@ -33,6 +33,9 @@ import java.util.UUID;
  * create and rotate only and stored as an HMAC. Every change is audited, never with the secret.
  */
 public final class KeyService {
+    /** The credential kind of an OAuth client (issue 16); absent or API_KEY: a key. */
+    public static final String OAUTH_CLIENT = "OAUTH_CLIENT";
+
     public static final String MANAGE_ALL = "keys:manage-all";
     public static final String CREATE_OWN = "keys:create-own";
     /** Rows the CSV export reads per transaction while it streams. */
@@ -84,7 +87,9 @@ public final class KeyService {
         if (type == null) {
             return Future.failedFuture(new Invalid("apiType", "Field 'apiType' names no API type"));
         }
-        String secret = KeyFormat.generate();
+        // issue 16: an OAuth client is created by the same rules; only its secret's prefix and audit action differ
+        boolean client = OAUTH_CLIENT.equals(body.getString("credentialKind"));
+        String secret = KeyFormat.generate(client ? KeyFormat.CLIENT_SECRET_PREFIX : KeyFormat.PREFIX);
         ServerSecret.Version version = hasher.secret().current();
         UUID partner = body.getString("partnerId") == null ? null : UUID.fromString(body.getString("partnerId"));
         return db.inOrganization(
@@ -115,7 +120,7 @@ public final class KeyService {
                                         t,
                                         AuditEvent.by(
                                                         caller.userId(),
-                                                        "api-key.created",
+                                                        client ? "oauth_client.created" : "api-key.created",
                                                         "api-key",
                                                         key.getString("id"),
                                                         source)
@@ -233,9 +238,9 @@ public final class KeyService {
     }
 
     public Future<JsonObject> rotate(Caller caller, UUID id, int graceSeconds, String source) {
-        String secret = KeyFormat.generate();
         ServerSecret.Version version = hasher.secret().current();
         JsonObject[] result = new JsonObject[1];
+        String[] generated = new String[1]; // the new secret keeps its kind's prefix (issue 16)
         return change(
                         caller,
                         id,
@@ -244,6 +249,11 @@ public final class KeyService {
                         (t, key) -> mayHold(t, caller, key)
                                 .compose(x -> checkPolicies(t, key, null))
                                 .compose(x -> {
+                                    String secret = KeyFormat.generate(
+                                            OAUTH_CLIENT.equals(key.getString("credentialKind"))
+                                                    ? KeyFormat.CLIENT_SECRET_PREFIX
+                                                    : KeyFormat.PREFIX);
+                                    generated[0] = secret;
                                     OffsetDateTime graceUntil =
                                             OffsetDateTime.now(ZoneOffset.UTC).plus(Duration.ofSeconds(graceSeconds));
                                     if (key.getString("expiresAt") != null) {
@@ -269,7 +279,7 @@ public final class KeyService {
                                                                     caller.userId()
                                                                             .toString())));
                                 }))
-                .map(key -> new JsonObject().put("key", key).put("secret", secret));
+                .map(key -> new JsonObject().put("key", key).put("secret", generated[0]));
     }
 
     public Future<JsonObject> transfer(Caller caller, UUID id, UUID newOwner, String source) {
