@@ -51,6 +51,8 @@ export default defineConfig({
       KEYSMITH_HTTP_PORT: String(port),
       KEYSMITH_HTTP_HOST: '127.0.0.1',
       KEYSMITH_MANAGEMENT_PORT: String(managementPort),
+      // links and the SSO redirect URI point where the browser is (127.0.0.1, so its cookies go with them)
+      KEYSMITH_PUBLIC_URL: baseURL,
       // every spec signs up and signs in from 127.0.0.1; the hashing share per address is tested by the backend
       KEYSMITH_PASSWORD_HASHING_ADDRESS_BURST: '1000',
     },

@@ -18,6 +18,8 @@ import { SignInPage } from '@/features/auth/routes/SignInPage';
 import { SignUpPage } from '@/features/auth/routes/SignUpPage';
 import { SecurityPage } from '@/features/auth/routes/SecurityPage';
 import { StepUpDialog } from '@/features/auth/components/StepUpDialog';
+import { SsoCallbackPage } from '@/features/auth/routes/SsoCallbackPage';
+import { SsoSettingsPage } from '@/features/sso/routes/SsoSettingsPage';
 import { PartnersPage } from '@/features/partners/routes/PartnersPage';
 import { RevealHandoffPage } from '@/features/handoff/routes/RevealHandoffPage';
 import { PeoplePage } from '@/features/people/routes/PeoplePage';
@@ -58,6 +60,7 @@ export const routes: RouteObject[] = [
       { path: 'confirm-sign-up', element: <ConfirmSignUpPage /> },
       // a partner's one-time hand-off link: no account, no shell
       { path: 'handoff/:handoffId', element: <RevealHandoffPage /> },
+      { path: 'sso/callback', element: <SsoCallbackPage /> },
       {
         element: (
           <RequireSession>
@@ -85,6 +88,7 @@ export const routes: RouteObject[] = [
           { path: 'settings/webhooks', element: <WebhooksPage /> },
           { path: 'notifications', element: <NotificationsPage /> },
           { path: 'security', element: <SecurityPage /> },
+          { path: 'settings/sso', element: <SsoSettingsPage /> },
           { path: '*', element: <NotFound /> },
         ],
       },

@@ -37,6 +37,8 @@ const NO_SESSION_PATHS = [
   '/api/v1/signup/confirm',
   '/api/v1/invitations/accept',
   '/api/v1/me',
+  '/api/v1/sso/start',
+  '/api/v1/sso/callback',
 ];
 
 // A copy of each state-changing request, kept until its answer: a step-up refusal sends the same request again.

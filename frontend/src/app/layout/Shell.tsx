@@ -31,6 +31,7 @@ export function Shell() {
     can('keys:manage-all') && { to: '/settings/approvals', label: 'Approvals' },
     can('access-levels:read') && { to: '/settings/access-levels', label: 'Access levels' },
     { to: '/settings/policies', label: 'Policies' },
+    can('policies:manage') && { to: '/settings/sso', label: 'Single sign-on' },
   ].filter((x): x is { to: string; label: string } => Boolean(x));
 
   return (

@@ -65,6 +65,10 @@ export const SENTENCES: Record<AuditAction, string> = {
   'user.second-factors-reset': '{actor} reset the second factors of {target}',
   'user.recovery-code-used': '{actor} signed in with a recovery code',
   'sign-in-policy.changed': '{actor} changed the sign-in policy of {target}',
+  'sso.settings-changed': '{actor} changed the single sign-on settings of {target}',
+  'session.sso-signed-in': '{actor} signed in with single sign-on',
+  'session.sso-sign-in-failed': 'Someone ({actor}) was refused single sign-on',
+  'user.sso-provisioned': 'Single sign-on created the user {target}',
 };
 
 /** The filter's wording for each action ("Key revoked"), from the same typed list. */
@@ -123,6 +127,10 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'user.second-factors-reset': 'Second factors reset',
   'user.recovery-code-used': 'Recovery code used',
   'sign-in-policy.changed': 'Sign-in policy changed',
+  'sso.settings-changed': 'Single sign-on settings changed',
+  'session.sso-signed-in': 'Signed in with single sign-on',
+  'session.sso-sign-in-failed': 'Single sign-on refused',
+  'user.sso-provisioned': 'User created by single sign-on',
 };
 
 /** How a session was authenticated (RFC 8176 amr values, as sign-in and step-up record them). */

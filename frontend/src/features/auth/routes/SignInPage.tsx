@@ -5,6 +5,7 @@ import { api, unwrap, type Schemas } from '@/lib/api-client';
 import { useSession } from '@/lib/auth';
 import { useFormErrors } from '@/lib/form-errors';
 import { AuthLayout, safeNext } from '@/features/auth/routes/AuthLayout';
+import { SsoSignIn } from '@/features/auth/components/SsoSignIn';
 
 type Organization = Schemas['Organization'];
 
@@ -188,6 +189,7 @@ export function SignInPage() {
           {busy ? 'Signing in…' : organizations ? 'Continue' : 'Sign in'}
         </button>
       </form>
+      <SsoSignIn />
       <p className="auth__switch">
         New to Keysmith? <Link to="/sign-up">Create an organization</Link>
       </p>

@@ -26,6 +26,7 @@ import io.keysmith.organizations.OrganizationsFeature;
 import io.keysmith.partners.PartnersFeature;
 import io.keysmith.people.PeopleFeature;
 import io.keysmith.signin.SignInFeature;
+import io.keysmith.sso.SsoFeature;
 import io.keysmith.usage.UsageFeature;
 import io.keysmith.users.UsersFeature;
 import io.keysmith.webhooks.WebhooksFeature;
@@ -199,6 +200,16 @@ public final class Keysmith {
                             signIn,
                             audit.repository(),
                             client);
+                    SsoFeature sso = SsoFeature.assemble(
+                            vertx,
+                            database,
+                            db.secret(),
+                            auth,
+                            signIn,
+                            users.repository(),
+                            accessLevels.repository(),
+                            audit.repository(),
+                            client);
                     PeopleFeature people = PeopleFeature.assemble(database, audit.repository(), client, db.secret());
                     PartnersFeature partners = PartnersFeature.assemble(database, audit.repository(), catalog, client);
                     UsageFeature usage =
@@ -272,7 +283,8 @@ public final class Keysmith {
                                     .handlers(),
                             handoffs.handlers(),
                             leaks.handlers(),
-                            signIn.secondFactors());
+                            signIn.secondFactors(),
+                            sso.handlers());
                     Routes.Security security = new Routes.Security(
                             auth.authentication(),
                             auth.sessions(),

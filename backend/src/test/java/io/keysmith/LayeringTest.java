@@ -32,6 +32,7 @@ class LayeringTest {
         "io.keysmith.partners..",
         "io.keysmith.people..",
         "io.keysmith.signin..",
+        "io.keysmith.sso..",
         "io.keysmith.usage..",
         "io.keysmith.users.."
     };

@@ -64,7 +64,11 @@ public enum AuditAction {
     USER_SECOND_FACTOR_REMOVED("user.second-factor-removed"),
     USER_SECOND_FACTORS_RESET("user.second-factors-reset"),
     USER_RECOVERY_CODE_USED("user.recovery-code-used"),
-    SIGN_IN_POLICY_CHANGED("sign-in-policy.changed");
+    SIGN_IN_POLICY_CHANGED("sign-in-policy.changed"),
+    SSO_SETTINGS_CHANGED("sso.settings-changed"),
+    SESSION_SSO_SIGNED_IN("session.sso-signed-in"),
+    SESSION_SSO_SIGN_IN_FAILED("session.sso-sign-in-failed"),
+    USER_SSO_PROVISIONED("user.sso-provisioned");
 
     private static final Map<String, AuditAction> BY_CODE =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(AuditAction::code, Function.identity()));

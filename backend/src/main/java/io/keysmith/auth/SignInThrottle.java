@@ -76,6 +76,15 @@ public final class SignInThrottle {
                 "Too many sign-in attempts");
     }
 
+    /** Counts a sign-in attempt of the address that checks no password (single sign-on); 429 over the budget. */
+    public Future<Void> reserveAttempt(String address) {
+        return count(
+                new String[] {attemptsKey(address)},
+                new int[] {attemptsPerAddress},
+                window,
+                "Too many sign-in attempts");
+    }
+
     /** One upsert over all keys returning the new counts: parallel attempts cannot all slip under a limit. */
     private Future<Void> count(String[] keys, int[] limits, Duration window, String what) {
         return repository.count(pool, keys, window).compose(rows -> {

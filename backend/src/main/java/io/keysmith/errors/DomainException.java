@@ -7,7 +7,7 @@ package io.keysmith.errors;
  * of the request the refusal concerns, if any.
  */
 public abstract sealed class DomainException extends RuntimeException
-        permits NotFound, Forbidden, Conflict, Invalid, Unauthenticated, TooMany, Precondition {
+        permits NotFound, Forbidden, Conflict, Invalid, Unauthenticated, TooMany, Precondition, Unavailable {
     private final String code;
     private final String field;
 

@@ -20,4 +20,9 @@ public final class Unauthenticated extends DomainException {
     public static Unauthenticated wrongCredentials() {
         return new Unauthenticated("invalid-credentials", "The e-mail or password is wrong");
     }
+
+    /** A sign-in through an identity provider that was refused; {@code code} says at which step (sso-...). */
+    public static Unauthenticated sso(String code, String detail) {
+        return new Unauthenticated(code, detail);
+    }
 }

@@ -9,6 +9,7 @@ import io.keysmith.errors.NotFound;
 import io.keysmith.errors.Precondition;
 import io.keysmith.errors.TooMany;
 import io.keysmith.errors.Unauthenticated;
+import io.keysmith.errors.Unavailable;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -194,6 +195,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
         } else if (e instanceof TooMany) {
             status = 429;
             title = "Too many attempts";
+        } else if (e instanceof Unavailable) {
+            status = 503;
+            title = "Service unavailable";
         } else if (e instanceof Precondition pre) {
             status = pre.status();
             title = status == 422 ? "Idempotency-Key reused" : "Precondition failed";
@@ -202,6 +206,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
         }
         ApiProblem p =
                 new ApiProblem(status, e.code(), TITLES.getOrDefault(e.code(), title), e.getMessage(), e.field());
+        if (e instanceof Unavailable u) {
+            return p.retryAfter(u.retryAfterSeconds());
+        }
         return e instanceof TooMany t ? p.retryAfter(t.retryAfterSeconds()) : p;
     }
 

@@ -23,6 +23,7 @@ import io.keysmith.partners.PartnerHandlers;
 import io.keysmith.people.PeopleHandlers;
 import io.keysmith.signin.SecondFactorHandlers;
 import io.keysmith.signin.SessionHandlers;
+import io.keysmith.sso.SsoHandlers;
 import io.keysmith.usage.UsageHandlers;
 import io.keysmith.users.UserHandlers;
 import io.vertx.core.Handler;
@@ -67,7 +68,8 @@ public final class Routes {
             LeastPrivilegeHandlers leastPrivilege,
             HandoffHandlers handoffs,
             LeakHandlers leaks,
-            SecondFactorHandlers secondFactors) {}
+            SecondFactorHandlers secondFactors,
+            SsoHandlers sso) {}
 
     /** How callers prove who they are, per security scheme of the contract. */
     public record Security(
@@ -180,6 +182,10 @@ public final class Routes {
         t.put("revealHandoff", h.handoffs()::reveal);
         t.put("reportGitHubSecretScanning", h.leaks()::github);
         t.put("revokeCredentials", h.leaks()::revoke);
+        t.put("getSsoSettings", h.sso()::settings);
+        t.put("updateSsoSettings", h.sso()::saveSettings);
+        t.put("startSso", h.sso()::start);
+        t.put("completeSso", h.sso()::complete);
         return t;
     }
 

@@ -61,6 +61,24 @@ public final class SignInService {
     private final SecondFactorService secondFactors;
     private final SecondFactorRepository factorRepository;
 
+    /**
+     * Which memberships may not use a password (their organization requires single sign-on); the sso feature sets
+     * it. Asked only after the password was right, so it reveals nothing to a guesser.
+     */
+    @FunctionalInterface
+    public interface PasswordGate {
+        PasswordGate OPEN = organizations -> Future.succeededFuture((organization, user) -> false);
+
+        /** For these organizations: a test of (organization, user) that is true when a password is refused. */
+        Future<java.util.function.BiPredicate<UUID, UUID>> refusing(List<UUID> organizations);
+    }
+
+    private PasswordGate passwordGate = PasswordGate.OPEN;
+
+    public void passwordGate(PasswordGate gate) {
+        this.passwordGate = gate;
+    }
+
     public SignInService(
             Db db,
             SignInRepository repository,
@@ -107,6 +125,24 @@ public final class SignInService {
                                             .compose(x -> Future.<List<Candidate>>failedFuture(invalid()))
                                     : Future.succeededFuture(matches));
                 })
+                .compose(matches -> passwordGate
+                        .refusing(matches.stream()
+                                .map(Candidate::organizationId)
+                                .distinct()
+                                .toList())
+                        .map(refused -> {
+                            List<Candidate> open = matches.stream()
+                                    .filter(m -> !refused.test(m.organizationId(), m.userId()))
+                                    .toList();
+                            boolean chosenRefused = chosen != null
+                                    && matches.stream()
+                                            .anyMatch(m -> m.organizationId().equals(chosen)
+                                                    && refused.test(m.organizationId(), m.userId()));
+                            if (open.isEmpty() || chosenRefused) {
+                                throw ssoRequired();
+                            }
+                            return open;
+                        }))
                 .compose(matches -> {
                     List<Candidate> pick = chosen == null
                             ? matches
@@ -401,7 +437,12 @@ public final class SignInService {
                     UUID userId = row.getUUID("user_id");
                     String purpose = row.getString("purpose");
                     // the person's salt: this membership's hash joins the one a sign-in computes for the e-mail
-                    return db.inOrganization(org, c -> users.find(c, userId))
+                    return passwordGate
+                            .refusing(List.of(org))
+                            .compose(refused -> refused.test(org, userId)
+                                    ? Future.<Void>failedFuture(ssoRequired())
+                                    : Future.<Void>succeededFuture())
+                            .compose(x -> db.inOrganization(org, c -> users.find(c, userId)))
                             .compose(user -> salts.forNewPassword(user.getString("email")))
                             .compose(salt -> hasher.hash(password, salt, source))
                             .compose(passwordHash -> db.inOrganization(
@@ -430,6 +471,13 @@ public final class SignInService {
                                                             .compose(session -> me(c, userId, session)
                                                                     .map(me -> new Outcome(session, me, null))))));
                 });
+    }
+
+    private static io.keysmith.errors.Forbidden ssoRequired() {
+        return new io.keysmith.errors.Forbidden(
+                "sso-required",
+                "This organization signs in with single sign-on: use \"Sign in with SSO\" instead of a password",
+                null);
     }
 
     private static Unauthenticated invalid() {

@@ -176,7 +176,19 @@ class BadInputIT {
                     () -> new JsonObject()
                             .put("secondFactorRequiredFor", "NOBODY")
                             .put("stepUpMinutes", 10)
-                            .put("stepUpPasswordAllowed", true)));
+                            .put("stepUpPasswordAllowed", true)),
+            Map.entry("startSso", () -> new JsonObject().put("email", Api.uniqueEmail("sso-nobody"))),
+            Map.entry(
+                    "completeSso",
+                    () -> new JsonObject().put("code", "not-a-real-code").put("state", "not-a-real-state-0123456789")),
+            Map.entry(
+                    "updateSsoSettings",
+                    () -> new JsonObject()
+                            .put("enabled", false)
+                            .put("issuer", "https://idp.example")
+                            .put("clientId", "keysmith")
+                            .put("clientSecret", "bad-input-client-secret")
+                            .put("allowedDomains", new JsonArray().add("example.org"))));
 
     /** Path parameter -> the id to use (an object of the admin's organization). */
     private static final Map<String, Supplier<String>> PATH_IDS = Map.of(

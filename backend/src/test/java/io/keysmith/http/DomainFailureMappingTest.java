@@ -104,4 +104,14 @@ class DomainFailureMappingTest {
                         "Too many sign-ins; try again in 7 seconds",
                         null));
     }
+
+    @Test
+    void anUnreachableIdentityProvider_isA503CarryingRetryAfter() {
+        ApiProblem p = FailureHandler.problemOf(
+                new io.keysmith.errors.Unavailable("identity-provider-unavailable", "It could not be reached", 30));
+        assertThat(p.retryAfterSeconds()).isEqualTo(30);
+        assertThat(p.toJson("/api/v1/x"))
+                .isEqualTo(problem(
+                        503, "identity-provider-unavailable", "Service unavailable", "It could not be reached", null));
+    }
 }
