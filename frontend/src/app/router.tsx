@@ -19,6 +19,8 @@ import { PartnersPage } from '@/features/partners/routes/PartnersPage';
 import { PeoplePage } from '@/features/people/routes/PeoplePage';
 import { PoliciesPage } from '@/features/policies/routes/PoliciesPage';
 import { UsersPage } from '@/features/users/routes/UsersPage';
+import { NotificationsPage } from '@/features/notifications/routes/NotificationsPage';
+import { WebhooksPage } from '@/features/webhooks/routes/WebhooksPage';
 import { Loading } from '@/components/ui/Feedback';
 import { SessionProvider } from '@/lib/auth';
 
@@ -26,6 +28,9 @@ import { SessionProvider } from '@/lib/auth';
 const UsagePage = lazy(() => import('@/features/usage/routes/UsagePage').then((m) => ({ default: m.UsagePage })));
 const KeyUsagePage = lazy(() =>
   import('@/features/usage/routes/KeyUsagePage').then((m) => ({ default: m.KeyUsagePage })),
+);
+const LeastPrivilegePage = lazy(() =>
+  import('@/features/usage/routes/LeastPrivilegePage').then((m) => ({ default: m.LeastPrivilegePage })),
 );
 const withSuspense = (element: React.ReactNode) => <Suspense fallback={<Loading />}>{element}</Suspense>;
 
@@ -59,6 +64,7 @@ export const routes: RouteObject[] = [
           { path: 'api-keys/:keyId/edit', element: <EditApiKeyPage /> },
           { path: 'api-keys/:keyId/usage', element: withSuspense(<KeyUsagePage />) },
           { path: 'usage', element: withSuspense(<UsagePage />) },
+          { path: 'least-privilege', element: withSuspense(<LeastPrivilegePage />) },
           { path: 'partners', element: <PartnersPage /> },
           { path: 'people', element: <PeoplePage /> },
           { path: 'users', element: <UsersPage /> },
@@ -68,6 +74,8 @@ export const routes: RouteObject[] = [
           { path: 'settings/access-levels/new', element: <AccessLevelEditorPage /> },
           { path: 'settings/access-levels/:accessLevelId', element: <AccessLevelEditorPage /> },
           { path: 'settings/policies', element: <PoliciesPage /> },
+          { path: 'settings/webhooks', element: <WebhooksPage /> },
+          { path: 'notifications', element: <NotificationsPage /> },
           { path: '*', element: <NotFound /> },
         ],
       },

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { ThemeSwitch } from '@/components/ui/ThemeSwitch';
 import { ServiceNotice } from '@/features/health/components/ServiceNotice';
+import { listNotifications } from '@/features/notifications/api/notifications';
+import { useAsync } from '@/lib/use-async';
 import { hasPermission, useMe, useSession } from '@/lib/auth';
 
 const navClass = ({ isActive }: { isActive: boolean }) => (isActive ? 'nav-link active' : 'nav-link');
@@ -25,6 +27,7 @@ export function Shell() {
   const [menuOpen, setMenuOpen] = useOpenOnThisPage();
   const settings = [
     can('keys:manage-all') && { to: '/settings/api-management', label: 'API Management' },
+    can('keys:manage-all') && { to: '/settings/webhooks', label: 'Webhooks' },
     can('access-levels:read') && { to: '/settings/access-levels', label: 'Access levels' },
     { to: '/settings/policies', label: 'Policies' },
   ].filter((x): x is { to: string; label: string } => Boolean(x));
@@ -77,6 +80,9 @@ export function Shell() {
                   </li>
                 )}
                 <li>
+                  <NotificationsLink />
+                </li>
+                <li>
                   <NavLink to="/partners" className={navClass}>
                     Partners
                   </NavLink>
@@ -118,6 +124,23 @@ export function Shell() {
         <Outlet />
       </main>
     </div>
+  );
+}
+
+/** The bell: the notifications page, with the unread count (refreshed on each page change). */
+function NotificationsLink() {
+  const location = useLocation();
+  const list = useAsync((signal) => listNotifications(signal).catch(() => undefined), [location.pathname]);
+  const unread = list.data?.unreadCount ?? 0;
+  return (
+    <NavLink to="/notifications" className={navClass}>
+      Notifications
+      {unread > 0 && (
+        <span className="badge" aria-label={`${unread} unread`}>
+          {unread >= 100 ? '99+' : unread}
+        </span>
+      )}
+    </NavLink>
   );
 }
 

@@ -36,6 +36,8 @@ const FIELDS = [
 const STEPS = ['Details', 'Store the key', 'Manage permissions'];
 
 type Form = {
+  /** The kind of credential: a static API key, or an OAuth client (client credentials) that obtains tokens. */
+  kind: 'API_KEY' | 'OAUTH_CLIENT';
   name: string;
   apiType: string;
   partnerId: string;
@@ -62,6 +64,7 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
   const draftId = `keys.create.${me.user.id}`;
   const [restored] = useState(() => loadDraft<Form>(draftId));
   const [form, setForm] = useState<Form>({
+    kind: 'API_KEY',
     name: '',
     apiType: '',
     partnerId: '',
@@ -105,6 +108,7 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
       return;
     }
     const body: ApiKeyCreate = {
+      ...(form.kind === 'OAUTH_CLIENT' ? { credentialKind: 'OAUTH_CLIENT' as const } : {}),
       name: form.name.trim(),
       apiType: apiTypeName,
       permissionMode: form.mode,
@@ -184,6 +188,37 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
             </p>
           )}
           <ErrorSummary formError={errors.formError} fieldErrors={errors.fieldErrors} />
+          <fieldset className="field radio-group">
+            <legend className="field__label">Kind of credential</legend>
+            <label className="radio">
+              <input
+                type="radio"
+                name="credential-kind"
+                value="API_KEY"
+                checked={form.kind === 'API_KEY'}
+                onChange={() => setForm((f) => ({ ...f, kind: 'API_KEY' }))}
+              />
+              <span>
+                <strong>API key</strong>
+                <span className="radio__hint">A static key the integration sends with every request.</span>
+              </span>
+            </label>
+            <label className="radio">
+              <input
+                type="radio"
+                name="credential-kind"
+                value="OAUTH_CLIENT"
+                checked={form.kind === 'OAUTH_CLIENT'}
+                onChange={() => setForm((f) => ({ ...f, kind: 'OAUTH_CLIENT' }))}
+              />
+              <span>
+                <strong>OAuth client</strong>
+                <span className="radio__hint">
+                  A client ID and secret that obtain short-lived access tokens (OAuth 2.0 client credentials).
+                </span>
+              </span>
+            </label>
+          </fieldset>
           <Field
             label="Name"
             name="name"
@@ -319,11 +354,24 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
 
       {step === 1 && created && (
         <section className="card" aria-labelledby="store-title">
-          <h2 id="store-title">Your new key “{created.key.name}”</h2>
-          <SecretField label="API key" secret={created.secret} />
+          <h2 id="store-title">
+            {created.key.credentialKind === 'OAUTH_CLIENT' ? 'Your new OAuth client' : 'Your new key'} “
+            {created.key.name}”
+          </h2>
+          {created.key.credentialKind === 'OAUTH_CLIENT' && created.key.clientId && (
+            <p>
+              Client ID: <code className="mono">{created.key.clientId}</code>
+              <br />
+              <span className="muted">Token endpoint: POST /oauth/token (grant_type=client_credentials)</span>
+            </p>
+          )}
+          <SecretField
+            label={created.key.credentialKind === 'OAUTH_CLIENT' ? 'Client secret' : 'API key'}
+            secret={created.secret}
+          />
           <label className="checkbox">
-            <input type="checkbox" checked={stored} onChange={(e) => setStored(e.target.checked)} />I have stored the
-            API key
+            <input type="checkbox" checked={stored} onChange={(e) => setStored(e.target.checked)} />I have stored the{' '}
+            {created.key.credentialKind === 'OAUTH_CLIENT' ? 'client secret' : 'API key'}
           </label>
           <div className="actions">
             <button

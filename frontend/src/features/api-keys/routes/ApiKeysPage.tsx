@@ -69,6 +69,7 @@ export function ApiKeysPage() {
                     </div>
                   </td>
                   <td data-label="Key">
+                    {k.credentialKind === 'OAUTH_CLIENT' && <span className="small muted">OAuth client </span>}
                     <code>{k.hint}…</code>
                   </td>
                   <td data-label="API type">{lookups.data?.typeTitle.get(k.apiType) ?? k.apiType}</td>

@@ -7,6 +7,7 @@ import { loadKeyEditor, updateKey, type ApiKeyUpdate, type OwnerRights } from '@
 import type { ApiKey, ApiType, FieldRight, FieldRights, PermissionCatalog } from '@/features/api-keys/api/keys';
 import { ExpiryField } from '@/features/api-keys/components/ExpiryField';
 import { KeyRestrictions } from '@/features/api-keys/components/KeyRestrictions';
+import { LeastPrivilegePanel } from '@/features/api-keys/components/LeastPrivilegePanel';
 import { PermissionModeField } from '@/features/api-keys/components/PermissionModeField';
 import { PermissionPicker, type PermissionSelection } from '@/features/api-keys/components/PermissionPicker';
 import { whyUnavailable } from '@/features/api-keys/components/permissions';
@@ -91,6 +92,9 @@ export function EditApiKeyPage() {
             policies={data.data.policies}
             owner={data.data.owner}
           />
+          {!['REVOKED', 'DISABLED'].includes(data.data.key.status) && (
+            <LeastPrivilegePanel keyId={keyId} onChanged={data.reload} />
+          )}
         </>
       )}
     </section>

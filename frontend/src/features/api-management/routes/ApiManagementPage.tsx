@@ -334,6 +334,9 @@ function ApiManagement({
                     <div>
                       <strong>{k.name}</strong>
                       <div>
+                        <span className="small muted">
+                          {k.credentialKind === 'OAUTH_CLIENT' ? 'OAuth client' : 'API key'}
+                        </span>{' '}
                         <code className="small">{k.hint}…</code>
                       </div>
                       {/* Going to the key's pages sits with its name; the actions column keeps the state changes. */}

@@ -38,6 +38,18 @@ export const SENTENCES: Record<AuditAction, string> = {
   'user.password-reset-issued': '{actor} issued a password reset link for {target}',
   'user.reactivated': '{actor} reactivated the user {target}',
   'user.updated': '{actor} changed the user {target}',
+  'key.expiring': 'The key {target} expires soon',
+  'key.expired': 'The key {target} expired',
+  'key.unused': 'The key {target} has not been used for a long time',
+  'webhook-endpoint.created': '{actor} added the webhook endpoint {target}',
+  'webhook-endpoint.updated': '{actor} changed the webhook endpoint {target}',
+  'webhook-endpoint.deleted': '{actor} deleted the webhook endpoint {target}',
+  'webhook-endpoint.secret-rotated': '{actor} rotated the signing secret of the webhook endpoint {target}',
+  'webhook-endpoint.disabled': 'The webhook endpoint {target} was disabled after failing for days',
+  'oauth_client.created': '{actor} created the OAuth client {target}',
+  'oauth_client.token_revoked': 'An access token of the OAuth client {target} was revoked',
+  'api-key.reduced-to-used': '{actor} reduced the key {target} to the permissions it used',
+  'api-key.reduction-undone': '{actor} undid the reduction of the key {target}, restoring its previous permissions',
 };
 
 /** The filter's wording for each action ("Key revoked"), from the same typed list. */
@@ -69,6 +81,18 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'user.password-reset-issued': 'Password reset link issued',
   'user.reactivated': 'User reactivated',
   'user.updated': 'User changed',
+  'key.expiring': 'Key expiring soon',
+  'key.expired': 'Key expired',
+  'key.unused': 'Key unused',
+  'webhook-endpoint.created': 'Webhook endpoint added',
+  'webhook-endpoint.updated': 'Webhook endpoint changed',
+  'webhook-endpoint.deleted': 'Webhook endpoint deleted',
+  'webhook-endpoint.secret-rotated': 'Webhook secret rotated',
+  'webhook-endpoint.disabled': 'Webhook endpoint disabled',
+  'oauth_client.created': 'OAuth client created',
+  'oauth_client.token_revoked': 'OAuth access token revoked',
+  'api-key.reduced-to-used': 'Key reduced to what it used',
+  'api-key.reduction-undone': 'Key reduction undone',
 };
 
 export const TARGET_LABELS: Record<AuditTargetType, string> = {
@@ -78,6 +102,7 @@ export const TARGET_LABELS: Record<AuditTargetType, string> = {
   partner: 'Partners',
   person: 'Person records',
   user: 'Users',
+  'webhook-endpoint': 'Webhook endpoints',
 };
 
 export const ACTIONS = Object.keys(SENTENCES) as AuditAction[];

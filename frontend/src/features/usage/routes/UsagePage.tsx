@@ -29,7 +29,14 @@ function OrganizationUsage() {
   const usage = useAsync((signal) => getOrganizationUsage(range, signal), [range.id]);
   return (
     <section className="page" aria-labelledby="page-title">
-      <PageHeader title="Usage">
+      <PageHeader
+        title="Usage"
+        actions={
+          <Link to="/least-privilege" className="button">
+            Unused permissions
+          </Link>
+        }
+      >
         Requests made with the organization’s API keys, by outcome. Counts are written behind, so the last few seconds
         may not show yet.
       </PageHeader>

@@ -2,7 +2,9 @@ package io.keysmith;
 
 import io.keysmith.config.KeysmithConfig;
 import io.keysmith.idempotency.Idempotency;
+import io.keysmith.notifications.NotificationsFeature;
 import io.keysmith.usage.UsageFeature;
+import io.keysmith.webhooks.WebhooksFeature;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -13,25 +15,51 @@ final class BackgroundJobs {
     /** Idempotency-Key answers live 24 hours; expired ones are also replaced on reuse, so this only bounds storage. */
     private static final Duration PURGE_EVERY = Duration.ofMinutes(15);
 
+    /** Notification mails are sent (or, without SMTP, dropped) this often. */
+    private static final Duration MAIL_EVERY = Duration.ofSeconds(5);
+
     private final UsageFeature usage;
     private final Idempotency idempotency;
+    private final WebhooksFeature webhooks;
+    private final NotificationsFeature notifications;
 
-    private BackgroundJobs(UsageFeature usage, Idempotency idempotency) {
+    private BackgroundJobs(
+            UsageFeature usage, Idempotency idempotency, WebhooksFeature webhooks, NotificationsFeature notifications) {
         this.usage = usage;
         this.idempotency = idempotency;
+        this.webhooks = webhooks;
+        this.notifications = notifications;
     }
 
-    static BackgroundJobs start(Vertx vertx, KeysmithConfig config, UsageFeature usage, Idempotency idempotency) {
+    static BackgroundJobs start(
+            Vertx vertx,
+            KeysmithConfig config,
+            UsageFeature usage,
+            Idempotency idempotency,
+            WebhooksFeature webhooks,
+            NotificationsFeature notifications) {
         usage.meter().start(vertx, config.usageFlushSeconds() * 1000L);
         idempotency.startPurge(vertx, PURGE_EVERY.toMillis());
         usage.retention().start(vertx, ROLL_UP_EVERY.toMillis());
         usage.exchange().ifPresent(e -> e.start(vertx, config.rateLimitSyncMillis()));
-        return new BackgroundJobs(usage, idempotency);
+        if (config.webhooks().enabled()) {
+            notifications.reminders().start(vertx, config.webhooks().remindersEverySeconds() * 1000L);
+            notifications.mailer().start(vertx, MAIL_EVERY.toMillis());
+        }
+        return new BackgroundJobs(usage, idempotency, webhooks, notifications);
     }
 
-    /** Writes every count still in memory (graceful stop, after the servers closed). */
+    /** Writes every count still in memory (graceful stop, after the servers closed); stops the webhook worker. */
     Future<Void> flushFinal() {
-        return usage.meter().flushFinal();
+        return webhooks.worker().stop().transform(x -> usage.meter().flushFinal());
+    }
+
+    Future<Long> raiseKeyReminders() {
+        return notifications.reminders().run();
+    }
+
+    Future<Integer> sendNotificationMails() {
+        return notifications.mailer().run();
     }
 
     /** Runs the usage roll-up now; the number of minute rows merged. */

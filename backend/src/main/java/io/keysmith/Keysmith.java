@@ -14,6 +14,9 @@ import io.keysmith.idempotency.Idempotency;
 import io.keysmith.idempotency.IdempotencyRepository;
 import io.keysmith.keys.KeyRepository;
 import io.keysmith.keys.KeysFeature;
+import io.keysmith.leastprivilege.LeastPrivilegeFeature;
+import io.keysmith.notifications.NotificationsFeature;
+import io.keysmith.oauth.OAuthFeature;
 import io.keysmith.ops.HealthHandlers;
 import io.keysmith.ops.ManagementVerticle;
 import io.keysmith.organizations.OrganizationRepository;
@@ -23,6 +26,7 @@ import io.keysmith.people.PeopleFeature;
 import io.keysmith.signin.SignInFeature;
 import io.keysmith.usage.UsageFeature;
 import io.keysmith.users.UsersFeature;
+import io.keysmith.webhooks.WebhooksFeature;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -150,9 +154,9 @@ public final class Keysmith {
         AtomicInteger httpPort = new AtomicInteger();
         AtomicInteger managementPort = new AtomicInteger();
         // links never come from a request's Host: the configured URL, or the embedded default on the bound port
-        ClientAddress client = new ClientAddress(
-                config.trustedProxies(),
-                config.publicUrl().isEmpty() ? () -> "http://localhost:" + httpPort.get() : config::publicUrl);
+        java.util.function.Supplier<String> publicUrl =
+                config.publicUrl().isEmpty() ? () -> "http://localhost:" + httpPort.get() : config::publicUrl;
+        ClientAddress client = new ClientAddress(config.trustedProxies(), publicUrl);
         return Contract.load(vertx)
                 .compose(contract -> {
                     JsonObject raw = contract.getRawContract();
@@ -213,6 +217,21 @@ public final class Keysmith {
                     // rights changed elsewhere reach this replica's key cache at once; others hear it through NOTIFY
                     users.service().onChange(keys.verifier()::invalidate);
                     accessLevels.service().onChange(keys.verifier()::invalidate);
+                    // issue 16: the authorization server; from here the verifier accepts its access tokens
+                    OAuthFeature oauth = OAuthFeature.assemble(
+                            config.oauth(),
+                            database,
+                            db.secret(),
+                            keys.verifier(),
+                            audit.repository(),
+                            catalog,
+                            client);
+
+                    // issue 19: audit events leave through the outbox (V16's trigger) as webhooks, notifications, mail
+                    WebhooksFeature webhooks = WebhooksFeature.assemble(
+                            vertx, database, config.webhooks(), audit.repository(), client, registry);
+                    NotificationsFeature notifications =
+                            NotificationsFeature.assemble(vertx, database, config.smtp(), publicUrl);
 
                     HealthHandlers health = new HealthHandlers(pool);
                     Idempotency idempotency = new Idempotency(database, new IdempotencyRepository());
@@ -228,7 +247,13 @@ public final class Keysmith {
                             keys.handlers(),
                             partners.handlers(),
                             keys.forwardAuth(),
-                            usage.handlers(keys.service()));
+                            usage.handlers(keys.service()),
+                            webhooks.handlers(),
+                            notifications.handlers(),
+                            oauth.handlers(),
+                            LeastPrivilegeFeature.assemble(
+                                            database, keys.service(), usage.repository(), keys.operations(), client)
+                                    .handlers());
                     Routes.Security security = new Routes.Security(
                             auth.authentication(),
                             auth.sessions(),
@@ -236,10 +261,15 @@ public final class Keysmith {
                             keys.authentication(),
                             keys.operations(),
                             idempotency);
-                    BackgroundJobs jobs = BackgroundJobs.start(vertx, config, usage, idempotency);
+                    BackgroundJobs jobs =
+                            BackgroundJobs.start(vertx, config, usage, idempotency, webhooks, notifications);
                     Keysmith app = new Keysmith(vertx, config, db, pool, httpPort, managementPort, jobs);
                     return keys.verifier()
                             .listen(vertx, db.target().app())
+                            .compose(x -> config.webhooks().enabled()
+                                    ? webhooks.worker().start(db.target().app())
+                                    : Future.succeededFuture())
+                            .compose(x -> oauth.start(vertx))
                             .compose(x ->
                                     deployServers(vertx, config, registry, contract, handlers, security, health, app))
                             .map(app);
@@ -299,6 +329,16 @@ public final class Keysmith {
     /** Deletes expired Idempotency-Key answers now (it also runs every fifteen minutes); the number deleted. */
     public Future<Long> purgeIdempotencyKeys() {
         return jobs.purgeIdempotencyKeys();
+    }
+
+    /** Raises the due key reminders now (they also run every reminders.every.seconds); the number raised. */
+    public Future<Long> raiseKeyReminders() {
+        return jobs.raiseKeyReminders();
+    }
+
+    /** Sends (or drops, without SMTP) the due notification mails now; the number handled. */
+    public Future<Integer> sendNotificationMails() {
+        return jobs.sendNotificationMails();
     }
 
     public KeysmithConfig config() {

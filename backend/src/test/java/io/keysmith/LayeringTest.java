@@ -27,6 +27,7 @@ class LayeringTest {
         "io.keysmith.auth..",
         "io.keysmith.demo..",
         "io.keysmith.keys..",
+        "io.keysmith.oauth..",
         "io.keysmith.organizations..",
         "io.keysmith.partners..",
         "io.keysmith.people..",

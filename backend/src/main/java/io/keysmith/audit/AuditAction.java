@@ -37,7 +37,19 @@ public enum AuditAction {
     USER_PASSWORD_RESET("user.password-reset"),
     USER_PASSWORD_RESET_ISSUED("user.password-reset-issued"),
     USER_REACTIVATED("user.reactivated"),
-    USER_UPDATED("user.updated");
+    USER_UPDATED("user.updated"),
+    KEY_EXPIRING("key.expiring"),
+    KEY_EXPIRED("key.expired"),
+    KEY_UNUSED("key.unused"),
+    WEBHOOK_ENDPOINT_CREATED("webhook-endpoint.created"),
+    WEBHOOK_ENDPOINT_UPDATED("webhook-endpoint.updated"),
+    WEBHOOK_ENDPOINT_DELETED("webhook-endpoint.deleted"),
+    WEBHOOK_ENDPOINT_SECRET_ROTATED("webhook-endpoint.secret-rotated"),
+    WEBHOOK_ENDPOINT_DISABLED("webhook-endpoint.disabled"),
+    OAUTH_CLIENT_CREATED("oauth_client.created"),
+    OAUTH_CLIENT_TOKEN_REVOKED("oauth_client.token_revoked"),
+    API_KEY_REDUCED_TO_USED("api-key.reduced-to-used"),
+    API_KEY_REDUCTION_UNDONE("api-key.reduction-undone");
 
     private static final Map<String, AuditAction> BY_CODE =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(AuditAction::code, Function.identity()));

@@ -63,7 +63,9 @@ public record KeysmithConfig(
         boolean rateLimits,
         int rateLimitSyncMillis,
         int metricsMaxKeys,
-        int metricsMaxOrganizations) {
+        int metricsMaxOrganizations,
+        WebhookSettings webhooks,
+        OAuthSettings oauth) {
 
     public static Future<KeysmithConfig> load(Vertx vertx, JsonObject overrides) {
         ConfigRetrieverOptions options = new ConfigRetrieverOptions()
@@ -153,7 +155,12 @@ public record KeysmithConfig(
                 s.bool("rate.limits.enabled"),
                 s.integer("rate.limits.sync.millis", 100, 10_000),
                 s.integer("metrics.max.keys", 0, 1_000_000),
-                s.integer("metrics.max.organizations", 0, 100_000));
+                s.integer("metrics.max.organizations", 0, 100_000),
+                WebhookSettings.from(s),
+                new OAuthSettings(
+                        s.integer("oauth.token.lifetime.seconds", 60, 86400),
+                        s.oneOf("oauth.signing.algorithm", "es256", "rs256").toUpperCase(java.util.Locale.ROOT),
+                        s.integer("oauth.signing.rotation.hours", 1, 24 * 365)));
     }
 
     /**

@@ -91,6 +91,14 @@ public final class Contract {
                         child.put("application/json", schema);
                     }
                 }
+                // issue 16: vertx-openapi knows no form bodies; the OAuth endpoints parse their RFC 6749 forms
+                // themselves, so the server's copy declares a string body
+                if (key.equals("content") && child.containsKey("application/x-www-form-urlencoded")) {
+                    Object schema = child.remove("application/x-www-form-urlencoded");
+                    if (!child.containsKey("text/plain")) {
+                        child.put("text/plain", schema);
+                    }
+                }
                 // the same refusal for CSV downloads (issue 17: the audit export): a string body either way
                 if (key.equals("content") && child.containsKey("text/csv")) {
                     Object schema = child.remove("text/csv");

@@ -13,6 +13,7 @@ import io.keysmith.keys.KeyFormatHandlers;
 import io.keysmith.keys.KeyHandlers;
 import io.keysmith.keys.KeyOperations;
 import io.keysmith.keys.KeyVerifier;
+import io.keysmith.leastprivilege.LeastPrivilegeHandlers;
 import io.keysmith.ops.HealthHandlers;
 import io.keysmith.organizations.OrganizationHandlers;
 import io.keysmith.partners.PartnerHandlers;
@@ -55,7 +56,11 @@ public final class Routes {
             KeyHandlers keys,
             PartnerHandlers partners,
             ForwardAuthHandlers forwardAuth,
-            UsageHandlers usage) {}
+            UsageHandlers usage,
+            io.keysmith.webhooks.WebhookHandlers webhooks,
+            io.keysmith.notifications.NotificationHandlers notifications,
+            io.keysmith.oauth.OAuthHandlers oauth,
+            LeastPrivilegeHandlers leastPrivilege) {}
 
     /** How callers prove who they are, per security scheme of the contract. */
     public record Security(
@@ -67,7 +72,8 @@ public final class Routes {
             Idempotency idempotency) {}
 
     /** Creating operations whose answer holds a secret shown once: never stored for an Idempotency-Key replay. */
-    private static final Set<String> SECRET_BEARING = Set.of("createApiKey");
+    private static final Set<String> SECRET_BEARING =
+            Set.of("createApiKey", "createWebhookEndpoint", "rotateWebhookEndpointSecret");
 
     /** Hot routes whose request check is written by hand (each has a test comparing it with the schema). */
     private static final Map<String, Handler<RoutingContext>> HAND_CHECKED =
@@ -128,6 +134,27 @@ public final class Routes {
         t.put("createPartner", h.partners()::create);
         t.put("getOrganizationPolicies", h.keys()::policies);
         t.put("updateOrganizationPolicies", h.keys()::savePolicies);
+        t.put("listWebhookEndpoints", h.webhooks()::list);
+        t.put("createWebhookEndpoint", h.webhooks()::create);
+        t.put("getWebhookEndpoint", h.webhooks()::get);
+        t.put("updateWebhookEndpoint", h.webhooks()::update);
+        t.put("deleteWebhookEndpoint", h.webhooks()::delete);
+        t.put("rotateWebhookEndpointSecret", h.webhooks()::rotate);
+        t.put("testWebhookEndpoint", h.webhooks()::test);
+        t.put("listWebhookDeliveries", h.webhooks()::deliveries);
+        t.put("replayWebhookDelivery", h.webhooks()::replay);
+        t.put("listNotifications", h.notifications()::list);
+        t.put("markNotificationsRead", h.notifications()::markRead);
+        t.put("requestAccessToken", h.oauth()::token);
+        t.put("introspectAccessToken", h.oauth()::introspect);
+        t.put("revokeAccessToken", h.oauth()::revoke);
+        t.put("getJsonWebKeySet", h.oauth()::jwks);
+        t.put("getAuthorizationServerMetadata", h.oauth()::metadata);
+        t.put("getApiKeyLeastPrivilege", h.leastPrivilege()::key);
+        t.put("shadowApiKeyPermissions", h.leastPrivilege()::shadow);
+        t.put("reduceApiKeyToUsed", h.leastPrivilege()::reduce);
+        t.put("undoApiKeyReduction", h.leastPrivilege()::undo);
+        t.put("getOrganizationLeastPrivilege", h.leastPrivilege()::organization);
         return t;
     }
 

@@ -28,11 +28,12 @@ import java.util.UUID;
  * itself is 401 or 403.
  */
 public final class ForwardAuthHandlers {
-    static final String GATEWAY = "keysmith.gateway";
+    public static final String GATEWAY =
+            "keysmith.gateway"; // public: OAuth introspection is authenticated as verify (issue 16)
     static final String STATUS = "X-Keysmith-Status";
 
     /** The authenticated gateway: its organization, or null when trusted by address (any organization). */
-    record Gateway(UUID organization) {}
+    public record Gateway(UUID organization) {}
 
     private final KeyOperations operations;
     private final KeyOperations.Rule gatewayRule;

@@ -11,6 +11,12 @@ import java.util.zip.CRC32;
  */
 public final class KeyFormat {
     public static final String PREFIX = "ksk_";
+    /**
+     * An OAuth client's secret (issue 16): the same shape under its own prefix, so scanners tell it from a key and
+     * the key verifier refuses it as malformed (a client secret buys tokens, it is not a bearer credential itself).
+     */
+    public static final String CLIENT_SECRET_PREFIX = "kso_";
+
     public static final int RANDOM_LENGTH = 32;
     public static final int CHECKSUM_LENGTH = 6;
     public static final int LENGTH = PREFIX.length() + RANDOM_LENGTH + CHECKSUM_LENGTH;
@@ -31,7 +37,12 @@ public final class KeyFormat {
     private KeyFormat() {}
 
     public static String generate() {
-        StringBuilder sb = new StringBuilder(LENGTH).append(PREFIX);
+        return generate(PREFIX);
+    }
+
+    /** A new secret under {@code prefix} ({@link #PREFIX} or {@link #CLIENT_SECRET_PREFIX}). */
+    public static String generate(String prefix) {
+        StringBuilder sb = new StringBuilder(LENGTH).append(prefix);
         for (int i = 0; i < RANDOM_LENGTH; i++) {
             // nextInt(62) is unbiased (rejection sampling inside SecureRandom)
             sb.append(ALPHABET[RANDOM.nextInt(ALPHABET.length)]);
@@ -40,7 +51,12 @@ public final class KeyFormat {
     }
 
     public static Verdict check(CharSequence candidate) {
-        if (candidate.length() < PREFIX.length() || !startsWithPrefix(candidate)) {
+        return check(candidate, PREFIX);
+    }
+
+    /** The verdict on {@code candidate} as a secret under {@code prefix} (both prefixes have the same length). */
+    public static Verdict check(CharSequence candidate, String prefix) {
+        if (candidate.length() < prefix.length() || !startsWithPrefix(candidate, prefix)) {
             return Verdict.PREFIX;
         }
         if (candidate.length() != LENGTH) {
@@ -65,9 +81,9 @@ public final class KeyFormat {
         return key.substring(0, PREFIX.length() + 4);
     }
 
-    private static boolean startsWithPrefix(CharSequence s) {
-        for (int i = 0; i < PREFIX.length(); i++) {
-            if (s.charAt(i) != PREFIX.charAt(i)) {
+    private static boolean startsWithPrefix(CharSequence s, String prefix) {
+        for (int i = 0; i < prefix.length(); i++) {
+            if (s.charAt(i) != prefix.charAt(i)) {
                 return false;
             }
         }

@@ -26,7 +26,7 @@ public final class KeyRepository implements KeyLastUse {
                     + " k.last_used_at, k.expires_at, k.status, k.hint, k.permission_mode, k.permissions, k.field_rights,"
                     + " k.ip_allowlist, k.rate_limit_per_minute, k.previous_valid_until, k.admin_restrictions,"
                     + " a.permissions AS owner_permissions, k.secret_holder_user_id AS holder_user_id,"
-                    + " h.status AS holder_status, ha.permissions AS holder_permissions"
+                    + " h.status AS holder_status, ha.permissions AS holder_permissions, k.credential_kind"
                     + " FROM api_keys k JOIN users u ON u.organization_id = k.organization_id AND u.id = k.owner_user_id"
                     + " JOIN access_levels a ON a.organization_id = u.organization_id AND a.id = u.access_level_id"
                     + " JOIN users h ON h.organization_id = k.organization_id AND h.id = k.secret_holder_user_id"
@@ -52,8 +52,8 @@ public final class KeyRepository implements KeyLastUse {
                 .preparedQuery("INSERT INTO api_keys (organization_id, owner_user_id, created_by, name, description,"
                         + " api_type, partner_id, permission_mode, permissions, field_rights, expires_at, ip_allowlist,"
                         + " rate_limit_per_minute, secret_hash, secret_version, hint, secret_holder_user_id,"
-                        + " admin_restrictions)"
-                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $3, $17)"
+                        + " admin_restrictions, credential_kind)"
+                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $3, $17, $18)"
                         + " RETURNING id")
                 .execute(Tuple.from(new Object[] {
                     t.org(),
@@ -72,7 +72,8 @@ public final class KeyRepository implements KeyLastUse {
                     Buffer.buffer(hash),
                     version,
                     hint,
-                    adminRestrictions.toArray(String[]::new)
+                    adminRestrictions.toArray(String[]::new),
+                    body.getString("credentialKind", "API_KEY") // issue 16: an OAuth client is a key row of its kind
                 }))
                 .recover(INSERT::translate)
                 .compose(rows -> find(t, rows.iterator().next().getUUID("id"), false));
@@ -130,6 +131,35 @@ public final class KeyRepository implements KeyLastUse {
             case EXPIRES_AT -> "COALESCE(to_char(" + alias + ".expires_at AT TIME ZONE 'UTC', " + time + "), '~')";
         };
         return "(" + key + ") COLLATE \"C\"";
+    }
+
+    /**
+     * Least privilege (issue 20): the active keys of the organization (or one key, or one owner's) with the columns
+     * {@link EffectiveRights#of} reads, so the report computes each key's rights exactly as the verifier does.
+     */
+    public Future<List<Row>> rightsRows(Tenant t, UUID key, UUID owner) {
+        return t.conn()
+                .preparedQuery("SELECT k.id, k.name, k.api_type, k.owner_user_id,"
+                        + " u.first_name || ' ' || u.last_name AS owner_name, k.created_at, k.last_used_at,"
+                        + " k.permission_mode, k.permissions AS key_permissions, k.field_rights AS key_field_rights,"
+                        + " a.record_scope AS owner_scope, a.field_rights AS owner_field_rights,"
+                        + " a.permissions AS owner_permissions, a.builtin AS owner_builtin,"
+                        + " k.secret_holder_user_id AS holder_user_id, h.status AS holder_status,"
+                        + " ha.record_scope AS holder_scope, ha.field_rights AS holder_field_rights,"
+                        + " ha.permissions AS holder_permissions, ha.builtin AS holder_builtin"
+                        + " FROM api_keys k JOIN users u ON u.organization_id = k.organization_id AND u.id = k.owner_user_id"
+                        + " JOIN access_levels a ON a.organization_id = u.organization_id AND a.id = u.access_level_id"
+                        + " JOIN users h ON h.organization_id = k.organization_id AND h.id = k.secret_holder_user_id"
+                        + " JOIN access_levels ha ON ha.organization_id = h.organization_id AND ha.id = h.access_level_id"
+                        + " WHERE k.organization_id = $1 AND k.status = 'ACTIVE'"
+                        + " AND ($2::uuid IS NULL OR k.id = $2) AND ($3::uuid IS NULL OR k.owner_user_id = $3)"
+                        + " ORDER BY lower(k.name), k.id")
+                .execute(Tuple.of(t.org(), key, owner))
+                .map(rows -> {
+                    List<Row> out = new java.util.ArrayList<>();
+                    rows.forEach(out::add);
+                    return out;
+                });
     }
 
     /** {@code adminRestrictions}: the key's restrictions set by an admin after this change. */
@@ -299,6 +329,20 @@ public final class KeyRepository implements KeyLastUse {
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
     }
 
+    /** Issue 16: the OAuth client whose secret hashes to {@code hash} (SECURITY DEFINER, V14), as {@link #byHash}. */
+    public Future<Row> clientByHash(io.vertx.sqlclient.SqlClient conn, byte[] hash) {
+        return conn.preparedQuery("SELECT * FROM ks_oauth_client_by_hash($1)")
+                .execute(Tuple.of(Buffer.buffer(hash)))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+    }
+
+    /** Issue 16: an access token's OAuth client by id, and whether the token's jti was revoked (V14). */
+    public Future<Row> clientById(io.vertx.sqlclient.SqlClient conn, UUID client, UUID jti) {
+        return conn.preparedQuery("SELECT * FROM ks_oauth_client_by_id($1, $2)")
+                .execute(Tuple.of(client, jti))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+    }
+
     private static UUID uuid(String s) {
         return s == null ? null : UUID.fromString(s);
     }
@@ -359,6 +403,11 @@ public final class KeyRepository implements KeyLastUse {
             j.put("rateLimitPerMinute", r.getInteger("rate_limit_per_minute"));
         }
         j.put("secretHolderUserId", r.getUUID("holder_user_id").toString());
+        // issue 16: the kind of credential; an OAuth client's client_id is its id
+        j.put("credentialKind", r.getString("credential_kind"));
+        if ("OAUTH_CLIENT".equals(r.getString("credential_kind"))) {
+            j.put("clientId", r.getUUID("id").toString());
+        }
         j.put("adminRestrictions", new JsonArray(Arrays.asList(r.getArrayOfStrings("admin_restrictions"))));
         EffectiveRights.Suspension suspension = EffectiveRights.suspension(r);
         if (suspension != null && !"REVOKED".equals(r.getString("status"))) {

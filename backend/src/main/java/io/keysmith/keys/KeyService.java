@@ -33,6 +33,9 @@ import java.util.UUID;
  * create and rotate only and stored as an HMAC. Every change is audited, never with the secret.
  */
 public final class KeyService {
+    /** The credential kind of an OAuth client (issue 16); absent or API_KEY: a key. */
+    public static final String OAUTH_CLIENT = "OAUTH_CLIENT";
+
     public static final String MANAGE_ALL = "keys:manage-all";
     public static final String CREATE_OWN = "keys:create-own";
     /** Rows the CSV export reads per transaction while it streams. */
@@ -84,7 +87,9 @@ public final class KeyService {
         if (type == null) {
             return Future.failedFuture(new Invalid("apiType", "Field 'apiType' names no API type"));
         }
-        String secret = KeyFormat.generate();
+        // issue 16: an OAuth client is created by the same rules; only its secret's prefix and audit action differ
+        boolean client = OAUTH_CLIENT.equals(body.getString("credentialKind"));
+        String secret = KeyFormat.generate(client ? KeyFormat.CLIENT_SECRET_PREFIX : KeyFormat.PREFIX);
         ServerSecret.Version version = hasher.secret().current();
         UUID partner = body.getString("partnerId") == null ? null : UUID.fromString(body.getString("partnerId"));
         return db.inOrganization(
@@ -115,7 +120,7 @@ public final class KeyService {
                                         t,
                                         AuditEvent.by(
                                                         caller.userId(),
-                                                        "api-key.created",
+                                                        client ? "oauth_client.created" : "api-key.created",
                                                         "api-key",
                                                         key.getString("id"),
                                                         source)
@@ -168,43 +173,102 @@ public final class KeyService {
     }
 
     public Future<JsonObject> update(Caller caller, UUID id, JsonObject changes, String source) {
-        return change(caller, id, "api-key.updated", source, (t, key) -> {
-            JsonObject merged = key.copy().mergeIn(changes);
-            UUID owner = UUID.fromString(key.getJsonObject("owner").getString("id"));
-            boolean byOwner = owner.equals(caller.userId());
-            boolean grants = changes.containsKey("permissions")
-                    || changes.containsKey("fieldRights")
-                    || changes.containsKey("permissionMode");
-            java.util.Set<String> restrictions = restrictions(key);
-            try {
-                restrictions = restrictionsAfterUpdate(caller, byOwner, key, changes, restrictions);
-            } catch (DomainException p) {
-                return Future.failedFuture(p);
-            }
-            java.util.Set<String> after = restrictions;
-            return ownerRights(t, owner)
-                    .compose(ownerRights ->
-                            checkGrant(merged, ownerRights, apiTypes.get(key.getString("apiType")), true))
-                    // nobody grants a key what they do not hold themselves, even one whose secret they never see
-                    .compose(x -> byOwner || !grants
-                            ? Future.succeededFuture()
-                            : checkHolderGrant(merged, caller.rights(), true))
-                    // only what changes is held to today's policies: renaming a key made under older ones works
-                    .compose(x -> checkPolicies(t, merged, changes.fieldNames()))
-                    .compose(x -> changes.containsKey("rateLimitPerMinute")
-                            ? checkRateLimit(t, changes)
-                            : Future.succeededFuture())
-                    .compose(x -> keys.update(t, id, changes, after))
-                    .map(updated -> new Change(
-                            updated,
-                            new JsonObject()
-                                    .put(
-                                            "fields",
-                                            new JsonArray(changes.fieldNames().stream()
-                                                    .sorted()
-                                                    .toList()))
-                                    .put("permissions", updated.getJsonArray("permissions"))));
-        });
+        return change(caller, id, "api-key.updated", source, (t, key) -> applyUpdate(t, caller, id, key, changes));
+    }
+
+    /** A key's rights as stored and as they work now (EffectiveRights), for least privilege (issue 20). */
+    public record GrantedRights(
+            UUID keyId,
+            String name,
+            String apiType,
+            UUID ownerId,
+            String ownerName,
+            OffsetDateTime createdAt,
+            String permissionMode,
+            List<String> storedPermissions,
+            JsonObject storedFieldRights,
+            Rights effective) {}
+
+    /** The active keys of the caller's organization (or one, or one owner's) with their rights; no rule applied. */
+    public Future<List<GrantedRights>> granted(Tenant t, UUID key, UUID owner) {
+        return keys.rightsRows(t, key, owner)
+                .map(rows -> rows.stream()
+                        .map(r -> {
+                            Object fields = r.getValue("key_field_rights");
+                            return new GrantedRights(
+                                    r.getUUID("id"),
+                                    r.getString("name"),
+                                    r.getString("api_type"),
+                                    r.getUUID("owner_user_id"),
+                                    r.getString("owner_name"),
+                                    r.getOffsetDateTime("created_at"),
+                                    r.getString("permission_mode"),
+                                    List.of(r.getArrayOfStrings("key_permissions")),
+                                    fields instanceof JsonObject f ? f : null,
+                                    EffectiveRights.of(r, apiTypes.get(r.getString("api_type"))));
+                        })
+                        .toList());
+    }
+
+    /** A change of a key's rights made by another feature on a person's click (least privilege's reduce, undo). */
+    public interface RightsChange {
+        /** Given the key as locked for update (same transaction): the update to apply, or a failure. */
+        Future<JsonObject> changes(Tenant t, JsonObject key);
+
+        /** After the update, same transaction: the audit's details of the change. */
+        Future<JsonObject> applied(Tenant t, JsonObject before, JsonObject after);
+    }
+
+    /**
+     * The same rules as {@link #update} (visibility, revoked is final, a key never exceeds its owner, nobody grants
+     * what they lack), audited under {@code action} in the same transaction.
+     */
+    public Future<JsonObject> changeRights(Caller caller, UUID id, String action, String source, RightsChange rc) {
+        return change(
+                caller,
+                id,
+                action,
+                source,
+                (t, key) -> rc.changes(t, key)
+                        .compose(changes -> applyUpdate(t, caller, id, key, changes)
+                                .compose(c ->
+                                        rc.applied(t, key, c.key()).map(details -> new Change(c.key(), details)))));
+    }
+
+    private Future<Change> applyUpdate(Tenant t, Caller caller, UUID id, JsonObject key, JsonObject changes) {
+        JsonObject merged = key.copy().mergeIn(changes);
+        UUID owner = UUID.fromString(key.getJsonObject("owner").getString("id"));
+        boolean byOwner = owner.equals(caller.userId());
+        boolean grants = changes.containsKey("permissions")
+                || changes.containsKey("fieldRights")
+                || changes.containsKey("permissionMode");
+        java.util.Set<String> restrictions = restrictions(key);
+        try {
+            restrictions = restrictionsAfterUpdate(caller, byOwner, key, changes, restrictions);
+        } catch (DomainException p) {
+            return Future.failedFuture(p);
+        }
+        java.util.Set<String> after = restrictions;
+        return ownerRights(t, owner)
+                .compose(ownerRights -> checkGrant(merged, ownerRights, apiTypes.get(key.getString("apiType")), true))
+                // nobody grants a key what they do not hold themselves, even one whose secret they never see
+                .compose(x ->
+                        byOwner || !grants ? Future.succeededFuture() : checkHolderGrant(merged, caller.rights(), true))
+                // only what changes is held to today's policies: renaming a key made under older ones works
+                .compose(x -> checkPolicies(t, merged, changes.fieldNames()))
+                .compose(x -> changes.containsKey("rateLimitPerMinute")
+                        ? checkRateLimit(t, changes)
+                        : Future.succeededFuture())
+                .compose(x -> keys.update(t, id, changes, after))
+                .map(updated -> new Change(
+                        updated,
+                        new JsonObject()
+                                .put(
+                                        "fields",
+                                        new JsonArray(changes.fieldNames().stream()
+                                                .sorted()
+                                                .toList()))
+                                .put("permissions", updated.getJsonArray("permissions"))));
     }
 
     public Future<JsonObject> setStatus(Caller caller, UUID id, String status, String source) {
@@ -233,9 +297,9 @@ public final class KeyService {
     }
 
     public Future<JsonObject> rotate(Caller caller, UUID id, int graceSeconds, String source) {
-        String secret = KeyFormat.generate();
         ServerSecret.Version version = hasher.secret().current();
         JsonObject[] result = new JsonObject[1];
+        String[] generated = new String[1]; // the new secret keeps its kind's prefix (issue 16)
         return change(
                         caller,
                         id,
@@ -244,6 +308,11 @@ public final class KeyService {
                         (t, key) -> mayHold(t, caller, key)
                                 .compose(x -> checkPolicies(t, key, null))
                                 .compose(x -> {
+                                    String secret = KeyFormat.generate(
+                                            OAUTH_CLIENT.equals(key.getString("credentialKind"))
+                                                    ? KeyFormat.CLIENT_SECRET_PREFIX
+                                                    : KeyFormat.PREFIX);
+                                    generated[0] = secret;
                                     OffsetDateTime graceUntil =
                                             OffsetDateTime.now(ZoneOffset.UTC).plus(Duration.ofSeconds(graceSeconds));
                                     if (key.getString("expiresAt") != null) {
@@ -269,7 +338,7 @@ public final class KeyService {
                                                                     caller.userId()
                                                                             .toString())));
                                 }))
-                .map(key -> new JsonObject().put("key", key).put("secret", secret));
+                .map(key -> new JsonObject().put("key", key).put("secret", generated[0]));
     }
 
     public Future<JsonObject> transfer(Caller caller, UUID id, UUID newOwner, String source) {

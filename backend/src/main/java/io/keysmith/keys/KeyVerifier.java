@@ -117,6 +117,8 @@ public final class KeyVerifier {
     private final AtomicLongArray generations = new AtomicLongArray(STRIPES);
     private volatile long epoch;
     private volatile boolean notificationsUp;
+    /** Issue 16: the checker of OAuth access tokens, once the oauth feature is assembled (null: keys only). */
+    private volatile AccessTokens tokens;
 
     public KeyVerifier(
             Db db,
@@ -226,6 +228,11 @@ public final class KeyVerifier {
 
     // ------------------------------------------------------------------------------------------------ verification
 
+    /** Issue 16: from now on a presented access token is checked by {@code tokens} and decided like a key. */
+    public void acceptTokens(AccessTokens tokens) {
+        this.tokens = tokens;
+    }
+
     /**
      * The verdict on {@code key} for {@code rule}'s operation (null: no operation, as for verify's body key), for a
      * caller at {@code address} (null: no allowlist check), fenced to {@code organization} (null: any).
@@ -234,9 +241,30 @@ public final class KeyVerifier {
         if (rule != null && !rule.acceptsKeys()) {
             return Future.succeededFuture(Refused.of(Reason.NOT_FOR_KEYS)); // answered as the API does: 401
         }
+        AccessTokens checker = tokens;
+        if (checker != null && AccessTokens.looksLikeToken(key)) {
+            return verifyToken(checker, key, address, rule, organization); // issue 16
+        }
         if (key == null || !KeyFormat.isWellFormed(key)) {
             return Future.succeededFuture(Refused.of(Reason.MALFORMED)); // no database for noise
         }
+        return verifySecret(key, false, address, rule, organization);
+    }
+
+    /**
+     * Issue 16: an OAuth client authenticating with its secret (the token endpoint, introspection, revocation): its
+     * verdict by the same rules as a key's (status, owner, holder, expiry, rotation grace, IP allowlist), no
+     * operation. A key is not a client secret, nor the other way round (the prefixes differ).
+     */
+    public Future<Verification> verifyClient(String secret, String address) {
+        if (secret == null || KeyFormat.check(secret, KeyFormat.CLIENT_SECRET_PREFIX) != KeyFormat.Verdict.OK) {
+            return Future.succeededFuture(Refused.of(Reason.MALFORMED));
+        }
+        return verifySecret(secret, true, address, null, null);
+    }
+
+    private Future<Verification> verifySecret(
+            String key, boolean client, String address, KeyOperations.Rule rule, UUID organization) {
         byte[] hash = hasher.hash(key, hasher.secret().current());
         HashKey cacheKey = HashKey.of(hash);
         if (notificationsUp) {
@@ -252,14 +280,56 @@ public final class KeyVerifier {
         }
         usage.cache(false);
         long started = sequence.get(); // before the read: a change announced after it voids what the read saw
-        return load(key, hash, 0).compose(row -> {
+        return load(key, hash, 0, client).compose(row -> {
             if (row == null) {
                 if (notificationsUp) {
                     unknown.put(cacheKey, Boolean.TRUE);
                 }
                 return Future.succeededFuture(Refused.of(Reason.UNKNOWN));
             }
-            Verdict v = verdict(row, started);
+            Verdict v = verdict(row, started, null);
+            Future<Void> held = hook.loaded(v.principal().keyId());
+            if (held == null) {
+                return Future.succeededFuture(store(cacheKey, v, started, address, rule, organization));
+            }
+            return held.map(x -> store(cacheKey, v, started, address, rule, organization));
+        });
+    }
+
+    /**
+     * Issue 16: an access token's verdict. The JWT's own checks first (no database for a forged or expired token),
+     * then its client's live state and the jti deny-list, cached per token under the same generations as keys: a
+     * change to the client, its owner or holder, or a revocation of the token, announced on the key channel, stops
+     * the token on every replica as it stops a key.
+     */
+    private Future<Verification> verifyToken(
+            AccessTokens checker, String token, String address, KeyOperations.Rule rule, UUID organization) {
+        AccessTokens.Claims claims = checker.check(token);
+        if (claims == null) {
+            return Future.succeededFuture(Refused.of(Reason.UNKNOWN));
+        }
+        if (System.currentTimeMillis() >= claims.expiresAtMillis()) {
+            return Future.succeededFuture(Refused.of(Reason.EXPIRED));
+        }
+        HashKey cacheKey = new HashKey(
+                claims.jti().getMostSignificantBits(),
+                claims.jti().getLeastSignificantBits(),
+                claims.clientId().getMostSignificantBits(),
+                claims.clientId().getLeastSignificantBits());
+        if (notificationsUp) {
+            Verdict cached = cache.getIfPresent(cacheKey);
+            if (cached != null && current(cached.principal().organizationId(), cached.generation())) {
+                usage.cache(true);
+                return Future.succeededFuture(decide(cached, address, rule, organization));
+            }
+        }
+        usage.cache(false);
+        long started = sequence.get();
+        return keys.clientById(db.pool(), claims.clientId(), claims.jti()).compose(row -> {
+            if (row == null || !claims.organizationId().equals(row.getUUID("organization_id"))) {
+                return Future.succeededFuture(Refused.of(Reason.UNKNOWN));
+            }
+            Verdict v = verdict(row, started, claims);
             Future<Void> held = hook.loaded(v.principal().keyId());
             if (held == null) {
                 return Future.succeededFuture(store(cacheKey, v, started, address, rule, organization));
@@ -386,18 +456,19 @@ public final class KeyVerifier {
      * The key's row, trying the current secret version first, then older ones (keys hashed before a secret
      * rotation): one round trip for a key of the current version, no transaction around the SECURITY DEFINER select.
      */
-    private Future<Row> load(String key, byte[] currentHash, int index) {
+    private Future<Row> load(String key, byte[] currentHash, int index, boolean client) {
         List<ServerSecret.Version> versions = hasher.secret().versions();
         if (index >= versions.size()) {
             return Future.succeededFuture(null);
         }
         ServerSecret.Version version = versions.get(index);
         byte[] hash = version.id() == hasher.secret().current().id() ? currentHash : hasher.hash(key, version);
-        return keys.byHash(db.pool(), hash)
-                .compose(row -> row == null ? load(key, currentHash, index + 1) : Future.succeededFuture(row));
+        return (client ? keys.clientByHash(db.pool(), hash) : keys.byHash(db.pool(), hash))
+                .compose(row -> row == null ? load(key, currentHash, index + 1, client) : Future.succeededFuture(row));
     }
 
-    private Verdict verdict(Row r, long generation) {
+    /** {@code token}: for an access token, its claims (scope narrows the rights, exp bounds the expiry), else null. */
+    private Verdict verdict(Row r, long generation, AccessTokens.Claims token) {
         ApiTypes.ApiType type = apiTypes.get(r.getString("api_type"));
         String[] cidrs = r.getArrayOfStrings("ip_allowlist");
         Cidr[] allowlist = cidrs == null || cidrs.length == 0 ? NO_ALLOWLIST : new Cidr[cidrs.length];
@@ -415,14 +486,28 @@ public final class KeyVerifier {
             rate = ceiling;
         }
         String status = r.getString("status");
+        io.keysmith.auth.Rights effective = EffectiveRights.of(r, type);
+        long expires = millis(r.getOffsetDateTime("expires_at"));
+        if (token != null) {
+            // issue 16: a token does at most what its scope names, ∩ its client's live rights; a revoked jti is
+            // refused like a revoked key
+            java.util.Set<String> permissions = new java.util.TreeSet<>(effective.permissions());
+            permissions.retainAll(token.scope());
+            effective =
+                    new io.keysmith.auth.Rights(null, effective.recordScope(), effective.fieldRights(), permissions);
+            expires = Math.min(expires, token.expiresAtMillis());
+            if (Boolean.TRUE.equals(r.getBoolean("token_revoked"))) {
+                status = "REVOKED";
+            }
+        }
         KeyPrincipal principal = new KeyPrincipal(
                 ids.intern(r.getUUID("organization_id")),
                 r.getUUID("key_id"),
                 ids.intern(r.getUUID("owner_user_id")),
                 type,
-                rights.intern(KeyPrincipal.KeyRights.of(EffectiveRights.of(r, type))),
+                rights.intern(KeyPrincipal.KeyRights.of(effective)),
                 rate,
-                millis(r.getOffsetDateTime("expires_at")));
+                expires);
         return new Verdict(
                 generation,
                 principal,

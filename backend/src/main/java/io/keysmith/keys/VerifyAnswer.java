@@ -23,6 +23,11 @@ final class VerifyAnswer {
 
     /** {@code remaining}: the limit to report (includeRemaining asked and the key is limited), else null. */
     static Buffer valid(boolean allowed, String code, KeyPrincipal p, KeyUsage.Limit remaining) {
+        return valid(allowed, code, p, remaining, false);
+    }
+
+    /** {@code oauthClient}: the key field held an OAuth access token; the answer names its client (issue 16). */
+    static Buffer valid(boolean allowed, String code, KeyPrincipal p, KeyUsage.Limit remaining, boolean oauthClient) {
         StringBuilder b = new StringBuilder(320)
                 .append("{\"valid\":")
                 .append(allowed)
@@ -50,6 +55,11 @@ final class VerifyAnswer {
                     .append(remaining.limit())
                     .append(",\"resetSeconds\":")
                     .append(remaining.resetSeconds());
+        }
+        if (oauthClient) {
+            b.append(",\"credentialKind\":\"OAUTH_CLIENT\",\"clientId\":\"")
+                    .append(p.keyId())
+                    .append('"');
         }
         return Buffer.buffer(b.append('}').toString());
     }

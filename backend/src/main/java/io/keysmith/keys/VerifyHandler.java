@@ -81,7 +81,8 @@ final class VerifyHandler implements Exchange.Step {
                                     p,
                                     limit != null && limit.limit() > 0 && body.getBoolean("includeRemaining", false)
                                             ? limit
-                                            : null));
+                                            : null,
+                                    AccessTokens.looksLikeToken(body.getString("key"))));
                 })
                 .onFailure(rc::fail);
     }

@@ -54,7 +54,7 @@ public final class VerifyRequestCheck {
         if (length < 1) {
             return ApiProblem.badRequest("Field 'key' is too short", "key");
         }
-        if (length > 200) {
+        if (length > 8192) { // a key, or an access token (issue 16)
             return ApiProblem.badRequest("Field 'key' is too long", "key");
         }
         if (json.containsKey("permissions")) {

@@ -94,6 +94,39 @@ public final class UsageRepository {
         });
     }
 
+    /** A key's let-through requests (allowed, or rate-limited: the permission was held) of one operation. */
+    public record OperationUse(UUID key, String operation, long count, OffsetDateTime lastAt) {}
+
+    // recent minute rows and rolled-up day rows (V18) read as one: the roll-up moves minutes into hours and days in one
+    // statement, so a request is in exactly one of them; day rows count from the window's first (UTC) day
+    private static String operationUse(boolean oneKey) {
+        String key = oneKey ? " AND key_id = $2" : "";
+        String since = oneKey ? "$3" : "$2";
+        return "SELECT key_id, operation, sum(count) AS count, max(last_at) AS last_at FROM ("
+                + " SELECT key_id, operation, count, minute AS last_at FROM key_usage_minutes"
+                + " WHERE organization_id = $1" + key + " AND minute >= " + since
+                + " AND outcome IN ('ALLOWED', 'RATE_LIMITED') AND count > 0"
+                + " UNION ALL SELECT key_id, operation, count, last_at FROM key_usage_days"
+                + " WHERE organization_id = $1" + key + " AND day >= (" + since + " AT TIME ZONE 'UTC')::date"
+                + " AND outcome IN ('ALLOWED', 'RATE_LIMITED')) u GROUP BY 1, 2";
+    }
+
+    private static final String USE_OF_KEY = operationUse(true);
+    private static final String USE_OF_ORGANIZATION = operationUse(false);
+
+    /** Per key and operation since {@code from}: {@code key} null, every key of the organization (one scan). */
+    public Future<java.util.List<OperationUse>> operationUse(Tenant t, UUID key, OffsetDateTime from) {
+        Future<io.vertx.sqlclient.RowSet<Row>> rows = key == null
+                ? t.conn().preparedQuery(USE_OF_ORGANIZATION).execute(Tuple.of(t.org(), from))
+                : t.conn().preparedQuery(USE_OF_KEY).execute(Tuple.of(t.org(), key, from));
+        return rows.map(rs -> {
+            java.util.List<OperationUse> out = new java.util.ArrayList<>(rs.size());
+            rs.forEach(r -> out.add(new OperationUse(
+                    r.getUUID("key_id"), r.getString("operation"), n(r, "count"), r.getOffsetDateTime("last_at"))));
+            return out;
+        });
+    }
+
     private static long n(Row r, String column) {
         Object v = r.getValue(column);
         return v == null ? 0 : ((Number) v).longValue();

@@ -50,7 +50,8 @@ class AuditActionContractTest {
     @Test
     void theTargetKindsTheContractDeclares_coverEveryKindTheServerJoinsANameFor() {
         assertThat(contractEnum("AuditTargetType"))
-                .containsExactlyInAnyOrder("access-level", "api-key", "organization", "partner", "person", "user");
+                .containsExactlyInAnyOrder(
+                        "access-level", "api-key", "organization", "partner", "person", "user", "webhook-endpoint");
     }
 
     @Test

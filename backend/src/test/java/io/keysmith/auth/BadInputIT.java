@@ -51,6 +51,7 @@ class BadInputIT {
     private static String personId;
     private static String keyId;
     private static String gatewayKey;
+    private static String endpointId;
 
     /** operationId -> a valid body (fresh on every call, so e-mails and names do not collide). */
     private static final Map<String, Supplier<JsonObject>> BODIES = Map.ofEntries(
@@ -131,14 +132,31 @@ class BadInputIT {
             Map.entry(
                     "updateOrganizationPolicies",
                     () -> new JsonObject().put("expiryRequired", false).put("allowedIpRanges", new JsonArray())),
-            Map.entry("verifyApiKey", () -> new JsonObject().put("key", "ksk_candidate")));
+            Map.entry("verifyApiKey", () -> new JsonObject().put("key", "ksk_candidate")),
+            Map.entry(
+                    "createWebhookEndpoint",
+                    () -> new JsonObject()
+                            .put("url", "https://hooks.example.com/keysmith")
+                            .put("eventTypes", new JsonArray().add("key.expiring"))),
+            Map.entry("updateWebhookEndpoint", () -> new JsonObject().put("description", "Renamed endpoint")),
+            Map.entry("rotateWebhookEndpointSecret", () -> new JsonObject().put("overlapSeconds", 0)),
+            Map.entry("markNotificationsRead", () -> new JsonObject().put("upToId", "1")),
+            Map.entry("shadowApiKeyPermissions", () -> new JsonObject().put("permissions", new JsonArray())),
+            // a set the key was not shown to have used: 409 stale, so the fixture never shrinks the shared key
+            Map.entry(
+                    "reduceApiKeyToUsed",
+                    () -> new JsonObject().put("permissions", new JsonArray().add("people:delete"))),
+            Map.entry(
+                    "undoApiKeyReduction",
+                    () -> new JsonObject().put("reductionId", UUID.randomUUID().toString())));
 
     /** Path parameter -> the id to use (an object of the admin's organization). */
     private static final Map<String, Supplier<String>> PATH_IDS = Map.of(
             "userId", () -> userId,
             "accessLevelId", () -> accessLevelId,
             "personId", () -> personId,
-            "keyId", () -> keyId);
+            "keyId", () -> keyId,
+            "endpointId", () -> endpointId);
 
     private static JsonObject levelBody(String name) {
         return Api.accessLevelBody(
@@ -192,6 +210,14 @@ class BadInputIT {
                                 .put("permissionMode", "INHERIT"))
                 .bodyAsJsonObject()
                 .getString("secret");
+        endpointId = api.call(
+                        HttpMethod.POST,
+                        "/api/v1/webhook-endpoints",
+                        admin,
+                        BODIES.get("createWebhookEndpoint").get())
+                .bodyAsJsonObject()
+                .getJsonObject("endpoint")
+                .getString("id");
     }
 
     @AfterAll

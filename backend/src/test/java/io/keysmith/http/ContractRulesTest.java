@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 @DisplayName("The contract's rules")
 class ContractRulesTest {
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
-    private static final Set<String> SCHEMES = Set.of("session", "keyBasic", "keyBearer", "operator", "gatewayKey");
+    private static final Set<String> SCHEMES =
+            Set.of("session", "keyBasic", "keyBearer", "operator", "gatewayKey", "oauth2");
     private static final Pattern PERMISSION = Pattern.compile("public|authenticated|[a-z][a-z-]*:[a-z][a-z-]*");
 
     record Op(String id, String method, String path, JsonObject spec) {}
@@ -107,7 +108,11 @@ class ContractRulesTest {
                 new KeyHandlers(null, null, null, null, null),
                 new PartnerHandlers(null, null),
                 new ForwardAuthHandlers(null, null, null, null, null, null, null),
-                new UsageHandlers(null)));
+                new UsageHandlers(null),
+                new io.keysmith.webhooks.WebhookHandlers(null, null),
+                new io.keysmith.notifications.NotificationHandlers(null),
+                new io.keysmith.oauth.OAuthHandlers(null, null, null, null, null),
+                new io.keysmith.leastprivilege.LeastPrivilegeHandlers(null, null)));
         Set<String> declared = new HashSet<>();
         operations().forEach(op -> declared.add(op.id()));
         assertThat(bound).as("route table vs openapi.yaml").containsExactlyInAnyOrderElementsOf(declared);

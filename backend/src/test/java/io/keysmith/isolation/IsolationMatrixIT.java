@@ -81,7 +81,11 @@ class IsolationMatrixIT {
                             .put("name", "Mallory's key")
                             .put("permissions", new io.vertx.core.json.JsonArray()),
             "rotateApiKey", () -> new JsonObject().put("gracePeriodSeconds", 0),
-            "transferApiKey", () -> new JsonObject().put("ownerUserId", b.userId()));
+            "transferApiKey", () -> new JsonObject().put("ownerUserId", b.userId()),
+            "shadowApiKeyPermissions", () -> new JsonObject().put("permissions", new io.vertx.core.json.JsonArray()),
+            "reduceApiKeyToUsed", () -> new JsonObject().put("permissions", new io.vertx.core.json.JsonArray()),
+            "undoApiKeyReduction",
+                    () -> new JsonObject().put("reductionId", UUID.randomUUID().toString()));
 
     @BeforeAll
     static void start(Vertx vertx) {

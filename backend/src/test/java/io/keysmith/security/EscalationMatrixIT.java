@@ -194,6 +194,31 @@ class EscalationMatrixIT {
                 "disableApiKey", new Fixture(c -> List.of(post("/api/v1/api-keys/" + ownersKey() + "/disable", null))));
         FIXTURES.put(
                 "revokeApiKey", new Fixture(c -> List.of(post("/api/v1/api-keys/" + ownersKey() + "/revoke", null))));
+        // least privilege (issue 20): a reduction only shrinks, but an INHERIT key's reduction writes its working
+        // field rights down, and an undo restores rights: neither may be done by someone who lacks them
+        FIXTURES.put(
+                "reduceApiKeyToUsed",
+                new Fixture(c -> List.of(post(
+                        "/api/v1/api-keys/" + ownersKey() + "/least-privilege/reduce",
+                        new JsonObject().put("permissions", new JsonArray())))));
+        FIXTURES.put("undoApiKeyReduction", new Fixture(c -> {
+            String id = api.createKey(
+                            owner,
+                            keyBody("reduced " + System.nanoTime(), "PEOPLE", "SCOPED")
+                                    .put("permissions", new JsonArray(List.of("people:read")))
+                                    .put("fieldRights", new JsonObject().put("salary", "VIEW")))
+                    .getJsonObject("key")
+                    .getString("id");
+            Reply reduced = api.post(
+                    "/api/v1/api-keys/" + id + "/least-privilege/reduce",
+                    owner,
+                    new JsonObject().put("permissions", new JsonArray()));
+            assertThat(reduced.status()).as(reduced.toString()).isEqualTo(200);
+            String reduction = reduced.json().getJsonObject("reduction").getString("id");
+            return List.of(post(
+                    "/api/v1/api-keys/" + id + "/least-privilege/undo",
+                    new JsonObject().put("reductionId", reduction)));
+        }));
         FIXTURES.put(
                 "createUser",
                 new Fixture(c -> List.of(
