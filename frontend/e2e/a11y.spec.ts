@@ -100,7 +100,7 @@ const hasTable = async (p: Page) => expect(p.getByRole('table').first()).toBeVis
 
 const PAGES: Target[] = [
   { name: 'api-keys', path: () => '/api-keys', heading: 'API Keys', ready: hasTable },
-  { name: 'new-key', path: () => '/api-keys/new', heading: /New API key|Add New Key|Create/i },
+  { name: 'new-key', path: () => '/api-keys/new', heading: /New API key|Create key|Create/i },
   { name: 'api-management', path: () => '/settings/api-management', heading: 'API Management', ready: hasTable },
   { name: 'people', path: () => '/people', heading: 'People' },
   { name: 'users', path: () => '/users', heading: 'Users' },

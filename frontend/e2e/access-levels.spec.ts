@@ -154,11 +154,11 @@ test('the user accepts the invitation, creates an inheriting key, and the key re
 }) => {
   const user = await acceptLink(browser, invitationLink, integration.password, 'accept-invitation');
   await user.goto('/api-keys');
-  await user.getByRole('link', { name: '+ Add New Key' }).first().click();
+  await user.getByRole('link', { name: 'Create key', exact: true }).first().click();
   await user.getByLabel(/^Name/).fill(`Payroll export ${stamp}`);
   await user.getByLabel('API type').selectOption({ label: 'People API' });
   await user.getByRole('radio', { name: /Inherit my access/ }).check();
-  await user.getByRole('button', { name: 'Generate Key' }).click();
+  await user.getByRole('button', { name: 'Generate key' }).click();
   const field = user.getByLabel('API key', { exact: true });
   await expect(field).toHaveValue(/^ksk_/);
   secret = await field.inputValue();

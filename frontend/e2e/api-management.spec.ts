@@ -125,7 +125,7 @@ test('an admin creates a key for an integration user from API Management', async
   await expect(page.getByRole('radio', { name: /Inherit the owner’s access/ })).toBeVisible();
   await page.getByRole('radio', { name: /Inherit the owner’s access/ }).check();
   await page.getByLabel(/Rate limit/).fill('120');
-  await page.getByRole('button', { name: 'Generate Key' }).click();
+  await page.getByRole('button', { name: 'Generate key' }).click();
   await expect(page.getByLabel('API key', { exact: true })).toHaveValue(/^ksk_/);
   await page.getByRole('checkbox', { name: 'I have stored the API key' }).check();
   await page.getByRole('button', { name: 'Continue' }).click();

@@ -56,13 +56,13 @@ test('creates a key through the wizard: copy, store, choose permissions, save', 
   });
   expect(created.status()).toBe(201);
 
-  await page.getByRole('link', { name: '+ Add New Key' }).first().click();
+  await page.getByRole('link', { name: 'Create key', exact: true }).first().click();
   await page.getByLabel(/^Name/).fill(keyName);
   await page.getByLabel('API type').selectOption({ label: 'People API' });
   await page.getByLabel('Description').fill('Nightly payroll export');
   await page.getByRole('radio', { name: /Choose permissions/ }).check();
   await page.screenshot({ path: `${shots}/wizard-details.png`, fullPage: true });
-  await page.getByRole('button', { name: 'Generate Key' }).click();
+  await page.getByRole('button', { name: 'Generate key' }).click();
 
   const field = page.getByLabel('API key', { exact: true });
   await expect(field).toHaveValue(/^ksk_/);
@@ -85,7 +85,7 @@ test('creates a key through the wizard: copy, store, choose permissions, save', 
   await page.getByRole('checkbox', { name: 'I have stored the API key' }).check();
   await cont.click();
 
-  await expect(page.getByRole('heading', { name: 'Manage Permissions' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Manage permissions' })).toBeVisible();
   await page.getByRole('checkbox', { name: /View people records/ }).check();
   await page.getByLabel('First name', { exact: true }).selectOption('VIEW');
   await page.getByLabel('Last name', { exact: true }).selectOption('VIEW');

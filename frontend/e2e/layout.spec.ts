@@ -70,7 +70,7 @@ type Target = { name: string; path: () => string; heading: RegExp | string };
 const SIGNED_IN: Target[] = [
   { name: 'home', path: () => '/', heading: /^Welcome, Ann/ },
   { name: 'api-keys', path: () => '/api-keys', heading: 'API Keys' },
-  { name: 'new-key', path: () => '/api-keys/new', heading: /New API key|Add New Key|Create/i },
+  { name: 'new-key', path: () => '/api-keys/new', heading: /New API key|Create key|Create/i },
   { name: 'edit-key', path: () => `/api-keys/${ids.key}/edit`, heading: /Payroll sync|Edit/ },
   { name: 'key-usage', path: () => `/api-keys/${ids.key}/usage`, heading: /Usage of/ },
   { name: 'usage', path: () => '/usage', heading: 'Usage' },

@@ -99,7 +99,7 @@ test('the create-key wizard enforces the expiry policy', async () => {
   await page.getByLabel(/^Name/).fill(`No expiry ${stamp}`);
   await page.getByLabel(/IP allowlist/).fill('127.0.0.1/32');
   await expect(expires).toHaveAttribute('required', '');
-  await page.getByRole('button', { name: 'Generate Key' }).click();
+  await page.getByRole('button', { name: 'Generate key' }).click();
   // The browser holds the form back (the field is required) and no key is made.
   expect(await expires.evaluate((el: HTMLInputElement) => el.validity.valueMissing)).toBe(true);
   await expect(page.getByLabel('API key', { exact: true })).toHaveCount(0);
@@ -158,7 +158,7 @@ test('creates a key for the partner within the policy', async () => {
   await page.getByLabel(/Expires on/).fill(isoDay(10));
   await page.getByLabel(/IP allowlist/).fill('127.0.0.1/32');
   await page.getByRole('radio', { name: /Choose permissions/ }).check();
-  await page.getByRole('button', { name: 'Generate Key' }).click();
+  await page.getByRole('button', { name: 'Generate key' }).click();
   const field = page.getByLabel('API key', { exact: true });
   await expect(field).toHaveValue(/^ksk_/);
   secret = await field.inputValue();

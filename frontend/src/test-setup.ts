@@ -2,7 +2,11 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
-afterEach(() => cleanup());
+// Unmount first (a form saves its draft while mounted), then forget the drafts: each test starts with none.
+afterEach(() => {
+  cleanup();
+  window.sessionStorage.clear();
+});
 
 // findBy*/waitFor give up after 1 s by default; lazy-loaded pages take longer than that on a loaded 2-core machine.
 configure({ asyncUtilTimeout: 5000 });

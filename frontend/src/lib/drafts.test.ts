@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
+import { renderHook } from '@testing-library/react';
+import { clearDraft, loadDraft, saveDraft, useDraft } from '@/lib/drafts';
 
 afterEach(() => window.sessionStorage.clear());
 
@@ -33,5 +34,14 @@ describe('form drafts', () => {
   it('store nothing for an empty form', () => {
     saveDraft('users.add', { firstName: '', email: '' });
     expect(window.sessionStorage.length).toBe(0);
+  });
+
+  it('are kept only while the form says so: an edit form showing what is stored keeps none', () => {
+    const { rerender } = renderHook(({ values, keep }) => useDraft('policies', values, keep), {
+      initialProps: { values: { maxDays: '30' }, keep: true },
+    });
+    expect(loadDraft('policies')).toEqual({ maxDays: '30' });
+    rerender({ values: { maxDays: '30' }, keep: false });
+    expect(loadDraft('policies')).toBeUndefined();
   });
 });

@@ -51,8 +51,11 @@ export function clearDraft(id: string) {
   }
 }
 
-/** Saves the form's values as its draft whenever they change. */
-export function useDraft(id: string, values: Draft) {
+/**
+ * Saves the form's values as its draft whenever they change. `keep` false (an edit form showing what is stored, or a
+ * form already submitted) removes the draft instead, so only unsaved changes are ever restored.
+ */
+export function useDraft(id: string, values: Draft, keep = true) {
   const json = JSON.stringify(values);
-  useEffect(() => saveDraft(id, JSON.parse(json) as Draft), [id, json]);
+  useEffect(() => (keep ? saveDraft(id, JSON.parse(json) as Draft) : clearDraft(id)), [id, json, keep]);
 }

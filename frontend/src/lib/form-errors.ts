@@ -51,3 +51,22 @@ export function useFormErrors(fields: readonly string[]) {
 }
 
 export type FormErrors = ReturnType<typeof useFormErrors>;
+
+/**
+ * For a form that places its own errors (the access-level editor, the policies page): call `failed()` after each
+ * failed attempt and focus moves to the form's error summary, as useFormErrors does.
+ */
+export function useSummaryFocus() {
+  const formRef = useRef<HTMLFormElement>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    if (!attempt) return;
+    const target = formRef.current?.querySelector<HTMLElement>(
+      '[data-error-summary], [data-form-error], [aria-invalid="true"]',
+    );
+    target?.focus();
+    target?.scrollIntoView?.({ block: 'nearest' });
+  }, [attempt]);
+  const failed = useCallback(() => setAttempt((a) => a + 1), []);
+  return { formRef, failed };
+}

@@ -98,6 +98,8 @@ export function ErrorSummary({
 
 type NumberFieldProps = {
   label: string;
+  /** The request field it edits: the error summary links here. */
+  name?: string;
   error?: string;
   hint?: ReactNode;
   min?: number;
@@ -109,9 +111,9 @@ type NumberFieldProps = {
 };
 
 /** A labelled field for a whole number (numeric keyboard on phones). */
-export function NumberField({ label, error, hint, min, max, placeholder, value, onChange }: NumberFieldProps) {
+export function NumberField({ label, name, error, hint, min, max, placeholder, value, onChange }: NumberFieldProps) {
   return (
-    <Field label={label} error={error} hint={hint}>
+    <Field label={label} name={name} error={error} hint={hint}>
       {(p) => (
         <input
           {...p}

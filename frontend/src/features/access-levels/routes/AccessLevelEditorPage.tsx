@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { EmptyState, ErrorBox, Loading, PageHeader } from '@/components/ui/Feedback';
-import { Field, FormError } from '@/components/ui/Field';
+import { ErrorSummary, Field, FormError } from '@/components/ui/Field';
 import { LeaveConfirm } from '@/components/ui/LeaveConfirm';
 import { Modal } from '@/components/ui/Modal';
 import {
@@ -22,6 +22,8 @@ import { DEVELOPER_RESOURCE, NOT_YOURS } from '@/features/access-levels/componen
 import { exceeds, rightOf } from '@/lib/field-rights';
 import { ApiError, errorMessage } from '@/lib/api-client';
 import { hasPermission, useMe, type Me } from '@/lib/auth';
+import { clearDraft, loadDraft, useDraft, type Draft as StoredDraft } from '@/lib/drafts';
+import { useSummaryFocus } from '@/lib/form-errors';
 import { useAsync } from '@/lib/use-async';
 import { useLeaveGuard } from '@/lib/use-leave-guard';
 import '@/features/access-levels/access-levels.css';
@@ -107,6 +109,34 @@ function excessOf(draft: Draft, me: Me, catalog: PermissionCatalog): string[] {
   return out;
 }
 
+/** The editor's draft as lib/drafts keeps it (the field rights as JSON). */
+const storedOf = (d: Draft): StoredDraft => ({ ...d, fieldRights: JSON.stringify(d.fieldRights) });
+function fromStored(s: Partial<Record<string, unknown>>, base: Draft): Draft {
+  let fieldRights = base.fieldRights;
+  try {
+    if (typeof s.fieldRights === 'string') fieldRights = JSON.parse(s.fieldRights) as Record<string, FieldRight>;
+  } catch {
+    // a damaged draft keeps the stored rights
+  }
+  return {
+    name: typeof s.name === 'string' ? s.name : base.name,
+    description: typeof s.description === 'string' ? s.description : base.description,
+    recordScope: s.recordScope === 'ALL' || s.recordScope === 'OWN' ? s.recordScope : base.recordScope,
+    fieldRights,
+    permissions: Array.isArray(s.permissions) ? s.permissions.map(String) : base.permissions,
+  };
+}
+
+/** The error summary's words for each part of the form. */
+const PART_LABELS: Record<Part, string> = {
+  name: 'Name',
+  description: 'Description',
+  recordScope: 'Records',
+  fieldRights: 'Field rights',
+  permissions: 'Operation permissions',
+  developer: 'Developer permissions',
+};
+
 /** Where a problem from the server belongs: the part of the form, and for field rights the person field. */
 type Placement = { part?: Part; personField?: string };
 
@@ -147,23 +177,6 @@ function Editor({
 }) {
   const navigate = useNavigate();
   const initial = useMemo(() => toDraft(level), [level]);
-  const [draft, setDraft] = useState<Draft>(initial);
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<Partial<Record<Part, string>>>({});
-  /** The person field a refused field right names, marked in the matrix. */
-  const [refusedField, setRefusedField] = useState<string>();
-  const [formError, setFormError] = useState<string>();
-  const [confirmDelete, setConfirmDelete] = useState(false);
-  const [deleteError, setDeleteError] = useState<string>();
-
-  const formRef = useRef<HTMLFormElement>(null);
-  // A problem the server names may sit far from the Save button: bring it into view.
-  useEffect(() => {
-    formRef.current
-      ?.querySelector('.field__error, .alert--error')
-      ?.scrollIntoView?.({ block: 'center', behavior: 'smooth' });
-  }, [errors, formError]);
-
   const builtin = Boolean(level && !level.editable);
   // The server lets only someone holding every right of a stored level change or delete it.
   const storedExcess = useMemo(
@@ -172,7 +185,28 @@ function Editor({
   );
   const stronger = storedExcess.length > 0;
   const readOnly = builtin || !canManage || stronger;
+  // Unsaved changes survive an expired session (lib/drafts), per level and per signed-in user.
+  const draftId = `access-level.${level?.id ?? 'new'}.${me.user.id}`;
+  const [restored] = useState(() => {
+    const stored = readOnly ? undefined : loadDraft(draftId);
+    const d = stored ? fromStored(stored, initial) : undefined;
+    return d && JSON.stringify(toWrite(d, catalog)) !== JSON.stringify(toWrite(initial, catalog)) ? d : undefined;
+  });
+  const [draft, setDraft] = useState<Draft>(restored ?? initial);
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<Partial<Record<Part, string>>>({});
+  /** The person field a refused field right names, marked in the matrix. */
+  const [refusedField, setRefusedField] = useState<string>();
+  const [formError, setFormError] = useState<string>();
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [deleteError, setDeleteError] = useState<string>();
+
+  // After a failed save focus moves to the error summary, whose links lead to each part of the form.
+  const { formRef, failed } = useSummaryFocus();
+
   const dirty = !readOnly && JSON.stringify(toWrite(draft, catalog)) !== JSON.stringify(toWrite(initial, catalog));
+  const [saving, setSaving] = useState(false);
+  useDraft(draftId, storedOf(draft), dirty && !saving);
   const { blocker, release } = useLeaveGuard(dirty);
 
   const chosen = new Set(draft.permissions);
@@ -199,6 +233,7 @@ function Editor({
     setErrors(part ? { [part]: message } : {});
     setRefusedField(personField);
     setFormError(part ? undefined : message);
+    failed();
   };
 
   const submit = async (e: FormEvent) => {
@@ -208,6 +243,7 @@ function Editor({
     setFormError(undefined);
     if (!draft.name.trim()) {
       setErrors({ name: 'Enter a name.' });
+      failed();
       return;
     }
     setBusy(true);
@@ -215,6 +251,8 @@ function Editor({
     try {
       if (level) await updateAccessLevel(level.id, body);
       else await createAccessLevel(body);
+      setSaving(true); // saved: the draft goes
+      clearDraft(draftId);
       release();
       void navigate(LIST);
     } catch (error) {
@@ -233,6 +271,8 @@ function Editor({
     setBusy(true);
     try {
       await deleteAccessLevel(level.id);
+      setSaving(true);
+      clearDraft(draftId);
       release();
       void navigate(LIST);
     } catch (error) {
@@ -303,9 +343,19 @@ function Editor({
         aria-label={level ? `Edit ${level.name}` : 'New access level'}
         noValidate
       >
+        {restored && dirty && (
+          <p className="alert alert--info" role="status">
+            Restored your unsaved changes: check them and save, or cancel.
+          </p>
+        )}
+        <ErrorSummary
+          formError={formError}
+          fieldErrors={Object.fromEntries(Object.entries(errors).filter(([, m]) => m))}
+          labels={PART_LABELS}
+        />
         <div className="card">
           <h2>Details</h2>
-          <Field label="Name" required error={errors.name}>
+          <Field label="Name" name="name" required error={errors.name}>
             {(p) => (
               <input
                 {...p}
@@ -316,7 +366,7 @@ function Editor({
               />
             )}
           </Field>
-          <Field label="Description" error={errors.description}>
+          <Field label="Description" name="description" error={errors.description}>
             {(p) => (
               <textarea
                 {...p}
@@ -328,7 +378,11 @@ function Editor({
               />
             )}
           </Field>
-          <fieldset className="field radio-group" aria-describedby={errors.recordScope ? 'scope-error' : undefined}>
+          <fieldset
+            className="field radio-group"
+            data-field="recordScope"
+            aria-describedby={errors.recordScope ? 'scope-error' : undefined}
+          >
             <legend className="field__label">Records</legend>
             <label className="radio">
               <input
@@ -372,7 +426,7 @@ function Editor({
           </fieldset>
         </div>
 
-        <div className="card">
+        <div className="card" data-field="fieldRights">
           <h2 id="field-rights-title">Field rights</h2>
           <p className="muted small">What holders may see or change in each field of the people records they reach.</p>
           {errors.fieldRights && (
@@ -391,7 +445,7 @@ function Editor({
           />
         </div>
 
-        <div className="card">
+        <div className="card" data-field="permissions">
           <h2>Operation permissions</h2>
           <p className="muted small">What holders may do through the API and this console.</p>
           {errors.permissions && (
@@ -414,7 +468,7 @@ function Editor({
         </div>
 
         {developerGroup && (
-          <div className="card">
+          <div className="card" data-field="developer">
             <h2>Developer permissions</h2>
             <p className="muted small">API keys: a key never does more than its owner, whatever these allow.</p>
             {errors.developer && (
@@ -433,7 +487,6 @@ function Editor({
           </div>
         )}
 
-        <FormError message={formError} />
         <div className="actions">
           {readOnly ? (
             <Link className="button" to={LIST}>

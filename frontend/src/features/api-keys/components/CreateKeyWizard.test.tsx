@@ -18,7 +18,7 @@ function handlers() {
 async function fillDetails(user: ReturnType<typeof userEvent.setup>) {
   await user.type(await screen.findByLabelText(/^Name/), 'Payroll sync');
   await user.click(screen.getByRole('radio', { name: /Choose permissions/ }));
-  await user.click(screen.getByRole('button', { name: 'Generate Key' }));
+  await user.click(screen.getByRole('button', { name: 'Generate key' }));
 }
 
 describe('the create-key wizard', () => {
@@ -48,7 +48,7 @@ describe('the create-key wizard', () => {
     expect(cont).toBeEnabled();
     await user.click(cont);
 
-    expect(await screen.findByRole('heading', { name: 'Manage Permissions' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Manage permissions' })).toBeInTheDocument();
     await user.click(screen.getByRole('checkbox', { name: /View people records/ }));
     await user.selectOptions(screen.getByLabelText('First name'), 'VIEW');
     await user.click(screen.getByRole('button', { name: 'Save' }));
@@ -77,7 +77,7 @@ describe('the create-key wizard', () => {
     const { router } = renderApp('/api-keys/new');
     await user.type(await screen.findByLabelText(/^Name/), 'Everything I can');
     await user.click(screen.getByRole('radio', { name: /Inherit my access/ }));
-    await user.click(screen.getByRole('button', { name: 'Generate Key' }));
+    await user.click(screen.getByRole('button', { name: 'Generate key' }));
     await user.click(await screen.findByRole('checkbox', { name: 'I have stored the API key' }));
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     await waitFor(() => expect(router.state.location.pathname).toBe('/api-keys'));
@@ -111,7 +111,7 @@ describe('the create-key wizard', () => {
     renderApp('/api-keys/new');
     await user.type(await screen.findByLabelText(/^Name/), 'Bad IPs');
     await user.type(screen.getByLabelText(/IP allowlist/), 'not-an-ip');
-    await user.click(screen.getByRole('button', { name: 'Generate Key' }));
+    await user.click(screen.getByRole('button', { name: 'Generate key' }));
     const input = screen.getByLabelText(/IP allowlist/);
     await waitFor(() => expect(input).toHaveAttribute('aria-invalid', 'true'));
     expect(input).toHaveAccessibleDescription(expect.stringContaining('IP allowlist must be in the expected format'));
@@ -123,7 +123,7 @@ describe('the create-key wizard', () => {
     mockApi({ ...handlers(), 'POST /api/v1/api-keys': () => problem(403, 'You may not create keys') });
     renderApp('/api-keys/new');
     await user.type(await screen.findByLabelText(/^Name/), 'Nope');
-    await user.click(screen.getByRole('button', { name: 'Generate Key' }));
+    await user.click(screen.getByRole('button', { name: 'Generate key' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('You may not create keys');
   });
 });

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ErrorBox, Loading } from '@/components/ui/Feedback';
-import { Field, FormActions, FormError } from '@/components/ui/Field';
+import { ErrorSummary, Field, FormActions, FormError } from '@/components/ui/Field';
 import { LeaveConfirm } from '@/components/ui/LeaveConfirm';
 import { HandoffOffer } from '@/components/ui/HandoffOffer';
 import { SecretField } from '@/components/ui/SecretField';
@@ -11,12 +11,14 @@ import {
   type ApiKey,
   type ApiKeyCreate,
 } from '@/features/api-keys/api/keys';
+import { keyRights, ownerRights, type OwnerRights } from '@/features/api-keys/api/edit-key';
 import { ExpiryField } from '@/features/api-keys/components/ExpiryField';
 import { PermissionModeField } from '@/features/api-keys/components/PermissionModeField';
 import { PermissionPicker, type PermissionSelection } from '@/features/api-keys/components/PermissionPicker';
 import { partnerSelection } from '@/features/api-keys/components/permissions';
 import { hasPermission, useMe } from '@/lib/auth';
 import { endOfDayIso } from '@/lib/format';
+import { clearDraft, loadDraft, useDraft } from '@/lib/drafts';
 import { useFormErrors } from '@/lib/form-errors';
 import { useLeaveGuard } from '@/lib/use-leave-guard';
 import { useAsync } from '@/lib/use-async';
@@ -59,18 +61,23 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
   const forOthers = hasPermission(me, 'keys:manage-all') && hasPermission(me, 'users:read');
   const data = useAsync((signal) => loadWizardData(forOthers, signal), [forOthers]);
   const [step, setStep] = useState(0);
+  // Step 1's fields survive an expired session (lib/drafts: never the secret, which exists only from step 2).
+  const draftId = `keys.create.${me.user.id}`;
+  const [restored] = useState(() => loadDraft<Form>(draftId));
   const [form, setForm] = useState<Form>({
     kind: 'API_KEY',
     name: '',
     apiType: '',
     partnerId: '',
     description: '',
-    mode: 'SCOPED',
     expiresOn: '',
     ipAllowlist: '',
     ownerUserId: '',
     rateLimit: '',
+    ...restored,
+    mode: restored?.mode === 'INHERIT' ? 'INHERIT' : 'SCOPED',
   });
+  useDraft(draftId, { ...form, mode: form.mode === 'SCOPED' ? '' : form.mode }, step === 0);
   const [created, setCreated] = useState<{ key: ApiKey; secret: string }>();
   const [stored, setStored] = useState(false);
   const [selection, setSelection] = useState<PermissionSelection>({ permissions: [], fieldRights: {} });
@@ -78,6 +85,8 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
   const errors = useFormErrors(FIELDS);
   const saveErrors = useFormErrors(['permissions', 'fieldRights']);
   const [saved, setSaved] = useState(false);
+  // What step 3 offers: the chosen owner's rights, never more than mine (a key never exceeds its owner nor its maker).
+  const [rights, setRights] = useState<OwnerRights>();
   // The secret is shown once (step 2); a "choose permissions" key grants nothing until step 3 is saved (step 3).
   const { blocker, release } = useLeaveGuard(step === 1 || (step === 2 && !saved));
 
@@ -116,9 +125,14 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
     setBusy(true);
     try {
       const result = await createKey(body);
+      const offered = keyRights(
+        form.ownerUserId ? await ownerRights(form.ownerUserId, me) : { ...me, known: true },
+        me,
+      );
       setCreated(result);
+      setRights(offered);
       const partner = partners.find((p) => p.id === form.partnerId);
-      setSelection(partnerSelection(partner, catalog, apiType, me.permissions, me.fieldRights));
+      setSelection(partnerSelection(partner, catalog, apiType, offered.permissions, offered.fieldRights));
       setStep(1);
     } catch (error) {
       errors.show(error);
@@ -168,8 +182,13 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
       </ol>
 
       {step === 0 && (
-        <form className="card form" onSubmit={generate} aria-label="Key details">
-          <FormError message={errors.formError} />
+        <form className="card form" onSubmit={generate} aria-label="Key details" noValidate>
+          {restored && (
+            <p className="alert alert--info" role="status">
+              Restored what you typed before: check it and generate the key.
+            </p>
+          )}
+          <ErrorSummary formError={errors.formError} fieldErrors={errors.fieldErrors} />
           <fieldset className="field radio-group">
             <legend className="field__label">Kind of credential</legend>
             <label className="radio">
@@ -203,6 +222,7 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
           </fieldset>
           <Field
             label="Name"
+            name="name"
             required
             error={errors.fieldErrors.name}
             hint="For example the integration or partner it is for."
@@ -212,6 +232,7 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
           {users.length > 0 && (
             <Field
               label="Owner"
+              name="ownerUserId"
               error={errors.fieldErrors.ownerUserId}
               hint="A key for someone else (e.g. an integration user) never exceeds their access, nor yours: you receive its secret."
             >
@@ -233,7 +254,7 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
             </Field>
           )}
           <div className="form__row">
-            <Field label="API type" required error={errors.fieldErrors.apiType}>
+            <Field label="API type" name="apiType" required error={errors.fieldErrors.apiType}>
               {(p) => (
                 <select {...p} value={apiTypeName} onChange={set('apiType')}>
                   {apiTypes.map((t) => (
@@ -244,7 +265,7 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
                 </select>
               )}
             </Field>
-            <Field label="Partner" error={errors.fieldErrors.partnerId}>
+            <Field label="Partner" name="partnerId" error={errors.fieldErrors.partnerId}>
               {(p) => (
                 <select {...p} value={form.partnerId} onChange={set('partnerId')}>
                   <option value="">No partner</option>
@@ -257,7 +278,7 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
               )}
             </Field>
           </div>
-          <Field label="Description" error={errors.fieldErrors.description}>
+          <Field label="Description" name="description" error={errors.fieldErrors.description}>
             {(p) => <textarea {...p} rows={2} maxLength={500} value={form.description} onChange={set('description')} />}
           </Field>
           <PermissionModeField
@@ -281,6 +302,7 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
             />
             <Field
               label="IP allowlist"
+              name="ipAllowlist"
               error={errors.fieldErrors.ipAllowlist}
               hint="One address or CIDR range per line; empty allows any."
             >
@@ -299,6 +321,7 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
           </div>
           <Field
             label="Rate limit (requests per minute)"
+            name="rateLimitPerMinute"
             error={errors.fieldErrors.rateLimitPerMinute}
             hint={
               policies.rateLimitCeilingPerMinute
@@ -318,7 +341,15 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
               />
             )}
           </Field>
-          <FormActions busy={busy} label="Generate Key" busyLabel="Generating…" onCancel={onDone} />
+          <FormActions
+            busy={busy}
+            label="Generate key"
+            busyLabel="Generating…"
+            onCancel={() => {
+              clearDraft(draftId);
+              onDone();
+            }}
+          />
         </form>
       )}
 
@@ -368,10 +399,10 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
 
       {step === 2 && created && (
         <section className="card" aria-labelledby="perm-title">
-          <h2 id="perm-title">Manage Permissions</h2>
+          <h2 id="perm-title">Manage permissions</h2>
           <p className="muted">
-            The key can do nothing until you save. It never exceeds your own access, and only{' '}
-            {apiType?.title ?? 'its API type'} operations apply.
+            The key can do nothing until you save. It never exceeds {ownerName ? `${ownerName}’s access nor ` : ''}your
+            own access, and only {apiType?.title ?? 'its API type'} operations apply.
           </p>
           <FormError
             message={saveErrors.formError ?? saveErrors.fieldErrors.permissions ?? saveErrors.fieldErrors.fieldRights}
@@ -379,8 +410,8 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
           <PermissionPicker
             catalog={catalog}
             apiType={apiType}
-            myPermissions={me.permissions}
-            myFieldRights={me.fieldRights}
+            myPermissions={rights?.permissions ?? me.permissions}
+            myFieldRights={rights?.fieldRights ?? me.fieldRights}
             value={selection}
             onChange={setSelection}
           />

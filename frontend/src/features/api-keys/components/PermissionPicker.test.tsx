@@ -98,7 +98,7 @@ describe('the permission checkboxes', () => {
     renderApp('/api-keys/new');
     await user.type(await screen.findByLabelText(/^Name/), 'Payroll');
     await user.selectOptions(screen.getByLabelText('Partner'), 'Payroll provider');
-    await user.click(screen.getByRole('button', { name: 'Generate Key' }));
+    await user.click(screen.getByRole('button', { name: 'Generate key' }));
     await user.click(await screen.findByRole('checkbox', { name: 'I have stored the API key' }));
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     await waitFor(() => expect(screen.getByRole('checkbox', { name: /View people records/ })).toBeChecked());

@@ -22,7 +22,7 @@ export function ApiKeysPage() {
 
   const add = (
     <Link to="/api-keys/new" className="button button--primary">
-      + Add New Key
+      Create key
     </Link>
   );
 

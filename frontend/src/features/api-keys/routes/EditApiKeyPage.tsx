@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { ErrorBox, Loading, PageHeader, StatusPill } from '@/components/ui/Feedback';
-import { Field, FormError } from '@/components/ui/Field';
+import { ErrorSummary, Field } from '@/components/ui/Field';
 import { LeaveConfirm } from '@/components/ui/LeaveConfirm';
 import { loadKeyEditor, updateKey, type ApiKeyUpdate, type OwnerRights } from '@/features/api-keys/api/edit-key';
 import type { ApiKey, ApiType, FieldRight, FieldRights, PermissionCatalog } from '@/features/api-keys/api/keys';
@@ -17,6 +17,7 @@ import { atMost, rightOf } from '@/lib/field-rights';
 import type { Schemas } from '@/lib/api-client';
 import { useMe } from '@/lib/auth';
 import { endOfDayIso, formatDate, formatDateTime, statusLabel } from '@/lib/format';
+import { loadDraft, useDraft, type Draft } from '@/lib/drafts';
 import { useFormErrors } from '@/lib/form-errors';
 import { useAsync } from '@/lib/use-async';
 import { useLeaveGuard } from '@/lib/use-leave-guard';
@@ -132,6 +133,27 @@ function toForm(key: ApiKey): Form {
   };
 }
 
+/** The form as lib/drafts keeps it (the selection as JSON), and back. */
+const draftOf = (f: Form): Draft => ({ ...f, selection: JSON.stringify(f.selection) });
+function fromDraft(d: Partial<Record<string, unknown>>, base: Form): Form {
+  const str = (v: unknown, b: string) => (typeof v === 'string' ? v : b);
+  let selection = base.selection;
+  try {
+    if (typeof d.selection === 'string') selection = JSON.parse(d.selection) as PermissionSelection;
+  } catch {
+    // a damaged draft keeps the stored permissions
+  }
+  return {
+    name: str(d.name, base.name),
+    description: str(d.description, base.description),
+    expiresOn: str(d.expiresOn, base.expiresOn),
+    ipAllowlist: str(d.ipAllowlist, base.ipAllowlist),
+    mode: d.mode === 'INHERIT' || d.mode === 'SCOPED' ? d.mode : base.mode,
+    selection,
+    rateLimit: str(d.rateLimit, base.rateLimit),
+  };
+}
+
 type Props = {
   apiKey: ApiKey;
   apiType: ApiType | undefined;
@@ -179,7 +201,13 @@ function changes(form: Form, key: ApiKey, props: Omit<Props, 'apiKey' | 'policie
 function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: Props) {
   const me = useMe();
   const [key, setKey] = useState(initialKey);
-  const [form, setForm] = useState(() => toForm(initialKey));
+  // Unsaved changes survive an expired session (lib/drafts), per key and per signed-in user.
+  const draftId = `keys.edit.${initialKey.id}.${me.user.id}`;
+  const [restored] = useState(() => {
+    const d = initialKey.status === 'REVOKED' ? undefined : loadDraft(draftId);
+    return d ? fromDraft(d, toForm(initialKey)) : undefined;
+  });
+  const [form, setForm] = useState(() => restored ?? toForm(initialKey));
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string>();
   const errors = useFormErrors(FIELDS);
@@ -188,6 +216,7 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
   const body = changes(form, key, rest);
   const dirty = !readOnly && Object.keys(body).length > 0;
   const { blocker } = useLeaveGuard(dirty);
+  useDraft(draftId, draftOf(form), dirty);
 
   const set =
     (name: 'name' | 'description' | 'expiresOn' | 'ipAllowlist' | 'rateLimit') =>
@@ -236,9 +265,15 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
           This key is revoked: it can no longer be used or changed. Its settings are shown for reference.
         </p>
       )}
+      {restored && dirty && (
+        <p className="alert alert--info" role="status">
+          Restored your unsaved changes: check them and save, or discard them.
+        </p>
+      )}
+      <ErrorSummary formError={errors.formError} fieldErrors={errors.fieldErrors} />
       <fieldset className="edit-key__body" disabled={readOnly}>
         <div className="form__row">
-          <Field label="Name" required error={errors.fieldErrors.name}>
+          <Field label="Name" name="name" required error={errors.fieldErrors.name}>
             {(p) => <input {...p} value={form.name} maxLength={100} onChange={set('name')} />}
           </Field>
           <div className="field">
@@ -246,7 +281,7 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
             <span className="edit-key__static">{ownerIsMe ? `${key.owner.name} (you)` : key.owner.name}</span>
           </div>
         </div>
-        <Field label="Description" error={errors.fieldErrors.description}>
+        <Field label="Description" name="description" error={errors.fieldErrors.description}>
           {(p) => <textarea {...p} rows={2} maxLength={500} value={form.description} onChange={set('description')} />}
         </Field>
         <div className="form__row">
@@ -265,6 +300,7 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
           />
           <Field
             label="IP allowlist"
+            name="ipAllowlist"
             error={errors.fieldErrors.ipAllowlist}
             hint="One address or CIDR range per line; empty allows any (unless the organization’s policy requires a list)."
           >
@@ -285,6 +321,7 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
         <div className="form__row">
           <Field
             label="Rate limit (requests per minute)"
+            name="rateLimitPerMinute"
             error={errors.fieldErrors.rateLimitPerMinute}
             hint={
               policies.rateLimitCeilingPerMinute
@@ -352,7 +389,6 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
         )}
       </fieldset>
 
-      <FormError message={errors.formError} />
       {notice && (
         <p className="alert alert--success" role="status">
           {notice}

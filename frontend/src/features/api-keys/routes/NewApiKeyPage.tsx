@@ -9,7 +9,7 @@ export function NewApiKeyPage() {
   const back = params.get('from') === 'management' ? '/settings/api-management' : '/api-keys';
   return (
     <section className="page" aria-labelledby="page-title">
-      <PageHeader title="Add New Key" />
+      <PageHeader title="Create key" />
       <CreateKeyWizard onDone={() => navigate(back)} />
     </section>
   );

@@ -137,7 +137,7 @@ export function PartnersPage() {
         </>
       )}
       <p className="muted small partners__footnote">
-        Keys for a partner are created in <Link to="/api-keys/new">Add New Key</Link>; the partner’s usual permissions
+        Keys for a partner are created in <Link to="/api-keys/new">Create key</Link>; the partner’s usual permissions
         are only a starting point, never more than your own access.
       </p>
     </section>

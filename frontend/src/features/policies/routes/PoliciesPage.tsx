@@ -1,10 +1,12 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { ErrorBox, Loading, PageHeader } from '@/components/ui/Feedback';
-import { FormError, NumberField } from '@/components/ui/Field';
+import { ErrorSummary, NumberField } from '@/components/ui/Field';
 import { LeaveConfirm } from '@/components/ui/LeaveConfirm';
 import { loadPolicies, savePolicies, type Policies } from '@/features/policies/api/policies';
 import { ApiError, errorMessage } from '@/lib/api-client';
 import { hasPermission, useMe } from '@/lib/auth';
+import { loadDraft, useDraft } from '@/lib/drafts';
+import { useSummaryFocus } from '@/lib/form-errors';
 import { useAsync } from '@/lib/use-async';
 import { useLeaveGuard } from '@/lib/use-leave-guard';
 import '@/features/policies/routes/policies.css';
@@ -68,7 +70,7 @@ export function PoliciesPage() {
       ) : policies.error || !policies.data ? (
         <ErrorBox error={policies.error} onRetry={policies.reload} />
       ) : (
-        <PoliciesForm initial={policies.data} canManage={canManage} />
+        <PoliciesForm initial={policies.data} canManage={canManage} draftId={`policies.${me.user.id}`} />
       )}
     </section>
   );
@@ -111,9 +113,54 @@ function meaning(f: Form) {
 
 const number = (s: string) => (s.trim() === '' ? null : Number(s));
 
-export function PoliciesForm({ initial, canManage }: { initial: Policies; canManage: boolean }) {
+/** The form as a draft (lib/drafts): the range rows' values without their ids. */
+const draftOf = (f: Form) => ({ ...f, ranges: f.ranges.map((r) => r.value) });
+function fromDraft(d: Partial<ReturnType<typeof draftOf>>, base: Form): Form {
+  const str = (v: unknown, b: string) => (typeof v === 'string' ? v : b);
+  const bool = (v: unknown, b: boolean) => (typeof v === 'boolean' ? v : b);
+  return {
+    maxDays: str(d.maxDays, base.maxDays),
+    expiryRequired: bool(d.expiryRequired, base.expiryRequired),
+    ranges: Array.isArray(d.ranges) ? d.ranges.map((v) => row(String(v))) : base.ranges,
+    rateDefault: str(d.rateDefault, base.rateDefault),
+    rateCeiling: str(d.rateCeiling, base.rateCeiling),
+    maxKeys: str(d.maxKeys, base.maxKeys),
+    requireIfMatch: bool(d.requireIfMatch, base.requireIfMatch),
+    requireOnBehalfOf: bool(d.requireOnBehalfOf, base.requireOnBehalfOf),
+  };
+}
+
+/** The summary's words for each place an error can sit (the form's own labels). */
+const SUMMARY_LABELS: Record<string, string> = {
+  maxKeyLifetimeDays: 'Maximum key lifetime (days)',
+  expiryRequired: 'Every key must have an expiry date',
+  allowedIpRanges: 'Allowed IP ranges',
+  rateLimitDefaultPerMinute: 'Default requests per minute',
+  rateLimitCeilingPerMinute: 'Ceiling: requests per minute',
+  maxKeysPerUser: 'Maximum keys per user',
+  requireIfMatch: 'Require If-Match',
+  requireOnBehalfOf: 'Require On-Behalf-Of',
+};
+
+export function PoliciesForm({
+  initial,
+  canManage,
+  draftId = 'policies',
+}: {
+  initial: Policies;
+  canManage: boolean;
+  /** Where unsaved changes are kept if the session ends (lib/drafts): per signed-in user. */
+  draftId?: string;
+}) {
   const [saved, setSaved] = useState(() => toForm(initial));
-  const [form, setForm] = useState(saved);
+  // Unsaved changes from before the session ended come back (only what differs from what is stored).
+  const [restored] = useState(() => {
+    const draft = canManage ? loadDraft(draftId) : undefined;
+    const form = draft ? fromDraft(draft, saved) : undefined;
+    return form && meaning(form) !== meaning(saved) ? form : undefined;
+  });
+  const [form, setForm] = useState(restored ?? saved);
+  const { formRef, failed } = useSummaryFocus();
   const [errors, setErrors] = useState<Errors>(NO_ERRORS);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'warning'; text: string }>();
   const [busy, setBusy] = useState(false);
@@ -121,6 +168,7 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
   const addButton = useRef<HTMLButtonElement>(null);
   const dirty = meaning(form) !== meaning(saved);
   const { blocker } = useLeaveGuard(canManage && dirty);
+  useDraft(draftId, draftOf(form), canManage && dirty);
 
   const update = (change: Partial<Form>) => {
     setForm((f) => ({ ...f, ...change }));
@@ -183,25 +231,42 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
       );
     } catch (error) {
       setErrors(placeError(error, sent));
+      failed();
     } finally {
       setBusy(false);
     }
   };
 
+  const rangeNumber = (id: number) => form.ranges.findIndex((r) => r.id === id) + 1;
+  const summaryErrors: Record<string, string> = { ...errors.fields };
+  const summaryLabels = { ...SUMMARY_LABELS };
+  for (const [id, message] of Object.entries(errors.rows)) {
+    if (!message) continue;
+    summaryErrors[`cidr-${id}`] = message;
+    summaryLabels[`cidr-${id}`] = `IP range ${rangeNumber(Number(id))}`;
+  }
+  if (errors.ranges) summaryErrors.allowedIpRanges = errors.ranges;
+
   return (
-    <form className="card form policies" onSubmit={submit} aria-label="Key policies" noValidate>
+    <form ref={formRef} className="card form policies" onSubmit={submit} aria-label="Key policies" noValidate>
       {!canManage && (
         <p className="alert alert--info">
           You can view these policies but not change them: that needs the “Set key lifetime, expiry, IP ranges and rate
           limits” permission (<code>policies:manage</code>). Ask an account owner or administrator.
         </p>
       )}
-      <FormError message={errors.form} />
+      {restored && dirty && (
+        <p className="alert alert--info" role="status">
+          Restored your unsaved changes: check them and save, or discard them.
+        </p>
+      )}
+      <ErrorSummary formError={errors.form} fieldErrors={summaryErrors} labels={summaryLabels} />
       <fieldset className="policies__body" disabled={!canManage}>
         <section className="policy-section" aria-labelledby="policy-lifetime">
           <h2 id="policy-lifetime">Key lifetime</h2>
           <div className="form__row">
             <NumberField
+              name="maxKeyLifetimeDays"
               label="Maximum key lifetime (days)"
               error={errors.fields.maxKeyLifetimeDays}
               hint="Empty: keys may live as long as their creator chooses. At most 3650 days."
@@ -211,7 +276,7 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
               value={form.maxDays}
               onChange={(v) => update({ maxDays: v })}
             />
-            <div className="field policies__check">
+            <div className="field policies__check" data-field="expiryRequired">
               <label className="checkbox">
                 <input
                   type="checkbox"
@@ -269,7 +334,7 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
           </div>
         </section>
 
-        <section className="policy-section" aria-labelledby="policy-ranges">
+        <section className="policy-section" aria-labelledby="policy-ranges" data-field="allowedIpRanges">
           <h2 id="policy-ranges">Allowed IP ranges</h2>
           <p className="field__hint" id="policy-ranges-hint">
             When you list ranges, every key needs an IP allowlist inside them. Use CIDR notation, such as{' '}
@@ -283,7 +348,7 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
                 const error = errors.rows[r.id];
                 const errorId = `cidr-error-${r.id}`;
                 return (
-                  <li key={r.id} className={error ? 'cidr-row field--invalid' : 'cidr-row'}>
+                  <li key={r.id} className={error ? 'cidr-row field--invalid' : 'cidr-row'} data-field={`cidr-${r.id}`}>
                     <div className="cidr-row__controls">
                       <label htmlFor={`cidr-${r.id}`} className="visually-hidden">
                         IP range {i + 1}
@@ -345,6 +410,7 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
           <h2 id="policy-rates">Rate limits</h2>
           <div className="form__row">
             <NumberField
+              name="rateLimitDefaultPerMinute"
               label="Default requests per minute"
               error={errors.fields.rateLimitDefaultPerMinute}
               hint="For keys without their own limit. Empty: each API type's own default."
@@ -354,6 +420,7 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
               onChange={(v) => update({ rateDefault: v })}
             />
             <NumberField
+              name="rateLimitCeilingPerMinute"
               label="Ceiling: requests per minute"
               error={errors.fields.rateLimitCeilingPerMinute}
               hint="No key may make more requests per minute than this. Empty: no ceiling."
@@ -412,6 +479,7 @@ export function PoliciesForm({ initial, canManage }: { initial: Policies; canMan
           <h2 id="policy-key-count">Keys per user</h2>
           <div className="form__row">
             <NumberField
+              name="maxKeysPerUser"
               label="Maximum keys per user"
               error={errors.fields.maxKeysPerUser}
               hint="Keys one user may hold (revoked keys do not count); each key has its own rate limit. Default 1,000."

@@ -54,7 +54,11 @@ public final class ApiVerticle extends VerticleBase {
                 .setHost(setup.host())
                 .setPort(setup.port())
                 .setCompressionSupported(true)
+                .setMaxInitialLineLength(MAX_REQUEST_LINE)
                 .setIdleTimeout(120));
+        // A request the decoder refused (URI or headers too long, a malformed line) never reaches a route: it is
+        // answered here, as problem+json like every other failure, instead of Vert.x's bare status.
+        server.invalidRequestHandler(request -> FailureHandler.invalidRequest(vertx, request));
         return server.requestHandler(request -> {
                     if (!fast.handle(request)) {
                         root.handle(request);
@@ -63,6 +67,9 @@ public final class ApiVerticle extends VerticleBase {
                 .listen()
                 .onSuccess(s -> setup.actualPort().set(s.actualPort()));
     }
+
+    /** A URI of up to 8 KB, with room for the method and the protocol version around it; longer ones answer 414. */
+    static final int MAX_REQUEST_LINE = 8192 + 32;
 
     @Override
     public Future<?> stop() {

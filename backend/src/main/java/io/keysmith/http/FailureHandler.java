@@ -10,6 +10,8 @@ import io.keysmith.errors.Precondition;
 import io.keysmith.errors.TooMany;
 import io.keysmith.errors.Unauthenticated;
 import io.keysmith.errors.Unavailable;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -51,6 +53,31 @@ public final class FailureHandler implements Handler<RoutingContext> {
             return;
         }
         send(vertx, request, toProblem(failure, statusCode, request));
+    }
+
+    /**
+     * A request the HTTP decoder could not read (HttpServer#invalidRequestHandler): 414 for a URI over the limit, 431
+     * for too large headers, 400 otherwise. The decoder discards the rest of the connection, so it is closed after.
+     */
+    static void invalidRequest(Vertx vertx, HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        ApiProblem problem = cause instanceof TooLongHttpLineException
+                ? new ApiProblem(414, "uri-too-long", "URI too long", "The request's address is longer than 8 KB", null)
+                : cause instanceof TooLongHttpHeaderException
+                        ? new ApiProblem(
+                                431,
+                                "headers-too-large",
+                                "Request headers too large",
+                                "The request's headers are larger than the server accepts",
+                                null)
+                        : ApiProblem.badRequest("The request could not be read", null);
+        HttpServerResponse response = request.response();
+        response.setStatusCode(problem.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(problem.toJson(null).toBuffer()) // no instance: the address was never read
+                .onComplete(done -> request.connection().close());
     }
 
     public static void send(RoutingContext rc, ApiProblem problem) {

@@ -129,4 +129,26 @@ class ErrorResponsesIT {
         assertThat(r.bodyAsJsonObject().getBoolean("wellFormed")).isFalse();
         assertThat(r.bodyAsJsonObject().getString("reason")).isEqualTo("LENGTH");
     }
+
+    @Test
+    void aUrlOver8Kb_is414ProblemJson_aUrlJustUnder8Kb_reachesItsRoute_andTheServerKeepsServing() {
+        JsonObject tooLong = problem(http.get("/api/v1/me?pad=" + "a".repeat(9000)), 414);
+        assertThat(tooLong.getString("type")).isEqualTo(ApiProblem.TYPE_BASE + "uri-too-long");
+        assertThat(tooLong.getString("detail")).contains("8 KB");
+
+        // 8,000 characters: past Vert.x's default limit (4,096), within the server's: the route answers (401 here)
+        String under = "/api/v1/me?pad=" + "a".repeat(8000 - "/api/v1/me?pad=".length());
+        assertThat(under).hasSize(8000);
+        problem(http.get(under), 401);
+
+        JsonObject headers = problem(
+                http.request(HttpMethod.GET, "/api/v1/me", null)
+                        .putHeader("X-Padding", "h".repeat(20_000))
+                        .send()
+                        .await(),
+                431);
+        assertThat(headers.getString("type")).isEqualTo(ApiProblem.TYPE_BASE + "headers-too-large");
+
+        problem(http.get("/api/v1/me"), 401); // a fresh connection after the refused ones
+    }
 }
