@@ -127,6 +127,8 @@ function fromDraft(d: Partial<ReturnType<typeof draftOf>>, base: Form): Form {
     maxKeys: str(d.maxKeys, base.maxKeys),
     requireIfMatch: bool(d.requireIfMatch, base.requireIfMatch),
     requireOnBehalfOf: bool(d.requireOnBehalfOf, base.requireOnBehalfOf),
+    handoffHours: str(d.handoffHours, base.handoffHours),
+    leakResponse: (['', 'REVOKE', 'DISABLE', 'NOTIFY'] as const).find((v) => v === d.leakResponse) ?? base.leakResponse,
   };
 }
 
