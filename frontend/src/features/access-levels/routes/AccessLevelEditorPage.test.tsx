@@ -178,7 +178,7 @@ describe('the access-level editor', () => {
     answer = serverProblem(403, 'escalation', 'Refused for a reason of its own');
     await user.click(screen.getByRole('button', { name: 'Create access level' }));
     const formAlert = await screen.findByText('Refused for a reason of its own');
-    expect(formAlert).toHaveClass('alert--error');
+    expect(formAlert.closest('[role="alert"]')).toHaveClass('alert--error');
     expect(within(card('Field rights')).queryByRole('alert')).toBeNull();
   });
 
