@@ -49,12 +49,12 @@ test('creates an OAuth client through the wizard: client ID and secret shown onc
   });
   expect(person.status()).toBe(201);
 
-  await page.getByRole('link', { name: '+ Add New Key' }).first().click();
+  await page.getByRole('link', { name: 'Create key', exact: true }).first().click();
   await page.getByRole('radio', { name: /OAuth client/ }).check();
   await page.getByLabel(/^Name/).fill(clientName);
   await page.getByLabel('API type').selectOption({ label: 'People API' });
   await page.getByRole('radio', { name: /Choose permissions/ }).check();
-  await page.getByRole('button', { name: 'Generate Key' }).click();
+  await page.getByRole('button', { name: 'Generate key' }).click();
 
   await expect(page.getByRole('heading', { name: /Your new OAuth client/ })).toBeVisible();
   const field = page.getByLabel('Client secret', { exact: true });

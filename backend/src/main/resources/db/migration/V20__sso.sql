@@ -63,7 +63,36 @@ CREATE TABLE sso_login_states (
   expires_at      timestamptz NOT NULL
 );
 CREATE INDEX sso_login_states_expiry ON sso_login_states (expires_at);
-GRANT SELECT, INSERT, DELETE ON sso_login_states TO ${appRole};
+-- Sign-ins in progress are read before any organization is known (the callback has only the state), so the
+-- application reaches them only through the two functions below; the table itself stays under the tenant policy.
+ALTER TABLE sso_login_states ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sso_login_states FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON sso_login_states
+  USING (organization_id = NULLIF(current_setting('app.organization_id', true), '')::uuid)
+  WITH CHECK (organization_id = NULLIF(current_setting('app.organization_id', true), '')::uuid);
+
+-- Begins a sign-in: drops the expired ones, stores this one.
+CREATE FUNCTION ks_sso_state_begin(p_state_hash bytea, p_organization uuid, p_nonce text, p_challenge text,
+                                   p_source text, p_expires timestamptz)
+RETURNS void
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+  DELETE FROM sso_login_states WHERE expires_at < now();
+  INSERT INTO sso_login_states (state_hash, organization_id, nonce, code_challenge, source_address, expires_at)
+  VALUES (p_state_hash, p_organization, p_nonce, p_challenge, p_source, p_expires);
+$$;
+
+-- Takes a live sign-in once (deleted as it is read), only with the PKCE challenge of the browser that began it.
+CREATE FUNCTION ks_sso_state_take(p_state_hash bytea, p_challenge text)
+RETURNS TABLE (organization_id uuid, nonce text, code_challenge text)
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+  DELETE FROM sso_login_states s WHERE s.state_hash = p_state_hash AND s.code_challenge = p_challenge
+     AND s.expires_at > now()
+  RETURNING s.organization_id, s.nonce, s.code_challenge
+$$;
+REVOKE ALL ON FUNCTION ks_sso_state_begin(bytea, uuid, text, text, text, timestamptz),
+  ks_sso_state_take(bytea, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ks_sso_state_begin(bytea, uuid, text, text, text, timestamptz),
+  ks_sso_state_take(bytea, text) TO ${appRole};
 
 -- Before the organization is known: the organizations whose enabled SSO admits an e-mail domain.
 CREATE FUNCTION ks_sso_organizations_for_domain(p_domain text)

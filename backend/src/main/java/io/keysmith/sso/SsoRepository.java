@@ -96,13 +96,8 @@ public final class SsoRepository {
             String codeChallenge,
             String source,
             OffsetDateTime expiresAt) {
-        return client.preparedQuery("DELETE FROM sso_login_states WHERE expires_at < now()")
-                .execute()
-                .compose(x -> client.preparedQuery(
-                                "INSERT INTO sso_login_states (state_hash, organization_id, nonce, code_challenge,"
-                                        + " source_address, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
-                        .execute(Tuple.of(
-                                Buffer.buffer(stateHash), organizationId, nonce, codeChallenge, source, expiresAt)))
+        return client.preparedQuery("SELECT ks_sso_state_begin($1, $2, $3, $4, $5, $6)")
+                .execute(Tuple.of(Buffer.buffer(stateHash), organizationId, nonce, codeChallenge, source, expiresAt))
                 .mapEmpty();
     }
 
@@ -111,8 +106,7 @@ public final class SsoRepository {
      * a replayed state finds nothing. Another browser's challenge leaves the row alone.
      */
     public Future<LoginState> consumeState(SqlClient client, byte[] stateHash, String codeChallenge) {
-        return client.preparedQuery("DELETE FROM sso_login_states WHERE state_hash = $1 AND code_challenge = $2"
-                        + " AND expires_at > now() RETURNING organization_id, nonce, code_challenge")
+        return client.preparedQuery("SELECT organization_id, nonce, code_challenge FROM ks_sso_state_take($1, $2)")
                 .execute(Tuple.of(Buffer.buffer(stateHash), codeChallenge))
                 .map(rows -> {
                     if (rows.size() == 0) {

@@ -49,6 +49,8 @@ class IsolationMatrixIT {
     private static String aLinkedPersonId;
     private static String aKeyId;
     private static String aHandoffId;
+    private static String aEndpointId;
+    private static String aDeliveryId;
 
     /** Path parameter name -> A's ids to try with B's session (each one is a real object of A). */
     private static final Map<String, Supplier<List<String>>> A_IDS = Map.of(
@@ -56,7 +58,9 @@ class IsolationMatrixIT {
             "accessLevelId", () -> List.of(aLevelId, aBuiltinLevelId),
             "personId", () -> List.of(aPersonId, aLinkedPersonId),
             "keyId", () -> List.of(aKeyId),
-            "handoffId", () -> List.of(aHandoffId));
+            "handoffId", () -> List.of(aHandoffId),
+            "endpointId", () -> List.of(aEndpointId),
+            "deliveryId", () -> List.of(aDeliveryId));
 
     /** operationId -> a valid request body (valid for B: B's own ids), for operations that take one. */
     private static final Map<String, Supplier<JsonObject>> BODIES = merged(
@@ -96,8 +100,14 @@ class IsolationMatrixIT {
                                     .put("ciphertext", "A".repeat(94))
                                     .put("proof", "B".repeat(43))),
             Map.of(
-                    "approveApiKey", () -> new JsonObject().put("revision", 1),
-                    "denyApiKey", () -> new JsonObject().put("revision", 1).put("reason", "Mallory says no")));
+                    "approveApiKey",
+                    () -> new JsonObject().put("revision", 1),
+                    "updateWebhookEndpoint",
+                    () -> new JsonObject().put("description", "Mallory's endpoint"),
+                    "rotateWebhookEndpointSecret",
+                    () -> new JsonObject().put("overlapSeconds", 0),
+                    "denyApiKey",
+                    () -> new JsonObject().put("revision", 1).put("reason", "Mallory says no")));
 
     /** Map.of takes at most ten pairs. */
     private static <K, V> Map<K, V> merged(Map<K, V> a, Map<K, V> b) {
@@ -108,7 +118,10 @@ class IsolationMatrixIT {
 
     @BeforeAll
     static void start(Vertx vertx) {
-        server = TestServer.start("isolation_matrix");
+        // webhook endpoints on loopback (nothing listens there: A's endpoint only has to exist, with a delivery)
+        server = TestServer.start(
+                io.keysmith.support.PostgresFixture.get().newDatabase("isolation_matrix"),
+                new JsonObject().put("webhooks.allow.http", true).put("webhooks.allow.private", true));
         api = new Api(vertx, server.port());
         db = new DbProbe(server.database.getDatabase());
         a = api.signUp("Organization A", Api.uniqueEmail("owner-a"));
@@ -161,6 +174,25 @@ class IsolationMatrixIT {
                 new JsonObject().put("ciphertext", "A".repeat(94)).put("proof", "B".repeat(43)));
         assertThat(handoff.statusCode()).as(handoff.bodyAsString()).isEqualTo(201);
         aHandoffId = handoff.bodyAsJsonObject().getJsonObject("handoff").getString("id");
+        HttpResponse<Buffer> endpoint = api.post(
+                "/api/v1/webhook-endpoints",
+                a,
+                new JsonObject()
+                        .put("url", "http://127.0.0.1:9/hook")
+                        .put("eventTypes", new io.vertx.core.json.JsonArray().add("api-key.created")));
+        assertThat(endpoint.statusCode()).as(endpoint.bodyAsString()).isEqualTo(201);
+        aEndpointId = endpoint.bodyAsJsonObject().getJsonObject("endpoint").getString("id");
+        HttpResponse<Buffer> sent = api.post("/api/v1/webhook-endpoints/" + aEndpointId + "/test", a, null);
+        assertThat(sent.statusCode() / 100).as(sent.bodyAsString()).isEqualTo(2);
+        io.keysmith.support.Poll.until(
+                () -> !deliveries(aEndpointId).isEmpty(), java.time.Duration.ofSeconds(10), "A's test delivery");
+        aDeliveryId = deliveries(aEndpointId).getJsonObject(0).getString("id");
+    }
+
+    private static io.vertx.core.json.JsonArray deliveries(String endpointId) {
+        return api.get("/api/v1/webhook-endpoints/" + endpointId + "/deliveries", a)
+                .bodyAsJsonObject()
+                .getJsonArray("items");
     }
 
     @AfterAll
