@@ -55,6 +55,8 @@ export default defineConfig({
       KEYSMITH_PUBLIC_URL: baseURL,
       // every spec signs up and signs in from 127.0.0.1; the hashing share per address is tested by the backend
       KEYSMITH_PASSWORD_HASHING_ADDRESS_BURST: '1000',
+      // many specs sign up an organization of their own from 127.0.0.1; SignUpThrottleIT tests the budget per address
+      KEYSMITH_SIGNUP_THROTTLE_ADDRESS: '1000',
     },
   },
 });

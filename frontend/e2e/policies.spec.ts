@@ -189,7 +189,8 @@ test('removes people:read from the key after creation, and the key loses that ri
   await page.getByLabel(/Expires on/).fill(isoDay(60));
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByLabel(/Expires on/)).toHaveAttribute('aria-invalid', 'true');
-  await expect(page.getByText(/Keys may live at most 30 days/)).toBeVisible();
+  // the message sits at the field (and again, as a link to it, in the error summary)
+  await expect(page.locator('.field__error').filter({ hasText: /Keys may live at most 30 days/ })).toBeVisible();
   await page.getByLabel(/Expires on/).fill(isoDay(10));
 
   const read = page.getByRole('checkbox', { name: /View people records/ });

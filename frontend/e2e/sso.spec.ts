@@ -77,7 +77,8 @@ test('the audit log records the sign-in as single sign-on', async ({ browser }) 
   await ownerPage.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(ownerPage).not.toHaveURL(/sign-in/);
   await ownerPage.goto('/audit');
-  await expect(ownerPage.getByText('signed in with single sign-on').first()).toBeVisible();
-  await expect(ownerPage.getByText('Single sign-on created the user').first()).toBeVisible();
+  const events = ownerPage.getByRole('list', { name: 'Audit events' });
+  await expect(events.getByText('signed in with single sign-on').first()).toBeVisible();
+  await expect(events.getByText('Single sign-on created the user').first()).toBeVisible();
   await context.close();
 });

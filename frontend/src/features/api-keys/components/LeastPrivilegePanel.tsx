@@ -94,40 +94,42 @@ export function LeastPrivilegePanel({ keyId, onChanged }: { keyId: string; onCha
         </p>
       )}
       <p className="hint">Field rights are not metered; a reduction leaves them as they work now.</p>
-      <table>
-        <caption>Granted permissions, with the evidence</caption>
-        <thead>
-          <tr>
-            <th scope="col">Keep</th>
-            <th scope="col">Permission</th>
-            <th scope="col">Requests</th>
-            <th scope="col">Last used</th>
-            <th scope="col">Operations</th>
-          </tr>
-        </thead>
-        <tbody>
-          {r.permissions.map((p) => (
-            <tr key={p.permission} data-permission={p.permission} className={p.used ? '' : 'least-privilege__unused'}>
-              <td>
-                <input
-                  type="checkbox"
-                  checked={kept.includes(p.permission)}
-                  onChange={() => toggle(p.permission)}
-                  aria-label={`Keep ${p.permission} in the trial`}
-                />
-              </td>
-              <td>
-                <code>{p.permission}</code>
-                {!p.used && <span className="pill"> Unused</span>}
-                {!p.effective && <span className="pill"> Owner no longer holds it</span>}
-              </td>
-              <td>{p.count}</td>
-              <td>{p.used ? formatDateTime(p.lastUsedAt) : 'Never in the window'}</td>
-              <td>{p.operations.map((o) => `${o.operationId} (${o.count})`).join(', ') || '—'}</td>
+      <div className="table-wrap">
+        <table>
+          <caption>Granted permissions, with the evidence</caption>
+          <thead>
+            <tr>
+              <th scope="col">Keep</th>
+              <th scope="col">Permission</th>
+              <th scope="col">Requests</th>
+              <th scope="col">Last used</th>
+              <th scope="col">Operations</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {r.permissions.map((p) => (
+              <tr key={p.permission} data-permission={p.permission} className={p.used ? '' : 'least-privilege__unused'}>
+                <td>
+                  <input
+                    type="checkbox"
+                    checked={kept.includes(p.permission)}
+                    onChange={() => toggle(p.permission)}
+                    aria-label={`Keep ${p.permission} in the trial`}
+                  />
+                </td>
+                <td>
+                  <code>{p.permission}</code>
+                  {!p.used && <span className="pill"> Unused</span>}
+                  {!p.effective && <span className="pill"> Owner no longer holds it</span>}
+                </td>
+                <td>{p.count}</td>
+                <td>{p.used ? formatDateTime(p.lastUsedAt) : 'Never in the window'}</td>
+                <td>{p.operations.map((o) => `${o.operationId} (${o.count})`).join(', ') || '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <div className="form-actions">
         <button type="button" className="button" disabled={busy} onClick={() => void tryShadow()}>
           Try the ticked set (shadow mode)
