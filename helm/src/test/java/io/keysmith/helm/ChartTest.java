@@ -309,7 +309,9 @@ class ChartTest {
     void leakReportBurst_alertsOnKeysmithSecretsReportedLeaked_withTheConfiguredThresholdAndWindow() {
         // issue 18: a burst of true-positive leak reports (GitHub secret scanning, the public revocation API)
         Map<String, Object> rule = null;
-        Rendered r = render(PROD_VALUES, Map.of("prometheusRule.leakBurstThreshold", "25", "prometheusRule.leakBurstWindow", "30m"));
+        Rendered r = render(
+                PROD_VALUES,
+                Map.of("prometheusRule.leakBurstThreshold", "25", "prometheusRule.leakBurstWindow", "30m"));
         for (Map<String, Object> group : list(r.one("PrometheusRule"), "spec.groups")) {
             for (Map<String, Object> candidate : list(group, "rules")) {
                 if ("KeysmithLeakReportBurst".equals(candidate.get("alert"))) {
