@@ -9,6 +9,7 @@ import java.util.UUID;
 /** Reads a test database as its owner (the superuser: sees past row-level security), for before/after checks. */
 public final class DbProbe {
     private final String database;
+    private Connection shared;
 
     public DbProbe(String database) {
         this.database = database;
@@ -18,34 +19,62 @@ public final class DbProbe {
         return PostgresFixture.get().ownerConnection(database);
     }
 
-    public long count(String sql, Object... args) {
-        try (Connection c = owner();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i] instanceof String s && isUuid(s) ? UUID.fromString(s) : args[i]);
+    /**
+     * One row's first column, read on a connection kept for this probe: opening a PostgreSQL connection costs tens of
+     * milliseconds (a backend process), and the before/after checks of the matrix tests made thousands of them. A
+     * connection that died (a test cut connections) is replaced once.
+     */
+    private synchronized <T> T first(String sql, Object[] args, ResultReader<T> reader) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                if (shared == null || shared.isClosed()) {
+                    shared = owner();
+                }
+                try (PreparedStatement ps = shared.prepareStatement(sql)) {
+                    for (int i = 0; i < args.length; i++) {
+                        ps.setObject(i + 1, args[i] instanceof String s && isUuid(s) ? UUID.fromString(s) : args[i]);
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return reader.read(rs);
+                    }
+                }
+            } catch (SQLException e) {
+                closeShared();
+                boolean connectionLost =
+                        e.getSQLState() != null && e.getSQLState().startsWith("08") || "57P01".equals(e.getSQLState());
+                if (attempt > 0 || !connectionLost) {
+                    throw new IllegalStateException(e);
+                }
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
+    }
+
+    private void closeShared() {
+        try {
+            if (shared != null) {
+                shared.close();
+            }
+        } catch (SQLException ignored) {
+            // it is being replaced
+        }
+        shared = null;
+    }
+
+    @FunctionalInterface
+    private interface ResultReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    public long count(String sql, Object... args) {
+        return first(sql, args, rs -> {
+            rs.next();
+            return rs.getLong(1);
+        });
     }
 
     /** The first column of the first row as text (null when there is no row). */
     public String text(String sql, Object... args) {
-        try (Connection c = owner();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i] instanceof String s && isUuid(s) ? UUID.fromString(s) : args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return first(sql, args, rs -> rs.next() ? rs.getString(1) : null);
     }
 
     public long auditEvents(String organizationId) {
