@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keysmith.support.Api;
 import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.TestServer;
+import io.keysmith.support.TimingSensitive;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @DisplayName(
         "Sign-in cost: many memberships and parallel sign-ins from one address do not slow another person's sign-in")
+@TimingSensitive
 class SignInCostIT {
     private static final int MEMBERSHIPS = 40;
     private static final int SAMPLES = 15;

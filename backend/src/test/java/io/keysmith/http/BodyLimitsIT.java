@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keysmith.support.Api;
 import io.keysmith.support.Api.Session;
 import io.keysmith.support.TestServer;
+import io.keysmith.support.TimingSensitive;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(VertxExtension.class)
 @DisplayName("Request bodies are bounded per operation and never block the event loop")
+@TimingSensitive
 class BodyLimitsIT {
     private static TestServer server;
     private static Api api;

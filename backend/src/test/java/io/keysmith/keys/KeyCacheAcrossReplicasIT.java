@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keysmith.support.Api.Session;
 import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.ServerProcess;
+import io.keysmith.support.TimingSensitive;
 import io.keysmith.support.TwoReplicas;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @DisplayName(
         "Key changes on one replica reach the other replica's cache within a second, also after its notification connection was cut")
+@TimingSensitive
 class KeyCacheAcrossReplicasIT {
     private static final Pattern HITS =
             Pattern.compile("keysmith_key_cache_lookups_total\\{[^}]*result=\"hit\"[^}]*}\\s+([0-9.eE+]+)");

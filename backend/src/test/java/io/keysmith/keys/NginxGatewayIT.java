@@ -10,6 +10,7 @@ import io.keysmith.support.KeysApi.Reply;
 import io.keysmith.support.Nginx;
 import io.keysmith.support.PartnerUpstream;
 import io.keysmith.support.TestServer;
+import io.keysmith.support.TimingSensitive;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(VertxExtension.class)
 @DisplayName("Behind Debian's nginx with the README's configuration, partners get Keysmith's real answers")
+@TimingSensitive
 class NginxGatewayIT {
     static final String CONFIG = "docs/gateway/nginx-keysmith.conf";
 

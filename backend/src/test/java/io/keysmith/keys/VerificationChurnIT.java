@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keysmith.support.Api.Session;
 import io.keysmith.support.KeysApi;
 import io.keysmith.support.TestServer;
+import io.keysmith.support.TimingSensitive;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(VertxExtension.class)
 @DisplayName("Under churn in its organization, a disabled key is refused within a second, 100 times out of 100")
+@TimingSensitive
 class VerificationChurnIT {
     private static final int TRIALS = 100;
     private static TestServer server;

@@ -13,6 +13,7 @@ import io.keysmith.support.KeysApi;
 import io.keysmith.support.KeysApi.Reply;
 import io.keysmith.support.Poll;
 import io.keysmith.support.TestServer;
+import io.keysmith.support.TimingSensitive;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(VertxExtension.class)
 @DisplayName("GitHub secret scanning: signed reports stop leaked keys at once, on every replica")
+@TimingSensitive
 class GitHubSecretScanningIT {
     private static final String KEY_ID = "keysmith-test-key-1";
     private static KeyPair github;

@@ -6,6 +6,7 @@ import io.keysmith.support.Api;
 import io.keysmith.support.Api.Session;
 import io.keysmith.support.KeyTraffic;
 import io.keysmith.support.ServerProcess;
+import io.keysmith.support.TimingSensitive;
 import io.keysmith.support.TwoReplicas;
 import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * they would admit about N x (quota + rate x t).
  */
 @DisplayName("Two replicas exchanging rate-limit counts stay within the documented over-admission bound")
+@TimingSensitive
 class RateLimitAcrossReplicasIT {
     private static final int QUOTA = 60; // per minute: rate 1/s, burst 60
     private static final double D_SECONDS = 3;

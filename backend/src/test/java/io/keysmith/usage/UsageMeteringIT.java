@@ -14,6 +14,7 @@ import io.keysmith.support.PrometheusScrape;
 import io.keysmith.support.ServerProcess;
 import io.keysmith.support.TcpProxy;
 import io.keysmith.support.TestServer;
+import io.keysmith.support.TimingSensitive;
 import io.keysmith.support.UsageFlushes;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.Test;
  */
 @DisplayName(
         "Usage metering: exact on graceful stop, bounded loss on kill -9, survives a database outage, batched writes")
+@TimingSensitive
 class UsageMeteringIT {
     private static final String PEOPLE = "/api/v1/people";
     private static final int RATE = 10_000_000; // far above anything these tests send: no 429 muddles the counts
