@@ -81,7 +81,16 @@ public final class FailureHandler implements Handler<RoutingContext> {
     }
 
     public static void send(RoutingContext rc, ApiProblem problem) {
-        send(rc.vertx(), rc.request(), problem);
+        // a request's capture (an Idempotency-Key claim) hears of a refusal before it leaves, as of a success, so a
+        // retry sent right after the refusal finds the key released
+        Responses.Capture capture = rc.get(Responses.CAPTURE);
+        if (capture == null || rc.response().ended()) {
+            send(rc.vertx(), rc.request(), problem);
+            return;
+        }
+        rc.remove(Responses.CAPTURE);
+        capture.answered(problem.status(), rc.response().headers(), null)
+                .onComplete(x -> send(rc.vertx(), rc.request(), problem));
     }
 
     static void send(Vertx vertx, HttpServerRequest request, ApiProblem problem) {

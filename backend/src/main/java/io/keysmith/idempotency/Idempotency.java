@@ -107,12 +107,13 @@ public final class Idempotency {
     }
 
     private void begin(RoutingContext rc, UUID org, String credential, String key, boolean secretBearing) {
-        AtomicBoolean kept = new AtomicBoolean();
+        AtomicBoolean settled = new AtomicBoolean();
         rc.put(Responses.CAPTURE, (Responses.Capture) (status, headers, body) -> {
+            settled.set(true);
             if (status < 200 || status >= 300) {
-                return Future.succeededFuture(); // released below: nothing was done
+                // nothing was done: released before the refusal leaves, so an immediate retry is not a 409
+                return release(org, credential, key);
             }
-            kept.set(true);
             JsonObject h = new JsonObject();
             for (String name : KEPT) {
                 String v = headers.get(name);
@@ -129,12 +130,18 @@ public final class Idempotency {
                     .onFailure(e -> LOG.warn("Could not keep an idempotent answer: {}", e.toString()));
         });
         rc.addEndHandler(x -> {
-            if (!kept.get()) {
-                db.inOrganization(org, t -> repository.release(t, credential, key))
-                        .onFailure(e -> LOG.warn("Could not release an Idempotency-Key: {}", e.toString()));
+            if (!settled.get()) {
+                release(org, credential, key); // an answer that never passed the capture (a closed connection)
             }
         });
         rc.next();
+    }
+
+    private Future<Void> release(UUID org, String credential, String key) {
+        return db.inOrganization(org, t -> repository.release(t, credential, key))
+                .onFailure(e -> LOG.warn("Could not release an Idempotency-Key: {}", e.toString()))
+                .<Void>mapEmpty()
+                .otherwiseEmpty();
     }
 
     /** The id of what a secret-bearing answer created: its {@code id}, or its {@code key}'s (ApiKeyWithSecret). */
