@@ -23,6 +23,8 @@ import {
   RotateDialog,
   TransferDialog,
 } from '@/features/api-management/components/KeyDialogs';
+import { keyBadges } from '@/features/api-management/lib/key-badges';
+import { loadPolicies } from '@/features/policies/api/policies';
 import { errorMessage } from '@/lib/api-client';
 import { hasPermission, useMe } from '@/lib/auth';
 import { formatDate, formatDateTime, statusLabel } from '@/lib/format';
@@ -81,6 +83,9 @@ function ApiManagement({
   const [q, setQ] = useState(filters.q);
   const lookups = useAsync((signal) => loadLookups(canListUsers, canReadLevels, signal), [canListUsers, canReadLevels]);
   const keys = useCursorPages((after, signal) => listOrgKeys(filters, after, signal), [filterKey]);
+  // the organization's "unused for N days" (the reminders' window; 90 until the policies have loaded)
+  const policies = useAsync((signal) => loadPolicies(signal), []);
+  const unusedKeyDays = policies.data?.unusedKeyDays ?? 90;
   const [dialog, setDialog] = useState<Dialog>();
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string; details?: string[] }>();
   const [selected, setSelected] = useState<{ filters: string; ids: Set<string> }>({
@@ -361,11 +366,7 @@ function ApiManagement({
                   <td data-label="Expires">{formatDate(k.expiresAt, 'Never')}</td>
                   <td data-label="Status">
                     <StatusPill status={k.status} label={statusLabel(k.status)} />
-                    {k.leakedAt && (
-                      <div className="small leak-notice" title={`Reported leaked on ${formatDateTime(k.leakedAt)}`}>
-                        Reported leaked {formatDate(k.leakedAt)}
-                      </div>
-                    )}
+                    <KeyBadges badges={keyBadges(k, unusedKeyDays)} />
                   </td>
                   <td className="actions-cell">
                     <div className="row-actions">
@@ -460,5 +461,18 @@ function SortHeader({ sort, filters, onSort }: { sort: KeySort; filters: KeyFilt
         </span>
       </button>
     </th>
+  );
+}
+
+function KeyBadges({ badges }: { badges: ReturnType<typeof keyBadges> }) {
+  if (badges.length === 0) return null;
+  return (
+    <ul className="key-badges" aria-label="Warnings">
+      {badges.map((b) => (
+        <li key={b.kind} className={`key-badge key-badge--${b.kind}`} title={b.title}>
+          {b.label}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -23,6 +23,8 @@ type Form = {
   requireOnBehalfOf: boolean;
   /** Empty: unknown to this form (the server keeps what it has). */
   handoffHours: string;
+  /** Empty: unknown to this form (the server keeps what it has). */
+  unusedDays: string;
   leakResponse: '' | 'REVOKE' | 'DISABLE' | 'NOTIFY';
 };
 type Errors = { fields: Record<string, string>; rows: Record<number, string>; ranges?: string; form?: string };
@@ -37,6 +39,7 @@ const SCALAR_FIELDS = [
   'requireIfMatch',
   'requireOnBehalfOf',
   'handoffLifetimeHours',
+  'unusedKeyDays',
   'leakResponse',
 ];
 const LABELS: Record<keyof Policies, string> = {
@@ -49,6 +52,7 @@ const LABELS: Record<keyof Policies, string> = {
   requireIfMatch: 'require If-Match',
   requireOnBehalfOf: 'require On-Behalf-Of',
   handoffLifetimeHours: 'hand-off link lifetime',
+  unusedKeyDays: 'unused key reminder',
   leakResponse: 'response to a leaked secret',
   approvalApiTypes: 'API types that need approval',
   approvalPermissions: 'permissions that need approval',
@@ -91,6 +95,7 @@ function toForm(p: Policies): Form {
     requireIfMatch: p.requireIfMatch ?? false,
     requireOnBehalfOf: p.requireOnBehalfOf ?? false,
     handoffHours: text(p.handoffLifetimeHours),
+    unusedDays: text(p.unusedKeyDays),
     leakResponse: p.leakResponse ?? '',
   };
 }
@@ -107,6 +112,7 @@ function meaning(f: Form) {
     f.requireIfMatch,
     f.requireOnBehalfOf,
     f.handoffHours.trim(),
+    f.unusedDays.trim(),
     f.leakResponse,
   ]);
 }
@@ -128,6 +134,7 @@ function fromDraft(d: Partial<ReturnType<typeof draftOf>>, base: Form): Form {
     requireIfMatch: bool(d.requireIfMatch, base.requireIfMatch),
     requireOnBehalfOf: bool(d.requireOnBehalfOf, base.requireOnBehalfOf),
     handoffHours: str(d.handoffHours, base.handoffHours),
+    unusedDays: str(d.unusedDays, base.unusedDays),
     leakResponse: (['', 'REVOKE', 'DISABLE', 'NOTIFY'] as const).find((v) => v === d.leakResponse) ?? base.leakResponse,
   };
 }
@@ -211,6 +218,7 @@ export function PoliciesForm({
       requireOnBehalfOf: form.requireOnBehalfOf,
       // empty: the server keeps its current value (absent on a save)
       handoffLifetimeHours: number(form.handoffHours) ?? undefined,
+      unusedKeyDays: number(form.unusedDays) ?? undefined,
       leakResponse: form.leakResponse || undefined,
     };
     setBusy(true);
@@ -453,6 +461,16 @@ export function PoliciesForm({
               placeholder="72"
               value={form.handoffHours}
               onChange={(v) => update({ handoffHours: v })}
+            />
+            <NumberField
+              label="Unused key reminder (days)"
+              error={errors.fields.unusedKeyDays}
+              hint="A key not used for this many days is flagged in API Management and raises a reminder. Default 90."
+              min={1}
+              max={3650}
+              placeholder="90"
+              value={form.unusedDays}
+              onChange={(v) => update({ unusedDays: v })}
             />
             <div className="field">
               <label className="field__label" htmlFor="policy-leak-response">

@@ -351,7 +351,8 @@ public final class KeyRepository implements KeyLastUse {
                         "SELECT max_key_lifetime_days, expiry_required, allowed_ip_ranges, rate_limit_ceiling_per_minute,"
                                 + " rate_limit_default_per_minute, max_keys_per_user, require_if_match, require_on_behalf_of,"
                                 + " handoff_lifetime_hours, leak_response," // issue 18
-                                + " approval_api_types, approval_permissions, approval_owner_not_admin"
+                                + " approval_api_types, approval_permissions, approval_owner_not_admin,"
+                                + " unused_key_days" // issue 19
                                 + " FROM organization_policies WHERE organization_id = $1")
                 .execute(Tuple.of(t.org()))
                 .map(rows -> {
@@ -368,7 +369,8 @@ public final class KeyRepository implements KeyLastUse {
                             .put("leakResponse", "REVOKE")
                             .put("approvalApiTypes", new JsonArray())
                             .put("approvalPermissions", new JsonArray())
-                            .put("approvalWhenOwnerNotAdmin", false);
+                            .put("approvalWhenOwnerNotAdmin", false)
+                            .put("unusedKeyDays", 90);
                     if (rows.size() == 1) {
                         Row r = rows.iterator().next();
                         p.put("maxKeyLifetimeDays", r.getInteger("max_key_lifetime_days"))
@@ -389,7 +391,8 @@ public final class KeyRepository implements KeyLastUse {
                                 .put(
                                         "approvalPermissions",
                                         new JsonArray(Arrays.asList(r.getArrayOfStrings("approval_permissions"))))
-                                .put("approvalWhenOwnerNotAdmin", r.getBoolean("approval_owner_not_admin"));
+                                .put("approvalWhenOwnerNotAdmin", r.getBoolean("approval_owner_not_admin"))
+                                .put("unusedKeyDays", r.getInteger("unused_key_days"));
                     }
                     return p;
                 });
@@ -401,11 +404,13 @@ public final class KeyRepository implements KeyLastUse {
                         "INSERT INTO organization_policies (organization_id, max_key_lifetime_days, expiry_required,"
                                 + " allowed_ip_ranges, rate_limit_ceiling_per_minute, rate_limit_default_per_minute,"
                                 + " max_keys_per_user, require_if_match, require_on_behalf_of, handoff_lifetime_hours,"
-                                + " leak_response, approval_api_types, approval_permissions, approval_owner_not_admin)"
+                                + " leak_response, approval_api_types, approval_permissions, approval_owner_not_admin,"
+                                + " unused_key_days)"
                                 + " VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, "
                                 + DEFAULT_MAX_KEYS_PER_USER + "), COALESCE($8, false), COALESCE($9, false),"
                                 + " COALESCE($10, 72), COALESCE($11, 'REVOKE'),"
-                                + " COALESCE($12::text[], '{}'), COALESCE($13::text[], '{}'), COALESCE($14::boolean, false))"
+                                + " COALESCE($12::text[], '{}'), COALESCE($13::text[], '{}'), COALESCE($14::boolean, false),"
+                                + " COALESCE($15::integer, 90))"
                                 + " ON CONFLICT (organization_id) DO UPDATE SET max_key_lifetime_days = $2, expiry_required = $3,"
                                 + " allowed_ip_ranges = $4, rate_limit_ceiling_per_minute = $5,"
                                 // absent keeps the cap (a client that does not know it does not reset it)
@@ -421,6 +426,8 @@ public final class KeyRepository implements KeyLastUse {
                                 + " approval_api_types = COALESCE($12, organization_policies.approval_api_types),"
                                 + " approval_permissions = COALESCE($13, organization_policies.approval_permissions),"
                                 + " approval_owner_not_admin = COALESCE($14, organization_policies.approval_owner_not_admin),"
+                                // reminders (V16, issue 19): absent keeps it too
+                                + " unused_key_days = COALESCE($15, organization_policies.unused_key_days),"
                                 + " updated_at = now()")
                 .execute(Tuple.from(new Object[] {
                     t.org(),
@@ -436,7 +443,8 @@ public final class KeyRepository implements KeyLastUse {
                     p.getString("leakResponse"),
                     p.containsKey("approvalApiTypes") ? strings(p.getJsonArray("approvalApiTypes")) : null,
                     p.containsKey("approvalPermissions") ? strings(p.getJsonArray("approvalPermissions")) : null,
-                    p.getBoolean("approvalWhenOwnerNotAdmin")
+                    p.getBoolean("approvalWhenOwnerNotAdmin"),
+                    p.getInteger("unusedKeyDays")
                 }))
                 .compose(x -> policies(t));
     }
