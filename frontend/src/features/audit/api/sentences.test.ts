@@ -39,6 +39,45 @@ describe('audit sentences', () => {
     expect(Object.keys(SENTENCES)).toHaveLength(ACTIONS.length);
   });
 
+  it('names the person or user an event is about, links to them, and never shows their id', () => {
+    const personId = '00000000-0000-4000-8000-0000000000aa';
+    const about = ACTIONS.filter((a) => a.startsWith('person.') || a.startsWith('user.'));
+    expect(about.length).toBeGreaterThan(5);
+    for (const action of about) {
+      const targetType = action.startsWith('person.') ? 'person' : 'user';
+      const named: AuditEvent = { ...base, action, targetType, targetId: personId, targetName: 'Grace Hopper' };
+      const parts = sentence(named);
+      const text = sentenceText(named);
+      if (SENTENCES[action].includes('{target}')) {
+        expect(text, action).toContain('Grace Hopper');
+        expect(text, action).not.toContain('“Grace Hopper”');
+        expect(parts.find((p) => p.kind === 'target')?.to, action).toContain(personId);
+      }
+      expect(text, action).not.toContain(personId.slice(0, 8));
+      const hidden = sentenceText({ ...named, targetName: undefined });
+      expect(hidden, action).not.toContain(personId.slice(0, 8));
+    }
+    expect(
+      sentenceText({
+        ...base,
+        action: 'person.updated',
+        targetType: 'person',
+        targetId: personId,
+        targetName: undefined,
+      }),
+    ).toBe('Ada Lovelace changed the person record (name not available) from 203.0.113.7');
+  });
+
+  it('names the new owner of a transferred key, linked, and says a new owner once they are gone', () => {
+    const to = '00000000-0000-4000-8000-0000000000bb';
+    const e: AuditEvent = { ...base, action: 'api-key.transferred', subjectUserId: to, subjectName: 'Grace Hopper' };
+    expect(sentenceText(e)).toBe(
+      'Ada Lovelace transferred the key “Payroll sync” (People API) to Grace Hopper from 203.0.113.7',
+    );
+    expect(sentence(e).find((p) => p.kind === 'subject')?.to).toBe(`/audit?targetType=user&targetId=${to}`);
+    expect(sentenceText({ ...e, subjectName: undefined, subjectUserId: undefined })).toContain('to a new owner');
+  });
+
   it('names who acted when it was not a user, and says someone when nobody is known', () => {
     expect(
       sentenceText({

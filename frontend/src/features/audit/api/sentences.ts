@@ -7,8 +7,10 @@ export type AuditTargetType = Schemas['AuditTargetType'];
 /**
  * One sentence per action the server records. Typed by the contract's AuditAction enum, so a new action the server
  * can write fails `tsc` here until it has a sentence (and the server's test fails until the contract lists it).
- * `{actor}` is who acted, `{target}` what it was done to (named, linked), `{address}` where from; without
- * `{address}` the sentence ends "from <address>" when one was recorded.
+ * `{actor}` is who acted, `{target}` what it was done to (named, linked), `{subject}` the person a transfer went to,
+ * `{address}` where from; without `{address}` the sentence ends "from <address>" when one was recorded. A person
+ * or user is named whenever the server names them; only what it may not name (a people record the reader may not
+ * see the names of, a deleted one) reads as a description, never as an id.
  */
 export const SENTENCES: Record<AuditAction, string> = {
   'access-level.created': '{actor} created the access level {target}',
@@ -19,14 +21,14 @@ export const SENTENCES: Record<AuditAction, string> = {
   'api-key.enabled': '{actor} enabled the key {target}',
   'api-key.revoked': '{actor} revoked the key {target}',
   'api-key.rotated': '{actor} rotated the secret of the key {target}',
-  'api-key.transferred': '{actor} transferred the key {target} to a new owner',
+  'api-key.transferred': '{actor} transferred the key {target} to {subject}',
   'api-key.updated': '{actor} changed the key {target}',
   'api-key.used-from-new-address': 'The key {target} was used from a new address, {address}',
   'organization.created': '{actor} created the organization {target}',
   'partner.created': '{actor} added the partner {target}',
-  'person.created': '{actor} created a person record',
-  'person.deleted': '{actor} deleted a person record',
-  'person.updated': '{actor} changed a person record',
+  'person.created': '{actor} created the person record {target}',
+  'person.deleted': '{actor} deleted the person record {target}',
+  'person.updated': '{actor} changed the person record {target}',
   'policy.changed': '{actor} changed the key policies of {target}',
   'session.sign-in-failed': 'Someone failed to sign in as {target}',
   'session.signed-in': '{actor} signed in',
@@ -164,7 +166,7 @@ export const ACTIONS = Object.keys(SENTENCES) as AuditAction[];
 export const TARGET_TYPES = Object.keys(TARGET_LABELS) as AuditTargetType[];
 
 /** A part of a sentence: plain words, or a name that may link somewhere. */
-export type Segment = { text: string; to?: string; kind?: 'actor' | 'target' | 'address' };
+export type Segment = { text: string; to?: string; kind?: 'actor' | 'target' | 'subject' | 'address' };
 
 const LABELLED_ACTORS: Record<string, string> = { operator: 'An operator', 'api-key': 'A key' };
 
@@ -187,28 +189,51 @@ function targetLink(e: AuditEvent): string | undefined {
       return `/audit?targetType=user&targetId=${e.targetId}`;
     case 'partner':
       return '/partners';
+    case 'person':
+      // the people list has no page per record; the record's own history is the link (gone or not)
+      return `/audit?targetType=person&targetId=${e.targetId}`;
     default:
       return undefined;
   }
 }
 
-/** “Payroll sync” (People API); an unnamed target is shown by the start of its id. */
+/** What an unnamed target is called: people by what they are (an id means nothing to a reader), others by their id's start. */
+function unnamed(e: AuditEvent): string {
+  // hidden from this reader by field rights, or deleted since (events never record a person's name)
+  if (e.targetType === 'person') return '(name not available)';
+  if (e.targetType === 'user') return 'a user who no longer exists';
+  return e.targetId ? `${e.targetId.slice(0, 8)}…` : 'unknown';
+}
+
+/** “Payroll sync” (People API), Grace Hopper; a person is never quoted, an unnamed target is described. */
 function target(e: AuditEvent): Segment[] {
-  const quoted = e.targetType !== 'user' && e.targetType !== 'organization';
-  const name = e.targetName ?? (e.targetId ? `${e.targetId.slice(0, 8)}…` : 'unknown');
-  const out: Segment[] = [{ text: quoted ? `“${name}”` : name, kind: 'target', to: targetLink(e) }];
+  const person = e.targetType === 'user' || e.targetType === 'person' || e.targetType === 'organization';
+  if (!e.targetName && (e.targetType === 'person' || e.targetType === 'user')) {
+    return [{ text: unnamed(e), kind: 'target', to: targetLink(e) }];
+  }
+  const name = e.targetName ?? unnamed(e);
+  const out: Segment[] = [{ text: person ? name : `“${name}”`, kind: 'target', to: targetLink(e) }];
   if (e.targetType === 'api-key' && (e.apiTypeTitle ?? e.apiType)) {
     out.push({ text: ` (${e.apiTypeTitle ?? e.apiType})` });
   }
   return out;
 }
 
+/** The new owner of a transferred key, named and linked to what was done to them; "a new owner" once they are gone. */
+function subject(e: AuditEvent): Segment {
+  if (e.subjectName && e.subjectUserId) {
+    return { text: e.subjectName, kind: 'subject', to: `/audit?targetType=user&targetId=${e.subjectUserId}` };
+  }
+  return { text: 'a new owner', kind: 'subject' };
+}
+
 /** The event as a sentence, in parts (names can be links): "Ada Lovelace revoked the key “Payroll sync” (People API) from 203.0.113.7". */
 export function sentence(e: AuditEvent): Segment[] {
   const template = SENTENCES[e.action] ?? `{actor} did ${e.action} on {target}`;
   const out: Segment[] = [];
-  for (const part of template.split(/(\{actor\}|\{target\}|\{address\})/)) {
+  for (const part of template.split(/(\{actor\}|\{target\}|\{subject\}|\{address\})/)) {
     if (part === '{actor}') out.push(actor(e));
+    else if (part === '{subject}') out.push(subject(e));
     else if (part === '{target}') out.push(...target(e));
     else if (part === '{address}') out.push({ text: e.sourceAddress ?? 'an unknown address', kind: 'address' });
     else if (part) out.push({ text: part });

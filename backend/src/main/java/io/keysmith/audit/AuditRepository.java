@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.Tuple;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 
 /** All SQL of the audit log. Append and read only: the table refuses UPDATE and DELETE itself. */
@@ -35,7 +36,9 @@ public final class AuditRepository {
              ORDER BY e.id DESC""";
 
     // Names are resolved when read (a renamed key reads with its name of today); a deleted target falls back to the
-    // name recorded in the event. People records are not named: their names are field-protected data.
+    // name recorded in the event. People records are named only for a reader who may view both name fields of every
+    // record ($9): their names are field-protected data, and an event never records them. A transfer also names the
+    // key's new owner (the subject).
     private static final String NAMED = """
             SELECT e.id, e.occurred_at, e.actor_user_id, e.actor_label, e.action, e.target_type, e.target_id,
                    e.source_address, e.details,
@@ -46,8 +49,11 @@ public final class AuditRepository {
                         WHEN 'access-level' THEN al.name
                         WHEN 'partner' THEN p.name
                         WHEN 'organization' THEN o.name
+                        WHEN 'person' THEN pe.first_name || ' ' || pe.last_name
                    END AS live_name,
-                   k.api_type
+                   k.api_type,
+                   su.id AS subject_user_id,
+                   su.first_name || ' ' || su.last_name AS subject_name
               FROM (%s) e
               LEFT JOIN users au ON au.organization_id = e.organization_id AND au.id = e.actor_user_id
               LEFT JOIN users tu ON e.target_type = 'user' AND tu.organization_id = e.organization_id
@@ -60,9 +66,13 @@ public final class AuditRepository {
                                   AND (p.organization_id = e.organization_id OR p.organization_id IS NULL)
               LEFT JOIN organizations o ON e.target_type = 'organization' AND o.id = e.organization_id
                                        AND o.id = e.tid
+              LEFT JOIN people pe ON e.target_type = 'person' AND $9::boolean AND pe.organization_id = e.organization_id
+                                 AND pe.id = e.tid
+              LEFT JOIN users su ON e.action = 'api-key.transferred' AND su.organization_id = e.organization_id
+                                AND su.id::text = e.details -> 'change' ->> 'toUserId'
              ORDER BY e.id DESC""";
 
-    private static final String PAGE = NAMED.formatted(FILTERED + "\n LIMIT $9");
+    private static final String PAGE = NAMED.formatted(FILTERED + "\n LIMIT $10");
     private static final String ALL = NAMED.formatted(FILTERED);
 
     private final Map<String, String> apiTypeTitles;
@@ -100,30 +110,46 @@ public final class AuditRepository {
         if (events.isEmpty()) {
             return Future.succeededFuture();
         }
-        java.util.List<Tuple> batch = new java.util.ArrayList<>(events.size());
-        for (AuditEvent e : events) {
-            batch.add(Tuple.from(new Object[] {
-                t.org(),
-                e.actorUserId(),
-                e.actorLabel(),
-                e.action(),
-                e.targetType(),
-                e.targetId(),
-                e.sourceAddress(),
-                e.details()
-            }));
+        int n = events.size();
+        UUID[] actors = new UUID[n];
+        String[] labels = new String[n];
+        String[] actions = new String[n];
+        String[] targetTypes = new String[n];
+        String[] targetIds = new String[n];
+        String[] sources = new String[n];
+        String[] details = new String[n];
+        for (int i = 0; i < n; i++) {
+            AuditEvent e = events.get(i);
+            actors[i] = e.actorUserId();
+            labels[i] = e.actorLabel();
+            actions[i] = e.action();
+            targetTypes[i] = e.targetType();
+            targetIds[i] = e.targetId();
+            sources[i] = e.sourceAddress();
+            details[i] = e.details().encode();
         }
-        return t.conn().preparedQuery("""
+        // one statement over arrays, not one per event (a pipelined batch still parses, plans and executes each of
+        // the 1,000 rows separately); ordinality keeps the ids in the order of the list. The outbox trigger still
+        // runs per row, so every event still has its webhook deliveries and e-mail.
+        return t.conn()
+                .preparedQuery("""
                         INSERT INTO audit_events (organization_id, actor_user_id, actor_label, action, target_type,
                                                   target_id, source_address, details)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""").executeBatch(batch).mapEmpty();
+                        SELECT $1, e.actor, e.label, e.action, e.target_type, e.target_id, e.source, e.details::jsonb
+                          FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                                      $8::text[]) WITH ORDINALITY
+                               AS e(actor, label, action, target_type, target_id, source, details, ord)
+                         ORDER BY e.ord""")
+                .execute(Tuple.from(
+                        new Object[] {t.org(), actors, labels, actions, targetTypes, targetIds, sources, details}))
+                .mapEmpty();
     }
 
     /** Newest first; {@code beforeId} is the keyset cursor. */
-    public Future<JsonArray> list(Tenant t, AuditQuery q, Long beforeId, int limit) {
+    public Future<JsonArray> list(Tenant t, AuditQuery q, Long beforeId, int limit, boolean namePeople) {
         return t.conn()
                 .preparedQuery(PAGE)
-                .execute(params(t, q, beforeId).addInteger(limit))
+                .execute(params(t, q, beforeId).addBoolean(namePeople).addInteger(limit))
                 .map(rows -> {
                     JsonArray out = new JsonArray();
                     rows.forEach(r -> out.add(toJson(r)));
@@ -138,10 +164,16 @@ public final class AuditRepository {
      * row is written and fails when the database or {@code out} fails.
      */
     public Future<Void> stream(
-            Tenant t, AuditQuery q, WriteStream<Buffer> out, Runnable started, Function<JsonObject, Buffer> encode) {
+            Tenant t,
+            AuditQuery q,
+            boolean namePeople,
+            WriteStream<Buffer> out,
+            Runnable started,
+            Function<JsonObject, Buffer> encode) {
         return t.conn().prepare(ALL).compose(ps -> {
             Promise<Void> done = Promise.promise();
-            RowStream<Row> rows = ps.createStream(EXPORT_FETCH, params(t, q, null));
+            RowStream<Row> rows =
+                    ps.createStream(EXPORT_FETCH, params(t, q, null).addBoolean(namePeople));
             out.exceptionHandler(err -> {
                 done.tryFail(err);
                 rows.close();
@@ -186,6 +218,8 @@ public final class AuditRepository {
         String apiType = r.getString("api_type");
         putIfPresent(j, "apiType", apiType);
         putIfPresent(j, "apiTypeTitle", apiType == null ? null : apiTypeTitles.get(apiType));
+        putIfPresent(j, "subjectUserId", r.getUUID("subject_user_id"));
+        putIfPresent(j, "subjectName", r.getString("subject_name"));
         putIfPresent(j, "sourceAddress", r.getString("source_address"));
         j.put("changedFields", changedFields(details));
         j.put("details", details);

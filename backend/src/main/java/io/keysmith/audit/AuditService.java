@@ -23,7 +23,7 @@ public final class AuditService {
     /** Up to {@code limit} events older than {@code beforeId} (null: the newest) that match {@code q}. */
     public Future<JsonArray> list(Caller caller, AuditQuery q, Long beforeId, int limit) {
         check(q);
-        return db.inOrganization(caller.organizationId(), c -> audit.list(c, q, beforeId, limit));
+        return db.inOrganization(caller.organizationId(), c -> audit.list(c, q, beforeId, limit, namesPeople(caller)));
     }
 
     /** Streams every event matching {@code q} to {@code out}; see {@link AuditRepository#stream}. */
@@ -34,7 +34,19 @@ public final class AuditService {
             Runnable started,
             Function<JsonObject, Buffer> encode) {
         check(q);
-        return db.inOrganization(caller.organizationId(), c -> audit.stream(c, q, out, started, encode));
+        return db.inOrganization(
+                caller.organizationId(), c -> audit.stream(c, q, namesPeople(caller), out, started, encode));
+    }
+
+    /**
+     * Whether events about people records name the person: only for a reader who may view both name fields of every
+     * record (the names are field-protected data; a reader limited to their own record, or without view rights on a
+     * name, reads "a person record" as before).
+     */
+    static boolean namesPeople(Caller caller) {
+        return caller.rights().allRecords()
+                && caller.rights().canView("firstName")
+                && caller.rights().canView("lastName");
     }
 
     private static void check(AuditQuery q) {

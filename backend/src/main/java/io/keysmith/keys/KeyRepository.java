@@ -262,38 +262,39 @@ public final class KeyRepository implements KeyLastUse {
         if (ids.isEmpty()) {
             return Future.succeededFuture(List.of());
         }
-        List<Tuple> batch = new java.util.ArrayList<>(ids.size());
-        for (int i = 0; i < ids.size(); i++) {
-            batch.add(Tuple.of(t.org(), ids.get(i), action, previous.get(i)));
-        }
-        // one round trip for the whole batch (1,000 keys of a GitHub report within its 2 s)
+        // one set-based UPDATE over the arrays (1,000 keys of a GitHub report within its 2 s): a pipelined batch of
+        // 1,000 statements cost ~0.3 s under load; the answer keeps the order of ids, null where nothing changed
         return t.conn()
-                .preparedQuery("UPDATE api_keys SET"
-                        + " status = CASE WHEN $3 = 'REVOKE' THEN 'REVOKED'"
-                        + "   WHEN $3 = 'DISABLE' AND NOT $4 THEN 'DISABLED' ELSE status END,"
-                        + " admin_restrictions = CASE WHEN $3 = 'DISABLE' AND NOT $4"
-                        + "   AND NOT ('DISABLED' = ANY(admin_restrictions)) THEN admin_restrictions || 'DISABLED'::text"
-                        + "   ELSE admin_restrictions END,"
-                        + " previous_hash = CASE WHEN $4 OR $3 = 'REVOKE' THEN NULL ELSE previous_hash END,"
-                        + " previous_valid_until = CASE WHEN ($4 OR $3 = 'REVOKE') AND previous_valid_until > now()"
-                        + "   THEN now() ELSE previous_valid_until END,"
-                        + " leaked_at = now(), version = version + 1, updated_at = now()"
-                        + " WHERE organization_id = $1 AND id = $2 AND status <> 'REVOKED'"
-                        + " RETURNING id, name, owner_user_id, status")
-                .executeBatch(batch)
-                .map(first -> {
+                .preparedQuery("UPDATE api_keys k SET"
+                        + " status = CASE WHEN $2 = 'REVOKE' THEN 'REVOKED'"
+                        + "   WHEN $2 = 'DISABLE' AND NOT l.previous THEN 'DISABLED' ELSE k.status END,"
+                        + " admin_restrictions = CASE WHEN $2 = 'DISABLE' AND NOT l.previous"
+                        + "   AND NOT ('DISABLED' = ANY(k.admin_restrictions))"
+                        + "   THEN k.admin_restrictions || 'DISABLED'::text ELSE k.admin_restrictions END,"
+                        + " previous_hash = CASE WHEN l.previous OR $2 = 'REVOKE' THEN NULL ELSE k.previous_hash END,"
+                        + " previous_valid_until = CASE WHEN (l.previous OR $2 = 'REVOKE')"
+                        + "   AND k.previous_valid_until > now() THEN now() ELSE k.previous_valid_until END,"
+                        + " leaked_at = now(), version = k.version + 1, updated_at = now()"
+                        + " FROM unnest($3::uuid[], $4::boolean[]) AS l(id, previous)"
+                        + " WHERE k.organization_id = $1 AND k.id = l.id AND k.status <> 'REVOKED'"
+                        + " RETURNING k.id, k.name, k.owner_user_id, k.status")
+                .execute(Tuple.of(t.org(), action, ids.toArray(UUID[]::new), previous.toArray(Boolean[]::new)))
+                .map(rows -> {
+                    java.util.Map<UUID, JsonObject> changed = new java.util.HashMap<>();
+                    for (Row r : rows) {
+                        changed.put(
+                                r.getUUID("id"),
+                                new JsonObject()
+                                        .put("id", r.getUUID("id").toString())
+                                        .put("name", r.getString("name"))
+                                        .put(
+                                                "ownerUserId",
+                                                r.getUUID("owner_user_id").toString())
+                                        .put("status", r.getString("status")));
+                    }
                     List<JsonObject> out = new java.util.ArrayList<>(ids.size());
-                    for (io.vertx.sqlclient.RowSet<Row> rows = first; rows != null; rows = rows.next()) {
-                        if (rows.size() == 0) {
-                            out.add(null);
-                            continue;
-                        }
-                        Row r = rows.iterator().next();
-                        out.add(new JsonObject()
-                                .put("id", r.getUUID("id").toString())
-                                .put("name", r.getString("name"))
-                                .put("ownerUserId", r.getUUID("owner_user_id").toString())
-                                .put("status", r.getString("status")));
+                    for (UUID id : ids) {
+                        out.add(changed.get(id));
                     }
                     return out;
                 });

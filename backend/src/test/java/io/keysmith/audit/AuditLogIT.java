@@ -159,6 +159,70 @@ class AuditLogIT {
     }
 
     @Test
+    @DisplayName("an event about a person record names the person for a reader who may view the names, never otherwise")
+    void aPersonEvent_namesThePerson_onlyForAReaderWhoMayViewTheNames() {
+        String person = api.createPerson(
+                        owner,
+                        new JsonObject()
+                                .put("firstName", "Grace")
+                                .put("lastName", "Hopper")
+                                .put("workEmail", uniqueEmail("grace")))
+                .getString("id");
+        HttpResponse<Buffer> r =
+                api.patch("/api/v1/people/" + person, owner, new JsonObject().put("jobTitle", "Rear admiral"));
+        assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+        JsonObject e = first("?action=person.updated&targetId=" + person);
+        assertThat(e.getString("targetName")).isEqualTo("Grace Hopper");
+        assertThat(e.encode()).doesNotContain("Rear admiral");
+
+        // a log reader whose level hides the last name (field-protected data) reads no name, in the list or the CSV
+        String blind = api.createAccessLevel(
+                        owner,
+                        Api.accessLevelBody(
+                                "Log readers without names",
+                                "ALL",
+                                Map.of("firstName", "VIEW", "lastName", "NONE"),
+                                "audit:read"))
+                .getString("id");
+        Session reader = api.createSignedInUser(owner, uniqueEmail("blind-reader"), blind);
+        JsonArray seen = items("?action=person.updated&targetId=" + person, reader);
+        assertThat(seen).hasSize(1);
+        assertThat(seen.getJsonObject(0).containsKey("targetName")).isFalse();
+        HttpResponse<Buffer> csv = api.get("/api/v1/audit-events/export?targetId=" + person, reader);
+        assertThat(csv.statusCode()).as(csv.bodyAsString()).isEqualTo(200);
+        assertThat(csv.bodyAsString()).doesNotContain("Hopper");
+        // a deleted record is never named (no event records a person's name)
+        assertThat(api.delete("/api/v1/people/" + person, owner).statusCode()).isIn(200, 204);
+        assertThat(first("?action=person.deleted&targetId=" + person).containsKey("targetName"))
+                .isFalse();
+    }
+
+    @Test
+    @DisplayName("a transfer names the key's new owner")
+    void aTransfer_namesTheNewOwner() {
+        JsonObject user = api.createUser(owner, uniqueEmail("new-owner"), "EMPLOYEE", null);
+        String to = user.getJsonObject("user", user).getString("id");
+        HttpResponse<Buffer> key = api.call(
+                HttpMethod.POST,
+                "/api/v1/api-keys",
+                owner,
+                new JsonObject()
+                        .put("name", "Handed on")
+                        .put("apiType", "PEOPLE")
+                        .put("permissionMode", "SCOPED")
+                        .put("permissions", new JsonArray()));
+        String id = key.bodyAsJsonObject().getJsonObject("key").getString("id");
+        HttpResponse<Buffer> r =
+                api.post("/api/v1/api-keys/" + id + "/transfer", owner, new JsonObject().put("ownerUserId", to));
+        assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+        JsonObject e = first("?action=api-key.transferred&targetId=" + id);
+        assertThat(e.getString("subjectUserId")).isEqualTo(to);
+        assertThat(e.getString("subjectName"))
+                .isEqualTo(user.getJsonObject("user", user).getString("firstName") + " "
+                        + user.getJsonObject("user", user).getString("lastName"));
+    }
+
+    @Test
     void aDeletedAccessLevel_isStillNamed_fromTheNameRecordedInTheEvent() {
         JsonObject level =
                 api.createAccessLevel(owner, Api.accessLevelBody("Short lived", "OWN", Map.of(), "audit:read"));
