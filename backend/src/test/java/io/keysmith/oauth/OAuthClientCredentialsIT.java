@@ -5,6 +5,7 @@ import static io.keysmith.support.KeysApi.uniqueEmail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keysmith.support.Api.Session;
+import io.keysmith.support.DbProbe;
 import io.keysmith.support.KeysApi;
 import io.keysmith.support.KeysApi.Reply;
 import io.vertx.core.Vertx;
@@ -553,5 +554,47 @@ class OAuthClientCredentialsIT {
         assertThat(r.json().getString("credentialKind")).isEqualTo("OAUTH_CLIENT");
         assertThat(r.json().getString("clientId"))
                 .isEqualTo(created.getJsonObject("key").getString("id"));
+    }
+
+    @Test
+    @DisplayName(
+            "the deny-list purge deletes only rows of tokens expired (a minute ago), in every organization; a revoked live token stays refused")
+    void theDenyListPurge_dropsOnlyExpiredRows() throws Exception {
+        JsonObject created = client(a, "Purged client", "people:read");
+        String id = created.getJsonObject("key").getString("id");
+        String live = token(created);
+        String dead = token(created);
+        for (String t : List.of(live, dead)) {
+            assertThat(form(
+                                    "/oauth/revoke",
+                                    params("token", t),
+                                    Map.of("Authorization", basic(id, created.getString("secret"))))
+                            .statusCode())
+                    .isEqualTo(200);
+        }
+        String deadJti = new JsonObject(
+                        new String(Base64.getUrlDecoder().decode(dead.split("\\.")[1]), StandardCharsets.UTF_8))
+                .getString("jti");
+        DbProbe db = new DbProbe(api.server().database.getDatabase());
+        try (java.sql.Connection c = db.owner();
+                java.sql.PreparedStatement st = c.prepareStatement(
+                        "UPDATE oauth_revoked_tokens SET expires_at = now() - interval '2 minutes' WHERE jti = ?::uuid")) {
+            st.setString(1, deadJti);
+            assertThat(st.executeUpdate()).isEqualTo(1);
+        }
+        long before = db.count("SELECT count(*) FROM oauth_revoked_tokens");
+        assertThat(api.server()
+                        .app
+                        .purgeTokenDenyList()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .isEqualTo(1L);
+        assertThat(db.count("SELECT count(*) FROM oauth_revoked_tokens")).isEqualTo(before - 1);
+        assertThat(db.count("SELECT count(*) FROM oauth_revoked_tokens WHERE jti = ?::uuid", deadJti))
+                .isZero();
+        assertThat(api.withKey("/api/v1/people", live).status())
+                .as("the live revoked token")
+                .isEqualTo(401);
     }
 }
