@@ -4,6 +4,7 @@ import io.keysmith.config.KeysmithConfig;
 import io.keysmith.handoff.HandoffFeature;
 import io.keysmith.idempotency.Idempotency;
 import io.keysmith.notifications.NotificationsFeature;
+import io.keysmith.oauth.OAuthFeature;
 import io.keysmith.usage.UsageFeature;
 import io.keysmith.webhooks.WebhooksFeature;
 import io.vertx.core.Future;
@@ -11,11 +12,13 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 
 /** The periodic work of a replica: usage flushes, the usage roll-up, the rate-limit exchange, the Idempotency-Key purge, the
- * hand-off links' expiry. */
+ * hand-off links' expiry, the purge of the OAuth token deny-list. */
 final class BackgroundJobs {
     private static final Duration ROLL_UP_EVERY = Duration.ofMinutes(10);
     /** Idempotency-Key answers live 24 hours; expired ones are also replaced on reuse, so this only bounds storage. */
     private static final Duration PURGE_EVERY = Duration.ofMinutes(15);
+    /** Deny-listed jtis are dead once their token expired (at most a token lifetime, 15 minutes by default). */
+    private static final Duration DENY_LIST_PURGE_EVERY = Duration.ofMinutes(5);
 
     /** Notification mails are sent (or, without SMTP, dropped) this often. */
     private static final Duration MAIL_EVERY = Duration.ofSeconds(5);
@@ -25,18 +28,21 @@ final class BackgroundJobs {
     private final WebhooksFeature webhooks;
     private final NotificationsFeature notifications;
     private final HandoffFeature handoffs;
+    private final OAuthFeature oauth;
 
     private BackgroundJobs(
             UsageFeature usage,
             Idempotency idempotency,
             WebhooksFeature webhooks,
             NotificationsFeature notifications,
-            HandoffFeature handoffs) {
+            HandoffFeature handoffs,
+            OAuthFeature oauth) {
         this.usage = usage;
         this.idempotency = idempotency;
         this.webhooks = webhooks;
         this.notifications = notifications;
         this.handoffs = handoffs;
+        this.oauth = oauth;
     }
 
     static BackgroundJobs start(
@@ -46,7 +52,8 @@ final class BackgroundJobs {
             Idempotency idempotency,
             WebhooksFeature webhooks,
             NotificationsFeature notifications,
-            HandoffFeature handoffs) {
+            HandoffFeature handoffs,
+            OAuthFeature oauth) {
         usage.meter().start(vertx, config.usageFlushSeconds() * 1000L);
         idempotency.startPurge(vertx, PURGE_EVERY.toMillis());
         usage.retention().start(vertx, ROLL_UP_EVERY.toMillis());
@@ -56,7 +63,8 @@ final class BackgroundJobs {
             notifications.mailer().start(vertx, MAIL_EVERY.toMillis());
         }
         handoffs.startExpiry(vertx);
-        return new BackgroundJobs(usage, idempotency, webhooks, notifications, handoffs);
+        oauth.startDenyListPurge(vertx, DENY_LIST_PURGE_EVERY.toMillis());
+        return new BackgroundJobs(usage, idempotency, webhooks, notifications, handoffs, oauth);
     }
 
     /** Writes every count still in memory (graceful stop, after the servers closed); stops the webhook worker. */
@@ -85,5 +93,10 @@ final class BackgroundJobs {
     /** Deletes expired Idempotency-Key answers now; the number deleted. */
     Future<Long> purgeIdempotencyKeys() {
         return idempotency.purge();
+    }
+
+    /** Deletes the OAuth deny-list rows of tokens expired anyway now; the number deleted. */
+    Future<Long> purgeTokenDenyList() {
+        return oauth.service().purgeDenyList();
     }
 }

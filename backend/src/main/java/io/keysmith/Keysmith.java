@@ -292,8 +292,8 @@ public final class Keysmith {
                             keys.authentication(),
                             keys.operations(),
                             idempotency);
-                    BackgroundJobs jobs =
-                            BackgroundJobs.start(vertx, config, usage, idempotency, webhooks, notifications, handoffs);
+                    BackgroundJobs jobs = BackgroundJobs.start(
+                            vertx, config, usage, idempotency, webhooks, notifications, handoffs, oauth);
                     Keysmith app = new Keysmith(vertx, config, db, pool, httpPort, managementPort, jobs);
                     return keys.verifier()
                             .listen(vertx, db.target().app())
@@ -360,6 +360,11 @@ public final class Keysmith {
     /** Deletes expired Idempotency-Key answers now (it also runs every fifteen minutes); the number deleted. */
     public Future<Long> purgeIdempotencyKeys() {
         return jobs.purgeIdempotencyKeys();
+    }
+
+    /** Deletes the OAuth deny-list rows of expired tokens now (it also runs every five minutes); the number deleted. */
+    public Future<Long> purgeTokenDenyList() {
+        return jobs.purgeTokenDenyList();
     }
 
     /** Raises the due key reminders now (they also run every reminders.every.seconds); the number raised. */

@@ -12,6 +12,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The OAuth 2.0 authorization server (issue 16) assembled: signing keys, the token codec (which the key verifier
@@ -20,6 +22,7 @@ import java.time.Duration;
  */
 public record OAuthFeature(
         SigningKeys signingKeys, AccessTokenCodec codec, OAuthService service, OAuthHandlers handlers) {
+    private static final Logger LOG = LoggerFactory.getLogger(OAuthFeature.class);
 
     public static OAuthFeature assemble(
             OAuthSettings settings,
@@ -49,6 +52,19 @@ public record OAuthFeature(
     /** Loads (and when due creates) the signing keys, then keeps them fresh. */
     public Future<Void> start(Vertx vertx) {
         return signingKeys.start(vertx);
+    }
+
+    /**
+     * Purges the RFC 7009 deny-list every {@code intervalMillis}: a row outlives its token by a minute only, so the
+     * table stays as small as the tokens revoked within one token lifetime.
+     */
+    public void startDenyListPurge(Vertx vertx, long intervalMillis) {
+        vertx.setPeriodic(
+                intervalMillis / 10,
+                intervalMillis,
+                id -> service.purgeDenyList()
+                        .onFailure(
+                                e -> LOG.warn("Token deny-list purge failed; it runs again later: {}", e.toString())));
     }
 
     /** The scopes: the grantable permissions of the catalog, by name. */

@@ -80,12 +80,11 @@ public final class OAuthRepository {
                 .map(rows -> rows.rowCount() > 0);
     }
 
-    /** This organization's deny-list rows of tokens that have expired anyway. */
-    public Future<Void> purgeExpired(Tenant t) {
-        return t.conn()
-                .preparedQuery("DELETE FROM oauth_revoked_tokens WHERE organization_id = $1 AND expires_at <= now()")
-                .execute(Tuple.of(t.org()))
-                .mapEmpty();
+    /** Deny-list rows of tokens expired anyway, in every organization (V23; one replica at a time). Rows deleted. */
+    public Future<Long> purgeExpired(SqlClient conn) {
+        return conn.query("SELECT ks_purge_revoked_tokens() AS gone")
+                .execute()
+                .map(rows -> rows.iterator().next().getLong("gone"));
     }
 
     /** The permissions of an active user of this organization (the token's user_id), or null. */

@@ -202,7 +202,7 @@ public final class SigningKeys {
     }
 
     /** The AES-256 key the private JWKs are encrypted with: HMAC-SHA-256 of a purpose label under the secret. */
-    private static byte[] wrappingKey(ServerSecret.Version version) {
+    static byte[] wrappingKey(ServerSecret.Version version) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(version.key(), "HmacSHA256"));

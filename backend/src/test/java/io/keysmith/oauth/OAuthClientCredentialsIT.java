@@ -5,6 +5,7 @@ import static io.keysmith.support.KeysApi.uniqueEmail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keysmith.support.Api.Session;
+import io.keysmith.support.DbProbe;
 import io.keysmith.support.KeysApi;
 import io.keysmith.support.KeysApi.Reply;
 import io.vertx.core.Vertx;
@@ -553,5 +554,146 @@ class OAuthClientCredentialsIT {
         assertThat(r.json().getString("credentialKind")).isEqualTo("OAUTH_CLIENT");
         assertThat(r.json().getString("clientId"))
                 .isEqualTo(created.getJsonObject("key").getString("id"));
+    }
+
+    @Test
+    @DisplayName(
+            "the deny-list purge deletes only rows of tokens expired (a minute ago), in every organization; a revoked live token stays refused")
+    void theDenyListPurge_dropsOnlyExpiredRows() throws Exception {
+        JsonObject created = client(a, "Purged client", "people:read");
+        String id = created.getJsonObject("key").getString("id");
+        String live = token(created);
+        String dead = token(created);
+        for (String t : List.of(live, dead)) {
+            assertThat(form(
+                                    "/oauth/revoke",
+                                    params("token", t),
+                                    Map.of("Authorization", basic(id, created.getString("secret"))))
+                            .statusCode())
+                    .isEqualTo(200);
+        }
+        String deadJti = new JsonObject(
+                        new String(Base64.getUrlDecoder().decode(dead.split("\\.")[1]), StandardCharsets.UTF_8))
+                .getString("jti");
+        DbProbe db = new DbProbe(api.server().database.getDatabase());
+        try (java.sql.Connection c = db.owner();
+                java.sql.PreparedStatement st = c.prepareStatement(
+                        "UPDATE oauth_revoked_tokens SET expires_at = now() - interval '2 minutes' WHERE jti = ?::uuid")) {
+            st.setString(1, deadJti);
+            assertThat(st.executeUpdate()).isEqualTo(1);
+        }
+        long before = db.count("SELECT count(*) FROM oauth_revoked_tokens");
+        assertThat(api.server()
+                        .app
+                        .purgeTokenDenyList()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .isEqualTo(1L);
+        assertThat(db.count("SELECT count(*) FROM oauth_revoked_tokens")).isEqualTo(before - 1);
+        assertThat(db.count("SELECT count(*) FROM oauth_revoked_tokens WHERE jti = ?::uuid", deadJti))
+                .isZero();
+        assertThat(api.withKey("/api/v1/people", live).status())
+                .as("the live revoked token")
+                .isEqualTo(401);
+    }
+
+    /** The key that signs now, read from PostgreSQL and decrypted with the test server's secret (as a replica does). */
+    private static com.nimbusds.jose.jwk.ECKey signingKeyNow(DbProbe db) throws Exception {
+        String jwe = db.text("SELECT convert_from(private_jwk, 'UTF8') FROM oauth_signing_keys"
+                + " WHERE signs_from <= now() AND signs_until > now() ORDER BY signs_from DESC LIMIT 1");
+        com.nimbusds.jose.JWEObject o = com.nimbusds.jose.JWEObject.parse(jwe);
+        o.decrypt(new com.nimbusds.jose.crypto.DirectDecrypter(SigningKeys.wrappingKey(
+                io.keysmith.config.ServerSecret.parse(io.keysmith.support.TestServer.TEST_SECRET)
+                        .current())));
+        return com.nimbusds.jose.jwk.ECKey.parse(o.getPayload().toString());
+    }
+
+    private static String signed(com.nimbusds.jose.jwk.ECKey key, com.nimbusds.jwt.JWTClaimsSet claims)
+            throws Exception {
+        com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+                new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.ES256)
+                        .type(new com.nimbusds.jose.JOSEObjectType("at+jwt"))
+                        .keyID(key.getKeyID())
+                        .build(),
+                claims);
+        jwt.sign(new com.nimbusds.jose.crypto.ECDSASigner(key));
+        return jwt.serialize();
+    }
+
+    @Test
+    @DisplayName(
+            "signed with the server's own key, a token for another audience, of another issuer, or expired is 401; the same claims re-signed are 200")
+    void wrongAudience_wrongIssuer_expired_are401_evenWithTheRealKey() throws Exception {
+        JsonObject created = client(a, "Audience client", "people:read");
+        String token = token(created);
+        DbProbe db = new DbProbe(api.server().database.getDatabase());
+        com.nimbusds.jose.jwk.ECKey key = signingKeyNow(db);
+        com.nimbusds.jwt.JWTClaimsSet good =
+                com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet();
+        assertThat(com.nimbusds.jwt.SignedJWT.parse(token).getHeader().getKeyID())
+                .as("the token was signed by the key that signs now")
+                .isEqualTo(key.getKeyID());
+        assertThat(api.withKey("/api/v1/people", signed(key, good)).status())
+                .as("the same claims re-signed with the real key")
+                .isEqualTo(200);
+        java.util.Date past = new java.util.Date(System.currentTimeMillis() - 120_000);
+        Map<String, com.nimbusds.jwt.JWTClaimsSet> refused = Map.of(
+                "another audience",
+                new com.nimbusds.jwt.JWTClaimsSet.Builder(good)
+                        .audience("https://elsewhere.example/api")
+                        .build(),
+                "another issuer",
+                new com.nimbusds.jwt.JWTClaimsSet.Builder(good)
+                        .issuer("https://evil.example")
+                        .build(),
+                "expired",
+                new com.nimbusds.jwt.JWTClaimsSet.Builder(good)
+                        .issueTime(new java.util.Date(past.getTime() - 900_000))
+                        .notBeforeTime(new java.util.Date(past.getTime() - 900_000))
+                        .expirationTime(past)
+                        .build());
+        refused.forEach((what, claims) -> {
+            try {
+                Reply r = api.withKey("/api/v1/people", signed(key, claims));
+                assertThat(r.status()).as(what).isEqualTo(401);
+                assertThat(r.body()).as(what).contains("problems/unauthenticated");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    @DisplayName(
+            "the rotation schedule: the next key is in the JWKS before it signs, starting when the current one stops, and stays published a token lifetime past its last signature")
+    void theNextKey_isPublishedBeforeItSigns() {
+        DbProbe db = new DbProbe(api.server().database.getDatabase());
+        String now = db.text("SELECT kid FROM oauth_signing_keys WHERE signs_from <= now() AND signs_until > now()");
+        String next = db.text(
+                "SELECT n.kid FROM oauth_signing_keys n JOIN oauth_signing_keys c"
+                        + " ON n.signs_from = c.signs_until WHERE c.kid = ? AND n.signs_from > now()",
+                now);
+        assertThat(next).as("a next key, starting when the current one stops").isNotNull();
+        assertThat(db.count(
+                        "SELECT count(*) FROM oauth_signing_keys WHERE kid = ? AND retired_at >="
+                                + " signs_until + interval '900 seconds'",
+                        now))
+                .as("published a token lifetime past its last signature")
+                .isEqualTo(1);
+        Set<String> published = new TreeSet<>();
+        api.http()
+                .get("/.well-known/jwks.json")
+                .bodyAsJsonObject()
+                .getJsonArray("keys")
+                .forEach(k -> published.add(((JsonObject) k).getString("kid")));
+        assertThat(published).contains(now, next);
+        String kid = new JsonObject(new String(
+                        Base64.getUrlDecoder()
+                                .decode(token(client(a, "Kid client", "people:read"))
+                                        .split("\\.")[0]),
+                        StandardCharsets.UTF_8))
+                .getString("kid");
+        assertThat(kid).as("tokens are signed by the current key, not the next").isEqualTo(now);
     }
 }

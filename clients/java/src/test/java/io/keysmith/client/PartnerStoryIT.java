@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keysmith.client.api.AccessLevelsApi;
 import io.keysmith.client.api.KeysApi;
+import io.keysmith.client.api.OAuthApi;
 import io.keysmith.client.api.OrganizationsApi;
 import io.keysmith.client.api.PartnersApi;
 import io.keysmith.client.api.PeopleApi;
@@ -14,6 +15,7 @@ import io.keysmith.client.model.AccessLevelWrite;
 import io.keysmith.client.model.ApiKeyCreate;
 import io.keysmith.client.model.ApiKeyUpdate;
 import io.keysmith.client.model.ApiKeyWithSecret;
+import io.keysmith.client.model.CredentialKind;
 import io.keysmith.client.model.FieldRight;
 import io.keysmith.client.model.FieldRights;
 import io.keysmith.client.model.Me;
@@ -25,6 +27,7 @@ import io.keysmith.client.model.PersonPage;
 import io.keysmith.client.model.PersonWrite;
 import io.keysmith.client.model.RecordScope;
 import io.keysmith.client.model.SignUpRequest;
+import io.keysmith.client.model.TokenResponse;
 import io.keysmith.client.model.UserCreate;
 import io.keysmith.client.model.UserKind;
 import io.keysmith.client.model.UserWithLink;
@@ -33,6 +36,7 @@ import java.math.BigDecimal;
 import java.net.CookieManager;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -41,6 +45,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +62,8 @@ import org.junit.jupiter.api.Timeout;
  * afterwards); the partner's client lists people and sees only those fields; with write permissions named on the key
  * it creates a person with Idempotency-Key and On-Behalf-Of (a retry replays, another body is 422) and updates it
  * with If-Match (a stale ETag is 412, a field without edit right 403, an unknown On-Behalf-Of 400); the admin
- * disables the key; 401.
+ * disables the key; 401. The same story runs again with an OAuth client instead of a key (issue 16): tokens from the
+ * generated OAuthApi, used as Bearer tokens, read exactly what the key reads.
  */
 @DisplayName("A partner integrates through the generated Java client")
 class PartnerStoryIT {
@@ -131,17 +137,22 @@ class PartnerStoryIT {
         return client;
     }
 
-    @Test
-    @Timeout(value = 3, unit = TimeUnit.MINUTES)
-    void aPartnerSeesOnlyTheGrantedFields_untilTheKeyIsDisabled() throws Exception {
+    /** What both runs start from: the admin's session, and the integration user and partner a credential goes to. */
+    private record Story(ApiClient admin, Me me, UUID integration, UUID partner) {}
+
+    /**
+     * The admin signs up, adds two people, an access level with only the partner's fields, a non-employee user on it,
+     * and finds the payroll partner in the directory.
+     */
+    private static Story setUp(String organization, String domain) throws Exception {
         String[] adminCsrf = new String[1];
         ApiClient admin = session(adminCsrf);
         Me me = new OrganizationsApi(admin)
                 .signUp(new SignUpRequest()
-                        .organizationName("Acme Payroll Story")
+                        .organizationName(organization)
                         .firstName("Ada")
                         .lastName("Admin")
-                        .email("ada@story.test")
+                        .email("ada@" + domain)
                         .password("a long admin password"));
         adminCsrf[0] = me.getCsrfToken();
 
@@ -177,7 +188,7 @@ class PartnerStoryIT {
                         .permissions(Set.of("people:read", "people:create", "people:update", "keys:create-own")));
         UserWithLink integration = new UsersApi(admin)
                 .createUser(new UserCreate()
-                        .email("payroll-bot@story.test")
+                        .email("payroll-bot@" + domain)
                         .firstName("Payroll")
                         .lastName("Integration")
                         .kind(UserKind.NON_EMPLOYEE)
@@ -188,13 +199,23 @@ class PartnerStoryIT {
                         .findFirst()
                         .orElseThrow();
 
+        return new Story(admin, me, integration.getUser().getId(), payroll.getId());
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aPartnerSeesOnlyTheGrantedFields_untilTheKeyIsDisabled() throws Exception {
+        Story story = setUp("Acme Payroll Story", "story.test");
+        ApiClient admin = story.admin();
+        Me me = story.me();
+        PeopleApi people = new PeopleApi(admin);
         KeysApi keys = new KeysApi(admin);
         ApiKeyWithSecret created = keys.createApiKey(
                 new ApiKeyCreate()
                         .name("Payroll sync")
                         .apiType("PEOPLE")
-                        .partnerId(payroll.getId())
-                        .ownerUserId(integration.getUser().getId())
+                        .partnerId(story.partner())
+                        .ownerUserId(story.integration())
                         .permissionMode(PermissionMode.SCOPED)
                         .permissions(Set.of()),
                 null);
@@ -290,6 +311,173 @@ class PartnerStoryIT {
                             .contains("problems/unauthenticated")
                             .doesNotContain(secret);
                 });
+    }
+
+    /** client_secret_basic (RFC 6749 §2.3.1): client_id and secret form-url-encoded, then HTTP Basic. */
+    private static Map<String, String> clientBasic(UUID clientId, String secret) {
+        String pair = URLEncoder.encode(clientId.toString(), StandardCharsets.UTF_8) + ":"
+                + URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        return Map.of(
+                "Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The partner's way with an OAuth client: the access token as a Bearer token. */
+    private static ApiClient bearer(String token) {
+        ApiClient client = new ApiClient();
+        client.updateBaseUri(base);
+        client.setRequestInterceptor(b -> b.header("Authorization", "Bearer " + token));
+        return client;
+    }
+
+    /** The generated OAuthApi's token request, authenticated with client_secret_basic. */
+    private static TokenResponse token(UUID clientId, String secret, String scope, UUID userId) throws ApiException {
+        ApiClient anonymous = new ApiClient();
+        anonymous.updateBaseUri(base);
+        return new OAuthApi(anonymous)
+                .requestAccessToken("client_credentials", scope, userId, null, null, clientBasic(clientId, secret));
+    }
+
+    /**
+     * The same story with an OAuth client instead of a key (issue 16): created empty, its token reads nothing; with
+     * the same permissions and field rights saved, a token from the generated OAuthApi (client_secret_basic) reads
+     * exactly what a key with those rights reads; a token for a user (user_id, the token's sub) writes as a key with
+     * On-Behalf-Of does; a revoked token (RFC 7009, client_secret_post) and a disabled client are refused.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aPartnerWithAnOAuthClient_seesWhatTheKeySees_untilTheClientIsDisabled() throws Exception {
+        Story story = setUp("Acme Payroll OAuth Story", "oauth-story.test");
+        KeysApi keys = new KeysApi(story.admin());
+        ApiKeyWithSecret created = keys.createApiKey(
+                new ApiKeyCreate()
+                        .name("Payroll sync (OAuth)")
+                        .credentialKind(CredentialKind.OAUTH_CLIENT)
+                        .apiType("PEOPLE")
+                        .partnerId(story.partner())
+                        .ownerUserId(story.integration())
+                        .permissionMode(PermissionMode.SCOPED)
+                        .permissions(Set.of()),
+                null);
+        String secret = created.getSecret();
+        UUID clientId = UUID.fromString(created.getKey().getClientId());
+        assertThat(secret).startsWith("kso_");
+        assertThat(created.getKey().getCredentialKind()).isEqualTo(CredentialKind.OAUTH_CLIENT);
+        assertThat(keys.getApiKey(created.getKey().getId()).toString()).doesNotContain(secret);
+
+        // created granting nothing: its token carries no scope, and the people endpoints refuse it
+        TokenResponse empty = token(clientId, secret, null, null);
+        assertThat(empty.getTokenType()).isEqualTo(TokenResponse.TokenTypeEnum.BEARER);
+        assertThat(empty.getScope()).isEmpty();
+        assertThatThrownBy(() -> new PeopleApi(bearer(empty.getAccessToken())).listPeople(50, null, null, null))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+
+        FieldRights viewing = new FieldRights()
+                .firstName(FieldRight.VIEW)
+                .lastName(FieldRight.VIEW)
+                .salary(FieldRight.VIEW);
+        keys.updateApiKey(
+                created.getKey().getId(),
+                new ApiKeyUpdate().permissions(Set.of("people:read")).fieldRights(viewing));
+        // a key with the same rights, for the equivalence below
+        ApiKeyWithSecret key = keys.createApiKey(
+                new ApiKeyCreate()
+                        .name("Payroll sync (key)")
+                        .apiType("PEOPLE")
+                        .partnerId(story.partner())
+                        .ownerUserId(story.integration())
+                        .permissionMode(PermissionMode.SCOPED)
+                        .permissions(Set.of("people:read"))
+                        .fieldRights(viewing),
+                null);
+
+        TokenResponse reading = token(clientId, secret, "people:read", null);
+        assertThat(reading.getScope()).isEqualTo("people:read");
+        assertThat(reading.getExpiresIn()).isEqualTo(900L);
+        List<Person> seen = new PeopleApi(bearer(reading.getAccessToken()))
+                .listPeople(50, null, null, null)
+                .getItems();
+        assertThat(seen).extracting(Person::getLastName).containsExactly("Hopper", "Turing");
+        assertThat(seen).extracting(Person::getSalary).doesNotContainNull();
+        assertThat(seen).allSatisfy(p -> {
+            assertThat(p.getDepartment()).isNull();
+            assertThat(p.getNationalId()).isNull();
+            assertThat(p.getHomeAddress()).isNull();
+        });
+        assertThat(seen)
+                .as("the token sees exactly what the key with the same rights sees")
+                .isEqualTo(new PeopleApi(partner(key.getSecret()))
+                        .listPeople(50, null, null, null)
+                        .getItems());
+        assertThat(new PeopleApi(bearer(reading.getAccessToken()))
+                        .getPerson(seen.get(0).getId()))
+                .isEqualTo(new PeopleApi(partner(key.getSecret()))
+                        .getPerson(seen.get(0).getId()));
+        // the scope only narrows: a permission the client does not hold is invalid_scope
+        assertThatThrownBy(() -> token(clientId, secret, "people:read people:delete", null))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(400);
+                    assertThat(e.getResponseBody()).contains("invalid_scope");
+                });
+
+        // writes: the admin names the write permissions and edit rights; the token acts for a user (user_id → sub)
+        keys.updateApiKey(
+                created.getKey().getId(),
+                new ApiKeyUpdate()
+                        .permissions(Set.of("people:read", "people:create", "people:update"))
+                        .fieldRights(new FieldRights()
+                                .firstName(FieldRight.EDIT)
+                                .lastName(FieldRight.EDIT)
+                                .salary(FieldRight.VIEW)));
+        UUID recruiter = story.me().getUser().getId();
+        TokenResponse writing = token(clientId, secret, "people:read people:create people:update", recruiter);
+        PeopleApi writer = new PeopleApi(bearer(writing.getAccessToken()));
+        String idempotencyKey = UUID.randomUUID().toString();
+        PersonCreate hire = new PersonCreate().firstName("Ada").lastName("Lovelace");
+        ApiResponse<Person> hired = writer.createPersonWithHttpInfo(hire, idempotencyKey, null);
+        assertThat(hired.getStatusCode()).isEqualTo(201);
+        ApiResponse<Person> retried = writer.createPersonWithHttpInfo(hire, idempotencyKey, null);
+        assertThat(header(retried, "Idempotent-Replayed")).isEqualTo("true");
+        assertThat(retried.getData().getId()).isEqualTo(hired.getData().getId());
+        String etag = header(hired, "ETag");
+        assertThat(writer.updatePerson(hired.getData().getId(), new PersonWrite().firstName("Augusta Ada"), etag, null)
+                        .getFirstName())
+                .isEqualTo("Augusta Ada");
+        assertThatThrownBy(() -> writer.updatePerson(
+                        hired.getData().getId(), new PersonWrite().salary(new BigDecimal("1")), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(403);
+                    assertThat(e.getResponseBody()).contains("salary");
+                });
+        // a user_id that is no active user of the organization buys no token
+        assertThatThrownBy(() -> token(clientId, secret, null, UUID.randomUUID()))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(400);
+                    assertThat(e.getResponseBody()).contains("invalid_request");
+                });
+
+        // RFC 7009 through the generated client (client_secret_post): that token stops, the others do not
+        ApiClient anonymous = new ApiClient();
+        anonymous.updateBaseUri(base);
+        new OAuthApi(anonymous).revokeAccessToken(writing.getAccessToken(), null, clientId.toString(), secret);
+        assertThatThrownBy(() -> writer.listPeople(50, null, null, null))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.getCode()).isEqualTo(401));
+        assertThat(new PeopleApi(bearer(reading.getAccessToken()))
+                        .listPeople(50, null, null, null)
+                        .getItems())
+                .hasSize(3);
+
+        keys.disableApiKey(created.getKey().getId());
+        assertThatThrownBy(() -> new PeopleApi(bearer(reading.getAccessToken())).listPeople(50, null, null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(401);
+                    assertThat(e.getResponseBody()).contains("problems/unauthenticated");
+                });
+        assertThatThrownBy(() -> token(clientId, secret, null, null)).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.getCode()).isEqualTo(401);
+            assertThat(e.getResponseBody()).contains("invalid_client").doesNotContain(secret);
+        });
     }
 
     private static String header(ApiResponse<?> r, String name) {
