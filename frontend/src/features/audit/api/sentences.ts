@@ -122,8 +122,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'credential.denied': 'Key denied',
   'session.second-factor-failed': 'Second factor failed',
   'session.stepped-up': 'Stepped up',
-  'user.second-factor-enrolled': 'Authenticator app set up',
-  'user.second-factor-removed': 'Authenticator app turned off',
+  'user.second-factor-enrolled': 'Second factor set up',
+  'user.second-factor-removed': 'Second factor removed',
   'user.second-factors-reset': 'Second factors reset',
   'user.recovery-code-used': 'Recovery code used',
   'sign-in-policy.changed': 'Sign-in policy changed',
@@ -131,6 +131,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'session.sso-signed-in': 'Signed in with single sign-on',
   'session.sso-sign-in-failed': 'Single sign-on refused',
   'user.sso-provisioned': 'User created by single sign-on',
+  'user.passkey-renamed': 'Passkey renamed',
+  'user.passkey-clone-warning': 'Passkey refused: its counter went backwards (it may have been copied)',
 };
 
 /** How a session was authenticated (RFC 8176 amr values, as sign-in and step-up record them). */
@@ -140,6 +142,8 @@ const METHODS: Record<string, string> = {
   hwk: 'passkey',
   swk: 'passkey',
   sso: 'single sign-on',
+  fed: 'single sign-on',
+  user: 'verification on the device',
 };
 
 /** " with password and authenticator code": how a sign-in or step-up was made, when the event says. */
