@@ -60,8 +60,8 @@ export const SENTENCES: Record<AuditAction, string> = {
   'credential.denied': '{actor} denied the key {target}',
   'session.second-factor-failed': 'Someone entered a wrong second-factor code for {target}',
   'session.stepped-up': '{actor} confirmed it was them for a sensitive action',
-  'user.second-factor-enrolled': '{actor} set up an authenticator app',
-  'user.second-factor-removed': '{actor} turned their authenticator app off',
+  'user.second-factor-enrolled': '{actor} set up a second factor (authenticator app or passkey)',
+  'user.second-factor-removed': '{actor} removed a second factor (authenticator app or passkey)',
   'user.second-factors-reset': '{actor} reset the second factors of {target}',
   'user.recovery-code-used': '{actor} signed in with a recovery code',
   'sign-in-policy.changed': '{actor} changed the sign-in policy of {target}',
@@ -69,6 +69,9 @@ export const SENTENCES: Record<AuditAction, string> = {
   'session.sso-signed-in': '{actor} signed in with single sign-on',
   'session.sso-sign-in-failed': 'Someone ({actor}) was refused single sign-on',
   'user.sso-provisioned': 'Single sign-on created the user {target}',
+  'user.passkey-renamed': '{actor} renamed a passkey',
+  'user.passkey-clone-warning':
+    'A passkey of {target} was refused: its counter went backwards, so it may have been copied',
 };
 
 /** The filter's wording for each action ("Key revoked"), from the same typed list. */
