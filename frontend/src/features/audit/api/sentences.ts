@@ -62,8 +62,8 @@ export const SENTENCES: Record<AuditAction, string> = {
   'credential.denied': '{actor} denied the key {target}',
   'session.second-factor-failed': 'Someone entered a wrong second-factor code for {target}',
   'session.stepped-up': '{actor} confirmed it was them for a sensitive action',
-  'user.second-factor-enrolled': '{actor} set up an authenticator app',
-  'user.second-factor-removed': '{actor} turned their authenticator app off',
+  'user.second-factor-enrolled': '{actor} set up a second factor (authenticator app or passkey)',
+  'user.second-factor-removed': '{actor} removed a second factor (authenticator app or passkey)',
   'user.second-factors-reset': '{actor} reset the second factors of {target}',
   'user.recovery-code-used': '{actor} signed in with a recovery code',
   'sign-in-policy.changed': '{actor} changed the sign-in policy of {target}',
@@ -71,6 +71,9 @@ export const SENTENCES: Record<AuditAction, string> = {
   'session.sso-signed-in': '{actor} signed in with single sign-on',
   'session.sso-sign-in-failed': 'Someone ({actor}) was refused single sign-on',
   'user.sso-provisioned': 'Single sign-on created the user {target}',
+  'user.passkey-renamed': '{actor} renamed a passkey',
+  'user.passkey-clone-warning':
+    'A passkey of {target} was refused: its counter went backwards, so it may have been copied',
 };
 
 /** The filter's wording for each action ("Key revoked"), from the same typed list. */
@@ -124,8 +127,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'credential.denied': 'Key denied',
   'session.second-factor-failed': 'Second factor failed',
   'session.stepped-up': 'Stepped up',
-  'user.second-factor-enrolled': 'Authenticator app set up',
-  'user.second-factor-removed': 'Authenticator app turned off',
+  'user.second-factor-enrolled': 'Second factor set up',
+  'user.second-factor-removed': 'Second factor removed',
   'user.second-factors-reset': 'Second factors reset',
   'user.recovery-code-used': 'Recovery code used',
   'sign-in-policy.changed': 'Sign-in policy changed',
@@ -133,6 +136,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'session.sso-signed-in': 'Signed in with single sign-on',
   'session.sso-sign-in-failed': 'Single sign-on refused',
   'user.sso-provisioned': 'User created by single sign-on',
+  'user.passkey-renamed': 'Passkey renamed',
+  'user.passkey-clone-warning': 'Passkey refused: its counter went backwards (it may have been copied)',
 };
 
 /** How a session was authenticated (RFC 8176 amr values, as sign-in and step-up record them). */
@@ -142,6 +147,8 @@ const METHODS: Record<string, string> = {
   hwk: 'passkey',
   swk: 'passkey',
   sso: 'single sign-on',
+  fed: 'single sign-on',
+  user: 'verification on the device',
 };
 
 /** " with password and authenticator code": how a sign-in or step-up was made, when the event says. */

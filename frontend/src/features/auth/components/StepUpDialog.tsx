@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ErrorSummary, Field } from '@/components/ui/Field';
 import { Modal } from '@/components/ui/Modal';
-import { api, unwrap } from '@/lib/api-client';
+import { api, unwrap, type Schemas } from '@/lib/api-client';
 import { useSession } from '@/lib/auth';
 import { useFormErrors } from '@/lib/form-errors';
 import { setStepUpPrompt } from '@/lib/step-up';
+import { getPasskey, passkeyError, passkeysSupported } from '@/lib/webauthn';
 
 type Pending = { detail?: string; resolve: (confirmed: boolean) => void };
 
@@ -61,6 +62,30 @@ export function StepUpDialog() {
     }
   };
 
+  const withPasskey = async () => {
+    errors.clear();
+    setBusy(true);
+    try {
+      const options = unwrap(await api.POST('/api/v1/session/step-up/passkey-options'));
+      let passkey;
+      try {
+        passkey = await getPasskey(options);
+      } catch (error) {
+        throw passkeyError(error);
+      }
+      unwrap(
+        await api.POST('/api/v1/session/step-up', {
+          body: { passkey } as Schemas['StepUpRequest'],
+        }),
+      );
+      close(true);
+    } catch (error) {
+      errors.show(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
   return (
     <Modal title="Confirm it's you" onClose={() => close(false)}>
       <form onSubmit={submit} className="form">
@@ -90,6 +115,11 @@ export function StepUpDialog() {
             />
           )}
         </Field>
+        {hasFactor && passkeysSupported() && (
+          <button type="button" className="button" disabled={busy} onClick={() => void withPasskey()}>
+            Use a passkey
+          </button>
+        )}
         {hasFactor && (
           <button type="button" className="button button--link" onClick={() => setRecovery(!recovery)}>
             {recovery ? 'Use the authenticator app' : 'Use a recovery code'}

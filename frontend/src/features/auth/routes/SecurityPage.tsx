@@ -7,6 +7,7 @@ import { api, unwrap, type Schemas } from '@/lib/api-client';
 import { useSession } from '@/lib/auth';
 import { useFormErrors } from '@/lib/form-errors';
 import { useAsync } from '@/lib/use-async';
+import { PasskeysSection } from '@/features/auth/components/PasskeysSection';
 
 type Factors = Schemas['SecondFactors'];
 type Enrolment = Schemas['TotpEnrolment'];
@@ -92,7 +93,7 @@ export function SecurityPage() {
       <PageHeader title="Sign-in security" />
       {mustEnrol && !recoveryCodes && (
         <p className="alert alert--warning" role="status">
-          Your organization requires a second factor. Set up an authenticator app to continue.
+          Your organization requires a second factor. Add a passkey or set up an authenticator app to continue.
         </p>
       )}
       {status.error !== undefined && <ErrorBox error={status.error} onRetry={load} />}
@@ -194,6 +195,7 @@ export function SecurityPage() {
           </section>
         )
       )}
+      {!recoveryCodes && !enrolment && factors && <PasskeysSection onChange={load} />}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { useSession } from '@/lib/auth';
 import { useFormErrors } from '@/lib/form-errors';
 import { AuthLayout, safeNext } from '@/features/auth/routes/AuthLayout';
 import { SsoSignIn } from '@/features/auth/components/SsoSignIn';
+import { getPasskey, passkeyError, passkeysSupported } from '@/lib/webauthn';
 
 type Organization = Schemas['Organization'];
 
@@ -23,6 +24,7 @@ export function SignInPage() {
   const [challenge, setChallenge] = useState<string>();
   const [code, setCode] = useState('');
   const [useRecovery, setUseRecovery] = useState(false);
+  const [methods, setMethods] = useState<string[]>([]);
   const errors = useFormErrors(['email', 'password', 'organizationId', 'code', 'recoveryCode']);
 
   if (session.status === 'signed-in' && !busy) return <Navigate to={next} replace />;
@@ -46,6 +48,8 @@ export function SignInPage() {
       );
       if (result.status === 'SECOND_FACTOR_REQUIRED') {
         setChallenge(result.challenge);
+        setMethods(result.methods ?? []);
+        setUseRecovery(false);
         setCode('');
         setBusy(false);
         return;
@@ -85,6 +89,59 @@ export function SignInPage() {
     }
   };
 
+  /** A passkey: passwordless without a challenge, else the second factor of this sign-in. */
+  const withPasskey = async (secondFactorOf?: string) => {
+    errors.clear();
+    setBusy(true);
+    try {
+      const options = unwrap(
+        await api.POST('/api/v1/session/passkey/options', {
+          body: secondFactorOf ? { challenge: secondFactorOf } : {},
+        }),
+      );
+      let credential;
+      try {
+        credential = await getPasskey(options);
+      } catch (error) {
+        throw passkeyError(error);
+      }
+      const result = unwrap(
+        await api.POST('/api/v1/session/passkey', {
+          body: {
+            credential,
+            ...(secondFactorOf ? { challenge: secondFactorOf } : {}),
+          } as Schemas['PasskeySignInRequest'],
+        }),
+      );
+      if (result.me) {
+        signedIn(result.me);
+        void navigate(next, { replace: true });
+      }
+    } catch (error) {
+      errors.show(error);
+      setBusy(false);
+    }
+  };
+
+  if (challenge && methods.length > 0 && !methods.includes('totp')) {
+    return (
+      <AuthLayout title="Two-step sign-in">
+        <div className="form">
+          <ErrorSummary formError={errors.formError} fieldErrors={errors.fieldErrors} />
+          <p>Confirm with your passkey.</p>
+          <button
+            type="button"
+            className="button button--primary button--block"
+            disabled={busy}
+            onClick={() => void withPasskey(challenge)}
+          >
+            {busy ? 'Waiting for your device…' : 'Use a passkey'}
+          </button>
+        </div>
+      </AuthLayout>
+    );
+  }
+
   if (challenge) {
     const field = useRecovery ? 'recoveryCode' : 'code';
     return (
@@ -122,6 +179,16 @@ export function SignInPage() {
           <button type="submit" className="button button--primary button--block" disabled={busy}>
             {busy ? 'Checking…' : 'Verify'}
           </button>
+          {methods.includes('passkey') && (
+            <button
+              type="button"
+              className="button button--block"
+              disabled={busy}
+              onClick={() => void withPasskey(challenge)}
+            >
+              Use a passkey
+            </button>
+          )}
         </form>
       </AuthLayout>
     );
@@ -189,6 +256,11 @@ export function SignInPage() {
           {busy ? 'Signing in…' : organizations ? 'Continue' : 'Sign in'}
         </button>
       </form>
+      {passkeysSupported() && (
+        <button type="button" className="button button--block" disabled={busy} onClick={() => void withPasskey()}>
+          Sign in with a passkey
+        </button>
+      )}
       <SsoSignIn />
       <p className="auth__switch">
         New to Keysmith? <Link to="/sign-up">Create an organization</Link>

@@ -68,7 +68,9 @@ public enum AuditAction {
     SSO_SETTINGS_CHANGED("sso.settings-changed"),
     SESSION_SSO_SIGNED_IN("session.sso-signed-in"),
     SESSION_SSO_SIGN_IN_FAILED("session.sso-sign-in-failed"),
-    USER_SSO_PROVISIONED("user.sso-provisioned");
+    USER_SSO_PROVISIONED("user.sso-provisioned"),
+    USER_PASSKEY_RENAMED("user.passkey-renamed"),
+    USER_PASSKEY_CLONE_WARNING("user.passkey-clone-warning");
 
     private static final Map<String, AuditAction> BY_CODE =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(AuditAction::code, Function.identity()));

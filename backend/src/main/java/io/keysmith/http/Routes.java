@@ -105,6 +105,14 @@ public final class Routes {
         t.put("completeSignIn", h.sessions()::completeSignIn);
         t.put("stepUp", h.sessions()::stepUp);
         t.put("getMySecondFactors", h.secondFactors()::status);
+        t.put("listMyPasskeys", h.secondFactors()::listPasskeys);
+        t.put("startPasskeyRegistration", h.secondFactors()::passkeyRegistrationOptions);
+        t.put("registerPasskey", h.secondFactors()::registerPasskey);
+        t.put("renamePasskey", h.secondFactors()::renamePasskey);
+        t.put("removePasskey", h.secondFactors()::removePasskey);
+        t.put("startPasskeySignIn", h.sessions()::passkeyOptions);
+        t.put("signInWithPasskey", h.sessions()::signInWithPasskey);
+        t.put("startPasskeyStepUp", h.sessions()::stepUpPasskeyOptions);
         t.put("startTotpEnrolment", h.secondFactors()::startTotp);
         t.put("confirmTotpEnrolment", h.secondFactors()::confirmTotp);
         t.put("removeTotp", h.secondFactors()::removeTotp);

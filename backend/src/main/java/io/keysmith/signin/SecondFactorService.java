@@ -54,6 +54,7 @@ public final class SecondFactorService {
     private final UserService userService;
     private final AuditRepository audit;
     private final Clock clock;
+    private final PasskeyRepository passkeys;
 
     SecondFactorService(
             Db db,
@@ -64,7 +65,9 @@ public final class SecondFactorService {
             UserRepository users,
             UserService userService,
             AuditRepository audit,
-            Clock clock) {
+            Clock clock,
+            PasskeyRepository passkeys) {
+        this.passkeys = passkeys;
         this.db = db;
         this.repository = repository;
         this.box = box;
@@ -96,22 +99,26 @@ public final class SecondFactorService {
                         .totp(t, caller.userId())
                         .compose(totp -> repository
                                 .recoveryCodesLeft(t, caller.userId())
-                                .compose(left -> repository.policy(t).map(policy -> {
-                                    boolean on = totp != null && totp.getValue("secret") != null;
-                                    JsonObject out = new JsonObject()
-                                            .put("totp", on)
-                                            .put("totpPending", totp != null && totp.getValue("pending_secret") != null)
-                                            .put("recoveryCodesLeft", left)
-                                            .put("required", required(policy, caller.rights()));
-                                    if (on) {
-                                        out.put(
-                                                "totpConfirmedAt",
-                                                totp.getOffsetDateTime("confirmed_at")
-                                                        .toInstant()
-                                                        .toString());
-                                    }
-                                    return out;
-                                }))));
+                                .compose(left -> passkeys.count(t, caller.userId())
+                                        .compose(keys -> repository.policy(t).map(policy -> {
+                                            boolean on = totp != null && totp.getValue("secret") != null;
+                                            JsonObject out = new JsonObject()
+                                                    .put("totp", on)
+                                                    .put("passkeys", keys)
+                                                    .put(
+                                                            "totpPending",
+                                                            totp != null && totp.getValue("pending_secret") != null)
+                                                    .put("recoveryCodesLeft", left)
+                                                    .put("required", required(policy, caller.rights()));
+                                            if (on) {
+                                                out.put(
+                                                        "totpConfirmedAt",
+                                                        totp.getOffsetDateTime("confirmed_at")
+                                                                .toInstant()
+                                                                .toString());
+                                            }
+                                            return out;
+                                        })))));
     }
 
     /** Starts (or restarts) a TOTP enrolment: a new secret, shown once, as Base32 and as an otpauth:// URI. */
@@ -191,33 +198,57 @@ public final class SecondFactorService {
     public Future<Void> removeTotp(Caller caller, String source) {
         return db.inOrganization(
                 caller.organizationId(),
-                t -> repository.policy(t).compose(policy -> {
-                    if (required(policy, caller.rights())) {
-                        return Future.<Void>failedFuture(new Conflict(
-                                "second-factor-required",
-                                "Your organization requires a second factor of you: it cannot be turned off"));
+                t -> repository
+                        .policy(t)
+                        .compose(policy -> passkeys.count(t, caller.userId()).compose(keys -> {
+                            if (required(policy, caller.rights()) && keys == 0) {
+                                return Future.<Void>failedFuture(new Conflict(
+                                        "second-factor-required",
+                                        "Your organization requires a second factor of you: it cannot be turned off"));
+                            }
+                            return repository
+                                    .deleteTotp(t, caller.userId())
+                                    .compose(existed -> existed
+                                            ? repository
+                                                    .deleteRecoveryCodes(t, caller.userId())
+                                                    .compose(x -> audit.append(
+                                                            t,
+                                                            AuditEvent.by(
+                                                                            caller.userId(),
+                                                                            "user.second-factor-removed",
+                                                                            "user",
+                                                                            caller.userId(),
+                                                                            source)
+                                                                    .with("factor", "totp")))
+                                            : Future.<Void>failedFuture(new io.keysmith.errors.NotFound(
+                                                    "You have no authenticator app set up")));
+                        })));
+    }
+
+    /** Whether the user has a confirmed second factor, TOTP or a passkey (then a sign-in needs it). */
+    public Future<Boolean> hasFactor(Tenant t, UUID userId) {
+        return methods(t, userId).map(m -> !m.isEmpty());
+    }
+
+    /** The second factors a sign-in of the user may complete with: totp and recovery-code, passkey. */
+    public Future<List<String>> methods(Tenant t, UUID userId) {
+        return repository
+                .totp(t, userId)
+                .compose(row -> passkeys.count(t, userId).map(keys -> {
+                    List<String> out = new ArrayList<>();
+                    if (row != null && row.getValue("secret") != null) {
+                        out.add("totp");
+                        out.add("recovery-code");
                     }
-                    return repository
-                            .deleteTotp(t, caller.userId())
-                            .compose(existed -> existed
-                                    ? repository
-                                            .deleteRecoveryCodes(t, caller.userId())
-                                            .compose(x -> audit.append(
-                                                    t,
-                                                    AuditEvent.by(
-                                                                    caller.userId(),
-                                                                    "user.second-factor-removed",
-                                                                    "user",
-                                                                    caller.userId(),
-                                                                    source)
-                                                            .with("factor", "totp")))
-                                    : Future.<Void>failedFuture(
-                                            new io.keysmith.errors.NotFound("You have no authenticator app set up")));
+                    if (keys > 0) {
+                        out.add("passkey");
+                    }
+                    return out;
                 }));
     }
 
-    /** Whether the user has a confirmed second factor (then a sign-in needs it). */
-    public Future<Boolean> hasFactor(Tenant t, UUID userId) {
+    /** Whether the user has a confirmed TOTP (step-up with a code is possible). */
+    public Future<Boolean> hasTotp(Tenant t, UUID userId) {
         return repository.totp(t, userId).map(row -> row != null && row.getValue("secret") != null);
     }
 
@@ -248,7 +279,7 @@ public final class SecondFactorService {
     }
 
     /**
-     * An admin resets a user's second factors (a lost phone): TOTP, recovery codes and open sign-in challenges go;
+     * An admin resets a user's second factors (a lost phone): TOTP, recovery codes, passkeys and open sign-in challenges go;
      * under a policy that requires a factor the user is led through enrolment at their next sign-in. Only for users
      * holding nothing the admin lacks; audited.
      */
@@ -260,6 +291,7 @@ public final class SecondFactorService {
                         .compose(user -> repository.deleteTotp(t, userId))
                         .compose(x -> repository.deleteRecoveryCodes(t, userId))
                         .compose(x -> repository.deleteChallengesOf(t, userId))
+                        .compose(x -> passkeys.deleteAllOf(t, userId))
                         .compose(x -> audit.append(
                                 t,
                                 AuditEvent.by(caller.userId(), "user.second-factors-reset", "user", userId, source))));

@@ -35,18 +35,14 @@ public final class SessionHandlers {
                 .onFailure(rc::fail);
     }
 
-    private void answer(RoutingContext rc, SignInService.Outcome outcome) {
+    void answer(RoutingContext rc, SignInService.Outcome outcome) {
         if (outcome.challenge() != null) {
             Responses.ok(
                     rc,
                     new JsonObject()
                             .put("status", "SECOND_FACTOR_REQUIRED")
                             .put("challenge", outcome.challenge())
-                            .put(
-                                    "methods",
-                                    new io.vertx.core.json.JsonArray()
-                                            .add("totp")
-                                            .add("recovery-code")));
+                            .put("methods", new io.vertx.core.json.JsonArray(outcome.methods())));
         } else if (outcome.sessionToken() == null) {
             Responses.ok(
                     rc,
@@ -77,8 +73,29 @@ public final class SessionHandlers {
                         body.getString("password"),
                         body.getString("code"),
                         body.getString("recoveryCode"),
+                        body.getJsonObject("passkey"),
                         client.address(rc))
                 .onSuccess(x -> rc.response().setStatusCode(204).end())
+                .onFailure(rc::fail);
+    }
+
+    public void passkeyOptions(RoutingContext rc) {
+        JsonObject body = RequestValidation.input(rc).bodyObject();
+        signIn.passkeyOptions(body == null ? null : body.getString("challenge"), client.address(rc))
+                .onSuccess(o -> Responses.ok(rc, o))
+                .onFailure(rc::fail);
+    }
+
+    public void signInWithPasskey(RoutingContext rc) {
+        JsonObject body = RequestValidation.input(rc).bodyObject();
+        signIn.signInWithPasskey(body.getJsonObject("credential"), body.getString("challenge"), client.address(rc))
+                .onSuccess(outcome -> answer(rc, outcome))
+                .onFailure(rc::fail);
+    }
+
+    public void stepUpPasskeyOptions(RoutingContext rc) {
+        signIn.stepUpPasskeyOptions(Caller.of(rc))
+                .onSuccess(o -> Responses.ok(rc, o))
                 .onFailure(rc::fail);
     }
 

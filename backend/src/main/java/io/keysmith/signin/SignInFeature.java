@@ -27,6 +27,10 @@ public record SignInFeature(SignInService service, SessionHandlers handlers, Sec
             ClientAddress client,
             ServerSecret secret) {
         SecondFactorRepository factorRepository = new SecondFactorRepository();
+        PasskeyRepository passkeyRepository = new PasskeyRepository();
+        // the relying party is KEYSMITH_PUBLIC_URL (its host the rpId, its origin the only origin), never a request's
+        PasskeyService passkeys =
+                new PasskeyService(db, passkeyRepository, users, auth.throttle(), audit, client::publicBase);
         SecondFactorService factors = new SecondFactorService(
                 db,
                 factorRepository,
@@ -36,7 +40,8 @@ public record SignInFeature(SignInService service, SessionHandlers handlers, Sec
                 users,
                 userService,
                 audit,
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                passkeyRepository);
         SignInService service = new SignInService(
                 db,
                 auth.repository(),
@@ -50,9 +55,10 @@ public record SignInFeature(SignInService service, SessionHandlers handlers, Sec
                 audit,
                 factors,
                 factorRepository);
+        service.passkeys(passkeys);
         return new SignInFeature(
                 service,
                 new SessionHandlers(service, auth.sessions(), client),
-                new SecondFactorHandlers(factors, client));
+                new SecondFactorHandlers(factors, passkeys, client));
     }
 }

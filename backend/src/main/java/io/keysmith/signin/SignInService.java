@@ -37,9 +37,10 @@ public final class SignInService {
      * A successful sign-in (session token for the cookie and the /me body), a choice of organizations, or a
      * challenge: the password was right and a second factor is owed ({@link #completeSignIn}).
      */
-    public record Outcome(String sessionToken, JsonObject me, JsonArray organizations, String challenge) {
+    public record Outcome(
+            String sessionToken, JsonObject me, JsonArray organizations, String challenge, List<String> methods) {
         public Outcome(String sessionToken, JsonObject me, JsonArray organizations) {
-            this(sessionToken, me, organizations, null);
+            this(sessionToken, me, organizations, null, List.of());
         }
     }
 
@@ -60,6 +61,12 @@ public final class SignInService {
     private final AuditRepository audit;
     private final SecondFactorService secondFactors;
     private final SecondFactorRepository factorRepository;
+    private PasskeyService passkeys;
+
+    /** Passkeys (set by the feature's assembly: they verify, this service makes the sessions). */
+    void passkeys(PasskeyService passkeys) {
+        this.passkeys = passkeys;
+    }
 
     /**
      * Which memberships may not use a password (their organization requires single sign-on); the sso feature sets
@@ -180,7 +187,86 @@ public final class SignInService {
                         Tokens.sha256(token),
                         userId,
                         java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).plus(CHALLENGE_LIFETIME))
-                .map(x -> new Outcome(null, null, null, token));
+                .compose(x -> secondFactors.methods(c, userId))
+                .map(methods -> new Outcome(null, null, null, token, methods));
+    }
+
+    /**
+     * Options for a passkey sign-in: with the password-checked sign-in's {@code challenge}, a second factor among the
+     * user's passkeys (bound to that challenge); without, a passwordless one (discoverable passkeys, verification
+     * required).
+     */
+    public Future<JsonObject> passkeyOptions(String challenge, String source) {
+        if (challenge == null) {
+            return passkeys.passwordlessOptions(source);
+        }
+        byte[] hash = Tokens.sha256(challenge);
+        return db.withoutOrganization(c -> factorRepository.findChallenge(c, hash))
+                .compose(row -> row == null
+                        ? Future.<JsonObject>failedFuture(Unauthenticated.wrongSecondFactor(
+                                "This sign-in has expired or was completed: sign in again with your password"))
+                        : db.inOrganization(
+                                row.getUUID("organization_id"),
+                                c -> passkeys.assertionOptions(
+                                        c, row.getUUID("user_id"), PasskeyService.SECOND_FACTOR, hash, false)));
+    }
+
+    /**
+     * Signs in with a passkey: passwordless (amr hwk + user: possession and the authenticator's user verification),
+     * or as the second factor of a password-checked sign-in (amr pwd + hwk). An organization that requires single
+     * sign-on refuses passwordless sign-in like a password (except its break-glass Account Owner).
+     */
+    public Future<Outcome> signInWithPasskey(JsonObject credential, String challenge, String source) {
+        if (challenge == null) {
+            return passkeys.verify(credential, PasskeyService.PASSWORDLESS, null, true, source)
+                    .compose(v -> passwordGate
+                            .refusing(List.of(v.organizationId()))
+                            .compose(refused -> refused.test(v.organizationId(), v.userId())
+                                    ? Future.<Outcome>failedFuture(ssoRequired())
+                                    : db.inOrganization(
+                                            v.organizationId(),
+                                            c -> signedIn(c, v.userId(), List.of("hwk", "user"), source, null))));
+        }
+        byte[] hash = Tokens.sha256(challenge);
+        return db.withoutOrganization(c -> factorRepository.findChallenge(c, hash))
+                .compose(row -> {
+                    if (row == null) {
+                        return Future.<Outcome>failedFuture(Unauthenticated.wrongSecondFactor(
+                                "This sign-in has expired or was completed: sign in again with your password"));
+                    }
+                    UUID org = row.getUUID("organization_id");
+                    UUID userId = row.getUUID("user_id");
+                    return passkeys.verify(credential, PasskeyService.SECOND_FACTOR, hash, false, source)
+                            .compose(v -> !v.organizationId().equals(org)
+                                            || !v.userId().equals(userId)
+                                    ? Future.<Outcome>failedFuture(
+                                            Unauthenticated.wrongSecondFactor("This passkey is not yours"))
+                                    : db.inOrganization(
+                                            org,
+                                            c -> factorRepository
+                                                    .consumeChallenge(c, hash)
+                                                    .compose(spent -> spent
+                                                            ? signedIn(c, userId, List.of("pwd", "hwk"), source, null)
+                                                            : Future.<Outcome>failedFuture(
+                                                                    Unauthenticated.wrongSecondFactor(
+                                                                            "This sign-in was completed already")))));
+                });
+    }
+
+    /** Options for a step-up with one of the caller's passkeys, bound to this session. */
+    public Future<JsonObject> stepUpPasskeyOptions(Caller caller) {
+        return db.inOrganization(
+                caller.organizationId(),
+                c -> passkeys.assertionOptions(
+                        c, caller.userId(), PasskeyService.STEP_UP, Tokens.sha256(caller.sessionToken()), false));
+    }
+
+    private Future<Void> stepUpWithPasskey(Caller caller, JsonObject credential, String source) {
+        return passkeys.verify(credential, PasskeyService.STEP_UP, Tokens.sha256(caller.sessionToken()), false, source)
+                .compose(v -> !v.organizationId().equals(caller.organizationId())
+                                || !v.userId().equals(caller.userId())
+                        ? Future.<Void>failedFuture(Unauthenticated.wrongSecondFactor("This passkey is not yours"))
+                        : db.inOrganization(caller.organizationId(), c -> steppedUp(c, caller, "hwk", source)));
     }
 
     /** A session authenticated by {@code amr}, audited with how (and whether a recovery code was spent). */
@@ -265,7 +351,11 @@ public final class SignInService {
      * Step-up ("sudo mode"): the signed-in user authenticates again, with a second factor when they have one, else
      * with their password when the organization allows it; the session is fresh from now on for the step-up window.
      */
-    public Future<Void> stepUp(Caller caller, String password, String code, String recoveryCode, String source) {
+    public Future<Void> stepUp(
+            Caller caller, String password, String code, String recoveryCode, JsonObject passkey, String source) {
+        if (passkey != null) {
+            return stepUpWithPasskey(caller, passkey, source);
+        }
         UUID org = caller.organizationId();
         UUID userId = caller.userId();
         return db.inOrganization(
@@ -283,7 +373,8 @@ public final class SignInService {
                     if (has) {
                         if ((code == null) == (recoveryCode == null)) {
                             return Future.<Void>failedFuture(new Invalid(
-                                    "code", "Confirm with a code from your authenticator app or a recovery code"));
+                                    "code",
+                                    "Confirm with a passkey, a code from your authenticator app or a recovery code"));
                         }
                         return throttle.reserveSecondFactor(userId, source)
                                 .compose(x -> db.inOrganization(

@@ -450,7 +450,8 @@ public final class SsoService implements SignInService.PasswordGate {
                                             if (r == null || !"ACTIVE".equals(r.getString("status"))) {
                                                 return Future.succeededFuture(null);
                                             }
-                                            return sessions.create(t, userId)
+                                            // amr "fed": authenticated by the identity provider, not a password
+                                            return sessions.create(t, userId, List.of("fed"))
                                                     .compose(token -> audit.append(
                                                                     t,
                                                                     AuditEvent.by(
@@ -460,6 +461,7 @@ public final class SsoService implements SignInService.PasswordGate {
                                                                                     userId,
                                                                                     source)
                                                                             .with("method", "sso")
+                                                                            .with("amr", new JsonArray().add("fed"))
                                                                             .with("issuer", id.issuer()))
                                                             .compose(y -> signIn.me(t, userId, token))
                                                             .map(me -> new SignInService.Outcome(token, me, null)));

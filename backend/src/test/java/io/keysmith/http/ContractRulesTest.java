@@ -120,7 +120,7 @@ class ContractRulesTest {
                 new io.keysmith.leastprivilege.LeastPrivilegeHandlers(null, null),
                 new io.keysmith.handoff.HandoffHandlers(null, null),
                 new io.keysmith.leaks.LeakHandlers(null, null, null, 1),
-                new io.keysmith.signin.SecondFactorHandlers(null, null),
+                new io.keysmith.signin.SecondFactorHandlers(null, null, null),
                 new io.keysmith.sso.SsoHandlers(null, null, null)));
         Set<String> declared = new HashSet<>();
         operations().forEach(op -> declared.add(op.id()));
