@@ -52,6 +52,13 @@ class BadInputIT {
     private static String keyId;
     private static String gatewayKey;
     private static String endpointId;
+    /** The admin's registered passkey (a software authenticator for TestServer's public URL). */
+    private static io.keysmith.support.SoftAuthenticator passkey;
+
+    private static String passkeyId;
+    private static final String ORIGIN = "http://keysmith.test";
+    /** Operations where an empty object is a meaningful request (a passwordless sign-in starts from nothing). */
+    private static final java.util.Set<String> EMPTY_BODY_MEANS_SOMETHING = java.util.Set.of("startPasskeySignIn");
 
     /** operationId -> a valid body (fresh on every call, so e-mails and names do not collide). */
     private static final Map<String, Supplier<JsonObject>> BODIES = Map.ofEntries(
@@ -188,7 +195,30 @@ class BadInputIT {
                             .put("issuer", "https://idp.example")
                             .put("clientId", "keysmith")
                             .put("clientSecret", "bad-input-client-secret")
-                            .put("allowedDomains", new JsonArray().add("example.org"))));
+                            .put("allowedDomains", new JsonArray().add("example.org"))),
+            Map.entry("startPasskeySignIn", JsonObject::new),
+            Map.entry(
+                    "signInWithPasskey",
+                    () -> new JsonObject()
+                            .put(
+                                    "credential",
+                                    passkey.assertion(io.keysmith.support.SoftAuthenticator.b64(new byte[32]), 1))),
+            // registers a passkey of the admin's when valid: stepUp's fixture (a password) comes before it in the
+            // contract's order, which is the order of the valid-fixture tests
+            Map.entry(
+                    "registerPasskey",
+                    () -> new JsonObject()
+                            .put("name", "Spare key")
+                            .put(
+                                    "credential",
+                                    new io.keysmith.support.SoftAuthenticator(ORIGIN).create(passkeyOptions(admin)))),
+            Map.entry("renamePasskey", () -> new JsonObject().put("name", "Renamed passkey")));
+
+    private static JsonObject passkeyOptions(Session session) {
+        HttpResponse<Buffer> options = api.post("/api/v1/me/passkeys/options", session, null);
+        assertThat(options.statusCode()).as(options.bodyAsString()).isEqualTo(200);
+        return options.bodyAsJsonObject();
+    }
 
     /** Path parameter -> the id to use (an object of the admin's organization). */
     private static final Map<String, Supplier<String>> PATH_IDS = Map.of(
@@ -197,7 +227,8 @@ class BadInputIT {
             "personId", () -> personId,
             "keyId", () -> keyId,
             "endpointId", () -> endpointId,
-            "handoffId", () -> UUID.randomUUID().toString());
+            "handoffId", () -> UUID.randomUUID().toString(),
+            "passkeyId", () -> passkeyId);
 
     private static JsonObject levelBody(String name) {
         return Api.accessLevelBody(
@@ -258,6 +289,22 @@ class BadInputIT {
                         BODIES.get("createWebhookEndpoint").get())
                 .bodyAsJsonObject()
                 .getJsonObject("endpoint")
+                .getString("id");
+        // someone else's passkey (a second factor of the admin's would change what step-up asks of the admin);
+        // renaming it is 404 for the admin, after the body's validation
+        Session holder = api.signUp("Bad Input Passkey Org", Api.uniqueEmail("bad-input-passkey"));
+        passkey = new io.keysmith.support.SoftAuthenticator(ORIGIN);
+        HttpResponse<Buffer> added = api.post(
+                "/api/v1/me/passkeys",
+                holder,
+                new JsonObject()
+                        .put("name", "Holder's phone")
+                        .put("credential", passkey.create(passkeyOptions(holder))));
+        assertThat(added.statusCode()).as(added.bodyAsString()).isEqualTo(201);
+        passkeyId = api.get("/api/v1/me/passkeys", holder)
+                .bodyAsJsonObject()
+                .getJsonArray("items")
+                .getJsonObject(0)
                 .getString("id");
     }
 
@@ -323,7 +370,7 @@ class BadInputIT {
             cases.put("JSON null", () -> "null");
             JsonObject schema = op.jsonBodySchema();
             JsonArray required = schema.getJsonArray("required", new JsonArray());
-            if (required.isEmpty()) {
+            if (required.isEmpty() && !EMPTY_BODY_MEANS_SOMETHING.contains(op.id())) {
                 // a rule of the contract, checked per operation so one offender does not hide the others' results
                 tests.add(DynamicTest.dynamicTest(
                         name + " declares required properties or minProperties",

@@ -51,6 +51,7 @@ class IsolationMatrixIT {
     private static String aHandoffId;
     private static String aEndpointId;
     private static String aDeliveryId;
+    private static String aPasskeyId;
 
     /** Path parameter name -> A's ids to try with B's session (each one is a real object of A). */
     private static final Map<String, Supplier<List<String>>> A_IDS = Map.of(
@@ -60,7 +61,8 @@ class IsolationMatrixIT {
             "keyId", () -> List.of(aKeyId),
             "handoffId", () -> List.of(aHandoffId),
             "endpointId", () -> List.of(aEndpointId),
-            "deliveryId", () -> List.of(aDeliveryId));
+            "deliveryId", () -> List.of(aDeliveryId),
+            "passkeyId", () -> List.of(aPasskeyId));
 
     /** operationId -> a valid request body (valid for B: B's own ids), for operations that take one. */
     private static final Map<String, Supplier<JsonObject>> BODIES = merged(
@@ -107,7 +109,9 @@ class IsolationMatrixIT {
                     "rotateWebhookEndpointSecret",
                     () -> new JsonObject().put("overlapSeconds", 0),
                     "denyApiKey",
-                    () -> new JsonObject().put("revision", 1).put("reason", "Mallory says no")));
+                    () -> new JsonObject().put("revision", 1).put("reason", "Mallory says no"),
+                    "renamePasskey",
+                    () -> new JsonObject().put("name", "Mallory's passkey")));
 
     /** Map.of takes at most ten pairs. */
     private static <K, V> Map<K, V> merged(Map<K, V> a, Map<K, V> b) {
@@ -187,6 +191,24 @@ class IsolationMatrixIT {
         io.keysmith.support.Poll.until(
                 () -> !deliveries(aEndpointId).isEmpty(), java.time.Duration.ofSeconds(10), "A's test delivery");
         aDeliveryId = deliveries(aEndpointId).getJsonObject(0).getString("id");
+        // A's owner registers a passkey (a software authenticator for TestServer's public URL)
+        HttpResponse<Buffer> options = api.post("/api/v1/me/passkeys/options", a, null);
+        assertThat(options.statusCode()).as(options.bodyAsString()).isEqualTo(200);
+        HttpResponse<Buffer> added = api.post(
+                "/api/v1/me/passkeys",
+                a,
+                new JsonObject()
+                        .put("name", "A's phone")
+                        .put(
+                                "credential",
+                                new io.keysmith.support.SoftAuthenticator("http://keysmith.test")
+                                        .create(options.bodyAsJsonObject())));
+        assertThat(added.statusCode()).as(added.bodyAsString()).isEqualTo(201);
+        aPasskeyId = api.get("/api/v1/me/passkeys", a)
+                .bodyAsJsonObject()
+                .getJsonArray("items")
+                .getJsonObject(0)
+                .getString("id");
     }
 
     private static io.vertx.core.json.JsonArray deliveries(String endpointId) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keysmith.support.Api.Session;
 import io.keysmith.support.ServerProcess;
+import io.keysmith.support.TimingSensitive;
 import io.keysmith.support.TwoReplicas;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * channel. Replica 2's introspection agrees. Both replicas publish the same JWKS (one set of signing keys).
  */
 @DisplayName("A disabled or revoked OAuth client, or a revoked token, is refused on the other replica within a second")
+@TimingSensitive
 class OAuthAcrossReplicasIT {
     private static TwoReplicas replicas;
     private static ServerProcess one;

@@ -672,11 +672,11 @@ class OAuthClientCredentialsIT {
         String now = db.text("SELECT kid FROM oauth_signing_keys WHERE signs_from <= now() AND signs_until > now()");
         String next = db.text(
                 "SELECT n.kid FROM oauth_signing_keys n JOIN oauth_signing_keys c"
-                        + " ON n.signs_from = c.signs_until WHERE c.kid = ? AND n.signs_from > now()",
+                        + " ON n.signs_from = c.signs_until WHERE c.kid = ?::text AND n.signs_from > now()",
                 now);
         assertThat(next).as("a next key, starting when the current one stops").isNotNull();
         assertThat(db.count(
-                        "SELECT count(*) FROM oauth_signing_keys WHERE kid = ? AND retired_at >="
+                        "SELECT count(*) FROM oauth_signing_keys WHERE kid = ?::text AND retired_at >="
                                 + " signs_until + interval '900 seconds'",
                         now))
                 .as("published a token lifetime past its last signature")
