@@ -57,6 +57,9 @@ export default defineConfig({
       KEYSMITH_PASSWORD_HASHING_ADDRESS_BURST: '1000',
       // many specs sign up an organization of their own from 127.0.0.1; SignUpThrottleIT tests the budget per address
       KEYSMITH_SIGNUP_THROTTLE_ADDRESS: '1000',
+      // webhooks.spec delivers to a receiver on loopback over plain HTTP (refused by default: SSRF guard)
+      KEYSMITH_WEBHOOKS_ALLOW_HTTP: 'true',
+      KEYSMITH_WEBHOOKS_ALLOW_PRIVATE: 'true',
     },
   },
 });

@@ -159,6 +159,51 @@ class AuditLogIT {
     }
 
     @Test
+    @DisplayName("the idle-key reminder (unusedKeyDays): bounds refused and nothing changed, a weaker user refused,"
+            + " another organization untouched, the change audited by its field name")
+    void unusedKeyDays_isBounded_guarded_isolated_andAudited() {
+        JsonObject before = api.get("/api/v1/organization/policies", owner).bodyAsJsonObject();
+        assertThat(before.getInteger("unusedKeyDays")).isEqualTo(90);
+        for (Object bad : new Object[] {0, -5, 3651, "thirty", 1.5}) {
+            HttpResponse<Buffer> r = api.put(
+                    "/api/v1/organization/policies", owner, before.copy().put("unusedKeyDays", bad));
+            assertThat(Api.problem(r, 400).getString("field")).as("%s", bad).isEqualTo("unusedKeyDays");
+        }
+        Session employee = api.createSignedInUser(owner, uniqueEmail("idle-employee"), "EMPLOYEE");
+        HttpResponse<Buffer> refused =
+                api.put("/api/v1/organization/policies", employee, before.copy().put("unusedKeyDays", 1));
+        assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(403);
+        assertThat(api.get("/api/v1/organization/policies", owner)
+                        .bodyAsJsonObject()
+                        .getInteger("unusedKeyDays"))
+                .isEqualTo(90);
+
+        HttpResponse<Buffer> r =
+                api.put("/api/v1/organization/policies", owner, before.copy().put("unusedKeyDays", 30));
+        assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+        assertThat(api.get("/api/v1/organization/policies", owner)
+                        .bodyAsJsonObject()
+                        .getInteger("unusedKeyDays"))
+                .isEqualTo(30);
+        assertThat(api.get("/api/v1/organization/policies", other)
+                        .bodyAsJsonObject()
+                        .getInteger("unusedKeyDays"))
+                .as("another organization's policy")
+                .isEqualTo(90);
+        JsonObject event = first("?action=policy.changed");
+        assertThat(event.getJsonArray("changedFields").getList()).containsExactly("unusedKeyDays");
+        // a save without the field keeps it
+        JsonObject without = before.copy();
+        without.remove("unusedKeyDays");
+        r = api.put("/api/v1/organization/policies", owner, without);
+        assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+        assertThat(api.get("/api/v1/organization/policies", owner)
+                        .bodyAsJsonObject()
+                        .getInteger("unusedKeyDays"))
+                .isEqualTo(30);
+    }
+
+    @Test
     @DisplayName("an event about a person record names the person for a reader who may view the names, never otherwise")
     void aPersonEvent_namesThePerson_onlyForAReaderWhoMayViewTheNames() {
         String person = api.createPerson(
