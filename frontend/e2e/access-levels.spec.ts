@@ -240,7 +240,7 @@ test('a level manager with fewer rights sees what they cannot grant, and cannot 
   await user.goto('/sign-in');
   await user.getByLabel('E-mail').fill(integration.email);
   await user.getByLabel('Password').fill(newPassword);
-  await user.getByRole('button', { name: 'Sign in' }).click();
+  await user.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(user.getByRole('heading', { name: `Welcome, ${integration.first}`, level: 1 })).toBeVisible();
 
   await user.goto('/settings/access-levels/new');

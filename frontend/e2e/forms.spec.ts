@@ -34,7 +34,7 @@ async function expireSubmitAndSignIn(submit: string, back: RegExp) {
   await expect(page).toHaveURL(/\/sign-in\?next=/);
   await page.getByLabel(/^E-mail/).fill(owner.email);
   await page.getByLabel(/^Password/).fill(owner.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(back);
   csrf = (await json<Schemas['Me']>(page.request.get('/api/v1/me'))).csrfToken;
   const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }));

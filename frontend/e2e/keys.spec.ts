@@ -202,6 +202,6 @@ test('signs out from the profile menu and signs in again', async () => {
 
   await page.getByLabel('E-mail').fill(owner.email);
   await page.getByLabel('Password').fill(owner.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Welcome, Ann', level: 1 })).toBeVisible();
 });

@@ -66,7 +66,7 @@ test('signing in asks for a code from the app after the password', async () => {
   await expect(page).toHaveURL(/\/sign-in/);
   await page.getByLabel('E-mail').fill(owner.email);
   await page.getByLabel('Password').fill(owner.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Two-step sign-in' })).toBeVisible();
   await page.screenshot({ path: `${shots}/totp-sign-in.png`, fullPage: true });
   await page.getByLabel('Authentication code').fill(codeAt(1));
@@ -80,7 +80,7 @@ test('a recovery code signs in once instead of a code', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByLabel('E-mail').fill(owner.email);
   await page.getByLabel('Password').fill(owner.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('button', { name: 'Use a recovery code' }).click();
   await page.getByLabel('Recovery code').fill(recoveryCode);
   await page.getByRole('button', { name: 'Verify' }).click();

@@ -104,7 +104,7 @@ test('a draft survives an expired session, restored after sign-in; no password i
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fusers$/);
   await page.getByLabel(/^E-mail/).fill(owner.email);
   await page.getByLabel(/^Password/).fill(owner.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(/\/users$/);
   await expect(page.getByText(/Restored what you typed before/)).toBeVisible();
   await expect(page.getByLabel(/^First name/)).toHaveValue('Draft');

@@ -96,20 +96,16 @@ function ApiManagement({
   const chosen = selected.filters === filterKey ? selected.ids : new Set<string>();
   const setChosen = (ids: Set<string>) => setSelected({ filters: filterKey, ids });
 
+  // The search box reaches the address 300 ms after typing stops. Nothing is scheduled while it already matches:
+  // a no-op update would replay the search params of its render and undo a filter changed in the meantime.
   useEffect(() => {
+    if (q.trim() === filters.q) return;
     const t = window.setTimeout(
-      () =>
-        setParams(
-          (current) => {
-            const f = filtersFromSearch(current);
-            return f.q === q.trim() ? current : filtersToQuery({ ...f, q: q.trim() });
-          },
-          { replace: true },
-        ),
+      () => setParams((current) => filtersToQuery({ ...filtersFromSearch(current), q: q.trim() }), { replace: true }),
       300,
     );
     return () => window.clearTimeout(t);
-  }, [q, setParams]);
+  }, [q, filters.q, setParams]);
 
   const setFilter = (name: keyof KeyFilters) => (e: React.ChangeEvent<HTMLSelectElement>) =>
     setFilters((f) => ({ ...f, [name]: e.target.value }));
