@@ -8,6 +8,7 @@ import io.keysmith.support.Api.Session;
 import io.keysmith.support.DbProbe;
 import io.keysmith.support.KeysApi;
 import io.keysmith.support.KeysApi.Reply;
+import io.keysmith.support.Poll;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -25,6 +26,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,6 +144,42 @@ class OAuthClientCredentialsIT {
     }
 
     // ---------------------------------------------------------------------------------------------- tests
+
+    @Test
+    @DisplayName(
+            "a client secret sent to the public revocation API stops the client: no new token, the old ones refused")
+    void aLeakedClientSecret_reportedToThePublicRevocationApi_stopsTheClient() {
+        JsonObject created = client(a, "Leaked client");
+        String secret = created.getString("secret");
+        String access = token(created);
+        assertThat(api.withKey("/api/v1/people", access).status()).isEqualTo(200);
+
+        HttpResponse<Buffer> reported = api.http()
+                .request(HttpMethod.POST, "/api/v1/credentials/revoke", null)
+                .putHeader("Content-Type", "application/json")
+                .sendBuffer(new JsonObject()
+                        .put("credentials", new JsonArray().add(secret))
+                        .toBuffer())
+                .await();
+        assertThat(reported.statusCode()).as(reported.bodyAsString()).isEqualTo(202);
+
+        Poll.until(
+                () -> api.withKey("/api/v1/people", access).status() == 401,
+                Duration.ofSeconds(2),
+                "the leaked client's token refused");
+        HttpResponse<Buffer> again = form(
+                "/oauth/token",
+                params(
+                        "grant_type",
+                        "client_credentials",
+                        "client_id",
+                        created.getJsonObject("key").getString("clientId"),
+                        "client_secret",
+                        secret),
+                Map.of());
+        assertThat(again.statusCode()).as(again.bodyAsString()).isEqualTo(401);
+        assertThat(again.bodyAsJsonObject().getString("error")).isEqualTo("invalid_client");
+    }
 
     @Test
     @DisplayName("an OAuth client is created like a key: kso_ secret shown once, client_id, listed, audited")
