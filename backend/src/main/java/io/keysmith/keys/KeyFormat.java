@@ -76,6 +76,11 @@ public final class KeyFormat {
         return check(candidate) == Verdict.OK;
     }
 
+    /** Any secret Keysmith issues: an API key or an OAuth client secret (both rows of api_keys, hashed alike). */
+    public static boolean isKeysmithSecret(CharSequence candidate) {
+        return isWellFormed(candidate) || check(candidate, CLIENT_SECRET_PREFIX) == Verdict.OK;
+    }
+
     /** The display hint kept beside the hash: the prefix and the first four random characters. */
     public static String hint(String key) {
         return key.substring(0, PREFIX.length() + 4);

@@ -82,10 +82,7 @@ public final class LeakService {
         HexFormat hex = HexFormat.of();
         for (int i = 0; i < reports.size(); i++) {
             String token = reports.get(i).token();
-            // an API key (ksk_) or an OAuth client secret (kso_): both are rows of api_keys, hashed alike
-            if (token == null
-                    || !(KeyFormat.isWellFormed(token)
-                            || KeyFormat.check(token, KeyFormat.CLIENT_SECRET_PREFIX) == KeyFormat.Verdict.OK)) {
+            if (token == null || !KeyFormat.isKeysmithSecret(token)) {
                 continue; // noise, or another vendor's secret: no database work
             }
             for (ServerSecret.Version v : hasher.secret().versions()) {
