@@ -212,7 +212,8 @@ test('the theme switch overrides the system setting and is remembered', async ()
   await page.setViewportSize(DESKTOP);
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto('/');
-  const background = () => page.evaluate(() => getComputedStyle(document.querySelector('main')!).color);
+  // through the locator: it waits for <main> (the signed-in shell may still be loading right after a navigation)
+  const background = () => page.locator('main').evaluate((main) => getComputedStyle(main).color);
   const light = await background();
   await page.getByLabel('Theme').selectOption('dark');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
