@@ -121,7 +121,7 @@ test('exports the filtered range as CSV through the export link', async () => {
   const csv = (await import('node:fs')).readFileSync(file, 'utf8');
   const lines = csv.trim().split('\r\n');
   expect(lines[0]).toBe(
-    'occurredAt,action,actorUserId,actor,targetType,targetId,target,apiType,sourceAddress,changedFields',
+    'occurredAt,action,actorUserId,actor,targetType,targetId,target,apiType,sourceAddress,changedFields,subjectUserId,subject',
   );
   expect(lines).toHaveLength(2);
   expect(lines[1]).toContain(`api-key.revoked,`);

@@ -22,7 +22,10 @@ final class AuditCsv {
             "target",
             "apiType",
             "sourceAddress",
-            "changedFields");
+            "changedFields",
+            // appended, so readers that take columns by position keep working: whom a transfer handed the key to
+            "subjectUserId",
+            "subject");
 
     private AuditCsv() {}
 
@@ -46,7 +49,9 @@ final class AuditCsv {
             e.getString("targetName"),
             apiType,
             e.getString("sourceAddress"),
-            changed.toString()
+            changed.toString(),
+            e.getString("subjectUserId"),
+            e.getString("subjectName")
         };
         return Buffer.buffer(Csv.line(cells));
     }

@@ -45,6 +45,20 @@ class AuditCsvTest {
         assertThat(AuditCsv.header().toString()).isEqualTo(String.join(",", AuditCsv.COLUMNS) + "\r\n");
         assertThat(AuditCsv.row(e).toString())
                 .isEqualTo("2026-12-02T01:00:00Z,api-key.updated,u1,Ada Lovelace,api-key,k1,\"Payroll, sync\","
-                        + "People API,203.0.113.7,name description\r\n");
+                        + "People API,203.0.113.7,name description,,\r\n");
+    }
+
+    @Test
+    void aTransfer_namesTheNewOwner_inTheLastTwoColumns() {
+        JsonObject e = new JsonObject()
+                .put("occurredAt", "2026-12-02T01:00:00Z")
+                .put("action", "api-key.transferred")
+                .put("targetType", "api-key")
+                .put("targetId", "k1")
+                .put("subjectUserId", "u2")
+                .put("subjectName", "Grace Hopper");
+        assertThat(AuditCsv.COLUMNS.subList(AuditCsv.COLUMNS.size() - 2, AuditCsv.COLUMNS.size()))
+                .containsExactly("subjectUserId", "subject");
+        assertThat(AuditCsv.row(e).toString()).endsWith(",u2,Grace Hopper\r\n");
     }
 }

@@ -265,6 +265,10 @@ class AuditLogIT {
         assertThat(e.getString("subjectName"))
                 .isEqualTo(user.getJsonObject("user", user).getString("firstName") + " "
                         + user.getJsonObject("user", user).getString("lastName"));
+        HttpResponse<Buffer> csv =
+                api.get("/api/v1/audit-events/export?action=api-key.transferred&targetId=" + id, owner);
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.bodyAsString().trim()).endsWith("," + to + "," + e.getString("subjectName"));
     }
 
     @Test
