@@ -1,44 +1,19 @@
-import { lazy, Suspense } from 'react';
 import { Outlet, type RouteObject } from 'react-router';
 import { Shell } from '@/app/layout/Shell';
 import { RequireSession } from '@/app/RequireSession';
 import { Home } from '@/app/routes/Home';
 import { NotFound } from '@/app/routes/NotFound';
-import { AccessLevelEditorPage } from '@/features/access-levels/routes/AccessLevelEditorPage';
-import { AccessLevelsPage } from '@/features/access-levels/routes/AccessLevelsPage';
-import { ApiKeysPage } from '@/features/api-keys/routes/ApiKeysPage';
-import { EditApiKeyPage } from '@/features/api-keys/routes/EditApiKeyPage';
-import { NewApiKeyPage } from '@/features/api-keys/routes/NewApiKeyPage';
-import { ApiManagementPage } from '@/features/api-management/routes/ApiManagementPage';
-import { ApprovalsPage } from '@/features/approvals/routes/ApprovalsPage';
-import { AuditPage } from '@/features/audit/routes/AuditPage';
-import { ConfirmSignUpPage } from '@/features/auth/routes/ConfirmSignUpPage';
-import { AcceptInvitationPage } from '@/features/auth/routes/AcceptInvitationPage';
 import { SignInPage } from '@/features/auth/routes/SignInPage';
-import { SignUpPage } from '@/features/auth/routes/SignUpPage';
-import { SecurityPage } from '@/features/auth/routes/SecurityPage';
 import { StepUpDialog } from '@/features/auth/components/StepUpDialog';
-import { SsoCallbackPage } from '@/features/auth/routes/SsoCallbackPage';
-import { SsoSettingsPage } from '@/features/sso/routes/SsoSettingsPage';
-import { PartnersPage } from '@/features/partners/routes/PartnersPage';
-import { RevealHandoffPage } from '@/features/handoff/routes/RevealHandoffPage';
-import { PeoplePage } from '@/features/people/routes/PeoplePage';
-import { PoliciesPage } from '@/features/policies/routes/PoliciesPage';
-import { UsersPage } from '@/features/users/routes/UsersPage';
-import { NotificationsPage } from '@/features/notifications/routes/NotificationsPage';
-import { WebhooksPage } from '@/features/webhooks/routes/WebhooksPage';
-import { Loading } from '@/components/ui/Feedback';
 import { SessionProvider } from '@/lib/auth';
 
-// The usage pages carry the chart library: loaded on first visit, kept out of the initial bundle.
-const UsagePage = lazy(() => import('@/features/usage/routes/UsagePage').then((m) => ({ default: m.UsagePage })));
-const KeyUsagePage = lazy(() =>
-  import('@/features/usage/routes/KeyUsagePage').then((m) => ({ default: m.KeyUsagePage })),
-);
-const LeastPrivilegePage = lazy(() =>
-  import('@/features/usage/routes/LeastPrivilegePage').then((m) => ({ default: m.LeastPrivilegePage })),
-);
-const withSuspense = (element: React.ReactNode) => <Suspense fallback={<Loading />}>{element}</Suspense>;
+/**
+ * Every page but sign-in and home is its own chunk, fetched when first visited (the router waits for it before it
+ * leaves the current page, so no spinner flashes): the first load carries the shell, not every feature.
+ */
+function page<M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M & string) {
+  return async () => ({ Component: (await load())[name] as React.ComponentType });
+}
 
 function Root() {
   return (
@@ -55,12 +30,21 @@ export const routes: RouteObject[] = [
     element: <Root />,
     children: [
       { path: 'sign-in', element: <SignInPage /> },
-      { path: 'sign-up', element: <SignUpPage /> },
-      { path: 'accept-invitation', element: <AcceptInvitationPage /> },
-      { path: 'confirm-sign-up', element: <ConfirmSignUpPage /> },
+      { path: 'sign-up', lazy: page(() => import('@/features/auth/routes/SignUpPage'), 'SignUpPage') },
+      {
+        path: 'accept-invitation',
+        lazy: page(() => import('@/features/auth/routes/AcceptInvitationPage'), 'AcceptInvitationPage'),
+      },
+      {
+        path: 'confirm-sign-up',
+        lazy: page(() => import('@/features/auth/routes/ConfirmSignUpPage'), 'ConfirmSignUpPage'),
+      },
       // a partner's one-time hand-off link: no account, no shell
-      { path: 'handoff/:handoffId', element: <RevealHandoffPage /> },
-      { path: 'sso/callback', element: <SsoCallbackPage /> },
+      {
+        path: 'handoff/:handoffId',
+        lazy: page(() => import('@/features/handoff/routes/RevealHandoffPage'), 'RevealHandoffPage'),
+      },
+      { path: 'sso/callback', lazy: page(() => import('@/features/auth/routes/SsoCallbackPage'), 'SsoCallbackPage') },
       {
         element: (
           <RequireSession>
@@ -69,26 +53,65 @@ export const routes: RouteObject[] = [
         ),
         children: [
           { index: true, element: <Home /> },
-          { path: 'api-keys', element: <ApiKeysPage /> },
-          { path: 'api-keys/new', element: <NewApiKeyPage /> },
-          { path: 'api-keys/:keyId/edit', element: <EditApiKeyPage /> },
-          { path: 'api-keys/:keyId/usage', element: withSuspense(<KeyUsagePage />) },
-          { path: 'usage', element: withSuspense(<UsagePage />) },
-          { path: 'least-privilege', element: withSuspense(<LeastPrivilegePage />) },
-          { path: 'partners', element: <PartnersPage /> },
-          { path: 'people', element: <PeoplePage /> },
-          { path: 'users', element: <UsersPage /> },
-          { path: 'audit', element: <AuditPage /> },
-          { path: 'settings/api-management', element: <ApiManagementPage /> },
-          { path: 'settings/approvals', element: <ApprovalsPage /> },
-          { path: 'settings/access-levels', element: <AccessLevelsPage /> },
-          { path: 'settings/access-levels/new', element: <AccessLevelEditorPage /> },
-          { path: 'settings/access-levels/:accessLevelId', element: <AccessLevelEditorPage /> },
-          { path: 'settings/policies', element: <PoliciesPage /> },
-          { path: 'settings/webhooks', element: <WebhooksPage /> },
-          { path: 'notifications', element: <NotificationsPage /> },
-          { path: 'security', element: <SecurityPage /> },
-          { path: 'settings/sso', element: <SsoSettingsPage /> },
+          { path: 'api-keys', lazy: page(() => import('@/features/api-keys/routes/ApiKeysPage'), 'ApiKeysPage') },
+          {
+            path: 'api-keys/new',
+            lazy: page(() => import('@/features/api-keys/routes/NewApiKeyPage'), 'NewApiKeyPage'),
+          },
+          {
+            path: 'api-keys/:keyId/edit',
+            lazy: page(() => import('@/features/api-keys/routes/EditApiKeyPage'), 'EditApiKeyPage'),
+          },
+          {
+            path: 'api-keys/:keyId/usage',
+            lazy: page(() => import('@/features/usage/routes/KeyUsagePage'), 'KeyUsagePage'),
+          },
+          { path: 'usage', lazy: page(() => import('@/features/usage/routes/UsagePage'), 'UsagePage') },
+          {
+            path: 'least-privilege',
+            lazy: page(() => import('@/features/usage/routes/LeastPrivilegePage'), 'LeastPrivilegePage'),
+          },
+          { path: 'partners', lazy: page(() => import('@/features/partners/routes/PartnersPage'), 'PartnersPage') },
+          { path: 'people', lazy: page(() => import('@/features/people/routes/PeoplePage'), 'PeoplePage') },
+          { path: 'users', lazy: page(() => import('@/features/users/routes/UsersPage'), 'UsersPage') },
+          { path: 'audit', lazy: page(() => import('@/features/audit/routes/AuditPage'), 'AuditPage') },
+          {
+            path: 'settings/api-management',
+            lazy: page(() => import('@/features/api-management/routes/ApiManagementPage'), 'ApiManagementPage'),
+          },
+          {
+            path: 'settings/approvals',
+            lazy: page(() => import('@/features/approvals/routes/ApprovalsPage'), 'ApprovalsPage'),
+          },
+          {
+            path: 'settings/access-levels',
+            lazy: page(() => import('@/features/access-levels/routes/AccessLevelsPage'), 'AccessLevelsPage'),
+          },
+          {
+            path: 'settings/access-levels/new',
+            lazy: page(() => import('@/features/access-levels/routes/AccessLevelEditorPage'), 'AccessLevelEditorPage'),
+          },
+          {
+            path: 'settings/access-levels/:accessLevelId',
+            lazy: page(() => import('@/features/access-levels/routes/AccessLevelEditorPage'), 'AccessLevelEditorPage'),
+          },
+          {
+            path: 'settings/policies',
+            lazy: page(() => import('@/features/policies/routes/PoliciesPage'), 'PoliciesPage'),
+          },
+          {
+            path: 'settings/webhooks',
+            lazy: page(() => import('@/features/webhooks/routes/WebhooksPage'), 'WebhooksPage'),
+          },
+          {
+            path: 'notifications',
+            lazy: page(() => import('@/features/notifications/routes/NotificationsPage'), 'NotificationsPage'),
+          },
+          { path: 'security', lazy: page(() => import('@/features/auth/routes/SecurityPage'), 'SecurityPage') },
+          {
+            path: 'settings/sso',
+            lazy: page(() => import('@/features/sso/routes/SsoSettingsPage'), 'SsoSettingsPage'),
+          },
           { path: '*', element: <NotFound /> },
         ],
       },
