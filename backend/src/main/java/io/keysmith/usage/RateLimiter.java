@@ -157,7 +157,7 @@ public final class RateLimiter {
             } else {
                 for (int i = 0; i < n; i++) {
                     Decision d = out[i];
-                    if (d.allowed()) { // admitted by this limit but refused by another: nothing spent here
+                    if (d.allowed()) { // admitted by this limit, refused by another: nothing spent, state as it stands
                         out[i] = new Decision(false, d.limit(), d.windowSeconds(), d.remaining(), d.resetSeconds(), 0);
                     }
                 }
@@ -241,7 +241,7 @@ public final class RateLimiter {
         return states.size();
     }
 
-    /** {@code commit}: spend the request when admitted (else only say whether it would be). */
+    /** {@code commit}: spend the request when admitted (else say whether it would be, and the state unspent). */
     private static Decision decide(State s, long now, boolean commit) {
         long limit = s.perMinute;
         long windowSeconds = s.window / 1_000_000_000L;
@@ -253,9 +253,11 @@ public final class RateLimiter {
             long retry = next - interval - tolerance - now;
             return new Decision(false, limit, windowSeconds, 0, seconds(current - now), Math.max(1, seconds(retry)));
         }
-        if (commit) {
-            s.tat = next;
+        if (!commit) { // admitted by this limit, not (yet) spent: its state as it stands
+            long left = Math.max(0, (tolerance + interval - (current - now)) / interval);
+            return new Decision(true, limit, windowSeconds, left, seconds(current - now), 0);
         }
+        s.tat = next;
         long remaining = Math.max(0, (tolerance + interval - (next - now)) / interval);
         return new Decision(true, limit, windowSeconds, remaining, seconds(next - now), 0);
     }
