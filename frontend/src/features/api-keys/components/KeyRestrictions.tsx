@@ -29,6 +29,9 @@ export function KeyRestrictions({ apiKey, compact = false }: { apiKey: ApiKey; c
   if (!compact && restrictions.includes('IP_ALLOWLIST')) {
     lines.push('An administrator set its IP allowlist: you can narrow it, not widen or remove it.');
   }
+  if (!compact && restrictions.includes('RATE_LIMITS')) {
+    lines.push('An administrator set its named rate limits: you can add or tighten them, not raise or remove them.');
+  }
   if (lines.length === 0) {
     return null;
   }

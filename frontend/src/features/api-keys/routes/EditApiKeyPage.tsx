@@ -10,6 +10,7 @@ import { KeyHandoffs } from '@/features/api-keys/components/KeyHandoffs';
 import { ApprovalNotice, KeyMetadataEditor } from '@/features/api-keys/components/KeyGovernance';
 import { KeyRestrictions } from '@/features/api-keys/components/KeyRestrictions';
 import { LeastPrivilegePanel } from '@/features/api-keys/components/LeastPrivilegePanel';
+import { NamedRateLimitsEditor } from '@/features/api-keys/components/NamedRateLimits';
 import { PermissionModeField } from '@/features/api-keys/components/PermissionModeField';
 import { PermissionPicker, type PermissionSelection } from '@/features/api-keys/components/PermissionPicker';
 import { whyUnavailable } from '@/features/api-keys/components/permissions';
@@ -105,6 +106,7 @@ export function EditApiKeyPage() {
           {!['REVOKED', 'DISABLED'].includes(data.data.key.status) && (
             <LeastPrivilegePanel keyId={keyId} onChanged={data.reload} />
           )}
+          <NamedRateLimitsEditor apiKey={data.data.key} />
           <KeyMetadataEditor apiKey={data.data.key} />
         </>
       )}

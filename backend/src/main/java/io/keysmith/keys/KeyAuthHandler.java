@@ -140,7 +140,9 @@ public final class KeyAuthHandler {
 
     /** The IETF RateLimit headers of a decision (none for an unlimited key or no decision). */
     static void rateLimitHeaders(HttpServerResponse response, KeyUsage.Limit d) {
-        if (d != null && d.limit() > 0) {
+        if (d != null && !d.named().isEmpty()) {
+            RateLimits.headers(response, d); // ADR 0021: one item per limit, the per-minute one named "key"
+        } else if (d != null && d.limit() > 0) {
             response.putHeader("RateLimit-Policy", "\"key\";q=" + d.limit() + ";w=" + d.windowSeconds());
             response.putHeader("RateLimit", "\"key\";r=" + d.remaining() + ";t=" + d.resetSeconds());
         }
@@ -168,7 +170,10 @@ public final class KeyAuthHandler {
                                 429,
                                 "rate-limited",
                                 "Too many requests",
-                                "This key is over its limit of " + r.limit().limit() + " requests per minute",
+                                r.limit().named().isEmpty()
+                                        ? "This key is over its limit of "
+                                                + r.limit().limit() + " requests per minute"
+                                        : RateLimits.detail(r.limit()),
                                 null)
                         .retryAfter((int) Math.max(1, r.limit().retryAfterSeconds()));
             case THROTTLED ->

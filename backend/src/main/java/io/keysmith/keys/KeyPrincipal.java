@@ -17,7 +17,30 @@ public record KeyPrincipal(
         KeyRights rights,
         long ratePerMinute,
         long expiresAt,
-        String metadataJson) {
+        String metadataJson,
+        java.util.List<KeyUsage.RateLimit> rateLimits) {
+
+    /** A key without named rate limits (ADR 0021: {@code rateLimits} empty, the per-minute limit alone). */
+    public KeyPrincipal(
+            UUID organizationId,
+            UUID keyId,
+            UUID ownerId,
+            ApiTypes.ApiType apiType,
+            KeyRights rights,
+            long ratePerMinute,
+            long expiresAt,
+            String metadataJson) {
+        this(
+                organizationId,
+                keyId,
+                ownerId,
+                apiType,
+                rights,
+                ratePerMinute,
+                expiresAt,
+                metadataJson,
+                java.util.List.of());
+    }
 
     /** A key without metadata (governance, issue 20 item 4: {@code metadataJson} is the compact JSON, or null). */
     public KeyPrincipal(

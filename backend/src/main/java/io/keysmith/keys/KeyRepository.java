@@ -29,7 +29,8 @@ public final class KeyRepository implements KeyLastUse {
                     + " h.status AS holder_status, ha.permissions AS holder_permissions, k.credential_kind, k.leaked_at,"
                     // governance (V17): the approval request and the metadata
                     + " k.version, k.approval_reasons, k.approval_requested_by, k.approval_requested_at,"
-                    + " k.approval_decided_by, k.approval_decided_at, k.approval_denial_reason, k.metadata"
+                    + " k.approval_decided_by, k.approval_decided_at, k.approval_denial_reason, k.metadata,"
+                    + " k.rate_limits"
                     + " FROM api_keys k JOIN users u ON u.organization_id = k.organization_id AND u.id = k.owner_user_id"
                     + " JOIN access_levels a ON a.organization_id = u.organization_id AND a.id = u.access_level_id"
                     + " JOIN users h ON h.organization_id = k.organization_id AND h.id = k.secret_holder_user_id"
@@ -222,6 +223,15 @@ public final class KeyRepository implements KeyLastUse {
                     clearMetadata ? null : c.getJsonObject("metadata")
                 }))
                 .compose(x -> find(t, id, false));
+    }
+
+    /** ADR 0021: replaces the key's named rate limits (validated by the service). */
+    public Future<Void> setRateLimits(Tenant t, UUID id, JsonArray limits) {
+        return t.conn()
+                .preparedQuery("UPDATE api_keys SET rate_limits = $3::jsonb, version = version + 1, updated_at = now()"
+                        + " WHERE organization_id = $1 AND id = $2")
+                .execute(Tuple.of(t.org(), id, limits))
+                .mapEmpty();
     }
 
     /** {@code by}: who changed it; {@code adminRestrictions}: the key's restrictions set by an admin afterwards. */
@@ -470,21 +480,25 @@ public final class KeyRepository implements KeyLastUse {
      * statement: it needs no transaction around it (one round trip on the pool).
      */
     public Future<Row> byHash(io.vertx.sqlclient.SqlClient conn, byte[] hash) {
-        return conn.preparedQuery("SELECT * FROM ks_key_by_hash($1)")
+        // ADR 0021: the named limits beside the row, in the same statement
+        return conn.preparedQuery("SELECT f.*, ks_key_rate_limits(f.organization_id, f.key_id) AS rate_limits"
+                        + " FROM ks_key_by_hash($1) f")
                 .execute(Tuple.of(Buffer.buffer(hash)))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
     }
 
     /** Issue 16: the OAuth client whose secret hashes to {@code hash} (SECURITY DEFINER, V14), as {@link #byHash}. */
     public Future<Row> clientByHash(io.vertx.sqlclient.SqlClient conn, byte[] hash) {
-        return conn.preparedQuery("SELECT * FROM ks_oauth_client_by_hash($1)")
+        return conn.preparedQuery("SELECT f.*, ks_key_rate_limits(f.organization_id, f.key_id) AS rate_limits"
+                        + " FROM ks_oauth_client_by_hash($1) f")
                 .execute(Tuple.of(Buffer.buffer(hash)))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
     }
 
     /** Issue 16: an access token's OAuth client by id, and whether the token's jti was revoked (V14). */
     public Future<Row> clientById(io.vertx.sqlclient.SqlClient conn, UUID client, UUID jti) {
-        return conn.preparedQuery("SELECT * FROM ks_oauth_client_by_id($1, $2)")
+        return conn.preparedQuery("SELECT f.*, ks_key_rate_limits(f.organization_id, f.key_id) AS rate_limits"
+                        + " FROM ks_oauth_client_by_id($1, $2) f")
                 .execute(Tuple.of(client, jti))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
     }
@@ -548,6 +562,11 @@ public final class KeyRepository implements KeyLastUse {
         if (r.getInteger("rate_limit_per_minute") != null) {
             j.put("rateLimitPerMinute", r.getInteger("rate_limit_per_minute"));
         }
+        j.put(
+                RateLimits.FIELD,
+                r.getColumnIndex("rate_limits") >= 0 && r.getValue("rate_limits") instanceof JsonArray limits
+                        ? limits
+                        : new JsonArray());
         j.put("secretHolderUserId", r.getUUID("holder_user_id").toString());
         // issue 16: the kind of credential; an OAuth client's client_id is its id
         j.put("credentialKind", r.getString("credential_kind"));

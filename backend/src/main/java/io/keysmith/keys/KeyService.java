@@ -88,6 +88,9 @@ public final class KeyService {
             return Future.failedFuture(new Invalid("apiType", "Field 'apiType' names no API type"));
         }
         KeyApprovals.checkMetadata(body);
+        if (body.containsKey(RateLimits.FIELD)) {
+            RateLimits.check(body.getValue(RateLimits.FIELD)); // ADR 0021: 400 before anything is read or written
+        }
         // issue 16: an OAuth client is created by the same rules; only its secret's prefix and audit action differ
         boolean client = OAUTH_CLIENT.equals(body.getString("credentialKind"));
         String secret = KeyFormat.generate(client ? KeyFormat.CLIENT_SECRET_PREFIX : KeyFormat.PREFIX);
@@ -110,6 +113,7 @@ public final class KeyService {
                                 : checkHolderGrant(body, caller.rights(), true))
                         .compose(x -> checkPolicies(t, body, null))
                         .compose(x -> checkRateLimit(t, body))
+                        .compose(x -> checkRateLimits(t, body))
                         .compose(x -> checkKeyCap(t, owner))
                         .compose(x -> keys.insert(
                                 t,
@@ -123,6 +127,7 @@ public final class KeyService {
                                         ? java.util.Set.of()
                                         : restrictionsSetIn(body, new java.util.TreeSet<>()),
                                 approval))
+                        .compose(key -> storeRateLimits(t, key, body))
                         .compose(key -> (approval.isEmpty()
                                         ? Future.succeededFuture(key)
                                         : requested(t, caller, key, approval, source))
@@ -351,6 +356,9 @@ public final class KeyService {
                 || changes.containsKey("permissionMode");
         java.util.Set<String> restrictions = restrictions(key);
         try {
+            if (changes.containsKey(RateLimits.FIELD)) {
+                RateLimits.check(changes.getValue(RateLimits.FIELD));
+            }
             restrictions = restrictionsAfterUpdate(caller, byOwner, key, changes, restrictions);
         } catch (DomainException p) {
             return Future.failedFuture(p);
@@ -376,6 +384,10 @@ public final class KeyService {
                 .compose(x -> checkPolicies(t, merged, changes.fieldNames()))
                 .compose(x -> changes.containsKey("rateLimitPerMinute")
                         ? checkRateLimit(t, changes)
+                        : Future.succeededFuture())
+                .compose(x -> changes.containsKey(RateLimits.FIELD)
+                        ? checkRateLimits(t, changes)
+                                .compose(y -> keys.setRateLimits(t, id, changes.getJsonArray(RateLimits.FIELD)))
                         : Future.succeededFuture())
                 .compose(x -> keys.update(t, id, changes, after))
                 .compose(updated -> reapprove[0]
@@ -550,6 +562,34 @@ public final class KeyService {
         });
     }
 
+    /** ADR 0021: no named limit above the organization's ceiling (a rate: ceiling x window / 60). */
+    private Future<Void> checkRateLimits(Tenant t, JsonObject key) {
+        JsonArray limits = key.getJsonArray(RateLimits.FIELD);
+        if (limits == null || limits.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return keys.policies(t).compose(p -> {
+            Integer ceiling = p.getInteger("rateLimitCeilingPerMinute");
+            String above = RateLimits.aboveCeiling(limits, ceiling);
+            return above == null
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(policy(
+                            "The organization allows at most " + ceiling + " requests a minute per key: the limit '"
+                                    + above + "' is above that rate",
+                            RateLimits.FIELD));
+        });
+    }
+
+    /** A new key's named limits, written beside the insert (same transaction). */
+    private Future<JsonObject> storeRateLimits(Tenant t, JsonObject key, JsonObject body) {
+        JsonArray limits = body.getJsonArray(RateLimits.FIELD);
+        if (limits == null || limits.isEmpty()) {
+            return Future.succeededFuture(key);
+        }
+        return keys.setRateLimits(t, UUID.fromString(key.getString("id")), limits)
+                .map(x -> key.put(RateLimits.FIELD, limits.copy()));
+    }
+
     /** The organization's cap on keys per user (policy maxKeysPerUser): each key has its own rate budget. */
     private Future<Void> checkKeyCap(Tenant t, UUID owner) {
         return keys.policies(t)
@@ -644,6 +684,8 @@ public final class KeyService {
     static final String EXPIRES_AT = "EXPIRES_AT";
     static final String IP_ALLOWLIST = "IP_ALLOWLIST";
     static final String RATE_LIMIT = "RATE_LIMIT";
+    /** ADR 0021: the named rate limits, set by an admin. */
+    static final String RATE_LIMITS = "RATE_LIMITS";
 
     private static java.util.Set<String> restrictions(JsonObject key) {
         java.util.Set<String> out = new java.util.TreeSet<>();
@@ -661,6 +703,9 @@ public final class KeyService {
         }
         if (body.getInteger("rateLimitPerMinute") != null) {
             into.add(RATE_LIMIT);
+        }
+        if (!body.getJsonArray(RateLimits.FIELD, new JsonArray()).isEmpty()) {
+            into.add(RATE_LIMITS);
         }
         return into;
     }
@@ -721,6 +766,23 @@ public final class KeyService {
                 throw Forbidden.because(
                         "An administrator set this key's rate limit: only an administrator can raise or clear it",
                         "rateLimitPerMinute");
+            }
+        }
+        if (changes.containsKey(RateLimits.FIELD)) {
+            JsonArray after = changes.getJsonArray(RateLimits.FIELD);
+            // the same rule for the named limits (ADR 0021): the owner may add or tighten an admin's, never loosen
+            if (!byOwner || admin) {
+                if (!byOwner && !after.isEmpty()) {
+                    restrictions.add(RATE_LIMITS);
+                } else {
+                    restrictions.remove(RATE_LIMITS);
+                }
+            } else if (restrictions.contains(RATE_LIMITS)
+                    && RateLimits.looser(key.getJsonArray(RateLimits.FIELD), after)) {
+                throw Forbidden.because(
+                        "An administrator set this key's named rate limits: only an administrator can raise, widen"
+                                + " or remove them",
+                        RateLimits.FIELD);
             }
         }
         return restrictions;

@@ -25,8 +25,47 @@ public interface KeyUsage {
         }
     }
 
-    /** A rate-limit decision and what the IETF RateLimit headers report; {@code limit} 0: unlimited. */
+    /**
+     * A rate-limit decision and what the IETF RateLimit headers report; {@code limit} 0: unlimited. {@code named}:
+     * for a key with named limits (ADR 0021), every limit's own decision (the per-minute one first, named "key"),
+     * and the fields above are the refusing limit's (refused) or the per-minute's, else the first's (admitted);
+     * empty for a key with only the per-minute limit, which answers as before.
+     */
     record Limit(
+            boolean allowed,
+            long limit,
+            long windowSeconds,
+            long remaining,
+            long resetSeconds,
+            long retryAfterSeconds,
+            java.util.List<Named> named) {
+        public Limit(
+                boolean allowed,
+                long limit,
+                long windowSeconds,
+                long remaining,
+                long resetSeconds,
+                long retryAfterSeconds) {
+            this(allowed, limit, windowSeconds, remaining, resetSeconds, retryAfterSeconds, java.util.List.of());
+        }
+
+        /** The name of the limit that refused (the one with the longest wait), or null. */
+        public String refusedBy() {
+            Named worst = null;
+            for (Named n : named) {
+                if (!n.allowed()
+                        && n.retryAfterSeconds() > 0
+                        && (worst == null || n.retryAfterSeconds() > worst.retryAfterSeconds())) {
+                    worst = n;
+                }
+            }
+            return worst == null ? null : worst.name();
+        }
+    }
+
+    /** One named limit's decision (ADR 0021). */
+    record Named(
+            String name,
             boolean allowed,
             long limit,
             long windowSeconds,
@@ -34,8 +73,14 @@ public interface KeyUsage {
             long resetSeconds,
             long retryAfterSeconds) {}
 
+    /** One of a key's named limits as the verifier spends it: {@code id} derived from the key and the name. */
+    record RateLimit(String name, UUID id, long limit, long windowSeconds) {}
+
     /** Spends one request of the key's budget. */
     Limit acquire(UUID key, long perMinute);
+
+    /** Spends one request of every limit of the key, or of none when one refuses (ADR 0021). */
+    Limit acquire(UUID key, long perMinute, java.util.List<RateLimit> named);
 
     /** Counts one answered request of a key (in memory, written behind); {@code address} is an IP literal or null. */
     void record(UUID org, UUID key, String operationId, Outcome outcome, String address);

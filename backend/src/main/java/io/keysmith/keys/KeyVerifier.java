@@ -354,7 +354,10 @@ public final class KeyVerifier {
 
     /** Spends one request of a valid key's budget: valid with the decision, or refused RATE_LIMITED. */
     public Verification limit(Valid valid) {
-        KeyUsage.Limit limit = usage.acquire(valid.key().keyId(), valid.key().ratePerMinute());
+        KeyPrincipal k = valid.key();
+        KeyUsage.Limit limit = k.rateLimits().isEmpty()
+                ? usage.acquire(k.keyId(), k.ratePerMinute())
+                : usage.acquire(k.keyId(), k.ratePerMinute(), k.rateLimits()); // ADR 0021: all or none spent
         return limit.allowed()
                 ? new Valid(valid.key(), limit)
                 : new Refused(Reason.RATE_LIMITED, valid.key(), null, limit);
@@ -522,7 +525,11 @@ public final class KeyVerifier {
                 // governance: metadata for gateways (an OAuth client's token row has none)
                 r.getColumnIndex("metadata") >= 0 && r.getValue("metadata") instanceof io.vertx.core.json.JsonObject m
                         ? m.encode()
-                        : null);
+                        : null,
+                // ADR 0021: the named limits, the organization's ceiling applied to each
+                r.getColumnIndex("rate_limits") >= 0
+                        ? RateLimits.of(r.getUUID("key_id"), r.getValue("rate_limits"), ceiling)
+                        : List.of());
         return new Verdict(
                 generation,
                 principal,

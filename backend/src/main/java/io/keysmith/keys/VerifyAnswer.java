@@ -28,6 +28,17 @@ final class VerifyAnswer {
 
     /** {@code oauthClient}: the key field held an OAuth access token; the answer names its client (issue 16). */
     static Buffer valid(boolean allowed, String code, KeyPrincipal p, KeyUsage.Limit remaining, boolean oauthClient) {
+        return valid(allowed, code, p, remaining, oauthClient, null);
+    }
+
+    /** {@code limits}: a key with named limits (ADR 0021): every limit's state and which refused, else null. */
+    static Buffer valid(
+            boolean allowed,
+            String code,
+            KeyPrincipal p,
+            KeyUsage.Limit remaining,
+            boolean oauthClient,
+            KeyUsage.Limit limits) {
         StringBuilder b = new StringBuilder(320)
                 .append("{\"valid\":")
                 .append(allowed)
@@ -58,6 +69,9 @@ final class VerifyAnswer {
                     .append(remaining.limit())
                     .append(",\"resetSeconds\":")
                     .append(remaining.resetSeconds());
+        }
+        if (limits != null && !limits.named().isEmpty()) {
+            RateLimits.answer(b, limits);
         }
         if (oauthClient) {
             b.append(",\"credentialKind\":\"OAUTH_CLIENT\",\"clientId\":\"")

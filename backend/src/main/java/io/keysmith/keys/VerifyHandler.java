@@ -82,7 +82,8 @@ final class VerifyHandler implements Exchange.Step {
                                     limit != null && limit.limit() > 0 && body.getBoolean("includeRemaining", false)
                                             ? limit
                                             : null,
-                                    AccessTokens.looksLikeToken(body.getString("key"))));
+                                    AccessTokens.looksLikeToken(body.getString("key")),
+                                    limit));
                 })
                 .onFailure(rc::fail);
     }

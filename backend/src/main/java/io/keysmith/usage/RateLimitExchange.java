@@ -124,7 +124,7 @@ public final class RateLimitExchange {
                 spent = 0; // counted before this replica was watching: the baseline
             }
             if (spent > 0) {
-                limiter.applyRemote(r.key(), r.perMinute(), spent);
+                limiter.applyRemote(r.key(), r.perMinute(), r.windowSeconds(), spent);
                 applied.increment(spent);
             }
         }

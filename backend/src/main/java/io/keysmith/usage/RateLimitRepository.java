@@ -13,7 +13,8 @@ import java.util.UUID;
 public final class RateLimitRepository {
 
     /** Another replica's admitted total for a key, as last published. */
-    public record Remote(UUID replica, UUID key, long perMinute, long total, OffsetDateTime since) {}
+    public record Remote(
+            UUID replica, UUID key, long perMinute, long total, OffsetDateTime since, long windowSeconds) {}
 
     /** What one exchange returns: the others' recent rows and the database's clock. */
     public record Exchange(List<Remote> others, OffsetDateTime now) {}
@@ -25,26 +26,30 @@ public final class RateLimitRepository {
         Integer[] rates = new Integer[n];
         Long[] totals = new Long[n];
         Long[] generations = new Long[n];
+        Integer[] windows = new Integer[n];
         for (int i = 0; i < n; i++) {
             RateLimiter.Admitted a = mine.get(i);
             keys[i] = a.key();
             rates[i] = (int) Math.min(Integer.MAX_VALUE, a.perMinute());
             totals[i] = a.total();
             generations[i] = a.generation();
+            windows[i] = (int) a.windowSeconds();
         }
         // one statement: the upsert's rows are not visible to the outer SELECT, which reads the other replicas only
         return conn.preparedQuery("WITH mine AS (INSERT INTO rate_limit_exchange AS x"
-                        + " (replica_id, key_id, per_minute, admitted, generation, since, updated_at)"
-                        + " SELECT $1, k, p, a, g, now(), now()"
-                        + " FROM unnest($2::uuid[], $3::int[], $4::bigint[], $5::bigint[]) AS t(k, p, a, g)"
+                        + " (replica_id, key_id, per_minute, admitted, generation, since, updated_at, window_seconds)"
+                        + " SELECT $1, k, p, a, g, now(), now(), w"
+                        + " FROM unnest($2::uuid[], $3::int[], $4::bigint[], $5::bigint[], $7::int[]) AS t(k, p, a, g, w)"
                         + " ON CONFLICT (replica_id, key_id) DO UPDATE SET per_minute = EXCLUDED.per_minute,"
+                        + " window_seconds = EXCLUDED.window_seconds,"
                         + " admitted = EXCLUDED.admitted, generation = EXCLUDED.generation,"
                         + " since = CASE WHEN x.generation = EXCLUDED.generation THEN x.since ELSE now() END,"
                         + " updated_at = now() RETURNING 1)"
-                        + " SELECT replica_id, key_id, per_minute, admitted, since, now() AS db_now"
+                        + " SELECT replica_id, key_id, per_minute, admitted, since, window_seconds, now() AS db_now"
                         + " FROM (SELECT 1) one LEFT JOIN rate_limit_exchange"
                         + " ON replica_id <> $1 AND updated_at > now() - make_interval(secs => $6)")
-                .execute(Tuple.of(replica, keys, rates, totals, generations, lookbackSeconds))
+                .execute(Tuple.of(replica, keys, rates, totals, generations, lookbackSeconds)
+                        .addValue(windows))
                 .map(rows -> {
                     List<Remote> others = new ArrayList<>();
                     OffsetDateTime now = null;
@@ -56,7 +61,8 @@ public final class RateLimitRepository {
                                     r.getUUID("key_id"),
                                     r.getInteger("per_minute"),
                                     r.getLong("admitted"),
-                                    r.getOffsetDateTime("since")));
+                                    r.getOffsetDateTime("since"),
+                                    r.getInteger("window_seconds")));
                         }
                     }
                     return new Exchange(others, now);

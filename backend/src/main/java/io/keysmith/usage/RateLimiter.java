@@ -32,7 +32,17 @@ public final class RateLimiter {
      * A key's admitted total on this replica, for the exchange. {@code generation} changes when the count restarts
      * (the key was forgotten while idle), so the others take the whole total as new.
      */
-    public record Admitted(UUID key, long perMinute, long total, long generation) {}
+    public record Admitted(UUID key, long perMinute, long total, long generation, long windowSeconds) {
+        public Admitted(UUID key, long perMinute, long total, long generation) {
+            this(key, perMinute, total, generation, 60);
+        }
+    }
+
+    /**
+     * One of a key's named limits (issue 20 item 3, ADR 0021): {@code id} is derived from the key and the name, so
+     * its state and its exchange rows are those of an opaque key of its own; {@code limit} per {@code windowSeconds}.
+     */
+    public record Named(UUID id, long limit, long windowSeconds) {}
 
     static final long WINDOW_NANOS = 60_000_000_000L;
     private static final Decision UNLIMITED = new Decision(true, 0, 60, Long.MAX_VALUE, 0, 0);
@@ -40,7 +50,8 @@ public final class RateLimiter {
     /** Guarded by its own monitor; {@code admitted} only grows, {@code published} is what the exchange last wrote. */
     static final class State {
         long tat = Long.MIN_VALUE;
-        long perMinute;
+        long perMinute; // the limit per window (named so for the per-minute limit it began as)
+        long window = WINDOW_NANOS;
         long admitted;
         long published;
         final long generation;
@@ -51,6 +62,9 @@ public final class RateLimiter {
     }
 
     private final Map<UUID, State> states = new ConcurrentHashMap<>();
+    /** Serializes the decisions of one key's limits together (striped: no lock lives and dies with a state). */
+    private final Object[] keyLocks = new Object[64];
+
     private final java.util.concurrent.atomic.AtomicLong generations = new java.util.concurrent.atomic.AtomicLong();
     private final LongSupplier clock;
     private final boolean enabled;
@@ -66,6 +80,9 @@ public final class RateLimiter {
     RateLimiter(LongSupplier clock, boolean enabled) {
         this.clock = clock;
         this.enabled = enabled;
+        for (int i = 0; i < keyLocks.length; i++) {
+            keyLocks[i] = new Object();
+        }
     }
 
     public boolean enabled() {
@@ -80,7 +97,8 @@ public final class RateLimiter {
         State s = state(key);
         synchronized (s) {
             s.perMinute = perMinute;
-            Decision d = decide(s, clock.getAsLong(), perMinute);
+            s.window = WINDOW_NANOS;
+            Decision d = decide(s, clock.getAsLong(), true);
             if (d.allowed()) {
                 s.admitted++;
             }
@@ -88,21 +106,86 @@ public final class RateLimiter {
         }
     }
 
+    /**
+     * One request of {@code key} against its per-minute limit ({@code perMinute}, 0: none) and its named limits: it is
+     * admitted only when every limit admits it, and then spends all of them; a refused request spends none. The
+     * answer has the per-minute decision first (when it has one), then the named ones in their order.
+     */
+    public Decision[] acquireAll(UUID key, long perMinute, List<Named> named) {
+        int n = named.size() + (perMinute > 0 ? 1 : 0);
+        Decision[] out = new Decision[n];
+        if (!enabled) {
+            java.util.Arrays.fill(out, UNLIMITED);
+            return out;
+        }
+        State[] st = new State[n];
+        long[] limits = new long[n];
+        long[] windows = new long[n];
+        int j = 0;
+        if (perMinute > 0) {
+            st[j] = state(key);
+            limits[j] = perMinute;
+            windows[j++] = WINDOW_NANOS;
+        }
+        for (Named l : named) {
+            st[j] = state(l.id());
+            limits[j] = l.limit();
+            windows[j++] = l.windowSeconds() * 1_000_000_000L;
+        }
+        // every acquire of this key's limits holds the key's stripe first, then one state at a time: decided
+        // together, and only the exchange (which spends, never admits) can come between the check and the spend
+        synchronized (keyLocks[(key.hashCode() & 0x7fffffff) % keyLocks.length]) {
+            long now = clock.getAsLong();
+            boolean all = true;
+            for (int i = 0; i < n; i++) {
+                State s = st[i];
+                synchronized (s) {
+                    s.perMinute = limits[i];
+                    s.window = windows[i];
+                    out[i] = decide(s, now, false);
+                    all &= out[i].allowed();
+                }
+            }
+            if (all) {
+                for (int i = 0; i < n; i++) {
+                    State s = st[i];
+                    synchronized (s) {
+                        out[i] = decide(s, now, true);
+                        s.admitted++;
+                    }
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    Decision d = out[i];
+                    if (d.allowed()) { // admitted by this limit, refused by another: nothing spent, state as it stands
+                        out[i] = new Decision(false, d.limit(), d.windowSeconds(), d.remaining(), d.resetSeconds(), 0);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** Other replicas admitted {@code count} more requests of {@code key}: they spend this replica's view too. */
     public void applyRemote(UUID key, long perMinute, long count) {
-        if (!enabled || perMinute <= 0 || count <= 0) {
+        applyRemote(key, perMinute, 60, count);
+    }
+
+    /** As above for a limit of {@code limit} per {@code windowSeconds} (a named limit's derived id). */
+    public void applyRemote(UUID key, long limit, long windowSeconds, long count) {
+        if (!enabled || limit <= 0 || count <= 0 || windowSeconds <= 0) {
             return;
         }
         State s = state(key);
         synchronized (s) {
-            long limit = s.perMinute > 0 ? s.perMinute : perMinute;
+            if (s.perMinute <= 0) {
+                s.perMinute = limit;
+                s.window = windowSeconds * 1_000_000_000L;
+            }
             long now = clock.getAsLong();
             long base = s.tat == Long.MIN_VALUE ? now : Math.max(s.tat, now);
             // never further ahead than a full window past the burst: the debt is bounded like the bucket
-            s.tat = Math.min(base + count * (WINDOW_NANOS / limit), now + 2 * WINDOW_NANOS);
-            if (s.perMinute <= 0) {
-                s.perMinute = perMinute;
-            }
+            s.tat = Math.min(base + count * (s.window / s.perMinute), now + 2 * s.window);
         }
     }
 
@@ -118,7 +201,7 @@ public final class RateLimiter {
             synchronized (s) {
                 if (s.admitted != s.published) {
                     s.published = s.admitted;
-                    out.add(new Admitted(key, s.perMinute, s.admitted, s.generation));
+                    out.add(new Admitted(key, s.perMinute, s.admitted, s.generation, s.window / 1_000_000_000L));
                 }
             }
         });
@@ -144,7 +227,7 @@ public final class RateLimiter {
         states.entrySet().removeIf(e -> {
             State s = e.getValue();
             synchronized (s) {
-                boolean idle = s.admitted == s.published && (s.tat == Long.MIN_VALUE || now - s.tat > WINDOW_NANOS);
+                boolean idle = s.admitted == s.published && (s.tat == Long.MIN_VALUE || now - s.tat > s.window);
                 if (idle) {
                     forgotten[0]++;
                 }
@@ -158,18 +241,25 @@ public final class RateLimiter {
         return states.size();
     }
 
-    private static Decision decide(State s, long now, long perMinute) {
-        long interval = WINDOW_NANOS / perMinute; // emission interval T
-        long tolerance = interval * (perMinute - 1); // burst tolerance: the whole quota at once
+    /** {@code commit}: spend the request when admitted (else say whether it would be, and the state unspent). */
+    private static Decision decide(State s, long now, boolean commit) {
+        long limit = s.perMinute;
+        long windowSeconds = s.window / 1_000_000_000L;
+        long interval = s.window / limit; // emission interval T
+        long tolerance = interval * (limit - 1); // burst tolerance: the whole quota at once
         long current = s.tat == Long.MIN_VALUE ? now : Math.max(s.tat, now);
         long next = current + interval;
         if (next - now > tolerance + interval) {
             long retry = next - interval - tolerance - now;
-            return new Decision(false, perMinute, 60, 0, seconds(current - now), Math.max(1, seconds(retry)));
+            return new Decision(false, limit, windowSeconds, 0, seconds(current - now), Math.max(1, seconds(retry)));
+        }
+        if (!commit) { // admitted by this limit, not (yet) spent: its state as it stands
+            long left = Math.max(0, (tolerance + interval - (current - now)) / interval);
+            return new Decision(true, limit, windowSeconds, left, seconds(current - now), 0);
         }
         s.tat = next;
         long remaining = Math.max(0, (tolerance + interval - (next - now)) / interval);
-        return new Decision(true, perMinute, 60, remaining, seconds(next - now), 0);
+        return new Decision(true, limit, windowSeconds, remaining, seconds(next - now), 0);
     }
 
     private static long seconds(long nanos) {

@@ -252,6 +252,44 @@ class ForwardAuthIT {
         assertThat(r.header("Retry-After")).isNotBlank();
     }
 
+    @Test
+    @DisplayName("named limits (ADR 0021): forward-auth and the API spend one set of budgets, refuse alike by the"
+            + " tighter limit's name, and report every limit in the same RateLimit fields")
+    void namedLimitsDecideAsTheApiDoes() {
+        JsonArray limits = new JsonArray()
+                .add(new JsonObject().put("name", "burst").put("limit", 2).put("windowSeconds", 30))
+                .add(new JsonObject().put("name", "daily").put("limit", 1000).put("windowSeconds", 86_400));
+        String policy = "\"key\";q=100;w=60, \"burst\";q=2;w=30, \"daily\";q=1000;w=86400";
+        String key = secret(api.createKey(
+                ownerA,
+                keyBody("named limits", "PEOPLE", "INHERIT")
+                        .put("rateLimitPerMinute", 100)
+                        .put("rateLimits", limits)));
+        Reply viaGateway = gatewayA.ask("GET", "/api/v1/people", key);
+        Reply direct = gatewayA.direct("GET", "/api/v1/people", key);
+        assertThat(List.of(viaGateway.status(), direct.status())).containsExactly(200, 200);
+        for (Reply r : List.of(viaGateway, direct)) {
+            assertThat(r.header("RateLimit-Policy")).as(r.toString()).isEqualTo(policy);
+        }
+        assertThat(viaGateway.header("RateLimit")).startsWith("\"key\";r=99;").contains("\"burst\";r=1;");
+        assertThat(direct.header("RateLimit")).startsWith("\"key\";r=98;").contains("\"burst\";r=0;");
+        Reply refusedByGateway = refused(gatewayA.ask("GET", "/api/v1/people", key), 429);
+        Reply refusedDirect = gatewayA.direct("GET", "/api/v1/people", key);
+        assertThat(refusedDirect.status()).isEqualTo(429);
+        for (Reply r : List.of(refusedByGateway, refusedDirect)) {
+            assertThat(type(r)).isEqualTo("rate-limited");
+            assertThat(r.json().getString("detail")).as(r.toString()).contains("'burst'");
+            assertThat(r.header("RateLimit-Policy")).isEqualTo(policy);
+            assertThat(r.header("RateLimit"))
+                    .as("refused: nothing spent")
+                    .contains("\"burst\";r=0;")
+                    .contains("\"daily\";r=998;");
+            assertThat(Integer.parseInt(r.header("Retry-After"))).isBetween(1, 30);
+        }
+        assertThat(refusedByGateway.json().getString("detail"))
+                .isEqualTo(refusedDirect.json().getString("detail"));
+    }
+
     // ------------------------------------------------------------------------------------------------ 400 / 404
 
     @Test

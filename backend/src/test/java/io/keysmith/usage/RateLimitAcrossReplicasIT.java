@@ -36,6 +36,7 @@ class RateLimitAcrossReplicasIT {
     private static ServerProcess one;
     private static ServerProcess two;
     private static String key;
+    private static String named;
 
     @BeforeAll
     static void start() throws Exception {
@@ -46,6 +47,19 @@ class RateLimitAcrossReplicasIT {
         Session owner = api.signUp("Shared Budget", "shared-budget@example.com");
         key = KeyTraffic.createKey(api, owner, "Shared budget", "PEOPLE", null, QUOTA)
                 .secret();
+        // ADR 0021: a named limit's window travels with its counts (an hour: nothing comes back during the test)
+        io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject()
+                .put("name", "Shared named budget")
+                .put("apiType", "PEOPLE")
+                .put("permissionMode", "INHERIT")
+                .put(
+                        "rateLimits",
+                        new io.vertx.core.json.JsonArray()
+                                .add(new io.vertx.core.json.JsonObject()
+                                        .put("name", "hourly")
+                                        .put("limit", 20)
+                                        .put("windowSeconds", 3600)));
+        named = api.post("/api/v1/api-keys", owner, body).bodyAsJsonObject().getString("secret");
     }
 
     @AfterAll
@@ -121,9 +135,35 @@ class RateLimitAcrossReplicasIT {
                 .isGreaterThanOrEqualTo(QUOTA + rate * seconds * 0.6);
     }
 
+    @Test
+    @Timeout(60)
+    @DisplayName("a named limit (20 an hour) spent on one replica is refused on the other after an exchange")
+    void aNamedLimitIsSharedWithItsWindow() throws Exception {
+        int admitted = 0;
+        while (call(one, named) == 200) {
+            admitted++;
+            assertThat(admitted).isLessThanOrEqualTo(21);
+        }
+        assertThat(admitted).isEqualTo(20);
+        Thread.sleep((long) (D_SECONDS * 1000));
+        int onTwo = 0;
+        for (int i = 0; i < 5; i++) {
+            if (call(two, named) == 200) {
+                onTwo++;
+            }
+        }
+        assertThat(onTwo)
+                .as("replica two spent replica one's hour at the hour's rate")
+                .isZero();
+    }
+
     private static int call(ServerProcess s) {
+        return call(s, key);
+    }
+
+    private static int call(ServerProcess s, String secret) {
         return replicas.api(s)
-                .call(HttpMethod.GET, "/api/v1/people?limit=1", null, null, Map.of("Authorization", "Bearer " + key))
+                .call(HttpMethod.GET, "/api/v1/people?limit=1", null, null, Map.of("Authorization", "Bearer " + secret))
                 .statusCode();
     }
 }

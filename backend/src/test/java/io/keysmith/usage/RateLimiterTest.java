@@ -142,4 +142,60 @@ class RateLimiterTest {
         }
         assertThat(limiter.size()).isZero();
     }
+
+    // ------------------------------------------------------------------ named limits (ADR 0021)
+
+    @Test
+    void namedLimits_allOrNone_eachItsOwnWindow() {
+        AtomicLong now = new AtomicLong(1_000_000_000_000L);
+        RateLimiter limiter = new RateLimiter(now::get);
+        UUID key = UUID.randomUUID();
+        RateLimiter.Named burst = new RateLimiter.Named(UUID.randomUUID(), 2, 1);
+        RateLimiter.Named hourly = new RateLimiter.Named(UUID.randomUUID(), 3, 3600);
+        List<RateLimiter.Named> both = List.of(burst, hourly);
+        assertThat(limiter.acquireAll(key, 100, both)).allMatch(RateLimiter.Decision::allowed);
+        RateLimiter.Decision[] second = limiter.acquireAll(key, 100, both);
+        assertThat(second).allMatch(RateLimiter.Decision::allowed);
+        assertThat(second[1].windowSeconds()).isEqualTo(1);
+        assertThat(second[2].windowSeconds()).isEqualTo(3600);
+        assertThat(second[2].remaining()).isEqualTo(1);
+        RateLimiter.Decision[] third = limiter.acquireAll(key, 100, both);
+        assertThat(third[1].allowed()).as("burst spent").isFalse();
+        assertThat(third[1].retryAfterSeconds()).isPositive();
+        assertThat(third[0].allowed()).isFalse();
+        assertThat(third[0].retryAfterSeconds())
+                .as("per-minute admitted it, refused by another")
+                .isZero();
+        assertThat(third[2].remaining())
+                .as("the refused request spent nothing of the hourly")
+                .isEqualTo(1);
+        now.addAndGet(1_000_000_000L); // a second: the burst is back, the hourly has one left
+        assertThat(limiter.acquireAll(key, 100, both)).allMatch(RateLimiter.Decision::allowed);
+        now.addAndGet(1_000_000_000L);
+        RateLimiter.Decision[] spent = limiter.acquireAll(key, 100, both);
+        assertThat(spent[2].allowed()).isFalse();
+        assertThat(spent[2].retryAfterSeconds()).isGreaterThan(1000);
+        assertThat(limiter.acquire(key, 100).remaining())
+                .as("the per-minute budget: four spent, over 2 s of refill")
+                .isBetween(96L, 99L);
+    }
+
+    @Test
+    void namedLimits_publishTheirWindow_andRemoteCountsSpendByIt() {
+        AtomicLong now = new AtomicLong(1_000_000_000_000L);
+        RateLimiter limiter = new RateLimiter(now::get);
+        UUID key = UUID.randomUUID();
+        UUID hourly = UUID.randomUUID();
+        limiter.acquireAll(key, 0, List.of(new RateLimiter.Named(hourly, 10, 3600)));
+        assertThat(limiter.unpublished()).singleElement().satisfies(a -> {
+            assertThat(a.key()).isEqualTo(hourly);
+            assertThat(a.perMinute()).isEqualTo(10);
+            assertThat(a.windowSeconds()).isEqualTo(3600);
+        });
+        UUID remoteOnly = UUID.randomUUID();
+        limiter.applyRemote(remoteOnly, 4, 3600, 4); // another replica spent this limit's whole hour
+        RateLimiter.Decision[] d = limiter.acquireAll(key, 0, List.of(new RateLimiter.Named(remoteOnly, 4, 3600)));
+        assertThat(d[0].allowed()).isFalse();
+        assertThat(d[0].retryAfterSeconds()).isGreaterThan(800);
+    }
 }
