@@ -29,6 +29,9 @@ final class BackgroundJobs {
     private final NotificationsFeature notifications;
     private final HandoffFeature handoffs;
     private final OAuthFeature oauth;
+    private final io.keysmith.keys.Quotas quotas;
+    /** Quota leases unused this long go back, so that another replica can spend them (ADR 0015). */
+    private static final Duration QUOTA_IDLE = Duration.ofSeconds(10);
 
     private BackgroundJobs(
             UsageFeature usage,
@@ -36,7 +39,9 @@ final class BackgroundJobs {
             WebhooksFeature webhooks,
             NotificationsFeature notifications,
             HandoffFeature handoffs,
-            OAuthFeature oauth) {
+            OAuthFeature oauth,
+            io.keysmith.keys.Quotas quotas) {
+        this.quotas = quotas;
         this.usage = usage;
         this.idempotency = idempotency;
         this.webhooks = webhooks;
@@ -53,7 +58,8 @@ final class BackgroundJobs {
             WebhooksFeature webhooks,
             NotificationsFeature notifications,
             HandoffFeature handoffs,
-            OAuthFeature oauth) {
+            OAuthFeature oauth,
+            io.keysmith.keys.Quotas quotas) {
         usage.meter().start(vertx, config.usageFlushSeconds() * 1000L);
         idempotency.startPurge(vertx, PURGE_EVERY.toMillis());
         usage.retention().start(vertx, ROLL_UP_EVERY.toMillis());
@@ -64,12 +70,19 @@ final class BackgroundJobs {
         }
         handoffs.startExpiry(vertx);
         oauth.startDenyListPurge(vertx, DENY_LIST_PURGE_EVERY.toMillis());
-        return new BackgroundJobs(usage, idempotency, webhooks, notifications, handoffs, oauth);
+        vertx.setPeriodic(QUOTA_IDLE.toMillis() / 2, id -> quotas.giveBack(QUOTA_IDLE.toMillis()));
+        return new BackgroundJobs(usage, idempotency, webhooks, notifications, handoffs, oauth, quotas);
     }
 
-    /** Writes every count still in memory (graceful stop, after the servers closed); stops the webhook worker. */
+    /**
+     * Writes every count still in memory and gives back every unspent quota lease (graceful stop, after the servers
+     * closed); stops the webhook worker.
+     */
     Future<Void> flushFinal() {
-        return webhooks.worker().stop().transform(x -> usage.meter().flushFinal());
+        return webhooks.worker()
+                .stop()
+                .transform(x -> quotas.giveBack(0).otherwise(e -> null))
+                .transform(x -> usage.meter().flushFinal());
     }
 
     Future<Long> raiseKeyReminders() {

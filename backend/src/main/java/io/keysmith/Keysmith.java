@@ -293,7 +293,15 @@ public final class Keysmith {
                             keys.operations(),
                             idempotency);
                     BackgroundJobs jobs = BackgroundJobs.start(
-                            vertx, config, usage, idempotency, webhooks, notifications, handoffs, oauth);
+                            vertx,
+                            config,
+                            usage,
+                            idempotency,
+                            webhooks,
+                            notifications,
+                            handoffs,
+                            oauth,
+                            keys.verifier().quotas());
                     Keysmith app = new Keysmith(vertx, config, db, pool, httpPort, managementPort, jobs);
                     return keys.verifier()
                             .listen(vertx, db.target().app())

@@ -184,6 +184,7 @@ public final class ForwardAuthHandlers {
             if (v instanceof Valid ok) {
                 KeyPrincipal p = ok.key();
                 KeyAuthHandler.rateLimitHeaders(rc.response(), ok.limit());
+                KeyAuthHandler.quotaHeaders(rc.response(), ok.quota());
                 ApiProblem invalid = invalidParameters(rule, match, query);
                 if (invalid != null) {
                     // the API's next stage after the key's: its request validation refuses what its route would
@@ -209,6 +210,7 @@ public final class ForwardAuthHandlers {
             } else {
                 Refused r = (Refused) v;
                 KeyAuthHandler.rateLimitHeaders(rc.response(), r.limit());
+                KeyAuthHandler.quotaHeaders(rc.response(), r.quota());
                 refuse(rc, r, rule, start, gateway);
             }
         });

@@ -105,12 +105,14 @@ public final class KeyAuthHandler {
                     x -> verifier.meter(v, rule.operationId(), rc.response().getStatusCode(), address));
             if (v instanceof Valid ok) {
                 rateLimitHeaders(rc.response(), ok.limit());
+                quotaHeaders(rc.response(), ok.quota());
                 rc.put(KeyVerifier.VERIFIED, ok);
                 rc.put(Caller.CONTEXT, ok.key().caller());
                 rc.next();
             } else {
                 Refused r = (Refused) v;
                 rateLimitHeaders(rc.response(), r.limit());
+                quotaHeaders(rc.response(), r.quota());
                 rc.fail(problem(r, isBasic(header)));
             }
         });
@@ -129,12 +131,12 @@ public final class KeyAuthHandler {
             verifier.failed(address);
             return Future.succeededFuture(Refused.of(Reason.MALFORMED));
         }
-        return verifier.verify(key, address, rule, organization).map(v -> {
+        return verifier.verify(key, address, rule, organization).compose(v -> {
             if (v instanceof Valid ok) {
-                return verifier.limit(ok);
+                return verifier.admit(ok, 1); // a request costs one of a usage quota
             }
             verifier.failed(address, v);
-            return v;
+            return Future.succeededFuture(v);
         });
     }
 
@@ -145,6 +147,14 @@ public final class KeyAuthHandler {
         } else if (d != null && d.limit() > 0) {
             response.putHeader("RateLimit-Policy", "\"key\";q=" + d.limit() + ";w=" + d.windowSeconds());
             response.putHeader("RateLimit", "\"key\";r=" + d.remaining() + ";t=" + d.resetSeconds());
+        }
+    }
+
+    /** A usage quota's state (ADR 0015): its limit and what is left (approximate across replicas). */
+    static void quotaHeaders(HttpServerResponse response, Quotas.State q) {
+        if (q != null) {
+            response.putHeader("Keysmith-Quota-Limit", Long.toString(q.limit()))
+                    .putHeader("Keysmith-Quota-Remaining", Long.toString(q.remaining()));
         }
     }
 
@@ -184,6 +194,29 @@ public final class KeyAuthHandler {
                                 "Too many invalid API keys from this address; try again in a minute",
                                 null)
                         .retryAfter(60);
+            case USAGE_EXCEEDED -> {
+                ApiProblem p = new ApiProblem(
+                        429,
+                        "usage-exceeded",
+                        "Usage quota spent",
+                        r.quota().resetsAt() == null
+                                ? "This key has used all " + r.quota().limit() + " requests of its quota, which does"
+                                        + " not refill"
+                                : "This key has used its quota of " + r.quota().limit() + " requests per "
+                                        + r.quota().period().toLowerCase(Locale.ROOT) + "; it refills at "
+                                        + r.quota().resetsAt(),
+                        null);
+                yield r.quota().resetsAt() == null
+                        ? p
+                        : p.retryAfter((int) Math.max(
+                                1,
+                                Math.min(
+                                        2_678_400L,
+                                        java.time.Duration.between(
+                                                        java.time.Instant.now(),
+                                                        r.quota().resetsAt())
+                                                .toSeconds())));
+            }
             case PENDING_APPROVAL ->
                 new ApiProblem(
                         403,

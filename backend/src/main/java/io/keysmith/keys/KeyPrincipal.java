@@ -18,7 +18,25 @@ public record KeyPrincipal(
         long ratePerMinute,
         long expiresAt,
         String metadataJson,
-        java.util.List<KeyUsage.RateLimit> rateLimits) {
+        java.util.List<KeyUsage.RateLimit> rateLimits,
+        Quota quota) {
+
+    /** Issue 20 item 2 (ADR 0015): the key's usage quota setting; {@code epoch} grows with every set. */
+    public record Quota(long limit, String period, long epoch) {}
+
+    /** A key without a usage quota. */
+    public KeyPrincipal(
+            UUID organizationId,
+            UUID keyId,
+            UUID ownerId,
+            ApiTypes.ApiType apiType,
+            KeyRights rights,
+            long ratePerMinute,
+            long expiresAt,
+            String metadataJson,
+            java.util.List<KeyUsage.RateLimit> rateLimits) {
+        this(organizationId, keyId, ownerId, apiType, rights, ratePerMinute, expiresAt, metadataJson, rateLimits, null);
+    }
 
     /** A key without named rate limits (ADR 0021: {@code rateLimits} empty, the per-minute limit alone). */
     public KeyPrincipal(

@@ -30,11 +30,17 @@ public final class KeyRepository implements KeyLastUse {
                     // governance (V17): the approval request and the metadata
                     + " k.version, k.approval_reasons, k.approval_requested_by, k.approval_requested_at,"
                     + " k.approval_decided_by, k.approval_decided_at, k.approval_denial_reason, k.metadata,"
-                    + " k.rate_limits"
+                    + " k.rate_limits,"
+                    // ADR 0015: the usage quota, as of now (a period that turned counts as refilled)
+                    + " kq.quota_limit, kq.period AS quota_period,"
+                    + " CASE WHEN kq.period <> 'TOTAL' AND kq.period_start < ks_quota_period_start(kq.period, now())"
+                    + " THEN kq.quota_limit ELSE kq.remaining END AS quota_remaining,"
+                    + " ks_quota_next_start(kq.period, ks_quota_period_start(kq.period, now())) AS quota_resets_at"
                     + " FROM api_keys k JOIN users u ON u.organization_id = k.organization_id AND u.id = k.owner_user_id"
                     + " JOIN access_levels a ON a.organization_id = u.organization_id AND a.id = u.access_level_id"
                     + " JOIN users h ON h.organization_id = k.organization_id AND h.id = k.secret_holder_user_id"
                     + " JOIN access_levels ha ON ha.organization_id = h.organization_id AND ha.id = h.access_level_id"
+                    + " LEFT JOIN key_quotas kq ON kq.key_id = k.id"
                     + " WHERE k.organization_id = $1";
 
     /** A partner deleted (or never there) between the service's look-up and the insert. */
@@ -231,6 +237,44 @@ public final class KeyRepository implements KeyLastUse {
                 .preparedQuery("UPDATE api_keys SET rate_limits = $3::jsonb, version = version + 1, updated_at = now()"
                         + " WHERE organization_id = $1 AND id = $2")
                 .execute(Tuple.of(t.org(), id, limits))
+                .mapEmpty();
+    }
+
+    /** ADR 0015: sets the key's usage quota and starts it full, in a new epoch (null limit: removes it). */
+    public Future<Void> setQuota(Tenant t, UUID id, JsonObject quota) {
+        Future<?> change = quota == null
+                ? t.conn()
+                        .preparedQuery("DELETE FROM key_quotas WHERE organization_id = $1 AND key_id = $2")
+                        .execute(Tuple.of(t.org(), id))
+                : t.conn()
+                        .preparedQuery(
+                                "INSERT INTO key_quotas (organization_id, key_id, quota_limit, period, remaining,"
+                                        + " period_start) VALUES ($1, $2, $3, $4, $3,"
+                                        + " CASE WHEN $4 = 'TOTAL' THEN now() ELSE ks_quota_period_start($4, now()) END)"
+                                        + " ON CONFLICT (key_id) DO UPDATE SET quota_limit = EXCLUDED.quota_limit,"
+                                        + " period = EXCLUDED.period, remaining = EXCLUDED.remaining,"
+                                        + " period_start = EXCLUDED.period_start, epoch = key_quotas.epoch + 1")
+                        .execute(Tuple.of(t.org(), id, quota.getLong("limit"), quota.getString("period")));
+        // the key's version too: the change is announced, so every replica drops its cached verdict and lease
+        return change.compose(x -> t.conn()
+                        .preparedQuery("UPDATE api_keys SET version = version + 1, updated_at = now()"
+                                + " WHERE organization_id = $1 AND id = $2")
+                        .execute(Tuple.of(t.org(), id)))
+                .mapEmpty();
+    }
+
+    /** ADR 0015: a replica's lease of at most {@code want} (SECURITY DEFINER: no tenant yet); null: no quota. */
+    public Future<Row> leaseQuota(io.vertx.sqlclient.SqlClient conn, UUID org, UUID key, long want) {
+        return conn.preparedQuery("SELECT * FROM ks_quota_lease($1, $2, $3)")
+                .execute(Tuple.of(org, key, want))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+    }
+
+    /** ADR 0015: what a replica leased and did not spend, back into the same epoch and period only. */
+    public Future<Void> giveBackQuota(
+            io.vertx.sqlclient.SqlClient conn, UUID org, UUID key, long amount, long epoch, OffsetDateTime start) {
+        return conn.preparedQuery("SELECT ks_quota_give_back($1, $2, $3, $4, $5)")
+                .execute(Tuple.of(org, key, amount, epoch, start))
                 .mapEmpty();
     }
 
@@ -481,24 +525,24 @@ public final class KeyRepository implements KeyLastUse {
      */
     public Future<Row> byHash(io.vertx.sqlclient.SqlClient conn, byte[] hash) {
         // ADR 0021: the named limits beside the row, in the same statement
-        return conn.preparedQuery("SELECT f.*, ks_key_rate_limits(f.organization_id, f.key_id) AS rate_limits"
-                        + " FROM ks_key_by_hash($1) f")
+        return conn.preparedQuery("SELECT f.*, ks_key_rate_limits(f.organization_id, f.key_id) AS rate_limits,"
+                        + " ks_key_quota(f.organization_id, f.key_id) AS quota FROM ks_key_by_hash($1) f")
                 .execute(Tuple.of(Buffer.buffer(hash)))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
     }
 
     /** Issue 16: the OAuth client whose secret hashes to {@code hash} (SECURITY DEFINER, V14), as {@link #byHash}. */
     public Future<Row> clientByHash(io.vertx.sqlclient.SqlClient conn, byte[] hash) {
-        return conn.preparedQuery("SELECT f.*, ks_key_rate_limits(f.organization_id, f.key_id) AS rate_limits"
-                        + " FROM ks_oauth_client_by_hash($1) f")
+        return conn.preparedQuery("SELECT f.*, ks_key_rate_limits(f.organization_id, f.key_id) AS rate_limits,"
+                        + " ks_key_quota(f.organization_id, f.key_id) AS quota FROM ks_oauth_client_by_hash($1) f")
                 .execute(Tuple.of(Buffer.buffer(hash)))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
     }
 
     /** Issue 16: an access token's OAuth client by id, and whether the token's jti was revoked (V14). */
     public Future<Row> clientById(io.vertx.sqlclient.SqlClient conn, UUID client, UUID jti) {
-        return conn.preparedQuery("SELECT f.*, ks_key_rate_limits(f.organization_id, f.key_id) AS rate_limits"
-                        + " FROM ks_oauth_client_by_id($1, $2) f")
+        return conn.preparedQuery("SELECT f.*, ks_key_rate_limits(f.organization_id, f.key_id) AS rate_limits,"
+                        + " ks_key_quota(f.organization_id, f.key_id) AS quota FROM ks_oauth_client_by_id($1, $2) f")
                 .execute(Tuple.of(client, jti))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
     }
@@ -587,6 +631,18 @@ public final class KeyRepository implements KeyLastUse {
         }
         if (r.getValue("metadata") instanceof JsonObject metadata) {
             j.put("metadata", metadata);
+        }
+        if (r.getColumnIndex("quota_limit") >= 0 && r.getLong("quota_limit") != null) {
+            JsonObject quota = new JsonObject()
+                    .put("limit", r.getLong("quota_limit"))
+                    .put("period", r.getString("quota_period"))
+                    .put("remaining", r.getLong("quota_remaining"));
+            if (r.getOffsetDateTime("quota_resets_at") != null) {
+                quota.put(
+                        "resetsAt",
+                        r.getOffsetDateTime("quota_resets_at").toInstant().toString());
+            }
+            j.put("quota", quota);
         }
         if (r.getOffsetDateTime("approval_requested_at") != null) {
             JsonObject approval = new JsonObject()

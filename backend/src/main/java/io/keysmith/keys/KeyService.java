@@ -128,6 +128,11 @@ public final class KeyService {
                                         : restrictionsSetIn(body, new java.util.TreeSet<>()),
                                 approval))
                         .compose(key -> storeRateLimits(t, key, body))
+                        .compose(key -> body.getJsonObject("quota") == null
+                                ? Future.succeededFuture(key)
+                                : keys.setQuota(t, UUID.fromString(key.getString("id")), body.getJsonObject("quota"))
+                                        .compose(x -> keys.find(t, UUID.fromString(key.getString("id")), false))
+                                        .map(k -> key.put("quota", k.getJsonObject("quota"))))
                         .compose(key -> (approval.isEmpty()
                                         ? Future.succeededFuture(key)
                                         : requested(t, caller, key, approval, source))
@@ -388,6 +393,9 @@ public final class KeyService {
                 .compose(x -> changes.containsKey(RateLimits.FIELD)
                         ? checkRateLimits(t, changes)
                                 .compose(y -> keys.setRateLimits(t, id, changes.getJsonArray(RateLimits.FIELD)))
+                        : Future.succeededFuture())
+                .compose(x -> changes.containsKey("quota")
+                        ? keys.setQuota(t, id, changes.getJsonObject("quota"))
                         : Future.succeededFuture())
                 .compose(x -> keys.update(t, id, changes, after))
                 .compose(updated -> reapprove[0]
@@ -686,6 +694,8 @@ public final class KeyService {
     static final String RATE_LIMIT = "RATE_LIMIT";
     /** ADR 0021: the named rate limits, set by an admin. */
     static final String RATE_LIMITS = "RATE_LIMITS";
+    /** ADR 0015: the usage quota, set by an admin. */
+    static final String QUOTA = "QUOTA";
 
     private static java.util.Set<String> restrictions(JsonObject key) {
         java.util.Set<String> out = new java.util.TreeSet<>();
@@ -706,6 +716,9 @@ public final class KeyService {
         }
         if (!body.getJsonArray(RateLimits.FIELD, new JsonArray()).isEmpty()) {
             into.add(RATE_LIMITS);
+        }
+        if (body.getJsonObject("quota") != null) {
+            into.add(QUOTA);
         }
         return into;
     }
@@ -785,7 +798,34 @@ public final class KeyService {
                         RateLimits.FIELD);
             }
         }
+        if (changes.containsKey("quota")) {
+            JsonObject after = changes.getJsonObject("quota");
+            // the same rule for the usage quota: the owner may lower an admin's, never raise, lengthen or remove it
+            if (!byOwner || admin) {
+                if (!byOwner && after != null) {
+                    restrictions.add(QUOTA);
+                } else {
+                    restrictions.remove(QUOTA);
+                }
+            } else if (restrictions.contains(QUOTA) && looserQuota(key.getJsonObject("quota"), after)) {
+                throw Forbidden.because(
+                        "An administrator set this key's usage quota: only an administrator can raise, lengthen"
+                                + " or remove it",
+                        "quota");
+            }
+        }
         return restrictions;
+    }
+
+    /**
+     * Whether {@code after} may let the key do more than {@code before}: no quota, another period, or a limit not
+     * lower (setting the same quota again starts it full, so that is looser too).
+     */
+    private static boolean looserQuota(JsonObject before, JsonObject after) {
+        return before != null
+                && (after == null
+                        || !after.getString("period").equals(before.getString("period"))
+                        || after.getLong("limit") >= before.getLong("limit"));
     }
 
     /** Whether {@code after} admits an address {@code before} does not (an empty allowlist admits every address). */

@@ -120,6 +120,8 @@ public final class KeyVerifier {
     private volatile boolean notificationsUp;
     /** Issue 16: the checker of OAuth access tokens, once the oauth feature is assembled (null: keys only). */
     private volatile AccessTokens tokens;
+    /** Issue 20 item 2: this replica's leases of usage quotas. */
+    private final Quotas quotas;
 
     public KeyVerifier(
             Db db,
@@ -132,6 +134,7 @@ public final class KeyVerifier {
             KeyUsage usage,
             Hook hook) {
         this.hook = hook;
+        this.quotas = new Quotas(keys, db.pool(), Quotas.MAX_BLOCK);
         this.db = db;
         this.keys = keys;
         this.hasher = hasher;
@@ -364,6 +367,28 @@ public final class KeyVerifier {
     }
 
     /**
+     * The whole admission of a valid key: its rate limits (one request whatever the cost), then, for a key with a
+     * usage quota, {@code cost} of it (ADR 0015). Refused USAGE_EXCEEDED when the quota cannot pay; a failed future
+     * when the database cannot grant a lease (a quota is never granted blind).
+     */
+    public Future<Verification> admit(Valid valid, long cost) {
+        Verification limited = limit(valid);
+        KeyPrincipal k = valid.key();
+        if (k.quota() == null || !(limited instanceof Valid ok)) {
+            return Future.succeededFuture(limited);
+        }
+        return quotas.spend(k, cost)
+                .map(spent -> spent.allowed()
+                        ? new Valid(k, ok.limit(), spent.state())
+                        : new Refused(Reason.USAGE_EXCEEDED, k, null, ok.limit(), spent.state()));
+    }
+
+    /** This replica's quota leases (the idle and final give-back). */
+    public Quotas quotas() {
+        return quotas;
+    }
+
+    /**
      * Counts an answered request in usage and metrics: against the key when one was found, never against a key of
      * another organization than the caller's (OTHER_ORGANIZATION).
      */
@@ -529,7 +554,11 @@ public final class KeyVerifier {
                 // ADR 0021: the named limits, the organization's ceiling applied to each
                 r.getColumnIndex("rate_limits") >= 0
                         ? RateLimits.of(r.getUUID("key_id"), r.getValue("rate_limits"), ceiling)
-                        : List.of());
+                        : List.of(),
+                // ADR 0015: the usage quota's setting (its state lives in the leases)
+                r.getColumnIndex("quota") >= 0 && r.getValue("quota") instanceof io.vertx.core.json.JsonObject q
+                        ? new KeyPrincipal.Quota(q.getLong("limit"), q.getString("period"), q.getLong("epoch"))
+                        : null);
         return new Verdict(
                 generation,
                 principal,

@@ -5,14 +5,24 @@ package io.keysmith.keys;
  * The same answer serves key-authenticated operations, verify and forward-auth.
  */
 public sealed interface Verification {
-    /** {@code limit}: null until the key's budget was spent for this request. */
-    record Valid(KeyPrincipal key, KeyUsage.Limit limit) implements Verification {}
+    /** {@code limit}: null until the key's budget was spent for this request; {@code quota}: likewise its quota's. */
+    record Valid(KeyPrincipal key, KeyUsage.Limit limit, Quotas.State quota) implements Verification {
+        Valid(KeyPrincipal key, KeyUsage.Limit limit) {
+            this(key, limit, null);
+        }
+    }
 
     /**
      * {@code key}: the key refused, when one was found (metering counts a refusal against it, except for
-     * {@link Reason#OTHER_ORGANIZATION}); {@code permission}: the missing one; {@code limit}: for RATE_LIMITED.
+     * {@link Reason#OTHER_ORGANIZATION}); {@code permission}: the missing one; {@code limit}: for RATE_LIMITED;
+     * {@code quota}: the usage quota's state, for a key with one once it was spent (USAGE_EXCEEDED among them).
      */
-    record Refused(Reason reason, KeyPrincipal key, String permission, KeyUsage.Limit limit) implements Verification {
+    record Refused(Reason reason, KeyPrincipal key, String permission, KeyUsage.Limit limit, Quotas.State quota)
+            implements Verification {
+        Refused(Reason reason, KeyPrincipal key, String permission, KeyUsage.Limit limit) {
+            this(reason, key, permission, limit, null);
+        }
+
         static Refused of(Reason reason) {
             return new Refused(reason, null, null, null);
         }
@@ -37,7 +47,9 @@ public sealed interface Verification {
         AMBIGUOUS_URI(400),
         THROTTLED(429),
         /** Governance (issue 20): held for an administrator's approval; authenticates nothing until then. */
-        PENDING_APPROVAL(403);
+        PENDING_APPROVAL(403),
+        /** Issue 20 item 2: the key's usage quota cannot pay for this request until it refills. */
+        USAGE_EXCEEDED(429);
 
         public final int status;
 

@@ -39,6 +39,18 @@ final class VerifyAnswer {
             KeyUsage.Limit remaining,
             boolean oauthClient,
             KeyUsage.Limit limits) {
+        return valid(allowed, code, p, remaining, oauthClient, limits, null);
+    }
+
+    /** {@code quota}: a key with a usage quota (ADR 0015): its state after this verification, else null. */
+    static Buffer valid(
+            boolean allowed,
+            String code,
+            KeyPrincipal p,
+            KeyUsage.Limit remaining,
+            boolean oauthClient,
+            KeyUsage.Limit limits,
+            Quotas.State quota) {
         StringBuilder b = new StringBuilder(320)
                 .append("{\"valid\":")
                 .append(allowed)
@@ -72,6 +84,18 @@ final class VerifyAnswer {
         }
         if (limits != null && !limits.named().isEmpty()) {
             RateLimits.answer(b, limits);
+        }
+        if (quota != null) {
+            b.append(",\"quota\":{\"limit\":")
+                    .append(quota.limit())
+                    .append(",\"period\":\"")
+                    .append(quota.period())
+                    .append("\",\"remaining\":")
+                    .append(quota.remaining());
+            if (quota.resetsAt() != null) {
+                b.append(",\"resetsAt\":\"").append(quota.resetsAt()).append('"');
+            }
+            b.append('}');
         }
         if (oauthClient) {
             b.append(",\"credentialKind\":\"OAUTH_CLIENT\",\"clientId\":\"")

@@ -5,6 +5,7 @@ import io.keysmith.http.ClientAddress;
 import io.keysmith.http.Exchange;
 import io.keysmith.http.RequestValidation;
 import io.keysmith.http.Responses;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
@@ -42,6 +43,7 @@ final class VerifyHandler implements Exchange.Step {
         }
         JsonArray wanted = body.getJsonArray("permissions");
         String meteredAddress = ip;
+        long cost = body.getLong("cost", 1L); // 0..1000, the contract's bounds (validated before this step)
         verifier.verify(body.getString("key"), ip, null, gatewayOrg)
                 .onSuccess(v -> {
                     if (v instanceof Verification.Refused r) {
@@ -56,35 +58,57 @@ final class VerifyHandler implements Exchange.Step {
                         return;
                     }
                     KeyPrincipal p = ((Verification.Valid) v).key();
-                    boolean permitted = true;
-                    if (wanted != null) {
-                        for (int i = 0; i < wanted.size(); i++) {
-                            permitted &= p.rights().has(wanted.getString(i));
-                        }
-                    }
-                    // a verification spends the verified key's budget, as the request it stands for would
-                    Verification limited = permitted ? verifier.limit((Verification.Valid) v) : v;
-                    KeyUsage.Limit limit = limited instanceof Verification.Valid ok
-                            ? ok.limit()
-                            : ((Verification.Refused) limited).limit();
-                    boolean allowed = permitted && limited instanceof Verification.Valid;
-                    String code = !permitted ? "INSUFFICIENT_PERMISSIONS" : allowed ? "VALID" : "RATE_LIMITED";
-                    verifier.recordUse(limited, "verify", !permitted ? 403 : allowed ? 200 : 429, meteredAddress);
-                    verifier.verification(p.organizationId(), code, System.nanoTime() - start);
-                    // written directly, byte for byte what the JSON tree gave (VerifyAnswerTest)
-                    Responses.json(
-                            rc,
-                            200,
-                            VerifyAnswer.valid(
-                                    allowed,
-                                    code,
-                                    p,
-                                    limit != null && limit.limit() > 0 && body.getBoolean("includeRemaining", false)
-                                            ? limit
-                                            : null,
-                                    AccessTokens.looksLikeToken(body.getString("key")),
-                                    limit));
+                    boolean permitted = permits(p, wanted);
+                    // a verification spends the verified key's budget and cost of its quota, as the request it
+                    // stands for would
+                    Future<Verification> admitted =
+                            permitted ? verifier.admit((Verification.Valid) v, cost) : Future.succeededFuture(v);
+                    admitted.onSuccess(limited -> answer(rc, body, start, p, permitted, limited, meteredAddress))
+                            .onFailure(rc::fail);
                 })
                 .onFailure(rc::fail);
+    }
+
+    private static boolean permits(KeyPrincipal p, JsonArray wanted) {
+        if (wanted != null) {
+            for (int i = 0; i < wanted.size(); i++) {
+                if (!p.rights().has(wanted.getString(i))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void answer(
+            Exchange rc,
+            JsonObject body,
+            long start,
+            KeyPrincipal p,
+            boolean permitted,
+            Verification limited,
+            String meteredAddress) {
+        KeyUsage.Limit limit =
+                limited instanceof Verification.Valid ok ? ok.limit() : ((Verification.Refused) limited).limit();
+        Quotas.State quota =
+                limited instanceof Verification.Valid ok ? ok.quota() : ((Verification.Refused) limited).quota();
+        boolean allowed = permitted && limited instanceof Verification.Valid;
+        String code = !permitted
+                ? "INSUFFICIENT_PERMISSIONS"
+                : allowed ? "VALID" : ((Verification.Refused) limited).reason().name();
+        verifier.recordUse(limited, "verify", !permitted ? 403 : allowed ? 200 : 429, meteredAddress);
+        verifier.verification(p.organizationId(), code, System.nanoTime() - start);
+        // written directly, byte for byte what the JSON tree gave (VerifyAnswerTest)
+        Responses.json(
+                rc,
+                200,
+                VerifyAnswer.valid(
+                        allowed,
+                        code,
+                        p,
+                        limit != null && limit.limit() > 0 && body.getBoolean("includeRemaining", false) ? limit : null,
+                        AccessTokens.looksLikeToken(body.getString("key")),
+                        limit,
+                        quota));
     }
 }

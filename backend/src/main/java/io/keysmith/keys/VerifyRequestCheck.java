@@ -38,7 +38,8 @@ public final class VerifyRequestCheck {
             if (!name.equals("key")
                     && !name.equals("permissions")
                     && !name.equals("ipAddress")
-                    && !name.equals("includeRemaining")) {
+                    && !name.equals("includeRemaining")
+                    && !name.equals("cost")) {
                 return ApiProblem.badRequest(
                         "Field '" + name + "' has a property that is not allowed: '" + name + "'", name);
             }
@@ -77,6 +78,22 @@ public final class VerifyRequestCheck {
         }
         if (json.containsKey("includeRemaining") && !(json.getValue("includeRemaining") instanceof Boolean)) {
             return ApiProblem.badRequest("Field 'includeRemaining' has the wrong type", "includeRemaining");
+        }
+        if (json.containsKey("cost")) {
+            Object cost = json.getValue("cost");
+            boolean integral = cost instanceof Integer
+                    || cost instanceof Long
+                    || (cost instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()));
+            if (!integral) {
+                return ApiProblem.badRequest("Field 'cost' has the wrong type", "cost");
+            }
+            double c = ((Number) cost).doubleValue();
+            if (c < 0) {
+                return ApiProblem.badRequest("Field 'cost' is below the minimum (0)", "cost");
+            }
+            if (c > 1000) {
+                return ApiProblem.badRequest("Field 'cost' is above the maximum (1000)", "cost");
+            }
         }
         if (json.containsKey("ipAddress")) {
             if (!(json.getValue("ipAddress") instanceof String ip)) {
