@@ -13,10 +13,11 @@ import { LeastPrivilegePanel } from '@/features/api-keys/components/LeastPrivile
 import { NamedRateLimitsEditor } from '@/features/api-keys/components/NamedRateLimits';
 import { PermissionModeField } from '@/features/api-keys/components/PermissionModeField';
 import { PermissionPicker, type PermissionSelection } from '@/features/api-keys/components/PermissionPicker';
+import { UsageQuotaEditor } from '@/features/api-keys/components/UsageQuota';
 import { whyUnavailable } from '@/features/api-keys/components/permissions';
 import { atMost, rightOf } from '@/lib/field-rights';
 import type { Schemas } from '@/lib/api-client';
-import { useMe } from '@/lib/auth';
+import { hasPermission, useMe } from '@/lib/auth';
 import { endOfDayIso, formatDate, formatDateTime, statusLabel } from '@/lib/format';
 import { loadDraft, useDraft, type Draft } from '@/lib/drafts';
 import { useFormErrors } from '@/lib/form-errors';
@@ -107,6 +108,7 @@ export function EditApiKeyPage() {
             <LeastPrivilegePanel keyId={keyId} onChanged={data.reload} />
           )}
           <NamedRateLimitsEditor apiKey={data.data.key} />
+          <UsageQuotaEditor apiKey={data.data.key} credentialAdmin={hasPermission(me, 'keys:manage-all')} />
           <KeyMetadataEditor apiKey={data.data.key} />
         </>
       )}
