@@ -34,8 +34,7 @@ export function UsageQuotaEditor({ apiKey, credentialAdmin }: { apiKey: ApiKey; 
   const [notice, setNotice] = useState<string>();
   const [busy, setBusy] = useState(false);
   const readOnly = apiKey.status === 'REVOKED';
-  // The contract's enum does not list QUOTA (yet): read it as any string.
-  const adminSet = !credentialAdmin && (apiKey.adminRestrictions as string[] | undefined)?.includes('QUOTA');
+  const adminSet = !credentialAdmin && apiKey.adminRestrictions?.includes('QUOTA');
 
   const save = async (next: Quota | null) => {
     setNotice(undefined);

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * ADR 0015's bounds with two server processes on one database: under concurrent load on both, the requests allowed
- * never exceed the quota (leases are granted atomically) and fall short of it by at most a block per replica (leases
- * held by the other); a graceful stop gives back what its lease did not spend; kill -9 loses at most one block.
+ * never exceed the quota (leases are granted atomically) and fall short of it by at most what the replicas hold (1.5
+ * blocks each: a block and the next one leased when half is left); a graceful stop gives back what its lease did not spend; kill -9 loses at most one block.
  */
 @DisplayName("Usage quotas across two replicas: never overspent, a graceful stop gives back, a crash loses a block")
 class QuotaAcrossReplicasIT {
@@ -91,7 +91,7 @@ class QuotaAcrossReplicasIT {
 
     @Test
     @DisplayName(
-            "3,000 requests over two replicas on a quota of 2,000: at most 2,000 allowed, at least 2,000 - 2 blocks")
+            "3,000 requests over two replicas on a quota of 2,000: at most 2,000 allowed, at least 2,000 - 3 blocks")
     void concurrentLoad_neverOverspends() throws Exception {
         PgConnectOptions db = PostgresFixture.get().newDatabase("quota_replicas");
         Map<String, String> env = env(db, "quota-replicas");
@@ -119,8 +119,8 @@ class QuotaAcrossReplicasIT {
                         .as("never more than the quota (A %s, B %s)", sa, sb)
                         .isLessThanOrEqualTo(limit);
                 assertThat(allowed)
-                        .as("short of it by at most a block per replica (A %s, B %s)", sa, sb)
-                        .isGreaterThanOrEqualTo(limit - 2 * block);
+                        .as("short of it by at most what the other replica holds: 1.5 blocks each (A %s, B %s)", sa, sb)
+                        .isGreaterThanOrEqualTo(limit - 3 * block);
                 System.out.printf(
                         "quota across replicas: limit %d, block %d, allowed %d (A %s, B %s)%n",
                         limit, block, allowed, sa, sb);
