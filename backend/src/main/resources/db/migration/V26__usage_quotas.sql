@@ -1,8 +1,10 @@
 -- Issue 20 item 2 (ADR 0015): usage quotas. A table of their own, so that spending (a lease) never rewrites or
 -- re-versions the key's row: a key change announces itself and drops every replica's cached verdicts, a lease must not.
 -- Periods are calendar periods in UTC (ISO weeks from Monday); TOTAL never refills. Refill is lazy: the lease sees
--- that the period turned and starts from the limit. epoch grows with every set, so a replica's lease or give-back of
--- an earlier setting is void.
+-- that the period turned and starts from the limit. epoch grows with every set (from a sequence, so a quota removed
+-- and set again never reuses one), so a replica's lease or give-back of an earlier setting is void.
+CREATE SEQUENCE key_quota_epochs;
+GRANT USAGE ON SEQUENCE key_quota_epochs TO ${appRole};
 CREATE TABLE key_quotas (
   organization_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
   key_id          uuid PRIMARY KEY REFERENCES api_keys (id) ON DELETE CASCADE,
@@ -10,7 +12,7 @@ CREATE TABLE key_quotas (
   period          text NOT NULL CHECK (period IN ('DAY', 'WEEK', 'MONTH', 'TOTAL')),
   remaining       bigint NOT NULL CHECK (remaining >= 0 AND remaining <= quota_limit),
   period_start    timestamptz NOT NULL,
-  epoch           bigint NOT NULL DEFAULT 1
+  epoch           bigint NOT NULL DEFAULT nextval('key_quota_epochs')
 );
 CREATE INDEX key_quotas_by_org ON key_quotas (organization_id);
 ALTER TABLE key_quotas ENABLE ROW LEVEL SECURITY;

@@ -24,54 +24,6 @@ public record KeyPrincipal(
     /** Issue 20 item 2 (ADR 0015): the key's usage quota setting; {@code epoch} grows with every set. */
     public record Quota(long limit, String period, long epoch) {}
 
-    /** A key without a usage quota. */
-    public KeyPrincipal(
-            UUID organizationId,
-            UUID keyId,
-            UUID ownerId,
-            ApiTypes.ApiType apiType,
-            KeyRights rights,
-            long ratePerMinute,
-            long expiresAt,
-            String metadataJson,
-            java.util.List<KeyUsage.RateLimit> rateLimits) {
-        this(organizationId, keyId, ownerId, apiType, rights, ratePerMinute, expiresAt, metadataJson, rateLimits, null);
-    }
-
-    /** A key without named rate limits (ADR 0021: {@code rateLimits} empty, the per-minute limit alone). */
-    public KeyPrincipal(
-            UUID organizationId,
-            UUID keyId,
-            UUID ownerId,
-            ApiTypes.ApiType apiType,
-            KeyRights rights,
-            long ratePerMinute,
-            long expiresAt,
-            String metadataJson) {
-        this(
-                organizationId,
-                keyId,
-                ownerId,
-                apiType,
-                rights,
-                ratePerMinute,
-                expiresAt,
-                metadataJson,
-                java.util.List.of());
-    }
-
-    /** A key without metadata (governance, issue 20 item 4: {@code metadataJson} is the compact JSON, or null). */
-    public KeyPrincipal(
-            UUID organizationId,
-            UUID keyId,
-            UUID ownerId,
-            ApiTypes.ApiType apiType,
-            KeyRights rights,
-            long ratePerMinute,
-            long expiresAt) {
-        this(organizationId, keyId, ownerId, apiType, rights, ratePerMinute, expiresAt, null);
-    }
-
     /** The metadata as forward-auth's {@code X-Keysmith-Metadata} header: base64url of its JSON, no padding. */
     public String metadataHeader() {
         return metadataJson == null

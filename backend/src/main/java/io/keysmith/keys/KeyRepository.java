@@ -240,26 +240,23 @@ public final class KeyRepository implements KeyLastUse {
                 .mapEmpty();
     }
 
-    /** ADR 0015: sets the key's usage quota and starts it full, in a new epoch (null limit: removes it). */
+    /**
+     * ADR 0015: sets the key's usage quota and starts it full, in a new epoch (null: removes it). The key's row is
+     * updated beside it (a new key's is new), which announces the change to every replica.
+     */
     public Future<Void> setQuota(Tenant t, UUID id, JsonObject quota) {
-        Future<?> change = quota == null
-                ? t.conn()
-                        .preparedQuery("DELETE FROM key_quotas WHERE organization_id = $1 AND key_id = $2")
-                        .execute(Tuple.of(t.org(), id))
-                : t.conn()
-                        .preparedQuery(
-                                "INSERT INTO key_quotas (organization_id, key_id, quota_limit, period, remaining,"
-                                        + " period_start) VALUES ($1, $2, $3, $4, $3,"
+        return (quota == null
+                        ? t.conn()
+                                .preparedQuery("DELETE FROM key_quotas WHERE organization_id = $1 AND key_id = $2")
+                                .execute(Tuple.of(t.org(), id))
+                        : t.conn()
+                                .preparedQuery("INSERT INTO key_quotas (organization_id, key_id, quota_limit, period,"
+                                        + " remaining, period_start) VALUES ($1, $2, $3, $4, $3,"
                                         + " CASE WHEN $4 = 'TOTAL' THEN now() ELSE ks_quota_period_start($4, now()) END)"
                                         + " ON CONFLICT (key_id) DO UPDATE SET quota_limit = EXCLUDED.quota_limit,"
                                         + " period = EXCLUDED.period, remaining = EXCLUDED.remaining,"
-                                        + " period_start = EXCLUDED.period_start, epoch = key_quotas.epoch + 1")
-                        .execute(Tuple.of(t.org(), id, quota.getLong("limit"), quota.getString("period")));
-        // the key's version too: the change is announced, so every replica drops its cached verdict and lease
-        return change.compose(x -> t.conn()
-                        .preparedQuery("UPDATE api_keys SET version = version + 1, updated_at = now()"
-                                + " WHERE organization_id = $1 AND id = $2")
-                        .execute(Tuple.of(t.org(), id)))
+                                        + " period_start = EXCLUDED.period_start, epoch = EXCLUDED.epoch")
+                                .execute(Tuple.of(t.org(), id, quota.getLong("limit"), quota.getString("period"))))
                 .mapEmpty();
     }
 

@@ -134,7 +134,7 @@ public final class KeyVerifier {
             KeyUsage usage,
             Hook hook) {
         this.hook = hook;
-        this.quotas = new Quotas(keys, db.pool(), Quotas.MAX_BLOCK);
+        this.quotas = new Quotas(keys, db.pool());
         this.db = db;
         this.keys = keys;
         this.hasher = hasher;

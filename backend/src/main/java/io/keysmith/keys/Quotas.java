@@ -39,6 +39,7 @@ public final class Quotas {
         volatile long lastUse;
         volatile Future<Void> pending;
         volatile boolean retired; // given back and forgotten: a spender that still holds it takes a new one
+        volatile boolean removed; // the database has no quota for the key any more: nothing to spend or refuse
         OffsetDateTime periodStart;
 
         Lease(UUID org, long epoch) {
@@ -52,13 +53,11 @@ public final class Quotas {
 
     private final KeyRepository keys;
     private final SqlClient pool;
-    private final int maxBlock;
     private final ConcurrentHashMap<UUID, Lease> leases = new ConcurrentHashMap<>();
 
-    Quotas(KeyRepository keys, SqlClient pool, int maxBlock) {
+    Quotas(KeyRepository keys, SqlClient pool) {
         this.keys = keys;
         this.pool = pool;
-        this.maxBlock = Math.max(1, maxBlock);
     }
 
     /**
@@ -66,7 +65,7 @@ public final class Quotas {
      * with blocks of 100 the leases' commits cost a quarter of verify's throughput on two cores; with 1,000, 9%).
      */
     long block(long limit) {
-        return Math.max(1, Math.min(maxBlock, limit / 100));
+        return Math.max(1, Math.min(MAX_BLOCK, limit / 100));
     }
 
     /**
@@ -112,7 +111,7 @@ public final class Quotas {
                     l.resetsAt = Long.MAX_VALUE;
                     l.resetsAtInstant = null;
                 }
-                if (l.left.get() >= need || now < l.exhaustedUntil) {
+                if (l.left.get() >= need || now < l.exhaustedUntil || l.removed) {
                     return Future.succeededFuture(take(q, l, cost, need));
                 }
                 if (l.pending == null) {
@@ -150,6 +149,9 @@ public final class Quotas {
 
     /** Spends {@code cost} when {@code need} is left. */
     private static Spent take(KeyPrincipal.Quota q, Lease l, long cost, long need) {
+        if (l.removed) {
+            return new Spent(true, null);
+        }
         for (long left = l.left.get(); left >= need; left = l.left.get()) {
             if (l.left.compareAndSet(left, left - cost)) {
                 return new Spent(true, state(q, l));
@@ -161,8 +163,8 @@ public final class Quotas {
     private static void granted(Lease l, Row row) {
         synchronized (l) {
             long now = System.currentTimeMillis();
-            if (row == null) { // the quota was removed meanwhile: nothing to spend until the change arrives
-                l.exhaustedUntil = now + 1000;
+            if (row == null) { // removed on another replica: admit until the change arrives and drops this lease
+                l.removed = true;
                 return;
             }
             long granted = row.getLong("granted");
@@ -195,11 +197,16 @@ public final class Quotas {
     public Future<Void> giveBack(long idleMillis) {
         long now = System.currentTimeMillis();
         List<Future<Void>> returned = new ArrayList<>();
+        List<Future<Void>> pending = new ArrayList<>();
         leases.forEach((key, l) -> {
             long amount;
             OffsetDateTime start;
             synchronized (l) {
-                if (l.pending != null || now - l.lastUse < idleMillis) {
+                if (l.pending != null) {
+                    pending.add(l.pending);
+                    return;
+                }
+                if (now - l.lastUse < idleMillis) {
                     return;
                 }
                 l.retired = true;
@@ -212,6 +219,10 @@ public final class Quotas {
                 returned.add(keys.giveBackQuota(pool, l.org, key, amount, l.epoch, start));
             }
         });
-        return Future.join(returned).mapEmpty();
+        Future<Void> done = Future.join(returned).mapEmpty();
+        // on a graceful stop, a lease still in flight is given back once it has arrived
+        return idleMillis > 0 || pending.isEmpty()
+                ? done
+                : done.transform(x -> Future.join(pending).transform(y -> giveBack(0)));
     }
 }

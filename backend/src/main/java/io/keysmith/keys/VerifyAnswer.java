@@ -21,28 +21,12 @@ final class VerifyAnswer {
                 .copy();
     }
 
-    /** {@code remaining}: the limit to report (includeRemaining asked and the key is limited), else null. */
-    static Buffer valid(boolean allowed, String code, KeyPrincipal p, KeyUsage.Limit remaining) {
-        return valid(allowed, code, p, remaining, false);
-    }
-
-    /** {@code oauthClient}: the key field held an OAuth access token; the answer names its client (issue 16). */
-    static Buffer valid(boolean allowed, String code, KeyPrincipal p, KeyUsage.Limit remaining, boolean oauthClient) {
-        return valid(allowed, code, p, remaining, oauthClient, null);
-    }
-
-    /** {@code limits}: a key with named limits (ADR 0021): every limit's state and which refused, else null. */
-    static Buffer valid(
-            boolean allowed,
-            String code,
-            KeyPrincipal p,
-            KeyUsage.Limit remaining,
-            boolean oauthClient,
-            KeyUsage.Limit limits) {
-        return valid(allowed, code, p, remaining, oauthClient, limits, null);
-    }
-
-    /** {@code quota}: a key with a usage quota (ADR 0015): its state after this verification, else null. */
+    /**
+     * {@code remaining}: the limit to report (includeRemaining asked and the key is limited), else null;
+     * {@code oauthClient}: the key field held an OAuth access token, the answer names its client (issue 16);
+     * {@code limits}: a key with named limits (ADR 0021), every limit's state and which refused, else null;
+     * {@code quota}: a key with a usage quota (ADR 0015), its state after this verification, else null.
+     */
     static Buffer valid(
             boolean allowed,
             String code,

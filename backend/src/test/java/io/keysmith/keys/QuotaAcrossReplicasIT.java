@@ -5,18 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keysmith.support.Api;
 import io.keysmith.support.DbProbe;
 import io.keysmith.support.KeyTraffic;
-import io.keysmith.support.PostgresFixture;
 import io.keysmith.support.ServerProcess;
-import io.keysmith.support.TestServer;
+import io.keysmith.support.TwoReplicas;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnectOptions;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -42,29 +35,6 @@ class QuotaAcrossReplicasIT {
     @AfterAll
     static void stop() {
         vertx.close().await();
-    }
-
-    private static Map<String, String> env(PgConnectOptions db, String name) throws Exception {
-        Path dir = Path.of(System.getProperty("keysmith.test.dir", "target/test-data"), name + "-" + UUID.randomUUID());
-        Files.createDirectories(dir);
-        Map<String, String> env = new HashMap<>();
-        env.put("KEYSMITH_DATABASE_URL", PostgresFixture.uri(db));
-        env.put("KEYSMITH_SECRET", TestServer.TEST_SECRET);
-        env.put("KEYSMITH_DATA_DIR", dir.toAbsolutePath().toString());
-        env.put("KEYSMITH_SHUTDOWN_GRACE_SECONDS", "5");
-        env.put("KEYSMITH_INSTANCES", "2");
-        return env;
-    }
-
-    private static ServerProcess server(Map<String, String> env, String name) throws Exception {
-        Path log = Path.of(env.get("KEYSMITH_DATA_DIR"), name + ".log");
-        return ServerProcess.start(env, log);
-    }
-
-    private static void kill(ServerProcess p) throws InterruptedException {
-        if (p != null && p.process.isAlive()) {
-            p.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
     }
 
     private static KeyTraffic.Key quotaKey(Api api, Api.Session owner, long limit, String period) {
@@ -93,13 +63,10 @@ class QuotaAcrossReplicasIT {
     @DisplayName(
             "3,000 requests over two replicas on a quota of 2,000: at most 2,000 allowed, at least 2,000 - 3 blocks")
     void concurrentLoad_neverOverspends() throws Exception {
-        PgConnectOptions db = PostgresFixture.get().newDatabase("quota_replicas");
-        Map<String, String> env = env(db, "quota-replicas");
-        ServerProcess a = server(env, "a");
-        ServerProcess b = null;
-        try {
-            b = server(env, "b");
-            Api api = new Api(vertx, a.port);
+        try (TwoReplicas replicas = TwoReplicas.start("quota_replicas", Map.of("KEYSMITH_INSTANCES", "2"))) {
+            ServerProcess a = replicas.one;
+            ServerProcess b = replicas.two;
+            Api api = replicas.api(a);
             Api.Session owner = api.signUp("Quota Replicas", Api.uniqueEmail("quota-replicas"));
             long limit = 2000;
             long block = Math.max(1, Math.min(Quotas.MAX_BLOCK, limit / 100));
@@ -125,22 +92,17 @@ class QuotaAcrossReplicasIT {
                         "quota across replicas: limit %d, block %d, allowed %d (A %s, B %s)%n",
                         limit, block, allowed, sa, sb);
             }
-        } finally {
-            kill(a);
-            kill(b);
         }
     }
 
     @Test
     @DisplayName("a graceful stop gives back its unspent lease; kill -9 loses at most one block")
     void stopGivesBack_crashLosesABlock() throws Exception {
-        PgConnectOptions db = PostgresFixture.get().newDatabase("quota_stop");
-        DbProbe probe = new DbProbe(db.getDatabase());
-        Map<String, String> env = env(db, "quota-stop");
-        ServerProcess first = server(env, "first");
-        ServerProcess second = null;
-        try {
-            Api api = new Api(vertx, first.port);
+        try (TwoReplicas replicas = TwoReplicas.start("quota_stop", Map.of())) {
+            DbProbe probe = new DbProbe(replicas.database.getDatabase());
+            ServerProcess first = replicas.one;
+            ServerProcess second = replicas.two;
+            Api api = replicas.api(first);
             Api.Session owner = api.signUp("Quota Stop", Api.uniqueEmail("quota-stop"));
             long limit = 1000;
             long block = limit / 100;
@@ -156,8 +118,6 @@ class QuotaAcrossReplicasIT {
                     .as("the graceful stop gave back the 5 it did not spend")
                     .isEqualTo(limit - 5);
 
-            second = server(env, "second");
-            second.awaitReady(Duration.ofSeconds(60));
             try (KeyTraffic traffic = new KeyTraffic(vertx, second.port)) {
                 Map<Integer, Integer> s = traffic.burst(3, 1, () -> traffic.get(PEOPLE, key.secret(), Map.of()));
                 assertThat(s).isEqualTo(Map.of(200, 3));
@@ -166,9 +126,6 @@ class QuotaAcrossReplicasIT {
             long after = remaining(probe, key.id());
             assertThat(after).as("kill -9 loses the unspent part of one block").isEqualTo(limit - 5 - block);
             assertThat((limit - 5 - 3) - after).as("lost by the crash").isLessThanOrEqualTo(block);
-        } finally {
-            kill(first);
-            kill(second);
         }
     }
 }

@@ -206,6 +206,12 @@ class QuotaIT {
         assertThat(free.status()).isEqualTo(200);
         assertThat(free.header("Keysmith-Quota-Remaining")).isNull();
         assertThat(verify(secret, 1).containsKey("quota")).isFalse();
+
+        // set again after its removal: a new setting (a new epoch), counted from full, never an old lease's state
+        Reply again2 = api.patchKey(owner, id, new JsonObject().put("quota", quota(1, "TOTAL")));
+        assertThat(again2.status()).as(again2.toString()).isEqualTo(200);
+        assertThat(api.withKey("/api/v1/people", secret).status()).isEqualTo(200);
+        assertThat(api.withKey("/api/v1/people", secret).status()).isEqualTo(429);
     }
 
     @Test

@@ -58,7 +58,9 @@ class VerifyAnswerTest {
                 KeyPrincipal.KeyRights.of(rights),
                 60,
                 expiresAt,
-                metadata == null ? null : metadata.encode());
+                metadata == null ? null : metadata.encode(),
+                List.of(),
+                null);
     }
 
     @Test
@@ -82,7 +84,8 @@ class VerifyAnswerTest {
             for (String code : List.of("VALID", "INSUFFICIENT_PERMISSIONS", "RATE_LIMITED")) {
                 for (KeyUsage.Limit l : new KeyUsage.Limit[] {null, limit}) {
                     boolean allowed = code.equals("VALID");
-                    assertThat(VerifyAnswer.valid(allowed, code, p, l).toString())
+                    assertThat(VerifyAnswer.valid(allowed, code, p, l, false, null, null)
+                                    .toString())
                             .isEqualTo(tree(allowed, code, p, l));
                 }
             }
@@ -92,6 +95,28 @@ class VerifyAnswerTest {
                     .isEqualTo(new JsonObject()
                             .put("valid", false)
                             .put("code", code)
+                            .encode());
+        }
+    }
+
+    @Test
+    @DisplayName("a usage quota's state, with and without a refill time, as the tree encodes it")
+    void quotaAsTheTree() {
+        KeyPrincipal p = principal("PEOPLE", Set.of("people:read"), Long.MAX_VALUE);
+        for (Quotas.State q : List.of(
+                new Quotas.State(1000, "DAY", 998, java.time.Instant.parse("2026-12-04T00:00:00Z")),
+                new Quotas.State(10, "TOTAL", 0, null))) {
+            JsonObject quota = new JsonObject()
+                    .put("limit", q.limit())
+                    .put("period", q.period())
+                    .put("remaining", q.remaining());
+            if (q.resetsAt() != null) {
+                quota.put("resetsAt", q.resetsAt().toString());
+            }
+            assertThat(VerifyAnswer.valid(true, "VALID", p, null, false, null, q)
+                            .toString())
+                    .isEqualTo(new JsonObject(tree(true, "VALID", p, null))
+                            .put("quota", quota)
                             .encode());
         }
     }
