@@ -171,7 +171,7 @@ public final class PeopleService {
                                             .compose(after -> audit.append(
                                                             c,
                                                             event(w, actors, "person.updated", id)
-                                                                    .with("fields", fieldNames(body)))
+                                                                    .with("fields", changedFields(body, p, after)))
                                                     .map(x -> seen(caller.rights(), after)));
                                 })));
     }
@@ -316,5 +316,13 @@ public final class PeopleService {
 
     private static JsonArray fieldNames(JsonObject body) {
         return new JsonArray(body.fieldNames().stream().sorted().toList());
+    }
+
+    /** The fields the write changed: one sent with the value it already had is not a change. */
+    private static JsonArray changedFields(JsonObject body, JsonObject before, JsonObject after) {
+        return new JsonArray(body.fieldNames().stream()
+                .filter(f -> !java.util.Objects.equals(before.getValue(f), after.getValue(f)))
+                .sorted()
+                .toList());
     }
 }

@@ -180,12 +180,20 @@ public final class UserService {
                 .compose(updated -> audit.append(
                                 c,
                                 AuditEvent.by(caller.userId(), "user.updated", "user", id, source)
-                                        .with(
-                                                "fields",
-                                                new JsonArray(changes.fieldNames().stream()
-                                                        .sorted()
-                                                        .toList())))
+                                        .with("fields", changedFields(changes, user, updated)))
                         .map(updated));
+    }
+
+    /** The fields the update changed: one sent with the value it already had is not a change. */
+    private static JsonArray changedFields(JsonObject changes, JsonObject before, JsonObject after) {
+        return new JsonArray(changes.fieldNames().stream()
+                .filter(f -> !java.util.Objects.equals(field(before, f), field(after, f)))
+                .sorted()
+                .toList());
+    }
+
+    private static Object field(JsonObject user, String name) {
+        return name.equals("accessLevelId") ? user.getJsonObject("accessLevel").getString("id") : user.getValue(name);
     }
 
     /** Deactivation ends the user's sessions in the same transaction: every replica refuses them at once. */
