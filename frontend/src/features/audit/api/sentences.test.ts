@@ -78,6 +78,34 @@ describe('audit sentences', () => {
     expect(sentenceText({ ...e, subjectName: undefined, subjectUserId: undefined })).toContain('to a new owner');
   });
 
+  it('names the key a keyed write came with, and its owner when the write was On-Behalf-Of someone else', () => {
+    const key = '00000000-0000-4000-8000-0000000000cc';
+    const keyed: AuditEvent = {
+      ...base,
+      action: 'person.updated',
+      targetType: 'person',
+      targetName: 'Grace Hopper',
+      viaKeyId: key,
+      viaKeyName: 'HR sync',
+      viaKeyOwnerUserId: base.actorUserId,
+      viaKeyOwnerName: 'Ada Lovelace',
+    };
+    expect(sentenceText(keyed)).toBe(
+      'Ada Lovelace changed the person record Grace Hopper with their key “HR sync” from 203.0.113.7',
+    );
+    expect(sentence(keyed).find((p) => p.text === '“HR sync”')?.to).toBe(`/api-keys/${key}/edit`);
+    const owner = '00000000-0000-4000-8000-0000000000dd';
+    const onBehalf = { ...keyed, viaKeyOwnerUserId: owner, viaKeyOwnerName: 'Charles Babbage' };
+    expect(sentenceText(onBehalf)).toBe(
+      'Ada Lovelace changed the person record Grace Hopper with the key “HR sync” of Charles Babbage from 203.0.113.7',
+    );
+    expect(sentence(onBehalf).find((p) => p.text === 'Charles Babbage')?.to).toBe(`/audit?actorUserId=${owner}`);
+    // a key deleted since: the sentence stays without it
+    expect(sentenceText({ ...keyed, viaKeyId: undefined, viaKeyName: undefined })).toBe(
+      'Ada Lovelace changed the person record Grace Hopper from 203.0.113.7',
+    );
+  });
+
   it('names who acted when it was not a user, and says someone when nobody is known', () => {
     expect(
       sentenceText({

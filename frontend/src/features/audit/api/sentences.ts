@@ -234,6 +234,19 @@ function subject(e: AuditEvent): Segment {
   return { text: 'a new owner', kind: 'subject' };
 }
 
+/** A change made with a key: " with their key “Sync”", or " with the key “Sync” of Ada Lovelace" (On-Behalf-Of). */
+function viaKey(e: AuditEvent): Segment[] {
+  if (!e.viaKeyName || !e.viaKeyId) return [];
+  const key: Segment = { text: `“${e.viaKeyName}”`, kind: 'target', to: `/api-keys/${e.viaKeyId}/edit` };
+  if (!e.viaKeyOwnerName || e.viaKeyOwnerUserId === e.actorUserId) return [{ text: ' with their key ' }, key];
+  return [
+    { text: ' with the key ' },
+    key,
+    { text: ' of ' },
+    { text: e.viaKeyOwnerName, kind: 'actor', to: `/audit?actorUserId=${e.viaKeyOwnerUserId}` },
+  ];
+}
+
 /** The event as a sentence, in parts (names can be links): "Ada Lovelace revoked the key “Payroll sync” (People API) from 203.0.113.7". */
 export function sentence(e: AuditEvent): Segment[] {
   const template = SENTENCES[e.action] ?? `{actor} did ${e.action} on {target}`;
@@ -245,6 +258,7 @@ export function sentence(e: AuditEvent): Segment[] {
     else if (part === '{address}') out.push({ text: e.sourceAddress ?? 'an unknown address', kind: 'address' });
     else if (part) out.push({ text: part });
   }
+  out.push(...viaKey(e));
   if (e.action === 'session.signed-in' || e.action === 'session.stepped-up') {
     const words = how(e);
     if (words) out.push({ text: words });

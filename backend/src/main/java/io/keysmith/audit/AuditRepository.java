@@ -38,7 +38,7 @@ public final class AuditRepository {
     // Names are resolved when read (a renamed key reads with its name of today); a deleted target falls back to the
     // name recorded in the event. People records are named only for a reader who may view both name fields of every
     // record ($9): their names are field-protected data, and an event never records them. A transfer also names the
-    // key's new owner (the subject).
+    // key's new owner (the subject); a write made with a key names the key and its owner (via).
     private static final String NAMED = """
             SELECT e.id, e.occurred_at, e.actor_user_id, e.actor_label, e.action, e.target_type, e.target_id,
                    e.source_address, e.details,
@@ -53,7 +53,9 @@ public final class AuditRepository {
                    END AS live_name,
                    k.api_type,
                    su.id AS subject_user_id,
-                   su.first_name || ' ' || su.last_name AS subject_name
+                   su.first_name || ' ' || su.last_name AS subject_name,
+                   vk.id AS via_key_id, vk.name AS via_key_name,
+                   vo.id AS via_key_owner_id, vo.first_name || ' ' || vo.last_name AS via_key_owner_name
               FROM (%s) e
               LEFT JOIN users au ON au.organization_id = e.organization_id AND au.id = e.actor_user_id
               LEFT JOIN users tu ON e.target_type = 'user' AND tu.organization_id = e.organization_id
@@ -70,6 +72,12 @@ public final class AuditRepository {
                                  AND pe.id = e.tid
               LEFT JOIN users su ON e.action = 'api-key.transferred' AND su.organization_id = e.organization_id
                                 AND su.id::text = e.details -> 'change' ->> 'toUserId'
+              LEFT JOIN api_keys vk ON vk.organization_id = e.organization_id
+                                   AND vk.id = CASE WHEN e.details ->> 'via' = 'api-key'
+                                                    THEN (e.details ->> 'keyId')::uuid END
+              LEFT JOIN users vo ON vo.organization_id = e.organization_id
+                                AND vo.id = CASE WHEN e.details ->> 'via' = 'api-key'
+                                                 THEN (e.details ->> 'keyOwnerUserId')::uuid END
              ORDER BY e.id DESC""";
 
     private static final String PAGE = NAMED.formatted(FILTERED + "\n LIMIT $10");
@@ -220,6 +228,10 @@ public final class AuditRepository {
         putIfPresent(j, "apiTypeTitle", apiType == null ? null : apiTypeTitles.get(apiType));
         putIfPresent(j, "subjectUserId", r.getUUID("subject_user_id"));
         putIfPresent(j, "subjectName", r.getString("subject_name"));
+        putIfPresent(j, "viaKeyId", r.getUUID("via_key_id"));
+        putIfPresent(j, "viaKeyName", r.getString("via_key_name"));
+        putIfPresent(j, "viaKeyOwnerUserId", r.getUUID("via_key_owner_id"));
+        putIfPresent(j, "viaKeyOwnerName", r.getString("via_key_owner_name"));
         putIfPresent(j, "sourceAddress", r.getString("source_address"));
         j.put("changedFields", changedFields(details));
         j.put("details", details);

@@ -8,6 +8,7 @@ import static io.keysmith.support.KeysApi.uniqueEmail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keysmith.support.Api.Session;
+import io.keysmith.support.ContractSchemas;
 import io.keysmith.support.DbProbe;
 import io.keysmith.support.ForwardAuthClient;
 import io.keysmith.support.KeysApi;
@@ -335,6 +336,12 @@ class KeyedWritesIT {
         assertThat(audit.getJsonObject("details").getString("onBehalfOfUserId")).isEqualTo(recruiter.userId());
         assertThat(audit.getJsonObject("details").getString("keyOwnerUserId")).isEqualTo(ownerA.userId());
         assertThat(audit.getJsonObject("details").getString("keyId")).isEqualTo(writerId);
+        // the log names the key the write came with and the key's owner, for the sentence "... with the key ..."
+        assertThat(audit.getString("viaKeyId")).isEqualTo(writerId);
+        assertThat(audit.getString("viaKeyName")).isEqualTo("integration");
+        assertThat(audit.getString("viaKeyOwnerUserId")).isEqualTo(ownerA.userId());
+        assertThat(audit.getString("viaKeyOwnerName")).isNotBlank();
+        assertThat(ContractSchemas.errors("AuditEvent", audit)).isEmpty();
     }
 
     @Test
