@@ -85,6 +85,10 @@ test('a test event arrives signed, and the delivery log shows it', async () => {
   expect(Number(first.headers['webhook-timestamp'])).toBeGreaterThan(Date.now() / 1000 - 300);
   expect(String(first.headers['webhook-signature']).split(' ')).toContain(expectedSignature(first));
   expect(first.body).not.toContain(secret);
+  await expect(page.getByRole('status', { name: 'Test event result' })).toContainText(
+    /Test event delivered: HTTP 204 in \d+ ms/,
+    { timeout: 15_000 },
+  );
 
   await page.getByRole('button', { name: 'Delivery log' }).click();
   const log = page.getByRole('table', { name: 'Deliveries' });

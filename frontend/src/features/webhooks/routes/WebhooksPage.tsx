@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ErrorBox, EmptyState, Loading, PageHeader } from '@/components/ui/Feedback';
+import { Modal } from '@/components/ui/Modal';
 import { SecretField } from '@/components/ui/SecretField';
 import {
   createEndpoint,
@@ -10,6 +11,7 @@ import {
   rotateSecret,
   setEndpointStatus,
   testEndpoint,
+  type WebhookDelivery,
   type WebhookEndpoint,
 } from '@/features/webhooks/api/webhooks';
 import { errorMessage } from '@/lib/api-client';
@@ -127,6 +129,19 @@ function EndpointRow({
   onSecret: (secret: string) => void;
 }) {
   const active = endpoint.status === 'ACTIVE';
+  const [deleting, setDeleting] = useState(false);
+  const [test, setTest] = useState<TestSend>();
+  const sendTest = () =>
+    void run(async () => {
+      setTest({ state: 'sending' });
+      try {
+        const queued = await testEndpoint(endpoint.id);
+        setTest({ state: 'waiting', delivery: queued });
+      } catch (e) {
+        setTest(undefined);
+        throw e;
+      }
+    });
   return (
     <>
       <p>
@@ -136,7 +151,7 @@ function EndpointRow({
         <small>{endpoint.eventTypes.join(', ')}</small>
       </p>
       <div className="actions">
-        <button type="button" className="button" onClick={() => void run(() => testEndpoint(endpoint.id))}>
+        <button type="button" className="button" disabled={test?.state === 'sending'} onClick={sendTest}>
           Send test event
         </button>
         <button
@@ -161,16 +176,138 @@ function EndpointRow({
         <button type="button" className="button" aria-expanded={open} onClick={onToggle}>
           Delivery log
         </button>
-        <button
-          type="button"
-          className="button button--danger"
-          onClick={() => void run(() => deleteEndpoint(endpoint.id))}
-        >
+        <button type="button" className="button button--danger" onClick={() => setDeleting(true)}>
           Delete
         </button>
       </div>
+      {test && <TestResult endpointId={endpoint.id} test={test} onDone={setTest} />}
       {open && <DeliveryLog endpointId={endpoint.id} run={run} />}
+      {deleting && (
+        <DeleteEndpoint
+          endpoint={endpoint}
+          onClose={() => setDeleting(false)}
+          onConfirm={async () => {
+            // a refusal shows on the page like every other one
+            await run(() => deleteEndpoint(endpoint.id));
+            setDeleting(false);
+          }}
+        />
+      )}
     </>
+  );
+}
+
+type TestSend =
+  { state: 'sending' } | { state: 'waiting'; delivery: WebhookDelivery } | { state: 'done'; delivery: WebhookDelivery };
+
+/** How often, and how long, the page looks for the test delivery's first attempt. */
+const TEST_POLL_MILLIS = 1000;
+const TEST_POLL_TRIES = 30;
+
+/** The outcome of a test send: its first attempt's status code and latency, or its error, once the worker made it. */
+function TestResult({
+  endpointId,
+  test,
+  onDone,
+}: {
+  endpointId: string;
+  test: TestSend;
+  onDone: (t: TestSend) => void;
+}) {
+  const waitingFor = test.state === 'waiting' ? test.delivery.id : undefined;
+  // the delivery this gave up waiting for (a later test send waits afresh)
+  const [gaveUpOn, setGaveUpOn] = useState<string>();
+  const gaveUp = waitingFor !== undefined && gaveUpOn === waitingFor;
+  useEffect(() => {
+    if (!waitingFor) return;
+    const controller = new AbortController();
+    let tries = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const look = async () => {
+      tries += 1;
+      try {
+        const found = (await listDeliveries(endpointId, controller.signal)).items.find((d) => d.id === waitingFor);
+        if (found && attempted(found)) {
+          onDone({ state: 'done', delivery: found });
+          return;
+        }
+      } catch {
+        if (controller.signal.aborted) return;
+      }
+      if (tries >= TEST_POLL_TRIES) setGaveUpOn(waitingFor);
+      else timer = setTimeout(() => void look(), TEST_POLL_MILLIS);
+    };
+    void look();
+    return () => {
+      controller.abort();
+      if (timer) clearTimeout(timer);
+    };
+  }, [endpointId, waitingFor, onDone]);
+
+  let text: string;
+  let tone = 'alert--info';
+  if (test.state === 'sending') text = 'Sending a test event…';
+  else if (test.state === 'waiting')
+    text = gaveUp
+      ? 'The test event is queued but was not attempted yet (is the endpoint disabled?). See the delivery log.'
+      : 'Test event queued; waiting for the receiver’s answer…';
+  else {
+    const d = test.delivery;
+    const latency = d.lastLatencyMillis === undefined ? '' : ` in ${d.lastLatencyMillis} ms`;
+    if (d.status === 'DELIVERED') {
+      text = `Test event delivered: HTTP ${d.lastStatusCode ?? '2xx'}${latency}.`;
+      tone = 'alert--success';
+    } else {
+      const answer = d.lastStatusCode === undefined ? '' : `HTTP ${d.lastStatusCode}${latency}: `;
+      text = `Test event failed: ${answer}${d.lastError ?? 'no answer'}.${d.status === 'PENDING' ? ' It will be retried.' : ''}`;
+      tone = 'alert--error';
+    }
+  }
+  return (
+    <p className={`alert ${tone}`} role="status" aria-label="Test event result">
+      {text}
+    </p>
+  );
+}
+
+/** The worker has made (at least) the first attempt: a final status, or an answer or error recorded. */
+function attempted(d: WebhookDelivery) {
+  return d.status !== 'PENDING' || d.lastStatusCode !== undefined || d.lastError !== undefined;
+}
+
+function DeleteEndpoint({
+  endpoint,
+  onClose,
+  onConfirm,
+}: {
+  endpoint: WebhookEndpoint;
+  onClose: () => void;
+  onConfirm: () => Promise<void>;
+}) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <Modal title="Delete this endpoint?" onClose={onClose}>
+      <p>
+        <strong>{endpoint.url}</strong> gets no more events. Deliveries still queued for it and its delivery log are
+        deleted, and its signing secret stops being used. This cannot be undone.
+      </p>
+      <div className="actions">
+        <button type="button" className="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button button--danger-solid"
+          disabled={busy}
+          onClick={() => {
+            setBusy(true);
+            void onConfirm().finally(() => setBusy(false));
+          }}
+        >
+          {busy ? 'Deleting…' : 'Delete endpoint'}
+        </button>
+      </div>
+    </Modal>
   );
 }
 

@@ -89,6 +89,10 @@ final class BackgroundJobs {
         return notifications.reminders().run();
     }
 
+    Future<Integer> sealWebhookSecrets() {
+        return webhooks.service().sealPlaintextSecrets();
+    }
+
     Future<Integer> sendNotificationMails() {
         return notifications.mailer().run();
     }

@@ -256,7 +256,7 @@ public final class Keysmith {
 
                     // issue 19: audit events leave through the outbox (V16's trigger) as webhooks, notifications, mail
                     WebhooksFeature webhooks = WebhooksFeature.assemble(
-                            vertx, database, config.webhooks(), audit.repository(), client, registry);
+                            vertx, database, config.webhooks(), audit.repository(), client, registry, db.secret());
                     NotificationsFeature notifications =
                             NotificationsFeature.assemble(vertx, database, config.smtp(), publicUrl);
 
@@ -305,6 +305,19 @@ public final class Keysmith {
                     Keysmith app = new Keysmith(vertx, config, db, pool, httpPort, managementPort, jobs);
                     return keys.verifier()
                             .listen(vertx, db.target().app())
+                            // ADR 0018: secrets an earlier version stored in plain text are sealed before serving
+                            .compose(x -> webhooks.service()
+                                    .sealPlaintextSecrets()
+                                    .onSuccess(n -> {
+                                        if (n > 0) {
+                                            LOG.info("Sealed the signing secrets of {} webhook endpoints", n);
+                                        }
+                                    })
+                                    .otherwise(e -> {
+                                        // deliveries still sign with them, and ask for another sweep when they do
+                                        LOG.warn("Could not seal stored webhook signing secrets: {}", e.getMessage());
+                                        return 0;
+                                    }))
                             .compose(x -> config.webhooks().enabled()
                                     ? webhooks.worker().start(db.target().app())
                                     : Future.succeededFuture())
@@ -378,6 +391,11 @@ public final class Keysmith {
     /** Raises the due key reminders now (they also run every reminders.every.seconds); the number raised. */
     public Future<Long> raiseKeyReminders() {
         return jobs.raiseKeyReminders();
+    }
+
+    /** Seals webhook signing secrets stored in plain text by an earlier version now (also at start-up). */
+    public Future<Integer> sealWebhookSecrets() {
+        return jobs.sealWebhookSecrets();
     }
 
     /** Sends (or drops, without SMTP) the due notification mails now; the number handled. */

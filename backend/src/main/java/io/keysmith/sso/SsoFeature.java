@@ -3,6 +3,7 @@ package io.keysmith.sso;
 import io.keysmith.accesslevels.AccessLevelRepository;
 import io.keysmith.audit.AuditRepository;
 import io.keysmith.auth.AuthFeature;
+import io.keysmith.config.SecretSeal;
 import io.keysmith.config.ServerSecret;
 import io.keysmith.db.Db;
 import io.keysmith.http.ClientAddress;
@@ -12,6 +13,9 @@ import io.vertx.core.Vertx;
 
 /** Single sign-on assembled; it also closes password sign-in to organizations that require SSO. */
 public record SsoFeature(SsoService service, SsoHandlers handlers) {
+    /** The seal of IdP client secrets: fixed, or every client secret sealed so far stops opening (ADR 0018). */
+    static final String SEAL_PURPOSE = "keysmith sso client secret v1";
+
     public static SsoFeature assemble(
             Vertx vertx,
             Db db,
@@ -26,7 +30,7 @@ public record SsoFeature(SsoService service, SsoHandlers handlers) {
                 db,
                 new SsoRepository(),
                 new OidcClient(vertx),
-                new SecretSeal(secret),
+                new SecretSeal(secret, SEAL_PURPOSE),
                 auth.sessions(),
                 auth.throttle(),
                 signIn.service(),

@@ -9,6 +9,7 @@ import io.keysmith.auth.Rights;
 import io.keysmith.auth.SessionService;
 import io.keysmith.auth.SignInThrottle;
 import io.keysmith.auth.Tokens;
+import io.keysmith.config.SecretSeal;
 import io.keysmith.db.Db;
 import io.keysmith.db.Tenant;
 import io.keysmith.errors.Forbidden;

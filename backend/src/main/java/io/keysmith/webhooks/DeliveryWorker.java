@@ -49,6 +49,8 @@ public final class DeliveryWorker {
     private final WebhookSettings settings;
     private final SsrfGuard guard;
     private final HttpClient client;
+    private final SigningSecrets secrets;
+    private final Runnable plaintextSeen;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong oldestSeconds = new AtomicLong();
@@ -66,8 +68,18 @@ public final class DeliveryWorker {
     /** Claims are decided on one context, so polling/again need no locks. */
     private io.vertx.core.Context context;
 
-    public DeliveryWorker(Vertx vertx, Pool pool, WebhookSettings settings, SsrfGuard guard, MeterRegistry registry) {
+    /** {@code plaintextSeen}: asked to seal when a delivery meets a secret an earlier version stored in plain text. */
+    public DeliveryWorker(
+            Vertx vertx,
+            Pool pool,
+            WebhookSettings settings,
+            SsrfGuard guard,
+            MeterRegistry registry,
+            SigningSecrets secrets,
+            Runnable plaintextSeen) {
         this.vertx = vertx;
+        this.secrets = secrets;
+        this.plaintextSeen = plaintextSeen;
         this.pool = pool;
         this.settings = settings;
         this.guard = guard;
@@ -231,6 +243,20 @@ public final class DeliveryWorker {
     private record Outcome(Integer status, String error, boolean refused) {}
 
     private Future<Outcome> send(WebhookRepository.Claimed d, String body) {
+        List<String> keys;
+        try {
+            keys = java.util.Arrays.asList(
+                    secrets.open(d.organizationId(), d.secret()), secrets.open(d.organizationId(), d.previousSecret()));
+        } catch (RuntimeException e) {
+            // not sent: the server secret version that sealed it is not configured, or the value is not this
+            // organization's (copied from another's row); the message names no value
+            LOG.warn("Webhook endpoint {}: {}", d.endpointId(), e.getMessage());
+            return Future.succeededFuture(
+                    new Outcome(null, "Not sent: the signing secret could not be opened with the server secret", true));
+        }
+        if (SigningSecrets.plaintext(d.secret()) || SigningSecrets.plaintext(d.previousSecret())) {
+            plaintextSeen.run();
+        }
         SsrfGuard.Target target;
         try {
             target = guard.parse(d.url());
@@ -243,15 +269,14 @@ public final class DeliveryWorker {
                         return Future.succeededFuture(
                                 new Outcome(null, "Refused: " + resolved.cause().getMessage(), true));
                     }
-                    return post(d, target, resolved.result(), body);
+                    return post(d, keys, target, resolved.result(), body);
                 });
     }
 
     private Future<Outcome> post(
-            WebhookRepository.Claimed d, SsrfGuard.Target target, InetAddress address, String body) {
+            WebhookRepository.Claimed d, List<String> keys, SsrfGuard.Target target, InetAddress address, String body) {
         long timestamp = System.currentTimeMillis() / 1000;
-        String signature = WebhookSigner.header(
-                java.util.Arrays.asList(d.secret(), d.previousSecret()), d.eventId(), timestamp, body);
+        String signature = WebhookSigner.header(keys, d.eventId(), timestamp, body);
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 // connect to the checked address; Host, SNI and certificate verification use the name

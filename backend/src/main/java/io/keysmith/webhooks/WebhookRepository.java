@@ -34,6 +34,7 @@ public final class WebhookRepository {
             int attempt,
             OffsetDateTime createdAt,
             String url,
+            /** As stored: sealed (or plain text in a row of an earlier version); opened just before signing. */
             String secret,
             String previousSecret) {}
 
@@ -87,6 +88,30 @@ public final class WebhookRepository {
                         + " THEN NULL ELSE secret END, previous_secret_until = $4, secret = $3, updated_at = now()"
                         + " WHERE organization_id = $1 AND id = $2")
                 .execute(Tuple.of(t.org(), id, secret, overlapUntil))
+                .mapEmpty();
+    }
+
+    /** The stored (sealed) secret and previous secret, locked for a re-seal; null when the endpoint is gone. */
+    public Future<String[]> storedSecrets(Tenant t, UUID id) {
+        return t.conn()
+                .preparedQuery("SELECT secret, previous_secret FROM webhook_endpoints WHERE organization_id = $1"
+                        + " AND id = $2 FOR UPDATE")
+                .execute(Tuple.of(t.org(), id))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row r = rows.iterator().next();
+                    return new String[] {r.getString("secret"), r.getString("previous_secret")};
+                });
+    }
+
+    /** Writes re-sealed secrets (the same secrets: neither updated_at nor the overlap changes). */
+    public Future<Void> storeSecrets(Tenant t, UUID id, String secret, String previousSecret) {
+        return t.conn()
+                .preparedQuery("UPDATE webhook_endpoints SET secret = $3, previous_secret = $4"
+                        + " WHERE organization_id = $1 AND id = $2")
+                .execute(Tuple.of(t.org(), id, secret, previousSecret))
                 .mapEmpty();
     }
 
@@ -166,6 +191,17 @@ public final class WebhookRepository {
                             r.getString("url"),
                             r.getString("secret"),
                             r.getString("previous_secret"))));
+                    return out;
+                });
+    }
+
+    /** Endpoints (organization, id) whose secret or previous secret is still stored in plain text (V27). */
+    public static Future<List<UUID[]>> unsealed(Pool pool, int limit) {
+        return pool.preparedQuery("SELECT organization_id, id FROM ks_webhook_unsealed($1)")
+                .execute(Tuple.of(limit))
+                .map(rows -> {
+                    List<UUID[]> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new UUID[] {r.getUUID("organization_id"), r.getUUID("id")}));
                     return out;
                 });
     }

@@ -19,12 +19,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The rules of webhook endpoints: credential admins of the organization only (the contract's keys:manage-all);
  * the URL passes the {@link SsrfGuard} (form, and the addresses its host resolves to now: checked again at every
- * delivery); event types from {@link WebhookEventTypes}; the secret is returned by create and rotate only. Every
- * change is audited, never with the secret.
+ * delivery); event types from {@link WebhookEventTypes}; the secret is returned by create and rotate only, and
+ * stored sealed for the organization ({@link SigningSecrets}). Every change is audited, never with the secret.
  */
 public final class WebhookService {
     /** The longest a rotated-out secret keeps signing. */
@@ -35,13 +36,23 @@ public final class WebhookService {
     private final WebhookRepository endpoints;
     private final AuditRepository audit;
     private final SsrfGuard guard;
+    private final SigningSecrets secrets;
+    /** One sweep at a time per replica (deliveries that meet a plain-text secret ask for one). */
+    private final AtomicBoolean sweeping = new AtomicBoolean();
 
-    public WebhookService(Vertx vertx, Db db, WebhookRepository endpoints, AuditRepository audit, SsrfGuard guard) {
+    public WebhookService(
+            Vertx vertx,
+            Db db,
+            WebhookRepository endpoints,
+            AuditRepository audit,
+            SsrfGuard guard,
+            SigningSecrets secrets) {
         this.vertx = vertx;
         this.db = db;
         this.endpoints = endpoints;
         this.audit = audit;
         this.guard = guard;
+        this.secrets = secrets;
     }
 
     public Future<JsonObject> list(Caller caller) {
@@ -64,7 +75,7 @@ public final class WebhookService {
             return db.inOrganization(
                     caller.organizationId(),
                     t -> endpoints
-                            .insert(t, url, description, types, secret, caller.userId())
+                            .insert(t, url, description, types, secrets.seal(t.org(), secret), caller.userId())
                             .compose(id -> audit.append(
                                             t,
                                             event(caller, "webhook-endpoint.created", id, source, url)
@@ -143,7 +154,7 @@ public final class WebhookService {
                 caller.organizationId(),
                 t -> found(t, id, true)
                         .compose(e -> endpoints
-                                .rotate(t, id, secret, until)
+                                .rotate(t, id, secrets.seal(t.org(), secret), until)
                                 .compose(x -> audit.append(
                                         t,
                                         event(caller, "webhook-endpoint.secret-rotated", id, source, e.getString("url"))
@@ -197,6 +208,53 @@ public final class WebhookService {
                 caller.organizationId(),
                 t -> found(t, endpointId, false)
                         .compose(e -> endpoints.deliveries(t, endpointId, beforeAt, beforeId, limit)));
+    }
+
+    /**
+     * Seals the secrets earlier versions stored in plain text (ADR 0018): at start-up, and when a delivery meets one
+     * (a replica of the earlier version may still be writing them during a rolling upgrade). Idempotent: a sealed
+     * value is left as it is. Answers how many endpoints it sealed.
+     */
+    public Future<Integer> sealPlaintextSecrets() {
+        return sealBatch(0);
+    }
+
+    /** As {@link #sealPlaintextSecrets}, unless a sweep of this replica is already running. */
+    void sealPlaintextSecretsSoon() {
+        if (sweeping.compareAndSet(false, true)) {
+            sealPlaintextSecrets().onComplete(x -> sweeping.set(false));
+        }
+    }
+
+    private static final int SEAL_BATCH = 100;
+
+    private Future<Integer> sealBatch(int sealedSoFar) {
+        return WebhookRepository.unsealed(db.pool(), SEAL_BATCH).compose(batch -> {
+            Future<Integer> chain = Future.succeededFuture(0);
+            for (UUID[] row : batch) {
+                chain = chain.compose(n -> sealOne(row[0], row[1]).map(done -> done ? n + 1 : n));
+            }
+            // a full batch that sealed something: there may be more; one that sealed nothing would only repeat
+            return chain.compose(n -> batch.size() == SEAL_BATCH && n > 0
+                    ? sealBatch(sealedSoFar + n)
+                    : Future.succeededFuture(sealedSoFar + n));
+        });
+    }
+
+    /** Reads, seals and writes one endpoint's secrets under its organization, the row locked (no rotation between). */
+    private Future<Boolean> sealOne(UUID organization, UUID id) {
+        return db.inOrganization(
+                organization,
+                t -> endpoints.storedSecrets(t, id).compose(stored -> {
+                    if (stored == null
+                            || !(SigningSecrets.plaintext(stored[0]) || SigningSecrets.plaintext(stored[1]))) {
+                        return Future.succeededFuture(false); // deleted, or sealed by another replica meanwhile
+                    }
+                    String secret = SigningSecrets.plaintext(stored[0]) ? secrets.seal(t.org(), stored[0]) : stored[0];
+                    String previous =
+                            SigningSecrets.plaintext(stored[1]) ? secrets.seal(t.org(), stored[1]) : stored[1];
+                    return endpoints.storeSecrets(t, id, secret, previous).map(true);
+                }));
     }
 
     private Future<JsonObject> found(Tenant t, UUID id, boolean lock) {

@@ -1,6 +1,7 @@
 package io.keysmith.webhooks;
 
 import io.keysmith.audit.AuditRepository;
+import io.keysmith.config.ServerSecret;
 import io.keysmith.config.WebhookSettings;
 import io.keysmith.db.Db;
 import io.keysmith.http.ClientAddress;
@@ -15,12 +16,15 @@ public record WebhooksFeature(WebhookService service, WebhookHandlers handlers, 
             WebhookSettings settings,
             AuditRepository audit,
             ClientAddress client,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            ServerSecret secret) {
         SsrfGuard guard = new SsrfGuard(settings.allowHttp(), settings.allowPrivate());
-        WebhookService service = new WebhookService(vertx, db, new WebhookRepository(), audit, guard);
+        SigningSecrets secrets = new SigningSecrets(secret);
+        WebhookService service = new WebhookService(vertx, db, new WebhookRepository(), audit, guard, secrets);
         return new WebhooksFeature(
                 service,
                 new WebhookHandlers(service, client),
-                new DeliveryWorker(vertx, db.pool(), settings, guard, registry));
+                new DeliveryWorker(
+                        vertx, db.pool(), settings, guard, registry, secrets, service::sealPlaintextSecretsSoon));
     }
 }

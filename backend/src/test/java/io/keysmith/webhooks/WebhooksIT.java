@@ -339,6 +339,159 @@ class WebhooksIT {
         }
     }
 
+    /** Neither secret column holds a secret the API returned, whole or its base64 part. */
+    private static void assertSealedAtRest(String endpointId, String... secrets) {
+        String secret = db.text("SELECT secret FROM webhook_endpoints WHERE id = ?", endpointId);
+        String previous =
+                db.text("SELECT coalesce(previous_secret, '') FROM webhook_endpoints WHERE id = ?", endpointId);
+        assertThat(secret).isNotBlank().doesNotStartWith("whsec_");
+        assertThat(previous).doesNotStartWith("whsec_");
+        for (String s : secrets) {
+            assertThat(s).startsWith("whsec_");
+            assertThat(secret).doesNotContain(s).doesNotContain(s.substring(6));
+            assertThat(previous).doesNotContain(s).doesNotContain(s.substring(6));
+        }
+    }
+
+    @Test
+    void signingSecrets_areSealedAtRest_beforeAndAfterARotation() {
+        JsonObject created = createEndpoint(admin, "http://127.0.0.1:9/sealed", "api-key.revoked");
+        String first = created.getString("secret");
+        String endpointId = created.getJsonObject("endpoint").getString("id");
+        assertSealedAtRest(endpointId, first);
+        HttpResponse<Buffer> rotated = api.post(
+                "/api/v1/webhook-endpoints/" + endpointId + "/rotate-secret",
+                admin,
+                new JsonObject().put("overlapSeconds", 3600));
+        assertThat(rotated.statusCode()).as(rotated.bodyAsString()).isEqualTo(200);
+        String second = rotated.bodyAsJsonObject().getString("secret");
+        assertThat(db.text("SELECT previous_secret FROM webhook_endpoints WHERE id = ?", endpointId))
+                .as("the rotated-out secret is kept (it still signs), sealed")
+                .isNotNull();
+        assertSealedAtRest(endpointId, first, second);
+        api.delete("/api/v1/webhook-endpoints/" + endpointId, admin);
+    }
+
+    @Test
+    void aSealedSecretCopiedToAnotherOrganizationsEndpoint_doesNotSign(Vertx vertx) throws Exception {
+        try (Receiver receiver = Receiver.start(vertx)) {
+            JsonObject mine = createEndpoint(admin, "http://127.0.0.1:9/victim", "api-key.revoked");
+            String stolen = mine.getString("secret");
+            String victimId = mine.getJsonObject("endpoint").getString("id");
+            String theirsId = createEndpoint(otherAdmin, receiver.url(), "api-key.revoked")
+                    .getJsonObject("endpoint")
+                    .getString("id");
+            try (Connection c = db.owner();
+                    java.sql.PreparedStatement ps = c.prepareStatement("UPDATE webhook_endpoints SET secret ="
+                            + " (SELECT secret FROM webhook_endpoints WHERE id = ?), previous_secret = NULL"
+                            + " WHERE id = ?")) {
+                ps.setObject(1, java.util.UUID.fromString(victimId));
+                ps.setObject(2, java.util.UUID.fromString(theirsId));
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(api.post("/api/v1/webhook-endpoints/" + theirsId + "/test", otherAdmin, null)
+                            .statusCode())
+                    .isEqualTo(202);
+            Poll.until(
+                    () -> !receiver.received.isEmpty()
+                            || deliveries(otherAdmin, theirsId).getJsonObject(0).getString("lastError") != null,
+                    WAIT,
+                    "the attempt with the copied secret");
+            assertThat(receiver.received)
+                    .as("nothing signed with another organization's secret is sent")
+                    .isEmpty();
+            String error = deliveries(otherAdmin, theirsId).getJsonObject(0).getString("lastError");
+            assertThat(error).contains("signing secret").doesNotContain(stolen.substring(6));
+            api.delete("/api/v1/webhook-endpoints/" + theirsId, otherAdmin);
+            api.delete("/api/v1/webhook-endpoints/" + victimId, admin);
+        }
+    }
+
+    /** A row as an earlier version wrote it: the secrets in plain text. */
+    private static String insertPlaintext(String url, String secret, String previous) throws Exception {
+        try (Connection c = db.owner();
+                java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO webhook_endpoints (organization_id,"
+                        + " url, event_types, secret, previous_secret, previous_secret_until, created_by)"
+                        + " VALUES (?, ?, '{api-key.revoked}', ?, ?, CASE WHEN ? THEN now() + interval '1 hour' END, ?)"
+                        + " RETURNING id")) {
+            ps.setObject(1, java.util.UUID.fromString(admin.organizationId()));
+            ps.setString(2, url);
+            ps.setString(3, secret);
+            ps.setString(4, previous);
+            ps.setBoolean(5, previous != null);
+            ps.setObject(6, java.util.UUID.fromString(admin.userId()));
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static String stored(String endpointId) {
+        return db.text(
+                "SELECT secret || '|' || coalesce(previous_secret, '') FROM webhook_endpoints WHERE id = ?",
+                endpointId);
+    }
+
+    @Test
+    void plaintextSecretsOfEarlierVersions_areSealedAtStartUp_andStillSign(Vertx vertx) throws Exception {
+        try (Receiver receiver = Receiver.start(vertx)) {
+            String legacy = WebhookSigner.newSecret();
+            String legacyPrevious = WebhookSigner.newSecret();
+            String endpointId = insertPlaintext(receiver.url(), legacy, legacyPrevious);
+            // a replica starting (as after an upgrade) seals what an earlier version stored in plain text
+            try (TestServer replica = TestServer.start(
+                    server.database,
+                    new JsonObject()
+                            .put("webhooks.allow.http", true)
+                            .put("webhooks.allow.private", true)
+                            .put("webhooks.poll.millis", 100))) {
+                assertSealedAtRest(endpointId, legacy, legacyPrevious);
+            }
+            String sealed = stored(endpointId);
+            assertThat(server.app.sealWebhookSecrets().await())
+                    .as("sealing again finds nothing to seal")
+                    .isZero();
+            assertThat(stored(endpointId)).isEqualTo(sealed);
+
+            assertThat(api.post("/api/v1/webhook-endpoints/" + endpointId + "/test", admin, null)
+                            .statusCode())
+                    .isEqualTo(202);
+            Poll.until(() -> !receiver.received.isEmpty(), WAIT, "the test event");
+            Receiver.Received got = receiver.received.get(0);
+            // signed with the original secrets: receivers change nothing
+            reference(legacy, got);
+            reference(legacyPrevious, got);
+            assertThat(got.signature().split(" ")).hasSize(2);
+            assertThat(stored(endpointId)).isEqualTo(sealed);
+            api.delete("/api/v1/webhook-endpoints/" + endpointId, admin);
+        }
+    }
+
+    @Test
+    void aPlaintextSecretWrittenWhileRunning_isSealedWhenADeliveryMeetsIt(Vertx vertx) throws Exception {
+        try (Receiver receiver = Receiver.start(vertx)) {
+            // as a replica of the earlier version still writes during a rolling upgrade
+            String legacy = WebhookSigner.newSecret();
+            String endpointId = insertPlaintext(receiver.url(), legacy, null);
+            assertThat(api.post("/api/v1/webhook-endpoints/" + endpointId + "/test", admin, null)
+                            .statusCode())
+                    .isEqualTo(202);
+            Poll.until(() -> !receiver.received.isEmpty(), WAIT, "the test event");
+            reference(legacy, receiver.received.get(0));
+            Poll.until(
+                    () -> !stored(endpointId).startsWith("whsec_"),
+                    WAIT,
+                    "the secret sealed after the delivery met it");
+            assertSealedAtRest(endpointId, legacy);
+            // and it still signs, now opened from the seal
+            api.post("/api/v1/webhook-endpoints/" + endpointId + "/test", admin, null);
+            Poll.until(() -> receiver.received.size() >= 2, WAIT, "the second test event");
+            reference(legacy, receiver.received.get(1));
+            api.delete("/api/v1/webhook-endpoints/" + endpointId, admin);
+        }
+    }
+
     @Test
     void endpointsAreTheOrganizationsOwn_andForCredentialAdminsOnly() {
         String endpointId = createEndpoint(admin, "http://127.0.0.1:9/iso", "api-key.revoked")
