@@ -658,4 +658,60 @@ class WebhooksIT {
         assertThat(scrape.named("keysmith_webhook_outbox_pending")).isNotEmpty();
         assertThat(text).contains("keysmith_webhook_delivery_duration_seconds_bucket");
     }
+
+    /**
+     * Recording an attempt and deleting the endpoint take their locks in one order (endpoint, then delivery), so
+     * they wait for each other instead of deadlocking. The interleaving is forced: a transaction holds the delivery's
+     * row lock while an attempt is recorded and then the endpoint is deleted, both waiting; then it lets go. Before
+     * the fix the record held the delivery and wanted the endpoint while the delete held the endpoint and wanted the
+     * delivery: PostgreSQL's deadlock detector aborted one of them (a 500 for the admin).
+     */
+    @Test
+    @DisplayName("deleting an endpoint while an attempt is being recorded waits, never deadlocks")
+    void deletingAnEndpointWhileAnAttemptIsRecorded_neverDeadlocks() throws Exception {
+        Session owner = signUp("Webhook Lock Order Org");
+        String endpointId = createEndpoint(owner, "http://127.0.0.1:9/hook", "api-key.created")
+                .getJsonObject("endpoint")
+                .getString("id");
+        createKey(owner, "lock order");
+        Poll.until(
+                () -> db.count("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = ?", endpointId) == 1,
+                WAIT,
+                "the delivery row");
+        String deliveryId = db.text("SELECT id::text FROM webhook_deliveries WHERE endpoint_id = ?", endpointId);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (Connection holder = db.owner();
+                Connection recorder = db.owner()) {
+            holder.setAutoCommit(false);
+            try (var ps = holder.prepareStatement("SELECT 1 FROM webhook_deliveries WHERE id = ?::uuid FOR UPDATE")) {
+                ps.setString(1, deliveryId);
+                ps.executeQuery().close();
+            }
+            var record = pool.submit(() -> {
+                try (var ps = recorder.prepareStatement("SELECT ks_webhook_record(?::uuid, 1, false, 500, 3, 'test',"
+                        + " now() + interval '1 hour', 86400)")) {
+                    ps.setString(1, deliveryId);
+                    ps.executeQuery().close();
+                }
+                return null;
+            });
+            Poll.until(() -> waiting("%ks_webhook_record%") == 1, WAIT, "the record waiting for a lock");
+            var delete = pool.submit(() -> api.delete("/api/v1/webhook-endpoints/" + endpointId, owner));
+            Poll.until(() -> waiting("%webhook_endpoints%") == 1, WAIT, "the delete waiting for a lock");
+            holder.commit();
+            HttpResponse<Buffer> deleted = delete.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(deleted.statusCode()).as(deleted.bodyAsString()).isEqualTo(204);
+            record.get(30, java.util.concurrent.TimeUnit.SECONDS); // threw on a deadlock (40P01)
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(db.count("SELECT count(*) FROM webhook_endpoints WHERE id = ?", endpointId))
+                .isZero();
+        assertThat(db.count("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = ?", endpointId))
+                .isZero();
+    }
+
+    private static long waiting(String query) {
+        return db.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?", query);
+    }
 }
