@@ -57,7 +57,8 @@ people="$a/api/v1/people?limit=50"
 # warm-up (JIT, caches)
 wrk -t2 -c"$CONNECTIONS" -d5s -H "Authorization: Bearer $key" "$people" >/dev/null
 wrk -t2 -c"$CONNECTIONS" -d5s -H "Authorization: Bearer $token" "$people" >/dev/null
-wrk -t2 -c"$CONNECTIONS" -d5s -s "$a_work/token.lua" "$a/oauth/token" >/dev/null
+# the token endpoint warms longer: ES256 on Bouncy Castle (pure Java) runs far slower for its first 10-20 s
+wrk -t2 -c"$CONNECTIONS" -d20s -s "$a_work/token.lua" "$a/oauth/token" >/dev/null
 # interleaved, twice each: the machine's load moves under a single pair
 k1=$(wrk_checked -t2 -c"$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $key" "$people" | rps)
 t1=$(wrk_checked -t2 -c"$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $token" "$people" | rps)
