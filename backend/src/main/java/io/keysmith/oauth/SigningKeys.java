@@ -27,6 +27,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,13 @@ import org.slf4j.LoggerFactory;
 public final class SigningKeys {
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeys.class);
     private static final byte[] PURPOSE = "keysmith/oauth-signing-keys/v1".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * ECDSA (ES256) signs and verifies through Bouncy Castle's provider: on Java 17 it signs ~1.8x and verifies ~4x
+     * as fast as SunEC (bench/es256-sign.sh). Not registered with the JVM: only the ECDSA signers and verifiers use
+     * it; RSA and everything else stay on the JDK's providers. The signatures are the same JWS (R||S) either way.
+     */
+    static final Provider ECDSA = new BouncyCastleProvider();
 
     /** A key able to sign: its kid, algorithm and signer. */
     public record Signing(String kid, JWSAlgorithm alg, JWSSigner signer) {}
@@ -194,7 +203,14 @@ public final class SigningKeys {
                 JWEObject jwe = JWEObject.parse(k.encryptedPrivateJwk());
                 jwe.decrypt(new DirectDecrypter(wrappingKey(version)));
                 JWK jwk = JWK.parse(jwe.getPayload().toString());
-                JWSSigner signer = jwk instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner((RSAKey) jwk);
+                JWSSigner signer;
+                if (jwk instanceof ECKey ec) {
+                    ECDSASigner ecdsa = new ECDSASigner(ec);
+                    ecdsa.getJCAContext().setProvider(ECDSA);
+                    signer = ecdsa;
+                } else {
+                    signer = new RSASSASigner((RSAKey) jwk);
+                }
                 signing = new Signing(k.kid(), JWSAlgorithm.parse(k.alg()), signer);
             }
         }

@@ -6,6 +6,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
@@ -77,6 +78,38 @@ class AccessTokenCodecTest {
         assertThat(claims.clientId()).isEqualTo(client);
         assertThat(claims.organizationId()).isEqualTo(org);
         assertThat(claims.scope()).containsExactly("people:read");
+    }
+
+    @Test
+    @DisplayName("ES256 on Bouncy Castle (as the server signs) verifies with the JDK's SunEC, and the reverse")
+    void es256_onBouncyCastle_isInterchangeableWithSunEc() throws Exception {
+        ECKey key = ec();
+        ECDSASigner bc = new ECDSASigner(key);
+        bc.getJCAContext().setProvider(SigningKeys.ECDSA);
+        AccessTokenCodec codec = new AccessTokenCodec(
+                () -> new JWKSet(key.toPublicJWK()),
+                () -> new SigningKeys.Signing(key.getKeyID(), JWSAlgorithm.ES256, bc),
+                () -> ISSUER,
+                Duration.ofMinutes(15));
+        for (int i = 0; i < 20; i++) {
+            String token = codec.issue(grant()).token();
+            ECDSAVerifier sunEc = new ECDSAVerifier(key.toPublicJWK());
+            assertThat(sunEc.getJCAContext().getProvider())
+                    .as("the JDK's default")
+                    .isNull();
+            assertThat(SignedJWT.parse(token).verify(sunEc)).isTrue();
+        }
+        // and a token signed by SunEC (another issuer's library) checks out on the codec's Bouncy Castle verifier
+        String bySunEc = codec(key, new JWKSet(key.toPublicJWK()), Duration.ofMinutes(15))
+                .issue(grant())
+                .token();
+        assertThat(codec.check(bySunEc)).isNotNull();
+        // a flipped bit of the signature does not
+        String[] parts = bySunEc.split("\\.");
+        byte[] sig = Base64URL.from(parts[2]).decode();
+        sig[5] ^= 1;
+        assertThat(codec.check(parts[0] + "." + parts[1] + "." + Base64URL.encode(sig)))
+                .isNull();
     }
 
     @Test

@@ -12,6 +12,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -37,7 +39,10 @@ class OAuthAcrossReplicasIT {
 
     @BeforeAll
     static void start() throws Exception {
-        replicas = TwoReplicas.start("oauth_replicas", Map.of("KEYSMITH_GATEWAY_CIDRS", "127.0.0.0/8"));
+        // every try ends in one 401 from 127.0.0.1: over the per-address failure budget, 50 tries would be throttled
+        replicas = TwoReplicas.start(
+                "oauth_replicas",
+                Map.of("KEYSMITH_GATEWAY_CIDRS", "127.0.0.0/8", "KEYSMITH_KEY_FAILURES_PER_MINUTE", "1000000"));
         one = replicas.one;
         two = replicas.two;
         owner = replicas.api(one).signUp("OAuth Replicas", "oauth-replicas@example.com");
@@ -64,6 +69,8 @@ class OAuthAcrossReplicasIT {
                                 .put("name", name)
                                 .put("apiType", "PEOPLE")
                                 .put("permissionMode", "INHERIT")
+                                // far above the polling of 50 tries on one client
+                                .put("rateLimitPerMinute", 1_000_000)
                                 .put("credentialKind", "OAUTH_CLIENT"));
         assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
         return r.bodyAsJsonObject();
@@ -96,7 +103,17 @@ class OAuthAcrossReplicasIT {
                 .statusCode();
     }
 
-    /** Runs {@code change} on replica 1; milliseconds until replica 2 refuses {@code token} (polled every 20 ms). */
+    /**
+     * Tries per case: {@code -Doauth.revocation.tries=50} takes the issue's p99 over 50 tries; the default keeps the
+     * suite fast.
+     */
+    private static final int TRIES = Integer.getInteger("oauth.revocation.tries", 3);
+
+    /**
+     * Runs {@code change} on replica 1; milliseconds until replica 2 refuses {@code token} (polled every 5 ms). Polls
+     * up to 5 s, so a slow try is measured rather than cut off; the bound is asserted over all tries by
+     * {@link #report}.
+     */
     private static long refusedOnTwo(String token, Runnable change, String what) throws Exception {
         assertThat(people(two, token)).isEqualTo(200);
         assertThat(people(two, token)).as("served from replica 2's cache now").isEqualTo(200);
@@ -106,17 +123,29 @@ class OAuthAcrossReplicasIT {
             int status = people(two, token);
             long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             if (status == 401) {
-                assertThat(elapsed)
-                        .as("refused on replica 2 after %s on replica 1", what)
-                        .isLessThan(1000);
                 return elapsed;
             }
             assertThat(status).isEqualTo(200);
             assertThat(elapsed)
                     .as("still accepted on replica 2 %d ms after %s on replica 1", elapsed, what)
-                    .isLessThan(1000);
-            Thread.sleep(20);
+                    .isLessThan(5000);
+            Thread.sleep(5);
         }
+    }
+
+    /** Prints the figures of {@code ms} (nearest-rank percentiles) and asserts that every try was under a second. */
+    private static void report(String what, List<Long> ms) {
+        List<Long> sorted = ms.stream().sorted().toList();
+        System.out.printf(
+                "[figures] %s: p50 %d ms p99 %d ms max %d ms over %d tries%n",
+                what, rank(sorted, 0.50), rank(sorted, 0.99), sorted.get(sorted.size() - 1), sorted.size());
+        assertThat(ms)
+                .as(what + ", every try under a second")
+                .allSatisfy(m -> assertThat(m).isLessThan(1000));
+    }
+
+    private static long rank(List<Long> sorted, double q) {
+        return sorted.get(Math.max(0, (int) Math.ceil(q * sorted.size()) - 1));
     }
 
     private static void keyAction(String id, String action) {
@@ -135,57 +164,69 @@ class OAuthAcrossReplicasIT {
     }
 
     @Test
-    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     @DisplayName("a client disabled on replica 1: its unexpired token is refused on replica 2 within a second")
     void disabledClient() throws Exception {
         JsonObject client = newClient("Disabled across replicas");
         String id = client.getJsonObject("key").getString("id");
         String token = token(client);
-        long ms = refusedOnTwo(token, () -> keyAction(id, "disable"), "disable");
-        System.out.printf("[figures] OAuth client disabled on replica 1, token refused on replica 2 after %d ms%n", ms);
-        keyAction(id, "enable");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        int status = people(two, token);
-        while (status != 200 && System.nanoTime() < deadline) {
-            status = people(two, token);
+        List<Long> ms = new ArrayList<>();
+        for (int i = 0; i < TRIES; i++) {
+            ms.add(refusedOnTwo(token, () -> keyAction(id, "disable"), "disable"));
+            keyAction(id, "enable");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            int status = people(two, token);
+            while (status != 200 && System.nanoTime() < deadline) {
+                status = people(two, token);
+            }
+            assertThat(status).as("enabled again, on replica 2 within a second").isEqualTo(200);
         }
-        assertThat(status).as("enabled again, on replica 2 within a second").isEqualTo(200);
+        report("OAuth client disabled on replica 1, token refused on replica 2", ms);
     }
 
     @Test
-    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     @DisplayName("a client revoked on replica 1: its unexpired token is refused on replica 2 within a second")
     void revokedClient() throws Exception {
-        JsonObject client = newClient("Revoked across replicas");
-        String id = client.getJsonObject("key").getString("id");
-        long ms = refusedOnTwo(token(client), () -> keyAction(id, "revoke"), "revoke");
-        System.out.printf("[figures] OAuth client revoked on replica 1, token refused on replica 2 after %d ms%n", ms);
+        List<Long> ms = new ArrayList<>();
+        for (int i = 0; i < TRIES; i++) {
+            JsonObject client = newClient("Revoked across replicas " + i);
+            String id = client.getJsonObject("key").getString("id");
+            ms.add(refusedOnTwo(token(client), () -> keyAction(id, "revoke"), "revoke"));
+        }
+        report("OAuth client revoked on replica 1, token refused on replica 2", ms);
     }
 
     @Test
-    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     @DisplayName(
             "a token revoked at replica 1's /oauth/revoke (RFC 7009) is refused on replica 2 within a second; its sibling is not")
     void revokedToken_sharedDenyList() throws Exception {
         JsonObject client = newClient("Token revoked across replicas");
-        String revoked = token(client);
         String sibling = token(client);
         assertThat(people(two, sibling)).isEqualTo(200);
-        long ms = refusedOnTwo(
-                revoked,
-                () -> assertThat(form(
-                                        one,
-                                        "/oauth/revoke",
-                                        Map.of(
-                                                "token", revoked,
-                                                "client_id",
-                                                        client.getJsonObject("key")
-                                                                .getString("clientId"),
-                                                "client_secret", client.getString("secret")))
-                                .statusCode())
-                        .isEqualTo(200),
-                "RFC 7009 revocation");
-        System.out.printf("[figures] token revoked at replica 1, refused on replica 2 after %d ms%n", ms);
+        List<Long> ms = new ArrayList<>();
+        List<String> revokedTokens = new ArrayList<>();
+        for (int i = 0; i < TRIES; i++) {
+            String revoked = token(client);
+            revokedTokens.add(revoked);
+            ms.add(refusedOnTwo(
+                    revoked,
+                    () -> assertThat(form(
+                                            one,
+                                            "/oauth/revoke",
+                                            Map.of(
+                                                    "token", revoked,
+                                                    "client_id",
+                                                            client.getJsonObject("key")
+                                                                    .getString("clientId"),
+                                                    "client_secret", client.getString("secret")))
+                                    .statusCode())
+                            .isEqualTo(200),
+                    "RFC 7009 revocation"));
+        }
+        report("token revoked at replica 1, refused on replica 2", ms);
+        String revoked = revokedTokens.get(0);
         assertThat(people(two, sibling)).as("the client's other token").isEqualTo(200);
         assertThat(form(two, "/oauth/introspect", Map.of("token", revoked))
                         .bodyAsJsonObject()
