@@ -202,3 +202,56 @@ describe('the create-key wizard for another user', () => {
     expect(screen.getByRole('checkbox', { name: /Delete people records/ })).toBeEnabled();
   });
 });
+
+describe('the create-key wizard’s draft', () => {
+  const stored = () => Object.values({ ...window.sessionStorage }).join('\n');
+
+  it('keeps step 1 through an expired session and gives it back, then drops it once the secret exists', async () => {
+    const user = userEvent.setup();
+    mockApi(handlers());
+    const first = renderApp('/api-keys/new');
+    await user.type(await screen.findByLabelText(/^Name/), 'Payroll sync');
+    await user.type(screen.getByLabelText('Description'), 'Nightly export');
+    await user.type(screen.getByLabelText(/IP allowlist/), '203.0.113.0/24');
+    await user.type(screen.getByLabelText(/Rate limit/), '120');
+    await user.click(screen.getByRole('radio', { name: /Inherit my access/ }));
+    first.unmount(); // the session ended: the sign-in page replaces the wizard
+
+    renderApp('/api-keys/new');
+    expect(await screen.findByText(/Restored what you typed before/)).toBeInTheDocument();
+    expect(screen.getByLabelText(/^Name/)).toHaveValue('Payroll sync');
+    expect(screen.getByLabelText('Description')).toHaveValue('Nightly export');
+    expect(screen.getByLabelText(/IP allowlist/)).toHaveValue('203.0.113.0/24');
+    expect(screen.getByLabelText(/Rate limit/)).toHaveValue(120);
+    expect(screen.getByRole('radio', { name: /Inherit my access/ })).toBeChecked();
+
+    await user.click(screen.getByRole('button', { name: 'Generate key' }));
+    expect(await screen.findByLabelText('API key')).toHaveValue(SECRET);
+    expect(window.sessionStorage.length).toBe(0);
+    expect(stored()).not.toContain('ksk_');
+  });
+
+  it('is dropped on Cancel and never restored for another signed-in user', async () => {
+    const user = userEvent.setup();
+    mockApi(handlers());
+    const first = renderApp('/api-keys/new');
+    await user.type(await screen.findByLabelText(/^Name/), 'Half done');
+    first.unmount();
+    expect(stored()).toContain('Half done');
+
+    vi.unstubAllGlobals();
+    const other = makeMe({ user: { ...makeMe().user, id: '00000000-0000-4000-8000-000000000009' } });
+    mockApi({ ...handlers(), ...signedInHandlers(other) });
+    const second = renderApp('/api-keys/new');
+    expect(await screen.findByLabelText(/^Name/)).toHaveValue('');
+    expect(screen.queryByText(/Restored what you typed before/)).toBeNull();
+    second.unmount();
+
+    vi.unstubAllGlobals();
+    mockApi(handlers());
+    renderApp('/api-keys/new');
+    expect(await screen.findByLabelText(/^Name/)).toHaveValue('Half done');
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(stored()).not.toContain('Half done'));
+  });
+});
