@@ -178,3 +178,20 @@ test('rotate says until when the old secret works; revoke says revoked', async (
   await expect(notice()).not.toContainText('disabled');
   await expect(row(name)).toContainText('Revoked');
 });
+
+test('each key’s rate limit shows in API Management and in the owner’s own list, a default saying so', async () => {
+  const rate = `Rate${stamp}`;
+  await createKey({ name: `${rate} own`, apiType: 'PEOPLE', permissionMode: 'INHERIT', rateLimitPerMinute: 1500 });
+  await createKey({ name: `${rate} default`, apiType: 'PEOPLE', permissionMode: 'INHERIT' });
+  const types = await json<Schemas['ApiTypeList']>(page.request.get('/api/v1/api-types'));
+  const people = types.items.find((t) => t.name === 'PEOPLE')!.defaultRateLimitPerMinute;
+
+  const label = (name: string) => row(name).locator('.rate-limit');
+  await page.goto(`/settings/api-management?q=${rate}`);
+  await expect(label(`${rate} own`)).toHaveText('Rate limit: 1,500/min');
+  await expect(label(`${rate} default`)).toHaveText(`Rate limit: ${people.toLocaleString('en-US')}/min · default`);
+  await page.goto('/api-keys');
+  await expect(page.getByRole('columnheader', { name: 'Rate limit' })).toBeVisible();
+  await expect(label(`${rate} own`)).toHaveText('1,500/min');
+  await expect(label(`${rate} default`)).toHaveText(`${people.toLocaleString('en-US')}/minAPI type default`);
+});

@@ -1,8 +1,16 @@
 import type { Blocker } from 'react-router';
 import { Modal } from '@/components/ui/Modal';
 
-/** Asks whether to leave while a blocker holds a navigation. */
-export function LeaveConfirm({ blocker, message }: { blocker: Blocker; message: string }) {
+/** Asks whether to leave while a blocker holds a navigation; `onLeave` runs when the person chooses to leave. */
+export function LeaveConfirm({
+  blocker,
+  message,
+  onLeave,
+}: {
+  blocker: Blocker;
+  message: string;
+  onLeave?: () => void;
+}) {
   if (blocker.state !== 'blocked') return null;
   return (
     <Modal title="Leave this page?" onClose={() => blocker.reset()}>
@@ -11,7 +19,14 @@ export function LeaveConfirm({ blocker, message }: { blocker: Blocker; message: 
         <button type="button" className="button" onClick={() => blocker.reset()}>
           Stay
         </button>
-        <button type="button" className="button button--danger" onClick={() => blocker.proceed()}>
+        <button
+          type="button"
+          className="button button--danger"
+          onClick={() => {
+            onLeave?.();
+            blocker.proceed();
+          }}
+        >
           Leave
         </button>
       </div>

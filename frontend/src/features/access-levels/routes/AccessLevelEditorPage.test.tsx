@@ -319,3 +319,73 @@ describe('the access-level list', () => {
     expect(screen.queryByRole('link', { name: '+ New access level' })).toBeNull();
   });
 });
+
+describe('the access-level editor’s draft', () => {
+  const stored = () => Object.values({ ...window.sessionStorage }).join('\n');
+
+  it('keeps a new level through an expired session, gives it back, and is gone once saved', async () => {
+    const user = userEvent.setup();
+    const calls = mockApi({
+      ...editorHandlers(),
+      'POST /api/v1/access-levels': () => Response.json(level(), { status: 201 }),
+    });
+    const first = renderApp(NEW);
+    await user.type(await screen.findByLabelText(/^Name/), 'Payroll integration');
+    await user.type(screen.getByLabelText('Description'), 'Nightly export');
+    await user.click(screen.getByRole('checkbox', { name: /View the audit log/ }));
+    await user.click(radio('Salary', 'View'));
+    first.unmount(); // the session ended: the sign-in page replaces the editor
+
+    const { router } = renderApp(NEW);
+    expect(await screen.findByText(/Restored your unsaved changes/)).toBeInTheDocument();
+    expect(screen.getByLabelText(/^Name/)).toHaveValue('Payroll integration');
+    expect(screen.getByLabelText('Description')).toHaveValue('Nightly export');
+    expect(screen.getByRole('checkbox', { name: /View the audit log/ })).toBeChecked();
+    expect(radio('Salary', 'View')).toBeChecked();
+
+    await user.click(screen.getByRole('button', { name: 'Create access level' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/settings/access-levels'));
+    expect(calls.find((c) => c.method === 'POST')!.body).toMatchObject({
+      name: 'Payroll integration',
+      description: 'Nightly export',
+      fieldRights: { salary: 'VIEW' },
+      permissions: ['audit:read'],
+    });
+    expect(window.sessionStorage.length).toBe(0);
+  });
+
+  it('keeps only unsaved changes to a stored level, and none once the person chose to leave', async () => {
+    const user = userEvent.setup();
+    mockApi(editorHandlers());
+    const first = renderApp(`/settings/access-levels/${CUSTOM_ID}`);
+    await user.click(await screen.findByRole('checkbox', { name: /View the audit log/ }));
+    expect(stored()).toContain('audit:read');
+    await user.click(screen.getByRole('checkbox', { name: /View the audit log/ }));
+    expect(window.sessionStorage.length).toBe(0); // back to what is stored: nothing to keep
+    await user.click(radio('Salary', 'None'));
+    first.unmount();
+
+    const { router } = renderApp(`/settings/access-levels/${CUSTOM_ID}`);
+    expect(await screen.findByText(/Restored your unsaved changes/)).toBeInTheDocument();
+    expect(radio('Salary', 'None')).toBeChecked();
+    await user.click(screen.getByRole('link', { name: 'Cancel' }));
+    await user.click(
+      within(await screen.findByRole('dialog', { name: 'Leave this page?' })).getByRole('button', { name: 'Leave' }),
+    );
+    await waitFor(() => expect(router.state.location.pathname).toBe('/settings/access-levels'));
+    expect(window.sessionStorage.length).toBe(0);
+  });
+
+  it('restores nothing into a level the editor may only read', async () => {
+    mockApi(editorHandlers());
+    const me = makeMe({ permissions: OWNER_PERMISSIONS });
+    window.sessionStorage.setItem(
+      `keysmith.draft.access-level.${BUILTIN_ID}.${me.user.id}`,
+      JSON.stringify({ name: 'Hijacked', permissions: ['keys:manage-all'] }),
+    );
+    renderApp(`/settings/access-levels/${BUILTIN_ID}`);
+    expect(await screen.findByLabelText(/^Name/)).toHaveValue('Employee');
+    expect(screen.queryByText(/Restored your unsaved changes/)).toBeNull();
+    expect(screen.getByRole('checkbox', { name: /Manage ALL organization API credentials/ })).not.toBeChecked();
+  });
+});

@@ -526,6 +526,11 @@ function Editor({
       <LeaveConfirm
         blocker={blocker}
         message="Your changes to this access level are not saved. Leave without saving?"
+        // leaving on purpose discards them; an expired session unmounts the page without asking, keeping the draft
+        onLeave={() => {
+          setSaving(true);
+          clearDraft(draftId);
+        }}
       />
     </section>
   );

@@ -85,8 +85,9 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
   const errors = useFormErrors(FIELDS);
   const saveErrors = useFormErrors(['permissions', 'fieldRights']);
   const [saved, setSaved] = useState(false);
-  // What step 3 offers: the chosen owner's rights, never more than mine (a key never exceeds its owner nor its maker).
-  const [rights, setRights] = useState<OwnerRights>();
+  // What step 3 offers: the chosen owner's rights, never more than mine (a key never exceeds its owner nor its maker);
+  // `owner` is set for a key made for someone else whose access level could be read.
+  const [rights, setRights] = useState<OwnerRights & { owner?: OwnerRights }>();
   // The secret is shown once (step 2); a "choose permissions" key grants nothing until step 3 is saved (step 3).
   const { blocker, release } = useLeaveGuard(step === 1 || (step === 2 && !saved));
 
@@ -125,12 +126,10 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
     setBusy(true);
     try {
       const result = await createKey(body);
-      const offered = keyRights(
-        form.ownerUserId ? await ownerRights(form.ownerUserId, me) : { ...me, known: true },
-        me,
-      );
+      const theirs = form.ownerUserId ? await ownerRights(form.ownerUserId, me) : undefined;
+      const offered = keyRights(theirs ?? { ...me, known: true }, me);
       setCreated(result);
-      setRights(offered);
+      setRights({ ...offered, owner: theirs });
       const partner = partners.find((p) => p.id === form.partnerId);
       setSelection(partnerSelection(partner, catalog, apiType, offered.permissions, offered.fieldRights));
       setStep(1);
@@ -404,6 +403,12 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
             The key can do nothing until you save. It never exceeds {ownerName ? `${ownerName}’s access nor ` : ''}your
             own access, and only {apiType?.title ?? 'its API type'} operations apply.
           </p>
+          {rights?.owner && !rights.owner.known && (
+            <p className="alert alert--info">
+              You may not read {ownerName}’s access level, so your own access is offered; the server allows only what{' '}
+              {ownerName} may be given.
+            </p>
+          )}
           <FormError
             message={saveErrors.formError ?? saveErrors.fieldErrors.permissions ?? saveErrors.fieldErrors.fieldRights}
           />
@@ -414,6 +419,11 @@ export function CreateKeyWizard({ onDone }: { onDone: () => void }) {
             myFieldRights={rights?.fieldRights ?? me.fieldRights}
             value={selection}
             onChange={setSelection}
+            owner={
+              rights?.owner?.known && ownerName
+                ? { name: ownerName, permissions: rights.owner.permissions, fieldRights: rights.owner.fieldRights }
+                : undefined
+            }
           />
           <div className="actions">
             <button type="button" className="button button--primary" disabled={busy} onClick={save}>

@@ -1,6 +1,6 @@
 import { SelectAll } from '@/components/ui/SelectAll';
 import type { ApiType, PermissionCatalog } from '@/features/api-keys/api/keys';
-import { usesFieldRights, whyUnavailable } from '@/features/api-keys/components/permissions';
+import { usesFieldRights, whyUnavailable, type KeyOwner } from '@/features/api-keys/components/permissions';
 import { exceeds, FIELD_RIGHTS, RIGHT_LABELS, rightOf, type FieldRight, type FieldRights } from '@/lib/field-rights';
 import '@/features/api-keys/components/permission-picker.css';
 
@@ -13,10 +13,12 @@ type Props = {
   myFieldRights: FieldRights;
   value: PermissionSelection;
   onChange: (value: PermissionSelection) => void;
+  /** A key for someone else: what is beyond them says so (my* are then what both of us hold). */
+  owner?: KeyOwner;
 };
 
 /** Checkboxes per catalog group (with select-all) and field rights per person field, never beyond the user's own. */
-export function PermissionPicker({ catalog, apiType, myPermissions, myFieldRights, value, onChange }: Props) {
+export function PermissionPicker({ catalog, apiType, myPermissions, myFieldRights, value, onChange, owner }: Props) {
   const chosen = new Set(value.permissions);
   const toggle = (names: string[], on: boolean) => {
     const next = new Set(chosen);
@@ -34,13 +36,13 @@ export function PermissionPicker({ catalog, apiType, myPermissions, myFieldRight
   };
 
   const availableIn = (group: Group) =>
-    group.permissions.filter((p) => !whyUnavailable(p.name, apiType, myPermissions)).map((p) => p.name);
+    group.permissions.filter((p) => !whyUnavailable(p.name, apiType, myPermissions, owner)).map((p) => p.name);
   // What matters first: the groups this key can use; the others fold into one line that says why.
   const usable = catalog.groups.filter((g) => availableIn(g).length > 0);
   const unusable = catalog.groups.filter((g) => availableIn(g).length === 0);
 
   const item = (p: Group['permissions'][number]) => {
-    const why = whyUnavailable(p.name, apiType, myPermissions);
+    const why = whyUnavailable(p.name, apiType, myPermissions, owner);
     const noteId = `perm-note-${p.name.replace(':', '-')}`;
     return (
       <li key={p.name} className={why ? 'perm perm--disabled' : 'perm'}>
@@ -111,7 +113,10 @@ export function PermissionPicker({ catalog, apiType, myPermissions, myFieldRight
       {usesFieldRights(apiType) && (
         <fieldset className="perm-group">
           <legend>Field rights on people records</legend>
-          <p className="perm-group__note">What the key may see or change in each field, up to your own rights.</p>
+          <p className="perm-group__note">
+            What the key may see or change in each field, up to {owner ? `${owner.name}’s and your` : 'your own'}{' '}
+            rights.
+          </p>
           <div className="field-rights">
             {catalog.fields.map((field) => {
               const mine = rightOf(myFieldRights, field.name);
@@ -130,7 +135,11 @@ export function PermissionPicker({ catalog, apiType, myPermissions, myFieldRight
                     {FIELD_RIGHTS.map((r) => (
                       <option key={r} value={r} disabled={exceeds(r, mine)}>
                         {RIGHT_LABELS[r]}
-                        {exceeds(r, mine) ? ' (beyond your rights)' : ''}
+                        {owner && exceeds(r, rightOf(owner.fieldRights, field.name))
+                          ? ` (beyond ${owner.name}’s rights)`
+                          : exceeds(r, mine)
+                            ? ' (beyond your rights)'
+                            : ''}
                       </option>
                     ))}
                   </select>

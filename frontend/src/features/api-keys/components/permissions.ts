@@ -1,9 +1,21 @@
 import type { ApiType, Partner, PermissionCatalog } from '@/features/api-keys/api/keys';
 import { atMost, rightOf, type FieldRight, type FieldRights } from '@/lib/field-rights';
 
-/** Why a permission cannot be chosen for a key of this API type by this user, or undefined when it can. */
-export function whyUnavailable(permission: string, apiType: ApiType | undefined, myPermissions: readonly string[]) {
+/** The owner of a key made for someone else: what they hold, so a refusal can say whose access it exceeds. */
+export type KeyOwner = { name: string; permissions: readonly string[]; fieldRights: FieldRights };
+
+/**
+ * Why a permission cannot be chosen for a key of this API type by this user, or undefined when it can. With the
+ * key's `owner` (someone else), a permission they lack is beyond their access rather than the caller's.
+ */
+export function whyUnavailable(
+  permission: string,
+  apiType: ApiType | undefined,
+  myPermissions: readonly string[],
+  owner?: KeyOwner,
+) {
   if (!apiType?.permissions?.includes(permission)) return `Not part of the ${apiType?.title ?? 'chosen API type'}`;
+  if (owner && !owner.permissions.includes(permission)) return `Beyond ${owner.name}’s access`;
   if (!myPermissions.includes(permission)) return 'Beyond your own access';
   return undefined;
 }

@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import { EmptyState, ErrorBox, LoadMore, Loading, PageHeader, StatusPill } from '@/components/ui/Feedback';
 import { listMyKeys } from '@/features/api-keys/api/keys';
 import { KeyRestrictions } from '@/features/api-keys/components/KeyRestrictions';
+import { RateLimitLabel } from '@/features/api-keys/components/RateLimitLabel';
 import { api, unwrap } from '@/lib/api-client';
 import { formatDate, formatDateTime, statusLabel } from '@/lib/format';
 import { useAsync } from '@/lib/use-async';
@@ -10,13 +11,19 @@ import { useCursorPages } from '@/lib/use-cursor-pages';
 export function ApiKeysPage() {
   const keys = useCursorPages(listMyKeys, []);
   const lookups = useAsync(async (signal) => {
-    const [types, partners] = await Promise.all([
+    const [types, partners, policies] = await Promise.all([
       api.GET('/api/v1/api-types', { signal }).then(unwrap),
       api.GET('/api/v1/partners', { signal }).then(unwrap),
+      // only for the rate limits' defaults: without them the list still shows everything else
+      api
+        .GET('/api/v1/organization/policies', { signal })
+        .then(unwrap)
+        .catch(() => undefined),
     ]);
     return {
-      typeTitle: new Map(types.items.map((t) => [t.name, t.title])),
+      apiType: new Map(types.items.map((t) => [t.name, t])),
       partnerName: new Map(partners.items.map((p) => [p.id, p.name])),
+      policies,
     };
   }, []);
 
@@ -53,6 +60,7 @@ export function ApiKeysPage() {
                 <th scope="col">Created</th>
                 <th scope="col">Last used</th>
                 <th scope="col">Expires</th>
+                <th scope="col">Rate limit</th>
                 <th scope="col">Status</th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
@@ -72,13 +80,20 @@ export function ApiKeysPage() {
                     {k.credentialKind === 'OAUTH_CLIENT' && <span className="small muted">OAuth client </span>}
                     <code>{k.hint}…</code>
                   </td>
-                  <td data-label="API type">{lookups.data?.typeTitle.get(k.apiType) ?? k.apiType}</td>
+                  <td data-label="API type">{lookups.data?.apiType.get(k.apiType)?.title ?? k.apiType}</td>
                   <td data-label="Partner">
                     {k.partnerId ? (lookups.data?.partnerName.get(k.partnerId) ?? '—') : '—'}
                   </td>
                   <td data-label="Created">{formatDate(k.createdAt)}</td>
                   <td data-label="Last used">{formatDateTime(k.lastUsedAt, 'Never')}</td>
                   <td data-label="Expires">{formatDate(k.expiresAt, 'Never')}</td>
+                  <td data-label="Rate limit">
+                    <RateLimitLabel
+                      apiKey={k}
+                      apiType={lookups.data?.apiType.get(k.apiType)}
+                      policies={lookups.data?.policies}
+                    />
+                  </td>
                   <td data-label="Status">
                     <StatusPill status={k.status} label={statusLabel(k.status)} />
                     <KeyRestrictions apiKey={k} compact />

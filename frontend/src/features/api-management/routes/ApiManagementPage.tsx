@@ -24,6 +24,7 @@ import {
   TransferDialog,
 } from '@/features/api-management/components/KeyDialogs';
 import { keyBadges } from '@/features/api-management/lib/key-badges';
+import { RateLimitLabel } from '@/features/api-keys/components/RateLimitLabel';
 import { loadPolicies } from '@/features/policies/api/policies';
 import { errorMessage } from '@/lib/api-client';
 import { hasPermission, useMe } from '@/lib/auth';
@@ -152,6 +153,7 @@ function ApiManagement({
   };
 
   const typeTitle = new Map(lookups.data?.apiTypes.map((t) => [t.name, t.title]));
+  const apiTypeOf = new Map(lookups.data?.apiTypes.map((t) => [t.name, t]));
   const partnerName = new Map(lookups.data?.partners.map((p) => [p.id, p.name]));
   const owners = lookups.data?.users ?? [];
 
@@ -355,7 +357,11 @@ function ApiManagement({
                     </div>
                   </td>
                   <td data-label="Owner">{k.owner.name}</td>
-                  <td data-label="API type">{typeTitle.get(k.apiType) ?? k.apiType}</td>
+                  <td data-label="API type">
+                    {typeTitle.get(k.apiType) ?? k.apiType}
+                    {/* a compact line, not a column: the table is already at its width */}
+                    <RateLimitLabel apiKey={k} apiType={apiTypeOf.get(k.apiType)} policies={policies.data} compact />
+                  </td>
                   <td data-label="Partner">{k.partnerId ? (partnerName.get(k.partnerId) ?? '—') : '—'}</td>
                   <td data-label="Created">{formatDate(k.createdAt)}</td>
                   <td data-label="Last used">{formatDateTime(k.lastUsedAt, 'Never')}</td>
