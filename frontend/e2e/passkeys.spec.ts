@@ -42,7 +42,7 @@ async function signOut(p: Page) {
   await expect(p).toHaveURL(/\/sign-in/);
 }
 
-/** The organization's sign-in policy, through the API with this session (the SPA has no form for it yet). */
+/** The organization's sign-in policy, through the API with this session (policies.spec covers its form). */
 async function signInPolicy(secondFactorRequiredFor: 'NOBODY' | 'EVERYONE', stepUpMinutes: number) {
   const me = await json<Schemas['Me']>(page.request.get('/api/v1/me'));
   const saved = await page.request.put('/api/v1/organization/sign-in-policy', {
