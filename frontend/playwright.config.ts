@@ -7,7 +7,9 @@ import { defineConfig } from '@playwright/test';
 const port = Number(process.env.KEYSMITH_E2E_PORT ?? 18480);
 const managementPort = Number(process.env.KEYSMITH_E2E_MANAGEMENT_PORT ?? 19480);
 const dataDir = `../e2e/target/data-${Date.now()}`;
-export const baseURL = `http://127.0.0.1:${port}`;
+// localhost, not 127.0.0.1: WebAuthn refuses an IP address as relying-party id (passkeys.spec), and localhost is a
+// secure context over plain HTTP. The server still binds 127.0.0.1 only, so Chromium connects over IPv4.
+export const baseURL = `http://localhost:${port}`;
 
 export default defineConfig({
   testDir: './e2e',
@@ -39,7 +41,7 @@ export default defineConfig({
   },
   webServer: {
     command: 'java -jar ../backend/target/keysmith.jar',
-    url: `${baseURL}/health/ready`,
+    url: `http://127.0.0.1:${port}/health/ready`,
     timeout: 180_000,
     reuseExistingServer: false,
     // A graceful stop lets the server stop its embedded PostgreSQL (a SIGKILL would leave the postmaster running).
@@ -51,7 +53,8 @@ export default defineConfig({
       KEYSMITH_HTTP_PORT: String(port),
       KEYSMITH_HTTP_HOST: '127.0.0.1',
       KEYSMITH_MANAGEMENT_PORT: String(managementPort),
-      // links and the SSO redirect URI point where the browser is (127.0.0.1, so its cookies go with them)
+      // links, the SSO redirect URI and the passkeys' relying party point where the browser is (so its cookies go
+      // with them, and the passkeys' origin is the page's)
       KEYSMITH_PUBLIC_URL: baseURL,
       // every spec signs up and signs in from 127.0.0.1; the hashing share per address is tested by the backend
       KEYSMITH_PASSWORD_HASHING_ADDRESS_BURST: '1000',

@@ -234,3 +234,30 @@ test('the three pages fit a 375px phone', async () => {
     .screenshot({ path: `${shots}/edit-key-375-people.png` });
   await page.setViewportSize({ width: 1280, height: 800 });
 });
+
+// Last: from here on the owner, who has no second factor, is led through enrolment.
+test('requires a second factor of everyone through the sign-in form, and the API reads it back', async () => {
+  await page.goto('/settings/policies');
+  const form = page.getByRole('form', { name: 'Sign-in policy' });
+  // The form shows what the server holds (a new organization's default).
+  const before = await json<Schemas['SignInPolicy']>(page.request.get('/api/v1/organization/sign-in-policy'));
+  expect(before.secondFactorRequiredFor).not.toBe('EVERYONE');
+  const label = { NOBODY: /^Nobody/, ADMINS: /^Administrators/, EVERYONE: /^Everyone/ }[before.secondFactorRequiredFor];
+  await expect(form.getByRole('radio', { name: label })).toBeChecked();
+  await expect(form.getByLabel('Step-up window (minutes)')).toHaveValue(String(before.stepUpMinutes));
+  await form.getByRole('radio', { name: /^Everyone/ }).check();
+  await form.getByLabel('Step-up window (minutes)').fill('15');
+  await form.getByRole('button', { name: 'Save sign-in policy' }).click();
+  await expect(form.getByText(/Sign-in policy saved/)).toBeVisible();
+  await form.screenshot({ path: `${shots}/policies-sign-in.png` });
+
+  // The policy now covers the owner, who has no factor yet: the API says so to the session.
+  const factors = await json<Schemas['SecondFactors']>(page.request.get('/api/v1/me/second-factors'));
+  expect(factors.required).toBe(true);
+  const me = await json<Schemas['Me']>(page.request.get('/api/v1/me'));
+  expect(me.authentication?.secondFactorEnrolmentRequired).toBe(true);
+  expect(me.authentication?.stepUpMinutes).toBe(15);
+  const refused = await page.request.get('/api/v1/organization/sign-in-policy');
+  expect(refused.status()).toBe(403);
+  expect(((await refused.json()) as Schemas['Problem']).type).toContain('second-factor-enrolment-required');
+});

@@ -21,8 +21,21 @@ function handlers(me = MANAGER, put?: (body: unknown) => Response) {
     ...signedInHandlers(me),
     'GET /api/v1/organization/policies': () => Response.json(POLICIES),
     'PUT /api/v1/organization/policies': (req: { body: unknown }) => (put ? put(req.body) : Response.json(req.body)),
+    'GET /api/v1/organization/sign-in-policy': () => Response.json(SIGN_IN),
   };
 }
+
+const SIGN_IN = { secondFactorRequiredFor: 'ADMINS', stepUpMinutes: 10, stepUpPasswordAllowed: true };
+const stepUpRequired = () =>
+  new Response(
+    JSON.stringify({
+      type: 'https://keysmith.dev/problems/step-up-required',
+      title: 'Fresh authentication required',
+      status: 403,
+      detail: 'Confirm it is you to change the sign-in policy.',
+    }),
+    { status: 403, headers: { 'content-type': 'application/problem+json' } },
+  );
 
 const rangeRows = () => within(screen.getByRole('list', { name: 'Allowed IP ranges' })).getAllByRole('listitem');
 
@@ -170,5 +183,101 @@ describe('the organization policies form', () => {
     await user.click(screen.getByRole('button', { name: 'Save policies' }));
     expect(await screen.findByText(/Policies saved/)).toBeInTheDocument();
     expect(calls.find((c) => c.method === 'PUT')!.body).toEqual({ ...POLICIES, requireOnBehalfOf: true });
+  });
+});
+
+describe('the sign-in policy', () => {
+  it('saves "Everyone" through the step-up prompt, then goes on with the same request', async () => {
+    const user = userEvent.setup();
+    let puts = 0;
+    const calls = mockApi({
+      ...handlers(),
+      'PUT /api/v1/organization/sign-in-policy': (req) => (++puts === 1 ? stepUpRequired() : Response.json(req.body)),
+      'POST /api/v1/session/step-up': () => new Response(null, { status: 204 }),
+    });
+    renderApp('/settings/policies');
+    const form = await screen.findByRole('form', { name: 'Sign-in policy' });
+    const group = within(form).getByRole('group', { name: 'Require a second factor for' });
+    expect(within(group).getByRole('radio', { name: /^Administrators/ })).toBeChecked();
+    expect(within(group).getByRole('radio', { name: /^Administrators/ })).toHaveAccessibleName(/Full Admins/);
+    const minutes = within(form).getByLabelText('Step-up window (minutes)');
+    expect(minutes).toHaveValue(10);
+    expect(minutes).toHaveAttribute('min', '1');
+    expect(minutes).toHaveAttribute('max', '720');
+    expect(within(form).getByRole('button', { name: 'Save sign-in policy' })).toBeDisabled();
+
+    await user.click(within(group).getByRole('radio', { name: /^Everyone/ }));
+    await user.clear(minutes);
+    await user.type(minutes, '30');
+    await user.click(within(form).getByRole('checkbox', { name: 'Allow the password for step-up' }));
+    await user.click(within(form).getByRole('button', { name: 'Save sign-in policy' }));
+
+    const dialog = await screen.findByRole('dialog', { name: "Confirm it's you" });
+    await user.type(within(dialog).getByLabelText(/^Password/), 'correct horse');
+    await user.click(within(dialog).getByRole('button', { name: 'Confirm' }));
+
+    expect(await within(form).findByText(/Sign-in policy saved/)).toBeInTheDocument();
+    const sent = calls.filter((c) => c.method === 'PUT' && c.path === '/api/v1/organization/sign-in-policy');
+    expect(sent).toHaveLength(2);
+    const expected = { secondFactorRequiredFor: 'EVERYONE', stepUpMinutes: 30, stepUpPasswordAllowed: false };
+    expect(sent[0]!.body).toEqual(expected);
+    expect(sent[1]!.body).toEqual(expected);
+    expect(calls.find((c) => c.path === '/api/v1/session/step-up')!.body).toEqual({ password: 'correct horse' });
+    expect(within(form).getByRole('button', { name: 'Save sign-in policy' })).toBeDisabled();
+  });
+
+  it('shows the refusal when the step-up is cancelled, and nothing is saved', async () => {
+    const user = userEvent.setup();
+    const calls = mockApi({ ...handlers(), 'PUT /api/v1/organization/sign-in-policy': () => stepUpRequired() });
+    renderApp('/settings/policies');
+    const form = await screen.findByRole('form', { name: 'Sign-in policy' });
+    await user.click(within(form).getByRole('radio', { name: /^Nobody/ }));
+    await user.click(within(form).getByRole('button', { name: 'Save sign-in policy' }));
+    const dialog = await screen.findByRole('dialog', { name: "Confirm it's you" });
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(await within(form).findByRole('alert')).toHaveTextContent(/Confirm it is you/);
+    expect(within(form).queryByText(/Sign-in policy saved/)).toBeNull();
+    expect(calls.filter((c) => c.path === '/api/v1/organization/sign-in-policy' && c.method === 'PUT')).toHaveLength(1);
+  });
+
+  it('refuses a step-up window outside 1 to 720 minutes before sending, and shows the server’s field error', async () => {
+    const user = userEvent.setup();
+    const calls = mockApi({
+      ...handlers(),
+      'PUT /api/v1/organization/sign-in-policy': () =>
+        problem(400, "Field 'stepUpMinutes' must be at most 720", 'stepUpMinutes'),
+    });
+    renderApp('/settings/policies');
+    const form = await screen.findByRole('form', { name: 'Sign-in policy' });
+    const minutes = within(form).getByLabelText('Step-up window (minutes)');
+    await user.clear(minutes);
+    await user.type(minutes, '721');
+    await user.click(within(form).getByRole('button', { name: 'Save sign-in policy' }));
+    await waitFor(() => expect(minutes).toHaveAttribute('aria-invalid', 'true'));
+    expect(minutes).toHaveAccessibleDescription(expect.stringContaining('from 1 to 720'));
+    expect(calls.some((c) => c.method === 'PUT')).toBe(false);
+
+    await user.clear(minutes);
+    await user.type(minutes, '0');
+    await user.click(within(form).getByRole('button', { name: 'Save sign-in policy' }));
+    expect(calls.some((c) => c.method === 'PUT')).toBe(false);
+
+    await user.clear(minutes);
+    await user.type(minutes, '15');
+    await user.click(within(form).getByRole('button', { name: 'Save sign-in policy' }));
+    await waitFor(() => expect(minutes).toHaveAccessibleDescription(expect.stringContaining('at most 720')));
+    expect(calls.filter((c) => c.method === 'PUT')).toHaveLength(1);
+  });
+
+  it('is read-only without policies:manage, and says so', async () => {
+    mockApi(handlers(makeMe()));
+    renderApp('/settings/policies');
+    const form = await screen.findByRole('form', { name: 'Sign-in policy' });
+    expect(within(form).getByText(/You can view the sign-in policy but not change it/)).toBeInTheDocument();
+    for (const radio of within(form).getAllByRole('radio')) expect(radio).toBeDisabled();
+    expect(within(form).getByRole('radio', { name: /^Administrators/ })).toBeChecked();
+    expect(within(form).getByLabelText('Step-up window (minutes)')).toBeDisabled();
+    expect(within(form).getByRole('checkbox', { name: 'Allow the password for step-up' })).toBeDisabled();
+    expect(within(form).queryByRole('button', { name: 'Save sign-in policy' })).toBeNull();
   });
 });

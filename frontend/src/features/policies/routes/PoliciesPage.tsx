@@ -3,6 +3,7 @@ import { ErrorBox, Loading, PageHeader } from '@/components/ui/Feedback';
 import { ErrorSummary, NumberField } from '@/components/ui/Field';
 import { LeaveConfirm } from '@/components/ui/LeaveConfirm';
 import { loadPolicies, savePolicies, type Policies } from '@/features/policies/api/policies';
+import { SignInPolicySection } from '@/features/policies/components/SignInPolicyForm';
 import { ApiError, errorMessage } from '@/lib/api-client';
 import { hasPermission, useMe } from '@/lib/auth';
 import { loadDraft, useDraft } from '@/lib/drafts';
@@ -76,6 +77,7 @@ export function PoliciesPage() {
       ) : (
         <PoliciesForm initial={policies.data} canManage={canManage} draftId={`policies.${me.user.id}`} />
       )}
+      <SignInPolicySection canManage={canManage} />
     </section>
   );
 }

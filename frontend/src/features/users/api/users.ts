@@ -74,3 +74,8 @@ export async function countActiveKeys(ownerUserId: string, signal?: AbortSignal)
   }
   return { count, atLeast: true };
 }
+
+/** Removes all of the user's second factors (x-step-up: the api client asks the prompt, lib/step-up). */
+export async function resetSecondFactors(userId: string) {
+  unwrap(await api.DELETE('/api/v1/users/{userId}/second-factors', { params: { path: { userId } } }));
+}

@@ -301,3 +301,44 @@ export function DeactivateUser({
     </Modal>
   );
 }
+
+/** Asks before resetting a user's second factors (a lost phone): they set one up again at their next sign-in. */
+export function ResetSecondFactors({
+  user,
+  onClose,
+  onConfirm,
+}: {
+  user: User;
+  onClose: () => void;
+  onConfirm: () => Promise<void>;
+}) {
+  const [busy, setBusy] = useState(false);
+  const name = fullName(user);
+  return (
+    <Modal title={`Reset the second factors of ${name}?`} onClose={onClose}>
+      <p>
+        {name}&apos;s authenticator app, recovery codes and passkeys are removed. If the organization requires a second
+        factor of {user.firstName}, they must set one up again at their next sign-in.
+      </p>
+      <p className="muted small">
+        Do this only once you are sure it is {user.firstName} asking, for example after a lost phone.
+      </p>
+      <div className="actions">
+        <button type="button" className="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button button--danger-solid"
+          disabled={busy}
+          onClick={() => {
+            setBusy(true);
+            void onConfirm().finally(() => setBusy(false));
+          }}
+        >
+          {busy ? 'Resetting…' : 'Reset second factors'}
+        </button>
+      </div>
+    </Modal>
+  );
+}

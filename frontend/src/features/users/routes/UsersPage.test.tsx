@@ -274,4 +274,74 @@ describe('the users page', () => {
     expect(screen.getByLabelText(/^E-mail/)).toHaveValue('bob@acme.test');
     expect(Object.values({ ...window.sessionStorage }).join()).not.toContain('correct horse');
   });
+
+  it('resets a user’s second factors after a confirmation, through the step-up prompt', async () => {
+    const user = userEvent.setup();
+    let deletes = 0;
+    const calls = mockApi({
+      ...handlers(),
+      [`DELETE /api/v1/users/${BOB_ID}/second-factors`]: () =>
+        ++deletes === 1
+          ? new Response(
+              JSON.stringify({
+                type: 'https://keysmith.dev/problems/step-up-required',
+                title: 'Fresh authentication required',
+                status: 403,
+                detail: 'Confirm it is you.',
+              }),
+              { status: 403, headers: { 'content-type': 'application/problem+json' } },
+            )
+          : new Response(null, { status: 204 }),
+      'POST /api/v1/session/step-up': () => new Response(null, { status: 204 }),
+    });
+    renderApp('/users');
+    await user.click(await screen.findByRole('button', { name: 'Reset second factors of Bob Ray' }));
+    // None for oneself.
+    expect(screen.queryByRole('button', { name: 'Reset second factors of Ann Lee' })).toBeNull();
+    const dialog = screen.getByRole('dialog', { name: 'Reset the second factors of Bob Ray?' });
+    expect(dialog).toHaveTextContent(/must set one up again at their next sign-in/);
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);
+
+    await user.click(screen.getByRole('button', { name: 'Reset second factors of Bob Ray' }));
+    await user.click(
+      within(screen.getByRole('dialog', { name: 'Reset the second factors of Bob Ray?' })).getByRole('button', {
+        name: 'Reset second factors',
+      }),
+    );
+    const stepUp = await screen.findByRole('dialog', { name: "Confirm it's you" });
+    await user.type(within(stepUp).getByLabelText(/^Password/), 'secret');
+    await user.click(within(stepUp).getByRole('button', { name: 'Confirm' }));
+    expect(await screen.findByText(/Bob Ray has no second factor now/)).toBeInTheDocument();
+    expect(
+      calls.filter((c) => c.method === 'DELETE' && c.path === `/api/v1/users/${BOB_ID}/second-factors`),
+    ).toHaveLength(2);
+  });
+
+  it('shows the refusal of a reset, and offers none to a user who never set a password', async () => {
+    const user = userEvent.setup();
+    const invited = { ...bob, id: '00000000-0000-4000-8000-000000000003', firstName: 'Cy', hasPassword: false };
+    mockApi({
+      ...handlers(),
+      'GET /api/v1/users': () => Response.json({ items: [me.user, bob, invited] }),
+      [`DELETE /api/v1/users/${BOB_ID}/second-factors`]: () =>
+        problem(403, 'Bob Ray holds permissions you do not hold'),
+    });
+    renderApp('/users');
+    await user.click(await screen.findByRole('button', { name: 'Reset second factors of Bob Ray' }));
+    expect(screen.queryByRole('button', { name: 'Reset second factors of Cy Ray' })).toBeNull();
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Reset second factors' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Bob Ray holds permissions you do not hold');
+    expect(screen.queryByText(/has no second factor now/)).toBeNull();
+  });
+
+  it('offers no reset of second factors without users:manage', async () => {
+    mockApi({
+      ...handlers(),
+      'GET /api/v1/me': () => Response.json({ ...me, permissions: ['users:read'] }),
+    });
+    renderApp('/users');
+    expect(await screen.findByText('Bob Ray')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Reset second factors/ })).toBeNull();
+  });
 });

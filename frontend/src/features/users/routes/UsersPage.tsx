@@ -5,6 +5,7 @@ import {
   issuePasswordReset,
   listAccessLevels,
   listUsers,
+  resetSecondFactors,
   setUserStatus,
   type Link,
   type User,
@@ -17,6 +18,7 @@ import {
   ChangeAccessLevel,
   DeactivateUser,
   fullName,
+  ResetSecondFactors,
 } from '@/features/users/components/UserForms';
 import { loadDraft } from '@/lib/drafts';
 import { errorMessage } from '@/lib/api-client';
@@ -41,6 +43,7 @@ export function UsersPage() {
   const [reset, setReset] = useState<{ user: User; link: Link }>();
   const [changing, setChanging] = useState<User>();
   const [deactivating, setDeactivating] = useState<User>();
+  const [resettingFactors, setResettingFactors] = useState<User>();
   const [notice, setNotice] = useState<string>();
   const canSeeAllKeys = hasPermission(me, 'keys:manage-all');
   const [error, setError] = useState<string>();
@@ -52,6 +55,17 @@ export function UsersPage() {
       await setUserStatus(user.id, action);
       setNotice(action === 'deactivate' ? `${fullName(user)} was deactivated.` : `${fullName(user)} was reactivated.`);
       users.reload();
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+  const resetFactors = async (user: User) => {
+    setError(undefined);
+    setNotice(undefined);
+    try {
+      // A step-up refusal opens the step-up prompt and the reset goes on once confirmed (lib/api-client).
+      await resetSecondFactors(user.id);
+      setNotice(`${fullName(user)} has no second factor now: they set one up again at their next sign-in.`);
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -191,6 +205,16 @@ export function UsersPage() {
                               {u.hasPassword ? 'Reset password' : 'Resend invitation'}
                             </button>
                           )}
+                          {u.hasPassword && (
+                            <button
+                              type="button"
+                              className="button button--small"
+                              aria-label={`Reset second factors of ${fullName(u)}`}
+                              onClick={() => setResettingFactors(u)}
+                            >
+                              Reset second factors
+                            </button>
+                          )}
                           <button
                             type="button"
                             className="button button--small"
@@ -217,6 +241,17 @@ export function UsersPage() {
           onConfirm={async () => {
             await setStatus(deactivating, 'deactivate');
             setDeactivating(undefined);
+          }}
+        />
+      )}
+      {resettingFactors && (
+        <ResetSecondFactors
+          user={resettingFactors}
+          onClose={() => setResettingFactors(undefined)}
+          onConfirm={async () => {
+            // The dialog closes first: the step-up prompt may open over the page.
+            setResettingFactors(undefined);
+            await resetFactors(resettingFactors);
           }}
         />
       )}

@@ -14,10 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * E-mails the events of the mail outbox (reminders, leaks, disabled endpoints, approvals) to the key's owner and the
- * organization's credential admins, through the SMTP settings the invitations use. Without SMTP the rows are
- * dropped as they come. A mail the server refuses is retried a few times, then dropped (the event stays in the
- * log and the SPA's notifications). Addresses are Bcc, so recipients do not see each other.
+ * E-mails the events of the mail outbox (reminders, leaks, disabled endpoints, approvals, copied passkeys, factor
+ * resets) to the key's owner (or the user concerned) and the organization's credential admins, through the SMTP
+ * settings the invitations use. Without SMTP the rows are dropped as they come. A mail the server refuses is
+ * retried a few times, then dropped (the event stays in the log and the SPA's notifications). Addresses are Bcc,
+ * so recipients do not see each other.
  */
 public final class NotificationMailer {
     private static final Logger LOG = LoggerFactory.getLogger(NotificationMailer.class);
@@ -113,6 +114,8 @@ public final class NotificationMailer {
             case "key.leaked" -> "API key \"" + name + "\" was reported leaked";
             case "webhook-endpoint.disabled" -> "A webhook endpoint was disabled";
             case "credential.approval_requested" -> "A credential awaits approval";
+            case "user.passkey-clone-warning" -> "A passkey may have been copied";
+            case "user.second-factors-reset" -> "Your second factors were reset";
             default -> "Keysmith: " + action;
         };
     }
@@ -134,6 +137,15 @@ public final class NotificationMailer {
                         + " was disabled: its deliveries have failed since " + d.getValue("failingSince")
                         + ". Fix the receiver and enable it again in API Management.";
             case "credential.approval_requested" -> "A credential is waiting for your approval.";
+            case "user.passkey-clone-warning" ->
+                "The passkey \"" + d.getString("passkeyName", "")
+                        + "\" was refused at sign-in: its signature counter went backwards, so it may have been"
+                        + " copied. It stays refused. Its owner should remove it on the Sign-in security page and add"
+                        + " it again; if nobody tried to use it just now, someone else may hold a copy.";
+            case "user.second-factors-reset" ->
+                "An admin of your organization reset your second factors: your authenticator app, recovery codes and"
+                        + " passkeys were removed. Set up a new second factor on the Sign-in security page. If you did"
+                        + " not ask for this, tell your admins.";
             default -> "Keysmith recorded: " + action;
         };
         String url = publicUrl.get();

@@ -550,6 +550,8 @@ public final class PasskeyService {
                         .compose(y -> audit.append(
                                 t,
                                 AuditEvent.by(null, "user.passkey-clone-warning", "user", userId, source)
+                                        // the mail outbox writes to the owner (and the admins) by this id
+                                        .with("ownerUserId", userId.toString())
                                         .with("passkeyId", id.toString())
                                         .with("passkeyName", row.getString("name"))
                                         .with("storedCounter", row.getLong("sign_count"))

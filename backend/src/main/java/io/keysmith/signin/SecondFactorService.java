@@ -294,7 +294,9 @@ public final class SecondFactorService {
                         .compose(x -> passkeys.deleteAllOf(t, userId))
                         .compose(x -> audit.append(
                                 t,
-                                AuditEvent.by(caller.userId(), "user.second-factors-reset", "user", userId, source))));
+                                AuditEvent.by(caller.userId(), "user.second-factors-reset", "user", userId, source)
+                                        // mailed to the user whose factors went (ks_mail_claim reads this id)
+                                        .with("ownerUserId", userId.toString()))));
     }
 
     public Future<JsonObject> policy(Caller caller) {

@@ -13,6 +13,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class SmtpSink implements AutoCloseable {
     public final List<String> messages = new CopyOnWriteArrayList<>();
+    /** The same messages with their envelope's recipients (RCPT TO: Bcc addresses are in no header). */
+    public final List<Mail> mails = new CopyOnWriteArrayList<>();
+
+    public record Mail(List<String> recipients, String text) {}
+
     private final NetServer server;
 
     private SmtpSink(NetServer server) {
@@ -35,6 +40,7 @@ public final class SmtpSink implements AutoCloseable {
         StringBuilder pending = new StringBuilder();
         boolean[] inData = {false};
         StringBuilder data = new StringBuilder();
+        List<String> recipients = new java.util.ArrayList<>();
         socket.write("220 sink ESMTP\r\n");
         socket.handler(buf -> {
             pending.append(buf.toString());
@@ -46,7 +52,9 @@ public final class SmtpSink implements AutoCloseable {
                     if (line.equals(".")) {
                         inData[0] = false;
                         messages.add(data.toString());
+                        mails.add(new Mail(List.copyOf(recipients), data.toString()));
                         data.setLength(0);
+                        recipients.clear();
                         socket.write("250 OK queued\r\n");
                     } else {
                         data.append(line).append("\n");
@@ -56,7 +64,21 @@ public final class SmtpSink implements AutoCloseable {
                 String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
                 switch (verb) {
                     case "EHLO", "HELO" -> socket.write("250-sink\r\n250 8BITMIME\r\n");
-                    case "MAIL", "RCPT", "RSET", "NOOP" -> socket.write("250 OK\r\n");
+                    case "RCPT" -> {
+                        int lt = line.indexOf('<');
+                        int gt = line.indexOf('>', lt + 1);
+                        recipients.add(
+                                lt >= 0 && gt > lt
+                                        ? line.substring(lt + 1, gt)
+                                        : line.substring(4).trim());
+                        socket.write("250 OK\r\n");
+                    }
+                    case "MAIL", "RSET", "NOOP" -> {
+                        if (!verb.equals("NOOP")) {
+                            recipients.clear();
+                        }
+                        socket.write("250 OK\r\n");
+                    }
                     case "DATA" -> {
                         inData[0] = true;
                         socket.write("354 go ahead\r\n");
