@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
 type ModalProps = {
   title: string;
@@ -61,5 +61,41 @@ export function Modal({ title, onClose, children }: ModalProps) {
         {children}
       </div>
     </div>
+  );
+}
+
+type ConfirmModalProps = {
+  title: string;
+  onClose: () => void;
+  /** Runs once the person confirms; the button shows {@link busyLabel} until it settles. */
+  onConfirm: () => Promise<unknown>;
+  confirmLabel: string;
+  busyLabel: string;
+  children: ReactNode;
+};
+
+/** A destructive action asked first: what happens, Cancel, and a danger button that is busy while it runs. */
+export function ConfirmModal({ title, onClose, onConfirm, confirmLabel, busyLabel, children }: ConfirmModalProps) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <Modal title={title} onClose={onClose}>
+      {children}
+      <div className="actions">
+        <button type="button" className="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button button--danger-solid"
+          disabled={busy}
+          onClick={() => {
+            setBusy(true);
+            void onConfirm().finally(() => setBusy(false));
+          }}
+        >
+          {busy ? busyLabel : confirmLabel}
+        </button>
+      </div>
+    </Modal>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ErrorBox, Loading } from '@/components/ui/Feedback';
 import { ErrorSummary, Field, FormActions } from '@/components/ui/Field';
-import { Modal } from '@/components/ui/Modal';
+import { ConfirmModal, Modal } from '@/components/ui/Modal';
 import {
   changeAccessLevel,
   countActiveKeys,
@@ -312,10 +312,15 @@ export function ResetSecondFactors({
   onClose: () => void;
   onConfirm: () => Promise<void>;
 }) {
-  const [busy, setBusy] = useState(false);
   const name = fullName(user);
   return (
-    <Modal title={`Reset the second factors of ${name}?`} onClose={onClose}>
+    <ConfirmModal
+      title={`Reset the second factors of ${name}?`}
+      onClose={onClose}
+      onConfirm={onConfirm}
+      confirmLabel="Reset second factors"
+      busyLabel="Resetting…"
+    >
       <p>
         {name}&apos;s authenticator app, recovery codes and passkeys are removed. If the organization requires a second
         factor of {user.firstName}, they must set one up again at their next sign-in.
@@ -323,22 +328,6 @@ export function ResetSecondFactors({
       <p className="muted small">
         Do this only once you are sure it is {user.firstName} asking, for example after a lost phone.
       </p>
-      <div className="actions">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="button button--danger-solid"
-          disabled={busy}
-          onClick={() => {
-            setBusy(true);
-            void onConfirm().finally(() => setBusy(false));
-          }}
-        >
-          {busy ? 'Resetting…' : 'Reset second factors'}
-        </button>
-      </div>
-    </Modal>
+    </ConfirmModal>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ErrorBox, EmptyState, Loading, PageHeader } from '@/components/ui/Feedback';
-import { Modal } from '@/components/ui/Modal';
+import { ConfirmModal } from '@/components/ui/Modal';
 import { SecretField } from '@/components/ui/SecretField';
 import {
   createEndpoint,
@@ -284,30 +284,19 @@ function DeleteEndpoint({
   onClose: () => void;
   onConfirm: () => Promise<void>;
 }) {
-  const [busy, setBusy] = useState(false);
   return (
-    <Modal title="Delete this endpoint?" onClose={onClose}>
+    <ConfirmModal
+      title="Delete this endpoint?"
+      onClose={onClose}
+      onConfirm={onConfirm}
+      confirmLabel="Delete endpoint"
+      busyLabel="Deleting…"
+    >
       <p>
         <strong>{endpoint.url}</strong> gets no more events. Deliveries still queued for it and its delivery log are
         deleted, and its signing secret stops being used. This cannot be undone.
       </p>
-      <div className="actions">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="button button--danger-solid"
-          disabled={busy}
-          onClick={() => {
-            setBusy(true);
-            void onConfirm().finally(() => setBusy(false));
-          }}
-        >
-          {busy ? 'Deleting…' : 'Delete endpoint'}
-        </button>
-      </div>
-    </Modal>
+    </ConfirmModal>
   );
 }
 
