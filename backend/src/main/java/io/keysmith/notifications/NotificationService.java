@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * What concerns the signed-in user, read from the audit log: changes others (or the system) made to their own
  * credentials, and their reminders; for credential admins (keys:manage-all) also the organization's leak, approval,
- * expiry and failing-endpoint events. Actions other features add later are listed here by code already, so their
+ * expiry, failing-endpoint and possibly-copied-passkey events. A user's own security events (a passkey refused as
+ * copied, an admin's reset of their factors) reach them too. Actions other features add later are listed here by code already, so their
  * events show as soon as they are written.
  */
 public final class NotificationService {
@@ -28,14 +29,17 @@ public final class NotificationService {
             "key.leaked",
             "handoff.revealed",
             "credential.approved",
-            "credential.denied");
+            "credential.denied",
+            "user.passkey-clone-warning",
+            "user.second-factors-reset");
     static final List<String> ADMIN = List.of(
             "key.leaked",
             "key.expiring",
             "key.expired",
             "key.unused",
             "credential.approval_requested",
-            "webhook-endpoint.disabled");
+            "webhook-endpoint.disabled",
+            "user.passkey-clone-warning");
     static final String MANAGE_ALL = "keys:manage-all";
     static final int UNREAD_CAP = 100;
 

@@ -133,7 +133,7 @@ class SecurityMailIT {
         String ownerEmail = uniqueEmail("clone-mail-owner");
         Session owner = api.createSignedInUser(admin, ownerEmail, null);
         String colleagueEmail = uniqueEmail("clone-mail-colleague");
-        api.createSignedInUser(admin, colleagueEmail, null);
+        Session colleague = api.createSignedInUser(admin, colleagueEmail, null);
         String strangerEmail = uniqueEmail("clone-mail-stranger");
         signUp("Clone Mail Other Org", strangerEmail);
 
@@ -152,6 +152,19 @@ class SecurityMailIT {
         String text = unfolded(mails.get(0));
         assertThat(text).contains("Subject: A passkey may have been copied").contains("add it again");
         assertThat(text).doesNotContain("storedCounter").doesNotContain("presentedCounter");
+        // and it is in the owner's and the admin's notifications, not the colleague's
+        assertThat(notified(owner)).contains("user.passkey-clone-warning");
+        assertThat(notified(admin)).contains("user.passkey-clone-warning");
+        assertThat(notified(colleague)).doesNotContain("user.passkey-clone-warning");
+    }
+
+    private static List<Object> notified(Session s) {
+        HttpResponse<Buffer> r = api.get("/api/v1/notifications", s);
+        assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+        return r.bodyAsJsonObject().getJsonArray("items").stream()
+                .map(o -> ((JsonObject) o).getString("action"))
+                .map(Object.class::cast)
+                .toList();
     }
 
     @Test
@@ -162,7 +175,7 @@ class SecurityMailIT {
         String userEmail = uniqueEmail("reset-mail-user");
         Session user = api.createSignedInUser(admin, userEmail, null);
         String colleagueEmail = uniqueEmail("reset-mail-colleague");
-        api.createSignedInUser(admin, colleagueEmail, null);
+        Session colleague = api.createSignedInUser(admin, colleagueEmail, null);
         enrol(user, "Lost phone");
 
         int before = smtp.mails.size();
@@ -172,5 +185,7 @@ class SecurityMailIT {
         List<SmtpSink.Mail> mails = mailsAbout(before, "second factors were reset");
         assertThat(recipients(mails)).contains(userEmail).doesNotContain(colleagueEmail);
         assertThat(unfolded(mails.get(0))).contains("Subject: Your second factors were reset");
+        assertThat(notified(user)).contains("user.second-factors-reset");
+        assertThat(notified(colleague)).doesNotContain("user.second-factors-reset");
     }
 }
