@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ALL_RIGHTS, apiKey, makeMe, mockApi, problem, renderApp, signedInHandlers } from '@/testing/mock-api';
@@ -120,6 +120,19 @@ describe('editing a key after creation', () => {
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
     await waitFor(() => expect(calls.some((c) => c.method === 'PATCH')).toBe(true));
     expect(calls.find((c) => c.method === 'PATCH')!.body).toEqual({ permissionMode: 'INHERIT' });
+  });
+
+  it('keeps an unsaved change as a draft, and discards it when the person chooses to leave', async () => {
+    const user = userEvent.setup();
+    mockApi(handlers());
+    const { router } = renderApp(`/api-keys/${KEY_ID}/edit`);
+    await user.click(await screen.findByRole('radio', { name: /Inherit the owner’s access/ }));
+    expect(window.sessionStorage.length).toBe(1);
+    await router.navigate('/api-keys');
+    const dialog = await screen.findByRole('dialog', { name: 'Leave this page?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Leave' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/api-keys'));
+    expect(window.sessionStorage.length).toBe(0);
   });
 
   it('shows a revoked key read-only', async () => {

@@ -19,7 +19,7 @@ import { atMost, rightOf } from '@/lib/field-rights';
 import type { Schemas } from '@/lib/api-client';
 import { hasPermission, useMe } from '@/lib/auth';
 import { endOfDayIso, formatDate, formatDateTime, statusLabel } from '@/lib/format';
-import { loadDraft, useDraft, type Draft } from '@/lib/drafts';
+import { clearDraft, loadDraft, useDraft, type Draft } from '@/lib/drafts';
 import { useFormErrors } from '@/lib/form-errors';
 import { useAsync } from '@/lib/use-async';
 import { useLeaveGuard } from '@/lib/use-leave-guard';
@@ -417,7 +417,12 @@ function EditKeyForm({ apiKey: initialKey, apiType, catalog, policies, owner }: 
           </button>
         </div>
       )}
-      <LeaveConfirm blocker={blocker} message="Your changes to this key are not saved. Leave without saving them?" />
+      <LeaveConfirm
+        blocker={blocker}
+        message="Your changes to this key are not saved. Leave without saving them?"
+        // leaving on purpose discards them; an expired session unmounts the page without asking, keeping the draft
+        onLeave={() => clearDraft(draftId)}
+      />
     </form>
   );
 }

@@ -142,6 +142,19 @@ describe('the organization policies form', () => {
     expect(screen.getByRole('checkbox', { name: /Every key must have an expiry date/ })).toBeChecked();
   });
 
+  it('discards the draft when the person chooses to leave', async () => {
+    const user = userEvent.setup();
+    mockApi(handlers());
+    const { router } = renderApp('/settings/policies');
+    await user.click(await screen.findByRole('checkbox', { name: /Every key must have an expiry date/ }));
+    expect(window.sessionStorage.length).toBe(1); // the unsaved change is kept against an expired session
+    await router.navigate('/partners');
+    const dialog = await screen.findByRole('dialog', { name: 'Leave this page?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Leave' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/partners'));
+    expect(window.sessionStorage.length).toBe(0);
+  });
+
   it('is read-only without policies:manage, and says so', async () => {
     mockApi(handlers(makeMe()));
     renderApp('/settings/policies');

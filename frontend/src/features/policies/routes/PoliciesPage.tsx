@@ -6,7 +6,7 @@ import { loadPolicies, savePolicies, type Policies } from '@/features/policies/a
 import { SignInPolicySection } from '@/features/policies/components/SignInPolicyForm';
 import { ApiError, errorMessage } from '@/lib/api-client';
 import { hasPermission, useMe } from '@/lib/auth';
-import { loadDraft, useDraft } from '@/lib/drafts';
+import { clearDraft, loadDraft, useDraft } from '@/lib/drafts';
 import { useSummaryFocus } from '@/lib/form-errors';
 import { useAsync } from '@/lib/use-async';
 import { useLeaveGuard } from '@/lib/use-leave-guard';
@@ -539,7 +539,12 @@ export function PoliciesForm({
           </button>
         </div>
       )}
-      <LeaveConfirm blocker={blocker} message="Your policy changes are not saved. Leave without saving them?" />
+      <LeaveConfirm
+        blocker={blocker}
+        message="Your policy changes are not saved. Leave without saving them?"
+        // leaving on purpose discards them; an expired session unmounts the page without asking, keeping the draft
+        onLeave={() => clearDraft(draftId)}
+      />
     </form>
   );
 }
