@@ -70,10 +70,30 @@ class PartnerStoryIT {
     private static Process server;
     private static String base;
 
+    /**
+     * A port found free may be taken before the server binds it (the embedded PostgreSQL, another test's process):
+     * the server then stops with "Address already in use", and the start is tried again on other ports.
+     */
     @BeforeAll
     static void start() throws Exception {
-        Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "keysmith-client-it");
+        for (int attempt = 1; ; attempt++) {
+            Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "keysmith-client-it");
+            if (startOn(data)) {
+                return;
+            }
+            if (attempt == 3) {
+                throw new IllegalStateException("the server's ports were taken three times running");
+            }
+        }
+    }
+
+    /** True once the server is ready; false when it stopped because a port was taken (fails on anything else). */
+    private static boolean startOn(Path data) throws Exception {
         int port = freePort();
+        int management = freePort();
+        while (management == port) {
+            management = freePort();
+        }
         ProcessBuilder pb = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Xmx256m",
@@ -83,7 +103,7 @@ class PartnerStoryIT {
                 .redirectOutput(data.resolve("server.log").toFile());
         pb.environment().put("KEYSMITH_DATA_DIR", data.toString());
         pb.environment().put("KEYSMITH_HTTP_PORT", Integer.toString(port));
-        pb.environment().put("KEYSMITH_MANAGEMENT_PORT", Integer.toString(freePort()));
+        pb.environment().put("KEYSMITH_MANAGEMENT_PORT", Integer.toString(management));
         pb.environment().put("KEYSMITH_HTTP_HOST", "127.0.0.1");
         server = pb.start();
         base = "http://127.0.0.1:" + port;
@@ -96,14 +116,18 @@ class PartnerStoryIT {
                                         HttpResponse.BodyHandlers.discarding())
                                 .statusCode()
                         == 200) {
-                    return;
+                    return true;
                 }
             } catch (IOException notYet) {
                 // starting
             }
-            assertThat(server.isAlive())
-                    .as("server running: %s", Files.readString(data.resolve("server.log")))
-                    .isTrue();
+            if (!server.isAlive()) {
+                String log = Files.readString(data.resolve("server.log"));
+                if (log.contains("Address already in use")) {
+                    return false;
+                }
+                assertThat(server.isAlive()).as("server running: %s", log).isTrue();
+            }
             Thread.sleep(100);
         }
         throw new IllegalStateException("server did not become ready");
