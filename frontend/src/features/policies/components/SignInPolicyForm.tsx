@@ -4,6 +4,7 @@ import { FormError, NumberField } from '@/components/ui/Field';
 import { loadSignInPolicy, saveSignInPolicy, type SignInPolicy } from '@/features/policies/api/policies';
 import { ApiError, errorMessage } from '@/lib/api-client';
 import { useAsync } from '@/lib/use-async';
+import { PolicyCheck } from '@/features/policies/components/PolicyCheck';
 
 type Required = SignInPolicy['secondFactorRequiredFor'];
 type Form = { required: Required; minutes: string; passwordAllowed: boolean };
@@ -134,20 +135,13 @@ function SignInPolicyForm({ initial, canManage }: { initial: SignInPolicy; canMa
             value={form.minutes}
             onChange={(v) => update({ minutes: v })}
           />
-          <div className="field policies__check">
-            <label className="checkbox">
-              <input
-                type="checkbox"
-                checked={form.passwordAllowed}
-                aria-describedby="policy-step-up-password-hint"
-                onChange={(e) => update({ passwordAllowed: e.target.checked })}
-              />
-              Allow the password for step-up
-            </label>
-            <p id="policy-step-up-password-hint" className="field__hint">
-              Lets a user without a second factor confirm it is them with their password.
-            </p>
-          </div>
+          <PolicyCheck
+            hintId="policy-step-up-password-hint"
+            label="Allow the password for step-up"
+            hint="Lets a user without a second factor confirm it is them with their password."
+            checked={form.passwordAllowed}
+            onChange={(v) => update({ passwordAllowed: v })}
+          />
         </div>
       </fieldset>
       {notice && (

@@ -11,6 +11,7 @@ import { useSummaryFocus } from '@/lib/form-errors';
 import { useAsync } from '@/lib/use-async';
 import { useLeaveGuard } from '@/lib/use-leave-guard';
 import '@/features/policies/routes/policies.css';
+import { PolicyCheck } from '@/features/policies/components/PolicyCheck';
 
 type Row = { id: number; value: string };
 type Form = {
@@ -288,61 +289,45 @@ export function PoliciesForm({
               value={form.maxDays}
               onChange={(v) => update({ maxDays: v })}
             />
-            <div className="field policies__check" data-field="expiryRequired">
-              <label className="checkbox">
-                <input
-                  type="checkbox"
-                  checked={form.expiryRequired}
-                  aria-describedby="policy-expiry-hint"
-                  onChange={(e) => update({ expiryRequired: e.target.checked })}
-                />
-                Every key must have an expiry date
-              </label>
-              <p id="policy-expiry-hint" className="field__hint">
-                Without this, keys may be created that never expire (unless a maximum lifetime is set).
-              </p>
-              {errors.fields.expiryRequired && (
-                <p className="field__error" role="alert">
-                  {errors.fields.expiryRequired}
-                </p>
-              )}
-            </div>
+            <PolicyCheck
+              field="expiryRequired"
+              error={errors.fields.expiryRequired}
+              hintId="policy-expiry-hint"
+              label="Every key must have an expiry date"
+              hint="Without this, keys may be created that never expire (unless a maximum lifetime is set)."
+              checked={form.expiryRequired}
+              onChange={(v) => update({ expiryRequired: v })}
+            />
           </div>
         </section>
 
         <section className="policy-section" aria-labelledby="policy-writes">
           <h2 id="policy-writes">Writes through the API</h2>
           <div className="form__row">
-            <div className="field policies__check">
-              <label className="checkbox">
-                <input
-                  type="checkbox"
-                  checked={form.requireIfMatch}
-                  aria-describedby="policy-if-match-hint"
-                  onChange={(e) => update({ requireIfMatch: e.target.checked })}
-                />
-                Changes and deletes of people records must name the version they change
-              </label>
-              <p id="policy-if-match-hint" className="field__hint">
-                Callers must send <code>If-Match</code> with the record&apos;s ETag, so nobody overwrites a change they
-                have not seen.
-              </p>
-            </div>
-            <div className="field policies__check">
-              <label className="checkbox">
-                <input
-                  type="checkbox"
-                  checked={form.requireOnBehalfOf}
-                  aria-describedby="policy-on-behalf-hint"
-                  onChange={(e) => update({ requireOnBehalfOf: e.target.checked })}
-                />
-                Writes made with a key must name the person they act for
-              </label>
-              <p id="policy-on-behalf-hint" className="field__hint">
-                Partners must send <code>On-Behalf-Of</code> with a user of this organization; the write is allowed only
-                if both the key and that user may make it, and the audit log names both.
-              </p>
-            </div>
+            <PolicyCheck
+              hintId="policy-if-match-hint"
+              label="Changes and deletes of people records must name the version they change"
+              hint={
+                <>
+                  Callers must send <code>If-Match</code> with the record&apos;s ETag, so nobody overwrites a change
+                  they have not seen.
+                </>
+              }
+              checked={form.requireIfMatch}
+              onChange={(v) => update({ requireIfMatch: v })}
+            />
+            <PolicyCheck
+              hintId="policy-on-behalf-hint"
+              label="Writes made with a key must name the person they act for"
+              hint={
+                <>
+                  Partners must send <code>On-Behalf-Of</code> with a user of this organization; the write is allowed
+                  only if both the key and that user may make it, and the audit log names both.
+                </>
+              }
+              checked={form.requireOnBehalfOf}
+              onChange={(v) => update({ requireOnBehalfOf: v })}
+            />
           </div>
         </section>
 
